@@ -1,0 +1,31 @@
+import type { FastifyInstance } from 'fastify';
+import { ClientValidationError } from '../clients/client-metadata.js';
+import type { Gatehouse } from '../gatehouse.js';
+import type { SigningKeyStatus } from '../keys/signing-keys.js';
+
+function toJson(status: SigningKeyStatus) {
+  return {
+    kid: status.kid,
+    alg: status.alg,
+    state: status.state,
+    created_at: new Date(status.createdAt).toISOString(),
+    activates_at: new Date(status.activatesAt).toISOString(),
+    published_until: status.publishedUntil === null ? null : new Date(status.publishedUntil).toISOString(),
+  };
+}
+
+/** `/admin/api/keys`: signing keys and their rotation. */
+export function registerKeysApi(app: FastifyInstance, gatehouse: Gatehouse): void {
+  app.get('/keys', async () => ({ keys: gatehouse.keys.status(Date.now()).map(toJson) }));
+
+  app.post('/keys/rotate', async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const delay = body.activation_delay ?? gatehouse.config.keyActivationDelay;
+    if (typeof delay !== 'number' || !Number.isInteger(delay) || delay < 0 || delay > 7 * 86400) {
+      throw new ClientValidationError('activation_delay', 'must be an integer number of seconds from 0 to 604800');
+    }
+    const status = await gatehouse.keys.rotate(gatehouse.config.signingAlg, delay);
+    request.log.info({ kid: status.kid, activatesAt: status.activatesAt }, 'signing key rotated');
+    return reply.status(201).send(toJson(status));
+  });
+}

@@ -1,0 +1,88 @@
+import type { Logger } from 'pino';
+import type { ChangeEvent, ChangeEventsRepository, ChangeKind } from '../store/change-events-repository.js';
+
+export type ChangeListener = (ref: string) => Promise<void> | void;
+export type ResyncListener = () => Promise<void> | void;
+
+/** How long already-read events are read again (late commits on PostgreSQL), milliseconds. */
+const OVERLAP_MS = 5_000;
+
+/**
+ * Tells the caches of this process what other processes (the CLI, other instances) and this one changed,
+ * by reading the change_events table on a timer. Never called per request.
+ */
+export class ChangeFeed {
+  private lastSeq = 0;
+  private readonly applied = new Map<number, number>();
+  private readonly listeners = new Map<ChangeKind, ChangeListener[]>();
+  private readonly resyncListeners: ResyncListener[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private failing = false;
+
+  constructor(
+    private readonly repository: ChangeEventsRepository,
+    private readonly logger: Logger,
+  ) {}
+
+  on(kind: ChangeKind, listener: ChangeListener): void {
+    const list = this.listeners.get(kind) ?? [];
+    list.push(listener);
+    this.listeners.set(kind, list);
+  }
+
+  /** Called when events may have been missed (the store was unreachable): caches reload everything. */
+  onResync(listener: ResyncListener): void {
+    this.resyncListeners.push(listener);
+  }
+
+  /** Marks every event so far as seen (the caches were just loaded in full). */
+  async markCurrent(): Promise<void> {
+    this.lastSeq = await this.repository.latestSeq();
+  }
+
+  start(intervalMs: number): void {
+    this.stop();
+    this.timer = setInterval(() => void this.pollNow().catch(() => undefined), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Reads and applies new events now; concurrent calls share one read. */
+  pollNow(): Promise<void> {
+    this.running ??= this.poll().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async poll(): Promise<void> {
+    let events: ChangeEvent[];
+    try {
+      events = await this.repository.since(this.lastSeq, OVERLAP_MS);
+    } catch (error) {
+      if (!this.failing) this.logger.warn({ err: error }, 'cannot read change events; caches will resync when the store answers');
+      this.failing = true;
+      return;
+    }
+    if (this.failing) {
+      this.failing = false;
+      this.logger.info('store answers again; reloading caches');
+      for (const listener of this.resyncListeners) await listener();
+    }
+    const now = Date.now();
+    for (const event of events) {
+      if (this.applied.has(event.seq)) continue;
+      this.applied.set(event.seq, event.createdAt);
+      for (const listener of this.listeners.get(event.kind) ?? []) await listener(event.ref);
+      if (event.seq > this.lastSeq) this.lastSeq = event.seq;
+    }
+    for (const [seq, createdAt] of this.applied) {
+      if (createdAt < now - 2 * OVERLAP_MS) this.applied.delete(seq);
+    }
+  }
+}

@@ -1,0 +1,203 @@
+import type { Command } from 'commander';
+import { parseClientChanges, toClientMetadata, type ClientMetadata } from '../../clients/client-metadata.js';
+import { splitScopeList } from '../../oauth/scope.js';
+import { CliError, printJson, withGatehouse } from '../context.js';
+import { namingFlags } from '../flag-errors.js';
+import { pagingOf, withListOptions, type ListFlags } from '../list-options.js';
+import { registerClientKeyCommands } from './client-keys.js';
+
+interface ClientFlags {
+  id?: string;
+  name?: string;
+  secret?: string;
+  grantTypes?: string;
+  scopes?: string;
+  lifetime?: string;
+  refreshTokens?: boolean;
+  authMethod?: string;
+  expiresAt?: string;
+  origins?: string;
+  disabled?: boolean;
+  actForUsers?: boolean;
+  json?: boolean;
+}
+
+/** Which flag sets which metadata field, so that errors name the flag the user typed. */
+const FLAG_OF_FIELD: Record<string, string> = {
+  client_id: '--id',
+  client_name: '--name',
+  client_secret: '--secret',
+  grant_types: '--grant-types',
+  scope: '--scopes',
+  access_token_lifetime: '--lifetime',
+  refresh_tokens: '--refresh-tokens',
+  token_endpoint_auth_method: '--auth-method',
+  expires_at: '--expires-at',
+  allowed_origins: '--origins',
+};
+
+function list(value: string): string[] {
+  return splitScopeList(value);
+}
+
+/** Turns flags into the admin API's metadata body, so both share one validation. */
+function metadataFromFlags(flags: ClientFlags, mode: 'create' | 'update'): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  if (flags.id !== undefined && mode === 'create') body.client_id = flags.id;
+  if (flags.name !== undefined) body.client_name = flags.name;
+  if (flags.secret !== undefined) body.client_secret = flags.secret;
+  if (flags.grantTypes !== undefined) body.grant_types = list(flags.grantTypes);
+  if (flags.scopes !== undefined) body.scope = list(flags.scopes).join(' ');
+  if (flags.lifetime !== undefined) body.access_token_lifetime = flags.lifetime;
+  if (flags.refreshTokens !== undefined) body.refresh_tokens = flags.refreshTokens;
+  if (flags.authMethod !== undefined) body.token_endpoint_auth_method = flags.authMethod;
+  if (flags.expiresAt !== undefined) body.expires_at = flags.expiresAt === 'never' ? null : flags.expiresAt;
+  if (flags.origins !== undefined) body.allowed_origins = list(flags.origins);
+  if (flags.disabled) body.enabled = false;
+  if (flags.actForUsers !== undefined) body.may_act_for_users = flags.actForUsers;
+  return body;
+}
+
+
+function describe(client: ClientMetadata): string {
+  return [
+    `client_id:              ${client.client_id}`,
+    `client_name:            ${client.client_name}`,
+    `enabled:                ${client.enabled}`,
+    `grant_types:            ${client.grant_types.join(', ')}`,
+    `scope:                  ${client.scope}`,
+    `auth method:            ${client.token_endpoint_auth_method}`,
+    `access_token_lifetime:  ${client.access_token_lifetime}${client.access_token_lifetime === 0 ? " (server's maximum)" : ' s'}`,
+    `refresh_tokens:         ${client.refresh_tokens}`,
+    `expires_at:             ${client.expires_at ?? 'never'}`,
+    `allowed_origins:        ${client.allowed_origins.join(', ')}`,
+    `updated_at:             ${client.updated_at}`,
+  ].join('\n');
+}
+
+function addMetadataOptions(command: Command): Command {
+  return command
+    .option('--name <name>', 'client name (shown in logs)')
+    .option('--grant-types <list>', 'client_credentials, password or both, comma-separated')
+    .option('--scopes <list>', 'allowed scope elements, comma- or space-separated')
+    .option('--lifetime <seconds>', "access-token lifetime, 0..99999999 (0: the server's maximum)")
+    .option('--refresh-tokens', 'issue refresh tokens (adds offline_access; not for client_credentials only)')
+    .option('--no-refresh-tokens', 'do not issue refresh tokens')
+    .option('--auth-method <method>', 'client_secret_basic, client_secret_post or private_key_jwt')
+    .option('--expires-at <date>', 'ISO date after which the client is refused ("never" to clear)')
+    .option('--origins <list>', 'allowed browser origins, comma-separated')
+    .option('--act-for-users', 'may obtain tokens for users with a signed assertion (JWT-bearer grant)')
+    .option('--no-act-for-users', 'may not act for users')
+    .option('--json', 'machine-readable output');
+}
+
+export function registerClientsCommands(program: Command): void {
+  const clients = program.command('clients').description('the client registry');
+  registerClientKeyCommands(clients);
+
+  addMetadataOptions(
+    clients
+      .command('create')
+      .description('register a client; prints its secret once')
+      .option('--id <client_id>', 'client id (generated when omitted)')
+      .option('--secret <secret>', 'set the secret yourself (at least 20 characters; generated when omitted)')
+      .option('--disabled', 'create it disabled'),
+  ).action(async (flags: ClientFlags, command: Command) => {
+    await withGatehouse(command, async (gatehouse) => {
+      const changes = await namingFlags(FLAG_OF_FIELD, () => parseClientChanges(metadataFromFlags(flags, 'create'), 'create'));
+      const { client, clientSecret } = await gatehouse.clients.create(changes);
+      const metadata = { ...toClientMetadata(client), client_secret: clientSecret };
+      if (flags.json) printJson(metadata);
+      else process.stdout.write(`${describe(metadata)}\nclient_secret:          ${clientSecret}\n\nStore the secret now: it is not shown again.\n`);
+    });
+  });
+
+  withListOptions(clients.command('list').description('list clients'), 'filter by id or name').action(async (flags: ListFlags, command: Command) => {
+    const paging = pagingOf(flags);
+    await withGatehouse(command, async (gatehouse) => {
+      const { clients: found, total } = await gatehouse.clients.list(paging);
+      const metadata = found.map(toClientMetadata);
+      if (flags.json) return printJson({ clients: metadata, total });
+      for (const client of metadata) {
+        process.stdout.write(`${client.client_id}\t${client.enabled ? 'enabled ' : 'disabled'}\t${client.grant_types.join(',')}\t${client.client_name}\n`);
+      }
+      process.stdout.write(`${metadata.length} of ${total} client(s)\n`);
+    });
+  });
+
+  clients
+    .command('show <client_id>')
+    .description('show one client')
+    .option('--json', 'machine-readable output')
+    .action(async (clientId: string, flags: { json?: boolean }, command: Command) => {
+      await withGatehouse(command, async (gatehouse) => {
+        const metadata = toClientMetadata(await gatehouse.clients.get(clientId));
+        if (flags.json) printJson(metadata);
+        else process.stdout.write(`${describe(metadata)}\n`);
+      });
+    });
+
+  addMetadataOptions(clients.command('update <client_id>').description('change a client')).action(
+    async (clientId: string, flags: ClientFlags, command: Command) => {
+      await withGatehouse(command, async (gatehouse) => {
+        const changes = await namingFlags(FLAG_OF_FIELD, () => parseClientChanges(metadataFromFlags(flags, 'update'), 'update'));
+        const metadata = toClientMetadata(await gatehouse.clients.update(clientId, changes));
+        if (flags.json) printJson(metadata);
+        else process.stdout.write(`${describe(metadata)}\n`);
+      });
+    },
+  );
+
+  clients
+    .command('rotate-secret <client_id>')
+    .description('give the client a new secret; the old one works for a grace period')
+    .option('--secret <secret>', 'set the new secret yourself (at least 20 characters)')
+    .option('--grace <seconds>', 'seconds the previous secret keeps working (default: GATEHOUSE_SECRET_ROTATION_GRACE; 0: stop at once)')
+    .option('--json', 'machine-readable output')
+    .action(async (clientId: string, flags: { secret?: string; grace?: string; json?: boolean }, command: Command) => {
+      if (flags.grace !== undefined && (!/^\d+$/.test(flags.grace) || Number(flags.grace) > 30 * 86400)) {
+        throw new CliError('--grace must be an integer from 0 to 2592000');
+      }
+      await withGatehouse(command, async (gatehouse) => {
+        const rotation = await namingFlags(FLAG_OF_FIELD, () =>
+          gatehouse.clients.rotateSecret(clientId, { clientSecret: flags.secret, graceSeconds: flags.grace === undefined ? undefined : Number(flags.grace) }),
+        );
+        const until = rotation.previousSecretExpiresAt === null ? null : new Date(rotation.previousSecretExpiresAt).toISOString();
+        if (flags.json) printJson({ client_id: clientId, client_secret: rotation.clientSecret, previous_secret_expires_at: until });
+        else {
+          process.stdout.write(`client_secret: ${rotation.clientSecret}\n`);
+          process.stdout.write(until ? `the previous secret works until ${until}\n` : 'the previous secret no longer works\n');
+        }
+      });
+    });
+
+  for (const [name, enabled] of [
+    ['disable', false],
+    ['enable', true],
+  ] as const) {
+    clients
+      .command(`${name} <client_id>`)
+      .description(`${name} a client`)
+      .option('--json', 'machine-readable output')
+      .action(async (clientId: string, flags: { json?: boolean }, command: Command) => {
+        await withGatehouse(command, async (gatehouse) => {
+          const metadata = toClientMetadata(await gatehouse.clients.update(clientId, { enabled }));
+          if (flags.json) printJson(metadata);
+          else process.stdout.write(`client ${clientId} ${enabled ? 'enabled' : 'disabled'}\n`);
+        });
+      });
+  }
+
+  clients
+    .command('delete <client_id>')
+    .description('delete a client')
+    .option('--json', 'machine-readable output')
+    .action(async (clientId: string, flags: { json?: boolean }, command: Command) => {
+      await withGatehouse(command, async (gatehouse) => {
+        await gatehouse.clients.delete(clientId);
+        if (flags.json) printJson({ client_id: clientId, deleted: true });
+        else process.stdout.write(`client ${clientId} deleted\n`);
+      });
+    });
+}
+

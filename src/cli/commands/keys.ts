@@ -1,0 +1,44 @@
+import type { Command } from 'commander';
+import type { SigningKeyStatus } from '../../keys/signing-keys.js';
+import { CliError, printJson, withGatehouse } from '../context.js';
+
+function describe(key: SigningKeyStatus): string {
+  const until = key.publishedUntil === null ? '' : `  published until ${new Date(key.publishedUntil).toISOString()}`;
+  return `${key.kid}  ${key.alg}  ${key.state.padEnd(7)}  activates ${new Date(key.activatesAt).toISOString()}${until}`;
+}
+
+export function registerKeysCommands(program: Command): void {
+  const keys = program.command('keys').description('access-token signing keys');
+
+  keys
+    .command('list')
+    .description('list signing keys and their state')
+    .option('--json', 'machine-readable output')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      await withGatehouse(command, async (gatehouse) => {
+        const status = gatehouse.keys.status(Date.now());
+        if (options.json) printJson(status);
+        else for (const key of status) process.stdout.write(`${describe(key)}\n`);
+      });
+    });
+
+  keys
+    .command('rotate')
+    .description('add a new signing key: published at once, signing after the activation delay')
+    .option('--delay <seconds>', 'seconds before the new key signs (default: GATEHOUSE_KEY_ACTIVATION_DELAY)')
+    .option('--now', 'sign with the new key at once (resource servers with a cached JWKS refetch on the unknown kid)')
+    .option('--json', 'machine-readable output')
+    .action(async (options: { delay?: string; now?: boolean; json?: boolean }, command: Command) => {
+      await withGatehouse(command, async (gatehouse) => {
+        let delay = gatehouse.config.keyActivationDelay;
+        if (options.now) delay = 0;
+        else if (options.delay !== undefined) {
+          if (!/^\d+$/.test(options.delay) || Number(options.delay) > 7 * 86400) throw new CliError('--delay must be an integer from 0 to 604800');
+          delay = Number(options.delay);
+        }
+        const status = await gatehouse.keys.rotate(gatehouse.config.signingAlg, delay);
+        if (options.json) printJson(status);
+        else process.stdout.write(`new key ${status.kid} (${status.alg}) is published; it signs from ${new Date(status.activatesAt).toISOString()}\n`);
+      });
+    });
+}

@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { openGatehouse } from '../../gatehouse.js';
+import { buildServer } from '../../server/build-server.js';
+import { createLogger } from '../../server/logger.js';
+import { announceAdminToken, configFrom } from '../context.js';
+
+/** How long in-flight requests may take to finish after SIGTERM before the process exits anyway. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('run the authorization server')
+    .action(async (_options, command: Command) => {
+      const config = configFrom(command);
+      const logger = createLogger(config.logLevel);
+      const gatehouse = await openGatehouse(config, logger, { watchChanges: true });
+      const app = await buildServer(gatehouse);
+      await app.listen({ port: config.port, host: config.host });
+      const address = app.server.address();
+      if (config.port === 0 && config.issuer === 'http://127.0.0.1:0' && address && typeof address === 'object') {
+        config.issuer = `http://127.0.0.1:${address.port}`;
+      }
+      logger.info({ issuer: config.issuer, store: gatehouse.store.location, signingAlg: config.signingAlg }, 'gatehouse ready');
+      announceAdminToken(gatehouse.generatedAdminToken, process.stdout);
+
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        logger.info({ signal }, 'shutting down');
+        const force = setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS);
+        force.unref();
+        void app
+          .close()
+          .then(() => gatehouse.close())
+          .then(() => process.exit(0), () => process.exit(1));
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+    });
+}

@@ -1,0 +1,69 @@
+import type { Command } from 'commander';
+import type { GatehouseConfig } from '../config/config.js';
+import { ConfigError } from '../config/config-schema.js';
+import { loadConfig } from '../config/load-config.js';
+import { ClientKeyNotFoundError, ClientNotFoundError } from '../clients/client-registry.js';
+import { openGatehouse, type Gatehouse } from '../gatehouse.js';
+import { createLogger } from '../server/logger.js';
+import { DuplicateClientError } from '../store/clients-repository.js';
+import { DuplicateUsernameError } from '../store/users-repository.js';
+import { FieldValidationError } from '../shared/field-validation-error.js';
+import { UserNotFoundError } from '../users/user-registry.js';
+
+/** A failure the CLI reports as one line on stderr with exit code 1. */
+export class CliError extends Error {
+  override name = 'CliError';
+}
+
+export function configFrom(command: Command): GatehouseConfig {
+  const options = command.optsWithGlobals<{ config?: string }>();
+  return loadConfig({ configFile: options.config });
+}
+
+/** Prints a generated admin token once, outside the logs. */
+export function announceAdminToken(token: string | undefined, stream: NodeJS.WriteStream = process.stderr): void {
+  if (!token) return;
+  stream.write(
+    [
+      '',
+      '  A new admin API token was generated. It is shown only this once and stored only as a digest:',
+      '',
+      `      ${token}`,
+      '',
+      '  Use it as "Authorization: Bearer <token>" on /admin/api. Set GATEHOUSE_ADMIN_TOKEN to choose your own.',
+      '',
+      '',
+    ].join('\n'),
+  );
+}
+
+/** Runs a one-shot command against the store, then closes it. */
+export async function withGatehouse<T>(command: Command, work: (gatehouse: Gatehouse) => Promise<T>): Promise<T> {
+  const config = configFrom(command);
+  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, process.stderr);
+  const gatehouse = await openGatehouse(config, logger);
+  announceAdminToken(gatehouse.generatedAdminToken);
+  try {
+    return await work(gatehouse);
+  } finally {
+    await gatehouse.close();
+  }
+}
+
+/** One line for errors a user can act on; exit code 1. */
+export function reportCliError(error: unknown): never {
+  if (error instanceof FieldValidationError) {
+    process.stderr.write(`gatehouse: ${error.message}\n`);
+  } else if (error instanceof ConfigError || error instanceof CliError || error instanceof ClientNotFoundError || error instanceof DuplicateClientError || error instanceof UserNotFoundError || error instanceof DuplicateUsernameError || error instanceof ClientKeyNotFoundError) {
+    process.stderr.write(`gatehouse: ${error.message}\n`);
+  } else if (error instanceof Error && error.name === 'CommanderError') {
+    process.exit(1);
+  } else {
+    process.stderr.write(`gatehouse: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+  process.exit(1);
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}

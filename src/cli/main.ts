@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { registerAdminTokenCommand } from './commands/admin-token.js';
+import { registerClientsCommands } from './commands/clients.js';
+import { registerKeysCommands } from './commands/keys.js';
+import { registerMigrateCommand } from './commands/migrate.js';
+import { registerServeCommand } from './commands/serve.js';
+import { registerUsersCommands } from './commands/users.js';
+import { reportCliError } from './context.js';
+
+const program = new Command()
+  .name('gatehouse')
+  .description('Gatehouse: OAuth 2.0 authorization server')
+  .option('--config <file>', 'JSON configuration file (environment variables win over it)')
+  .showHelpAfterError();
+
+registerServeCommand(program);
+registerMigrateCommand(program);
+registerClientsCommands(program);
+registerKeysCommands(program);
+registerUsersCommands(program);
+registerAdminTokenCommand(program);
+
+program.parseAsync(process.argv).catch(reportCliError);

@@ -1,0 +1,59 @@
+import type { ClientsRepository } from '../store/clients-repository.js';
+import { clientUnusableReason, type Client } from './client.js';
+
+/**
+ * Every registered client, held in memory so that authenticating a client never reads the store.
+ * Kept current by the change feed; a registry of thousands of clients costs a few megabytes.
+ */
+export class ClientDirectory {
+  private clients = new Map<string, Client>();
+  private scopesCache: string[] | undefined;
+  private originsCache: Map<string, Client[]> | undefined;
+
+  constructor(private readonly repository: ClientsRepository) {}
+
+  async loadAll(): Promise<void> {
+    const all = await this.repository.all();
+    this.clients = new Map(all.map((client) => [client.clientId, client]));
+    this.scopesCache = undefined;
+    this.originsCache = undefined;
+  }
+
+  /** Re-reads one client after a change event. */
+  async refresh(clientId: string): Promise<void> {
+    const client = await this.repository.get(clientId);
+    if (client) this.clients.set(clientId, client);
+    else this.clients.delete(clientId);
+    this.scopesCache = undefined;
+    this.originsCache = undefined;
+  }
+
+  get(clientId: string): Client | undefined {
+    return this.clients.get(clientId);
+  }
+
+  get size(): number {
+    return this.clients.size;
+  }
+
+  /** Whether an enabled, unexpired client lists this exact origin (CORS with credentials). */
+  isAllowedOrigin(origin: string, now: number): boolean {
+    if (!this.originsCache) {
+      this.originsCache = new Map();
+      for (const client of this.clients.values()) {
+        for (const allowed of client.allowedOrigins) this.originsCache.set(allowed, [...(this.originsCache.get(allowed) ?? []), client]);
+      }
+    }
+    return (this.originsCache.get(origin) ?? []).some((client) => clientUnusableReason(client, now) === null);
+  }
+
+  /** Every scope element some client may request, sorted. */
+  allScopes(): string[] {
+    if (!this.scopesCache) {
+      const scopes = new Set<string>();
+      for (const client of this.clients.values()) for (const scope of client.scopes) scopes.add(scope);
+      this.scopesCache = [...scopes].sort();
+    }
+    return this.scopesCache;
+  }
+}

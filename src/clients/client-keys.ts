@@ -1,0 +1,117 @@
+import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { calculateJwkThumbprint, type JWK } from 'jose';
+import { FieldValidationError } from '../shared/field-validation-error.js';
+
+/** Algorithms a client may sign assertions with; each fits one key type. */
+export const CLIENT_KEY_ALGS = ['ES256', 'EdDSA', 'RS256', 'PS256'] as const;
+export type ClientKeyAlg = (typeof CLIENT_KEY_ALGS)[number];
+
+const MIN_RSA_BITS = 2048;
+const FIELD = 'key';
+
+function refuse(reason: string): never {
+  throw new FieldValidationError(FIELD, reason);
+}
+
+/** Reads the SSH wire format (RFC 4253 §6.6): length-prefixed strings. */
+class SshReader {
+  private offset = 0;
+  constructor(private readonly buffer: Buffer) {}
+
+  string(): Buffer {
+    if (this.offset + 4 > this.buffer.length) refuse('the OpenSSH key is truncated');
+    const length = this.buffer.readUInt32BE(this.offset);
+    this.offset += 4;
+    if (length > this.buffer.length - this.offset) refuse('the OpenSSH key is truncated');
+    const value = this.buffer.subarray(this.offset, this.offset + length);
+    this.offset += length;
+    return value;
+  }
+
+  /** An mpint without its sign byte, as base64url for a JWK. */
+  mpint(): string {
+    let value = this.string();
+    while (value.length > 1 && value[0] === 0) value = value.subarray(1);
+    return value.toString('base64url');
+  }
+}
+
+/** An OpenSSH public-key line (`ssh-ed25519 AAAA... comment`) as a JWK. */
+function jwkFromOpenSsh(line: string): JsonWebKey {
+  const [type, blob] = line.trim().split(/\s+/);
+  if (!type || !blob) refuse('an OpenSSH key line is "<type> <base64> [comment]"');
+  const reader = new SshReader(Buffer.from(blob, 'base64'));
+  const embeddedType = reader.string().toString();
+  if (embeddedType !== type) refuse('the OpenSSH key type does not match its data');
+  switch (type) {
+    case 'ssh-ed25519': {
+      const x = reader.string();
+      if (x.length !== 32) refuse('an ssh-ed25519 key has 32 bytes');
+      return { kty: 'OKP', crv: 'Ed25519', x: x.toString('base64url') };
+    }
+    case 'ecdsa-sha2-nistp256': {
+      if (reader.string().toString() !== 'nistp256') refuse('the ecdsa key is not on nistp256');
+      const point = reader.string();
+      if (point.length !== 65 || point[0] !== 4) refuse('the ecdsa key must be an uncompressed P-256 point');
+      return { kty: 'EC', crv: 'P-256', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33).toString('base64url') };
+    }
+    case 'ssh-rsa': {
+      const e = reader.mpint();
+      const n = reader.mpint();
+      return { kty: 'RSA', e, n };
+    }
+    default:
+      return refuse(`OpenSSH key type ${type} is not supported; use ssh-ed25519, ecdsa-sha2-nistp256 or ssh-rsa`);
+  }
+}
+
+/** The one algorithm a key may sign with (the key decides, never a token header). */
+export function algorithmOf(key: KeyObject): ClientKeyAlg {
+  const type = key.asymmetricKeyType;
+  if (type === 'ed25519') return 'EdDSA';
+  if (type === 'ec') {
+    if (key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') refuse('only P-256 elliptic-curve keys are supported');
+    return 'ES256';
+  }
+  if (type === 'rsa' || type === 'rsa-pss') {
+    const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+    if (bits < MIN_RSA_BITS) refuse(`RSA keys need at least ${MIN_RSA_BITS} bits (this one has ${bits})`);
+    return type === 'rsa-pss' ? 'PS256' : 'RS256';
+  }
+  return refuse(`key type ${String(type)} is not supported; use Ed25519, P-256 or RSA (${MIN_RSA_BITS}+ bits)`);
+}
+
+/**
+ * A client's public key given as a JWK, a PEM (SPKI) or an OpenSSH line, checked and returned as a public
+ * JWK with `kid` (given, or the RFC 7638 thumbprint), `alg` and `use: sig`. Private or weak keys are refused.
+ */
+export async function parseClientPublicKey(input: unknown, options: { kid?: string | undefined; alg?: string | undefined } = {}): Promise<JWK> {
+  let key: KeyObject;
+  try {
+    if (typeof input === 'string' && input.includes('PRIVATE KEY')) refuse('this is a private key; register only the public half');
+    if (typeof input === 'string' && input.trim().startsWith('-----BEGIN')) {
+      key = createPublicKey({ key: input, format: 'pem' });
+    } else if (typeof input === 'string' && /^(ssh-|ecdsa-)/.test(input.trim())) {
+      key = createPublicKey({ key: jwkFromOpenSsh(input), format: 'jwk' });
+    } else if (input !== null && typeof input === 'object' && !Array.isArray(input)) {
+      const jwk = input as Record<string, unknown>;
+      if (['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'].some((member) => member in jwk)) refuse('this JWK holds private or symmetric key material');
+      key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
+    } else {
+      return refuse('give the public key as a JWK object, a PEM (BEGIN PUBLIC KEY) or an OpenSSH line');
+    }
+  } catch (error) {
+    if (error instanceof FieldValidationError) throw error;
+    return refuse(`the key cannot be read (${(error as Error).message})`);
+  }
+  if (key.type !== 'public') refuse('only public keys may be registered');
+  let alg = algorithmOf(key);
+  if (options.alg !== undefined) {
+    if (alg === 'RS256' && options.alg === 'PS256') alg = 'PS256';
+    else if (options.alg !== alg) refuse(`a ${String(key.asymmetricKeyType)} key signs with ${alg}, not ${options.alg}`);
+  }
+  const publicJwk = key.export({ format: 'jwk' }) as JWK;
+  const kid = options.kid ?? (await calculateJwkThumbprint(publicJwk));
+  if (!/^[\x21-\x7E]{1,128}$/.test(kid)) refuse('kid must be 1 to 128 printable characters');
+  return { ...publicJwk, kid, alg, use: 'sig' };
+}

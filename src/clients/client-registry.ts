@@ -1,0 +1,141 @@
+import { createPrivateKey, randomBytes, type JsonWebKey } from 'node:crypto';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import { FieldValidationError } from '../shared/field-validation-error.js';
+import { parseClientPublicKey, type ClientKeyAlg } from './client-keys.js';
+import type { SecretDigester } from '../keys/secret-digest.js';
+import { generateSecret } from '../keys/secret-digest.js';
+import type { ClientListQuery, ClientsRepository } from '../store/clients-repository.js';
+import type { Client } from './client.js';
+import { applyClientChanges, ClientValidationError, defaultClient, parseAdminSecret, type ClientChanges } from './client-metadata.js';
+
+export class ClientNotFoundError extends Error {
+  constructor(readonly clientId: string) {
+    super(`no client with id "${clientId}"`);
+    this.name = 'ClientNotFoundError';
+  }
+}
+
+export class ClientKeyNotFoundError extends Error {
+  constructor(readonly kid: string) {
+    super(`the client has no key "${kid}"`);
+    this.name = 'ClientKeyNotFoundError';
+  }
+}
+
+/** Keys a client may hold at once. */
+const MAX_KEYS = 20;
+
+export interface SecretRotation {
+  client: Client;
+  clientSecret: string;
+  /** Epoch ms until which the previous secret still works; null when it stopped at once. */
+  previousSecretExpiresAt: number | null;
+}
+
+/**
+ * Registering and changing clients: the one place that the admin API, the console and the CLI share.
+ * `afterChange` lets the running server refresh its caches at once.
+ */
+export class ClientRegistry {
+  constructor(
+    private readonly repository: ClientsRepository,
+    private readonly digester: SecretDigester,
+    private readonly defaultGraceSeconds: () => number,
+    private readonly afterChange: () => Promise<void> = () => Promise.resolve(),
+  ) {}
+
+  async create(changes: ClientChanges): Promise<{ client: Client; clientSecret: string }> {
+    const now = Date.now();
+    const clientId = changes.clientId ?? randomBytes(16).toString('base64url');
+    const clientSecret = changes.clientSecret ?? generateSecret();
+    const client = applyClientChanges(defaultClient(clientId, now), changes, now);
+    client.secretDigest = this.digester.digest(clientSecret);
+    await this.repository.insert(client);
+    await this.afterChange();
+    return { client, clientSecret };
+  }
+
+  async get(clientId: string): Promise<Client> {
+    const client = await this.repository.get(clientId);
+    if (!client) throw new ClientNotFoundError(clientId);
+    return client;
+  }
+
+  list(query: ClientListQuery): Promise<{ clients: Client[]; total: number }> {
+    return this.repository.list(query);
+  }
+
+  async update(clientId: string, changes: ClientChanges): Promise<Client> {
+    if (changes.clientId !== undefined && changes.clientId !== clientId) {
+      throw new ClientValidationError('client_id', 'cannot be changed');
+    }
+    const now = Date.now();
+    const updated = await this.repository.update(clientId, (current) => applyClientChanges(current, changes, now));
+    if (!updated) throw new ClientNotFoundError(clientId);
+    await this.afterChange();
+    return updated;
+  }
+
+  /**
+   * Gives the client a new secret. The previous one keeps working for `graceSeconds`
+   * (default: the configured grace period; 0 stops it at once).
+   */
+  async rotateSecret(clientId: string, options: { clientSecret?: string | undefined; graceSeconds?: number | undefined } = {}): Promise<SecretRotation> {
+    const clientSecret = options.clientSecret === undefined ? generateSecret() : parseAdminSecret(options.clientSecret, 'client_secret');
+    const grace = options.graceSeconds ?? this.defaultGraceSeconds();
+    const now = Date.now();
+    const previousSecretExpiresAt = grace > 0 ? now + grace * 1000 : null;
+    const updated = await this.repository.update(clientId, (current) => ({
+      ...current,
+      secretDigest: this.digester.digest(clientSecret),
+      previousSecretDigest: grace > 0 ? current.secretDigest : null,
+      previousSecretExpiresAt,
+      updatedAt: now,
+    }));
+    if (!updated) throw new ClientNotFoundError(clientId);
+    await this.afterChange();
+    return { client: updated, clientSecret, previousSecretExpiresAt };
+  }
+
+  /** Registers a public key (JWK, PEM or OpenSSH line) on the client; returns the stored public JWK. */
+  async addKey(clientId: string, key: unknown, options: { kid?: string | undefined; alg?: string | undefined } = {}): Promise<JWK> {
+    const jwk = await parseClientPublicKey(key, options);
+    await this.changeKeys(clientId, (keys) => {
+      if (keys.some((existing) => existing.kid === jwk.kid)) throw new FieldValidationError('kid', `the client already has a key "${String(jwk.kid)}"`);
+      if (keys.length >= MAX_KEYS) throw new FieldValidationError('key', `a client holds at most ${MAX_KEYS} keys`);
+      return [...keys, jwk];
+    });
+    return jwk;
+  }
+
+  /** Generates a key pair, keeps the public half, and returns the private key as PKCS#8 PEM (shown once). */
+  async generateKey(clientId: string, alg: ClientKeyAlg = 'ES256'): Promise<{ jwk: JWK; privateKeyPem: string }> {
+    const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'RS256' || alg === 'PS256' ? { modulusLength: 3072 } : {}) });
+    const jwk = await this.addKey(clientId, await exportJWK(publicKey), { alg });
+    const privateKeyPem = createPrivateKey({ key: (await exportJWK(privateKey)) as JsonWebKey, format: 'jwk' }).export({ type: 'pkcs8', format: 'pem' }).toString();
+    return { jwk, privateKeyPem };
+  }
+
+  async removeKey(clientId: string, kid: string): Promise<void> {
+    await this.changeKeys(clientId, (keys) => {
+      if (!keys.some((key) => key.kid === kid)) throw new ClientKeyNotFoundError(kid);
+      return keys.filter((key) => key.kid !== kid);
+    });
+  }
+
+  private async changeKeys(clientId: string, change: (keys: JWK[]) => JWK[]): Promise<void> {
+    const now = Date.now();
+    const updated = await this.repository.update(clientId, (current) => {
+      const keys = change([...(current.jwks?.keys ?? [])]);
+      return { ...current, jwks: keys.length === 0 ? null : { keys }, updatedAt: now };
+    });
+    if (!updated) throw new ClientNotFoundError(clientId);
+    await this.afterChange();
+  }
+
+  async delete(clientId: string): Promise<void> {
+    const deleted = await this.repository.delete(clientId);
+    if (!deleted) throw new ClientNotFoundError(clientId);
+    await this.afterChange();
+  }
+}

@@ -1,0 +1,53 @@
+import type { JSONWebKeySet } from 'jose';
+
+/** Grant types a client may be registered for. */
+export const GRANT_TYPES = ['client_credentials', 'password'] as const;
+export type GrantType = (typeof GRANT_TYPES)[number];
+
+/** Client authentication methods at the token, introspection and revocation endpoints. */
+export const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const;
+export type AuthMethod = (typeof AUTH_METHODS)[number];
+
+export const OFFLINE_ACCESS = 'offline_access';
+export const DEFAULT_ACCESS_TOKEN_LIFETIME = 7200;
+export const MAX_ACCESS_TOKEN_LIFETIME = 99_999_999;
+export const DEFAULT_REFRESH_TOKEN_LIFETIME = 30 * 86_400;
+
+/** A registered client as the domain sees it. Secrets exist only as keyed digests. */
+export interface Client {
+  clientId: string;
+  clientName: string;
+  secretDigest: string | null;
+  previousSecretDigest: string | null;
+  /** Epoch ms after which the previous secret stops working. */
+  previousSecretExpiresAt: number | null;
+  grantTypes: GrantType[];
+  scopes: string[];
+  tokenEndpointAuthMethod: AuthMethod;
+  /** Seconds; 0 means only the server's maximum applies. */
+  accessTokenLifetime: number;
+  refreshTokens: boolean;
+  enabled: boolean;
+  /** Epoch ms after which the client is refused; null for never. */
+  expiresAt: number | null;
+  allowedOrigins: string[];
+  jwks: JSONWebKeySet | null;
+  /** Seconds a refresh token lives (default 30 days). */
+  refreshTokenLifetime: number;
+  /** May obtain tokens for users by a signed assertion (JWT-bearer grant). */
+  mayActForUsers: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** The scope elements an access token may carry for this client (offline_access only governs refresh tokens). */
+export function accessTokenScopes(client: Client): string[] {
+  return client.scopes.filter((scope) => scope !== OFFLINE_ACCESS);
+}
+
+/** Why a client may not obtain or use tokens right now, or null when it may. */
+export function clientUnusableReason(client: Client, now: number): string | null {
+  if (!client.enabled) return 'client is disabled';
+  if (client.expiresAt !== null && client.expiresAt <= now) return 'client has expired';
+  return null;
+}

@@ -1,0 +1,326 @@
+import { LOG_LEVELS, SIGNING_ALGS, type GatehouseConfig } from './config.js';
+
+/** One configuration setting: where it comes from, what it means, how it is checked. */
+export interface SettingSpec<K extends keyof GatehouseConfig = keyof GatehouseConfig> {
+  key: K;
+  env: string;
+  description: string;
+  /** Default shown in documentation. */
+  defaultText: string;
+  /** Parses a raw value (string from the environment, or any JSON value from the file); throws a message on a bad value. */
+  parse: (raw: unknown) => GatehouseConfig[K];
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly setting: string,
+    message: string,
+  ) {
+    super(`${setting}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function integer(min: number, max: number) {
+  return (raw: unknown): number => {
+    const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : '';
+    if (!/^\d+$/.test(text)) throw new Error(`must be an integer from ${min} to ${max}`);
+    const value = Number(text);
+    if (value < min || value > max) throw new Error(`must be an integer from ${min} to ${max}`);
+    return value;
+  };
+}
+
+function oneOf<T extends string>(allowed: readonly T[]) {
+  return (raw: unknown): T => {
+    const found = allowed.find((candidate) => candidate === raw);
+    if (found === undefined) throw new Error(`must be one of ${allowed.join(', ')}`);
+    return found;
+  };
+}
+
+function nonEmptyString(raw: unknown): string {
+  if (typeof raw !== 'string' || raw.trim() === '') throw new Error('must be a non-empty string');
+  return raw.trim();
+}
+
+function httpUrl(raw: unknown): string {
+  const text = nonEmptyString(raw);
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Error('must be an absolute http(s) URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('must be an absolute http(s) URL');
+  if (url.search || url.hash) throw new Error('must not have a query or fragment (RFC 8414 §2)');
+  return text.replace(/\/+$/, '');
+}
+
+/** Patterns shared with the token-delivery settings of the admin API. */
+export const COOKIE_NAME_PATTERN = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]{1,64}$/;
+export const DOMAIN_PATTERN = /^\.?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/;
+export const COOKIE_PATH_PATTERN = /^\/[\x21-\x3A\x3C-\x7E]*$/;
+export const HEADER_NAME_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
+
+/** A non-empty string matching `pattern`. */
+function matching(pattern: RegExp, message: string) {
+  return (raw: unknown): string => {
+    const text = nonEmptyString(raw);
+    if (!pattern.test(text)) throw new Error(message);
+    return text;
+  };
+}
+
+/** Unset (undefined or '') stays undefined; anything else goes through `parse`. */
+function optional<T>(parse: (raw: unknown) => T) {
+  return (raw: unknown): T | undefined => (raw === undefined || raw === '' ? undefined : parse(raw));
+}
+
+function optionalSecret(minLength: number) {
+  return (raw: unknown): string | undefined => {
+    if (raw === undefined || raw === null || raw === '') return undefined;
+    if (typeof raw !== 'string' || raw.length < minLength) throw new Error(`must be at least ${minLength} characters`);
+    return raw;
+  };
+}
+
+export const SETTINGS: SettingSpec[] = [
+  { key: 'port', env: 'PORT', description: 'TCP port of the HTTP server', defaultText: '8080', parse: integer(0, 65535) },
+  { key: 'host', env: 'HOST', description: 'address the HTTP server binds to', defaultText: '127.0.0.1', parse: nonEmptyString },
+  {
+    key: 'issuer',
+    env: 'GATEHOUSE_ISSUER',
+    description: 'issuer identifier and default token audience (https in production)',
+    defaultText: 'http://127.0.0.1:<port>',
+    parse: httpUrl,
+  },
+  {
+    key: 'dataDir',
+    env: 'GATEHOUSE_DATA_DIR',
+    description: 'folder of the embedded database and the generated master secret',
+    defaultText: './data',
+    parse: nonEmptyString,
+  },
+  {
+    key: 'databaseUrl',
+    env: 'DATABASE_URL',
+    description: 'a postgres:// URL selects PostgreSQL; unset uses the embedded SQLite database',
+    defaultText: '(unset)',
+    parse: (raw) => {
+      if (raw === undefined || raw === '') return undefined;
+      const text = nonEmptyString(raw);
+      if (!/^postgres(ql)?:\/\//.test(text)) throw new Error('must be a postgres:// or postgresql:// URL');
+      return text;
+    },
+  },
+  {
+    key: 'adminToken',
+    env: 'GATEHOUSE_ADMIN_TOKEN',
+    description: 'bearer token of the admin API; unset: generated on first start, printed once, kept as a digest',
+    defaultText: '(generated)',
+    parse: optionalSecret(16),
+  },
+  {
+    key: 'signingAlg',
+    env: 'GATEHOUSE_SIGNING_ALG',
+    description: 'algorithm of the access-token signing key',
+    defaultText: 'ES256',
+    parse: oneOf(SIGNING_ALGS),
+  },
+  {
+    key: 'masterSecret',
+    env: 'GATEHOUSE_SECRET',
+    description:
+      'base64url master secret (32 random bytes) that encrypts private keys and keys secret digests; unset: generated in the data folder. Set the same value on every instance sharing a PostgreSQL database',
+    defaultText: '(generated in <data dir>/master.key)',
+    parse: (raw) => {
+      if (raw === undefined || raw === '') return undefined;
+      const text = nonEmptyString(raw);
+      if (!/^[A-Za-z0-9_-]{43,}$/.test(text)) throw new Error('must be at least 32 bytes as base64url (43+ characters)');
+      return text;
+    },
+  },
+  {
+    key: 'maxTokenLifetime',
+    env: 'GATEHOUSE_MAX_TOKEN_LIFETIME',
+    description: "server's upper bound on access-token lifetime in seconds (applies when a client's lifetime is 0 or larger)",
+    defaultText: '86400',
+    parse: integer(1, 99_999_999),
+  },
+  {
+    key: 'secretRotationGrace',
+    env: 'GATEHOUSE_SECRET_ROTATION_GRACE',
+    description: 'seconds a rotated client secret keeps working unless the rotation names another grace period',
+    defaultText: '3600',
+    parse: integer(0, 30 * 86400),
+  },
+  {
+    key: 'keyActivationDelay',
+    env: 'GATEHOUSE_KEY_ACTIVATION_DELAY',
+    description: 'seconds a rotated signing key is published in the JWKS before it signs',
+    defaultText: '300',
+    parse: integer(0, 7 * 86400),
+  },
+  {
+    key: 'resources',
+    env: 'GATEHOUSE_RESOURCES',
+    description: 'comma-separated absolute URIs that clients may request as token audience (RFC 8707 resource)',
+    defaultText: '(none)',
+    parse: (raw) => {
+      const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : null;
+      if (items === null) throw new Error('must be a comma-separated list of absolute URIs');
+      const resources: string[] = [];
+      for (const item of items) {
+        if (typeof item !== 'string') throw new Error('must be a comma-separated list of absolute URIs');
+        const text = item.trim();
+        if (text === '') continue;
+        let url: URL;
+        try {
+          url = new URL(text);
+        } catch {
+          throw new Error(`"${text}" is not an absolute URI`);
+        }
+        if (url.hash) throw new Error(`"${text}" must not have a fragment (RFC 8707 §2)`);
+        resources.push(text);
+      }
+      return resources;
+    },
+  },
+  {
+    key: 'changePollInterval',
+    env: 'GATEHOUSE_CHANGE_POLL_MS',
+    description: 'milliseconds between checks for changes made by other processes (CLI, other instances)',
+    defaultText: '250',
+    parse: integer(20, 60_000),
+  },
+  {
+    key: 'lockoutThreshold',
+    env: 'GATEHOUSE_LOCKOUT_THRESHOLD',
+    description: 'wrong passwords within the lockout window that lock a user',
+    defaultText: '5',
+    parse: integer(1, 1000),
+  },
+  {
+    key: 'lockoutWindow',
+    env: 'GATEHOUSE_LOCKOUT_WINDOW',
+    description: 'seconds over which wrong passwords are counted',
+    defaultText: '900',
+    parse: integer(1, 86_400),
+  },
+  {
+    key: 'lockoutDuration',
+    env: 'GATEHOUSE_LOCKOUT_DURATION',
+    description: 'seconds a locked user stays locked',
+    defaultText: '900',
+    parse: integer(1, 30 * 86_400),
+  },
+  {
+    key: 'passwordRateLimitPerClient',
+    env: 'GATEHOUSE_PASSWORD_RATE_LIMIT_PER_CLIENT',
+    description: 'password-grant requests per minute per client (429 with Retry-After beyond); per instance',
+    defaultText: '120',
+    parse: integer(1, 1_000_000),
+  },
+  {
+    key: 'passwordRateLimitPerAddress',
+    env: 'GATEHOUSE_PASSWORD_RATE_LIMIT_PER_ADDRESS',
+    description: 'password-grant requests per minute per source address (429 with Retry-After beyond); per instance',
+    defaultText: '60',
+    parse: integer(1, 1_000_000),
+  },
+  {
+    key: 'cookieName',
+    env: 'GATEHOUSE_COOKIE_NAME',
+    description: 'name of the cookie that may carry an access token',
+    defaultText: 'gatehouse_access_token',
+    parse: matching(COOKIE_NAME_PATTERN, "must be a cookie name (letters, digits and !#$%&'*+-.^_`|~)"),
+  },
+  {
+    key: 'cookieDomain',
+    env: 'GATEHOUSE_COOKIE_DOMAIN',
+    description: 'Domain attribute of the token cookie, so that a portal and Gatehouse on sibling hosts share it',
+    defaultText: '(host only)',
+    parse: optional(matching(DOMAIN_PATTERN, 'must be a domain name such as example.com')),
+  },
+  {
+    key: 'cookiePath',
+    env: 'GATEHOUSE_COOKIE_PATH',
+    description: 'Path attribute of the token cookie',
+    defaultText: '/',
+    parse: matching(COOKIE_PATH_PATTERN, 'must be a path starting with /'),
+  },
+  {
+    key: 'cookieSameSite',
+    env: 'GATEHOUSE_COOKIE_SAMESITE',
+    description: 'SameSite attribute of the token cookie',
+    defaultText: 'lax',
+    parse: oneOf(['strict', 'lax', 'none'] as const),
+  },
+  {
+    key: 'cookieSecure',
+    env: 'GATEHOUSE_COOKIE_SECURE',
+    description: 'Secure attribute of the token cookie (true/false); default: when the issuer is https',
+    defaultText: '(issuer is https)',
+    parse: (raw) => {
+      if (raw === undefined || raw === '') return undefined;
+      if (raw === true || raw === 'true') return true;
+      if (raw === false || raw === 'false') return false;
+      throw new Error('must be true or false');
+    },
+  },
+  {
+    key: 'cookieRenewFraction',
+    env: 'GATEHOUSE_COOKIE_RENEW_FRACTION',
+    description: 'a still-valid cookie token used in this last fraction of its life gets a fresh cookie (0 turns renewal off)',
+    defaultText: '0.2',
+    parse: (raw) => {
+      const value = typeof raw === 'number' ? raw : typeof raw === 'string' && /^(0(\.\d+)?|1(\.0+)?)$/.test(raw.trim()) ? Number(raw) : NaN;
+      if (!(value >= 0 && value <= 1)) throw new Error('must be a number from 0 to 1');
+      return value;
+    },
+  },
+  {
+    key: 'tokenHeader',
+    env: 'GATEHOUSE_TOKEN_HEADER',
+    description: 'extra request header that may carry an access token (after Authorization, before the cookie)',
+    defaultText: 'X-Gatehouse-Access-Token',
+    parse: matching(HEADER_NAME_PATTERN, 'must be a header name (letters, digits and -)'),
+  },
+  {
+    key: 'maxAssertionLifetime',
+    env: 'GATEHOUSE_MAX_ASSERTION_LIFETIME',
+    description: 'longest a client assertion (private_key_jwt) may live, exp minus iat, in seconds',
+    defaultText: '300',
+    parse: integer(1, 3600),
+  },
+  {
+    key: 'clockTolerance',
+    env: 'GATEHOUSE_CLOCK_TOLERANCE',
+    description: "seconds of leeway for exp and nbf when Gatehouse's own resources check tokens",
+    defaultText: '5',
+    parse: integer(0, 300),
+  },
+  {
+    key: 'commandsDir',
+    env: 'GATEHOUSE_COMMANDS_DIR',
+    description: 'folder of server-command modules (.js, .mjs, .ts) and http-request definitions (.json)',
+    defaultText: '(none)',
+    parse: optional(nonEmptyString),
+  },
+  {
+    key: 'commandTimeoutMs',
+    env: 'GATEHOUSE_COMMAND_TIMEOUT_MS',
+    description: 'time limit of a server command in milliseconds (504 beyond), unless the command sets its own',
+    defaultText: '30000',
+    parse: integer(1, 3_600_000),
+  },
+  {
+    key: 'logLevel',
+    env: 'GATEHOUSE_LOG_LEVEL',
+    description: 'pino log level',
+    defaultText: 'info',
+    parse: oneOf(LOG_LEVELS),
+  },
+];
+

@@ -1,0 +1,66 @@
+/** The one typed configuration object every part of Gatehouse reads. */
+export const SIGNING_ALGS = ['ES256', 'EdDSA', 'RS256', 'PS256'] as const;
+export type SigningAlg = (typeof SIGNING_ALGS)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface GatehouseConfig {
+  /** TCP port the HTTP server listens on. */
+  port: number;
+  /** Address the HTTP server binds to. */
+  host: string;
+  /** Issuer identifier (RFC 8414); also the default audience of access tokens. */
+  issuer: string;
+  /** Folder of the embedded database and of the generated master secret. */
+  dataDir: string;
+  /** `postgres://` URL selecting PostgreSQL; undefined selects the embedded SQLite store. */
+  databaseUrl: string | undefined;
+  /** Admin API bearer token; undefined means one is generated on first start and kept as a digest. */
+  adminToken: string | undefined;
+  /** Algorithm of newly created signing keys. */
+  signingAlg: SigningAlg;
+  /** Base64url master secret (32 bytes) for key encryption and secret digests; undefined: generated in dataDir. */
+  masterSecret: string | undefined;
+  /** Upper bound on every access token's lifetime, seconds. */
+  maxTokenLifetime: number;
+  /** How long a rotated client secret keeps working by default, seconds. */
+  secretRotationGrace: number;
+  /** Delay between publishing a rotated signing key and signing with it, seconds. */
+  keyActivationDelay: number;
+  /** Registered resource indicators (RFC 8707) that may be requested as token audiences. */
+  resources: string[];
+  /** How often a running server checks the store for changes made elsewhere, milliseconds. */
+  changePollInterval: number;
+  /** Password failures within the lockout window that lock a user. */
+  lockoutThreshold: number;
+  /** Seconds over which password failures are counted. */
+  lockoutWindow: number;
+  /** Seconds a locked user stays locked. */
+  lockoutDuration: number;
+  /** Password-grant requests per minute per client. */
+  passwordRateLimitPerClient: number;
+  /** Password-grant requests per minute per source address. */
+  passwordRateLimitPerAddress: number;
+  /** Name of the cookie that may carry an access token. */
+  cookieName: string;
+  /** Domain attribute of that cookie (so sibling hosts share it); undefined: host-only. */
+  cookieDomain: string | undefined;
+  cookiePath: string;
+  cookieSameSite: 'strict' | 'lax' | 'none';
+  /** Secure attribute; undefined: when the issuer is https. */
+  cookieSecure: boolean | undefined;
+  /** A cookie token in this last fraction of its life is renewed on use. */
+  cookieRenewFraction: number;
+  /** Extra request header that may carry an access token. */
+  tokenHeader: string;
+  /** Longest a client assertion may live (exp - iat), seconds. */
+  maxAssertionLifetime: number;
+  /** Leeway for exp and nbf when Gatehouse's own resources check tokens, seconds. */
+  clockTolerance: number;
+  /** Folder of server-command modules; undefined: no commands. */
+  commandsDir: string | undefined;
+  /** Default time limit of a server command, milliseconds. */
+  commandTimeoutMs: number;
+  logLevel: LogLevel;
+}

@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { GatehouseConfig } from './config.js';
+import { ConfigError, SETTINGS } from './config-schema.js';
+
+const DEFAULTS: Omit<GatehouseConfig, 'issuer'> = {
+  port: 8080,
+  host: '127.0.0.1',
+  dataDir: './data',
+  databaseUrl: undefined,
+  adminToken: undefined,
+  signingAlg: 'ES256',
+  masterSecret: undefined,
+  maxTokenLifetime: 86_400,
+  secretRotationGrace: 3_600,
+  keyActivationDelay: 300,
+  resources: [],
+  changePollInterval: 250,
+  lockoutThreshold: 5,
+  lockoutWindow: 900,
+  lockoutDuration: 900,
+  passwordRateLimitPerClient: 120,
+  passwordRateLimitPerAddress: 60,
+  clockTolerance: 5,
+  cookieName: 'gatehouse_access_token',
+  cookieDomain: undefined,
+  cookiePath: '/',
+  cookieSameSite: 'lax',
+  cookieSecure: undefined,
+  tokenHeader: 'X-Gatehouse-Access-Token',
+  cookieRenewFraction: 0.2,
+  maxAssertionLifetime: 300,
+  commandsDir: undefined,
+  commandTimeoutMs: 30_000,
+  logLevel: 'info',
+};
+
+export interface LoadConfigOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Path of an optional JSON file whose keys are the camelCase setting names. */
+  configFile?: string | undefined;
+  /** Values that win over everything (used by tests and the CLI). */
+  overrides?: Partial<GatehouseConfig>;
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError('--config', `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ConfigError('--config', `${path} is not valid JSON`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigError('--config', `${path} must hold a JSON object`);
+  }
+  const known = new Set(SETTINGS.map((setting) => setting.key as string));
+  for (const key of Object.keys(parsed)) {
+    if (!known.has(key)) throw new ConfigError('--config', `unknown setting "${key}" in ${path}; known: ${[...known].join(', ')}`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/**
+ * Reads configuration: defaults, then the JSON file, then environment variables, then overrides.
+ * A bad value throws a ConfigError whose message is one line naming the setting and what is allowed.
+ */
+export function loadConfig(options: LoadConfigOptions = {}): GatehouseConfig {
+  const env = options.env ?? process.env;
+  const file = options.configFile ? readConfigFile(options.configFile) : {};
+  const values: Record<string, unknown> = { ...DEFAULTS };
+  for (const setting of SETTINGS) {
+    const fromEnv = env[setting.env];
+    const fromFile = file[setting.key];
+    const raw = fromEnv !== undefined && fromEnv !== '' ? fromEnv : fromFile;
+    if (raw === undefined) continue;
+    try {
+      values[setting.key] = setting.parse(raw);
+    } catch (error) {
+      const source = fromEnv !== undefined && fromEnv !== '' ? setting.env : `${setting.key} (in ${options.configFile ?? 'config file'})`;
+      throw new ConfigError(source, `${(error as Error).message} (got ${JSON.stringify(raw)})`);
+    }
+  }
+  Object.assign(values, options.overrides ?? {});
+  const config = values as unknown as GatehouseConfig;
+  config.dataDir = resolve(config.dataDir);
+  if (config.issuer === undefined) config.issuer = `http://127.0.0.1:${config.port}`;
+  return config;
+}

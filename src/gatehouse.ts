@@ -1,0 +1,165 @@
+import type { Logger } from 'pino';
+import { AdminToken } from './admin/admin-token.js';
+import { ChangeFeed } from './changes/change-feed.js';
+import { ClientDirectory } from './clients/client-directory.js';
+import { ClientRegistry } from './clients/client-registry.js';
+import type { GatehouseConfig } from './config/config.js';
+import { KeyEncryption } from './keys/key-encryption.js';
+import { deriveKeys, loadMasterSecret } from './keys/master-secret.js';
+import { SecretDigester } from './keys/secret-digest.js';
+import { SigningKeys } from './keys/signing-keys.js';
+import { RevocationList } from './oauth/revocation-list.js';
+import { ChangeEventsRepository } from './store/change-events-repository.js';
+import { ClientsRepository } from './store/clients-repository.js';
+import { openStore, type StoreConnection } from './store/database.js';
+import { migrateToLatest } from './store/migrate.js';
+import { RevocationsRepository } from './store/revocations-repository.js';
+import { SettingsRepository } from './store/settings-repository.js';
+import { SigningKeysRepository } from './store/signing-keys-repository.js';
+import { RefreshTokensRepository } from './store/refresh-tokens-repository.js';
+import { UsersRepository } from './store/users-repository.js';
+import { UsedAssertionsRepository } from './store/used-assertions-repository.js';
+import { RefreshTokens } from './oauth/refresh-tokens.js';
+import { PasswordHasher } from './users/password-hasher.js';
+import { PasswordSignIn } from './users/password-sign-in.js';
+import { UserRegistry } from './users/user-registry.js';
+import { UserStatusCache } from './users/user-status-cache.js';
+import { TokenDeliverySettings } from './resources/token-delivery.js';
+
+const HOUSEKEEPING_INTERVAL_MS = 60_000;
+/** Change events older than this have been read by every running instance. */
+const CHANGE_EVENT_RETENTION_MS = 60 * 60_000;
+
+/** Everything a server or a CLI command works with, wired once. */
+export interface Gatehouse {
+  config: GatehouseConfig;
+  logger: Logger;
+  store: StoreConnection;
+  digester: SecretDigester;
+  clients: ClientRegistry;
+  directory: ClientDirectory;
+  users: UserRegistry;
+  usersRepository: UsersRepository;
+  userStatus: UserStatusCache;
+  passwordSignIn: PasswordSignIn;
+  refreshTokens: RefreshTokens;
+  keys: SigningKeys;
+  revocations: RevocationList;
+  adminToken: AdminToken;
+  tokenDelivery: TokenDeliverySettings;
+  changes: ChangeFeed;
+  /** A generated admin token to print once, when this start created it. */
+  generatedAdminToken: string | undefined;
+  close(): Promise<void>;
+}
+
+export interface OpenGatehouseOptions {
+  /** Start the change feed and housekeeping timers (servers do, one-shot CLI commands do not). */
+  watchChanges?: boolean;
+}
+
+export async function openGatehouse(config: GatehouseConfig, logger: Logger, options: OpenGatehouseOptions = {}): Promise<Gatehouse> {
+  const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const applied = await migrateToLatest(store);
+    if (applied.length > 0) logger.info({ migrations: applied, store: store.location }, 'applied migrations');
+
+    const master = loadMasterSecret(config.masterSecret, config.dataDir);
+    if (master.generated) logger.warn({ dataDir: config.dataDir }, 'generated a master secret in the data folder; back it up, or set GATEHOUSE_SECRET');
+    const derived = deriveKeys(master.secret);
+    const digester = new SecretDigester(derived.secretDigestKey);
+
+    const changeEvents = new ChangeEventsRepository(store.db);
+    const changes = new ChangeFeed(changeEvents, logger);
+    const directory = new ClientDirectory(new ClientsRepository(store.db));
+    const revocationsRepository = new RevocationsRepository(store.db);
+    const revocations = new RevocationList(revocationsRepository);
+    const keys = new SigningKeys(new SigningKeysRepository(store.db, store.engine), new KeyEncryption(derived.keyEncryptionKey), () => config.maxTokenLifetime);
+    const adminToken = new AdminToken(digester, new SettingsRepository(store.db), config.adminToken);
+    const tokenDelivery = new TokenDeliverySettings(config, new SettingsRepository(store.db));
+    const clients = new ClientRegistry(
+      new ClientsRepository(store.db),
+      digester,
+      () => config.secretRotationGrace,
+      () => changes.pollNow(),
+    );
+
+    const hasher = new PasswordHasher();
+    const usersRepository = new UsersRepository(store.db);
+    const userStatus = new UserStatusCache(usersRepository);
+    const users = new UserRegistry(usersRepository, hasher, () => changes.pollNow());
+    const passwordSignIn = new PasswordSignIn(usersRepository, hasher, () => ({
+      threshold: config.lockoutThreshold,
+      windowSeconds: config.lockoutWindow,
+      lockSeconds: config.lockoutDuration,
+    }));
+    const refreshTokensRepository = new RefreshTokensRepository(store.db);
+    const refreshTokens = new RefreshTokens(refreshTokensRepository, digester);
+
+    await changes.markCurrent();
+    await keys.ensureSigningKey(config.signingAlg);
+    await directory.loadAll();
+    await revocations.loadAll();
+    const generatedAdminToken = await adminToken.init();
+    await tokenDelivery.load();
+
+    changes.on('client', (clientId) => directory.refresh(clientId));
+    changes.on('revocation', (jti) => revocations.refresh(jti));
+    changes.on('user', (userId) => userStatus.forget(userId));
+    changes.on('signing_key', () => keys.load());
+    changes.on('setting', async () => {
+      await Promise.all([adminToken.refresh(), tokenDelivery.load()]);
+    });
+    changes.onResync(async () => {
+      userStatus.clear();
+      await Promise.all([directory.loadAll(), revocations.loadAll(), keys.load(), adminToken.refresh(), tokenDelivery.load()]);
+    });
+
+    let housekeeping: NodeJS.Timeout | undefined;
+    if (options.watchChanges) {
+      changes.start(config.changePollInterval);
+      housekeeping = setInterval(() => {
+        const now = Date.now();
+        revocations.prune(now);
+        // Deletes are idempotent, so instances sharing a database may all run them.
+        void Promise.all([
+          revocationsRepository.purgeExpired(now),
+          refreshTokensRepository.purgeExpired(now),
+          new UsedAssertionsRepository(store.db).purgeExpired(now),
+          changeEvents.purgeBefore(now - CHANGE_EVENT_RETENTION_MS),
+        ]).catch(
+          (error: unknown) => logger.warn({ err: error }, 'housekeeping failed; will retry'),
+        );
+      }, HOUSEKEEPING_INTERVAL_MS);
+      housekeeping.unref();
+    }
+
+    return {
+      config,
+      logger,
+      store,
+      digester,
+      clients,
+      directory,
+      users,
+      usersRepository,
+      userStatus,
+      passwordSignIn,
+      refreshTokens,
+      keys,
+      revocations,
+      adminToken,
+      tokenDelivery,
+      changes,
+      generatedAdminToken,
+      async close() {
+        changes.stop();
+        if (housekeeping) clearInterval(housekeeping);
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw error;
+  }
+}

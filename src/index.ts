@@ -1,0 +1,16 @@
+/** Gatehouse as a library: open the services and build the HTTP server in your own process. */
+export { openGatehouse, type Gatehouse } from './gatehouse.js';
+export { buildServer } from './server/build-server.js';
+export { loadConfig } from './config/load-config.js';
+export type { GatehouseConfig, SigningAlg } from './config/config.js';
+export { createLogger } from './server/logger.js';
+export {
+  defineApplication,
+  defineCommand,
+  CommandError,
+  type ApplicationDefinition,
+  type CommandCaller,
+  type CommandContext,
+  type CommandDefinition,
+  type JsonSchema,
+} from './resources/commands/command.js';

@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import type { Client } from '../clients/client.js';
+import type { GatehouseConfig } from '../config/config.js';
+import type { SigningKeys } from '../keys/signing-keys.js';
+import type { User } from '../users/user.js';
+
+export interface AccessTokenRequest {
+  client: Client;
+  /** `sub`: the client id for client tokens, the user id for user tokens. */
+  subject: string;
+  scopes: string[];
+  /** RFC 8707 resources; empty means the issuer is the audience. */
+  resources: string[];
+  /** Further claims, e.g. the username of a user token. */
+  extraClaims?: Record<string, unknown>;
+}
+
+export interface IssuedAccessToken {
+  accessToken: string;
+  expiresIn: number;
+  jti: string;
+  expiresAt: number;
+}
+
+/** The lifetime that applies: the client's own (0: none) capped by the server's maximum. */
+export function accessTokenLifetime(client: Client, serverMaximum: number): number {
+  return client.accessTokenLifetime === 0 ? serverMaximum : Math.min(client.accessTokenLifetime, serverMaximum);
+}
+
+/** Issues RFC 9068 JWT access tokens signed with the currently active key. */
+export class AccessTokenIssuer {
+  constructor(
+    private readonly config: GatehouseConfig,
+    private readonly keys: SigningKeys,
+  ) {}
+
+  /** A token for a user: `sub` is the user's id and the token carries the username. */
+  issueForUser(request: Omit<AccessTokenRequest, 'subject' | 'extraClaims'> & { user: User }): IssuedAccessToken {
+    const { user, ...rest } = request;
+    return this.issue({ ...rest, subject: user.id, extraClaims: { username: user.username } });
+  }
+
+  issue(request: AccessTokenRequest): IssuedAccessToken {
+    const now = Date.now();
+    const iat = Math.floor(now / 1000);
+    const expiresIn = accessTokenLifetime(request.client, this.config.maxTokenLifetime);
+    const jti = randomUUID();
+    const aud = request.resources.length === 0 ? this.config.issuer : request.resources.length === 1 ? request.resources[0] : request.resources;
+    const claims: Record<string, unknown> = {
+      ...request.extraClaims,
+      iss: this.config.issuer,
+      sub: request.subject,
+      aud,
+      client_id: request.client.clientId,
+      iat,
+      exp: iat + expiresIn,
+      jti,
+    };
+    if (request.scopes.length > 0) claims.scope = request.scopes.join(' ');
+    const accessToken = this.keys.signingKeyAt(now).signer.sign(claims);
+    return { accessToken, expiresIn, jti, expiresAt: (iat + expiresIn) * 1000 };
+  }
+}

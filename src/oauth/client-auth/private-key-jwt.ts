@@ -1,0 +1,135 @@
+import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import { clientUnusableReason, type Client } from '../../clients/client.js';
+import type { ClientDirectory } from '../../clients/client-directory.js';
+import { algorithmOf, CLIENT_KEY_ALGS } from '../../clients/client-keys.js';
+import type { GatehouseConfig } from '../../config/config.js';
+import type { UsedAssertionsRepository } from '../../store/used-assertions-repository.js';
+import { OAuthError } from '../oauth-error.js';
+
+export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+/** Leeway for the assertion's exp and nbf, seconds. */
+const CLOCK_TOLERANCE = 5;
+
+/** The algorithms a registered key may sign with: its JWK `alg` if set, else those of its type. */
+function algorithmsFor(jwk: JWK, key: KeyObject): string[] {
+  if (typeof jwk.alg === 'string') return [jwk.alg];
+  const alg = algorithmOf(key);
+  return alg === 'RS256' ? ['RS256', 'PS256'] : [alg];
+}
+
+/** How a refusal is answered: `invalid_client` (401) for client authentication, `invalid_grant` for the grant. */
+type Refuse = (description: string) => OAuthError;
+const invalidClient: Refuse = (description) => new OAuthError(401, 'invalid_client', description);
+const invalidGrant: Refuse = (description) => new OAuthError(400, 'invalid_grant', description);
+
+/**
+ * JWTs signed with a client's registered key (RFC 7523): as client authentication (§2.2, iss = sub = the
+ * client) and as an authorization grant (§2.1, iss = the client, sub = a user). Both: aud the token endpoint
+ * or the issuer, at most `maxAssertionLifetime` long, a single-use jti, RS256/PS256/ES256/EdDSA matching the key.
+ */
+export class ClientAssertionVerifier {
+  constructor(
+    private readonly config: GatehouseConfig,
+    private readonly directory: ClientDirectory,
+    private readonly usedAssertions: UsedAssertionsRepository,
+  ) {}
+
+  /** Client authentication with `client_assertion` (private_key_jwt clients only). */
+  async verify(assertion: string, assertionType: string | undefined, claimedClientId: string | undefined): Promise<Client> {
+    if (assertionType !== CLIENT_ASSERTION_TYPE) throw invalidClient(`client_assertion_type must be ${CLIENT_ASSERTION_TYPE}`);
+    const { client } = await this.check(assertion, invalidClient, (client, claims) => {
+      if (claims.sub !== client.clientId) throw invalidClient('iss and sub must both be the client id');
+      if (claimedClientId !== undefined && claimedClientId !== client.clientId) throw new OAuthError(400, 'invalid_request', 'client_id does not match the client assertion');
+      if (client.tokenEndpointAuthMethod !== 'private_key_jwt') throw invalidClient('this client does not authenticate with private_key_jwt');
+    });
+    return client;
+  }
+
+  /** The JWT-bearer grant's `assertion`: returns the signing client and the subject it names. */
+  async verifyGrant(assertion: string): Promise<{ client: Client; subject: string }> {
+    const { client, claims } = await this.check(assertion, invalidGrant, (_client, unverified) => {
+      if (typeof unverified.sub !== 'string' || unverified.sub === '') throw invalidGrant('the assertion must name the user in sub');
+    });
+    return { client, subject: claims.sub ?? '' };
+  }
+
+  /**
+   * The signed request of the application token endpoint: signed by `client` (already authenticated by
+   * its secret in the same request), aud the endpoint or the issuer; `sub` optional (a user to act for).
+   */
+  async verifyAppRequest(request: string, client: Client, endpointUrl: string): Promise<JWTPayload> {
+    const refuse: Refuse = (description) => new OAuthError(400, 'invalid_request', description);
+    const { claims } = await this.check(
+      request,
+      refuse,
+      (signer) => {
+        if (signer.clientId !== client.clientId) throw refuse('the signed request was made by another application');
+      },
+      { audiences: [endpointUrl, this.config.issuer], subjectRequired: false },
+    );
+    return claims;
+  }
+
+  private async check(
+    assertion: string,
+    refuse: Refuse,
+    preconditions: (client: Client, unverified: JWTPayload) => void,
+    options: { audiences?: string[]; subjectRequired?: boolean } = {},
+  ): Promise<{ client: Client; claims: JWTPayload }> {
+    let unverified: JWTPayload;
+    let header: ReturnType<typeof decodeProtectedHeader>;
+    try {
+      unverified = decodeJwt(assertion);
+      header = decodeProtectedHeader(assertion);
+    } catch (error) {
+      throw refuse(`the assertion is malformed (${(error as Error).message})`);
+    }
+    if (typeof unverified.iss !== 'string') throw refuse('the assertion must name the client in iss');
+    const client = this.directory.get(unverified.iss);
+    if (!client) throw refuse('the assertion names an unknown client');
+    preconditions(client, unverified);
+    const unusable = clientUnusableReason(client, Date.now());
+    if (unusable) throw refuse(`the assertion's client cannot be used: ${unusable}`);
+
+    if (typeof header.alg !== 'string' || !(CLIENT_KEY_ALGS as readonly string[]).includes(header.alg)) {
+      throw refuse(`the assertion's alg must be one of ${CLIENT_KEY_ALGS.join(', ')}`);
+    }
+    const keys = client.jwks?.keys ?? [];
+    const jwk = header.kid !== undefined ? keys.find((candidate) => candidate.kid === header.kid) : keys.length === 1 ? keys[0] : undefined;
+    if (!jwk) throw refuse(header.kid !== undefined ? 'the assertion names a key the client does not have' : 'the assertion must name its key (kid)');
+    let key: KeyObject;
+    let algorithms: string[];
+    try {
+      key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
+      algorithms = algorithmsFor(jwk, key);
+    } catch {
+      // A key stored through the raw `jwks` field that is weak or of an unsupported type.
+      throw refuse('the registered key cannot be used');
+    }
+    if (!algorithms.includes(header.alg)) throw refuse(`the key ${String(jwk.kid)} does not sign with ${header.alg}`);
+
+    let claims: JWTPayload;
+    try {
+      ({ payload: claims } = await jwtVerify(assertion, key, {
+        algorithms: [header.alg],
+        issuer: client.clientId,
+        audience: options.audiences ?? [this.config.issuer, `${this.config.issuer}/oauth/token`],
+        requiredClaims: options.subjectRequired === false ? ['exp', 'jti'] : ['exp', 'jti', 'sub'],
+        clockTolerance: CLOCK_TOLERANCE,
+      }));
+    } catch (error) {
+      throw refuse(`the assertion is not valid (${error instanceof errors.JOSEError ? error.code : 'invalid'})`);
+    }
+    const exp = claims.exp ?? 0;
+    const issuedAt = typeof claims.iat === 'number' ? claims.iat : Math.floor(Date.now() / 1000);
+    if (exp - issuedAt > this.config.maxAssertionLifetime || exp - Date.now() / 1000 > this.config.maxAssertionLifetime + CLOCK_TOLERANCE) {
+      throw refuse(`the assertion may live at most ${this.config.maxAssertionLifetime} s`);
+    }
+    if (typeof claims.jti !== 'string' || claims.jti === '' || claims.jti.length > 256) throw refuse('the assertion needs a jti');
+    if (!(await this.usedAssertions.claim(client.clientId, claims.jti, (exp + CLOCK_TOLERANCE) * 1000))) {
+      throw refuse('the assertion was already used');
+    }
+    return { client, claims };
+  }
+}

@@ -1,0 +1,39 @@
+import type { FastifyInstance } from 'fastify';
+import { AUTH_METHODS } from '../../clients/client.js';
+import { CLIENT_KEY_ALGS } from '../../clients/client-keys.js';
+import { SIGNING_ALGS } from '../../config/config.js';
+import type { Gatehouse } from '../../gatehouse.js';
+import { INTROSPECTION_PATH } from './introspect.js';
+import { JWKS_PATH } from './jwks.js';
+import { REVOCATION_PATH } from './revoke.js';
+import { TOKEN_PATH } from './token.js';
+
+export const METADATA_PATH = '/.well-known/oauth-authorization-server';
+
+/** Grant types the token endpoint accepts today. */
+export const SUPPORTED_GRANT_TYPES = ['client_credentials', 'password', 'refresh_token', 'urn:ietf:params:oauth:grant-type:jwt-bearer'];
+
+/** RFC 8414 authorization server metadata. */
+export function registerMetadataEndpoint(app: FastifyInstance, gatehouse: Gatehouse): void {
+  app.get(METADATA_PATH, async (_request, reply) => {
+    const issuer = gatehouse.config.issuer;
+    reply.header('Cache-Control', 'public, max-age=60');
+    return {
+      issuer,
+      token_endpoint: `${issuer}${TOKEN_PATH}`,
+      jwks_uri: `${issuer}${JWKS_PATH}`,
+      introspection_endpoint: `${issuer}${INTROSPECTION_PATH}`,
+      revocation_endpoint: `${issuer}${REVOCATION_PATH}`,
+      grant_types_supported: SUPPORTED_GRANT_TYPES,
+      response_types_supported: [],
+      token_endpoint_auth_methods_supported: [...AUTH_METHODS],
+      introspection_endpoint_auth_methods_supported: [...AUTH_METHODS],
+      revocation_endpoint_auth_methods_supported: [...AUTH_METHODS],
+      token_endpoint_auth_signing_alg_values_supported: [...CLIENT_KEY_ALGS],
+      introspection_endpoint_auth_signing_alg_values_supported: [...CLIENT_KEY_ALGS],
+      revocation_endpoint_auth_signing_alg_values_supported: [...CLIENT_KEY_ALGS],
+      scopes_supported: gatehouse.directory.allScopes(),
+      access_token_signing_alg_values_supported: [...SIGNING_ALGS],
+    };
+  });
+}

@@ -1,0 +1,47 @@
+import formbody from '@fastify/formbody';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Gatehouse } from '../../gatehouse.js';
+import type { OAuthServices } from '../oauth-services.js';
+import { OAuthError } from '../oauth-error.js';
+import { registerIntrospectionEndpoint } from './introspect.js';
+import { registerJwksEndpoint } from './jwks.js';
+import { registerMetadataEndpoint } from './metadata.js';
+import { registerRevocationEndpoint } from './revoke.js';
+import { registerTokenEndpoint } from './token.js';
+import { registerAppTokenEndpoint } from './app-token.js';
+
+/** Form bodies of OAuth requests are small; anything larger is refused early. */
+export const OAUTH_BODY_LIMIT = 64 * 1024;
+
+/** Answers every method but POST on a POST-only endpoint with 405 and the RFC 6749 error body. */
+export function refuseOtherMethods(app: FastifyInstance, url: string): void {
+  app.route({
+    method: ['GET', 'PUT', 'DELETE', 'PATCH'],
+    url,
+    handler: async () => {
+      throw new OAuthError(405, 'invalid_request', `${url} accepts POST only`, { Allow: 'POST' });
+    },
+  });
+}
+
+export function noStore(reply: FastifyReply): FastifyReply {
+  return reply.header('Cache-Control', 'no-store').header('Pragma', 'no-cache');
+}
+
+/** The authorization server's HTTP endpoints. */
+export async function oauthEndpoints(app: FastifyInstance, options: { gatehouse: Gatehouse; services: OAuthServices }): Promise<void> {
+  const { services } = options;
+  registerMetadataEndpoint(app, options.gatehouse);
+  registerJwksEndpoint(app, options.gatehouse);
+
+  // POST endpoints take only form bodies; any other content type reaches the handler, which answers invalid_request.
+  await app.register(async (forms) => {
+    forms.removeAllContentTypeParsers();
+    await forms.register(formbody, { bodyLimit: OAUTH_BODY_LIMIT });
+    forms.addContentTypeParser('*', { parseAs: 'string', bodyLimit: OAUTH_BODY_LIMIT }, (_request, _body, done) => done(null, undefined));
+    await registerTokenEndpoint(forms, services, options.gatehouse.config);
+    registerIntrospectionEndpoint(forms, services, options.gatehouse);
+    registerRevocationEndpoint(forms, services, options.gatehouse);
+    registerAppTokenEndpoint(forms, services, options.gatehouse);
+  });
+}

@@ -1,0 +1,60 @@
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { GatehouseConfig } from '../../config/config.js';
+import { OAuthError } from '../oauth-error.js';
+
+function bodyField(request: FastifyRequest, name: string): string | undefined {
+  const body = request.body as Record<string, unknown> | undefined;
+  const value = body?.[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The client a request claims to be, for counting before it is authenticated. */
+function claimedClientId(request: FastifyRequest): string {
+  const authorization = request.headers.authorization;
+  if (authorization?.startsWith('Basic ')) {
+    const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8');
+    return `basic:${decoded.split(':')[0] ?? ''}`;
+  }
+  return `post:${bodyField(request, 'client_id') ?? ''}`;
+}
+
+/**
+ * One @fastify/rate-limit limiter. Each lives in a context of its own: the plugin runs at most one of
+ * its limiters per request and context, and we need two (per client and per address).
+ */
+async function limiter(
+  app: FastifyInstance,
+  max: () => number,
+  keyGenerator: (request: FastifyRequest) => string,
+): Promise<preHandlerAsyncHookHandler> {
+  let handler: preHandlerAsyncHookHandler | undefined;
+  await app.register(async (scope) => {
+    await scope.register(rateLimit, { global: false });
+    handler = scope.rateLimit({
+      max,
+      timeWindow: 60_000,
+      keyGenerator,
+      errorResponseBuilder: (_request, context) =>
+        new OAuthError(429, 'too_many_requests', `too many password sign-ins; retry in ${context.after}`, {
+          'Retry-After': String(Math.max(1, Math.ceil(context.ttl / 1000))),
+        }),
+    });
+  });
+  if (!handler) throw new Error('rate limiter was not created');
+  return handler;
+}
+
+/**
+ * A preHandler limiting password-grant requests per source address and per client (429 with
+ * Retry-After beyond). Other grants pass without any counting, so the hot path pays nothing.
+ */
+export async function passwordRateLimits(app: FastifyInstance, config: GatehouseConfig): Promise<preHandlerAsyncHookHandler> {
+  const byAddress = await limiter(app, () => config.passwordRateLimitPerAddress, (request) => `address:${request.ip}`);
+  const byClient = await limiter(app, () => config.passwordRateLimitPerClient, claimedClientId);
+  return async function limitPasswordGrant(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
+    if (bodyField(request, 'grant_type') !== 'password') return;
+    await byAddress.call(this, request, reply);
+    await byClient.call(this, request, reply);
+  };
+}

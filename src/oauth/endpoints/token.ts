@@ -1,0 +1,38 @@
+import type { FastifyInstance } from 'fastify';
+import type { GatehouseConfig } from '../../config/config.js';
+import { FormParams } from '../form-params.js';
+import type { OAuthServices } from '../oauth-services.js';
+import { OAuthError } from '../oauth-error.js';
+import { noStore, refuseOtherMethods } from './oauth-endpoints.js';
+import { passwordRateLimits } from './password-rate-limits.js';
+import { JWT_BEARER_GRANT } from '../grants/jwt-bearer.js';
+
+export const TOKEN_PATH = '/oauth/token';
+
+/** RFC 6749 token endpoint. */
+export async function registerTokenEndpoint(app: FastifyInstance, services: OAuthServices, config: GatehouseConfig): Promise<void> {
+  refuseOtherMethods(app, TOKEN_PATH);
+  const preHandler = await passwordRateLimits(app, config);
+  app.post(TOKEN_PATH, { preHandler }, async (request, reply) => {
+    noStore(reply);
+    const params = FormParams.fromRequest(request.headers['content-type'], request.body);
+    const grantType = params.require('grant_type');
+    if (grantType === JWT_BEARER_GRANT) {
+      // The signed assertion itself identifies the client; client authentication, if sent, must agree.
+      const sentAuthentication = request.headers.authorization !== undefined || params.get('client_secret') !== undefined || params.get('client_assertion') !== undefined;
+      const authenticated = sentAuthentication ? (await services.authenticator.authenticate(request.headers, params)).client : undefined;
+      return services.jwtBearer.handle(authenticated, params);
+    }
+    const { client } = await services.authenticator.authenticate(request.headers, params);
+    switch (grantType) {
+      case 'client_credentials':
+        return services.clientCredentials.handle(client, params);
+      case 'password':
+        return services.password.handle(client, params);
+      case 'refresh_token':
+        return services.refreshToken.handle(client, params);
+      default:
+        throw new OAuthError(400, 'unsupported_grant_type', `the grant type ${JSON.stringify(grantType)} is not supported`);
+    }
+  });
+}

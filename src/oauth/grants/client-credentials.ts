@@ -1,0 +1,42 @@
+import { accessTokenScopes, type Client } from '../../clients/client.js';
+import type { GatehouseConfig } from '../../config/config.js';
+import type { AccessTokenIssuer } from '../access-token-issuer.js';
+import type { FormParams } from '../form-params.js';
+import { OAuthError } from '../oauth-error.js';
+import { parseScopeParameter } from '../scope.js';
+import { tokenResponse, type TokenResponse } from './token-response.js';
+
+/** RFC 6749 §4.4: a client asks for a token for itself. */
+export class ClientCredentialsGrant {
+  constructor(
+    private readonly config: GatehouseConfig,
+    private readonly issuer: AccessTokenIssuer,
+  ) {}
+
+  handle(client: Client, params: FormParams): TokenResponse {
+    if (!client.grantTypes.includes('client_credentials')) {
+      throw new OAuthError(400, 'unauthorized_client', 'this client may not use the client_credentials grant');
+    }
+    const scopes = grantedScopes(params.get('scope'), accessTokenScopes(client));
+    const resources = requestedResources(params.all('resource'), this.config.resources);
+    return tokenResponse(this.issuer.issue({ client, subject: client.clientId, scopes, resources }), scopes);
+  }
+}
+
+/** The requested scope if it is a subset of what the client may have; all of that when none is requested. */
+export function grantedScopes(requested: string | undefined, allowed: string[]): string[] {
+  if (requested === undefined) return allowed;
+  const elements = parseScopeParameter(requested);
+  if (elements === null) throw new OAuthError(400, 'invalid_scope', 'the scope parameter is malformed');
+  const refused = elements.filter((element) => !allowed.includes(element));
+  if (refused.length > 0) throw new OAuthError(400, 'invalid_scope', `scope not allowed for this client: ${refused.join(' ')}`);
+  return elements;
+}
+
+/** RFC 8707: every requested resource must be registered with the server. */
+export function requestedResources(requested: string[], registered: string[]): string[] {
+  for (const resource of requested) {
+    if (!registered.includes(resource)) throw new OAuthError(400, 'invalid_target', `the resource ${JSON.stringify(resource)} is not registered`);
+  }
+  return [...new Set(requested)];
+}

@@ -1,0 +1,67 @@
+import type { Client } from '../../clients/client.js';
+import type { UsersRepository } from '../../store/users-repository.js';
+import type { User } from '../../users/user.js';
+import type { AccessTokenIssuer } from '../access-token-issuer.js';
+import type { FormParams } from '../form-params.js';
+import { OAuthError } from '../oauth-error.js';
+import type { RefreshTokens } from '../refresh-tokens.js';
+import { parseScopeParameter } from '../scope.js';
+import type { TokenResponse } from './token-response.js';
+import { userTokenResponse } from './user-token-response.js';
+
+const REFUSALS: Record<string, string> = {
+  unknown: 'the refresh token is not valid',
+  other_client: 'the refresh token is not valid',
+  expired: 'the refresh token has expired',
+  revoked: 'the refresh token has been revoked',
+  reused: 'the refresh token was already used; its whole grant is revoked',
+};
+
+/** RFC 6749 §6 with rotation: every refresh returns a new refresh token and retires the old one. */
+export class RefreshTokenGrant {
+  constructor(
+    private readonly refreshTokens: RefreshTokens,
+    private readonly users: UsersRepository,
+    private readonly issuer: AccessTokenIssuer,
+  ) {}
+
+  async handle(client: Client, params: FormParams): Promise<TokenResponse> {
+    if (!client.refreshTokens) throw new OAuthError(400, 'unauthorized_client', 'refresh tokens are off for this client');
+    const token = params.require('refresh_token');
+    const requested = params.get('scope');
+    let narrowed: string[] | undefined;
+    if (requested !== undefined) {
+      narrowed = parseScopeParameter(requested) ?? undefined;
+      if (narrowed === undefined) throw new OAuthError(400, 'invalid_scope', 'the scope parameter is malformed');
+    }
+    const stored = await this.refreshTokens.find(token);
+    if (stored && narrowed) {
+      const wider = narrowed.filter((element) => !stored.scopes.includes(element));
+      if (wider.length > 0) throw new OAuthError(400, 'invalid_scope', `a refresh cannot widen the scope: ${wider.join(' ')}`);
+    }
+    let user: User | undefined;
+    if (stored && stored.clientId === client.clientId) {
+      user = await this.users.get(stored.userId);
+      if (!user?.enabled) {
+        await this.refreshTokens.revokeFamily(stored.familyId);
+        throw new OAuthError(400, 'invalid_grant', 'the user of this grant is disabled or gone');
+      }
+    }
+    const outcome = await this.refreshTokens.rotate(stored, client);
+    if (!outcome.ok) throw new OAuthError(400, 'invalid_grant', REFUSALS[outcome.reason] ?? 'the refresh token is not valid');
+    // A successful rotation means the token was this client's, so its user was read and checked above.
+    if (!user) throw new OAuthError(400, 'invalid_grant', 'the user of this grant is disabled or gone');
+    // The new refresh token keeps the grant's scope (RFC 6749 §6); the access token gets the narrowed one.
+    // Scopes the administrator has since taken from the client are dropped.
+    const scopes = (narrowed ?? outcome.previous.scopes).filter((element) => client.scopes.includes(element));
+    return userTokenResponse({
+      client,
+      user,
+      scopes,
+      resources: [],
+      issuer: this.issuer,
+      refreshTokens: this.refreshTokens,
+      refreshToken: outcome.refreshToken,
+    });
+  }
+}

@@ -1,0 +1,28 @@
+import { OFFLINE_ACCESS, type Client } from '../../clients/client.js';
+import type { User } from '../../users/user.js';
+import type { AccessTokenIssuer } from '../access-token-issuer.js';
+import type { RefreshTokens } from '../refresh-tokens.js';
+import { tokenResponse, type TokenResponse } from './token-response.js';
+
+/**
+ * The token response of a user-bound grant: an access token whose `sub` is the user, and a refresh
+ * token when the client has them on and the granted scope has offline_access.
+ */
+export async function userTokenResponse(options: {
+  client: Client;
+  user: User;
+  scopes: string[];
+  resources: string[];
+  issuer: AccessTokenIssuer;
+  refreshTokens: RefreshTokens;
+  /** An already rotated refresh token to hand out instead of starting a new family. */
+  refreshToken?: string;
+}): Promise<TokenResponse> {
+  const { client, user, scopes } = options;
+  const response = tokenResponse(options.issuer.issueForUser({ client, user, scopes, resources: options.resources }), scopes);
+  if (options.refreshToken !== undefined) response.refresh_token = options.refreshToken;
+  else if (client.refreshTokens && scopes.includes(OFFLINE_ACCESS)) {
+    response.refresh_token = await options.refreshTokens.issue(client, user.id, scopes);
+  }
+  return response;
+}

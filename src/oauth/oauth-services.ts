@@ -1,0 +1,37 @@
+import type { Gatehouse } from '../gatehouse.js';
+import { AccessTokenIssuer } from './access-token-issuer.js';
+import { AccessTokenVerifier } from './access-token-verifier.js';
+import { ClientAuthenticator } from './client-auth/authenticate-client.js';
+import { ClientAssertionVerifier } from './client-auth/private-key-jwt.js';
+import { UsedAssertionsRepository } from '../store/used-assertions-repository.js';
+import { ClientCredentialsGrant } from './grants/client-credentials.js';
+import { PasswordGrant } from './grants/password.js';
+import { RefreshTokenGrant } from './grants/refresh-token.js';
+import { JwtBearerGrant } from './grants/jwt-bearer.js';
+
+/** The authorization server's parts, wired from the shared Gatehouse services. */
+export interface OAuthServices {
+  authenticator: ClientAuthenticator;
+  issuer: AccessTokenIssuer;
+  verifier: AccessTokenVerifier;
+  clientCredentials: ClientCredentialsGrant;
+  password: PasswordGrant;
+  refreshToken: RefreshTokenGrant;
+  jwtBearer: JwtBearerGrant;
+  assertions: ClientAssertionVerifier;
+}
+
+export function createOAuthServices(gatehouse: Gatehouse): OAuthServices {
+  const issuer = new AccessTokenIssuer(gatehouse.config, gatehouse.keys);
+  const assertions = new ClientAssertionVerifier(gatehouse.config, gatehouse.directory, new UsedAssertionsRepository(gatehouse.store.db));
+  return {
+    authenticator: new ClientAuthenticator(gatehouse.directory, gatehouse.digester, assertions),
+    issuer,
+    verifier: new AccessTokenVerifier(gatehouse.config, gatehouse.keys, gatehouse.revocations, gatehouse.directory, gatehouse.userStatus),
+    clientCredentials: new ClientCredentialsGrant(gatehouse.config, issuer),
+    password: new PasswordGrant(gatehouse.config, gatehouse.passwordSignIn, issuer, gatehouse.refreshTokens),
+    refreshToken: new RefreshTokenGrant(gatehouse.refreshTokens, gatehouse.usersRepository, issuer),
+    jwtBearer: new JwtBearerGrant(gatehouse.config, assertions, gatehouse.usersRepository, issuer),
+    assertions,
+  };
+}

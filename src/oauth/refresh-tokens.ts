@@ -1,0 +1,78 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Client } from '../clients/client.js';
+import type { SecretDigester } from '../keys/secret-digest.js';
+import type { RefreshTokensRepository, StoredRefreshToken } from '../store/refresh-tokens-repository.js';
+
+export type RefreshOutcome =
+  | { ok: true; previous: StoredRefreshToken; refreshToken: string }
+  | { ok: false; reason: 'unknown' | 'expired' | 'revoked' | 'other_client' | 'reused' };
+
+/** Opaque 256-bit refresh tokens with rotation and reuse detection (RFC 9700 §4.14.2). */
+export class RefreshTokens {
+  constructor(
+    private readonly repository: RefreshTokensRepository,
+    private readonly digester: SecretDigester,
+  ) {}
+
+  /** Starts a new family for a user grant; returns the token (shown to the client once). */
+  async issue(client: Client, userId: string, scopes: string[]): Promise<string> {
+    const token = randomBytes(32).toString('base64url');
+    const now = Date.now();
+    await this.repository.insert({
+      tokenDigest: this.digester.digest(token),
+      familyId: randomUUID(),
+      clientId: client.clientId,
+      userId,
+      scopes,
+      createdAt: now,
+      expiresAt: now + client.refreshTokenLifetime * 1000,
+      usedAt: null,
+      revokedAt: null,
+    });
+    return token;
+  }
+
+  /** Looks a presented token up (for introspection and revocation). */
+  find(token: string): Promise<StoredRefreshToken | undefined> {
+    return this.repository.get(this.digester.digest(token));
+  }
+
+  /**
+   * Exchanges a refresh token (as `find` returned it) for its successor. A token presented after it was
+   * rotated revokes its whole family. Of concurrent exchanges of one token exactly one succeeds.
+   */
+  async rotate(stored: StoredRefreshToken | undefined, client: Client): Promise<RefreshOutcome> {
+    const now = Date.now();
+    if (!stored) return { ok: false, reason: 'unknown' };
+    if (stored.clientId !== client.clientId) return { ok: false, reason: 'other_client' };
+    if (stored.revokedAt !== null) return { ok: false, reason: 'revoked' };
+    if (stored.expiresAt <= now) return { ok: false, reason: 'expired' };
+    if (stored.usedAt !== null) {
+      await this.repository.revokeFamily(stored.familyId, now);
+      return { ok: false, reason: 'reused' };
+    }
+    const successor = randomBytes(32).toString('base64url');
+    const won = await this.repository.rotate(
+      stored.tokenDigest,
+      {
+        ...stored,
+        tokenDigest: this.digester.digest(successor),
+        createdAt: now,
+        expiresAt: now + client.refreshTokenLifetime * 1000,
+        usedAt: null,
+        revokedAt: null,
+      },
+      now,
+    );
+    if (!won) {
+      // Another request rotated it a moment ago: a second use of one token is reuse.
+      await this.repository.revokeFamily(stored.familyId, now);
+      return { ok: false, reason: 'reused' };
+    }
+    return { ok: true, previous: stored, refreshToken: successor };
+  }
+
+  async revokeFamily(familyId: string): Promise<void> {
+    await this.repository.revokeFamily(familyId, Date.now());
+  }
+}

@@ -1,0 +1,98 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { BearerChallenge } from '../resources/bearer-challenge.js';
+import { bearerTokenOf } from '../resources/resource-guard.js';
+import { IntrospectionTokenChecker, JwksTokenChecker, type TokenChecker } from './token-checkers.js';
+
+export interface ResourceServerOptions {
+  /** The Gatehouse issuer URL. */
+  issuer: string;
+  /** This service's identifier: the `aud` its tokens must carry (default: the issuer). */
+  audience?: string | string[];
+  /** Scope elements every request needs (space-separated); a call to `check` may name its own. */
+  scope?: string;
+  /** `jwks` (default): verify locally. `introspection`: ask Gatehouse (sees revocations at once). */
+  mode?: 'jwks' | 'introspection';
+  /** Client credentials for introspection. */
+  introspection?: { clientId: string; clientSecret: string; cacheSeconds?: number };
+  /** Leeway for exp and nbf, seconds (default 5). */
+  clockToleranceSeconds?: number;
+  /** realm of WWW-Authenticate (default "gatehouse"). */
+  realm?: string;
+  /** RFC 9728 metadata URL of this service, added to every challenge. */
+  resourceMetadataUrl?: string;
+  fetch?: typeof fetch;
+}
+
+export interface Caller {
+  clientId: string;
+  sub: string;
+  scope: string[];
+  claims: Record<string, unknown>;
+}
+
+/** The guard's answer: the caller, or the status, headers and JSON body to refuse with. */
+export type GuardResult =
+  | { ok: true; caller: Caller }
+  | { ok: false; status: number; headers: Record<string, string>; body: { error: string; error_description: string; scope?: string } };
+
+/**
+ * The resource guard for services outside Gatehouse: bearer token from the Authorization header, checked
+ * locally against the JWKS or by introspection, then the scope; RFC 6750 errors.
+ */
+export function createResourceServer(options: ResourceServerOptions): { check(headers: IncomingHttpHeaders, scope?: string): Promise<GuardResult> } {
+  const issuer = options.issuer.replace(/\/+$/, '');
+  const audience = options.audience ?? issuer;
+  const clockToleranceSeconds = options.clockToleranceSeconds ?? 5;
+  let checker: TokenChecker;
+  if (options.mode === 'introspection') {
+    if (!options.introspection) throw new Error('introspection mode needs introspection.clientId and introspection.clientSecret');
+    checker = new IntrospectionTokenChecker({
+      issuer,
+      audience,
+      clientId: options.introspection.clientId,
+      clientSecret: options.introspection.clientSecret,
+      cacheSeconds: options.introspection.cacheSeconds ?? 0,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+  } else {
+    checker = new JwksTokenChecker({ issuer, audience, clockToleranceSeconds, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  }
+  const realm = options.realm ?? 'gatehouse';
+
+  const refuse = (challenge: BearerChallenge): GuardResult => ({
+    ok: false,
+    status: challenge.status,
+    headers: { 'WWW-Authenticate': challenge.header(realm, options.resourceMetadataUrl), 'Cache-Control': 'no-store' },
+    body: challenge.body(),
+  });
+
+  return {
+    async check(headers, scope = options.scope) {
+      try {
+        const token = bearerTokenOf(typeof headers.authorization === 'string' ? headers.authorization : undefined);
+        if (token === undefined) throw new BearerChallenge(401, undefined, 'an access token is required');
+        const result = await checker.check(token);
+        if (!result.active) throw new BearerChallenge(401, 'invalid_token', `the access token is not valid (${result.reason})`);
+        const granted = typeof result.claims.scope === 'string' && result.claims.scope !== '' ? result.claims.scope.split(' ') : [];
+        const required = (scope ?? '').split(' ').filter((element) => element !== '');
+        const missing = required.filter((element) => !granted.includes(element));
+        if (missing.length > 0) {
+          throw new BearerChallenge(403, 'insufficient_scope', `the access token lacks the scope ${missing.join(' ')}`, required.join(' '));
+        }
+        return {
+          ok: true,
+          caller: { clientId: String(result.claims.client_id ?? ''), sub: String(result.claims.sub ?? ''), scope: granted, claims: result.claims },
+        };
+      } catch (error) {
+        if (error instanceof BearerChallenge) return refuse(error);
+        // The authorization server cannot be reached: the service cannot decide, so it refuses for now.
+        return {
+          ok: false,
+          status: 503,
+          headers: { 'Retry-After': '5', 'Cache-Control': 'no-store' },
+          body: { error: 'temporarily_unavailable', error_description: 'the authorization server cannot be reached' },
+        };
+      }
+    },
+  };
+}

@@ -1,0 +1,149 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { extname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { isApplicationDefinition, isCommandDefinition, type ApplicationDefinition, type CommandDefinition } from './command.js';
+import { httpRequestCommand, type HttpRequestCommandSpec } from './http-request-command.js';
+
+/** The reserved scope that reaches every application's commands. */
+export const COMMANDS_SCOPE = 'commands';
+
+/** What a command needs: nothing (unprotected) or a valid token with these scope elements (or `commands`). */
+export interface Protection {
+  protected: boolean;
+  scope: string[];
+}
+
+export interface LoadedCommand {
+  definition: CommandDefinition;
+  protection: Protection;
+  file: string;
+}
+
+export class CommandLoadError extends Error {
+  override name = 'CommandLoadError';
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+function scopeList(scope: string | undefined): string[] | undefined {
+  return scope === undefined ? undefined : scope.split(' ').filter((element) => element !== '');
+}
+
+/**
+ * The protection that applies, most specific first: a command's own declaration, then its application's,
+ * then the default (the application's name). A declared scope always protects, even in an unprotected group.
+ */
+export function resolveProtection(command: CommandDefinition, application: ApplicationDefinition | undefined): Protection {
+  const commandScope = scopeList(command.scope);
+  if (commandScope) return { protected: true, scope: commandScope };
+  if (command.protected === false) return { protected: false, scope: [] };
+  if (command.protected === true) return { protected: true, scope: scopeList(application?.scope) ?? [command.app] };
+  const appScope = scopeList(application?.scope);
+  if (appScope) return { protected: true, scope: appScope };
+  if (application?.protected === false) return { protected: false, scope: [] };
+  return { protected: true, scope: [command.app] };
+}
+
+/** Whether a token's scope reaches a command. */
+export function scopeReaches(granted: readonly string[], protection: Protection): boolean {
+  if (!protection.protected) return true;
+  if (granted.includes(COMMANDS_SCOPE)) return true;
+  return protection.scope.every((element) => granted.includes(element));
+}
+
+let typeScriptLoader: Promise<void> | undefined;
+
+/** Lets Node import TypeScript command modules (tsx's ESM loader), once, only when one exists. */
+async function enableTypeScript(): Promise<void> {
+  typeScriptLoader ??= import('tsx/esm/api').then((tsx) => {
+    tsx.register();
+  });
+  return typeScriptLoader;
+}
+
+/** Server commands loaded from a folder: `.js`, `.mjs`, `.ts` modules and `.json` http-request definitions. */
+export class CommandRegistry {
+  private readonly commands = new Map<string, LoadedCommand>();
+  private readonly applications = new Map<string, ApplicationDefinition>();
+
+  static async fromFolder(folder: string | undefined): Promise<CommandRegistry> {
+    const registry = new CommandRegistry();
+    if (folder) await registry.loadFolder(resolve(folder));
+    return registry;
+  }
+
+  private async loadFolder(folder: string): Promise<void> {
+    let files: string[];
+    try {
+      files = readdirSync(folder).sort();
+    } catch (error) {
+      throw new CommandLoadError(`GATEHOUSE_COMMANDS_DIR: cannot read ${folder} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    const commands: { definition: CommandDefinition; file: string }[] = [];
+    for (const name of files) {
+      const file = join(folder, name);
+      const extension = extname(name);
+      if (name.endsWith('.d.ts') || name.startsWith('.')) continue;
+      if (extension === '.json') {
+        commands.push({ definition: this.readHttpRequestSpec(file), file });
+        continue;
+      }
+      if (!['.js', '.mjs', '.ts', '.mts'].includes(extension)) continue;
+      if (extension === '.ts' || extension === '.mts') await enableTypeScript();
+      let module: Record<string, unknown>;
+      try {
+        module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+      } catch (error) {
+        throw new CommandLoadError(`cannot load command module ${file}: ${(error as Error).message}`);
+      }
+      for (const exported of Object.values(module).flatMap((value) => (Array.isArray(value) ? (value as unknown[]) : [value]))) {
+        if (isApplicationDefinition(exported)) this.addApplication(exported, file);
+        else if (isCommandDefinition(exported)) commands.push({ definition: exported, file });
+      }
+    }
+    for (const { definition, file } of commands) this.addCommand(definition, file);
+  }
+
+  private readHttpRequestSpec(file: string): CommandDefinition {
+    let spec: HttpRequestCommandSpec;
+    try {
+      spec = JSON.parse(readFileSync(file, 'utf8')) as HttpRequestCommandSpec;
+    } catch (error) {
+      throw new CommandLoadError(`cannot read command ${file}: ${(error as Error).message}`);
+    }
+    if (spec.kind !== 'http-request') throw new CommandLoadError(`${file}: "kind" must be "http-request"`);
+    if (typeof spec.url !== 'string' || !/^(https?:\/\/|\{\{\s*env\.)/.test(spec.url)) {
+      throw new CommandLoadError(`${file}: "url" must be an http(s) URL template (it may start with {{env.NAME}})`);
+    }
+    return httpRequestCommand(spec);
+  }
+
+  private addApplication(application: ApplicationDefinition, file: string): void {
+    if (!NAME.test(application.name)) throw new CommandLoadError(`${file}: application name ${JSON.stringify(application.name)} is not valid`);
+    if (this.applications.has(application.name)) throw new CommandLoadError(`${file}: application ${application.name} is defined twice`);
+    this.applications.set(application.name, application);
+  }
+
+  private addCommand(definition: CommandDefinition, file: string): void {
+    if (!NAME.test(definition.app) || !NAME.test(definition.name)) {
+      throw new CommandLoadError(`${file}: app and name must be 1-64 letters, digits, '.', '_' or '-'`);
+    }
+    if (typeof definition.handler !== 'function') throw new CommandLoadError(`${file}: command ${definition.app}/${definition.name} has no handler`);
+    const key = `${definition.app}/${definition.name}`;
+    if (this.commands.has(key)) throw new CommandLoadError(`${file}: command ${key} is defined twice`);
+    this.commands.set(key, { definition, protection: resolveProtection(definition, this.applications.get(definition.app)), file });
+  }
+
+  get(app: string, name: string): LoadedCommand | undefined {
+    return this.commands.get(`${app}/${name}`);
+  }
+
+  all(): LoadedCommand[] {
+    return [...this.commands.values()];
+  }
+
+  /** Application names (each is a scope), sorted. */
+  applicationNames(): string[] {
+    return [...new Set([...this.applications.keys(), ...this.all().map((command) => command.definition.app)])].sort();
+  }
+}

@@ -1,0 +1,32 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { FieldValidationError } from '../../shared/field-validation-error.js';
+import type { JsonSchema } from './command.js';
+
+const ajv = new Ajv({ allErrors: false, strict: false, coerceTypes: false, useDefaults: true });
+
+/** The field an Ajv error is about: the missing or extra property, or the path of the bad value. */
+function fieldOf(error: ErrorObject): string {
+  const params = error.params as { missingProperty?: string; additionalProperty?: string };
+  const path = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  const child = params.missingProperty ?? params.additionalProperty;
+  if (child !== undefined) return path === '' ? child : `${path}.${child}`;
+  return path === '' ? 'input' : path;
+}
+
+/** Compiles a command's input schema once; the returned check throws a FieldValidationError. */
+export function compileInputValidator(schema: JsonSchema | undefined, label: string): (input: unknown) => void {
+  if (!schema) return () => undefined;
+  let validate: ValidateFunction;
+  try {
+    validate = ajv.compile(schema);
+  } catch (error) {
+    throw new Error(`${label}: the input schema is not valid: ${(error as Error).message}`);
+  }
+  return (input) => {
+    if (validate(input)) return;
+    const error = validate.errors?.[0];
+    if (!error) throw new FieldValidationError('input', 'does not match the schema');
+    const field = fieldOf(error);
+    throw new FieldValidationError(field, error.keyword === 'additionalProperties' ? 'is not an allowed field' : (error.message ?? 'is not valid'));
+  };
+}

@@ -1,0 +1,63 @@
+import type { FastifyInstance } from 'fastify';
+import { lenientJsonBodies } from '../server/json-body.js';
+import type { Gatehouse } from '../gatehouse.js';
+import type { OAuthServices } from '../oauth/oauth-services.js';
+import { COMMANDS_SCOPE, CommandRegistry } from './commands/command-registry.js';
+import { registerCommandsApi } from './commands/commands-api.js';
+import { PROTECTED_RESOURCE_METADATA_PATH, protectGroup } from './protect.js';
+import { ResourceGuard } from './resource-guard.js';
+import { requestTokenReader } from './request-token.js';
+import { renewCookieTokens } from './cookie-renewal.js';
+import cors from '@fastify/cors';
+import { registerUserRoutes } from './users-api.js';
+
+export const USERS_SCOPE = 'users';
+
+/** Gatehouse's own protected resources (the user API, server commands) and their RFC 9728 metadata. */
+export async function gatehouseResources(app: FastifyInstance, options: { gatehouse: Gatehouse; services: OAuthServices }): Promise<void> {
+  const { gatehouse, services } = options;
+  const guard = new ResourceGuard(services.verifier, {
+    audiences: () => [gatehouse.config.issuer],
+    clockToleranceSeconds: gatehouse.config.clockTolerance,
+  });
+  const metadataUrl = () => `${gatehouse.config.issuer}${PROTECTED_RESOURCE_METADATA_PATH}`;
+  const tokenOf = requestTokenReader({ header: () => gatehouse.tokenDelivery.current().header_name, cookie: () => gatehouse.tokenDelivery.current().cookie_name });
+  const commands = await CommandRegistry.fromFolder(gatehouse.config.commandsDir);
+  if (commands.all().length > 0) gatehouse.logger.info({ commands: commands.all().length, apps: commands.applicationNames() }, 'server commands loaded');
+
+  app.get(PROTECTED_RESOURCE_METADATA_PATH, async (_request, reply) => {
+    reply.header('Cache-Control', 'public, max-age=60');
+    return {
+      resource: gatehouse.config.issuer,
+      authorization_servers: [gatehouse.config.issuer],
+      scopes_supported: [USERS_SCOPE, COMMANDS_SCOPE, ...commands.applicationNames()],
+      bearer_methods_supported: ['header'],
+      // Also accepted: the configured extra header and cookie (see the README).
+      resource_name: 'Gatehouse user API and server commands',
+    };
+  });
+
+  await app.register(
+    async (api) => {
+      lenientJsonBodies(api);
+      // CORS with credentials only for exact origins an enabled, unexpired client lists.
+      await api.register(cors, {
+        origin: (origin, callback) => callback(null, origin !== undefined && gatehouse.directory.isAllowedOrigin(origin, Date.now())),
+        credentials: true,
+        methods: ['GET', 'POST', 'PATCH', 'DELETE'],
+        maxAge: 600,
+      });
+      api.addHook('onSend', renewCookieTokens(gatehouse, services.issuer));
+      api.addHook('onSend', async (_request, reply, payload) => {
+        reply.header('Cache-Control', 'no-store');
+        return payload;
+      });
+      await api.register(async (usersApi) => {
+        usersApi.addHook('onRequest', protectGroup(guard, { scope: USERS_SCOPE }, metadataUrl, tokenOf));
+        registerUserRoutes(usersApi, gatehouse.users, { unlock: false });
+      });
+      registerCommandsApi(api, { registry: commands, guard, resourceMetadataUrl: metadataUrl, defaultTimeoutMs: gatehouse.config.commandTimeoutMs, tokenOf });
+    },
+    { prefix: '/api' },
+  );
+}

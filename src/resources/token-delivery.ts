@@ -1,0 +1,78 @@
+import type { GatehouseConfig } from '../config/config.js';
+import { COOKIE_NAME_PATTERN, COOKIE_PATH_PATTERN, DOMAIN_PATTERN, HEADER_NAME_PATTERN } from '../config/config-schema.js';
+import type { SettingsRepository } from '../store/settings-repository.js';
+import { FieldValidationError } from '../shared/field-validation-error.js';
+
+export const TOKEN_DELIVERY_SETTING = 'token_delivery';
+
+/** How access tokens travel besides the Authorization header: the cookie's attributes and an extra header. */
+export interface TokenDelivery {
+  cookie_name: string;
+  cookie_domain: string | null;
+  cookie_path: string;
+  cookie_same_site: 'strict' | 'lax' | 'none';
+  /** null: Secure when the issuer is https. */
+  cookie_secure: boolean | null;
+  cookie_http_only: boolean;
+  header_name: string;
+}
+
+const CHECKS: { [K in keyof TokenDelivery]: (value: unknown) => boolean } = {
+  cookie_name: (value) => typeof value === 'string' && COOKIE_NAME_PATTERN.test(value),
+  cookie_domain: (value) => value === null || (typeof value === 'string' && DOMAIN_PATTERN.test(value)),
+  cookie_path: (value) => typeof value === 'string' && COOKIE_PATH_PATTERN.test(value),
+  cookie_same_site: (value) => value === 'strict' || value === 'lax' || value === 'none',
+  cookie_secure: (value) => value === null || typeof value === 'boolean',
+  cookie_http_only: (value) => typeof value === 'boolean',
+  header_name: (value) => typeof value === 'string' && HEADER_NAME_PATTERN.test(value),
+};
+
+/**
+ * Token-delivery settings: the configuration's values, overridden by what an administrator stored through
+ * the admin API (kept in the store, so every instance applies them).
+ */
+export class TokenDeliverySettings {
+  private stored: Partial<TokenDelivery> = {};
+
+  constructor(
+    private readonly config: GatehouseConfig,
+    private readonly settings: SettingsRepository,
+  ) {}
+
+  async load(): Promise<void> {
+    const text = await this.settings.get(TOKEN_DELIVERY_SETTING);
+    this.stored = text ? (JSON.parse(text) as Partial<TokenDelivery>) : {};
+  }
+
+  current(): TokenDelivery {
+    return {
+      cookie_name: this.config.cookieName,
+      cookie_domain: this.config.cookieDomain ?? null,
+      cookie_path: this.config.cookiePath,
+      cookie_same_site: this.config.cookieSameSite,
+      cookie_secure: this.config.cookieSecure ?? null,
+      cookie_http_only: true,
+      header_name: this.config.tokenHeader,
+      ...this.stored,
+    };
+  }
+
+  /** Validates and stores changes; unknown fields and bad values name the field. */
+  async update(body: unknown): Promise<TokenDelivery> {
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new FieldValidationError('body', 'must be a JSON object');
+    const changes: Record<string, unknown> = {};
+    for (const [field, value] of Object.entries(body as Record<string, unknown>)) {
+      const check = CHECKS[field as keyof TokenDelivery] as ((value: unknown) => boolean) | undefined;
+      if (!check) throw new FieldValidationError(field, `unknown field; use ${Object.keys(CHECKS).join(', ')}`);
+      if (!check(value)) throw new FieldValidationError(field, 'is not a valid value');
+      changes[field] = value;
+    }
+    const next = { ...this.stored, ...changes } as Partial<TokenDelivery>;
+    if ((next.cookie_same_site ?? this.config.cookieSameSite) === 'none' && (next.cookie_secure ?? this.config.cookieSecure) === false) {
+      throw new FieldValidationError('cookie_secure', 'SameSite=None cookies must be Secure');
+    }
+    await this.settings.set(TOKEN_DELIVERY_SETTING, JSON.stringify(next));
+    this.stored = next;
+    return this.current();
+  }
+}

@@ -1,0 +1,67 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { ClientValidationError } from '../clients/client-metadata.js';
+import { ClientKeyNotFoundError, ClientNotFoundError } from '../clients/client-registry.js';
+import { OAuthError } from '../oauth/oauth-error.js';
+import { FieldValidationError } from '../shared/field-validation-error.js';
+import { DuplicateClientError } from '../store/clients-repository.js';
+import { DuplicateUsernameError } from '../store/users-repository.js';
+import { UserNotFoundError } from '../users/user-registry.js';
+
+export interface ErrorBody {
+  error: string;
+  error_description: string;
+  field?: string;
+}
+
+/** Every error leaves as `{"error", "error_description"}` JSON with the right status; never a stack trace. */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | Error, request, reply) => {
+    if (error instanceof OAuthError) {
+      return reply.status(error.status).headers(error.headers).send(error.toJSON());
+    }
+    if (error instanceof ClientValidationError) {
+      return reply.status(400).send({ error: 'invalid_client_metadata', error_description: error.message, field: error.field } satisfies ErrorBody);
+    }
+    if (error instanceof ClientNotFoundError || error instanceof ClientKeyNotFoundError) {
+      return reply.status(404).send({ error: 'not_found', error_description: error.message } satisfies ErrorBody);
+    }
+    if (error instanceof DuplicateClientError) {
+      return reply.status(409).send({ error: 'conflict', error_description: error.message, field: 'client_id' } satisfies ErrorBody);
+    }
+    if (error instanceof UserNotFoundError) {
+      return reply.status(404).send({ error: 'not_found', error_description: error.message } satisfies ErrorBody);
+    }
+    if (error instanceof DuplicateUsernameError) {
+      return reply.status(409).send({ error: 'conflict', error_description: error.message, field: 'username' } satisfies ErrorBody);
+    }
+    if (error instanceof FieldValidationError) {
+      return reply.status(400).send({ error: 'invalid_request', error_description: error.message, field: error.field } satisfies ErrorBody);
+    }
+    const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
+    if (status >= 400 && status < 500) {
+      return reply.status(status).send({ error: 'invalid_request', error_description: clientErrorDescription(error as FastifyError) } satisfies ErrorBody);
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.status(500).send({ error: 'server_error', error_description: 'the server could not complete the request' } satisfies ErrorBody);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    return reply.status(404).send({ error: 'not_found', error_description: `no route for ${request.method} ${request.url.split('?')[0]}` } satisfies ErrorBody);
+  });
+}
+
+function clientErrorDescription(error: FastifyError): string {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'the request body is too large';
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'unsupported content type';
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'the JSON body is empty';
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return 'the body is not valid JSON';
+    default:
+      // Fastify's own 4xx messages name the problem without internals.
+      return error.message.replace(/[\r\n]+/g, ' ').slice(0, 300);
+  }
+}

@@ -1,0 +1,128 @@
+import type { JSONWebKeySet } from 'jose';
+import { sql, type Kysely } from 'kysely';
+import type { AuthMethod, Client, GrantType } from '../clients/client.js';
+import { recordChange } from './change-events-repository.js';
+import type { ClientsTable, Database } from './schema.js';
+
+export class DuplicateClientError extends Error {
+  constructor(readonly clientId: string) {
+    super(`a client with id "${clientId}" already exists`);
+    this.name = 'DuplicateClientError';
+  }
+}
+
+export interface ClientListQuery {
+  /** Case-insensitive substring of the client id or name. */
+  search?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
+function toRow(client: Client): ClientsTable {
+  return {
+    client_id: client.clientId,
+    client_name: client.clientName,
+    secret_digest: client.secretDigest,
+    previous_secret_digest: client.previousSecretDigest,
+    previous_secret_expires_at: client.previousSecretExpiresAt,
+    grant_types: JSON.stringify(client.grantTypes),
+    scope: client.scopes.join(' '),
+    token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+    access_token_lifetime: client.accessTokenLifetime,
+    refresh_tokens: client.refreshTokens ? 1 : 0,
+    enabled: client.enabled ? 1 : 0,
+    expires_at: client.expiresAt,
+    allowed_origins: JSON.stringify(client.allowedOrigins),
+    jwks: client.jwks ? JSON.stringify(client.jwks) : null,
+    created_at: client.createdAt,
+    updated_at: client.updatedAt,
+    refresh_token_lifetime: client.refreshTokenLifetime,
+    may_act_for_users: client.mayActForUsers ? 1 : 0,
+  };
+}
+
+function fromRow(row: ClientsTable): Client {
+  return {
+    clientId: row.client_id,
+    clientName: row.client_name,
+    secretDigest: row.secret_digest,
+    previousSecretDigest: row.previous_secret_digest,
+    previousSecretExpiresAt: row.previous_secret_expires_at === null ? null : Number(row.previous_secret_expires_at),
+    grantTypes: JSON.parse(row.grant_types) as GrantType[],
+    scopes: row.scope === '' ? [] : row.scope.split(' '),
+    tokenEndpointAuthMethod: row.token_endpoint_auth_method as AuthMethod,
+    accessTokenLifetime: Number(row.access_token_lifetime),
+    refreshTokens: Number(row.refresh_tokens) === 1,
+    enabled: Number(row.enabled) === 1,
+    expiresAt: row.expires_at === null ? null : Number(row.expires_at),
+    allowedOrigins: JSON.parse(row.allowed_origins) as string[],
+    jwks: row.jwks ? (JSON.parse(row.jwks) as JSONWebKeySet) : null,
+    refreshTokenLifetime: Number(row.refresh_token_lifetime),
+    mayActForUsers: Number(row.may_act_for_users) === 1,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+/** SQL for the clients table. Every write records a change event in the same transaction. */
+export class ClientsRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async get(clientId: string): Promise<Client | undefined> {
+    const row = await this.db.selectFrom('clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
+    return row ? fromRow(row) : undefined;
+  }
+
+  async list(query: ClientListQuery): Promise<{ clients: Client[]; total: number }> {
+    let base = this.db.selectFrom('clients');
+    if (query.search) {
+      const pattern = `%${query.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      // An explicit ESCAPE: SQLite has no default escape character for LIKE.
+      base = base.where(sql<boolean>`(lower(client_id) like ${pattern} escape '\\' or lower(client_name) like ${pattern} escape '\\')`);
+    }
+    const [rows, count] = await Promise.all([
+      base.selectAll().orderBy('created_at').orderBy('client_id').limit(query.limit).offset(query.offset).execute(),
+      base.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { clients: rows.map(fromRow), total: Number(count.n) };
+  }
+
+  async all(): Promise<Client[]> {
+    const rows = await this.db.selectFrom('clients').selectAll().execute();
+    return rows.map(fromRow);
+  }
+
+  async insert(client: Client): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const existing = await trx.selectFrom('clients').select('client_id').where('client_id', '=', client.clientId).executeTakeFirst();
+      if (existing) throw new DuplicateClientError(client.clientId);
+      await trx.insertInto('clients').values(toRow(client)).execute();
+      await recordChange(trx, 'client', client.clientId);
+    });
+  }
+
+  /**
+   * Reads the client, lets `change` compute its new state, and writes it, all in one transaction.
+   * Returns the written client, or undefined when there is no such client.
+   */
+  async update(clientId: string, change: (current: Client) => Client): Promise<Client | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
+      if (!row) return undefined;
+      const next = change(fromRow(row));
+      const { client_id: _id, created_at: _created, ...values } = toRow(next);
+      await trx.updateTable('clients').set(values).where('client_id', '=', clientId).execute();
+      await recordChange(trx, 'client', clientId);
+      return next;
+    });
+  }
+
+  async delete(clientId: string): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const result = await trx.deleteFrom('clients').where('client_id', '=', clientId).executeTakeFirst();
+      if (Number(result.numDeletedRows) === 0) return false;
+      await recordChange(trx, 'client', clientId);
+      return true;
+    });
+  }
+}

@@ -1,0 +1,80 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+
+export type StoreEngine = 'sqlite' | 'postgres';
+
+export interface StoreConnection {
+  db: Kysely<Database>;
+  engine: StoreEngine;
+  /** Human-readable location without credentials, for logs. */
+  location: string;
+  /** Statements executed so far (lets tests prove that a hot path does not touch the database). */
+  readonly queryCount: () => number;
+  close(): Promise<void>;
+}
+
+function queryCounter(): { log: () => void; count: () => number } {
+  let count = 0;
+  return {
+    log: () => {
+      count += 1;
+    },
+    count: () => count,
+  };
+}
+
+// int8 (bigint) columns hold epoch milliseconds, well inside Number's exact range.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+export function openStore(options: { databaseUrl: string | undefined; dataDir: string }): StoreConnection {
+  return options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(join(options.dataDir, 'gatehouse.db'), options.dataDir);
+}
+
+function openSqlite(file: string, dataDir: string): StoreConnection {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const sqlite = new SQLite(file);
+  // WAL with synchronous=FULL: an acknowledged commit survives kill -9 and power loss.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  const counter = queryCounter();
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log: counter.log });
+  return {
+    db,
+    engine: 'sqlite',
+    location: file,
+    queryCount: counter.count,
+    close: () => db.destroy(),
+  };
+}
+
+function openPostgres(url: string): StoreConnection {
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 });
+  // An idle client that loses its connection must not crash the process.
+  pool.on('error', () => undefined);
+  const counter = queryCounter();
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: counter.log });
+  const parsed = new URL(url);
+  return {
+    db,
+    engine: 'postgres',
+    location: `postgres://${parsed.host}${parsed.pathname}`,
+    queryCount: counter.count,
+    close: () => db.destroy(),
+  };
+}
+
+/** True when the database answers a trivial query. */
+export async function pingStore(db: Kysely<Database>): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db);
+    return true;
+  } catch {
+    return false;
+  }
+}

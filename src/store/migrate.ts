@@ -1,0 +1,65 @@
+import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
+import type { StoreConnection } from './database.js';
+import { initialMigration } from './migrations/0001-initial.js';
+import { usersAndRefreshTokensMigration } from './migrations/0002-users-and-refresh-tokens.js';
+import { usedAssertionsMigration } from './migrations/0003-used-assertions.js';
+import { actForUsersMigration } from './migrations/0004-act-for-users.js';
+import type { Database } from './schema.js';
+
+function migrationsFor(engine: StoreConnection['engine']): Record<string, Migration> {
+  return {
+    '0001-initial': initialMigration(engine),
+    '0002-users-and-refresh-tokens': usersAndRefreshTokensMigration,
+    '0003-used-assertions': usedAssertionsMigration,
+    '0004-act-for-users': actForUsersMigration,
+  };
+}
+
+function migratorFor(store: StoreConnection): Migrator {
+  return new Migrator({
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the migrator works on an untyped view
+    db: store.db as unknown as Kysely<unknown>,
+    provider: { getMigrations: () => Promise.resolve(migrationsFor(store.engine)) },
+    migrationTableName: 'gatehouse_migrations',
+    migrationLockTableName: 'gatehouse_migrations_lock',
+  });
+}
+
+export class MigrationError extends Error {
+  override name = 'MigrationError';
+}
+
+/**
+ * Applies every pending migration. On PostgreSQL kysely holds an advisory lock, so concurrent starts run
+ * each migration once. SQLite has no such lock: a process that loses the race fails inside its (rolled
+ * back) migration transaction, finds nothing pending any more and carries on.
+ */
+export async function migrateToLatest(store: StoreConnection): Promise<string[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { error, results } = await migratorFor(store).migrateToLatest();
+      return settle(error, results);
+    } catch (error) {
+      if ((await pendingMigrations(store)).length === 0) return [];
+      if (attempt >= 3) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
+}
+
+/** Names of migrations that have not run yet. */
+export async function pendingMigrations(store: StoreConnection): Promise<string[]> {
+  const all = await migratorFor(store).getMigrations();
+  return all.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name);
+}
+
+function settle(error: unknown, results: MigrationResultSet['results']): string[] {
+  const failed = results?.find((result) => result.status === 'Error');
+  if (error || failed) {
+    const reason = error instanceof Error ? error.message : failed ? 'see the database log' : 'unknown error';
+    throw new MigrationError(`migration ${failed?.migrationName ?? ''} failed: ${reason}`.replace('  ', ' '));
+  }
+  return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+}
+
+export type { Database };

@@ -1,0 +1,108 @@
+import type { Generated } from 'kysely';
+
+/** Row shapes of every table. Timestamps are epoch milliseconds; booleans are 0/1 on both engines. */
+export interface ClientsTable {
+  client_id: string;
+  client_name: string;
+  secret_digest: string | null;
+  previous_secret_digest: string | null;
+  previous_secret_expires_at: number | null;
+  /** JSON array of grant type names. */
+  grant_types: string;
+  /** Space-separated scope elements. */
+  scope: string;
+  token_endpoint_auth_method: string;
+  access_token_lifetime: number;
+  refresh_tokens: number;
+  enabled: number;
+  expires_at: number | null;
+  /** JSON array of origins. */
+  allowed_origins: string;
+  /** JSON Web Key Set (public keys) or null. */
+  jwks: string | null;
+  created_at: number;
+  updated_at: number;
+  /** Seconds a refresh token lives. */
+  refresh_token_lifetime: number;
+  may_act_for_users: number;
+}
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  username_key: string;
+  password_hash: string;
+  display_name: string | null;
+  email: string | null;
+  /** JSON array of role names. */
+  roles: string;
+  enabled: number;
+  failed_attempts: number;
+  first_failed_at: number | null;
+  locked_until: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface RefreshTokensTable {
+  /** Keyed digest of the opaque token; the token itself is never stored. */
+  token_digest: string;
+  family_id: string;
+  client_id: string;
+  user_id: string;
+  scope: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  alg: string;
+  public_jwk: string;
+  /** Private JWK encrypted with AES-256-GCM under a key derived from the master secret. */
+  private_jwk_encrypted: string;
+  created_at: number;
+  /** When the key starts signing; it is published in the JWKS from created_at. */
+  activates_at: number;
+}
+
+export interface RevokedTokensTable {
+  jti: string;
+  client_id: string;
+  expires_at: number;
+  revoked_at: number;
+}
+
+export interface SettingsTable {
+  name: string;
+  value: string;
+  updated_at: number;
+}
+
+export interface ChangeEventsTable {
+  seq: Generated<number>;
+  /** What changed: 'client', 'signing_key', 'revocation', ... */
+  kind: string;
+  /** Which one (client id, kid, jti). */
+  ref: string;
+  created_at: number;
+}
+
+export interface UsedAssertionsTable {
+  client_id: string;
+  jti: string;
+  expires_at: number;
+}
+
+export interface Database {
+  clients: ClientsTable;
+  users: UsersTable;
+  refresh_tokens: RefreshTokensTable;
+  used_assertions: UsedAssertionsTable;
+  signing_keys: SigningKeysTable;
+  revoked_tokens: RevokedTokensTable;
+  settings: SettingsTable;
+  change_events: ChangeEventsTable;
+}

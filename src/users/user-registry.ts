@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import type { UsersRepository } from '../store/users-repository.js';
+import type { PasswordHasher } from './password-hasher.js';
+import type { User } from './user.js';
+import { parsePassword, type UserChanges } from './user-input.js';
+
+export class UserNotFoundError extends Error {
+  constructor(readonly userId: string) {
+    super(`no user with id "${userId}"`);
+    this.name = 'UserNotFoundError';
+  }
+}
+
+/** Creating and changing users: shared by the admin API, the user API and the CLI. */
+export class UserRegistry {
+  constructor(
+    private readonly repository: UsersRepository,
+    private readonly hasher: PasswordHasher,
+    /** Lets the running server refresh its caches at once. */
+    private readonly afterChange: () => Promise<void> = () => Promise.resolve(),
+  ) {}
+
+  async create(changes: UserChanges): Promise<User> {
+    if (changes.username === undefined || changes.password === undefined) throw new Error('username and password are required');
+    const now = Date.now();
+    const user: User = {
+      id: randomUUID(),
+      username: changes.username,
+      passwordHash: await this.hasher.hash(changes.password),
+      displayName: changes.displayName ?? null,
+      email: changes.email ?? null,
+      roles: changes.roles ?? [],
+      enabled: changes.enabled ?? true,
+      failedAttempts: 0,
+      firstFailedAt: null,
+      lockedUntil: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.repository.insert(user);
+    await this.afterChange();
+    return user;
+  }
+
+  async get(id: string): Promise<User> {
+    const user = await this.repository.get(id);
+    if (!user) throw new UserNotFoundError(id);
+    return user;
+  }
+
+  list(query: { search?: string | undefined; limit: number; offset: number }): Promise<{ users: User[]; total: number }> {
+    return this.repository.list(query);
+  }
+
+  async update(id: string, changes: UserChanges): Promise<User> {
+    const now = Date.now();
+    const updated = await this.repository.update(id, (current) => ({
+      ...current,
+      displayName: changes.displayName === undefined ? current.displayName : changes.displayName,
+      email: changes.email === undefined ? current.email : changes.email,
+      roles: changes.roles ?? current.roles,
+      enabled: changes.enabled ?? current.enabled,
+      updatedAt: now,
+    }));
+    if (!updated) throw new UserNotFoundError(id);
+    await this.afterChange();
+    return updated;
+  }
+
+  /** Sets a new password; also clears a lockout. */
+  async setPassword(id: string, password: string): Promise<User> {
+    const passwordHash = await this.hasher.hash(parsePassword(password));
+    const now = Date.now();
+    const updated = await this.repository.update(id, (current) => ({
+      ...current,
+      passwordHash,
+      failedAttempts: 0,
+      firstFailedAt: null,
+      lockedUntil: null,
+      updatedAt: now,
+    }));
+    if (!updated) throw new UserNotFoundError(id);
+    await this.afterChange();
+    return updated;
+  }
+
+  async unlock(id: string): Promise<User> {
+    const now = Date.now();
+    const updated = await this.repository.update(id, (current) => ({ ...current, failedAttempts: 0, firstFailedAt: null, lockedUntil: null, updatedAt: now }));
+    if (!updated) throw new UserNotFoundError(id);
+    await this.afterChange();
+    return updated;
+  }
+
+  async delete(id: string): Promise<void> {
+    if (!(await this.repository.delete(id))) throw new UserNotFoundError(id);
+    await this.afterChange();
+  }
+}
+
+/** A user as the APIs show it: never the password hash. */
+export function toUserJson(user: User) {
+  return {
+    id: user.id,
+    username: user.username,
+    display_name: user.displayName,
+    email: user.email,
+    roles: [...user.roles],
+    enabled: user.enabled,
+    locked_until: user.lockedUntil !== null && user.lockedUntil > Date.now() ? new Date(user.lockedUntil).toISOString() : null,
+    created_at: new Date(user.createdAt).toISOString(),
+    updated_at: new Date(user.updatedAt).toISOString(),
+  };
+}

@@ -1,0 +1,145 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exitOf, runCli, startCliServer } from '../helpers/cli.js';
+
+const SECRET = 'dGVzdC1tYXN0ZXItc2VjcmV0LTAxMjM0NTY3ODlhYmNkZWY';
+
+describe('gatehouse CLI', () => {
+  let dataDir: string;
+  let env: Record<string, string>;
+  beforeAll(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-cli-'));
+    env = { GATEHOUSE_DATA_DIR: dataDir, GATEHOUSE_SECRET: SECRET, GATEHOUSE_ADMIN_TOKEN: 'cli-test-admin-token-0123456789' };
+  });
+  afterAll(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('stops on a bad configuration value with one line naming the variable', async () => {
+    for (const [name, value, allowed] of [
+      ['GATEHOUSE_SIGNING_ALG', 'HS256', 'ES256, EdDSA, RS256, PS256'],
+      ['PORT', 'abc', 'integer'],
+      ['GATEHOUSE_ISSUER', 'not-a-url', 'URL'],
+    ] as const) {
+      const result = await runCli(['clients', 'list'], { ...env, [name]: value });
+      expect(result.code).toBe(1);
+      const lines = result.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(name);
+      expect(lines[0]).toContain(allowed);
+    }
+  });
+
+  it('manages clients with --json output', async () => {
+    const created = await runCli(
+      ['clients', 'create', '--id', 'cli-client', '--name', 'CLI client', '--scopes', 'a,b', '--grant-types', 'client_credentials,password', '--refresh-tokens', '--lifetime', '600', '--json'],
+      env,
+    );
+    expect(created.code).toBe(0);
+    const client = JSON.parse(created.stdout) as { client_id: string; client_secret: string; scope: string; access_token_lifetime: number; grant_types: string[] };
+    expect(client.client_id).toBe('cli-client');
+    expect(client.client_secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(client.scope).toBe('a b offline_access');
+    expect(client.access_token_lifetime).toBe(600);
+    expect(client.grant_types).toEqual(['client_credentials', 'password']);
+
+    const updated = JSON.parse((await runCli(['clients', 'update', 'cli-client', '--scopes', 'c', '--json'], env)).stdout) as { scope: string };
+    expect(updated.scope).toBe('c offline_access');
+    const disabled = JSON.parse((await runCli(['clients', 'disable', 'cli-client', '--json'], env)).stdout) as { enabled: boolean };
+    expect(disabled.enabled).toBe(false);
+    const rotated = JSON.parse((await runCli(['clients', 'rotate-secret', 'cli-client', '--grace', '0', '--json'], env)).stdout) as { client_secret: string; previous_secret_expires_at: string | null };
+    expect(rotated.client_secret).not.toBe(client.client_secret);
+    expect(rotated.previous_secret_expires_at).toBeNull();
+
+    const listed = JSON.parse((await runCli(['clients', 'list', '--json'], env)).stdout) as { clients: { client_id: string; enabled: boolean }[]; total: number };
+    expect(listed.clients.find((entry) => entry.client_id === 'cli-client')?.enabled).toBe(false);
+    expect(JSON.stringify(listed)).not.toContain(rotated.client_secret);
+
+    const shown = await runCli(['clients', 'show', 'cli-client'], env);
+    expect(shown.stdout).toContain('CLI client');
+    expect(shown.stdout).not.toContain(rotated.client_secret);
+
+    const badLifetime = await runCli(['clients', 'create', '--lifetime', '100000000'], env);
+    expect(badLifetime.code).toBe(1);
+    expect(badLifetime.stderr.trim()).toMatch(/^gatehouse: --lifetime: /);
+
+    expect((await runCli(['clients', 'delete', 'cli-client'], env)).code).toBe(0);
+    const missing = await runCli(['clients', 'show', 'cli-client'], env);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('cli-client');
+  });
+
+  it('manages users, reading a password from stdin', async () => {
+    const created = await runCli(['users', 'create', 'carol', '--password-stdin', '--roles', 'ops,audit', '--json'], env, 'carol password 1\n');
+    expect(created.code).toBe(0);
+    const user = JSON.parse(created.stdout) as { id: string; username: string; roles: string[] };
+    expect(user.roles).toEqual(['ops', 'audit']);
+    expect(created.stdout).not.toContain('carol password 1');
+    const short = await runCli(['users', 'create', 'dave', '--password', 'short'], env);
+    expect(short.code).toBe(1);
+    expect(short.stderr.trim()).toBe('gatehouse: --password: must be a string of 8 to 1024 characters');
+    const disabled = JSON.parse((await runCli(['users', 'disable', 'CAROL', '--json'], env)).stdout) as { id: string; enabled: boolean };
+    expect(disabled).toMatchObject({ id: user.id, enabled: false });
+  });
+
+  it('generates, registers, lists and removes client keys', async () => {
+    expect((await runCli(['clients', 'create', '--id', 'keyed', '--auth-method', 'private_key_jwt'], env)).code).toBe(0);
+    const generated = JSON.parse((await runCli(['clients', 'keygen', 'keyed', '--alg', 'EdDSA', '--json'], env)).stdout) as { key: { kid: string; alg: string }; private_key_pem: string };
+    expect(generated.key.alg).toBe('EdDSA');
+    expect(generated.private_key_pem).toContain('BEGIN PRIVATE KEY');
+    const pem = `-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n-----END PUBLIC KEY-----\n`;
+    const added = await runCli(['clients', 'add-key', 'keyed', '-', '--kid', 'from-stdin', '--json'], env, pem);
+    expect(added.code).toBe(0);
+    const keys = JSON.parse((await runCli(['clients', 'keys', 'keyed', '--json'], env)).stdout) as { keys: { kid: string }[] };
+    expect(keys.keys.map((key) => key.kid).sort()).toEqual([generated.key.kid, 'from-stdin'].sort());
+    expect((await runCli(['clients', 'remove-key', 'keyed', 'from-stdin'], env)).code).toBe(0);
+    const missing = await runCli(['clients', 'remove-key', 'keyed', 'from-stdin'], env);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('from-stdin');
+  });
+
+  it('lists and rotates signing keys, and reports migrations', async () => {
+    const rotated = JSON.parse((await runCli(['keys', 'rotate', '--delay', '60', '--json'], env)).stdout) as { kid: string; state: string };
+    expect(rotated.state).toBe('next');
+    const keys = JSON.parse((await runCli(['keys', 'list', '--json'], env)).stdout) as { kid: string; state: string }[];
+    expect(keys.map((key) => key.state)).toEqual(expect.arrayContaining(['active', 'next']));
+    const migrate = await runCli(['migrate', '--dry-run'], env);
+    expect(migrate.stdout.trim()).toBe('no pending migrations');
+  });
+
+  it('reads a JSON configuration file given with --config', async () => {
+    const file = join(dataDir, 'config.json');
+    writeFileSync(file, JSON.stringify({ signingAlg: 'HS999' }));
+    const result = await runCli(['--config', file, 'keys', 'list'], { GATEHOUSE_DATA_DIR: dataDir, GATEHOUSE_SECRET: SECRET });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('signingAlg');
+  });
+});
+
+describe('gatehouse serve', () => {
+  it('prints a generated admin token once, keeps it across restarts, and exits 0 on SIGTERM', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-serve-'));
+    try {
+      const env = { GATEHOUSE_DATA_DIR: dataDir, GATEHOUSE_SECRET: SECRET };
+      const first = await startCliServer(env);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const token = /^\s+([A-Za-z0-9_-]{43})\s*$/m.exec(first.output())?.[1];
+      expect(token).toBeDefined();
+      const authorized = await fetch(`${first.url}/admin/api/clients`, { headers: { authorization: `Bearer ${token}` } });
+      expect(authorized.status).toBe(200);
+      first.child.kill('SIGTERM');
+      expect(await exitOf(first.child)).toBe(0);
+
+      const second = await startCliServer(env);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(second.output()).not.toContain('admin API token was generated');
+      expect((await fetch(`${second.url}/admin/api/clients`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+      second.child.kill('SIGTERM');
+      expect(await exitOf(second.child)).toBe(0);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

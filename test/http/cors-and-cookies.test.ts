@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { basicAuth, postForm, startTestServer, type TestServer } from '../helpers/test-server.js';
+
+describe('CORS for registered origins and cookie renewal', () => {
+  let server: TestServer;
+  let token: string;
+  let disabledOrigin: string;
+
+  beforeAll(async () => {
+    server = await startTestServer({ store: 'sqlite', config: { cookieRenewFraction: 0.995, commandsDir: undefined } });
+    const client = await server.createClient({ scope: 'users', allowed_origins: ['https://portal.example'], access_token_lifetime: 100 });
+    const disabled = await server.createClient({ scope: 'users', allowed_origins: ['https://old.example'], enabled: false });
+    disabledOrigin = 'https://old.example';
+    expect(disabled.client_id).toBeTruthy();
+    token = ((await (await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth(client.client_id, client.client_secret) })).json()) as { access_token: string })
+      .access_token;
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('answers CORS with credentials for a registered origin, preflights included', async () => {
+    const preflight = await fetch(`${server.url}/api/users`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://portal.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+    });
+    expect(preflight.status).toBeLessThan(300);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://portal.example');
+    expect(preflight.headers.get('access-control-allow-credentials')).toBe('true');
+    const actual = await fetch(`${server.url}/api/users`, { headers: { origin: 'https://portal.example', authorization: `Bearer ${token}` } });
+    expect(actual.status).toBe(200);
+    expect(actual.headers.get('access-control-allow-origin')).toBe('https://portal.example');
+  });
+
+  it('gives other origins, disabled clients’ origins and near misses no CORS headers', async () => {
+    for (const origin of ['https://evil.example', disabledOrigin, 'https://portal.example:8443', 'http://portal.example']) {
+      const response = await fetch(`${server.url}/api/users`, { headers: { origin, authorization: `Bearer ${token}` } });
+      expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    }
+  });
+
+  it('renews a cookie token late in its life, never a header token or an invalid cookie', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const viaCookie = await fetch(`${server.url}/api/users`, { headers: { cookie: `gatehouse_access_token=${token}` } });
+    expect(viaCookie.status).toBe(200);
+    const renewed = /^gatehouse_access_token=([^;]+)/.exec(viaCookie.headers.get('set-cookie') ?? '')?.[1];
+    expect(renewed).toBeDefined();
+    expect(renewed).not.toBe(token);
+    const claims = (value: string) => JSON.parse(Buffer.from(value.split('.')[1] ?? '', 'base64url').toString()) as { sub: string; scope: string; exp: number };
+    expect(claims(renewed ?? '')).toMatchObject({ sub: claims(token).sub, scope: claims(token).scope });
+    expect(claims(renewed ?? '').exp).toBeGreaterThan(claims(token).exp);
+
+    const viaHeader = await fetch(`${server.url}/api/users`, { headers: { authorization: `Bearer ${token}` } });
+    expect(viaHeader.headers.get('set-cookie')).toBeNull();
+    const invalid = await fetch(`${server.url}/api/users`, { headers: { cookie: 'gatehouse_access_token=not.a.token' } });
+    expect(invalid.status).toBe(401);
+    expect(invalid.headers.get('set-cookie')).toBeNull();
+  });
+});
+
+describe('token-delivery settings through the admin API', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ store: 'sqlite' });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('renames the cookie and header, and refuses bad values naming the field', async () => {
+    const defaults = (await (await server.admin('GET', '/settings/token-delivery')).json()) as Record<string, unknown>;
+    expect(defaults).toMatchObject({ cookie_name: 'gatehouse_access_token', header_name: 'X-Gatehouse-Access-Token', cookie_http_only: true, cookie_same_site: 'lax' });
+    const updated = await server.admin('PATCH', '/settings/token-delivery', { cookie_name: 'portal_token', header_name: 'X-Portal-Token', cookie_domain: 'example.com' });
+    expect(updated.status).toBe(200);
+    expect(await updated.json()).toMatchObject({ cookie_name: 'portal_token', header_name: 'X-Portal-Token', cookie_domain: 'example.com' });
+    for (const [body, field] of [
+      [{ cookie_name: 'bad name' }, 'cookie_name'],
+      [{ cookie_same_site: 'sometimes' }, 'cookie_same_site'],
+      [{ cookie_same_site: 'none', cookie_secure: false }, 'cookie_secure'],
+      [{ colour: 'red' }, 'colour'],
+    ] as const) {
+      const response = await server.admin('PATCH', '/settings/token-delivery', body);
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { field: string }).field).toBe(field);
+    }
+
+    const client = await server.createClient({ scope: 'users' });
+    const token = ((await (await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth(client.client_id, client.client_secret) })).json()) as { access_token: string })
+      .access_token;
+    expect((await fetch(`${server.url}/api/users`, { headers: { cookie: `portal_token=${token}` } })).status).toBe(200);
+    expect((await fetch(`${server.url}/api/users`, { headers: { 'x-portal-token': token } })).status).toBe(200);
+    expect((await fetch(`${server.url}/api/users`, { headers: { cookie: `gatehouse_access_token=${token}` } })).status).toBe(401);
+  });
+});

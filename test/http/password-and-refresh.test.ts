@@ -1,0 +1,166 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { basicAuth, postForm, startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
+
+interface TokenBody {
+  access_token: string;
+  refresh_token?: string;
+  scope?: string;
+  expires_in: number;
+}
+interface ErrorBody {
+  error: string;
+  error_description: string;
+}
+
+function claimsOf(token: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
+}
+
+describe.each(STORES)('password grant and refresh tokens on %s', (store) => {
+  let server: TestServer;
+  let app: { client_id: string; client_secret: string };
+  let userId: string;
+
+  beforeAll(async () => {
+    server = await startTestServer({ store, config: { lockoutThreshold: 3, lockoutDuration: 600 } });
+    app = await server.createClient({ grant_types: ['password'], refresh_tokens: true, scope: 'profile orders' });
+    const user = await server.admin('POST', '/users', { username: 'Ivy', password: 'ivy password 1' });
+    userId = ((await user.json()) as { id: string }).id;
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  const token = (params: Record<string, string>, client = app) =>
+    postForm(`${server.url}/oauth/token`, params, { authorization: basicAuth(client.client_id, client.client_secret) });
+  const password = (username: string, secret: string, extra: Record<string, string> = {}, client = app) =>
+    token({ grant_type: 'password', username, password: secret, ...extra }, client);
+  const refresh = (refreshToken: string, extra: Record<string, string> = {}, client = app) => token({ grant_type: 'refresh_token', refresh_token: refreshToken, ...extra }, client);
+
+  it('issues a user token with a refresh token, case-insensitive username', async () => {
+    const response = await password('ivy', 'ivy password 1');
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as TokenBody;
+    expect(body.scope).toBe('profile orders offline_access');
+    expect(body.refresh_token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(claimsOf(body.access_token)).toMatchObject({ sub: userId, client_id: app.client_id, username: 'Ivy', scope: 'profile orders offline_access' });
+  });
+
+  it('gives no refresh token without offline_access, and none to clients without refresh tokens', async () => {
+    const narrow = (await (await password('Ivy', 'ivy password 1', { scope: 'profile' })).json()) as TokenBody;
+    expect(narrow.refresh_token).toBeUndefined();
+    const plain = await server.createClient({ grant_types: ['password', 'client_credentials'], scope: 'profile' });
+    const body = (await (await password('Ivy', 'ivy password 1', {}, plain)).json()) as TokenBody;
+    expect(body.refresh_token).toBeUndefined();
+    const cc = (await (await token({ grant_type: 'client_credentials' }, plain)).json()) as TokenBody;
+    expect(cc.refresh_token).toBeUndefined();
+  });
+
+  it('answers wrong passwords, unknown and disabled users alike', async () => {
+    const other = await server.admin('POST', '/users', { username: 'jack', password: 'jack password 1', enabled: false });
+    expect(other.status).toBe(201);
+    const answers: ErrorBody[] = [];
+    for (const [username, secret] of [
+      ['nobody-here', 'whatever password'],
+      ['jack', 'jack password 1'],
+      ['ivy', 'not ivy password'],
+    ] as const) {
+      const response = await password(username, secret);
+      expect(response.status).toBe(400);
+      answers.push((await response.json()) as ErrorBody);
+    }
+    expect(new Set(answers.map((answer) => JSON.stringify(answer))).size).toBe(1);
+    expect(answers[0]?.error).toBe('invalid_grant');
+    expect((await password('ivy', 'ivy password 1')).status).toBe(200);
+  });
+
+  it('refuses clients without the password grant and missing parameters', async () => {
+    const ccOnly = await server.createClient({ scope: 'profile' });
+    const refused = await password('ivy', 'ivy password 1', {}, ccOnly);
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as ErrorBody).error).toBe('unauthorized_client');
+    const missing = await token({ grant_type: 'password', username: 'ivy' });
+    expect(((await missing.json()) as ErrorBody).error).toBe('invalid_request');
+  });
+
+  it('locks an account after repeated failures, and tells so only with the right password', async () => {
+    const created = (await (await server.admin('POST', '/users', { username: 'kim', password: 'kim password 1' })).json()) as { id: string };
+    for (let i = 0; i < 3; i++) expect((await password('kim', 'wrong password')).status).toBe(400);
+    const wrong = (await (await password('kim', 'wrong password')).json()) as ErrorBody;
+    expect(wrong.error_description).not.toMatch(/lock/i);
+    const right = await password('kim', 'kim password 1');
+    expect(right.status).toBe(400);
+    const body = (await right.json()) as ErrorBody;
+    expect(body.error).toBe('invalid_grant');
+    expect(body.error_description).toMatch(/locked/);
+    const shown = (await (await server.admin('GET', `/users/${created.id}`)).json()) as { locked_until: string | null };
+    expect(shown.locked_until).not.toBeNull();
+    expect((await server.admin('POST', `/users/${created.id}/unlock`)).status).toBe(200);
+    expect((await password('kim', 'kim password 1')).status).toBe(200);
+  });
+
+  it('rotates refresh tokens, narrows but never widens, and detects reuse', async () => {
+    const first = (await (await password('ivy', 'ivy password 1')).json()) as TokenBody;
+    const second = await refresh(first.refresh_token ?? '', { scope: 'profile' });
+    expect(second.status).toBe(200);
+    const secondBody = (await second.json()) as TokenBody;
+    expect(secondBody.scope).toBe('profile');
+    expect(secondBody.refresh_token).not.toBe(first.refresh_token);
+
+    const wider = await refresh(secondBody.refresh_token ?? '', { scope: 'profile admin' });
+    expect(((await wider.json()) as ErrorBody).error).toBe('invalid_scope');
+    const third = (await (await refresh(secondBody.refresh_token ?? '')).json()) as TokenBody;
+    expect(third.scope).toBe('profile orders offline_access');
+
+    const reuse = await refresh(first.refresh_token ?? '');
+    expect(reuse.status).toBe(400);
+    expect(((await reuse.json()) as ErrorBody).error).toBe('invalid_grant');
+    const afterReuse = await refresh(third.refresh_token ?? '');
+    expect(afterReuse.status).toBe(400);
+    expect(((await afterReuse.json()) as ErrorBody).error).toBe('invalid_grant');
+  });
+
+  it('refuses refresh tokens of another client, of disabled users and of disabled clients', async () => {
+    const sibling = await server.createClient({ grant_types: ['password'], refresh_tokens: true, scope: 'profile' });
+    const mine = (await (await password('ivy', 'ivy password 1')).json()) as TokenBody;
+    const stolen = await refresh(mine.refresh_token ?? '', {}, sibling);
+    expect(((await stolen.json()) as ErrorBody).error).toBe('invalid_grant');
+
+    const leo = (await (await server.admin('POST', '/users', { username: 'leo', password: 'leo password 1' })).json()) as { id: string };
+    const leoTokens = (await (await password('leo', 'leo password 1')).json()) as TokenBody;
+    await server.admin('PATCH', `/users/${leo.id}`, { enabled: false });
+    expect(((await (await refresh(leoTokens.refresh_token ?? '')).json()) as ErrorBody).error).toBe('invalid_grant');
+    const introspected = await postForm(`${server.url}/oauth/introspect`, { token: leoTokens.access_token }, { authorization: basicAuth(app.client_id, app.client_secret) });
+    expect(await introspected.json()).toEqual({ active: false });
+
+    const lone = await server.createClient({ grant_types: ['password'], refresh_tokens: true, scope: 'profile' });
+    const loneTokens = (await (await password('ivy', 'ivy password 1', {}, lone)).json()) as TokenBody;
+    await server.admin('PATCH', `/clients/${lone.client_id}`, { enabled: false });
+    expect((await refresh(loneTokens.refresh_token ?? '', {}, lone)).status).toBe(401);
+  });
+
+  it('revokes a refresh token family and introspects refresh tokens for their client only', async () => {
+    const sibling = await server.createClient({ scope: 'x' });
+    const tokens = (await (await password('ivy', 'ivy password 1')).json()) as TokenBody;
+    const introspect = (client: { client_id: string; client_secret: string }, value: string) =>
+      postForm(`${server.url}/oauth/introspect`, { token: value, token_type_hint: 'refresh_token' }, { authorization: basicAuth(client.client_id, client.client_secret) }).then(
+        async (response) => (await response.json()) as Record<string, unknown>,
+      );
+    expect(await introspect(app, tokens.refresh_token ?? '')).toMatchObject({ active: true, token_type: 'refresh_token', client_id: app.client_id, sub: userId });
+    expect(await introspect(sibling, tokens.refresh_token ?? '')).toEqual({ active: false });
+
+    const rotated = (await (await refresh(tokens.refresh_token ?? '')).json()) as TokenBody;
+    const notYours = await postForm(`${server.url}/oauth/revoke`, { token: rotated.refresh_token ?? '' }, { authorization: basicAuth(sibling.client_id, sibling.client_secret) });
+    expect(notYours.status).toBe(400);
+    const revoked = await postForm(`${server.url}/oauth/revoke`, { token: rotated.refresh_token ?? '', token_type_hint: 'refresh_token' }, { authorization: basicAuth(app.client_id, app.client_secret) });
+    expect(revoked.status).toBe(200);
+    expect((await refresh(rotated.refresh_token ?? '')).status).toBe(400);
+    expect(await introspect(app, rotated.refresh_token ?? '')).toEqual({ active: false });
+  });
+
+  it('lets exactly one of two concurrent refreshes of one token succeed', async () => {
+    const tokens = (await (await password('ivy', 'ivy password 1')).json()) as TokenBody;
+    const statuses = (await Promise.all([refresh(tokens.refresh_token ?? ''), refresh(tokens.refresh_token ?? '')])).map((response) => response.status).sort();
+    expect(statuses).toEqual([200, 400]);
+  });
+});

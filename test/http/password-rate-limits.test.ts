@@ -1,0 +1,35 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { basicAuth, postForm, startTestServer, type TestServer } from '../helpers/test-server.js';
+
+/** Both limits apply to the password grant: per source address and per client. */
+describe('password-grant rate limits', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ store: 'sqlite', config: { passwordRateLimitPerClient: 3, passwordRateLimitPerAddress: 5 } });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  const passwordGrant = (clientId: string, secret: string) =>
+    postForm(`${server.url}/oauth/token`, { grant_type: 'password', username: 'nobody', password: 'wrong password' }, { authorization: basicAuth(clientId, secret) });
+
+  it('limits one client, then the address, and never client_credentials', async () => {
+    const first = await server.createClient({ grant_types: ['password', 'client_credentials'] });
+    const second = await server.createClient({ grant_types: ['password'] });
+    for (let i = 0; i < 3; i++) expect((await passwordGrant(first.client_id, first.client_secret)).status).toBe(400);
+    const limited = await passwordGrant(first.client_id, first.client_secret);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await limited.json()) as { error: string }).error).toBe('too_many_requests');
+
+    // Another client from the same address has its own per-client budget but shares the address's (5).
+    expect((await passwordGrant(second.client_id, second.client_secret)).status).toBe(400);
+    expect((await passwordGrant(second.client_id, second.client_secret)).status).toBe(429);
+
+    for (let i = 0; i < 10; i++) {
+      const response = await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth(first.client_id, first.client_secret) });
+      expect(response.status).toBe(200);
+    }
+  });
+});

@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, basicAuth, postForm, startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
+
+interface UserJson {
+  id: string;
+  username: string;
+  display_name: string | null;
+  email: string | null;
+  roles: string[];
+  enabled: boolean;
+  locked_until: string | null;
+  [field: string]: unknown;
+}
+
+describe.each(STORES)('users: admin API and the protected user API on %s', (store) => {
+  let server: TestServer;
+  let usersToken: string;
+  let otherToken: string;
+
+  beforeAll(async () => {
+    server = await startTestServer({ store });
+    const client = await server.createClient({ scope: 'users reports' });
+    const token = async (scope: string) =>
+      ((await (await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials', scope }, { authorization: basicAuth(client.client_id, client.client_secret) })).json()) as { access_token: string }).access_token;
+    usersToken = await token('users');
+    otherToken = await token('reports');
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  const api = (method: string, path: string, token: string | undefined, body?: unknown) =>
+    fetch(`${server.url}/api${path}`, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+
+  it('manages users through the admin API without ever returning a password', async () => {
+    const created = await server.admin('POST', '/users', { username: 'Frank', password: 'frank password', display_name: 'Frank F', email: 'frank@example.com', roles: ['ops'] });
+    expect(created.status).toBe(201);
+    const user = (await created.json()) as UserJson;
+    expect(user).toMatchObject({ username: 'Frank', display_name: 'Frank F', email: 'frank@example.com', roles: ['ops'], enabled: true, locked_until: null });
+    expect(typeof user.id).toBe('string');
+    const text = JSON.stringify(await (await server.admin('GET', `/users?search=frank`)).json());
+    expect(text).toContain(user.id);
+    expect(text).not.toMatch(/password|argon2|hash/i);
+
+    const taken = await server.admin('POST', '/users', { username: 'FRANK', password: 'another password' });
+    expect(taken.status).toBe(409);
+    expect(((await taken.json()) as { field: string }).field).toBe('username');
+
+    for (const [body, field] of [
+      [{ username: 'x', password: 'short' }, 'password'],
+      [{ username: '', password: 'long enough' }, 'username'],
+      [{ username: 'y', password: 'long enough', email: 'not-an-email' }, 'email'],
+      [{ username: 'y', password: 'long enough', roles: 'admin' }, 'roles'],
+      [{ username: 'y', password: 'long enough', shoe_size: 44 }, 'shoe_size'],
+    ] as const) {
+      const response = await server.admin('POST', '/users', body);
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { field: string }).field).toBe(field);
+    }
+
+    const patched = (await (await server.admin('PATCH', `/users/${user.id}`, { enabled: false, roles: ['ops', 'audit'] })).json()) as UserJson;
+    expect(patched).toMatchObject({ enabled: false, roles: ['ops', 'audit'] });
+    expect((await server.admin('POST', `/users/${user.id}/password`, { password: 'new frank password' })).status).toBe(204);
+    expect((await server.admin('POST', `/users/${user.id}/unlock`)).status).toBe(200);
+    expect((await server.admin('DELETE', `/users/${user.id}`)).status).toBe(204);
+    expect((await server.admin('GET', `/users/${user.id}`)).status).toBe(404);
+  });
+
+  it('answers the user API per RFC 6750 without a token, with a bad one and without the scope', async () => {
+    const none = await api('GET', '/users', undefined);
+    expect(none.status).toBe(401);
+    const challenge = none.headers.get('www-authenticate') ?? '';
+    expect(challenge).toMatch(/^Bearer realm="gatehouse"/);
+    expect(challenge).not.toContain('error=');
+    expect(challenge).toContain(`resource_metadata="${server.url}/.well-known/oauth-protected-resource"`);
+
+    const bad = await api('GET', '/users', 'not-a-token');
+    expect(bad.status).toBe(401);
+    expect(bad.headers.get('www-authenticate')).toContain('error="invalid_token"');
+
+    const admin = await api('GET', '/users', ADMIN_TOKEN);
+    expect(admin.status).toBe(401);
+
+    const scopeless = await api('GET', '/users', otherToken);
+    expect(scopeless.status).toBe(403);
+    expect(scopeless.headers.get('www-authenticate')).toMatch(/error="insufficient_scope".*scope="users"/);
+
+    const metadata = (await (await fetch(`${server.url}/.well-known/oauth-protected-resource`)).json()) as { resource: string; authorization_servers: string[]; scopes_supported: string[] };
+    expect(metadata).toMatchObject({ resource: server.url, authorization_servers: [server.url] });
+    expect(metadata.scopes_supported).toEqual(expect.arrayContaining(['users', 'commands']));
+  });
+
+  it('refuses a revoked token on the user API', async () => {
+    const client = await server.createClient({ scope: 'users' });
+    const auth = { authorization: basicAuth(client.client_id, client.client_secret) };
+    const token = ((await (await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials' }, auth)).json()) as { access_token: string }).access_token;
+    expect((await api('GET', '/users', token)).status).toBe(200);
+    expect((await postForm(`${server.url}/oauth/revoke`, { token }, auth)).status).toBe(200);
+    const revoked = await api('GET', '/users', token);
+    expect(revoked.status).toBe(401);
+    expect(revoked.headers.get('www-authenticate')).toContain('error="invalid_token"');
+  });
+
+  it('lists, adds, updates, resets and deletes users with scope users', async () => {
+    const created = await api('POST', '/users', usersToken, { username: 'grace', password: 'grace password', roles: ['dev'] });
+    expect(created.status).toBe(201);
+    const user = (await created.json()) as UserJson;
+    expect((await api('POST', '/users', usersToken, { username: 'Grace', password: 'grace password' })).status).toBe(409);
+    const bad = await api('POST', '/users', usersToken, { username: 'hal', password: '123' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { field: string }).field).toBe('password');
+
+    const list = (await (await api('GET', '/users?search=gra&limit=10', usersToken)).json()) as { users: UserJson[]; total: number };
+    expect(list.users.map((entry) => entry.username)).toEqual(['grace']);
+    expect(list.total).toBe(1);
+    expect(((await (await api('GET', `/users/${user.id}`, usersToken)).json()) as UserJson).username).toBe('grace');
+    const updated = (await (await api('PATCH', `/users/${user.id}`, usersToken, { display_name: 'Grace H', email: 'grace@example.com', enabled: false })).json()) as UserJson;
+    expect(updated).toMatchObject({ display_name: 'Grace H', email: 'grace@example.com', enabled: false });
+    const rename = await api('PATCH', `/users/${user.id}`, usersToken, { username: 'other' });
+    expect(rename.status).toBe(400);
+    expect((await api('POST', `/users/${user.id}/password`, usersToken, { password: 'a brand new password' })).status).toBe(204);
+    expect((await api('POST', `/users/${user.id}/unlock`, usersToken)).status).toBe(404);
+    expect((await api('DELETE', `/users/${user.id}`, usersToken)).status).toBe(204);
+    expect((await api('GET', `/users/${user.id}`, usersToken)).status).toBe(404);
+    expect((await api('PATCH', '/users/no-such-user', usersToken, { enabled: true })).status).toBe(404);
+  });
+});

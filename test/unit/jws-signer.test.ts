@@ -1,0 +1,23 @@
+import { createPrivateKey, type JsonWebKey } from 'node:crypto';
+import { compactVerify, exportJWK, generateKeyPair, jwtVerify } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { SIGNING_ALGS } from '../../src/config/config.js';
+import { CompactJwsSigner } from '../../src/keys/jws-signer.js';
+
+describe.each(SIGNING_ALGS)('CompactJwsSigner with %s', (alg) => {
+  it('produces compact JWS that jose verifies, and tampering breaks it', async () => {
+    const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
+    const signer = new CompactJwsSigner(createPrivateKey({ key: (await exportJWK(privateKey)) as JsonWebKey, format: 'jwk' }), alg, 'kid-1', 'at+jwt');
+    const now = Math.floor(Date.now() / 1000);
+    const token = signer.sign({ iss: 'https://issuer.example', sub: 'client', iat: now, exp: now + 60, scope: 'a b' });
+
+    const { payload, protectedHeader } = await jwtVerify(token, publicKey, { issuer: 'https://issuer.example', typ: 'at+jwt', algorithms: [alg] });
+    expect(protectedHeader).toEqual({ alg, typ: 'at+jwt', kid: 'kid-1' });
+    expect(payload.scope).toBe('a b');
+
+    const [header, body, signature] = token.split('.');
+    const forgedBody = Buffer.from(JSON.stringify({ ...payload, scope: 'admin' })).toString('base64url');
+    await expect(compactVerify(`${header}.${forgedBody}.${signature}`, publicKey)).rejects.toThrow();
+    expect(body).toBeDefined();
+  });
+});

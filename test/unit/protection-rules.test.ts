@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { defineCommand } from '../../src/resources/commands/command.js';
+import { resolveProtection, scopeReaches } from '../../src/resources/commands/command-registry.js';
+import { routeRequirement } from '../../src/resources/protect.js';
+
+describe('route protection declarations', () => {
+  it('lets a route declaration win over its group, and needs a token by default', () => {
+    expect(routeRequirement({}, {})).toEqual([]);
+    expect(routeRequirement({}, { scope: 'users' })).toEqual(['users']);
+    expect(routeRequirement({ scope: 'users:read' }, { scope: 'users' })).toEqual(['users:read']);
+    expect(routeRequirement({ protected: false }, { scope: 'users' })).toBeNull();
+    expect(routeRequirement({}, { protected: false })).toBeNull();
+    expect(routeRequirement({ scope: 'a b' }, { protected: false })).toEqual(['a', 'b']);
+    expect(routeRequirement({ protected: true }, { protected: false })).toEqual([]);
+  });
+});
+
+describe('server command protection', () => {
+  const command = (extra: Record<string, unknown> = {}) => defineCommand({ app: 'billing', name: 'run', handler: () => ({}), ...extra });
+
+  it('defaults to the application name as scope', () => {
+    expect(resolveProtection(command(), undefined)).toEqual({ protected: true, scope: ['billing'] });
+  });
+
+  it('applies the order command > application > default', () => {
+    expect(resolveProtection(command(), { name: 'billing', scope: 'finance' })).toEqual({ protected: true, scope: ['finance'] });
+    expect(resolveProtection(command({ scope: 'billing:write' }), { name: 'billing', scope: 'finance' })).toEqual({ protected: true, scope: ['billing:write'] });
+    expect(resolveProtection(command(), { name: 'billing', protected: false })).toEqual({ protected: false, scope: [] });
+    expect(resolveProtection(command({ scope: 'audit' }), { name: 'billing', protected: false })).toEqual({ protected: true, scope: ['audit'] });
+    expect(resolveProtection(command({ protected: false }), { name: 'billing', scope: 'finance' })).toEqual({ protected: false, scope: [] });
+  });
+
+  it('lets the reserved scope commands reach every protected command', () => {
+    const protection = { protected: true, scope: ['billing:write'] };
+    expect(scopeReaches(['commands'], protection)).toBe(true);
+    expect(scopeReaches(['billing'], protection)).toBe(false);
+    expect(scopeReaches(['billing:write', 'x'], protection)).toBe(true);
+    expect(scopeReaches([], { protected: false, scope: [] })).toBe(true);
+  });
+});
