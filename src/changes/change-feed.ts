@@ -18,6 +18,7 @@ export class ChangeFeed {
   private readonly resyncListeners: ResyncListener[] = [];
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
   private failing = false;
 
   constructor(
@@ -52,9 +53,19 @@ export class ChangeFeed {
     this.timer = undefined;
   }
 
-  /** Reads and applies new events now; concurrent calls share one read. */
+  /**
+   * Reads and applies new events; resolves only after a read that started after this call, so a writer
+   * that awaits it sees its own change. Callers arriving during a read share one queued follow-up read.
+   */
   pollNow(): Promise<void> {
-    this.running ??= this.poll().finally(() => {
+    if (this.running) {
+      this.queued ??= this.running.then(() => {
+        this.queued = undefined;
+        return this.pollNow();
+      });
+      return this.queued;
+    }
+    this.running = this.poll().finally(() => {
       this.running = undefined;
     });
     return this.running;
