@@ -81,6 +81,40 @@ export function algorithmOf(key: KeyObject): ClientKeyAlg {
   return refuse(`key type ${String(type)} is not supported; use Ed25519, P-256 or RSA (${MIN_RSA_BITS}+ bits)`);
 }
 
+/** The key's algorithm, or `requested` when it fits the key (an RSA key may be registered for PS256). */
+function algorithmFor(key: KeyObject, requested: string | undefined): ClientKeyAlg {
+  const alg = algorithmOf(key);
+  if (requested === undefined || requested === alg) return alg;
+  if (alg === 'RS256' && requested === 'PS256') return 'PS256';
+  return refuse(`a ${String(key.asymmetricKeyType)} key signs with ${alg}, not ${requested}`);
+}
+
+const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
+
+function checkKid(kid: string): void {
+  if (!/^[\x21-\x7E]{1,128}$/.test(kid)) refuse('kid must be 1 to 128 printable characters');
+}
+
+/**
+ * Checks a public JWK as it will be stored on a client (the raw `jwks` field of the client metadata):
+ * a public Ed25519, P-256 or RSA (2048+ bits) key whose `alg`, if given, fits it. Returns the algorithm.
+ */
+export function checkClientJwk(jwk: Record<string, unknown>): ClientKeyAlg {
+  if (PRIVATE_JWK_MEMBERS.some((member) => member in jwk)) refuse('this JWK holds private or symmetric key material');
+  if (jwk.kid !== undefined) {
+    if (typeof jwk.kid !== 'string') refuse('kid must be a string');
+    checkKid(jwk.kid);
+  }
+  if (jwk.alg !== undefined && typeof jwk.alg !== 'string') refuse('alg must be a string');
+  let key: KeyObject;
+  try {
+    key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
+  } catch (error) {
+    return refuse(`the key cannot be read (${(error as Error).message})`);
+  }
+  return algorithmFor(key, jwk.alg);
+}
+
 /**
  * A client's public key given as a JWK, a PEM (SPKI) or an OpenSSH line, checked and returned as a public
  * JWK with `kid` (given, or the RFC 7638 thumbprint), `alg` and `use: sig`. Private or weak keys are refused.
@@ -95,7 +129,7 @@ export async function parseClientPublicKey(input: unknown, options: { kid?: stri
       key = createPublicKey({ key: jwkFromOpenSsh(input), format: 'jwk' });
     } else if (input !== null && typeof input === 'object' && !Array.isArray(input)) {
       const jwk = input as Record<string, unknown>;
-      if (['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'].some((member) => member in jwk)) refuse('this JWK holds private or symmetric key material');
+      if (PRIVATE_JWK_MEMBERS.some((member) => member in jwk)) refuse('this JWK holds private or symmetric key material');
       key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
     } else {
       return refuse('give the public key as a JWK object, a PEM (BEGIN PUBLIC KEY) or an OpenSSH line');
@@ -105,13 +139,9 @@ export async function parseClientPublicKey(input: unknown, options: { kid?: stri
     return refuse(`the key cannot be read (${(error as Error).message})`);
   }
   if (key.type !== 'public') refuse('only public keys may be registered');
-  let alg = algorithmOf(key);
-  if (options.alg !== undefined) {
-    if (alg === 'RS256' && options.alg === 'PS256') alg = 'PS256';
-    else if (options.alg !== alg) refuse(`a ${String(key.asymmetricKeyType)} key signs with ${alg}, not ${options.alg}`);
-  }
+  const alg = algorithmFor(key, options.alg);
   const publicJwk = key.export({ format: 'jwk' }) as JWK;
   const kid = options.kid ?? (await calculateJwkThumbprint(publicJwk));
-  if (!/^[\x21-\x7E]{1,128}$/.test(kid)) refuse('kid must be 1 to 128 printable characters');
+  checkKid(kid);
   return { ...publicJwk, kid, alg, use: 'sig' };
 }

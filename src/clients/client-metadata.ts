@@ -11,6 +11,7 @@ import {
   type GrantType,
 } from './client.js';
 import { isScopeToken, splitScopeList } from '../oauth/scope.js';
+import { checkClientJwk } from './client-keys.js';
 import { FieldValidationError } from '../shared/field-validation-error.js';
 
 /** Longest refresh-token lifetime an administrator may set: one year. */
@@ -299,10 +300,21 @@ function parseOrigins(value: unknown): string[] {
 function parseJwks(value: unknown): JSONWebKeySet | null {
   if (value === null) return null;
   if (!isRecord(value) || !Array.isArray(value.keys)) throw new ClientValidationError('jwks', 'must be a JSON Web Key Set {"keys": [...]}');
-  for (const key of value.keys) {
+  const kids = new Set<string>();
+  for (const [index, key] of (value.keys as unknown[]).entries()) {
     if (!isRecord(key) || typeof key.kty !== 'string') throw new ClientValidationError('jwks', 'every key must be a JWK object with "kty"');
     if (!['EC', 'OKP', 'RSA'].includes(key.kty)) throw new ClientValidationError('jwks', `key type ${JSON.stringify(key.kty)} is not supported; use EC, OKP or RSA`);
     if ('d' in key || 'k' in key) throw new ClientValidationError('jwks', 'only public keys may be registered; remove the private key members');
+    try {
+      checkClientJwk(key);
+    } catch (error) {
+      if (error instanceof FieldValidationError) throw new ClientValidationError('jwks', `key ${index + 1}: ${error.reason}`);
+      throw error;
+    }
+    if (typeof key.kid === 'string') {
+      if (kids.has(key.kid)) throw new ClientValidationError('jwks', `two keys have the kid ${JSON.stringify(key.kid)}`);
+      kids.add(key.kid);
+    }
   }
   return value as unknown as JSONWebKeySet;
 }

@@ -6,7 +6,7 @@ import { setTokenCookie } from '../oauth/endpoints/app-token.js';
 /**
  * onSend hook: a still-valid token that came in the cookie and is in the last part of its life
  * (`GATEHOUSE_COOKIE_RENEW_FRACTION`) is replaced by a fresh one for the same grant (client, subject,
- * scope). Invalid or expired cookie tokens never reach here: the guard refused them.
+ * scope). Invalid cookie tokens never reach here (the guard refused them); expired ones are never renewed.
  */
 export function renewCookieTokens(gatehouse: Gatehouse, issuer: AccessTokenIssuer) {
   return async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
@@ -14,6 +14,8 @@ export function renewCookieTokens(gatehouse: Gatehouse, issuer: AccessTokenIssue
     if (!caller || request.tokenSource !== 'cookie' || reply.statusCode >= 400) return payload;
     const { iat, exp } = caller.claims;
     const now = Date.now() / 1000;
+    // A token past its exp that the guard let through within its clock tolerance has expired: no renewal.
+    if (exp <= now) return payload;
     if (exp - now > (exp - iat) * gatehouse.config.cookieRenewFraction) return payload;
     const client = gatehouse.directory.get(caller.clientId);
     if (!client) return payload;

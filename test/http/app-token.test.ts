@@ -99,4 +99,45 @@ describe.each(STORES)('application token endpoint on %s', (store) => {
     const delegate = await call({ request: await signed({ sub: 'pia' }) }, { authorization: basicAuth(other.client_id, other.client_secret) });
     expect(delegate.status).toBe(400);
   });
+
+  it('never answers a CORS preflight, even for an origin a client lists', async () => {
+    await server.createClient({ scope: 'portal', allowed_origins: ['https://portal.example'] });
+    const resources = await fetch(`${server.url}/api/users`, { method: 'OPTIONS', headers: { origin: 'https://portal.example', 'access-control-request-method': 'GET' } });
+    expect(resources.headers.get('access-control-allow-origin')).toBe('https://portal.example');
+    const preflight = await fetch(endpoint, { method: 'OPTIONS', headers: { origin: 'https://portal.example', 'access-control-request-method': 'POST' } });
+    expect(preflight.status).toBe(405);
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+    expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
+    expect(((await preflight.json()) as { error: string }).error).toBe('invalid_request');
+  });
+
+  it('refuses an expired application', async () => {
+    const expiring = await server.createClient({ scope: 'portal', expires_at: '2020-01-01' });
+    const generated = (await (await server.admin('POST', `/clients/${expiring.client_id}/keys`, { kid: 'expiring-key' })).json()) as { private_key_pem: string };
+    const now = Math.floor(Date.now() / 1000);
+    const request = await new SignJWT({ jti: randomUUID() })
+      .setProtectedHeader({ alg: 'ES256', kid: 'expiring-key' })
+      .setIssuer(expiring.client_id)
+      .setAudience(endpoint)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 60)
+      .sign(createPrivateKey(generated.private_key_pem));
+    const response = await call({ request }, { authorization: basicAuth(expiring.client_id, expiring.client_secret) });
+    expect(response.status).toBe(401);
+    const body = (await response.json()) as { error: string; error_description: string };
+    expect(body.error).toBe('invalid_client');
+    expect(body.error_description).toMatch(/expired/);
+  });
+
+  it('sets the cookie with the Domain, Path, SameSite and Secure an administrator configured', async () => {
+    const settings = { cookie_name: 'portal_token', cookie_domain: 'example.com', cookie_path: '/app', cookie_same_site: 'strict', cookie_secure: true };
+    expect((await server.admin('PATCH', '/settings/token-delivery', settings)).status).toBe(200);
+    try {
+      const response = await call({ request: await signed(), set_cookie: 'true' });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('set-cookie')).toMatch(/^portal_token=[^;]+; Max-Age=7200; Domain=example\.com; Path=\/app; HttpOnly; Secure; SameSite=Strict$/);
+    } finally {
+      await server.admin('PATCH', '/settings/token-delivery', { cookie_name: 'gatehouse_access_token', cookie_domain: null, cookie_path: '/', cookie_same_site: 'lax', cookie_secure: null });
+    }
+  });
 });

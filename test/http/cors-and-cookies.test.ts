@@ -5,6 +5,8 @@ describe('CORS for registered origins and cookie renewal', () => {
   let server: TestServer;
   let token: string;
   let disabledOrigin: string;
+  /** Lives one second: expired, though within the guard's clock tolerance, when the renewal test runs. */
+  let briefToken: string;
 
   beforeAll(async () => {
     server = await startTestServer({ store: 'sqlite', config: { cookieRenewFraction: 0.995, commandsDir: undefined } });
@@ -12,7 +14,11 @@ describe('CORS for registered origins and cookie renewal', () => {
     const disabled = await server.createClient({ scope: 'users', allowed_origins: ['https://old.example'], enabled: false });
     disabledOrigin = 'https://old.example';
     expect(disabled.client_id).toBeTruthy();
+    await server.createClient({ scope: 'users', allowed_origins: ['https://expired.example'], expires_at: '2020-01-01' });
     token = ((await (await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth(client.client_id, client.client_secret) })).json()) as { access_token: string })
+      .access_token;
+    const brief = await server.createClient({ scope: 'users', access_token_lifetime: 1 });
+    briefToken = ((await (await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth(brief.client_id, brief.client_secret) })).json()) as { access_token: string })
       .access_token;
   });
   afterAll(async () => {
@@ -32,10 +38,14 @@ describe('CORS for registered origins and cookie renewal', () => {
     expect(actual.headers.get('access-control-allow-origin')).toBe('https://portal.example');
   });
 
-  it('gives other origins, disabled clients’ origins and near misses no CORS headers', async () => {
-    for (const origin of ['https://evil.example', disabledOrigin, 'https://portal.example:8443', 'http://portal.example']) {
+  it('gives other origins, disabled and expired clients’ origins and near misses no CORS headers', async () => {
+    for (const origin of ['https://evil.example', disabledOrigin, 'https://expired.example', 'https://portal.example:8443', 'http://portal.example', 'null']) {
       const response = await fetch(`${server.url}/api/users`, { headers: { origin, authorization: `Bearer ${token}` } });
+      expect(response.status).toBe(200);
       expect(response.headers.get('access-control-allow-origin')).toBeNull();
+      expect(response.headers.get('access-control-allow-credentials')).toBeNull();
+      const preflight = await fetch(`${server.url}/api/users`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'GET' } });
+      expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
     }
   });
 
@@ -55,6 +65,11 @@ describe('CORS for registered origins and cookie renewal', () => {
     const invalid = await fetch(`${server.url}/api/users`, { headers: { cookie: 'gatehouse_access_token=not.a.token' } });
     expect(invalid.status).toBe(401);
     expect(invalid.headers.get('set-cookie')).toBeNull();
+    const claimsOfBrief = claims(briefToken);
+    expect(claimsOfBrief.exp).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
+    const expired = await fetch(`${server.url}/api/users`, { headers: { cookie: `gatehouse_access_token=${briefToken}` } });
+    expect(expired.status).toBe(200); // accepted within the clock tolerance, but never renewed
+    expect(expired.headers.get('set-cookie')).toBeNull();
   });
 });
 

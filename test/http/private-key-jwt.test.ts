@@ -1,4 +1,4 @@
-import { createPrivateKey, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, type JsonWebKey } from 'node:crypto';
 import { base64url, exportJWK, generateKeyPair, importPKCS8, SignJWT, type CryptoKey, type KeyObject } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,12 +78,44 @@ describe.each(STORES)('client keys and private_key_jwt on %s', (store) => {
     const stored = (await (await server.admin('GET', `/clients/${clientId}/keys`)).json()) as { keys: Record<string, string>[] };
     const publicBytes = new TextEncoder().encode(JSON.stringify(stored.keys[0]));
     await expectInvalidClient(await tokenWith(await assertion({ key: publicBytes, alg: 'HS256' })));
+    const publicPem = createPublicKey({ key: stored.keys[0] as JsonWebKey, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();
+    expect(await expectInvalidClient(await tokenWith(await assertion({ key: new TextEncoder().encode(publicPem), alg: 'HS256' })))).toMatch(/alg must be one of/);
 
     await expectInvalidClient(await tokenWith(await assertion({ aud: 'https://elsewhere.example/token' })));
     await expectInvalidClient(await tokenWith(await assertion({ iatOffset: -600, lifetime: 60 })));
     expect(await expectInvalidClient(await tokenWith(await assertion({ lifetime: 3600 })))).toMatch(/at most 300/);
     await expectInvalidClient(await tokenWith(await assertion({ kid: 'no-such-kid' })));
+    expect(await expectInvalidClient(await tokenWith(await assertion({ iatOffset: 365 * 86_400 })))).toMatch(/at most 300/);
     await expectInvalidClient(await tokenWith(await assertion(), { client_assertion_type: 'urn:example:other' }));
+  });
+
+  it('refuses assertions without exp or jti, and far-future ones without iat', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const base = () => new SignJWT({ jti: randomUUID() }).setProtectedHeader({ alg: 'ES256', kid }).setIssuer(clientId).setSubject(clientId).setAudience(server.url);
+    expect(await expectInvalidClient(await tokenWith(await base().setIssuedAt(now).sign(privateKey)))).toMatch(/"exp"/);
+    const noJti = new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid }).setIssuer(clientId).setSubject(clientId).setAudience(server.url).setIssuedAt(now).setExpirationTime(now + 60);
+    expect(await expectInvalidClient(await tokenWith(await noJti.sign(privateKey)))).toMatch(/"jti"/);
+    expect(await expectInvalidClient(await tokenWith(await base().setExpirationTime(now + 86_400).sign(privateKey)))).toMatch(/at most 300/);
+  });
+
+  it('refuses an assertion signed with a key registered on another client', async () => {
+    const other = await server.createClient({ token_endpoint_auth_method: 'private_key_jwt', scope: 'read' });
+    const otherKey = (await (await server.admin('POST', `/clients/${other.client_id}/keys`, {})).json()) as { key: { kid: string }; private_key_pem: string };
+    const otherPrivate = createPrivateKey(otherKey.private_key_pem);
+    expect(await expectInvalidClient(await tokenWith(await assertion({ key: otherPrivate, kid: otherKey.key.kid })))).toMatch(/key the client does not have/);
+    expect(await expectInvalidClient(await tokenWith(await assertion({ key: otherPrivate })))).toMatch(/signature/);
+    // The same key works for its own client.
+    expect((await tokenWith(await assertion({ key: otherPrivate, kid: otherKey.key.kid, iss: other.client_id }))).status).toBe(200);
+  });
+
+  it('refuses algorithms outside RS256, PS256, ES256 and EdDSA, and PS256 for a key registered for RS256', async () => {
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const added = (await (await server.admin('POST', `/clients/${clientId}/keys`, { key: rsa.publicKey.export({ format: 'jwk' }), kid: 'rsa-key' })).json()) as { key: { alg: string } };
+    expect(added.key.alg).toBe('RS256');
+    expect(await expectInvalidClient(await tokenWith(await assertion({ key: rsa.privateKey, kid: 'rsa-key', alg: 'RS512' })))).toMatch(/alg must be one of/);
+    expect(await expectInvalidClient(await tokenWith(await assertion({ key: rsa.privateKey, kid: 'rsa-key', alg: 'PS256' })))).toMatch(/does not sign with PS256/);
+    expect((await tokenWith(await assertion({ key: rsa.privateKey, kid: 'rsa-key', alg: 'RS256' }))).status).toBe(200);
+    expect((await server.admin('DELETE', `/clients/${clientId}/keys/rsa-key`)).status).toBe(204);
   });
 
   it('refuses an alg that does not fit the key type', async () => {
@@ -191,6 +223,55 @@ describe('client key formats', () => {
     expect((await server.admin('DELETE', `/clients/${clientId}/keys/my-ed-key`)).status).toBe(404);
   });
 
+  it('authenticates with a key registered as an OpenSSH line', async () => {
+    const pair = generateKeyPairSync('ed25519');
+    const x = Buffer.from(pair.publicKey.export({ format: 'jwk' }).x ?? '', 'base64url');
+    const added = await add({ key: openSshLine('ssh-ed25519', [x]), kid: 'from-ssh' });
+    expect(added.status).toBe(201);
+    const now = Math.floor(Date.now() / 1000);
+    const signed = await new SignJWT({ jti: randomUUID() })
+      .setProtectedHeader({ alg: 'EdDSA', kid: 'from-ssh' })
+      .setIssuer(clientId)
+      .setSubject(clientId)
+      .setAudience(`${server.url}/oauth/token`)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 60)
+      .sign(pair.privateKey);
+    const response = await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials', client_assertion_type: ASSERTION_TYPE, client_assertion: signed });
+    expect(response.status).toBe(200);
+    expect((await server.admin('DELETE', `/clients/${clientId}/keys/from-ssh`)).status).toBe(204);
+  });
+
+  it('refuses an ssh-rsa key under 2048 bits and an OpenSSH line whose type does not match its data', async () => {
+    const rsaJwk = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'jwk' });
+    const weak = await add({ key: openSshLine('ssh-rsa', [Buffer.from(rsaJwk.e ?? '', 'base64url'), Buffer.concat([Buffer.from([0]), Buffer.from(rsaJwk.n ?? '', 'base64url')])]) });
+    expect(weak.status).toBe(400);
+    expect(((await weak.json()) as ErrorBody).error_description).toMatch(/2048 bits/);
+    const edX = Buffer.from(generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }).x ?? '', 'base64url');
+    const lying = openSshLine('ssh-ed25519', [edX]).replace(/^ssh-ed25519/, 'ssh-rsa');
+    expect((await add({ key: lying })).status).toBe(400);
+  });
+
+  it('checks keys given through the raw jwks field of the client metadata as strictly', async () => {
+    const weak = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'jwk' });
+    const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey.export({ format: 'jwk' });
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
+    for (const [keys, reason] of [
+      [[{ ...weak, kid: 'weak' }], /2048 bits/],
+      [[{ ...p384, kid: 'p384' }], /P-256/],
+      [[{ ...ec, kid: 'ec', alg: 'RS256' }], /signs with ES256, not RS256/],
+      [[{ ...ec, kid: 'ec', alg: 'HS256' }], /not HS256/],
+      [[{ ...ec, kid: 'same' }, { ...ec, kid: 'same' }], /two keys/],
+    ] as const) {
+      const response = await server.admin('POST', '/clients', { token_endpoint_auth_method: 'private_key_jwt', jwks: { keys } });
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as ErrorBody & { field: string };
+      expect(body.field).toBe('jwks');
+      expect(body.error_description).toMatch(reason);
+    }
+    expect((await server.admin('POST', '/clients', { token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [{ ...ec, kid: 'ec', alg: 'ES256' }] } })).status).toBe(201);
+  });
+
   it('refuses weak, private, symmetric and unsupported keys with a clear error', async () => {
     const weak = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
     const weakAnswer = await add({ key: weak });
@@ -280,5 +361,18 @@ describe.each(STORES)('JWT-bearer grant (RFC 7523 §2.1) on %s', (store) => {
     expect(((await notAllowed.json()) as ErrorBody).error).toBe('unauthorized_client');
     const mismatch = await exchange(await grant('nora'), { authorization: basicAuth(other.client_id, other.client_secret) });
     expect(((await mismatch.json()) as ErrorBody).error).toBe('invalid_grant');
+  });
+
+  it('refuses the grant once the application has expired', async () => {
+    expect((await server.admin('PATCH', `/clients/${app.client_id}`, { expires_at: '2020-01-01' })).status).toBe(200);
+    try {
+      const response = await exchange(await grant('nora'));
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as ErrorBody;
+      expect(body.error).toBe('invalid_grant');
+      expect(body.error_description).toMatch(/expired/);
+    } finally {
+      expect((await server.admin('PATCH', `/clients/${app.client_id}`, { expires_at: null })).status).toBe(200);
+    }
   });
 });

@@ -119,7 +119,7 @@ export class ClientAssertionVerifier {
         clockTolerance: CLOCK_TOLERANCE,
       }));
     } catch (error) {
-      throw refuse(`the assertion is not valid (${error instanceof errors.JOSEError ? error.code : 'invalid'})`);
+      throw refuse(`the assertion is not valid (${error instanceof errors.JOSEError ? error.message : 'invalid'})`);
     }
     const exp = claims.exp ?? 0;
     const issuedAt = typeof claims.iat === 'number' ? claims.iat : Math.floor(Date.now() / 1000);

@@ -31,6 +31,10 @@ export function setTokenCookie(reply: FastifyReply, gatehouse: Gatehouse, token:
  */
 export function registerAppTokenEndpoint(app: FastifyInstance, services: OAuthServices, gatehouse: Gatehouse): void {
   refuseOtherMethods(app, APP_TOKEN_PATH);
+  // Its own OPTIONS route, so that the CORS preflight handling of /api/... never answers for this endpoint.
+  app.options(APP_TOKEN_PATH, async () => {
+    throw new OAuthError(405, 'invalid_request', `${APP_TOKEN_PATH} accepts POST only, from servers; it never answers CORS`, { Allow: 'POST' });
+  });
   app.post(APP_TOKEN_PATH, async (request, reply) => {
     noStore(reply);
     if (request.headers.origin !== undefined) {
