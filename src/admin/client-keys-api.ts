@@ -22,7 +22,7 @@ export function registerClientKeysApi(app: FastifyInstance, registry: ClientRegi
     if (body.alg !== undefined && !(CLIENT_KEY_ALGS as readonly unknown[]).includes(body.alg)) throw new FieldValidationError('alg', `must be one of ${CLIENT_KEY_ALGS.join(', ')}`);
     reply.header('Cache-Control', 'no-store');
     if (body.key === undefined) {
-      const { jwk, privateKeyPem } = await registry.generateKey(request.params.id, (body.alg as ClientKeyAlg | undefined) ?? 'ES256');
+      const { jwk, privateKeyPem } = await registry.generateKey(request.params.id, (body.alg as ClientKeyAlg | undefined) ?? 'ES256', body.kid);
       request.log.info({ clientId: request.params.id, kid: jwk.kid }, 'client key pair generated');
       return reply.status(201).send({ key: jwk, private_key_pem: privateKeyPem });
     }

@@ -62,6 +62,8 @@ export const COOKIE_NAME_PATTERN = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]{1,64}$/;
 export const DOMAIN_PATTERN = /^\.?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/;
 export const COOKIE_PATH_PATTERN = /^\/[\x21-\x3A\x3C-\x7E]*$/;
 export const HEADER_NAME_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
+/** Headers that cannot double as the extra token header (lower case). */
+export const RESERVED_TOKEN_HEADERS = ['authorization', 'cookie', 'origin', 'host', 'content-type', 'content-length'];
 
 /** A non-empty string matching `pattern`. */
 function matching(pattern: RegExp, message: string) {
@@ -270,6 +272,17 @@ export const SETTINGS: SettingSpec[] = [
     },
   },
   {
+    key: 'cookieHttpOnly',
+    env: 'GATEHOUSE_COOKIE_HTTP_ONLY',
+    description: 'HttpOnly attribute of the token cookie (true/false)',
+    defaultText: 'true',
+    parse: (raw) => {
+      if (raw === true || raw === 'true') return true;
+      if (raw === false || raw === 'false') return false;
+      throw new Error('must be true or false');
+    },
+  },
+  {
     key: 'cookieRenewFraction',
     env: 'GATEHOUSE_COOKIE_RENEW_FRACTION',
     description: 'a still-valid cookie token used in this last fraction of its life gets a fresh cookie (0 turns renewal off)',
@@ -285,7 +298,11 @@ export const SETTINGS: SettingSpec[] = [
     env: 'GATEHOUSE_TOKEN_HEADER',
     description: 'extra request header that may carry an access token (after Authorization, before the cookie)',
     defaultText: 'X-Gatehouse-Access-Token',
-    parse: matching(HEADER_NAME_PATTERN, 'must be a header name (letters, digits and -)'),
+    parse: (raw) => {
+      const name = matching(HEADER_NAME_PATTERN, 'must be a header name (letters, digits and -)')(raw);
+      if (RESERVED_TOKEN_HEADERS.includes(name.toLowerCase())) throw new Error(`must not be ${name}, which already has a meaning`);
+      return name;
+    },
   },
   {
     key: 'maxAssertionLifetime',

@@ -50,6 +50,8 @@ export interface GatehouseConfig {
   cookieSameSite: 'strict' | 'lax' | 'none';
   /** Secure attribute; undefined: when the issuer is https. */
   cookieSecure: boolean | undefined;
+  /** HttpOnly attribute of that cookie (default true: page scripts cannot read the token). */
+  cookieHttpOnly: boolean;
   /** A cookie token in this last fraction of its life is renewed on use. */
   cookieRenewFraction: number;
   /** Extra request header that may carry an access token. */

@@ -27,6 +27,7 @@ const DEFAULTS: Omit<GatehouseConfig, 'issuer'> = {
   cookiePath: '/',
   cookieSameSite: 'lax',
   cookieSecure: undefined,
+  cookieHttpOnly: true,
   tokenHeader: 'X-Gatehouse-Access-Token',
   cookieRenewFraction: 0.2,
   maxAssertionLifetime: 300,

@@ -1,5 +1,5 @@
 import type { GatehouseConfig } from '../config/config.js';
-import { COOKIE_NAME_PATTERN, COOKIE_PATH_PATTERN, DOMAIN_PATTERN, HEADER_NAME_PATTERN } from '../config/config-schema.js';
+import { COOKIE_NAME_PATTERN, COOKIE_PATH_PATTERN, DOMAIN_PATTERN, HEADER_NAME_PATTERN, RESERVED_TOKEN_HEADERS } from '../config/config-schema.js';
 import type { SettingsRepository } from '../store/settings-repository.js';
 import { FieldValidationError } from '../shared/field-validation-error.js';
 
@@ -24,7 +24,7 @@ const CHECKS: { [K in keyof TokenDelivery]: (value: unknown) => boolean } = {
   cookie_same_site: (value) => value === 'strict' || value === 'lax' || value === 'none',
   cookie_secure: (value) => value === null || typeof value === 'boolean',
   cookie_http_only: (value) => typeof value === 'boolean',
-  header_name: (value) => typeof value === 'string' && HEADER_NAME_PATTERN.test(value),
+  header_name: (value) => typeof value === 'string' && HEADER_NAME_PATTERN.test(value) && !RESERVED_TOKEN_HEADERS.includes(value.toLowerCase()),
 };
 
 /**
@@ -51,7 +51,7 @@ export class TokenDeliverySettings {
       cookie_path: this.config.cookiePath,
       cookie_same_site: this.config.cookieSameSite,
       cookie_secure: this.config.cookieSecure ?? null,
-      cookie_http_only: true,
+      cookie_http_only: this.config.cookieHttpOnly,
       header_name: this.config.tokenHeader,
       ...this.stored,
     };

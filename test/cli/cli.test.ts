@@ -86,8 +86,8 @@ describe('gatehouse CLI', () => {
 
   it('generates, registers, lists and removes client keys', async () => {
     expect((await runCli(['clients', 'create', '--id', 'keyed', '--auth-method', 'private_key_jwt'], env)).code).toBe(0);
-    const generated = JSON.parse((await runCli(['clients', 'keygen', 'keyed', '--alg', 'EdDSA', '--json'], env)).stdout) as { key: { kid: string; alg: string }; private_key_pem: string };
-    expect(generated.key.alg).toBe('EdDSA');
+    const generated = JSON.parse((await runCli(['clients', 'keygen', 'keyed', '--alg', 'EdDSA', '--kid', 'cli-key', '--json'], env)).stdout) as { key: { kid: string; alg: string }; private_key_pem: string };
+    expect(generated.key).toMatchObject({ alg: 'EdDSA', kid: 'cli-key' });
     expect(generated.private_key_pem).toContain('BEGIN PRIVATE KEY');
     const pem = `-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n-----END PUBLIC KEY-----\n`;
     const added = await runCli(['clients', 'add-key', 'keyed', '-', '--kid', 'from-stdin', '--json'], env, pem);

@@ -1,4 +1,10 @@
+import { createPrivateKey, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load-config.js';
 import { basicAuth, postForm, startTestServer, type TestServer } from '../helpers/test-server.js';
 
 describe('CORS for registered origins and cookie renewal', () => {
@@ -105,5 +111,62 @@ describe('token-delivery settings through the admin API', () => {
     expect((await fetch(`${server.url}/api/users`, { headers: { cookie: `portal_token=${token}` } })).status).toBe(200);
     expect((await fetch(`${server.url}/api/users`, { headers: { 'x-portal-token': token } })).status).toBe(200);
     expect((await fetch(`${server.url}/api/users`, { headers: { cookie: `gatehouse_access_token=${token}` } })).status).toBe(401);
+  });
+});
+
+describe('token-delivery settings from the configuration file', () => {
+  let server: TestServer;
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gatehouse-delivery-'));
+    const file = join(dir, 'gatehouse.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ cookieName: 'app_session', cookieDomain: 'example.org', cookiePath: '/portal', cookieSameSite: 'strict', cookieSecure: true, cookieHttpOnly: false, tokenHeader: 'X-App-Token' }),
+    );
+    const fromFile = loadConfig({ env: {}, configFile: file });
+    const { cookieName, cookieDomain, cookiePath, cookieSameSite, cookieSecure, cookieHttpOnly, tokenHeader } = fromFile;
+    server = await startTestServer({ store: 'sqlite', config: { cookieName, cookieDomain, cookiePath, cookieSameSite, cookieSecure, cookieHttpOnly, tokenHeader } });
+  });
+  afterAll(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('applies the file’s cookie attributes and header name', async () => {
+    expect(await (await server.admin('GET', '/settings/token-delivery')).json()).toEqual({
+      cookie_name: 'app_session',
+      cookie_domain: 'example.org',
+      cookie_path: '/portal',
+      cookie_same_site: 'strict',
+      cookie_secure: true,
+      cookie_http_only: false,
+      header_name: 'X-App-Token',
+    });
+    const app = await server.createClient({ scope: 'users' });
+    const generated = (await (await server.admin('POST', `/clients/${app.client_id}/keys`, { kid: 'k1' })).json()) as { private_key_pem: string };
+    const now = Math.floor(Date.now() / 1000);
+    const request = await new SignJWT({ jti: randomUUID() })
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+      .setIssuer(app.client_id)
+      .setAudience(server.url)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 60)
+      .sign(createPrivateKey(generated.private_key_pem));
+    const response = await postForm(`${server.url}/api/auth/sign/ap/token`, { request, set_cookie: 'true' }, { authorization: basicAuth(app.client_id, app.client_secret) });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('set-cookie')).toMatch(/^app_session=[^;]+; Max-Age=7200; Domain=example\.org; Path=\/portal; Secure; SameSite=Strict$/);
+    const token = ((await response.json()) as { access_token: string }).access_token;
+    expect((await fetch(`${server.url}/api/users`, { headers: { 'x-app-token': token } })).status).toBe(200);
+  });
+
+  it('refuses an extra header name that already has a meaning', async () => {
+    for (const header_name of ['Authorization', 'cookie']) {
+      const response = await server.admin('PATCH', '/settings/token-delivery', { header_name });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { field: string }).field).toBe('header_name');
+    }
+    expect(() => loadConfig({ env: { GATEHOUSE_TOKEN_HEADER: 'Authorization' } })).toThrow(/GATEHOUSE_TOKEN_HEADER/);
+    expect(() => loadConfig({ env: { GATEHOUSE_COOKIE_HTTP_ONLY: 'maybe' } })).toThrow(/GATEHOUSE_COOKIE_HTTP_ONLY/);
   });
 });

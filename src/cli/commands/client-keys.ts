@@ -40,12 +40,13 @@ export function registerClientKeyCommands(clients: Command): void {
     .command('keygen <client_id>')
     .description('generate a key pair for the client; prints the private key once (PEM) and keeps the public half')
     .option('--alg <alg>', `one of ${CLIENT_KEY_ALGS.join(', ')}`, 'ES256')
+    .option('--kid <kid>', 'key id (default: the RFC 7638 thumbprint)')
     .option('--out <file>', 'write the private key to this file (mode 0600) instead of printing it')
     .option('--json', 'machine-readable output')
-    .action(async (clientId: string, flags: { alg: string; out?: string; json?: boolean }, command: Command) => {
+    .action(async (clientId: string, flags: { alg: string; kid?: string; out?: string; json?: boolean }, command: Command) => {
       const alg = parseAlg(flags.alg) ?? 'ES256';
       await withGatehouse(command, async (gatehouse) => {
-        const { jwk, privateKeyPem } = await gatehouse.clients.generateKey(clientId, alg);
+        const { jwk, privateKeyPem } = await gatehouse.clients.generateKey(clientId, alg, flags.kid);
         if (flags.out) writeFileSync(flags.out, privateKeyPem, { mode: 0o600, flag: 'wx' });
         if (flags.json) printJson({ key: jwk, ...(flags.out ? { private_key_file: flags.out } : { private_key_pem: privateKeyPem }) });
         else {
