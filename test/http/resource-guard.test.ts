@@ -1,12 +1,12 @@
-import type { KeyObject } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { SignJWT, type JWTPayload } from 'jose';
+import type { JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOAuthServices } from '../../src/oauth/oauth-services.js';
 import { BearerChallenge } from '../../src/resources/bearer-challenge.js';
 import { protectGroup } from '../../src/resources/protect.js';
 import { bearerTokenOf, ResourceGuard } from '../../src/resources/resource-guard.js';
+import { signWithServerKey } from '../helpers/server-signed-token.js';
 import { basicAuth, postForm, startTestServer, type TestServer } from '../helpers/test-server.js';
 
 describe('resource guard', () => {
@@ -76,14 +76,7 @@ describe('resource guard', () => {
     expect(challenge.error).toBe('invalid_token');
   });
 
-  /** A JWT signed with the server's own active signing key: only the header and claims given differ from a real token. */
-  async function signedByServer(header: { typ?: string }, claims: JWTPayload): Promise<string> {
-    const key = server.gatehouse.keys.signingKeyAt(Date.now());
-    const privateKey = (key.signer as unknown as { key: KeyObject }).key;
-    const now = Math.floor(Date.now() / 1000);
-    const payload = { iss: server.config.issuer, aud: server.config.issuer, sub: clientId, client_id: clientId, scope: 'users', jti: crypto.randomUUID(), iat: now - 60, exp: now + 300 };
-    return new SignJWT({ ...payload, ...claims }).setProtectedHeader({ alg: key.alg, kid: key.kid, ...header }).sign(privateKey);
-  }
+  const signedByServer = (header: { typ?: string }, claims: JWTPayload) => signWithServerKey(server, header, { client_id: clientId, scope: 'users', ...claims });
 
   it('accepts a token made like a real one (the control for the tests below)', async () => {
     const caller = await guard.check(await signedByServer({ typ: 'at+jwt' }, {}), ['users']);
