@@ -43,10 +43,16 @@ describe('http-request commands', () => {
       forwardIdentityHeader: 'X-Caller',
     });
     spec('hang', { url: `${upstreamUrl}/hang`, timeoutMs: 150 });
+    spec('hang-default', { url: `${upstreamUrl}/hang` });
     spec('moved', { url: `${upstreamUrl}/moved`, headers: { 'x-api-key': 'key-1' } });
     spec('path', { url: `${upstreamUrl}/customers/{{input.id}}/profile` });
     spec('down', { url: 'http://127.0.0.1:9/unreachable' });
-    server = await startTestServer({ store: 'sqlite', config: { commandsDir } });
+    // A code command answering a bare string (branded as defineCommand does, without importing the package).
+    writeFileSync(
+      join(commandsDir, 'text.mjs'),
+      "export const text = { app: 'crm', name: 'text', handler: () => 'plain words', [Symbol.for('gatehouse.command')]: true };\n",
+    );
+    server = await startTestServer({ store: 'sqlite', config: { commandsDir, commandTimeoutMs: 300 } });
     client = await server.createClient({ scope: 'crm' });
     const response = await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials', scope: 'crm' }, { authorization: basicAuth(client.client_id, client.client_secret) });
     token = ((await response.json()) as { access_token: string }).access_token;
@@ -81,6 +87,12 @@ describe('http-request commands', () => {
     expect(await response.json()).toEqual({ error: 'timeout', error_description: 'the command ran past its time limit' });
   });
 
+  it('applies the server time limit (GATEHOUSE_COMMAND_TIMEOUT_MS) to a command without its own', async () => {
+    const response = await run('hang-default');
+    expect(response.status).toBe(504);
+    expect(((await response.json()) as { error: string }).error).toBe('timeout');
+  });
+
   it('answers 502 upstream_unreachable when the other system cannot be reached', async () => {
     const response = await run('down');
     expect(response.status).toBe(502);
@@ -105,5 +117,12 @@ describe('http-request commands', () => {
     expect(seen).toEqual([]);
     expect((await run('path', { id: '..x' })).status).toBe(200);
     expect(seen.map((request) => request.url)).toEqual(['/customers/..x/profile']);
+  });
+
+  it('answers JSON even when a command handler returns a bare string', async () => {
+    const response = await run('text');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await response.json()).toBe('plain words');
   });
 });

@@ -227,3 +227,22 @@ describe('protectGroup on a fastify plugin', () => {
     expect(((await ok.json()) as { caller: { scope: string[] } }).caller.scope).not.toContain('reports');
   });
 });
+
+describe("Gatehouse's own resources use the configured leeway (GATEHOUSE_CLOCK_TOLERANCE)", () => {
+  let server: TestServer;
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('accepts a token expired within the leeway and refuses one expired beyond it', async () => {
+    server = await startTestServer({ store: 'sqlite', config: { clockTolerance: 60 } });
+    const client = await server.createClient({ scope: 'users' });
+    const now = Math.floor(Date.now() / 1000);
+    const apps = async (exp: number) =>
+      fetch(`${server.url}/api/apps`, { headers: { authorization: `Bearer ${await signWithServerKey(server, { typ: 'at+jwt' }, { client_id: client.client_id, exp })}` } });
+    expect((await apps(now - 30)).status).toBe(200);
+    const late = await apps(now - 90);
+    expect(late.status).toBe(401);
+    expect(late.headers.get('www-authenticate')).toContain('error="invalid_token"');
+  });
+});
