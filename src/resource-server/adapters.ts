@@ -1,6 +1,7 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { createResourceServer, type Caller, type ResourceServerOptions } from './resource-server.js';
+import { routeRequirement } from '../resources/route-requirement.js';
+import { createResourceServer, type Caller, type GuardResult, type ResourceServerOptions } from './resource-server.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -10,6 +11,15 @@ declare module 'fastify' {
   interface FastifyRequest {
     gatehouseCaller?: Caller;
   }
+}
+
+/**
+ * For `node:http` and anything else with request headers: `(req, scope?) => Promise<result>`, the caller
+ * or the status, headers and body to refuse with; it writes nothing.
+ */
+export function createRequestGuard(options: ResourceServerOptions) {
+  const guard = createResourceServer(options);
+  return (request: { headers: IncomingHttpHeaders }, scope?: string): Promise<GuardResult> => guard.check(request.headers, scope);
 }
 
 /** For `node:http`: resolves to the caller, or answers the refusal itself and resolves to undefined. */
@@ -44,16 +54,21 @@ export function expressGuard(options: ResourceServerOptions) {
 }
 
 /**
- * Fastify plugin: every route of the scope it is registered in needs a valid token with `options.scope`;
- * a route's `config.gatehouseScope` names its own scope or, with `false`, switches protection off.
+ * Fastify plugin: every route of the scope it is registered in needs a valid token with `options.scope`
+ * (none with `options.protected: false`); a route's `config.gatehouseScope` names its own scope, which
+ * wins and protects even in an unprotected group, or, with `false`, switches protection off.
  */
 export async function fastifyGuard(app: FastifyInstance, options: ResourceServerOptions): Promise<void> {
   const guard = createResourceServer(options);
   app.decorateRequest('gatehouseCaller', undefined);
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const declared = request.routeOptions.config.gatehouseScope;
-    if (declared === false) return;
-    const result = await guard.check(request.headers, declared ?? options.scope);
+    const required = routeRequirement(
+      { ...(typeof declared === 'string' ? { scope: declared } : {}), ...(declared === false ? { protected: false } : {}) },
+      { ...(options.scope !== undefined ? { scope: options.scope } : {}), ...(options.protected !== undefined ? { protected: options.protected } : {}) },
+    );
+    if (required === null) return;
+    const result = await guard.check(request.headers, required.join(' '));
     if (result.ok) {
       request.gatehouseCaller = result.caller;
       return;

@@ -1,4 +1,4 @@
 /** gatehouse/resource-server: protect your own Node service with Gatehouse access tokens. */
-export { createResourceServer, type Caller, type GuardResult, type ResourceServerOptions } from './resource-server.js';
-export { createNodeGuard, expressGuard, fastifyGuard } from './adapters.js';
+export { createResourceServer, metadataUrlOf, protectedResourceMetadata, type Caller, type GuardResult, type ResourceServerOptions } from './resource-server.js';
+export { createNodeGuard, createRequestGuard, expressGuard, fastifyGuard } from './adapters.js';
 export { discover, IntrospectionTokenChecker, JwksTokenChecker, type TokenCheck, type TokenChecker } from './token-checkers.js';

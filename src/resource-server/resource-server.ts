@@ -10,6 +10,11 @@ export interface ResourceServerOptions {
   audience?: string | string[];
   /** Scope elements every request needs (space-separated); a call to `check` may name its own. */
   scope?: string;
+  /**
+   * false: the fastify plugin's routes need no token (and none is looked at) unless a route declares
+   * `config.gatehouseScope`.
+   */
+  protected?: boolean;
   /** `jwks` (default): verify locally. `introspection`: ask Gatehouse (sees revocations at once). */
   mode?: 'jwks' | 'introspection';
   /** Client credentials for introspection. */
@@ -18,7 +23,10 @@ export interface ResourceServerOptions {
   clockToleranceSeconds?: number;
   /** realm of WWW-Authenticate (default "gatehouse"). */
   realm?: string;
-  /** RFC 9728 metadata URL of this service, added to every challenge. */
+  /**
+   * RFC 9728 metadata URL of this service, added to every challenge (default: derived from the first
+   * audience that is an http(s) URL, per RFC 9728 §3.1; `protectedResourceMetadata` builds the document).
+   */
   resourceMetadataUrl?: string;
   fetch?: typeof fetch;
 }
@@ -58,11 +66,12 @@ export function createResourceServer(options: ResourceServerOptions): { check(he
     checker = new JwksTokenChecker({ issuer, audience, clockToleranceSeconds, ...(options.fetch ? { fetch: options.fetch } : {}) });
   }
   const realm = options.realm ?? 'gatehouse';
+  const resourceMetadataUrl = options.resourceMetadataUrl ?? metadataUrlOf(audience);
 
   const refuse = (challenge: BearerChallenge): GuardResult => ({
     ok: false,
     status: challenge.status,
-    headers: { 'WWW-Authenticate': challenge.header(realm, options.resourceMetadataUrl), 'Cache-Control': 'no-store' },
+    headers: { 'WWW-Authenticate': challenge.header(realm, resourceMetadataUrl), 'Cache-Control': 'no-store' },
     body: challenge.body(),
   });
 
@@ -94,5 +103,35 @@ export function createResourceServer(options: ResourceServerOptions): { check(he
         };
       }
     },
+  };
+}
+
+/** The RFC 9728 §3.1 metadata URL of a resource identifier, or undefined when none of them is an http(s) URL. */
+export function metadataUrlOf(audience: string | string[]): string | undefined {
+  for (const resource of Array.isArray(audience) ? audience : [audience]) {
+    let url: URL;
+    try {
+      url = new URL(resource);
+    } catch {
+      continue;
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') continue;
+    const path = url.pathname === '/' ? '' : url.pathname;
+    return `${url.origin}/.well-known/oauth-protected-resource${path}`;
+  }
+  return undefined;
+}
+
+/**
+ * The RFC 9728 protected-resource metadata of a service guarded by Gatehouse, to serve at the URL its
+ * challenges name (by default `/.well-known/oauth-protected-resource` under its audience).
+ */
+export function protectedResourceMetadata(options: { issuer: string; resource: string; scopes?: string[]; resourceName?: string }): Record<string, unknown> {
+  return {
+    resource: options.resource,
+    authorization_servers: [options.issuer.replace(/\/+$/, '')],
+    ...(options.scopes ? { scopes_supported: options.scopes } : {}),
+    bearer_methods_supported: ['header'],
+    ...(options.resourceName ? { resource_name: options.resourceName } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 
 /** What a checker learned about a token: its claims when active, else why not. */
 export type TokenCheck = { active: true; claims: JWTPayload & { client_id?: string; scope?: string } } | { active: false; reason: string };
@@ -26,6 +26,8 @@ export async function discover(issuer: string, fetchImpl: typeof fetch = fetch):
   return metadata;
 }
 
+class KeySetUnavailable extends Error {}
+
 /**
  * Local verification against the issuer's JWKS: keys come from the metadata's jwks_uri only (never from
  * a URL or key inside the token), are cached, and are fetched again when a token names an unknown kid.
@@ -41,7 +43,11 @@ export class JwksTokenChecker implements TokenChecker {
   private keys(): Promise<ReturnType<typeof createRemoteJWKSet>> {
     this.verifier ??= discover(this.options.issuer, this.options.fetch).then((metadata) => {
       if (!metadata.jwks_uri) throw new Error('authorization server metadata has no jwks_uri');
-      return createRemoteJWKSet(new URL(metadata.jwks_uri), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
+      return createRemoteJWKSet(new URL(metadata.jwks_uri), {
+        cooldownDuration: 30_000,
+        cacheMaxAge: 10 * 60_000,
+        ...(this.options.fetch ? { [customFetch]: this.options.fetch } : {}),
+      });
     });
     this.verifier.catch(() => {
       this.verifier = undefined;
@@ -51,8 +57,18 @@ export class JwksTokenChecker implements TokenChecker {
 
   async check(token: string): Promise<TokenCheck> {
     const keys = await this.keys();
+    // A key the token names but the set lacks refuses the token; a key set that cannot be read is the
+    // issuer's trouble, not the token's, and answers 503 (thrown on to the guard).
+    const keyFor: JWTVerifyGetKey = async (header, input) => {
+      try {
+        return await keys(header, input);
+      } catch (error) {
+        if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys || error instanceof errors.JOSENotSupported) throw error;
+        throw new KeySetUnavailable('the issuer\'s key set cannot be read', { cause: error });
+      }
+    };
     try {
-      const { payload } = await jwtVerify(token, keys, {
+      const { payload } = await jwtVerify(token, keyFor, {
         issuer: this.options.issuer.replace(/\/+$/, ''),
         audience: this.options.audience,
         typ: 'at+jwt',
@@ -62,7 +78,7 @@ export class JwksTokenChecker implements TokenChecker {
       });
       return { active: true, claims: payload };
     } catch (error) {
-      if (error instanceof errors.JWKSTimeout) throw error;
+      if (error instanceof KeySetUnavailable) throw error;
       return { active: false, reason: error instanceof errors.JOSEError ? error.code : 'invalid token' };
     }
   }

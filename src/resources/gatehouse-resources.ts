@@ -30,7 +30,7 @@ export async function gatehouseResources(app: FastifyInstance, options: { gateho
     return {
       resource: gatehouse.config.issuer,
       authorization_servers: [gatehouse.config.issuer],
-      scopes_supported: [USERS_SCOPE, COMMANDS_SCOPE, ...commands.applicationNames()],
+      scopes_supported: [...new Set([USERS_SCOPE, COMMANDS_SCOPE, ...commands.scopes()])],
       bearer_methods_supported: ['header'],
       // Also accepted: the configured extra header and cookie (see the README).
       resource_name: 'Gatehouse user API and server commands',

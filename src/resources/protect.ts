@@ -1,6 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BearerChallenge } from './bearer-challenge.js';
 import { bearerTokenOf, type ResourceCaller, type ResourceGuard } from './resource-guard.js';
+import { routeRequirement, type GroupProtection } from './route-requirement.js';
+
+export { routeRequirement, type GroupProtection } from './route-requirement.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -19,23 +22,6 @@ declare module 'fastify' {
     /** false: the route needs no token (unless it declares a scope). */
     protected?: boolean;
   }
-}
-
-/** A group's protection: what its routes need unless they declare their own. */
-export interface GroupProtection {
-  scope?: string;
-  protected?: boolean;
-}
-
-/** The scope a route needs, or null when it is unprotected: the route's declaration wins over the group's. */
-export function routeRequirement(route: GroupProtection, group: GroupProtection): string[] | null {
-  const list = (scope: string) => scope.split(' ').filter((element) => element !== '');
-  if (route.scope !== undefined) return list(route.scope);
-  if (route.protected === false) return null;
-  if (route.protected === true) return group.scope !== undefined ? list(group.scope) : [];
-  if (group.scope !== undefined) return list(group.scope);
-  if (group.protected === false) return null;
-  return [];
 }
 
 /**

@@ -4,7 +4,7 @@ import { ROOT } from '../helpers/cli.js';
 import { basicAuth, postForm, startTestServer, type TestServer } from '../helpers/test-server.js';
 
 /** The example service in examples/orders-service, run as its own process beside a real Gatehouse. */
-describe('examples/orders-service protected by gatehouse/resource-server', () => {
+describe.each(['introspection', 'jwks'] as const)('examples/orders-service protected by gatehouse/resource-server (%s mode)', (mode) => {
   let gatehouse: TestServer;
   let service: ChildProcessWithoutNullStreams;
   let serviceUrl: string;
@@ -20,7 +20,7 @@ describe('examples/orders-service protected by gatehouse/resource-server', () =>
         PATH: process.env.PATH ?? '',
         PORT: '0',
         GATEHOUSE_ISSUER: gatehouse.url,
-        GUARD_MODE: 'introspection',
+        GUARD_MODE: mode,
         INTROSPECTION_CLIENT_ID: introspector.client_id,
         INTROSPECTION_CLIENT_SECRET: introspector.client_secret,
       },
@@ -58,13 +58,15 @@ describe('examples/orders-service protected by gatehouse/resource-server', () =>
     const write = await fetch(`${serviceUrl}/orders`, { method: 'POST', headers: { authorization: `Bearer ${reader}` } });
     expect(write.status).toBe(403);
     expect(write.headers.get('www-authenticate')).toContain('scope="orders:write"');
+    expect(write.headers.get('www-authenticate')).toContain(`resource_metadata="${gatehouse.url}/.well-known/oauth-protected-resource"`);
+    expect((await fetch(`${serviceUrl}/orders`, { headers: { authorization: 'Bearer not.a.token' } })).status).toBe(401);
     expect((await fetch(`${serviceUrl}/health`)).status).toBe(200);
   });
 
-  it('refuses a token as soon as Gatehouse revokes it (introspection mode)', async () => {
+  it(mode === 'introspection' ? 'refuses a token as soon as Gatehouse revokes it' : 'keeps accepting a revoked token until it expires (local verification cannot know)', async () => {
     const reader = await token('orders:read');
     expect((await fetch(`${serviceUrl}/orders`, { headers: { authorization: `Bearer ${reader}` } })).status).toBe(200);
-    await postForm(`${gatehouse.url}/oauth/revoke`, { token: reader }, { authorization: basicAuth(client.client_id, client.client_secret) });
-    expect((await fetch(`${serviceUrl}/orders`, { headers: { authorization: `Bearer ${reader}` } })).status).toBe(401);
+    expect((await postForm(`${gatehouse.url}/oauth/revoke`, { token: reader }, { authorization: basicAuth(client.client_id, client.client_secret) })).status).toBe(200);
+    expect((await fetch(`${serviceUrl}/orders`, { headers: { authorization: `Bearer ${reader}` } })).status).toBe(mode === 'introspection' ? 401 : 200);
   });
 });

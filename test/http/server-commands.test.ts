@@ -123,6 +123,16 @@ describe('server commands from the example folder', () => {
     expect(invalid.status).toBe(400);
   });
 
+  it('describes the scopes its commands use in the RFC 9728 metadata', async () => {
+    const response = await fetch(`${server.url}/.well-known/oauth-protected-resource`);
+    expect(response.status).toBe(200);
+    const metadata = (await response.json()) as { resource: string; authorization_servers: string[]; scopes_supported: string[]; bearer_methods_supported: string[] };
+    expect(metadata.resource).toBe(server.url);
+    expect(metadata.authorization_servers).toEqual([server.url]);
+    expect(metadata.bearer_methods_supported).toEqual(['header']);
+    expect([...metadata.scopes_supported].sort()).toEqual(['commands', 'crm', 'demo', 'demo:write', 'reports', 'users']);
+  });
+
   it('lists what the caller’s scope reaches', async () => {
     const listing = (await (await fetch(`${server.url}/api/apps`, { headers: { authorization: `Bearer ${await tokenWith('demo')}` } })).json()) as {
       apps: { name: string; commands: { name: string; scope: string; protected: boolean }[] }[];

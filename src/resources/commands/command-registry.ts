@@ -7,6 +7,12 @@ import { httpRequestCommand, type HttpRequestCommandSpec } from './http-request-
 /** The reserved scope that reaches every application's commands. */
 export const COMMANDS_SCOPE = 'commands';
 
+/**
+ * Scope names with a meaning of their own (the user API, every command, refresh tokens): no application
+ * may take one as its name, else a token granted for that meaning would also reach its commands.
+ */
+export const RESERVED_SCOPES: readonly string[] = ['users', COMMANDS_SCOPE, 'offline_access'];
+
 /** What a command needs: nothing (unprotected) or a valid token with these scope elements (or `commands`). */
 export interface Protection {
   protected: boolean;
@@ -120,6 +126,7 @@ export class CommandRegistry {
 
   private addApplication(application: ApplicationDefinition, file: string): void {
     if (!NAME.test(application.name)) throw new CommandLoadError(`${file}: application name ${JSON.stringify(application.name)} is not valid`);
+    if (RESERVED_SCOPES.includes(application.name)) throw new CommandLoadError(`${file}: application name ${application.name} is a reserved scope`);
     if (this.applications.has(application.name)) throw new CommandLoadError(`${file}: application ${application.name} is defined twice`);
     this.applications.set(application.name, application);
   }
@@ -128,6 +135,7 @@ export class CommandRegistry {
     if (!NAME.test(definition.app) || !NAME.test(definition.name)) {
       throw new CommandLoadError(`${file}: app and name must be 1-64 letters, digits, '.', '_' or '-'`);
     }
+    if (RESERVED_SCOPES.includes(definition.app)) throw new CommandLoadError(`${file}: application name ${definition.app} is a reserved scope`);
     if (typeof definition.handler !== 'function') throw new CommandLoadError(`${file}: command ${definition.app}/${definition.name} has no handler`);
     const key = `${definition.app}/${definition.name}`;
     if (this.commands.has(key)) throw new CommandLoadError(`${file}: command ${key} is defined twice`);
@@ -140,6 +148,11 @@ export class CommandRegistry {
 
   all(): LoadedCommand[] {
     return [...this.commands.values()];
+  }
+
+  /** Every scope element some command needs, sorted (the reserved `commands` reaches them all). */
+  scopes(): string[] {
+    return [...new Set(this.all().flatMap((command) => command.protection.scope))].sort();
   }
 
   /** Application names (each is a scope), sorted. */

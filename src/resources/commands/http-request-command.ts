@@ -48,8 +48,10 @@ function fillEnv(template: string): string {
 
 function fillUrl(template: string, input: unknown): string {
   return fillEnv(template).replace(PLACEHOLDER, (_match, path: string) => {
-    const value = lookup(input, path);
-    return encodeURIComponent(textOf(value));
+    const text = textOf(lookup(input, path));
+    // URL parsers resolve "." and ".." (even percent-encoded) as path segments: an input could climb the path.
+    if (text === '.' || text === '..') throw new CommandError(400, 'invalid_request', `input.${path} may not be "." or ".."`);
+    return encodeURIComponent(text);
   });
 }
 
@@ -93,7 +95,8 @@ export function httpRequestCommand(spec: HttpRequestCommandSpec): CommandDefinit
       if (!/^https?:\/\//.test(url)) throw new CommandError(500, 'misconfigured', 'the command\'s URL is not an http(s) URL; check its environment variables');
       let response: Response;
       try {
-        response = await fetch(url, { method, headers, body, signal });
+        // Redirects are not followed: they could carry the configured headers (API keys) to another host.
+        response = await fetch(url, { method, headers, body, signal, redirect: 'manual' });
       } catch (error) {
         if (signal.aborted) throw error;
         throw new CommandError(502, 'upstream_unreachable', `the upstream system cannot be reached (${(error as Error).message})`);
