@@ -99,6 +99,15 @@ describe.each(STORES)('password grant and refresh tokens on %s', (store) => {
     expect((await password('kim', 'kim password 1')).status).toBe(200);
   });
 
+  it('counts concurrent wrong passwords, so parallel guessing still locks the account', async () => {
+    await server.admin('POST', '/users', { username: 'mia', password: 'mia password 1' });
+    const statuses = await Promise.all(Array.from({ length: 6 }, () => password('mia', 'wrong password').then((response) => response.status)));
+    expect(statuses).toEqual([400, 400, 400, 400, 400, 400]);
+    const right = await password('mia', 'mia password 1');
+    expect(right.status).toBe(400);
+    expect(((await right.json()) as ErrorBody).error_description).toMatch(/locked/);
+  });
+
   it('rotates refresh tokens, narrows but never widens, and detects reuse', async () => {
     const first = (await (await password('ivy', 'ivy password 1')).json()) as TokenBody;
     const second = await refresh(first.refresh_token ?? '', { scope: 'profile' });
