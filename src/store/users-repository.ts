@@ -78,12 +78,29 @@ export class UsersRepository {
   }
 
   async insert(user: User): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      const taken = await trx.selectFrom('users').select('id').where('username_key', '=', usernameKey(user.username)).executeTakeFirst();
-      if (taken) throw new DuplicateUsernameError(user.username);
-      await trx.insertInto('users').values(toRow(user)).execute();
-      await recordChange(trx, 'user', user.id);
-    });
+    await this.translatingTakenUsername(user, () =>
+      this.db.transaction().execute(async (trx) => {
+        const taken = await trx.selectFrom('users').select('id').where('username_key', '=', usernameKey(user.username)).executeTakeFirst();
+        if (taken) throw new DuplicateUsernameError(user.username);
+        await trx.insertInto('users').values(toRow(user)).execute();
+        await recordChange(trx, 'user', user.id);
+      }),
+    );
+  }
+
+  /**
+   * Runs a write; when it fails because a concurrent write took the same username first (the unique
+   * index on username_key refuses it, on either engine), answers DuplicateUsernameError instead.
+   */
+  private async translatingTakenUsername<T>(user: Pick<User, 'id' | 'username'>, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (error instanceof DuplicateUsernameError) throw error;
+      const holder = await this.findByUsername(user.username).catch(() => undefined);
+      if (holder && holder.id !== user.id) throw new DuplicateUsernameError(user.username);
+      throw error;
+    }
   }
 
   /** Reads, changes and writes one user in a transaction; undefined when there is no such user. */

@@ -70,6 +70,13 @@ describe.each(STORES)('users: admin API and the protected user API on %s', (stor
     expect((await server.admin('GET', `/users/${user.id}`)).status).toBe(404);
   });
 
+  it('answers 409, never 500, when concurrent requests create the same username', async () => {
+    const statuses = await Promise.all(
+      ['Zed', 'ZED', 'zed', 'zEd'].map((username) => api('POST', '/users', usersToken, { username, password: 'zed password 1' }).then((response) => response.status)),
+    );
+    expect(statuses.sort()).toEqual([201, 409, 409, 409]);
+  });
+
   it('answers the user API per RFC 6750 without a token, with a bad one and without the scope', async () => {
     const none = await api('GET', '/users', undefined);
     expect(none.status).toBe(401);
