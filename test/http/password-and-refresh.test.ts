@@ -216,6 +216,24 @@ describe.each(STORES)('password grant and refresh tokens on %s', (store) => {
     expect((await refresh(mine.refresh_token ?? '')).status).toBe(200);
   });
 
+  it('refuses an expired refresh token and one whose client has since turned refresh tokens off', async () => {
+    const tokens = (await (await password('ivy', 'ivy password 1')).json()) as TokenBody;
+    const digest = server.gatehouse.digester.digest(tokens.refresh_token ?? '');
+    await server.gatehouse.store.db.updateTable('refresh_tokens').set({ expires_at: Date.now() - 1000 }).where('token_digest', '=', digest).execute();
+    const expired = await refresh(tokens.refresh_token ?? '');
+    expect(expired.status).toBe(400);
+    expect(((await expired.json()) as ErrorBody).error).toBe('invalid_grant');
+    const introspected = await postForm(`${server.url}/oauth/introspect`, { token: tokens.refresh_token ?? '' }, { authorization: basicAuth(app.client_id, app.client_secret) });
+    expect(await introspected.json()).toEqual({ active: false });
+
+    const switching = await server.createClient({ grant_types: ['password'], refresh_tokens: true, scope: 'profile' });
+    const issued = (await (await password('ivy', 'ivy password 1', {}, switching)).json()) as TokenBody;
+    expect((await server.admin('PATCH', `/clients/${switching.client_id}`, { refresh_tokens: false })).status).toBe(200);
+    const off = await refresh(issued.refresh_token ?? '', {}, switching);
+    expect(off.status).toBe(400);
+    expect(((await off.json()) as ErrorBody).error).toBe('unauthorized_client');
+  });
+
   it('lets exactly one of two concurrent refreshes of one token succeed', async () => {
     const tokens = (await (await password('ivy', 'ivy password 1')).json()) as TokenBody;
     const statuses = (await Promise.all([refresh(tokens.refresh_token ?? ''), refresh(tokens.refresh_token ?? '')])).map((response) => response.status).sort();
