@@ -47,7 +47,7 @@ describe.each(STORES)('users: admin API and the protected user API on %s', (stor
     expect(text).not.toMatch(/password|argon2|hash/i);
 
     // The admin token guards users exactly as it guards clients.
-    for (const headers of [{}, { authorization: 'Bearer wrong-admin-token' }]) {
+    for (const headers of [{}, { authorization: 'Bearer wrong-admin-token' }] as Record<string, string>[]) {
       const [users, clients] = await Promise.all(['users', 'clients'].map((path) => fetch(`${server.url}/admin/api/${path}`, { headers })));
       expect(users?.status).toBe(401);
       expect(users?.status).toBe(clients?.status);
