@@ -78,12 +78,29 @@ export class UsersRepository {
   }
 
   async insert(user: User): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      const taken = await trx.selectFrom('users').select('id').where('username_key', '=', usernameKey(user.username)).executeTakeFirst();
-      if (taken) throw new DuplicateUsernameError(user.username);
-      await trx.insertInto('users').values(toRow(user)).execute();
-      await recordChange(trx, 'user', user.id);
-    });
+    await this.translatingTakenUsername(user, () =>
+      this.db.transaction().execute(async (trx) => {
+        const taken = await trx.selectFrom('users').select('id').where('username_key', '=', usernameKey(user.username)).executeTakeFirst();
+        if (taken) throw new DuplicateUsernameError(user.username);
+        await trx.insertInto('users').values(toRow(user)).execute();
+        await recordChange(trx, 'user', user.id);
+      }),
+    );
+  }
+
+  /**
+   * Runs a write; when it fails because a concurrent write took the same username first (the unique
+   * index on username_key refuses it, on either engine), answers DuplicateUsernameError instead.
+   */
+  private async translatingTakenUsername<T>(user: Pick<User, 'id' | 'username'>, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (error instanceof DuplicateUsernameError) throw error;
+      const holder = await this.findByUsername(user.username).catch(() => undefined);
+      if (holder && holder.id !== user.id) throw new DuplicateUsernameError(user.username);
+      throw error;
+    }
   }
 
   /** Reads, changes and writes one user in a transaction; undefined when there is no such user. */
@@ -103,12 +120,44 @@ export class UsersRepository {
     });
   }
 
-  /** Records the outcome of a password check (failure counting and lockout); no change event needed. */
-  async recordSignIn(id: string, state: Pick<User, 'failedAttempts' | 'firstFailedAt' | 'lockedUntil'>): Promise<void> {
+  /**
+   * Counts one wrong password in a single UPDATE, so concurrent failures all count (the row lock
+   * orders them); the failure that reaches `threshold` within the window locks the user until
+   * `lockedUntil` and starts a new count. No change event: nothing cached depends on it.
+   */
+  async recordFailedSignIn(id: string, failure: { now: number; windowStart: number; threshold: number; lockedUntil: number }): Promise<void> {
+    const inWindow = sql<boolean>`(first_failed_at is not null and first_failed_at > ${failure.windowStart})`;
+    const count = sql<number>`(case when ${inWindow} then failed_attempts + 1 else 1 end)`;
+    const locks = sql<boolean>`(${count} >= ${failure.threshold})`;
     await this.db
       .updateTable('users')
-      .set({ failed_attempts: state.failedAttempts, first_failed_at: state.firstFailedAt, locked_until: state.lockedUntil })
+      .set({
+        failed_attempts: sql<number>`case when ${locks} then 0 else ${count} end`,
+        first_failed_at: sql<number | null>`case when ${locks} then null when ${inWindow} then first_failed_at else ${failure.now} end`,
+        locked_until: sql<number | null>`case when ${locks} then ${failure.lockedUntil} else locked_until end`,
+      })
       .where('id', '=', id)
+      .execute();
+  }
+
+  /** The failure count and lock of a user, read fresh; undefined when the user is gone. */
+  async signInState(id: string): Promise<Pick<User, 'failedAttempts' | 'firstFailedAt' | 'lockedUntil'> | undefined> {
+    const row = await this.db.selectFrom('users').select(['failed_attempts', 'first_failed_at', 'locked_until']).where('id', '=', id).executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      failedAttempts: Number(row.failed_attempts),
+      firstFailedAt: row.first_failed_at === null ? null : Number(row.first_failed_at),
+      lockedUntil: row.locked_until === null ? null : Number(row.locked_until),
+    };
+  }
+
+  /** Clears the failure count after a right password, unless a lock set meanwhile is still running. */
+  async clearFailedSignIns(id: string, now: number): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set({ failed_attempts: 0, first_failed_at: null, locked_until: null })
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
       .execute();
   }
 

@@ -11,10 +11,13 @@ export interface LockoutPolicy {
 
 export type SignInResult = { ok: true; user: User } | { ok: false; reason: 'invalid' | 'locked' };
 
+const INVALID: SignInResult = { ok: false, reason: 'invalid' };
+const LOCKED: SignInResult = { ok: false, reason: 'locked' };
+
 /**
  * Checks a username and password with failure counting and lockout. Unknown, disabled and wrong
  * passwords look the same and cost one argon2id verification each; "locked" is told only to someone
- * who gave the right password.
+ * who gave the right password of an enabled user.
  */
 export class PasswordSignIn {
   constructor(
@@ -27,31 +30,33 @@ export class PasswordSignIn {
     const user = await this.repository.findByUsername(username);
     if (!user) {
       await this.hasher.verifyNothing(password);
-      return { ok: false, reason: 'invalid' };
+      return INVALID;
     }
-    const now = Date.now();
     const passwordMatches = await this.hasher.verify(user.passwordHash, password);
-    if (isLocked(user, now)) return { ok: false, reason: passwordMatches ? 'locked' : 'invalid' };
+    const now = Date.now();
     if (!passwordMatches) {
-      await this.recordFailure(user, now);
-      return { ok: false, reason: 'invalid' };
+      if (!isLocked(user, now)) await this.recordFailure(user.id, now);
+      return INVALID;
     }
-    if (!user.enabled) return { ok: false, reason: 'invalid' };
-    if (user.failedAttempts > 0 || user.lockedUntil !== null) {
-      await this.repository.recordSignIn(user.id, { failedAttempts: 0, firstFailedAt: null, lockedUntil: null });
+    if (!user.enabled) return INVALID;
+    if (isLocked(user, now)) return LOCKED;
+    // Wrong passwords counted while this one was being verified may have locked the account since.
+    const state = await this.repository.signInState(user.id);
+    if (!state) return INVALID;
+    if (state.lockedUntil !== null && state.lockedUntil > now) return LOCKED;
+    if (state.failedAttempts > 0 || state.firstFailedAt !== null || state.lockedUntil !== null) {
+      await this.repository.clearFailedSignIns(user.id, now);
     }
     return { ok: true, user };
   }
 
-  private async recordFailure(user: User, now: number): Promise<void> {
+  private async recordFailure(userId: string, now: number): Promise<void> {
     const policy = this.policy();
-    const windowOpen = user.firstFailedAt !== null && now - user.firstFailedAt < policy.windowSeconds * 1000;
-    const failedAttempts = windowOpen ? user.failedAttempts + 1 : 1;
-    const firstFailedAt = windowOpen ? user.firstFailedAt : now;
-    if (failedAttempts >= policy.threshold) {
-      await this.repository.recordSignIn(user.id, { failedAttempts: 0, firstFailedAt: null, lockedUntil: now + policy.lockSeconds * 1000 });
-    } else {
-      await this.repository.recordSignIn(user.id, { failedAttempts, firstFailedAt, lockedUntil: null });
-    }
+    await this.repository.recordFailedSignIn(userId, {
+      now,
+      windowStart: now - policy.windowSeconds * 1000,
+      threshold: policy.threshold,
+      lockedUntil: now + policy.lockSeconds * 1000,
+    });
   }
 }

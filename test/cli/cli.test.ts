@@ -2,6 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/database.js';
+import { UsersRepository } from '../../src/store/users-repository.js';
+import { PasswordHasher } from '../../src/users/password-hasher.js';
 import { exitOf, runCli, startCliServer } from '../helpers/cli.js';
 
 const SECRET = 'dGVzdC1tYXN0ZXItc2VjcmV0LTAxMjM0NTY3ODlhYmNkZWY';
@@ -83,6 +86,44 @@ describe('gatehouse CLI', () => {
     const disabled = JSON.parse((await runCli(['users', 'disable', 'CAROL', '--json'], env)).stdout) as { id: string; enabled: boolean };
     expect(disabled).toMatchObject({ id: user.id, enabled: false });
   });
+
+  it('lists, shows, updates, re-enables, sets the password of and deletes users', async () => {
+    const created = JSON.parse((await runCli(['users', 'create', 'Erik', '--password', 'erik password 1', '--email', 'erik@example.com', '--json'], env)).stdout) as { id: string };
+    const listed = JSON.parse((await runCli(['users', 'list', '--search', 'eri', '--json'], env)).stdout) as { users: { id: string; username: string }[]; total: number };
+    expect(listed).toEqual({ users: [expect.objectContaining({ id: created.id, username: 'Erik' })], total: 1 });
+    const shown = await runCli(['users', 'show', 'erik'], env);
+    expect(shown.stdout).toContain(created.id);
+    expect(shown.stdout).toContain('erik@example.com');
+    expect(shown.stdout).not.toMatch(/argon2|erik password/);
+
+    const updated = JSON.parse((await runCli(['users', 'update', created.id, '--display-name', 'Erik E', '--roles', 'ops,dev', '--email', '', '--json'], env)).stdout) as Record<string, unknown>;
+    expect(updated).toMatchObject({ display_name: 'Erik E', roles: ['ops', 'dev'], email: null });
+    const badEmail = await runCli(['users', 'update', 'erik', '--email', 'nope'], env);
+    expect(badEmail.code).toBe(1);
+    expect(badEmail.stderr).toContain('--email');
+
+    expect(JSON.parse((await runCli(['users', 'disable', 'erik', '--json'], env)).stdout)).toMatchObject({ enabled: false });
+    expect(JSON.parse((await runCli(['users', 'enable', 'erik', '--json'], env)).stdout)).toMatchObject({ enabled: true });
+
+    expect((await runCli(['users', 'set-password', 'erik', '--password-stdin'], env, 'erik password 2\n')).code).toBe(0);
+    const store = openStore({ databaseUrl: undefined, dataDir });
+    try {
+      const stored = await new UsersRepository(store.db).get(created.id);
+      const hasher = new PasswordHasher();
+      expect(await hasher.verify(stored?.passwordHash ?? '', 'erik password 2')).toBe(true);
+      expect(await hasher.verify(stored?.passwordHash ?? '', 'erik password 1')).toBe(false);
+    } finally {
+      await store.close();
+    }
+    const shortPassword = await runCli(['users', 'set-password', 'erik', '--password', 'short'], env);
+    expect(shortPassword.code).toBe(1);
+    expect(shortPassword.stderr).toContain('--password');
+
+    expect((await runCli(['users', 'delete', 'ERIK'], env)).code).toBe(0);
+    const gone = await runCli(['users', 'show', created.id], env);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toContain(created.id);
+  }, 120_000);
 
   it('generates, registers, lists and removes client keys', async () => {
     expect((await runCli(['clients', 'create', '--id', 'keyed', '--auth-method', 'private_key_jwt'], env)).code).toBe(0);

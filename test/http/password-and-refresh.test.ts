@@ -99,6 +99,15 @@ describe.each(STORES)('password grant and refresh tokens on %s', (store) => {
     expect((await password('kim', 'kim password 1')).status).toBe(200);
   });
 
+  it('counts concurrent wrong passwords, so parallel guessing still locks the account', async () => {
+    await server.admin('POST', '/users', { username: 'mia', password: 'mia password 1' });
+    const statuses = await Promise.all(Array.from({ length: 6 }, () => password('mia', 'wrong password').then((response) => response.status)));
+    expect(statuses).toEqual([400, 400, 400, 400, 400, 400]);
+    const right = await password('mia', 'mia password 1');
+    expect(right.status).toBe(400);
+    expect(((await right.json()) as ErrorBody).error_description).toMatch(/locked/);
+  });
+
   it('rotates refresh tokens, narrows but never widens, and detects reuse', async () => {
     const first = (await (await password('ivy', 'ivy password 1')).json()) as TokenBody;
     const second = await refresh(first.refresh_token ?? '', { scope: 'profile' });
@@ -156,6 +165,73 @@ describe.each(STORES)('password grant and refresh tokens on %s', (store) => {
     expect(revoked.status).toBe(200);
     expect((await refresh(rotated.refresh_token ?? '')).status).toBe(400);
     expect(await introspect(app, rotated.refresh_token ?? '')).toEqual({ active: false });
+  });
+
+  it('stores refresh tokens only as digests, with a family, the scope and the client\'s lifetime (default 30 days)', async () => {
+    const before = Date.now();
+    const tokens = (await (await password('ivy', 'ivy password 1')).json()) as TokenBody;
+    const rows = await server.gatehouse.store.db.selectFrom('refresh_tokens').selectAll().execute();
+    const value = tokens.refresh_token ?? '';
+    expect(JSON.stringify(rows)).not.toContain(value);
+    const row = rows.find((candidate) => candidate.token_digest === server.gatehouse.digester.digest(value));
+    expect(row).toBeDefined();
+    expect(row).toMatchObject({ client_id: app.client_id, user_id: userId, scope: 'profile orders offline_access' });
+    expect(typeof row?.family_id).toBe('string');
+    const thirtyDays = 30 * 86_400_000;
+    expect(Number(row?.expires_at)).toBeGreaterThanOrEqual(before + thirtyDays);
+    expect(Number(row?.expires_at)).toBeLessThanOrEqual(Date.now() + thirtyDays);
+
+    const shortLived = await server.createClient({ grant_types: ['password'], refresh_tokens: true, refresh_token_lifetime: 120, scope: 'profile' });
+    const short = (await (await password('ivy', 'ivy password 1', {}, shortLived)).json()) as TokenBody;
+    const introspected = (await (
+      await postForm(`${server.url}/oauth/introspect`, { token: short.refresh_token ?? '' }, { authorization: basicAuth(shortLived.client_id, shortLived.client_secret) })
+    ).json()) as { active: boolean; exp: number };
+    expect(introspected.active).toBe(true);
+    expect(introspected.exp).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000) + 120);
+    expect(introspected.exp).toBeGreaterThanOrEqual(Math.floor(before / 1000) + 119);
+  });
+
+  it('never issues refresh tokens for client_credentials, even to a client with refresh tokens on', async () => {
+    const both = await server.createClient({ grant_types: ['password', 'client_credentials'], refresh_tokens: true, scope: 'profile' });
+    const body = (await (await token({ grant_type: 'client_credentials' }, both)).json()) as TokenBody;
+    expect(body.access_token).toBeDefined();
+    expect(body.refresh_token).toBeUndefined();
+  });
+
+  it('revokes the whole family when a client revokes an already rotated refresh token', async () => {
+    const first = (await (await password('ivy', 'ivy password 1')).json()) as TokenBody;
+    const second = (await (await refresh(first.refresh_token ?? '')).json()) as TokenBody;
+    const revoked = await postForm(`${server.url}/oauth/revoke`, { token: first.refresh_token ?? '' }, { authorization: basicAuth(app.client_id, app.client_secret) });
+    expect(revoked.status).toBe(200);
+    const after = await refresh(second.refresh_token ?? '');
+    expect(after.status).toBe(400);
+    expect(((await after.json()) as ErrorBody).error).toBe('invalid_grant');
+  });
+
+  it('tells another client nothing about a refresh token, not even through a wider scope', async () => {
+    const sibling = await server.createClient({ grant_types: ['password'], refresh_tokens: true, scope: 'profile admin' });
+    const mine = (await (await password('ivy', 'ivy password 1')).json()) as TokenBody;
+    const wider = await refresh(mine.refresh_token ?? '', { scope: 'admin' }, sibling);
+    expect(await wider.json()).toEqual(await (await refresh('no-such-refresh-token', { scope: 'admin' }, sibling)).json());
+    expect((await refresh(mine.refresh_token ?? '')).status).toBe(200);
+  });
+
+  it('refuses an expired refresh token and one whose client has since turned refresh tokens off', async () => {
+    const tokens = (await (await password('ivy', 'ivy password 1')).json()) as TokenBody;
+    const digest = server.gatehouse.digester.digest(tokens.refresh_token ?? '');
+    await server.gatehouse.store.db.updateTable('refresh_tokens').set({ expires_at: Date.now() - 1000 }).where('token_digest', '=', digest).execute();
+    const expired = await refresh(tokens.refresh_token ?? '');
+    expect(expired.status).toBe(400);
+    expect(((await expired.json()) as ErrorBody).error).toBe('invalid_grant');
+    const introspected = await postForm(`${server.url}/oauth/introspect`, { token: tokens.refresh_token ?? '' }, { authorization: basicAuth(app.client_id, app.client_secret) });
+    expect(await introspected.json()).toEqual({ active: false });
+
+    const switching = await server.createClient({ grant_types: ['password'], refresh_tokens: true, scope: 'profile' });
+    const issued = (await (await password('ivy', 'ivy password 1', {}, switching)).json()) as TokenBody;
+    expect((await server.admin('PATCH', `/clients/${switching.client_id}`, { refresh_tokens: false })).status).toBe(200);
+    const off = await refresh(issued.refresh_token ?? '', {}, switching);
+    expect(off.status).toBe(400);
+    expect(((await off.json()) as ErrorBody).error).toBe('unauthorized_client');
   });
 
   it('lets exactly one of two concurrent refreshes of one token succeed', async () => {

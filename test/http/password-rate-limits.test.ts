@@ -1,11 +1,12 @@
+import { UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basicAuth, postForm, startTestServer, type TestServer } from '../helpers/test-server.js';
+import { basicAuth, postForm, startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
 
 /** Both limits apply to the password grant: per source address and per client. */
-describe('password-grant rate limits', () => {
+describe.each(STORES)('password-grant rate limits on %s', (store) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ store: 'sqlite', config: { passwordRateLimitPerClient: 3, passwordRateLimitPerAddress: 5 } });
+    server = await startTestServer({ store, config: { passwordRateLimitPerClient: 3, passwordRateLimitPerAddress: 5 } });
   });
   afterAll(async () => {
     await server.close();
@@ -31,5 +32,31 @@ describe('password-grant rate limits', () => {
       const response = await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth(first.client_id, first.client_secret) });
       expect(response.status).toBe(200);
     }
+  });
+});
+
+/** Clients authenticating with private_key_jwt need not send client_id: the assertion names them. */
+describe('password-grant rate limits for clients named only by their assertion', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ store: 'sqlite', config: { passwordRateLimitPerClient: 2, passwordRateLimitPerAddress: 100 } });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  const withAssertionOf = (clientId: string) =>
+    postForm(`${server.url}/oauth/token`, {
+      grant_type: 'password',
+      username: 'nobody',
+      password: 'wrong password',
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: new UnsecuredJWT({}).setIssuer(clientId).setSubject(clientId).encode(),
+    });
+
+  it('gives each asserted client its own budget', async () => {
+    for (let i = 0; i < 2; i++) expect((await withAssertionOf('client-a')).status).toBe(401);
+    expect((await withAssertionOf('client-a')).status).toBe(429);
+    expect((await withAssertionOf('client-b')).status).toBe(401);
   });
 });

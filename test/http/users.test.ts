@@ -46,6 +46,14 @@ describe.each(STORES)('users: admin API and the protected user API on %s', (stor
     expect(text).toContain(user.id);
     expect(text).not.toMatch(/password|argon2|hash/i);
 
+    // The admin token guards users exactly as it guards clients.
+    for (const headers of [{}, { authorization: 'Bearer wrong-admin-token' }] as Record<string, string>[]) {
+      const [users, clients] = await Promise.all(['users', 'clients'].map((path) => fetch(`${server.url}/admin/api/${path}`, { headers })));
+      expect(users?.status).toBe(401);
+      expect(users?.status).toBe(clients?.status);
+      expect(await users?.json()).toEqual(await clients?.json());
+    }
+
     const taken = await server.admin('POST', '/users', { username: 'FRANK', password: 'another password' });
     expect(taken.status).toBe(409);
     expect(((await taken.json()) as { field: string }).field).toBe('username');
@@ -68,6 +76,13 @@ describe.each(STORES)('users: admin API and the protected user API on %s', (stor
     expect((await server.admin('POST', `/users/${user.id}/unlock`)).status).toBe(200);
     expect((await server.admin('DELETE', `/users/${user.id}`)).status).toBe(204);
     expect((await server.admin('GET', `/users/${user.id}`)).status).toBe(404);
+  });
+
+  it('answers 409, never 500, when concurrent requests create the same username', async () => {
+    const statuses = await Promise.all(
+      ['Zed', 'ZED', 'zed', 'zEd'].map((username) => api('POST', '/users', usersToken, { username, password: 'zed password 1' }).then((response) => response.status)),
+    );
+    expect(statuses.sort()).toEqual([201, 409, 409, 409]);
   });
 
   it('answers the user API per RFC 6750 without a token, with a bad one and without the scope', async () => {
@@ -127,5 +142,35 @@ describe.each(STORES)('users: admin API and the protected user API on %s', (stor
     expect((await api('DELETE', `/users/${user.id}`, usersToken)).status).toBe(204);
     expect((await api('GET', `/users/${user.id}`, usersToken)).status).toBe(404);
     expect((await api('PATCH', '/users/no-such-user', usersToken, { enabled: true })).status).toBe(404);
+  });
+
+  it('pages the user list, changes roles, resets passwords for real, and names bad fields', async () => {
+    for (const name of ['page-a', 'page-b', 'page-c']) expect((await api('POST', '/users', usersToken, { username: name, password: 'page password 1' })).status).toBe(201);
+    const page = async (query: string) => (await (await api('GET', `/users?search=page-&${query}`, usersToken)).json()) as { users: UserJson[]; total: number; limit: number; offset: number };
+    expect(await page('limit=2')).toMatchObject({ total: 3, limit: 2, offset: 0, users: [{ username: 'page-a' }, { username: 'page-b' }] });
+    expect(await page('limit=2&offset=2')).toMatchObject({ total: 3, users: [{ username: 'page-c' }] });
+    const badLimit = await api('GET', '/users?limit=0', usersToken);
+    expect(badLimit.status).toBe(400);
+    expect(((await badLimit.json()) as { field: string }).field).toBe('limit');
+
+    const user = (await page('limit=1')).users[0] as UserJson;
+    const roles = await api('PATCH', `/users/${user.id}`, usersToken, { roles: ['reader', 'writer'] });
+    expect(((await roles.json()) as UserJson).roles).toEqual(['reader', 'writer']);
+    const badRoles = await api('PATCH', `/users/${user.id}`, usersToken, { roles: ['has space'] });
+    expect(badRoles.status).toBe(400);
+    expect(((await badRoles.json()) as { field: string }).field).toBe('roles');
+    const badEnabled = await api('PATCH', `/users/${user.id}`, usersToken, { enabled: 'yes' });
+    expect(((await badEnabled.json()) as { field: string }).field).toBe('enabled');
+
+    const shortReset = await api('POST', `/users/${user.id}/password`, usersToken, { password: 'short' });
+    expect(shortReset.status).toBe(400);
+    expect(((await shortReset.json()) as { field: string }).field).toBe('password');
+    expect((await api('POST', `/users/${user.id}/password`, usersToken, { password: 'page password 2' })).status).toBe(204);
+    expect(await server.gatehouse.passwordSignIn.check('page-a', 'page password 2')).toMatchObject({ ok: true });
+    expect(await server.gatehouse.passwordSignIn.check('page-a', 'page password 1')).toEqual({ ok: false, reason: 'invalid' });
+
+    expect((await api('POST', '/users/no-such-user/password', usersToken, { password: 'long enough 1' })).status).toBe(404);
+    expect((await api('GET', '/users/no-such-user', usersToken)).status).toBe(404);
+    expect((await api('DELETE', '/users/no-such-user', usersToken)).status).toBe(404);
   });
 });

@@ -133,6 +133,11 @@ describe.each(STORES)('store on %s', (engine) => {
     await users.insert(user('u1', 'Erin'));
     await expect(users.insert(user('u2', 'ERIN'))).rejects.toBeInstanceOf(DuplicateUsernameError);
     expect((await users.findByUsername('erin'))?.id).toBe('u1');
+
+    // Concurrent inserts of one name: exactly one wins, the others get the domain error (not a SQL one).
+    const outcomes = await Promise.allSettled(['Fay', 'FAY', 'fay', 'fAy'].map((name, i) => users.insert(user(`f${i}`, name))));
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+    for (const outcome of outcomes) if (outcome.status === 'rejected') expect(outcome.reason).toBeInstanceOf(DuplicateUsernameError);
   });
 
   it('rotates a refresh token exactly once under concurrency', async () => {

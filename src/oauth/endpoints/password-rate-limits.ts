@@ -1,5 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { decodeJwt } from 'jose';
 import type { GatehouseConfig } from '../../config/config.js';
 import { OAuthError } from '../oauth-error.js';
 
@@ -16,7 +17,20 @@ function claimedClientId(request: FastifyRequest): string {
     const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8');
     return `basic:${decoded.split(':')[0] ?? ''}`;
   }
-  return `post:${bodyField(request, 'client_id') ?? ''}`;
+  const postedId = bodyField(request, 'client_id');
+  if (postedId !== undefined) return `post:${postedId}`;
+  // private_key_jwt may leave client_id out: the (not yet verified) assertion's subject names the client.
+  return `assertion:${assertionSubject(bodyField(request, 'client_assertion'))}`;
+}
+
+function assertionSubject(assertion: string | undefined): string {
+  if (assertion === undefined) return '';
+  try {
+    const { sub } = decodeJwt(assertion);
+    return typeof sub === 'string' ? sub : '';
+  } catch {
+    return '';
+  }
 }
 
 /**

@@ -35,12 +35,11 @@ export class RefreshTokenGrant {
       if (narrowed === undefined) throw new OAuthError(400, 'invalid_scope', 'the scope parameter is malformed');
     }
     const stored = await this.refreshTokens.find(token);
-    if (stored && narrowed) {
-      const wider = narrowed.filter((element) => !stored.scopes.includes(element));
-      if (wider.length > 0) throw new OAuthError(400, 'invalid_scope', `a refresh cannot widen the scope: ${wider.join(' ')}`);
-    }
     let user: User | undefined;
+    // Another client's token is answered like an unknown one (by rotate below): nothing about it leaks.
     if (stored && stored.clientId === client.clientId) {
+      const wider = (narrowed ?? []).filter((element) => !stored.scopes.includes(element));
+      if (wider.length > 0) throw new OAuthError(400, 'invalid_scope', `a refresh cannot widen the scope: ${wider.join(' ')}`);
       user = await this.users.get(stored.userId);
       if (!user?.enabled) {
         await this.refreshTokens.revokeFamily(stored.familyId);
