@@ -103,8 +103,11 @@ export class UsersRepository {
     }
   }
 
-  /** Reads, changes and writes one user in a transaction; undefined when there is no such user. */
-  async update(id: string, change: (current: User) => User): Promise<User | undefined> {
+  /**
+   * Reads, changes and writes one user in a transaction; undefined when there is no such user.
+   * `revokeRefreshTokens` also revokes every refresh token the user holds, in the same transaction.
+   */
+  async update(id: string, change: (current: User) => User, options: { revokeRefreshTokens?: boolean } = {}): Promise<User | undefined> {
     return this.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
       if (!row) return undefined;
@@ -115,6 +118,9 @@ export class UsersRepository {
       }
       const { id: _id, created_at: _created, ...values } = toRow(next);
       await trx.updateTable('users').set(values).where('id', '=', id).execute();
+      if (options.revokeRefreshTokens) {
+        await trx.updateTable('refresh_tokens').set({ revoked_at: next.updatedAt }).where('user_id', '=', id).where('revoked_at', 'is', null).execute();
+      }
       await recordChange(trx, 'user', id);
       return next;
     });

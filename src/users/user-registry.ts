@@ -67,18 +67,18 @@ export class UserRegistry {
     return updated;
   }
 
-  /** Sets a new password; also clears a lockout. */
+  /**
+   * Sets a new password; also clears a lockout and revokes the user's refresh tokens, so that grants
+   * obtained with the old password end with it (RFC 9700 §4.14.2).
+   */
   async setPassword(id: string, password: string): Promise<User> {
     const passwordHash = await this.hasher.hash(parsePassword(password));
     const now = Date.now();
-    const updated = await this.repository.update(id, (current) => ({
-      ...current,
-      passwordHash,
-      failedAttempts: 0,
-      firstFailedAt: null,
-      lockedUntil: null,
-      updatedAt: now,
-    }));
+    const updated = await this.repository.update(
+      id,
+      (current) => ({ ...current, passwordHash, failedAttempts: 0, firstFailedAt: null, lockedUntil: null, updatedAt: now }),
+      { revokeRefreshTokens: true },
+    );
     if (!updated) throw new UserNotFoundError(id);
     await this.afterChange();
     return updated;

@@ -239,4 +239,19 @@ describe.each(STORES)('password grant and refresh tokens on %s', (store) => {
     const statuses = (await Promise.all([refresh(tokens.refresh_token ?? ''), refresh(tokens.refresh_token ?? '')])).map((response) => response.status).sort();
     expect(statuses).toEqual([200, 400]);
   });
+
+  it('ends the refresh tokens of a user whose password is reset, and only theirs', async () => {
+    await server.admin('POST', '/users', { username: 'kim', password: 'kim password 1' });
+    const kimId = ((await (await server.admin('GET', '/users?search=kim')).json()) as { users: { id: string }[] }).users[0]?.id ?? '';
+    const kim = (await (await password('kim', 'kim password 1')).json()) as TokenBody;
+    const ivy = (await (await password('ivy', 'ivy password 1')).json()) as TokenBody;
+
+    expect((await server.admin('POST', `/users/${kimId}/password`, { password: 'kim password 2' })).status).toBe(204);
+
+    const refused = await refresh(kim.refresh_token ?? '');
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as ErrorBody).error).toBe('invalid_grant');
+    expect((await refresh(ivy.refresh_token ?? '')).status).toBe(200);
+    expect((await password('kim', 'kim password 2')).status).toBe(200);
+  });
 });
