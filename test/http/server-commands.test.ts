@@ -108,6 +108,14 @@ describe('server commands from the example folder', () => {
     expect((await run('demo', 'missing', token)).status).toBe(404);
   });
 
+  it('tells only an authenticated caller that a command does not exist', async () => {
+    const anonymous = await run('nosuchapp', 'missing', undefined);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer realm="gatehouse"/);
+    expect((await run('demo', 'missing', 'not-a-token')).status).toBe(401);
+    expect((await run('nosuchapp', 'missing', await tokenWith('demo'))).status).toBe(404);
+  });
+
   it('calls another system for an http-request command, forwarding identity and reporting its errors', async () => {
     const token = await tokenWith('crm');
     const found = await run('crm', 'lookup', token, { id: '42' });

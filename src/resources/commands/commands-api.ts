@@ -57,6 +57,17 @@ export function registerCommandsApi(
       .send(challenge.body());
   }
 
+  /** The caller of a valid token (any scope), or undefined after answering a refusal. */
+  async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<ResourceCaller | undefined> {
+    try {
+      return await guard.check(options.tokenOf(request), []);
+    } catch (error) {
+      if (!(error instanceof BearerChallenge)) throw error;
+      await refuse(reply, error);
+      return undefined;
+    }
+  }
+
   /** The caller of a protected command, or undefined after answering a refusal. */
   async function authorize(request: FastifyRequest, reply: FastifyReply, command: LoadedCommand): Promise<{ caller: ResourceCaller | undefined } | undefined> {
     if (!command.protection.protected) return { caller: undefined };
@@ -76,7 +87,11 @@ export function registerCommandsApi(
 
   app.post<{ Params: CommandParams }>('/apps/:app/commands/:name', async (request, reply) => {
     const command = registry.get(request.params.app, request.params.name);
-    if (!command) return reply.status(404).send({ error: 'not_found', error_description: `no command ${request.params.app}/${request.params.name}` });
+    if (!command) {
+      // Only an authenticated caller learns which commands do not exist.
+      if (!(await authenticate(request, reply))) return reply;
+      return reply.status(404).send({ error: 'not_found', error_description: `no command ${request.params.app}/${request.params.name}` });
+    }
     const authorized = await authorize(request, reply, command);
     if (!authorized) return reply;
     const input: unknown = request.body ?? {};
@@ -105,13 +120,8 @@ export function registerCommandsApi(
   });
 
   app.get('/apps', async (request, reply) => {
-    let caller: ResourceCaller;
-    try {
-      caller = await guard.check(options.tokenOf(request), []);
-    } catch (error) {
-      if (!(error instanceof BearerChallenge)) throw error;
-      return refuse(reply, error);
-    }
+    const caller = await authenticate(request, reply);
+    if (!caller) return reply;
     const reachable = registry.all().filter((command) => scopeReaches(caller.scope, command.protection));
     const apps = new Map<string, { name: string; scope: string; protected: boolean; description?: string }[]>();
     for (const command of reachable) {
