@@ -121,7 +121,7 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
     const refreshTokens = new RefreshTokens(refreshTokensRepository, digester);
 
     await changes.markCurrent();
-    await keys.ensureSigningKey(config.signingAlg);
+    await keys.ensureSigningKey(config.signingAlg, config.keyActivationDelay);
     await directory.loadAll();
     await revocations.loadAll();
     const generatedAdminToken = await adminToken.init();
