@@ -88,9 +88,7 @@ export function registerCommandsApi(
         command.definition.handler({ input, caller, logger, signal }),
       );
       reply.header('Cache-Control', 'no-store');
-      if (output === undefined) return reply.status(204).send();
-      // JSON out, also for a handler that answers a bare string (fastify would send it as text/plain).
-      return typeof output === 'string' ? reply.type('application/json; charset=utf-8').send(JSON.stringify(output)) : reply.send(output);
+      return output === undefined ? reply.status(204).send() : reply.send(output);
     } catch (error) {
       if (error instanceof CommandTimeout) {
         return reply.status(504).send({ error: 'timeout', error_description: 'the command ran past its time limit' });
