@@ -11,7 +11,8 @@ import { SigningKeys } from './keys/signing-keys.js';
 import { RevocationList } from './oauth/revocation-list.js';
 import { ChangeEventsRepository } from './store/change-events-repository.js';
 import { ClientsRepository } from './store/clients-repository.js';
-import { openStore, type StoreConnection } from './store/database.js';
+import { ConfigError } from './config/config-schema.js';
+import { connectStore, StoreUnavailableError, type StoreConnection } from './store/database.js';
 import { migrateToLatest } from './store/migrate.js';
 import { RevocationsRepository } from './store/revocations-repository.js';
 import { SettingsRepository } from './store/settings-repository.js';
@@ -58,13 +59,36 @@ export interface OpenGatehouseOptions {
   watchChanges?: boolean;
 }
 
+/**
+ * Opens the configured store; a database that cannot be opened or reached stops start-up with one line
+ * naming the setting to fix (DATABASE_URL, or GATEHOUSE_DATA_DIR for the embedded database).
+ */
+export async function openConfiguredStore(config: GatehouseConfig): Promise<StoreConnection> {
+  try {
+    return await connectStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  } catch (error) {
+    if (error instanceof StoreUnavailableError) throw new ConfigError(config.databaseUrl ? 'DATABASE_URL' : 'GATEHOUSE_DATA_DIR', error.message);
+    throw error;
+  }
+}
+
+/** The master secret from GATEHOUSE_SECRET or the data folder; an unusable folder names GATEHOUSE_DATA_DIR. */
+function masterSecretOf(config: GatehouseConfig): ReturnType<typeof loadMasterSecret> {
+  try {
+    return loadMasterSecret(config.masterSecret, config.dataDir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new ConfigError('GATEHOUSE_DATA_DIR', `cannot read or create the master secret in ${config.dataDir} (${code})`);
+  }
+}
+
 export async function openGatehouse(config: GatehouseConfig, logger: Logger, options: OpenGatehouseOptions = {}): Promise<Gatehouse> {
-  const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const store = await openConfiguredStore(config);
   try {
     const applied = await migrateToLatest(store);
     if (applied.length > 0) logger.info({ migrations: applied, store: store.location }, 'applied migrations');
 
-    const master = loadMasterSecret(config.masterSecret, config.dataDir);
+    const master = masterSecretOf(config);
     if (master.generated) logger.warn({ dataDir: config.dataDir }, 'generated a master secret in the data folder; back it up, or set GATEHOUSE_SECRET');
     const derived = deriveKeys(master.secret);
     const digester = new SecretDigester(derived.secretDigestKey);
@@ -97,7 +121,7 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
     const refreshTokens = new RefreshTokens(refreshTokensRepository, digester);
 
     await changes.markCurrent();
-    await keys.ensureSigningKey(config.signingAlg);
+    await keys.ensureSigningKey(config.signingAlg, config.keyActivationDelay);
     await directory.loadAll();
     await revocations.loadAll();
     const generatedAdminToken = await adminToken.init();

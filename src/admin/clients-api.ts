@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { clientLogFields } from '../clients/client.js';
 import { ClientValidationError, parseClientChanges, toClientMetadata } from '../clients/client-metadata.js';
 import type { ClientRegistry } from '../clients/client-registry.js';
 import { pageQuery } from '../server/query-params.js';
@@ -22,7 +23,7 @@ export function registerClientsApi(app: FastifyInstance, registry: ClientRegistr
   app.post('/clients', async (request, reply) => {
     const changes = parseClientChanges(request.body, 'create');
     const { client, clientSecret } = await registry.create(changes);
-    request.log.info({ clientId: client.clientId }, 'client created');
+    request.log.info(clientLogFields(client), 'client created');
     return reply
       .status(201)
       .header('Location', `/admin/api/clients/${encodeURIComponent(client.clientId)}`)
@@ -34,13 +35,14 @@ export function registerClientsApi(app: FastifyInstance, registry: ClientRegistr
 
   app.patch<{ Params: IdParams }>('/clients/:id', async (request) => {
     const client = await registry.update(request.params.id, parseClientChanges(request.body, 'update'));
-    request.log.info({ clientId: client.clientId }, 'client updated');
+    request.log.info(clientLogFields(client), 'client updated');
     return toClientMetadata(client);
   });
 
   app.delete<{ Params: IdParams }>('/clients/:id', async (request, reply) => {
-    await registry.delete(request.params.id);
-    request.log.info({ clientId: request.params.id }, 'client deleted');
+    const client = await registry.get(request.params.id);
+    await registry.delete(client.clientId);
+    request.log.info(clientLogFields(client), 'client deleted');
     return reply.status(204).send();
   });
 
@@ -58,7 +60,7 @@ export function registerClientsApi(app: FastifyInstance, registry: ClientRegistr
       graceSeconds = body.grace_period;
     }
     const rotation = await registry.rotateSecret(request.params.id, { clientSecret: body.client_secret as string | undefined, graceSeconds });
-    request.log.info({ clientId: request.params.id }, 'client secret rotated');
+    request.log.info(clientLogFields(rotation.client), 'client secret rotated');
     return reply.header('Cache-Control', 'no-store').send({
       ...toClientMetadata(rotation.client),
       client_secret: rotation.clientSecret,

@@ -45,6 +45,11 @@ export function accessTokenScopes(client: Client): string[] {
   return client.scopes.filter((scope) => scope !== OFFLINE_ACCESS);
 }
 
+/** How a client appears in log lines: its id and its name. */
+export function clientLogFields(client: Pick<Client, 'clientId' | 'clientName'>): { clientId: string; clientName: string } {
+  return { clientId: client.clientId, clientName: client.clientName };
+}
+
 /** Why a client may not obtain or use tokens right now, or null when it may. */
 export function clientUnusableReason(client: Client, now: number): string | null {
   if (!client.enabled) return 'client is disabled';

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { LOG_LEVELS, SIGNING_ALGS, type GatehouseConfig } from './config.js';
 
 /** One configuration setting: where it comes from, what it means, how it is checked. */
@@ -9,6 +10,8 @@ export interface SettingSpec<K extends keyof GatehouseConfig = keyof GatehouseCo
   defaultText: string;
   /** Parses a raw value (string from the environment, or any JSON value from the file); throws a message on a bad value. */
   parse: (raw: unknown) => GatehouseConfig[K];
+  /** Holds a secret (or credentials): an error about it never repeats the value. */
+  sensitive?: boolean;
 }
 
 export class ConfigError extends Error {
@@ -79,17 +82,29 @@ function optional<T>(parse: (raw: unknown) => T) {
   return (raw: unknown): T | undefined => (raw === undefined || raw === '' ? undefined : parse(raw));
 }
 
-function optionalSecret(minLength: number) {
+/** A bearer token: it travels as `Authorization: Bearer <token>`, so visible ASCII without spaces. */
+function optionalBearerToken(minLength: number) {
   return (raw: unknown): string | undefined => {
     if (raw === undefined || raw === null || raw === '') return undefined;
     if (typeof raw !== 'string' || raw.length < minLength) throw new Error(`must be at least ${minLength} characters`);
+    if (!/^[\x21-\x7E]+$/.test(raw)) throw new Error('must be visible ASCII characters without spaces (it is sent as a Bearer token)');
     return raw;
   };
 }
 
+/** DNS name: labels of letters, digits and hyphens, not starting or ending with a hyphen. */
+const HOSTNAME_PATTERN = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+/** An address to bind to: an IPv4 or IPv6 address, or a host name. */
+function bindAddress(raw: unknown): string {
+  const text = nonEmptyString(raw);
+  if (isIP(text) === 0 && !HOSTNAME_PATTERN.test(text)) throw new Error('must be an IP address (such as 127.0.0.1, 0.0.0.0 or ::) or a host name');
+  return text;
+}
+
 export const SETTINGS: SettingSpec[] = [
   { key: 'port', env: 'PORT', description: 'TCP port of the HTTP server', defaultText: '8080', parse: integer(0, 65535) },
-  { key: 'host', env: 'HOST', description: 'address the HTTP server binds to', defaultText: '127.0.0.1', parse: nonEmptyString },
+  { key: 'host', env: 'HOST', description: 'address the HTTP server binds to', defaultText: '127.0.0.1', parse: bindAddress },
   {
     key: 'issuer',
     env: 'GATEHOUSE_ISSUER',
@@ -109,6 +124,7 @@ export const SETTINGS: SettingSpec[] = [
     env: 'DATABASE_URL',
     description: 'a postgres:// URL selects PostgreSQL; unset uses the embedded SQLite database',
     defaultText: '(unset)',
+    sensitive: true,
     parse: (raw) => {
       if (raw === undefined || raw === '') return undefined;
       const text = nonEmptyString(raw);
@@ -121,7 +137,8 @@ export const SETTINGS: SettingSpec[] = [
     env: 'GATEHOUSE_ADMIN_TOKEN',
     description: 'bearer token of the admin API; unset: generated on first start, printed once, kept as a digest',
     defaultText: '(generated)',
-    parse: optionalSecret(16),
+    sensitive: true,
+    parse: optionalBearerToken(16),
   },
   {
     key: 'signingAlg',
@@ -136,6 +153,7 @@ export const SETTINGS: SettingSpec[] = [
     description:
       'base64url master secret (32 random bytes) that encrypts private keys and keys secret digests; unset: generated in the data folder. Set the same value on every instance sharing a PostgreSQL database',
     defaultText: '(generated in <data dir>/master.key)',
+    sensitive: true,
     parse: (raw) => {
       if (raw === undefined || raw === '') return undefined;
       const text = nonEmptyString(raw);

@@ -84,7 +84,9 @@ export function loadConfig(options: LoadConfigOptions = {}): GatehouseConfig {
       values[setting.key] = setting.parse(raw);
     } catch (error) {
       const source = fromEnv !== undefined && fromEnv !== '' ? setting.env : `${setting.key} (in ${options.configFile ?? 'config file'})`;
-      throw new ConfigError(source, `${(error as Error).message} (got ${JSON.stringify(raw)})`);
+      // Secrets and credentials are never repeated in an error message (it may end up in logs).
+      const got = setting.sensitive ? '' : ` (got ${JSON.stringify(raw)})`;
+      throw new ConfigError(source, `${(error as Error).message}${got}`);
     }
   }
   Object.assign(values, options.overrides ?? {});

@@ -61,10 +61,12 @@ export class SigningKeys {
   }
 
   /**
-   * Makes sure a key of `alg` signs: creates the first key on an empty store, or rotates at once when
-   * the configured algorithm changed. Safe when several instances start together.
+   * Makes sure a key of `alg` signs: creates the first key on an empty store, or, when the configured
+   * algorithm changed, rotates to a key of it that is published at once and signs after
+   * `activationDelaySeconds` (resource servers with a cached JWKS learn it first). Safe when several
+   * instances start together.
    */
-  async ensureSigningKey(alg: SigningAlg): Promise<void> {
+  async ensureSigningKey(alg: SigningAlg, activationDelaySeconds: number): Promise<void> {
     await this.load();
     if (this.keys.length === 0) {
       const key = await this.createKey(alg, Date.now());
@@ -81,7 +83,7 @@ export class SigningKeys {
     const current = this.signingKeyAt(now);
     const pending = this.keys.find((key) => key.activatesAt > now && key.alg === alg);
     if (current.alg !== alg && !pending) {
-      await this.rotate(alg, 0);
+      await this.rotate(alg, activationDelaySeconds);
     }
   }
 

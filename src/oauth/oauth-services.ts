@@ -25,7 +25,7 @@ export function createOAuthServices(gatehouse: Gatehouse): OAuthServices {
   const issuer = new AccessTokenIssuer(gatehouse.config, gatehouse.keys);
   const assertions = new ClientAssertionVerifier(gatehouse.config, gatehouse.directory, new UsedAssertionsRepository(gatehouse.store.db));
   return {
-    authenticator: new ClientAuthenticator(gatehouse.directory, gatehouse.digester, assertions),
+    authenticator: new ClientAuthenticator(gatehouse.directory, gatehouse.digester, assertions, gatehouse.logger),
     issuer,
     verifier: new AccessTokenVerifier(gatehouse.config, gatehouse.keys, gatehouse.revocations, gatehouse.directory, gatehouse.userStatus),
     clientCredentials: new ClientCredentialsGrant(gatehouse.config, issuer),

@@ -30,18 +30,50 @@ function queryCounter(): { log: () => void; count: () => number } {
 // int8 (bigint) columns hold epoch milliseconds, well inside Number's exact range.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
+/** The database cannot be opened or does not answer; the message names where it was looked for, without credentials. */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+}
+
+function reasonOf(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.replace(/[\r\n]+/g, ' ').slice(0, 300);
+}
+
 export function openStore(options: { databaseUrl: string | undefined; dataDir: string }): StoreConnection {
   return options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(join(options.dataDir, 'gatehouse.db'), options.dataDir);
+}
+
+/** Opens the store and makes sure it answers; throws StoreUnavailableError when it does not. */
+export async function connectStore(options: { databaseUrl: string | undefined; dataDir: string }): Promise<StoreConnection> {
+  let store: StoreConnection;
+  try {
+    store = openStore(options);
+  } catch (error) {
+    throw new StoreUnavailableError(`cannot open the database in ${options.dataDir}: ${reasonOf(error)}`);
+  }
+  try {
+    await sql`select 1`.execute(store.db);
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw new StoreUnavailableError(`cannot connect to ${store.location}: ${reasonOf(error)}`);
+  }
+  return store;
 }
 
 function openSqlite(file: string, dataDir: string): StoreConnection {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const sqlite = new SQLite(file);
-  // WAL with synchronous=FULL: an acknowledged commit survives kill -9 and power loss.
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('foreign_keys = ON');
+  try {
+    // WAL with synchronous=FULL: an acknowledged commit survives kill -9 and power loss.
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('foreign_keys = ON');
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
   const counter = queryCounter();
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log: counter.log });
   return {

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +33,34 @@ describe('gatehouse CLI', () => {
       expect(lines).toHaveLength(1);
       expect(lines[0]).toContain(name);
       expect(lines[0]).toContain(allowed);
+    }
+  });
+
+  it('stops on a data folder, database, port or address it cannot use, with one line naming the variable', async () => {
+    const blocker = join(dataDir, 'a-file');
+    writeFileSync(blocker, '');
+    const occupied = createServer();
+    await new Promise<void>((resolve) => occupied.listen(0, '127.0.0.1', resolve));
+    const port = String((occupied.address() as { port: number }).port);
+    try {
+      const cases: [string[], Record<string, string>, string, string][] = [
+        [['clients', 'list'], { GATEHOUSE_DATA_DIR: join(blocker, 'data') }, 'GATEHOUSE_DATA_DIR', 'ENOTDIR'],
+        [['migrate'], { GATEHOUSE_DATA_DIR: join(blocker, 'data') }, 'GATEHOUSE_DATA_DIR', 'ENOTDIR'],
+        [['clients', 'list'], { DATABASE_URL: 'postgres://postgres:db-password-123@127.0.0.1:1/gatehouse' }, 'DATABASE_URL', 'postgres://127.0.0.1:1/gatehouse'],
+        [['serve'], { PORT: port }, 'PORT', 'already in use'],
+        [['serve'], { PORT: '0', HOST: '192.0.2.1' }, 'HOST', 'not an address of this machine'],
+      ];
+      for (const [args, overrides, name, detail] of cases) {
+        const result = await runCli(args, { ...env, ...overrides });
+        expect(result.code).toBe(1);
+        const lines = result.stderr.trim().split('\n');
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toMatch(new RegExp(`^gatehouse: ${name}: `));
+        expect(lines[0]).toContain(detail);
+        expect(lines[0]).not.toContain('db-password-123');
+      }
+    } finally {
+      await new Promise((resolve) => occupied.close(resolve));
     }
   });
 

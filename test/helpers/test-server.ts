@@ -36,6 +36,8 @@ export interface TestServerOptions {
   /** Reuse a data folder / database (to restart a server on the same state). */
   dataDir?: string;
   database?: TestDatabase;
+  /** Where the server's log lines go (with `config.logLevel`), to check what is logged. */
+  logDestination?: { write(line: string): void };
 }
 
 /** Starts a real Gatehouse HTTP server on a random port with a fresh store. */
@@ -58,7 +60,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
       ...options.config,
     },
   });
-  const gatehouse = await openGatehouse(config, createLogger(config.logLevel), { watchChanges: true });
+  const gatehouse = await openGatehouse(config, createLogger(config.logLevel, options.logDestination), { watchChanges: true });
   const app = await buildServer(gatehouse);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

@@ -133,10 +133,10 @@ describe.each(STORES)('introspection and revocation on %s', (store) => {
   });
 });
 
-describe('discovery, JWKS and health', () => {
+describe.each(STORES)('discovery, JWKS and health on %s', (store) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ store: 'sqlite' });
+    server = await startTestServer({ store });
     await server.createClient({ scope: 'invoices:read invoices:write' });
   });
   afterAll(async () => {
@@ -154,6 +154,16 @@ describe('discovery, JWKS and health', () => {
     expect(metadata.token_endpoint_auth_methods_supported).toEqual(['client_secret_basic', 'client_secret_post', 'private_key_jwt']);
     expect(metadata.token_endpoint_auth_signing_alg_values_supported).toEqual(['ES256', 'EdDSA', 'RS256', 'PS256']);
     expect(metadata.scopes_supported).toEqual(expect.arrayContaining(['invoices:read', 'invoices:write']));
+    for (const endpoint of ['introspection', 'revocation']) {
+      expect(metadata[`${endpoint}_endpoint_auth_methods_supported`]).toEqual(['client_secret_basic', 'client_secret_post', 'private_key_jwt']);
+    }
+    expect(metadata.access_token_signing_alg_values_supported).toEqual(['ES256', 'EdDSA', 'RS256', 'PS256']);
+  });
+
+  it('lists a scope in the metadata as soon as a client may request it', async () => {
+    await server.createClient({ scope: 'ledger:audit' });
+    const metadata = (await (await fetch(`${server.url}/.well-known/oauth-authorization-server`)).json()) as { scopes_supported: string[] };
+    expect(metadata.scopes_supported).toContain('ledger:audit');
   });
 
   it('publishes only public key members in the JWKS', async () => {

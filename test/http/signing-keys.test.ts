@@ -1,7 +1,7 @@
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIGNING_ALGS } from '../../src/config/config.js';
-import { basicAuth, postForm, startTestServer, type TestServer } from '../helpers/test-server.js';
+import { basicAuth, postForm, startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
 
 async function issue(server: TestServer, client: { client_id: string; client_secret: string }): Promise<string> {
   const response = await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth(client.client_id, client.client_secret) });
@@ -29,11 +29,11 @@ describe.each(SIGNING_ALGS)('access tokens signed with %s', (alg) => {
   });
 });
 
-describe('signing-key rotation', () => {
+describe.each(STORES)('signing-key rotation on %s', (store) => {
   let server: TestServer;
   let client: { client_id: string; client_secret: string };
   beforeAll(async () => {
-    server = await startTestServer({ store: 'sqlite' });
+    server = await startTestServer({ store });
     client = await server.createClient();
   });
   afterAll(async () => {

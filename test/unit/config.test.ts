@@ -35,6 +35,9 @@ describe('configuration', () => {
       [{ GATEHOUSE_SECRET: 'short' }, /^GATEHOUSE_SECRET: /],
       [{ GATEHOUSE_ADMIN_TOKEN: 'short' }, /^GATEHOUSE_ADMIN_TOKEN: must be at least 16 characters/],
       [{ GATEHOUSE_MAX_TOKEN_LIFETIME: '0' }, /^GATEHOUSE_MAX_TOKEN_LIFETIME: /],
+      [{ HOST: 'not a host!' }, /^HOST: must be an IP address .* or a host name/],
+      [{ HOST: '-bad-.example' }, /^HOST: /],
+      [{ GATEHOUSE_ADMIN_TOKEN: 'an admin token with spaces' }, /^GATEHOUSE_ADMIN_TOKEN: must be visible ASCII characters without spaces/],
     ];
     for (const [env, message] of cases) {
       let caught: unknown;
@@ -47,6 +50,33 @@ describe('configuration', () => {
       expect((caught as Error).message).toMatch(message);
       expect((caught as Error).message).not.toContain('\n');
     }
+  });
+
+  it('accepts IP addresses and host names as HOST', () => {
+    for (const host of ['127.0.0.1', '0.0.0.0', '::', '::1', 'localhost', 'gatehouse.internal.example']) {
+      expect(loadConfig({ env: { HOST: host } }).host).toBe(host);
+    }
+  });
+
+  it('never repeats a secret or credentials in an error', () => {
+    const secrets: Record<string, string> = {
+      GATEHOUSE_SECRET: 'too-short-master-secret',
+      GATEHOUSE_ADMIN_TOKEN: 'sh0rtpw',
+      DATABASE_URL: 'mysql://admin:hunter2-db-password@db/gatehouse',
+    };
+    for (const [name, value] of Object.entries(secrets)) {
+      let message = '';
+      try {
+        loadConfig({ env: { [name]: value } });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(new RegExp(`^${name}: `));
+      expect(message).not.toContain(value);
+      expect(message).not.toContain('hunter2');
+    }
+    // Settings that are not secret still show what was given, which helps to spot a typo.
+    expect(() => loadConfig({ env: { GATEHOUSE_SIGNING_ALG: 'ES265' } })).toThrow('(got "ES265")');
   });
 
   it('reads a JSON file, with environment variables winning', () => {

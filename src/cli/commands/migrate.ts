@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { openStore } from '../../store/database.js';
+import { openConfiguredStore } from '../../gatehouse.js';
 import { migrateToLatest, pendingMigrations } from '../../store/migrate.js';
 import { configFrom } from '../context.js';
 
@@ -10,7 +10,7 @@ export function registerMigrateCommand(program: Command): void {
     .option('--dry-run', 'list the migrations that would run, without running them')
     .action(async (options: { dryRun?: boolean }, command: Command) => {
       const config = configFrom(command);
-      const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      const store = await openConfiguredStore(config);
       try {
         if (options.dryRun) {
           const pending = await pendingMigrations(store);

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import type { GatehouseConfig } from '../../config/config.js';
+import { ConfigError } from '../../config/config-schema.js';
 import { openGatehouse } from '../../gatehouse.js';
 import { buildServer } from '../../server/build-server.js';
 import { createLogger } from '../../server/logger.js';
@@ -6,6 +8,23 @@ import { announceAdminToken, configFrom } from '../context.js';
 
 /** How long in-flight requests may take to finish after SIGTERM before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
+
+/** A port or address the server cannot listen on, as one line naming the setting to change. */
+export function listenError(error: unknown, config: Pick<GatehouseConfig, 'host' | 'port'>): unknown {
+  const where = `${config.host}:${config.port}`;
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'EADDRINUSE':
+      return new ConfigError('PORT', `${where} is already in use; choose a free port (0 picks one)`);
+    case 'EACCES':
+      return new ConfigError('PORT', `not allowed to listen on ${where}; ports below 1024 need privileges`);
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new ConfigError('HOST', `${config.host} is not an address of this machine; use 127.0.0.1, 0.0.0.0 (all addresses) or one of its own`);
+    default:
+      return error;
+  }
+}
 
 export function registerServeCommand(program: Command): void {
   program
@@ -16,7 +35,13 @@ export function registerServeCommand(program: Command): void {
       const logger = createLogger(config.logLevel);
       const gatehouse = await openGatehouse(config, logger, { watchChanges: true });
       const app = await buildServer(gatehouse);
-      await app.listen({ port: config.port, host: config.host });
+      try {
+        await app.listen({ port: config.port, host: config.host });
+      } catch (error) {
+        await app.close().catch(() => undefined);
+        await gatehouse.close().catch(() => undefined);
+        throw listenError(error, config);
+      }
       const address = app.server.address();
       if (config.port === 0 && config.issuer === 'http://127.0.0.1:0' && address && typeof address === 'object') {
         config.issuer = `http://127.0.0.1:${address.port}`;

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Logger } from 'pino';
 import { clientUnusableReason, type Client } from '../../clients/client.js';
 import type { ClientDirectory } from '../../clients/client-directory.js';
 import type { SecretDigester } from '../../keys/secret-digest.js';
@@ -50,6 +51,8 @@ export class ClientAuthenticator {
     private readonly directory: ClientDirectory,
     private readonly digester: SecretDigester,
     private readonly assertions: ClientAssertionVerifier,
+    /** Receives one line per failed secret authentication (client id and name, reason; never the secret). */
+    private readonly logger?: Pick<Logger, 'info'>,
   ) {}
 
   async authenticate(headers: IncomingHttpHeaders, params: FormParams): Promise<AuthenticatedClient> {
@@ -86,10 +89,24 @@ export class ClientAuthenticator {
       client?.previousSecretDigest != null && client.previousSecretExpiresAt !== null && client.previousSecretExpiresAt > now
         ? this.digester.matches(secret, client.previousSecretDigest)
         : false;
-    if (!client || !(current || previous)) throw invalidClient('client authentication failed', usedBasic);
-    if (client.tokenEndpointAuthMethod === 'private_key_jwt') throw invalidClient('this client authenticates with private_key_jwt', usedBasic);
+    if (!client || !(current || previous)) {
+      this.logFailure(clientId, client, client ? 'wrong secret' : 'unknown client');
+      throw invalidClient('client authentication failed', usedBasic);
+    }
+    if (client.tokenEndpointAuthMethod === 'private_key_jwt') {
+      this.logFailure(clientId, client, 'secret used by a private_key_jwt client');
+      throw invalidClient('this client authenticates with private_key_jwt', usedBasic);
+    }
     const unusable = clientUnusableReason(client, now);
-    if (unusable) throw invalidClient(`client authentication failed: ${unusable}`, usedBasic);
+    if (unusable) {
+      this.logFailure(clientId, client, unusable);
+      throw invalidClient(`client authentication failed: ${unusable}`, usedBasic);
+    }
     return client;
+  }
+
+  private logFailure(clientId: string, client: Client | undefined, reason: string): void {
+    // The presented id is the caller's input: bounded, and logged as a JSON string (no line forging).
+    this.logger?.info({ clientId: clientId.slice(0, 255), clientName: client?.clientName, reason }, 'client authentication failed');
   }
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { clientLogFields } from '../../clients/client.js';
 import type { Gatehouse } from '../../gatehouse.js';
 import { FormParams } from '../form-params.js';
 import type { OAuthServices } from '../oauth-services.js';
@@ -26,7 +27,7 @@ export function registerRevocationEndpoint(app: FastifyInstance, services: OAuth
       if (stored) {
         if (stored.clientId !== client.clientId) throw NOT_YOURS();
         await gatehouse.refreshTokens.revokeFamily(stored.familyId);
-        request.log.info({ clientId: client.clientId, familyId: stored.familyId }, 'refresh token family revoked');
+        request.log.info({ ...clientLogFields(client), familyId: stored.familyId }, 'refresh token family revoked');
       }
       return reply.status(200).send();
     }
@@ -34,7 +35,7 @@ export function registerRevocationEndpoint(app: FastifyInstance, services: OAuth
     if (result.active) {
       if (result.claims.client_id !== client.clientId) throw NOT_YOURS();
       await gatehouse.revocations.revoke({ jti: result.claims.jti, clientId: client.clientId, expiresAt: result.claims.exp * 1000 });
-      request.log.info({ clientId: client.clientId, jti: result.claims.jti }, 'access token revoked');
+      request.log.info({ ...clientLogFields(client), jti: result.claims.jti }, 'access token revoked');
     }
     return reply.status(200).send();
   });

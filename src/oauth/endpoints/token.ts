@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { clientLogFields, type Client } from '../../clients/client.js';
 import type { GatehouseConfig } from '../../config/config.js';
+import type { TokenResponse } from '../grants/token-response.js';
 import { FormParams } from '../form-params.js';
 import type { OAuthServices } from '../oauth-services.js';
 import { OAuthError } from '../oauth-error.js';
@@ -24,6 +26,13 @@ export async function registerTokenEndpoint(app: FastifyInstance, services: OAut
       return services.jwtBearer.handle(authenticated, params);
     }
     const { client } = await services.authenticator.authenticate(request.headers, params);
+    const response = await grant(grantType, client, params);
+    // Debug level: a line per token would cost the hot path its throughput.
+    request.log.debug({ ...clientLogFields(client), grantType, scope: response.scope }, 'access token issued');
+    return response;
+  });
+
+  function grant(grantType: string, client: Client, params: FormParams): TokenResponse | Promise<TokenResponse> {
     switch (grantType) {
       case 'client_credentials':
         return services.clientCredentials.handle(client, params);
@@ -34,5 +43,5 @@ export async function registerTokenEndpoint(app: FastifyInstance, services: OAut
       default:
         throw new OAuthError(400, 'unsupported_grant_type', `the grant type ${JSON.stringify(grantType)} is not supported`);
     }
-  });
+  }
 }
