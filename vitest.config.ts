@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
+    // Generous: CLI tests start several tsx processes, each a few seconds on a loaded 2-core machine.
+    testTimeout: 90_000,
     hookTimeout: 60_000,
     pool: 'forks',
   },
