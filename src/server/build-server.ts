@@ -21,7 +21,7 @@ export async function buildServer(gatehouse: Gatehouse): Promise<FastifyInstance
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
-  installErrorHandling(app);
+  installErrorHandling(app, gatehouse.availability);
   await app.register(cookie);
   registerHealthEndpoints(app, gatehouse);
   // One set of OAuth services: the token endpoint and the resources share its verified-token cache.
