@@ -168,7 +168,7 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
         changes.start(config.changePollInterval);
       }
       // Start-up (migrations, lock waits) ran unbounded; requests give up after the configured timeout.
-      store.setStatementTimeout(config.dbTimeoutMs);
+      store.setRequestTimeout(config.dbTimeoutMs);
       housekeeping = setInterval(() => {
         const now = Date.now();
         revocations.prune(now);

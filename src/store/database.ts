@@ -15,10 +15,11 @@ export interface StoreConnection {
   /** Statements executed so far (lets tests prove that a hot path does not touch the database). */
   readonly queryCount: () => number;
   /**
-   * Bounds every later statement to `ms` milliseconds (PostgreSQL; undefined: unbounded). A statement
-   * past it fails with StoreTimeoutError and its connection is dropped, so a dead link never blocks the pool.
+   * Bounds every later wait for a connection, and every statement, to `ms` milliseconds (PostgreSQL;
+   * undefined: back to the start-up values). A statement past it fails with StoreTimeoutError and its
+   * connection is dropped, so a dead link never blocks the pool.
    */
-  setStatementTimeout(ms: number | undefined): void;
+  setRequestTimeout(ms: number | undefined): void;
   close(): Promise<void>;
 }
 
@@ -98,7 +99,7 @@ function openSqlite(file: string, dataDir: string): StoreConnection {
     engine: 'sqlite',
     location: file,
     queryCount: counter.count,
-    setStatementTimeout: () => undefined,
+    setRequestTimeout: () => undefined,
     close: () => db.destroy(),
   };
 }
@@ -111,6 +112,10 @@ function boundedClientClass(timeoutMs: () => number | undefined): typeof pg.Clie
   return class BoundedClient extends pg.Client {
     constructor(config?: string | pg.ClientConfig) {
       super(config);
+      // pg-pool listens for errors only while a client is idle: a connection lost while a request holds
+      // it would otherwise be an uncaught 'error' event (a crash). Its query fails anyway, and the pool
+      // drops the client on release because it is no longer queryable.
+      this.on('error', () => undefined);
       const query = this.query.bind(this) as (...args: unknown[]) => unknown;
       this.query = ((...args: unknown[]) => {
         const result = query(...args);
@@ -140,14 +145,15 @@ function boundedClientClass(timeoutMs: () => number | undefined): typeof pg.Clie
 
 function openPostgres(url: string, connectTimeoutMs: number): StoreConnection {
   let statementTimeout: number | undefined;
-  const pool = new pg.Pool({
+  const options = {
     connectionString: url,
     max: 10,
     connectionTimeoutMillis: connectTimeoutMs,
     idleTimeoutMillis: 30_000,
     keepAlive: true,
     Client: boundedClientClass(() => statementTimeout),
-  });
+  };
+  const pool = new pg.Pool(options);
   // An idle client that loses its connection must not crash the process.
   pool.on('error', () => undefined);
   const counter = queryCounter();
@@ -158,8 +164,10 @@ function openPostgres(url: string, connectTimeoutMs: number): StoreConnection {
     engine: 'postgres',
     location: `postgres://${parsed.host}${parsed.pathname}`,
     queryCount: counter.count,
-    setStatementTimeout: (ms) => {
+    setRequestTimeout: (ms) => {
       statementTimeout = ms;
+      // pg-pool reads it on every connect (waiting for a free client counts too).
+      (pool as unknown as { options: { connectionTimeoutMillis: number } }).options.connectionTimeoutMillis = ms ?? connectTimeoutMs;
     },
     close: () => db.destroy(),
   };
