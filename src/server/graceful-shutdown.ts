@@ -9,6 +9,8 @@ export interface GracefulShutdownOptions {
   signals?: NodeJS.Signals[];
 }
 
+/** How often connections that became idle during the shutdown are closed, milliseconds. */
+const IDLE_SWEEP_MS = 50;
 /** Beyond the grace period, how long closing the change listener and the pool may take before exiting anyway. */
 const CLOSE_BACKSTOP_MS = 5_000;
 
@@ -31,6 +33,9 @@ export function installGracefulShutdown(app: FastifyInstance, gatehouse: Pick<Ga
         app.server.closeAllConnections();
       }, options.graceMs);
       grace.unref();
+      // Connections whose last request just finished are idle now: close them, or keep-alive clients hold the shutdown.
+      const sweep = setInterval(() => app.server.closeIdleConnections(), IDLE_SWEEP_MS);
+      sweep.unref();
       const backstop = setTimeout(() => {
         logger.error('shutdown did not finish; exiting');
         exit(1);
@@ -40,6 +45,7 @@ export function installGracefulShutdown(app: FastifyInstance, gatehouse: Pick<Ga
       try {
         await app.close();
         clearTimeout(grace);
+        clearInterval(sweep);
         await gatehouse.close();
         logger.info('shut down');
       } catch (error) {

@@ -25,7 +25,8 @@ export const sleep = {
   app: 'ops',
   name: 'sleep',
   timeoutMs: 60000,
-  handler: async ({ input }) => {
+  handler: async ({ input, logger }) => {
+    logger.info('sleep command started');
     await new Promise((resolve) => setTimeout(resolve, Number(input?.ms ?? 1000)));
     return { slept: Number(input?.ms ?? 1000) };
   },
@@ -105,7 +106,8 @@ export class Instance {
 }
 
 export interface ClusterOptions {
-  databaseUrl: string;
+  /** PostgreSQL URL; undefined runs on the embedded SQLite database (one instance then, in its own folder). */
+  databaseUrl: string | undefined;
   /** Extra environment per instance (index 0, 1, ...), e.g. a DATABASE_URL through a proxy. */
   env?: Record<string, string>[];
 }
@@ -125,7 +127,7 @@ export async function startCluster(count: number, options: ClusterOptions): Prom
         PATH: process.env.PATH ?? '',
         PORT: '0',
         HOST: '127.0.0.1',
-        DATABASE_URL: options.databaseUrl,
+        ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
         GATEHOUSE_DATA_DIR: dataDir,
         GATEHOUSE_SECRET: CLUSTER_SECRET,
         GATEHOUSE_ADMIN_TOKEN: CLUSTER_ADMIN_TOKEN,
