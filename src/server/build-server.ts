@@ -22,7 +22,7 @@ export async function buildServer(gatehouse: Gatehouse): Promise<FastifyInstance
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
-  installErrorHandling(app);
+  installErrorHandling(app, gatehouse.availability);
   installSecurityHeaders(app);
   await app.register(cookie);
   registerHealthEndpoints(app, gatehouse);
