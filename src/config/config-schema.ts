@@ -351,6 +351,22 @@ export const SETTINGS: SettingSpec[] = [
     parse: integer(1, 3_600_000),
   },
   {
+    key: 'housekeepingInterval',
+    env: 'GATEHOUSE_HOUSEKEEPING_INTERVAL',
+    description:
+      'seconds between housekeeping runs, which purge expired revocations, used assertion ids, expired and long-used refresh tokens and old change events in batches; one instance at a time on PostgreSQL; 0 turns it off',
+    defaultText: '60',
+    parse: integer(0, 86_400),
+  },
+  {
+    key: 'usedRefreshTokenRetention',
+    env: 'GATEHOUSE_USED_REFRESH_TOKEN_RETENTION',
+    description:
+      'seconds a rotated refresh token is kept (unless it expires first) so that its replay revokes its family; afterwards housekeeping deletes it and a replay is merely refused',
+    defaultText: '604800',
+    parse: integer(60, 400 * 86_400),
+  },
+  {
     key: 'logLevel',
     env: 'GATEHOUSE_LOG_LEVEL',
     description: 'pino log level',

@@ -64,5 +64,9 @@ export interface GatehouseConfig {
   commandsDir: string | undefined;
   /** Default time limit of a server command, milliseconds. */
   commandTimeoutMs: number;
+  /** Seconds between housekeeping runs (purging expired rows); 0 turns housekeeping off. */
+  housekeepingInterval: number;
+  /** Seconds a rotated refresh token is kept for reuse detection before housekeeping deletes it. */
+  usedRefreshTokenRetention: number;
   logLevel: LogLevel;
 }

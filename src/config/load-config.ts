@@ -33,6 +33,8 @@ const DEFAULTS: Omit<GatehouseConfig, 'issuer'> = {
   maxAssertionLifetime: 300,
   commandsDir: undefined,
   commandTimeoutMs: 30_000,
+  housekeepingInterval: 60,
+  usedRefreshTokenRetention: 7 * 86_400,
   logLevel: 'info',
 };
 

@@ -4,6 +4,7 @@ import { initialMigration } from './migrations/0001-initial.js';
 import { usersAndRefreshTokensMigration } from './migrations/0002-users-and-refresh-tokens.js';
 import { usedAssertionsMigration } from './migrations/0003-used-assertions.js';
 import { actForUsersMigration } from './migrations/0004-act-for-users.js';
+import { purgeIndexesMigration } from './migrations/0011-purge-indexes.js';
 import type { Database } from './schema.js';
 
 /** Every migration by name, in the order they run. */
@@ -13,6 +14,7 @@ export function migrationsFor(engine: StoreConnection['engine']): Record<string,
     '0002-users-and-refresh-tokens': usersAndRefreshTokensMigration,
     '0003-used-assertions': usedAssertionsMigration,
     '0004-act-for-users': actForUsersMigration,
+    '0011-purge-indexes': purgeIndexesMigration,
   };
 }
 
