@@ -367,6 +367,25 @@ export const SETTINGS: SettingSpec[] = [
     parse: integer(60, 400 * 86_400),
   },
   {
+    key: 'metrics',
+    env: 'GATEHOUSE_METRICS',
+    description: 'on: GET /metrics answers Prometheus metrics; off: no metrics and no /metrics route',
+    defaultText: 'on',
+    parse: (raw) => {
+      if (raw === true || raw === 'on' || raw === 'true') return true;
+      if (raw === false || raw === 'off' || raw === 'false') return false;
+      throw new Error('must be on or off');
+    },
+  },
+  {
+    key: 'metricsToken',
+    env: 'GATEHOUSE_METRICS_TOKEN',
+    description: 'bearer token that GET /metrics requires (401 without it); unset: /metrics is open, so restrict it at the load balancer',
+    defaultText: '(none)',
+    sensitive: true,
+    parse: optionalBearerToken(16),
+  },
+  {
     key: 'logLevel',
     env: 'GATEHOUSE_LOG_LEVEL',
     description: 'pino log level',

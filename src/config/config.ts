@@ -68,5 +68,9 @@ export interface GatehouseConfig {
   housekeepingInterval: number;
   /** Seconds a rotated refresh token is kept for reuse detection before housekeeping deletes it. */
   usedRefreshTokenRetention: number;
+  /** Whether `GET /metrics` answers. */
+  metrics: boolean;
+  /** Bearer token `GET /metrics` requires; undefined: none. */
+  metricsToken: string | undefined;
   logLevel: LogLevel;
 }

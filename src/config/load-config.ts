@@ -35,6 +35,8 @@ const DEFAULTS: Omit<GatehouseConfig, 'issuer'> = {
   commandTimeoutMs: 30_000,
   housekeepingInterval: 60,
   usedRefreshTokenRetention: 7 * 86_400,
+  metrics: true,
+  metricsToken: undefined,
   logLevel: 'info',
 };
 

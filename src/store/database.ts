@@ -14,7 +14,16 @@ export interface StoreConnection {
   location: string;
   /** Statements executed so far (lets tests prove that a hot path does not touch the database). */
   readonly queryCount: () => number;
+  /** Connections of the PostgreSQL pool (for metrics); undefined for the embedded database. */
+  readonly poolStats?: () => PoolStats;
   close(): Promise<void>;
+}
+
+export interface PoolStats {
+  total: number;
+  idle: number;
+  /** Queries waiting for a connection. */
+  waiting: number;
 }
 
 function queryCounter(): { log: () => void; count: () => number } {
@@ -97,6 +106,7 @@ function openPostgres(url: string): StoreConnection {
     engine: 'postgres',
     location: `postgres://${parsed.host}${parsed.pathname}`,
     queryCount: counter.count,
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: () => db.destroy(),
   };
 }
