@@ -238,14 +238,14 @@ export const SETTINGS: SettingSpec[] = [
   {
     key: 'passwordRateLimitPerClient',
     env: 'GATEHOUSE_PASSWORD_RATE_LIMIT_PER_CLIENT',
-    description: 'password-grant requests per minute per client (429 with Retry-After beyond); per instance',
+    description: 'password-grant requests per minute per client (429 with Retry-After beyond); counted per instance, or across instances with REDIS_URL',
     defaultText: '120',
     parse: integer(1, 1_000_000),
   },
   {
     key: 'passwordRateLimitPerAddress',
     env: 'GATEHOUSE_PASSWORD_RATE_LIMIT_PER_ADDRESS',
-    description: 'password-grant requests per minute per source address (429 with Retry-After beyond); per instance',
+    description: 'password-grant requests per minute per source address (429 with Retry-After beyond); counted per instance, or across instances with REDIS_URL',
     defaultText: '60',
     parse: integer(1, 1_000_000),
   },
@@ -384,6 +384,26 @@ export const SETTINGS: SettingSpec[] = [
     defaultText: '(none)',
     sensitive: true,
     parse: optionalBearerToken(16),
+  },
+  {
+    key: 'redisUrl',
+    env: 'REDIS_URL',
+    description: 'redis:// or rediss:// URL: rate limits are counted in this Redis, shared by every instance; unset: each instance counts alone',
+    defaultText: '(unset)',
+    sensitive: true,
+    parse: (raw) => {
+      if (raw === undefined || raw === '') return undefined;
+      const text = nonEmptyString(raw);
+      if (!/^rediss?:\/\/./.test(text)) throw new Error('must be a redis:// or rediss:// URL');
+      return text;
+    },
+  },
+  {
+    key: 'redisKeyPrefix',
+    env: 'GATEHOUSE_REDIS_PREFIX',
+    description: 'prefix of the keys Gatehouse writes to Redis (deployments sharing a Redis use different prefixes)',
+    defaultText: 'gatehouse:',
+    parse: matching(/^[\x21-\x7E]{1,64}$/, 'must be 1 to 64 visible ASCII characters'),
   },
   {
     key: 'logLevel',

@@ -72,5 +72,9 @@ export interface GatehouseConfig {
   metrics: boolean;
   /** Bearer token `GET /metrics` requires; undefined: none. */
   metricsToken: string | undefined;
+  /** Redis for rate-limit counters shared by every instance; undefined: each instance counts alone. */
+  redisUrl: string | undefined;
+  /** Prefix of Gatehouse's keys in that Redis. */
+  redisKeyPrefix: string;
   logLevel: LogLevel;
 }

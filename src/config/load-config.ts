@@ -37,6 +37,8 @@ const DEFAULTS: Omit<GatehouseConfig, 'issuer'> = {
   usedRefreshTokenRetention: 7 * 86_400,
   metrics: true,
   metricsToken: undefined,
+  redisUrl: undefined,
+  redisKeyPrefix: 'gatehouse:',
   logLevel: 'info',
 };
 

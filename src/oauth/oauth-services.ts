@@ -9,6 +9,7 @@ import { PasswordGrant } from './grants/password.js';
 import { RefreshTokenGrant } from './grants/refresh-token.js';
 import { JwtBearerGrant } from './grants/jwt-bearer.js';
 import { NO_TOKEN_METRICS, type TokenMetrics } from '../server/metrics.js';
+import type { SharedRateLimitStore } from '../server/rate-limit-store.js';
 
 /** The authorization server's parts, wired from the shared Gatehouse services. */
 export interface OAuthServices {
@@ -22,6 +23,8 @@ export interface OAuthServices {
   assertions: ClientAssertionVerifier;
   /** Counts issued tokens (the metrics endpoint replaces the no-op). */
   metrics: TokenMetrics;
+  /** Redis shared by every instance for rate-limit counters (REDIS_URL); undefined: counted in memory. */
+  rateLimitStore: SharedRateLimitStore | undefined;
 }
 
 export function createOAuthServices(gatehouse: Gatehouse): OAuthServices {
@@ -37,5 +40,6 @@ export function createOAuthServices(gatehouse: Gatehouse): OAuthServices {
     jwtBearer: new JwtBearerGrant(gatehouse.config, assertions, gatehouse.usersRepository, issuer),
     assertions,
     metrics: NO_TOKEN_METRICS,
+    rateLimitStore: undefined,
   };
 }

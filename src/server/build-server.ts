@@ -8,6 +8,7 @@ import { createOAuthServices } from '../oauth/oauth-services.js';
 import { installErrorHandling } from './error-handler.js';
 import { registerHealthEndpoints } from './health.js';
 import { GatehouseMetrics } from './metrics.js';
+import { connectRateLimitStore } from './rate-limit-store.js';
 
 /** Assembles the HTTP server: error handling, health, the authorization server and the admin API. */
 export async function buildServer(gatehouse: Gatehouse): Promise<FastifyInstance> {
@@ -27,6 +28,13 @@ export async function buildServer(gatehouse: Gatehouse): Promise<FastifyInstance
   // One set of OAuth services: the token endpoint and the resources share its verified-token cache.
   const services = createOAuthServices(gatehouse);
   if (gatehouse.config.metrics) services.metrics = installMetrics(app, gatehouse, services);
+  const rateLimitStore = connectRateLimitStore(gatehouse.config.redisUrl, gatehouse.config.redisKeyPrefix, gatehouse.logger);
+  if (rateLimitStore) {
+    services.rateLimitStore = rateLimitStore;
+    app.addHook('onClose', () => rateLimitStore.close());
+    // Counting starts with the first request; without a connection, requests would pass uncounted.
+    await rateLimitStore.ready();
+  }
   registerHealthEndpoints(app, gatehouse);
   await app.register(oauthEndpoints, { gatehouse, services });
   await app.register(gatehouseResources, { gatehouse, services });

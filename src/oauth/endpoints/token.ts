@@ -15,7 +15,7 @@ export const TOKEN_PATH = '/oauth/token';
 /** RFC 6749 token endpoint. */
 export async function registerTokenEndpoint(app: FastifyInstance, services: OAuthServices, config: GatehouseConfig): Promise<void> {
   refuseOtherMethods(app, TOKEN_PATH);
-  const preHandler = await passwordRateLimits(app, config);
+  const preHandler = await passwordRateLimits(app, config, services.rateLimitStore);
   app.post(TOKEN_PATH, { preHandler }, async (request, reply) => {
     noStore(reply);
     const params = FormParams.fromRequest(request.headers['content-type'], request.body);
