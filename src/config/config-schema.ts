@@ -406,6 +406,14 @@ export const SETTINGS: SettingSpec[] = [
     parse: matching(/^[\x21-\x7E]{1,64}$/, 'must be 1 to 64 visible ASCII characters'),
   },
   {
+    key: 'workers',
+    env: 'GATEHOUSE_WORKERS',
+    description:
+      'worker processes of gatehouse serve sharing its port (node:cluster), e.g. one per core; `serve --workers N` wins. The primary migrates once, restarts crashed workers and forwards SIGTERM',
+    defaultText: '1',
+    parse: integer(1, 256),
+  },
+  {
     key: 'logLevel',
     env: 'GATEHOUSE_LOG_LEVEL',
     description: 'pino log level',

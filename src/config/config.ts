@@ -76,5 +76,7 @@ export interface GatehouseConfig {
   redisUrl: string | undefined;
   /** Prefix of Gatehouse's keys in that Redis. */
   redisKeyPrefix: string;
+  /** Worker processes `gatehouse serve` runs (node:cluster); 1 serves in the process itself. */
+  workers: number;
   logLevel: LogLevel;
 }

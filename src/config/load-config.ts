@@ -39,6 +39,7 @@ const DEFAULTS: Omit<GatehouseConfig, 'issuer'> = {
   metricsToken: undefined,
   redisUrl: undefined,
   redisKeyPrefix: 'gatehouse:',
+  workers: 1,
   logLevel: 'info',
 };
 

@@ -4,6 +4,7 @@ import { ConfigError } from '../../config/config-schema.js';
 import { openGatehouse } from '../../gatehouse.js';
 import { buildServer } from '../../server/build-server.js';
 import { createLogger } from '../../server/logger.js';
+import { announceWorkerReady, isClusterWorker, runClusterPrimary, workerCount, workerLogger } from '../../server/worker-cluster.js';
 import { announceAdminToken, configFrom } from '../context.js';
 
 /** How long in-flight requests may take to finish after SIGTERM before the process exits anyway. */
@@ -30,9 +31,15 @@ export function registerServeCommand(program: Command): void {
   program
     .command('serve')
     .description('run the authorization server')
-    .action(async (_options, command: Command) => {
+    .option('--workers <n>', 'worker processes sharing the port (node:cluster); default GATEHOUSE_WORKERS or 1')
+    .action(async (options: { workers?: string }, command: Command) => {
       const config = configFrom(command);
-      const logger = createLogger(config.logLevel);
+      const workers = workerCount(options.workers, config);
+      if (workers > 1 && !isClusterWorker()) {
+        await runClusterPrimary(config, workers, createLogger(config.logLevel), (token) => announceAdminToken(token, process.stdout));
+        return;
+      }
+      const logger = workerLogger(createLogger(config.logLevel));
       const gatehouse = await openGatehouse(config, logger, { watchChanges: true });
       const app = await buildServer(gatehouse);
       try {
@@ -47,6 +54,7 @@ export function registerServeCommand(program: Command): void {
         config.issuer = `http://127.0.0.1:${address.port}`;
       }
       logger.info({ issuer: config.issuer, store: gatehouse.store.location, signingAlg: config.signingAlg }, 'gatehouse ready');
+      announceWorkerReady();
       announceAdminToken(gatehouse.generatedAdminToken, process.stdout);
 
       let stopping = false;
