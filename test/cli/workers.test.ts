@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/database.js';
 import { migrationsFor } from '../../src/store/migrate.js';
@@ -122,7 +123,7 @@ describe.each(STORES)('gatehouse serve --workers 2 on %s', (store) => {
     const db = openStore({ databaseUrl: database?.url, dataDir });
     try {
       expect(await db.db.selectFrom('signing_keys').select('kid').execute()).toHaveLength(1);
-      const recorded = await (db.db as unknown as import('kysely').Kysely<{ gatehouse_migrations: { name: string } }>)
+      const recorded = await (db.db as unknown as Kysely<{ gatehouse_migrations: { name: string } }>)
         .selectFrom('gatehouse_migrations')
         .select('name')
         .execute();
