@@ -21,7 +21,8 @@ import { StoreAvailability } from './store/store-availability.js';
 import { SigningKeysRepository } from './store/signing-keys-repository.js';
 import { RefreshTokensRepository } from './store/refresh-tokens-repository.js';
 import { UsersRepository } from './store/users-repository.js';
-import { UsedAssertionsRepository } from './store/used-assertions-repository.js';
+import { Housekeeping } from './housekeeping/housekeeping.js';
+import { purgeTasks } from './housekeeping/purge-tasks.js';
 import { RefreshTokens } from './oauth/refresh-tokens.js';
 import { PasswordHasher } from './users/password-hasher.js';
 import { PasswordSignIn } from './users/password-sign-in.js';
@@ -29,7 +30,6 @@ import { UserRegistry } from './users/user-registry.js';
 import { UserStatusCache } from './users/user-status-cache.js';
 import { TokenDeliverySettings } from './resources/token-delivery.js';
 
-const HOUSEKEEPING_INTERVAL_MS = 60_000;
 /** Change events older than this have been read by every running instance. */
 const CHANGE_EVENT_RETENTION_MS = 60 * 60_000;
 
@@ -55,6 +55,7 @@ export interface Gatehouse {
   availability: StoreAvailability;
   /** PostgreSQL servers: the connection that LISTENs for changes (undefined on SQLite and in CLI commands). */
   changeListener: PgChangeListener | undefined;
+  housekeeping: Housekeeping;
   /** A generated admin token to print once, when this start created it. */
   generatedAdminToken: string | undefined;
   close(): Promise<void>;
@@ -147,7 +148,12 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       await Promise.all([directory.loadAll(), revocations.loadAll(), keys.load(), adminToken.refresh(), tokenDelivery.load()]);
     });
 
-    let housekeeping: NodeJS.Timeout | undefined;
+    const housekeeping = new Housekeeping(
+      store,
+      purgeTasks({ changeEventsMs: CHANGE_EVENT_RETENTION_MS, usedRefreshTokensMs: config.usedRefreshTokenRetention * 1000 }),
+      logger,
+      { intervalMs: config.housekeepingInterval * 1000, onRun: (now) => revocations.prune(now) },
+    );
     if (options.watchChanges) {
       if (store.engine === 'postgres' && config.databaseUrl) {
         // Changes arrive by NOTIFY at once; the timer only catches what a lost notification would miss.
@@ -169,20 +175,7 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       }
       // Start-up (migrations, lock waits) ran unbounded; requests give up after the configured timeout.
       store.setRequestTimeout(config.dbTimeoutMs);
-      housekeeping = setInterval(() => {
-        const now = Date.now();
-        revocations.prune(now);
-        // Deletes are idempotent, so instances sharing a database may all run them.
-        void Promise.all([
-          revocationsRepository.purgeExpired(now),
-          refreshTokensRepository.purgeExpired(now),
-          new UsedAssertionsRepository(store.db).purgeExpired(now),
-          changeEvents.purgeBefore(now - CHANGE_EVENT_RETENTION_MS),
-        ]).catch(
-          (error: unknown) => logger.warn({ err: error }, 'housekeeping failed; will retry'),
-        );
-      }, HOUSEKEEPING_INTERVAL_MS);
-      housekeeping.unref();
+      housekeeping.start();
     }
 
     return {
@@ -204,10 +197,11 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       changes,
       availability,
       changeListener,
+      housekeeping,
       generatedAdminToken,
       async close() {
         changes.stop();
-        if (housekeeping) clearInterval(housekeeping);
+        await housekeeping.stop();
         await changeListener?.close();
         await store.close();
       },

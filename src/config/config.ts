@@ -70,5 +70,19 @@ export interface GatehouseConfig {
   commandsDir: string | undefined;
   /** Default time limit of a server command, milliseconds. */
   commandTimeoutMs: number;
+  /** Seconds between housekeeping runs (purging expired rows); 0 turns housekeeping off. */
+  housekeepingInterval: number;
+  /** Seconds a rotated refresh token is kept for reuse detection before housekeeping deletes it. */
+  usedRefreshTokenRetention: number;
+  /** Whether `GET /metrics` answers. */
+  metrics: boolean;
+  /** Bearer token `GET /metrics` requires; undefined: none. */
+  metricsToken: string | undefined;
+  /** Redis for rate-limit counters shared by every instance; undefined: each instance counts alone. */
+  redisUrl: string | undefined;
+  /** Prefix of Gatehouse's keys in that Redis. */
+  redisKeyPrefix: string;
+  /** Worker processes `gatehouse serve` runs (node:cluster); 1 serves in the process itself. */
+  workers: number;
   logLevel: LogLevel;
 }

@@ -36,6 +36,13 @@ const DEFAULTS: Omit<GatehouseConfig, 'issuer'> = {
   maxAssertionLifetime: 300,
   commandsDir: undefined,
   commandTimeoutMs: 30_000,
+  housekeepingInterval: 60,
+  usedRefreshTokenRetention: 7 * 86_400,
+  metrics: true,
+  metricsToken: undefined,
+  redisUrl: undefined,
+  redisKeyPrefix: 'gatehouse:',
+  workers: 1,
   logLevel: 'info',
 };
 

@@ -8,6 +8,8 @@ import { ClientCredentialsGrant } from './grants/client-credentials.js';
 import { PasswordGrant } from './grants/password.js';
 import { RefreshTokenGrant } from './grants/refresh-token.js';
 import { JwtBearerGrant } from './grants/jwt-bearer.js';
+import { NO_TOKEN_METRICS, type TokenMetrics } from '../server/metrics.js';
+import type { SharedRateLimitStore } from '../server/rate-limit-store.js';
 
 /** The authorization server's parts, wired from the shared Gatehouse services. */
 export interface OAuthServices {
@@ -19,6 +21,10 @@ export interface OAuthServices {
   refreshToken: RefreshTokenGrant;
   jwtBearer: JwtBearerGrant;
   assertions: ClientAssertionVerifier;
+  /** Counts issued tokens (the metrics endpoint replaces the no-op). */
+  metrics: TokenMetrics;
+  /** Redis shared by every instance for rate-limit counters (REDIS_URL); undefined: counted in memory. */
+  rateLimitStore: SharedRateLimitStore | undefined;
 }
 
 export function createOAuthServices(gatehouse: Gatehouse): OAuthServices {
@@ -33,5 +39,7 @@ export function createOAuthServices(gatehouse: Gatehouse): OAuthServices {
     refreshToken: new RefreshTokenGrant(gatehouse.refreshTokens, gatehouse.usersRepository, issuer),
     jwtBearer: new JwtBearerGrant(gatehouse.config, assertions, gatehouse.usersRepository, issuer),
     assertions,
+    metrics: NO_TOKEN_METRICS,
+    rateLimitStore: undefined,
   };
 }

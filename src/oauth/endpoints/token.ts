@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { decodeJwt } from 'jose';
 import { clientLogFields, type Client } from '../../clients/client.js';
 import type { GatehouseConfig } from '../../config/config.js';
 import type { TokenResponse } from '../grants/token-response.js';
@@ -14,7 +15,7 @@ export const TOKEN_PATH = '/oauth/token';
 /** RFC 6749 token endpoint. */
 export async function registerTokenEndpoint(app: FastifyInstance, services: OAuthServices, config: GatehouseConfig): Promise<void> {
   refuseOtherMethods(app, TOKEN_PATH);
-  const preHandler = await passwordRateLimits(app, config);
+  const preHandler = await passwordRateLimits(app, config, services.rateLimitStore);
   app.post(TOKEN_PATH, { preHandler }, async (request, reply) => {
     noStore(reply);
     const params = FormParams.fromRequest(request.headers['content-type'], request.body);
@@ -23,10 +24,13 @@ export async function registerTokenEndpoint(app: FastifyInstance, services: OAut
       // The signed assertion itself identifies the client; client authentication, if sent, must agree.
       const sentAuthentication = request.headers.authorization !== undefined || params.get('client_secret') !== undefined || params.get('client_assertion') !== undefined;
       const authenticated = sentAuthentication ? (await services.authenticator.authenticate(request.headers, params)).client : undefined;
-      return services.jwtBearer.handle(authenticated, params);
+      const response = await services.jwtBearer.handle(authenticated, params);
+      services.metrics.tokenIssued(grantType, String(decodeJwt(response.access_token).client_id));
+      return response;
     }
     const { client } = await services.authenticator.authenticate(request.headers, params);
     const response = await grant(grantType, client, params);
+    services.metrics.tokenIssued(grantType, client.clientId);
     // Debug level: a line per token would cost the hot path its throughput.
     request.log.debug({ ...clientLogFields(client), grantType, scope: response.scope }, 'access token issued');
     return response;
