@@ -26,6 +26,12 @@ import { PasswordSignIn } from './users/password-sign-in.js';
 import { UserRegistry } from './users/user-registry.js';
 import { UserStatusCache } from './users/user-status-cache.js';
 import { TokenDeliverySettings } from './resources/token-delivery.js';
+import { CheckRegistry } from './security/check-registry.js';
+import { builtInChecks } from './security/checks/built-in-checks.js';
+import { ProfileDirectory } from './security/profile-directory.js';
+import { ProfileRegistry } from './security/profile-registry.js';
+import { CheckStatesRepository } from './store/check-states-repository.js';
+import { ProfilesRepository } from './store/profiles-repository.js';
 
 const HOUSEKEEPING_INTERVAL_MS = 60_000;
 /** Change events older than this have been read by every running instance. */
@@ -49,6 +55,12 @@ export interface Gatehouse {
   adminToken: AdminToken;
   tokenDelivery: TokenDeliverySettings;
   changes: ChangeFeed;
+  /** Built-in and custom security checks. */
+  checks: CheckRegistry;
+  /** Security profiles: changes (admin API, CLI) and the in-memory copy the token endpoint reads. */
+  profiles: ProfileRegistry;
+  profileDirectory: ProfileDirectory;
+  checkStates: CheckStatesRepository;
   /** A generated admin token to print once, when this start created it. */
   generatedAdminToken: string | undefined;
   close(): Promise<void>;
@@ -120,10 +132,21 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
     const refreshTokensRepository = new RefreshTokensRepository(store.db);
     const refreshTokens = new RefreshTokens(refreshTokensRepository, digester);
 
+    const checkStates = new CheckStatesRepository(store.db);
+    const checks = new CheckRegistry(builtInChecks(config, { passwordSignIn, digester, directory }));
+    if (config.checksDir) {
+      const custom = await checks.loadFolder(config.checksDir);
+      if (custom.length > 0) logger.info({ checks: custom }, 'security checks loaded');
+    }
+    const profilesRepository = new ProfilesRepository(store.db);
+    const profileDirectory = new ProfileDirectory(profilesRepository);
+    const profiles = new ProfileRegistry(profilesRepository, () => [...checks.names()].sort(), () => changes.pollNow());
+
     await changes.markCurrent();
     await keys.ensureSigningKey(config.signingAlg, config.keyActivationDelay);
     await directory.loadAll();
     await revocations.loadAll();
+    await profileDirectory.loadAll();
     const generatedAdminToken = await adminToken.init();
     await tokenDelivery.load();
 
@@ -131,12 +154,13 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
     changes.on('revocation', (jti) => revocations.refresh(jti));
     changes.on('user', (userId) => userStatus.forget(userId));
     changes.on('signing_key', () => keys.load());
+    changes.on('profile', (name) => profileDirectory.refresh(name));
     changes.on('setting', async () => {
       await Promise.all([adminToken.refresh(), tokenDelivery.load()]);
     });
     changes.onResync(async () => {
       userStatus.clear();
-      await Promise.all([directory.loadAll(), revocations.loadAll(), keys.load(), adminToken.refresh(), tokenDelivery.load()]);
+      await Promise.all([directory.loadAll(), revocations.loadAll(), keys.load(), adminToken.refresh(), tokenDelivery.load(), profileDirectory.loadAll()]);
     });
 
     let housekeeping: NodeJS.Timeout | undefined;
@@ -175,6 +199,10 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       adminToken,
       tokenDelivery,
       changes,
+      checks,
+      profiles,
+      profileDirectory,
+      checkStates,
       generatedAdminToken,
       async close() {
         changes.stop();

@@ -34,6 +34,14 @@ const DEFAULTS: Omit<GatehouseConfig, 'issuer'> = {
   commandsDir: undefined,
   commandTimeoutMs: 30_000,
   logLevel: 'info',
+  checksDir: undefined,
+  trustedProxies: [],
+  allowedNetworks: [],
+  pinMaxAttempts: 3,
+  pinBlockDuration: 300,
+  pinLifetime: 3600,
+  userLoginLifetime: 3600,
+  userLoginRememberMeLifetime: 30 * 86_400,
 };
 
 export interface LoadConfigOptions {

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.js';
 
-export type ChangeKind = 'client' | 'user' | 'signing_key' | 'revocation' | 'setting';
+export type ChangeKind = 'client' | 'user' | 'signing_key' | 'revocation' | 'setting' | 'profile';
 
 export interface ChangeEvent {
   seq: number;

@@ -4,6 +4,8 @@ import { initialMigration } from './migrations/0001-initial.js';
 import { usersAndRefreshTokensMigration } from './migrations/0002-users-and-refresh-tokens.js';
 import { usedAssertionsMigration } from './migrations/0003-used-assertions.js';
 import { actForUsersMigration } from './migrations/0004-act-for-users.js';
+import { securityProfilesMigration } from './migrations/0005-security-profiles.js';
+import { securityCheckStatesMigration } from './migrations/0006-security-check-states.js';
 import type { Database } from './schema.js';
 
 function migrationsFor(engine: StoreConnection['engine']): Record<string, Migration> {
@@ -12,6 +14,8 @@ function migrationsFor(engine: StoreConnection['engine']): Record<string, Migrat
     '0002-users-and-refresh-tokens': usersAndRefreshTokensMigration,
     '0003-used-assertions': usedAssertionsMigration,
     '0004-act-for-users': actForUsersMigration,
+    '0005-security-profiles': securityProfilesMigration,
+    '0006-security-check-states': securityCheckStatesMigration,
   };
 }
 

@@ -1,0 +1,46 @@
+import type { FastifyInstance } from 'fastify';
+import type { ProfileRegistry } from '../security/profile-registry.js';
+import { parseProfileBody, parseProfileName, ProfileValidationError, toProfileJson, type ProfileSettings } from '../security/security-profile.js';
+
+interface NameParams {
+  name: string;
+}
+
+/** `/admin/api/profiles`: security profiles over JSON. */
+export function registerProfilesApi(app: FastifyInstance, registry: ProfileRegistry): void {
+  app.get('/profiles', async () => ({ profiles: (await registry.list()).map(toProfileJson) }));
+
+  app.post('/profiles', async (request, reply) => {
+    const { name, settings } = parseProfileBody(request.body, false);
+    if (name === undefined) throw new ProfileValidationError('name', 'is required');
+    const profile = await registry.create(name, settings as ProfileSettings);
+    request.log.info({ profile: name }, 'security profile created');
+    return reply.status(201).header('Location', `/admin/api/profiles/${encodeURIComponent(name)}`).send(toProfileJson(profile));
+  });
+
+  app.get<{ Params: NameParams }>('/profiles/:name', async (request) => toProfileJson(await registry.get(request.params.name)));
+
+  // PUT creates the profile or replaces every setting (absent ones take their defaults).
+  app.put<{ Params: NameParams }>('/profiles/:name', async (request, reply) => {
+    const name = parseProfileName(request.params.name);
+    const { name: bodyName, settings } = parseProfileBody(request.body, false);
+    if (bodyName !== undefined && bodyName !== name) throw new ProfileValidationError('name', 'must match the name in the path');
+    const { profile, created } = await registry.replace(name, settings as ProfileSettings);
+    request.log.info({ profile: name }, created ? 'security profile created' : 'security profile replaced');
+    return reply.status(created ? 201 : 200).send(toProfileJson(profile));
+  });
+
+  app.patch<{ Params: NameParams }>('/profiles/:name', async (request) => {
+    const { name: bodyName, settings } = parseProfileBody(request.body, true);
+    if (bodyName !== undefined && bodyName !== request.params.name) throw new ProfileValidationError('name', 'cannot be changed');
+    const profile = await registry.update(request.params.name, settings);
+    request.log.info({ profile: profile.name }, 'security profile updated');
+    return toProfileJson(profile);
+  });
+
+  app.delete<{ Params: NameParams }>('/profiles/:name', async (request, reply) => {
+    await registry.delete(request.params.name);
+    request.log.info({ profile: request.params.name }, 'security profile deleted');
+    return reply.status(204).send();
+  });
+}
