@@ -6,6 +6,7 @@ import { registerKeysCommands } from './commands/keys.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerUsersCommands } from './commands/users.js';
+import { registerProfilesCommands } from './commands/profiles.js';
 import { reportCliError } from './context.js';
 
 const program = new Command()
@@ -19,6 +20,7 @@ registerMigrateCommand(program);
 registerClientsCommands(program);
 registerKeysCommands(program);
 registerUsersCommands(program);
+registerProfilesCommands(program);
 registerAdminTokenCommand(program);
 
 program.parseAsync(process.argv).catch(reportCliError);

@@ -110,7 +110,7 @@ export function registerClientsCommands(program: Command): void {
   ).action(async (flags: ClientFlags, command: Command) => {
     await withGatehouse(command, async (gatehouse) => {
       const changes = await namingFlags(FLAG_OF_FIELD, () => parseClientChanges(metadataFromFlags(flags, 'create'), 'create'));
-      const { client, clientSecret } = await gatehouse.clients.create(changes);
+      const { client, clientSecret } = await namingFlags(FLAG_OF_FIELD, () => gatehouse.clients.create(changes));
       const metadata = { ...toClientMetadata(client), client_secret: clientSecret };
       if (flags.json) printJson(metadata);
       else process.stdout.write(`${describe(metadata)}\nclient_secret:          ${clientSecret}\n\nStore the secret now: it is not shown again.\n`);
@@ -146,7 +146,7 @@ export function registerClientsCommands(program: Command): void {
     async (clientId: string, flags: ClientFlags, command: Command) => {
       await withGatehouse(command, async (gatehouse) => {
         const changes = await namingFlags(FLAG_OF_FIELD, () => parseClientChanges(metadataFromFlags(flags, 'update'), 'update'));
-        const metadata = toClientMetadata(await gatehouse.clients.update(clientId, changes));
+        const metadata = toClientMetadata(await namingFlags(FLAG_OF_FIELD, () => gatehouse.clients.update(clientId, changes)));
         if (flags.json) printJson(metadata);
         else process.stdout.write(`${describe(metadata)}\n`);
       });
