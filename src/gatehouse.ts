@@ -32,6 +32,8 @@ import { ProfileDirectory } from './security/profile-directory.js';
 import { ProfileRegistry } from './security/profile-registry.js';
 import { CheckStatesRepository } from './store/check-states-repository.js';
 import { ProfilesRepository } from './store/profiles-repository.js';
+import { InitialAccessTokens } from './security/initial-access-tokens.js';
+import { InitialAccessTokensRepository } from './store/initial-access-tokens-repository.js';
 
 const HOUSEKEEPING_INTERVAL_MS = 60_000;
 /** Change events older than this have been read by every running instance. */
@@ -61,6 +63,8 @@ export interface Gatehouse {
   profiles: ProfileRegistry;
   profileDirectory: ProfileDirectory;
   checkStates: CheckStatesRepository;
+  /** Initial access tokens for app-instance registration (RFC 7591). */
+  initialAccessTokens: InitialAccessTokens;
   /** A generated admin token to print once, when this start created it. */
   generatedAdminToken: string | undefined;
   close(): Promise<void>;
@@ -140,6 +144,7 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
     }
     const profilesRepository = new ProfilesRepository(store.db);
     const profileDirectory = new ProfileDirectory(profilesRepository);
+    const initialAccessTokens = new InitialAccessTokens(new InitialAccessTokensRepository(store.db), profilesRepository, digester);
     const profiles = new ProfileRegistry(profilesRepository, () => [...checks.names()].sort(), () => changes.pollNow());
 
     await changes.markCurrent();
@@ -203,6 +208,7 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       profiles,
       profileDirectory,
       checkStates,
+      initialAccessTokens,
       generatedAdminToken,
       async close() {
         changes.stop();

@@ -20,7 +20,7 @@ export async function adminApi(app: FastifyInstance, options: { gatehouse: Gateh
   registerClientsApi(app, options.gatehouse.clients);
   registerClientKeysApi(app, options.gatehouse.clients);
   registerKeysApi(app, options.gatehouse);
-  registerProfilesApi(app, options.gatehouse.profiles);
+  registerProfilesApi(app, options.gatehouse);
   registerClientPinApi(app, options.gatehouse);
   app.get('/settings/token-delivery', async () => options.gatehouse.tokenDelivery.current());
   app.patch('/settings/token-delivery', async (request) => {

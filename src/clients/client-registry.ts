@@ -56,6 +56,15 @@ export class ClientRegistry {
     return { client, clientSecret };
   }
 
+  /** Registers an app instance (RFC 7591): a private_key_jwt client that has no secret at all. */
+  async registerInstance(changes: ClientChanges): Promise<Client> {
+    const now = Date.now();
+    const client = applyClientChanges(defaultClient(randomBytes(16).toString('base64url'), now), changes, now);
+    await this.repository.insert(client);
+    await this.afterChange();
+    return client;
+  }
+
   async get(clientId: string): Promise<Client> {
     const client = await this.repository.get(clientId);
     if (!client) throw new ClientNotFoundError(clientId);

@@ -408,6 +408,13 @@ export const SETTINGS: SettingSpec[] = [
     parse: integer(1, 99_999_999),
   },
   {
+    key: 'registrationRateLimitPerAddress',
+    env: 'GATEHOUSE_REGISTRATION_RATE_LIMIT_PER_ADDRESS',
+    description: 'app-instance registrations (POST /oauth/register) per minute per source address (429 beyond); per instance',
+    defaultText: '20',
+    parse: integer(1, 1_000_000),
+  },
+  {
     key: 'logLevel',
     env: 'GATEHOUSE_LOG_LEVEL',
     description: 'pino log level',

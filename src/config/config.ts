@@ -81,4 +81,6 @@ export interface GatehouseConfig {
   userLoginLifetime: number;
   /** Seconds a UserLogin success with rememberMe holds. */
   userLoginRememberMeLifetime: number;
+  /** App-instance registrations (RFC 7591) per minute per source address. */
+  registrationRateLimitPerAddress: number;
 }

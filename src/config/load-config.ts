@@ -42,6 +42,7 @@ const DEFAULTS: Omit<GatehouseConfig, 'issuer'> = {
   pinLifetime: 3600,
   userLoginLifetime: 3600,
   userLoginRememberMeLifetime: 30 * 86_400,
+  registrationRateLimitPerAddress: 20,
 };
 
 export interface LoadConfigOptions {

@@ -25,7 +25,7 @@ export class ProfileRegistry {
   async create(name: string, settings: ProfileSettings): Promise<SecurityProfile> {
     this.checkReferences(settings, 'scope_element_mapping');
     const now = Date.now();
-    const profile: SecurityProfile = { name, ...settings, createdAt: now, updatedAt: now };
+    const profile: SecurityProfile = { name, ...settings, registrationEnabled: settings.registrationEnabled ?? false, createdAt: now, updatedAt: now };
     await this.repository.insert(profile);
     await this.afterChange();
     return profile;
@@ -35,7 +35,13 @@ export class ProfileRegistry {
   async replace(name: string, settings: ProfileSettings, mappingField = 'scope_element_mapping'): Promise<{ profile: SecurityProfile; created: boolean }> {
     this.checkReferences(settings, mappingField);
     const now = Date.now();
-    const result = await this.repository.upsert(name, (current) => ({ name, ...settings, createdAt: current?.createdAt ?? now, updatedAt: now }));
+    const result = await this.repository.upsert(name, (current) => ({
+      name,
+      ...settings,
+      registrationEnabled: settings.registrationEnabled ?? current?.registrationEnabled ?? false,
+      createdAt: current?.createdAt ?? now,
+      updatedAt: now,
+    }));
     if (!result) throw new ProfileNotFoundError(name);
     await this.afterChange();
     return result;

@@ -16,12 +16,17 @@ export interface SecurityProfile {
   scopeElementMapping: Record<string, string[]>;
   /** Elements whose checks run on every token request of the profile's clients; never written into a token. */
   mandatoryScope: string[];
+  /** App instances may register themselves under this profile (RFC 7591) with one of its initial access tokens. */
+  registrationEnabled: boolean;
   createdAt: number;
   updatedAt: number;
 }
 
-/** The settings of a profile, as a create, replace or file carries them. */
-export type ProfileSettings = Pick<SecurityProfile, 'maxTokenExpiration' | 'scopeElementMapping' | 'mandatoryScope'>;
+/** The settings a profile file carries (what `gatehouse profiles pull/push` keep in version control). */
+export type ProfileSettings = Pick<SecurityProfile, 'maxTokenExpiration' | 'scopeElementMapping' | 'mandatoryScope'> & {
+  /** Absent: off for a new profile, unchanged for an existing one. */
+  registrationEnabled?: boolean;
+};
 
 /** The admin API's JSON form. */
 export interface SecurityProfileJson {
@@ -29,6 +34,7 @@ export interface SecurityProfileJson {
   max_token_expiration: number;
   scope_element_mapping: Record<string, string[]>;
   mandatory_scope: string[];
+  registration_enabled: boolean;
   created_at: string;
   updated_at: string;
 }
@@ -114,7 +120,7 @@ function parseMandatoryScope(value: unknown, field: string): string[] {
   return [...elements];
 }
 
-const API_FIELDS = ['name', 'max_token_expiration', 'scope_element_mapping', 'mandatory_scope'];
+const API_FIELDS = ['name', 'max_token_expiration', 'scope_element_mapping', 'mandatory_scope', 'registration_enabled'];
 const API_READ_ONLY = ['created_at', 'updated_at'];
 
 /**
@@ -130,7 +136,12 @@ export function parseProfileBody(body: unknown, partial: boolean): { name?: stri
   if (body.max_token_expiration !== undefined) settings.maxTokenExpiration = parseMaxTokenExpiration(body.max_token_expiration, 'max_token_expiration');
   if (body.scope_element_mapping !== undefined) settings.scopeElementMapping = parseMapping(body.scope_element_mapping, 'scope_element_mapping');
   if (body.mandatory_scope !== undefined) settings.mandatoryScope = parseMandatoryScope(body.mandatory_scope, 'mandatory_scope');
+  if (body.registration_enabled !== undefined) {
+    if (typeof body.registration_enabled !== 'boolean') throw new ProfileValidationError('registration_enabled', 'must be true or false');
+    settings.registrationEnabled = body.registration_enabled;
+  }
   if (!partial) {
+    settings.registrationEnabled ??= false;
     settings.maxTokenExpiration ??= DEFAULT_MAX_TOKEN_EXPIRATION;
     settings.scopeElementMapping ??= {};
     settings.mandatoryScope ??= [];
@@ -162,6 +173,7 @@ export function toProfileJson(profile: SecurityProfile): SecurityProfileJson {
     max_token_expiration: profile.maxTokenExpiration,
     scope_element_mapping: profile.scopeElementMapping,
     mandatory_scope: profile.mandatoryScope,
+    registration_enabled: profile.registrationEnabled,
     created_at: new Date(profile.createdAt).toISOString(),
     updated_at: new Date(profile.updatedAt).toISOString(),
   };

@@ -6,6 +6,7 @@ import { FieldValidationError } from '../shared/field-validation-error.js';
 import { DuplicateClientError } from '../store/clients-repository.js';
 import { DuplicateUsernameError } from '../store/users-repository.js';
 import { UserNotFoundError } from '../users/user-registry.js';
+import { InitialAccessTokenNotFoundError } from '../security/initial-access-tokens.js';
 import { DuplicateProfileError, ProfileInUseError, ProfileNotFoundError } from '../security/security-profile.js';
 
 export interface ErrorBody {
@@ -35,7 +36,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (error instanceof DuplicateUsernameError) {
       return reply.status(409).send({ error: 'conflict', error_description: error.message, field: 'username' } satisfies ErrorBody);
     }
-    if (error instanceof ProfileNotFoundError) {
+    if (error instanceof ProfileNotFoundError || error instanceof InitialAccessTokenNotFoundError) {
       return reply.status(404).send({ error: 'not_found', error_description: error.message } satisfies ErrorBody);
     }
     if (error instanceof DuplicateProfileError) {

@@ -6,6 +6,7 @@ import { usedAssertionsMigration } from './migrations/0003-used-assertions.js';
 import { actForUsersMigration } from './migrations/0004-act-for-users.js';
 import { securityProfilesMigration } from './migrations/0005-security-profiles.js';
 import { securityCheckStatesMigration } from './migrations/0006-security-check-states.js';
+import { registrationMigration } from './migrations/0007-registration.js';
 import type { Database } from './schema.js';
 
 function migrationsFor(engine: StoreConnection['engine']): Record<string, Migration> {
@@ -16,6 +17,7 @@ function migrationsFor(engine: StoreConnection['engine']): Record<string, Migrat
     '0004-act-for-users': actForUsersMigration,
     '0005-security-profiles': securityProfilesMigration,
     '0006-security-check-states': securityCheckStatesMigration,
+    '0007-registration': registrationMigration,
   };
 }
 

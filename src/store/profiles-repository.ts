@@ -11,6 +11,7 @@ function toRow(profile: SecurityProfile): SecurityProfilesTable {
     mandatory_scope: JSON.stringify(profile.mandatoryScope),
     created_at: profile.createdAt,
     updated_at: profile.updatedAt,
+    registration_enabled: profile.registrationEnabled ? 1 : 0,
   };
 }
 
@@ -22,6 +23,7 @@ function fromRow(row: SecurityProfilesTable): SecurityProfile {
     mandatoryScope: JSON.parse(row.mandatory_scope) as string[],
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
+    registrationEnabled: Number(row.registration_enabled) === 1,
   };
 }
 
@@ -70,6 +72,8 @@ export class ProfilesRepository {
     return this.db.transaction().execute(async (trx) => {
       const users = await trx.selectFrom('clients').select((eb) => eb.fn.countAll().as('n')).where('profile', '=', name).executeTakeFirstOrThrow();
       if (Number(users.n) > 0) throw new ProfileInUseError(name, Number(users.n));
+      // Its initial access tokens go with it (the schema cascades too, where foreign keys are enforced).
+      await trx.deleteFrom('initial_access_tokens').where('profile', '=', name).execute();
       const result = await trx.deleteFrom('security_profiles').where('name', '=', name).executeTakeFirst();
       if (Number(result.numDeletedRows) === 0) return false;
       await recordChange(trx, 'profile', name);

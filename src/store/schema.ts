@@ -40,6 +40,18 @@ export interface SecurityProfilesTable {
   mandatory_scope: string;
   created_at: number;
   updated_at: number;
+  /** 1: app instances may register under this profile (RFC 7591). */
+  registration_enabled: number;
+}
+
+export interface InitialAccessTokensTable {
+  id: string;
+  profile: string;
+  token_digest: string;
+  description: string | null;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
 }
 
 export interface SecurityCheckStatesTable {
@@ -132,4 +144,5 @@ export interface Database {
   change_events: ChangeEventsTable;
   security_profiles: SecurityProfilesTable;
   security_check_states: SecurityCheckStatesTable;
+  initial_access_tokens: InitialAccessTokensTable;
 }

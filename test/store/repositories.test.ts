@@ -36,7 +36,7 @@ describe.each(STORES)('store on %s', (engine) => {
     const other = open();
     try {
       const [a, b] = await Promise.all([migrateToLatest(store), migrateToLatest(other)]);
-      expect([...a, ...b].sort()).toEqual(['0001-initial', '0002-users-and-refresh-tokens', '0003-used-assertions', '0004-act-for-users', '0005-security-profiles', '0006-security-check-states']);
+      expect([...a, ...b].sort()).toEqual(['0001-initial', '0002-users-and-refresh-tokens', '0003-used-assertions', '0004-act-for-users', '0005-security-profiles', '0006-security-check-states', '0007-registration']);
       expect(await migrateToLatest(store)).toEqual([]);
       expect(await pendingMigrations(store)).toEqual([]);
     } finally {

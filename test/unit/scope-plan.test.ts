@@ -65,7 +65,7 @@ describe('security profile input', () => {
   it('takes defaults and refuses bad fields by name', () => {
     expect(parseProfileBody({ name: 'mobile' }, false)).toEqual({
       name: 'mobile',
-      settings: { maxTokenExpiration: 3600, scopeElementMapping: {}, mandatoryScope: [] },
+      settings: { maxTokenExpiration: 3600, scopeElementMapping: {}, mandatoryScope: [], registrationEnabled: false },
     });
     expect(() => parseProfileBody({ max_token_expiration: 0 }, false)).toThrow(/max_token_expiration/);
     expect(() => parseProfileBody({ scope_element_mapping: { a: 'PinCode' } }, false)).toThrow(/scope_element_mapping/);
@@ -77,7 +77,7 @@ describe('security profile input', () => {
   it('reads and writes the camelCase file form', () => {
     const file = { name: 'mobile', maxTokenExpiration: 600, scopeElementMapping: { pay: ['PinCode'] }, mandatoryScope: ['AllowedNetwork'] };
     const parsed = parseProfileFile(file);
-    expect(toProfileFile({ name: 'mobile', ...parsed.settings, createdAt: 0, updatedAt: 0 })).toEqual(file);
+    expect(toProfileFile({ name: 'mobile', ...parsed.settings, registrationEnabled: true, createdAt: 0, updatedAt: 0 })).toEqual(file);
     expect(() => parseProfileFile({ max_token_expiration: 600 })).toThrow(/max_token_expiration: unknown key/);
   });
 });
