@@ -22,6 +22,8 @@ export interface ScopeRequest {
   request: Omit<CheckRequest, 'requestedScope'>;
   /** The `challenge_response` parameter: a JSON object {"CheckName": answer}. */
   challengeResponse: string | undefined;
+  /** Drop elements the client may no longer have instead of refusing the request (a refresh keeps what it still may). */
+  dropRefused?: boolean;
 }
 
 /** A scope request that passed planning: what the token will carry and which checks must pass first. */
@@ -77,7 +79,7 @@ export class SecurityGate {
     } else requested = source.scope;
     const profile = client.profile === null ? undefined : this.profiles.get(client.profile);
     const plan = planScope({ requested, allowed: source.allowed, profile, checkNames: this.checks.names() });
-    if (plan.refused.length > 0) throw new OAuthError(400, 'invalid_scope', `scope not allowed for this client: ${plan.refused.join(' ')}`);
+    if (plan.refused.length > 0 && !source.dropRefused) throw new OAuthError(400, 'invalid_scope', `scope not allowed for this client: ${plan.refused.join(' ')}`);
     const checks = plan.checks.map((name) => {
       const check = this.checks.get(name);
       if (!check) {
@@ -93,6 +95,26 @@ export class SecurityGate {
       checkLifetimes: checks.map((check) => check.successLifetime),
     });
     return { scopes: plan.tokenScope, lifetime, checks, source: { ...source, scope: requested } };
+  }
+
+  /**
+   * The lifetime of a renewed token (cookie renewal) for this scope, or undefined when it must not be renewed:
+   * a scope that needs security checks is renewed only through the token endpoint, where the checks run.
+   */
+  renewalLifetime(client: Client, scopes: readonly string[]): number | undefined {
+    try {
+      const planned = this.plan({
+        client,
+        scope: scopes,
+        allowed: client.scopes,
+        request: { sourceAddress: '', grantType: 'renewal', clientAuthMethod: 'none', keyProven: false, headers: {} },
+        challengeResponse: undefined,
+        dropRefused: true,
+      });
+      return planned.checks.length === 0 && planned.scopes.length === scopes.length ? planned.lifetime : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Runs the planned checks; resolves when all have succeeded, else throws challenge_required or access_denied. */

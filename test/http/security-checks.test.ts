@@ -42,6 +42,8 @@ describe.each(STORES)('security checks and profiles at the token endpoint on %s'
         allowedNetworks: ['10.0.0.0/8'],
         trustedProxies: ['127.0.0.1'],
         checksDir: CHECKS_DIR,
+        // Every cookie token is renewed on use, so the renewal test need not wait.
+        cookieRenewFraction: 1,
         logLevel: 'info',
       },
       logDestination: { write: (line) => void logLines.push(line) },
@@ -238,6 +240,24 @@ describe.each(STORES)('security checks and profiles at the token endpoint on %s'
     expect(issued.expires_in).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     await expectError(await token(client, { scope: 'DeviceTag' }), 'challenge_required');
+  });
+
+  it('renews a cookie token within the profile lifetime, but never one whose scope needs security checks', async () => {
+    const claims = (value: string) => decodeJwt(value) as { iat: number; exp: number; scope?: string };
+    const renewedOf = (response: Response) => /^gatehouse_access_token=([^;]+)/.exec(response.headers.get('set-cookie') ?? '')?.[1];
+    const plain = await clientWith({ scope: 'users', profile: 'short' });
+    const plainToken = (await expectToken(await token(plain, { scope: 'users' }))).access_token;
+    const viaCookie = await fetch(`${server.url}/api/users`, { headers: { cookie: `gatehouse_access_token=${plainToken}` } });
+    expect(viaCookie.status).toBe(200);
+    const renewed = renewedOf(viaCookie);
+    expect(renewed).toBeDefined();
+    expect(claims(renewed ?? '').exp - claims(renewed ?? '').iat).toBe(1200);
+
+    const checked = await clientWith({ scope: 'users', profile: 'strict' }, '3141');
+    const checkedToken = (await expectToken(await token(checked, { scope: 'users', ...answer({ PinCode: '3141' }) }))).access_token;
+    const notRenewed = await fetch(`${server.url}/api/users`, { headers: { cookie: `gatehouse_access_token=${checkedToken}` } });
+    expect(notRenewed.status).toBe(200);
+    expect(notRenewed.headers.get('set-cookie')).toBeNull();
   });
 
   it('applies to the password and refresh-token grants, before a refresh token is used up', async () => {

@@ -48,10 +48,16 @@ export class RefreshTokenGrant {
         await this.refreshTokens.revokeFamily(stored.familyId);
         throw new OAuthError(400, 'invalid_grant', 'the user of this grant is disabled or gone');
       }
-      // The access token gets the narrowed scope, or the grant's; scopes the administrator has since taken from
-      // the client are dropped. Security checks run before the refresh token is used up.
-      const scopes = (narrowed ?? stored.scopes).filter((element) => client.scopes.includes(element));
-      planned = this.gate.plan({ client, scope: scopes, allowed: client.scopes, request: facts, challengeResponse: params.get('challenge_response') });
+      // The access token gets the narrowed scope, or the grant's; elements the client may no longer have
+      // (neither allowed nor mapped to a check) are dropped. Security checks run before the refresh token is used up.
+      planned = this.gate.plan({
+        client,
+        scope: narrowed ?? stored.scopes,
+        allowed: client.scopes,
+        request: facts,
+        challengeResponse: params.get('challenge_response'),
+        dropRefused: true,
+      });
       await this.gate.enforce(planned);
     }
     const outcome = await this.refreshTokens.rotate(stored, client);
