@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { AdminToken } from './admin/admin-token.js';
 import { ChangeFeed } from './changes/change-feed.js';
+import { PgChangeListener } from './changes/pg-change-listener.js';
 import { ClientDirectory } from './clients/client-directory.js';
 import { ClientRegistry } from './clients/client-registry.js';
 import type { GatehouseConfig } from './config/config.js';
@@ -16,10 +17,12 @@ import { connectStore, StoreUnavailableError, type StoreConnection } from './sto
 import { migrateToLatest } from './store/migrate.js';
 import { RevocationsRepository } from './store/revocations-repository.js';
 import { SettingsRepository } from './store/settings-repository.js';
+import { StoreAvailability } from './store/store-availability.js';
 import { SigningKeysRepository } from './store/signing-keys-repository.js';
 import { RefreshTokensRepository } from './store/refresh-tokens-repository.js';
 import { UsersRepository } from './store/users-repository.js';
-import { UsedAssertionsRepository } from './store/used-assertions-repository.js';
+import { Housekeeping } from './housekeeping/housekeeping.js';
+import { purgeTasks } from './housekeeping/purge-tasks.js';
 import { RefreshTokens } from './oauth/refresh-tokens.js';
 import { PasswordHasher } from './users/password-hasher.js';
 import { PasswordSignIn } from './users/password-sign-in.js';
@@ -35,7 +38,6 @@ import { ProfilesRepository } from './store/profiles-repository.js';
 import { InitialAccessTokens } from './security/initial-access-tokens.js';
 import { InitialAccessTokensRepository } from './store/initial-access-tokens-repository.js';
 
-const HOUSEKEEPING_INTERVAL_MS = 60_000;
 /** Change events older than this have been read by every running instance. */
 const CHANGE_EVENT_RETENTION_MS = 60 * 60_000;
 
@@ -65,6 +67,11 @@ export interface Gatehouse {
   checkStates: CheckStatesRepository;
   /** Initial access tokens for app-instance registration (RFC 7591). */
   initialAccessTokens: InitialAccessTokens;
+  /** Whether the database answers, as last seen; logs outages once. */
+  availability: StoreAvailability;
+  /** PostgreSQL servers: the connection that LISTENs for changes (undefined on SQLite and in CLI commands). */
+  changeListener: PgChangeListener | undefined;
+  housekeeping: Housekeeping;
   /** A generated admin token to print once, when this start created it. */
   generatedAdminToken: string | undefined;
   close(): Promise<void>;
@@ -81,7 +88,7 @@ export interface OpenGatehouseOptions {
  */
 export async function openConfiguredStore(config: GatehouseConfig): Promise<StoreConnection> {
   try {
-    return await connectStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    return await connectStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, connectTimeoutMs: Math.max(config.dbTimeoutMs, 5_000) });
   } catch (error) {
     if (error instanceof StoreUnavailableError) throw new ConfigError(config.databaseUrl ? 'DATABASE_URL' : 'GATEHOUSE_DATA_DIR', error.message);
     throw error;
@@ -100,6 +107,7 @@ function masterSecretOf(config: GatehouseConfig): ReturnType<typeof loadMasterSe
 
 export async function openGatehouse(config: GatehouseConfig, logger: Logger, options: OpenGatehouseOptions = {}): Promise<Gatehouse> {
   const store = await openConfiguredStore(config);
+  let changeListener: PgChangeListener | undefined;
   try {
     const applied = await migrateToLatest(store);
     if (applied.length > 0) logger.info({ migrations: applied, store: store.location }, 'applied migrations');
@@ -110,7 +118,8 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
     const digester = new SecretDigester(derived.secretDigestKey);
 
     const changeEvents = new ChangeEventsRepository(store.db);
-    const changes = new ChangeFeed(changeEvents, logger);
+    const availability = new StoreAvailability(logger);
+    const changes = new ChangeFeed(changeEvents, logger, availability);
     const directory = new ClientDirectory(new ClientsRepository(store.db));
     const revocationsRepository = new RevocationsRepository(store.db);
     const revocations = new RevocationList(revocationsRepository);
@@ -168,23 +177,34 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       await Promise.all([directory.loadAll(), revocations.loadAll(), keys.load(), adminToken.refresh(), tokenDelivery.load(), profileDirectory.loadAll()]);
     });
 
-    let housekeeping: NodeJS.Timeout | undefined;
+    const housekeeping = new Housekeeping(
+      store,
+      purgeTasks({ changeEventsMs: CHANGE_EVENT_RETENTION_MS, usedRefreshTokensMs: config.usedRefreshTokenRetention * 1000 }),
+      logger,
+      { intervalMs: config.housekeepingInterval * 1000, onRun: (now) => revocations.prune(now) },
+    );
     if (options.watchChanges) {
-      changes.start(config.changePollInterval);
-      housekeeping = setInterval(() => {
-        const now = Date.now();
-        revocations.prune(now);
-        // Deletes are idempotent, so instances sharing a database may all run them.
-        void Promise.all([
-          revocationsRepository.purgeExpired(now),
-          refreshTokensRepository.purgeExpired(now),
-          new UsedAssertionsRepository(store.db).purgeExpired(now),
-          changeEvents.purgeBefore(now - CHANGE_EVENT_RETENTION_MS),
-        ]).catch(
-          (error: unknown) => logger.warn({ err: error }, 'housekeeping failed; will retry'),
-        );
-      }, HOUSEKEEPING_INTERVAL_MS);
-      housekeeping.unref();
+      if (store.engine === 'postgres' && config.databaseUrl) {
+        // Changes arrive by NOTIFY at once; the timer only catches what a lost notification would miss.
+        changeListener = new PgChangeListener({
+          databaseUrl: config.databaseUrl,
+          timeoutMs: config.dbTimeoutMs,
+          heartbeatMs: config.changeSafetyPollInterval,
+          onNotify: () => void changes.pollNow(),
+          onReconnect: () => void changes.resync(),
+          logger,
+          availability,
+        });
+        await changeListener.start();
+        // What was committed between loading the caches and listening.
+        await changes.pollNow();
+        changes.start(config.changeSafetyPollInterval);
+      } else {
+        changes.start(config.changePollInterval);
+      }
+      // Start-up (migrations, lock waits) ran unbounded; requests give up after the configured timeout.
+      store.setRequestTimeout(config.dbTimeoutMs);
+      housekeeping.start();
     }
 
     return {
@@ -209,14 +229,19 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       profileDirectory,
       checkStates,
       initialAccessTokens,
+      availability,
+      changeListener,
+      housekeeping,
       generatedAdminToken,
       async close() {
         changes.stop();
-        if (housekeeping) clearInterval(housekeeping);
+        await housekeeping.stop();
+        await changeListener?.close();
         await store.close();
       },
     };
   } catch (error) {
+    await changeListener?.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw error;
   }

@@ -4,6 +4,7 @@ import { registerAdminTokenCommand } from './commands/admin-token.js';
 import { registerClientsCommands } from './commands/clients.js';
 import { registerKeysCommands } from './commands/keys.js';
 import { registerMigrateCommand } from './commands/migrate.js';
+import { registerSchemaCommand } from './commands/schema.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerUsersCommands } from './commands/users.js';
 import { registerProfilesCommands } from './commands/profiles.js';
@@ -17,6 +18,7 @@ const program = new Command()
 
 registerServeCommand(program);
 registerMigrateCommand(program);
+registerSchemaCommand(program);
 registerClientsCommands(program);
 registerKeysCommands(program);
 registerUsersCommands(program);

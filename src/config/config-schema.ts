@@ -211,9 +211,30 @@ export const SETTINGS: SettingSpec[] = [
   {
     key: 'changePollInterval',
     env: 'GATEHOUSE_CHANGE_POLL_MS',
-    description: 'milliseconds between checks for changes made by other processes (CLI, other instances)',
+    description: 'on SQLite: milliseconds between checks for changes made by other processes (CLI, other instances)',
     defaultText: '250',
     parse: integer(20, 60_000),
+  },
+  {
+    key: 'changeSafetyPollInterval',
+    env: 'GATEHOUSE_CHANGE_SAFETY_POLL_MS',
+    description: 'on PostgreSQL, where changes arrive at once by LISTEN/NOTIFY: milliseconds between safety reads of the change table and checks of the listening connection',
+    defaultText: '5000',
+    parse: integer(100, 600_000),
+  },
+  {
+    key: 'dbTimeoutMs',
+    env: 'GATEHOUSE_DB_TIMEOUT_MS',
+    description: 'on PostgreSQL: milliseconds a request waits for a connection, and for each statement, before it answers 503 temporarily_unavailable',
+    defaultText: '5000',
+    parse: integer(100, 600_000),
+  },
+  {
+    key: 'shutdownGraceMs',
+    env: 'GATEHOUSE_SHUTDOWN_GRACE_MS',
+    description: 'milliseconds in-flight requests may take to finish after SIGTERM (new connections are refused at once)',
+    defaultText: '10000',
+    parse: integer(0, 600_000),
   },
   {
     key: 'lockoutThreshold',
@@ -239,14 +260,14 @@ export const SETTINGS: SettingSpec[] = [
   {
     key: 'passwordRateLimitPerClient',
     env: 'GATEHOUSE_PASSWORD_RATE_LIMIT_PER_CLIENT',
-    description: 'password-grant requests per minute per client (429 with Retry-After beyond); per instance',
+    description: 'password-grant requests per minute per client (429 with Retry-After beyond); counted per instance, or across instances with REDIS_URL',
     defaultText: '120',
     parse: integer(1, 1_000_000),
   },
   {
     key: 'passwordRateLimitPerAddress',
     env: 'GATEHOUSE_PASSWORD_RATE_LIMIT_PER_ADDRESS',
-    description: 'password-grant requests per minute per source address (429 with Retry-After beyond); per instance',
+    description: 'password-grant requests per minute per source address (429 with Retry-After beyond); counted per instance, or across instances with REDIS_URL',
     defaultText: '60',
     parse: integer(1, 1_000_000),
   },
@@ -413,6 +434,69 @@ export const SETTINGS: SettingSpec[] = [
     description: 'app-instance registrations (POST /oauth/register) per minute per source address (429 beyond); per instance',
     defaultText: '20',
     parse: integer(1, 1_000_000),
+  },
+  {
+    key: 'housekeepingInterval',
+    env: 'GATEHOUSE_HOUSEKEEPING_INTERVAL',
+    description:
+      'seconds between housekeeping runs, which purge expired revocations, used assertion ids, expired and long-used refresh tokens and old change events in batches; one instance at a time on PostgreSQL; 0 turns it off',
+    defaultText: '60',
+    parse: integer(0, 86_400),
+  },
+  {
+    key: 'usedRefreshTokenRetention',
+    env: 'GATEHOUSE_USED_REFRESH_TOKEN_RETENTION',
+    description:
+      'seconds a rotated refresh token is kept (unless it expires first) so that its replay revokes its family; afterwards housekeeping deletes it and a replay is merely refused',
+    defaultText: '604800',
+    parse: integer(60, 400 * 86_400),
+  },
+  {
+    key: 'metrics',
+    env: 'GATEHOUSE_METRICS',
+    description: 'on: GET /metrics answers Prometheus metrics; off: no metrics and no /metrics route',
+    defaultText: 'on',
+    parse: (raw) => {
+      if (raw === true || raw === 'on' || raw === 'true') return true;
+      if (raw === false || raw === 'off' || raw === 'false') return false;
+      throw new Error('must be on or off');
+    },
+  },
+  {
+    key: 'metricsToken',
+    env: 'GATEHOUSE_METRICS_TOKEN',
+    description: 'bearer token that GET /metrics requires (401 without it); unset: /metrics is open, so restrict it at the load balancer',
+    defaultText: '(none)',
+    sensitive: true,
+    parse: optionalBearerToken(16),
+  },
+  {
+    key: 'redisUrl',
+    env: 'REDIS_URL',
+    description: 'redis:// or rediss:// URL: rate limits are counted in this Redis, shared by every instance; unset: each instance counts alone',
+    defaultText: '(unset)',
+    sensitive: true,
+    parse: (raw) => {
+      if (raw === undefined || raw === '') return undefined;
+      const text = nonEmptyString(raw);
+      if (!/^rediss?:\/\/./.test(text)) throw new Error('must be a redis:// or rediss:// URL');
+      return text;
+    },
+  },
+  {
+    key: 'redisKeyPrefix',
+    env: 'GATEHOUSE_REDIS_PREFIX',
+    description: 'prefix of the keys Gatehouse writes to Redis (deployments sharing a Redis use different prefixes)',
+    defaultText: 'gatehouse:',
+    parse: matching(/^[\x21-\x7E]{1,64}$/, 'must be 1 to 64 visible ASCII characters'),
+  },
+  {
+    key: 'workers',
+    env: 'GATEHOUSE_WORKERS',
+    description:
+      'worker processes of gatehouse serve sharing its port (node:cluster), e.g. one per core; `serve --workers N` wins. The primary migrates once, restarts crashed workers and forwards SIGTERM',
+    defaultText: '1',
+    parse: integer(1, 256),
   },
   {
     key: 'logLevel',

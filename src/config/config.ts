@@ -30,8 +30,14 @@ export interface GatehouseConfig {
   keyActivationDelay: number;
   /** Registered resource indicators (RFC 8707) that may be requested as token audiences. */
   resources: string[];
-  /** How often a running server checks the store for changes made elsewhere, milliseconds. */
+  /** How often a running server on SQLite checks the store for changes made elsewhere, milliseconds. */
   changePollInterval: number;
+  /** On PostgreSQL (changes arrive by LISTEN/NOTIFY): how often the change table is read anyway, milliseconds. */
+  changeSafetyPollInterval: number;
+  /** Longest a server waits for PostgreSQL to connect or answer one statement before answering 503, milliseconds. */
+  dbTimeoutMs: number;
+  /** Longest in-flight requests may take to finish after SIGTERM/SIGINT, milliseconds. */
+  shutdownGraceMs: number;
   /** Password failures within the lockout window that lock a user. */
   lockoutThreshold: number;
   /** Seconds over which password failures are counted. */
@@ -64,6 +70,20 @@ export interface GatehouseConfig {
   commandsDir: string | undefined;
   /** Default time limit of a server command, milliseconds. */
   commandTimeoutMs: number;
+  /** Seconds between housekeeping runs (purging expired rows); 0 turns housekeeping off. */
+  housekeepingInterval: number;
+  /** Seconds a rotated refresh token is kept for reuse detection before housekeeping deletes it. */
+  usedRefreshTokenRetention: number;
+  /** Whether `GET /metrics` answers. */
+  metrics: boolean;
+  /** Bearer token `GET /metrics` requires; undefined: none. */
+  metricsToken: string | undefined;
+  /** Redis for rate-limit counters shared by every instance; undefined: each instance counts alone. */
+  redisUrl: string | undefined;
+  /** Prefix of Gatehouse's keys in that Redis. */
+  redisKeyPrefix: string;
+  /** Worker processes `gatehouse serve` runs (node:cluster); 1 serves in the process itself. */
+  workers: number;
   logLevel: LogLevel;
   /** Folder of custom security-check modules; undefined: only the built-in checks. */
   checksDir: string | undefined;

@@ -9,6 +9,8 @@ import { PasswordGrant } from './grants/password.js';
 import { RefreshTokenGrant } from './grants/refresh-token.js';
 import { JwtBearerGrant } from './grants/jwt-bearer.js';
 import { SecurityGate } from '../security/security-gate.js';
+import { NO_TOKEN_METRICS, type TokenMetrics } from '../server/metrics.js';
+import type { SharedRateLimitStore } from '../server/rate-limit-store.js';
 
 /** The authorization server's parts, wired from the shared Gatehouse services. */
 export interface OAuthServices {
@@ -21,6 +23,10 @@ export interface OAuthServices {
   jwtBearer: JwtBearerGrant;
   assertions: ClientAssertionVerifier;
   gate: SecurityGate;
+  /** Counts issued tokens (the metrics endpoint replaces the no-op). */
+  metrics: TokenMetrics;
+  /** Redis shared by every instance for rate-limit counters (REDIS_URL); undefined: counted in memory. */
+  rateLimitStore: SharedRateLimitStore | undefined;
 }
 
 export function createOAuthServices(gatehouse: Gatehouse): OAuthServices {
@@ -31,11 +37,13 @@ export function createOAuthServices(gatehouse: Gatehouse): OAuthServices {
     authenticator: new ClientAuthenticator(gatehouse.directory, gatehouse.digester, assertions, gatehouse.logger),
     issuer,
     verifier: new AccessTokenVerifier(gatehouse.config, gatehouse.keys, gatehouse.revocations, gatehouse.directory, gatehouse.userStatus),
-    clientCredentials: new ClientCredentialsGrant(gatehouse.config, issuer, gate),
+    clientCredentials: new ClientCredentialsGrant(gatehouse.config, issuer, gate, gatehouse.availability),
     password: new PasswordGrant(gatehouse.config, gatehouse.passwordSignIn, issuer, gatehouse.refreshTokens, gate),
     refreshToken: new RefreshTokenGrant(gatehouse.refreshTokens, gatehouse.usersRepository, issuer, gate),
     jwtBearer: new JwtBearerGrant(gatehouse.config, assertions, gatehouse.usersRepository, issuer, gate),
     assertions,
     gate,
+    metrics: NO_TOKEN_METRICS,
+    rateLimitStore: undefined,
   };
 }

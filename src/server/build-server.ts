@@ -7,6 +7,9 @@ import { gatehouseResources } from '../resources/gatehouse-resources.js';
 import { createOAuthServices } from '../oauth/oauth-services.js';
 import { installErrorHandling } from './error-handler.js';
 import { registerHealthEndpoints } from './health.js';
+import { installSecurityHeaders } from './security-headers.js';
+import { GatehouseMetrics } from './metrics.js';
+import { connectRateLimitStore } from './rate-limit-store.js';
 
 /** Assembles the HTTP server: error handling, health, the authorization server and the admin API. */
 export async function buildServer(gatehouse: Gatehouse): Promise<FastifyInstance> {
@@ -22,13 +25,35 @@ export async function buildServer(gatehouse: Gatehouse): Promise<FastifyInstance
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
-  installErrorHandling(app);
+  installErrorHandling(app, gatehouse.availability);
+  installSecurityHeaders(app);
   await app.register(cookie);
-  registerHealthEndpoints(app, gatehouse);
   // One set of OAuth services: the token endpoint and the resources share its verified-token cache.
   const services = createOAuthServices(gatehouse);
+  if (gatehouse.config.metrics) services.metrics = installMetrics(app, gatehouse, services);
+  const rateLimitStore = connectRateLimitStore(gatehouse.config.redisUrl, gatehouse.config.redisKeyPrefix, gatehouse.logger);
+  if (rateLimitStore) {
+    services.rateLimitStore = rateLimitStore;
+    app.addHook('onClose', () => rateLimitStore.close());
+    // Counting starts with the first request; without a connection, requests would pass uncounted.
+    await rateLimitStore.ready();
+  }
+  registerHealthEndpoints(app, gatehouse);
   await app.register(oauthEndpoints, { gatehouse, services });
   await app.register(gatehouseResources, { gatehouse, services });
   await app.register(adminApi, { gatehouse, prefix: '/admin/api' });
   return app;
+}
+
+/** `GET /metrics` and the hooks that feed it, watching the caches of this server. */
+function installMetrics(app: FastifyInstance, gatehouse: Gatehouse, services: ReturnType<typeof createOAuthServices>): GatehouseMetrics {
+  const metrics = new GatehouseMetrics();
+  metrics.watchCache('clients', gatehouse.directory.stats);
+  metrics.watchCache('signing_keys', gatehouse.keys.stats);
+  metrics.watchCache('revocations', gatehouse.revocations.stats);
+  metrics.watchCache('verified_tokens', services.verifier.stats);
+  metrics.watchCache('user_status', gatehouse.userStatus.stats);
+  metrics.watchPool(gatehouse.store.poolStats);
+  metrics.install(app, { token: gatehouse.config.metricsToken });
+  return metrics;
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { decodeJwt } from 'jose';
 import type { TokenRequestFacts } from '../../security/security-gate.js';
 import { clientLogFields, type Client } from '../../clients/client.js';
 import type { GatehouseConfig } from '../../config/config.js';
@@ -20,7 +21,7 @@ export function facts(request: FastifyRequest, grantType: string, method: TokenR
 /** RFC 6749 token endpoint. */
 export async function registerTokenEndpoint(app: FastifyInstance, services: OAuthServices, config: GatehouseConfig): Promise<void> {
   refuseOtherMethods(app, TOKEN_PATH);
-  const preHandler = await passwordRateLimits(app, config);
+  const preHandler = await passwordRateLimits(app, config, services.rateLimitStore);
   app.post(TOKEN_PATH, { preHandler }, async (request, reply) => {
     noStore(reply);
     const params = FormParams.fromRequest(request.headers['content-type'], request.body);
@@ -29,10 +30,13 @@ export async function registerTokenEndpoint(app: FastifyInstance, services: OAut
       // The signed assertion itself identifies the client; client authentication, if sent, must agree.
       const sentAuthentication = request.headers.authorization !== undefined || params.get('client_secret') !== undefined || params.get('client_assertion') !== undefined;
       const authenticated = sentAuthentication ? await services.authenticator.authenticate(request.headers, params) : undefined;
-      return services.jwtBearer.handle(authenticated?.client, params, facts(request, grantType, authenticated?.method ?? 'none'));
+      const response = await services.jwtBearer.handle(authenticated?.client, params, facts(request, grantType, authenticated?.method ?? 'none'));
+      services.metrics.tokenIssued(grantType, String(decodeJwt(response.access_token).client_id));
+      return response;
     }
     const { client, method } = await services.authenticator.authenticate(request.headers, params);
     const response = await grant(grantType, client, params, facts(request, grantType, method));
+    services.metrics.tokenIssued(grantType, client.clientId);
     // Debug level: a line per token would cost the hot path its throughput.
     request.log.debug({ ...clientLogFields(client), grantType, scope: response.scope }, 'access token issued');
     return response;

@@ -1,5 +1,6 @@
 import { accessTokenScopes, type Client } from '../../clients/client.js';
 import type { GatehouseConfig } from '../../config/config.js';
+import type { StoreAvailability } from '../../store/store-availability.js';
 import type { AccessTokenIssuer } from '../access-token-issuer.js';
 import type { FormParams } from '../form-params.js';
 import { OAuthError } from '../oauth-error.js';
@@ -7,12 +8,14 @@ import { parseScopeParameter } from '../scope.js';
 import type { SecurityGate, TokenRequestFacts } from '../../security/security-gate.js';
 import { tokenResponse, type TokenResponse } from './token-response.js';
 
-/** RFC 6749 §4.4: a client asks for a token for itself. */
+/** RFC 6749 §4.4: a client asks for a token for itself. Needs no database (cached clients and keys). */
 export class ClientCredentialsGrant {
   constructor(
     private readonly config: GatehouseConfig,
     private readonly issuer: AccessTokenIssuer,
     private readonly gate: SecurityGate,
+    /** Told of every token issued, so that an outage log says this grant keeps working from cache. */
+    private readonly availability?: StoreAvailability,
   ) {}
 
   async handle(client: Client, params: FormParams, facts: TokenRequestFacts): Promise<TokenResponse> {
@@ -23,7 +26,9 @@ export class ClientCredentialsGrant {
     const resources = requestedResources(params.all('resource'), this.config.resources);
     await this.gate.enforce(planned);
     const { scopes, lifetime } = planned;
-    return tokenResponse(this.issuer.issue({ client, subject: client.clientId, scopes, resources, lifetime }), scopes);
+    const response = tokenResponse(this.issuer.issue({ client, subject: client.clientId, scopes, resources, lifetime }), scopes);
+    this.availability?.servedFromCache('client_credentials tokens');
+    return response;
   }
 }
 
