@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { LOG_LEVELS, SIGNING_ALGS, type GatehouseConfig } from './config.js';
+import { parseCidrList } from '../security/networks.js';
 
 /** One configuration setting: where it comes from, what it means, how it is checked. */
 export interface SettingSpec<K extends keyof GatehouseConfig = keyof GatehouseConfig> {
@@ -370,6 +371,69 @@ export const SETTINGS: SettingSpec[] = [
     description: 'time limit of a server command in milliseconds (504 beyond), unless the command sets its own',
     defaultText: '30000',
     parse: integer(1, 3_600_000),
+  },
+  {
+    key: 'checksDir',
+    env: 'GATEHOUSE_CHECKS_DIR',
+    description: 'folder of custom security checks (.js, .mjs; default export made with defineSecurityCheck)',
+    defaultText: '(none)',
+    parse: optional(nonEmptyString),
+  },
+  {
+    key: 'trustedProxies',
+    env: 'GATEHOUSE_TRUSTED_PROXIES',
+    description: 'comma-separated proxy addresses or CIDR ranges whose X-Forwarded-For gives the source address (rate limits, AllowedNetwork)',
+    defaultText: '(none)',
+    parse: parseCidrList,
+  },
+  {
+    key: 'allowedNetworks',
+    env: 'GATEHOUSE_ALLOWED_NETWORKS',
+    description: 'comma-separated CIDR ranges the AllowedNetwork security check accepts',
+    defaultText: '(none)',
+    parse: parseCidrList,
+  },
+  {
+    key: 'pinMaxAttempts',
+    env: 'GATEHOUSE_PIN_MAX_ATTEMPTS',
+    description: 'wrong PINs in a row that block the PinCode security check',
+    defaultText: '3',
+    parse: integer(1, 100),
+  },
+  {
+    key: 'pinBlockDuration',
+    env: 'GATEHOUSE_PIN_BLOCK_DURATION',
+    description: 'seconds a blocked PinCode check refuses every answer',
+    defaultText: '300',
+    parse: integer(1, 30 * 86_400),
+  },
+  {
+    key: 'pinLifetime',
+    env: 'GATEHOUSE_PIN_LIFETIME',
+    description: 'seconds a correct PIN holds (and caps tokens whose scope needs PinCode)',
+    defaultText: '3600',
+    parse: integer(1, 99_999_999),
+  },
+  {
+    key: 'userLoginLifetime',
+    env: 'GATEHOUSE_USER_LOGIN_LIFETIME',
+    description: 'seconds a UserLogin success holds (and caps tokens whose scope needs UserLogin)',
+    defaultText: '3600',
+    parse: integer(1, 99_999_999),
+  },
+  {
+    key: 'userLoginRememberMeLifetime',
+    env: 'GATEHOUSE_USER_LOGIN_REMEMBER_ME_LIFETIME',
+    description: 'seconds a UserLogin success answered with rememberMe: true holds',
+    defaultText: '2592000',
+    parse: integer(1, 99_999_999),
+  },
+  {
+    key: 'registrationRateLimitPerAddress',
+    env: 'GATEHOUSE_REGISTRATION_RATE_LIMIT_PER_ADDRESS',
+    description: 'app-instance registrations (POST /oauth/register) per minute per source address (429 beyond); per instance',
+    defaultText: '20',
+    parse: integer(1, 1_000_000),
   },
   {
     key: 'housekeepingInterval',

@@ -85,4 +85,22 @@ export interface GatehouseConfig {
   /** Worker processes `gatehouse serve` runs (node:cluster); 1 serves in the process itself. */
   workers: number;
   logLevel: LogLevel;
+  /** Folder of custom security-check modules; undefined: only the built-in checks. */
+  checksDir: string | undefined;
+  /** Proxies (CIDR ranges) whose X-Forwarded-For is believed for the request's source address. */
+  trustedProxies: string[];
+  /** CIDR ranges the AllowedNetwork check accepts. */
+  allowedNetworks: string[];
+  /** Wrong PINs in a row that block the PinCode check. */
+  pinMaxAttempts: number;
+  /** Seconds a blocked PinCode check stays blocked. */
+  pinBlockDuration: number;
+  /** Seconds a correct PIN holds. */
+  pinLifetime: number;
+  /** Seconds a UserLogin success holds. */
+  userLoginLifetime: number;
+  /** Seconds a UserLogin success with rememberMe holds. */
+  userLoginRememberMeLifetime: number;
+  /** App-instance registrations (RFC 7591) per minute per source address. */
+  registrationRateLimitPerAddress: number;
 }

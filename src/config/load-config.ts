@@ -44,6 +44,15 @@ const DEFAULTS: Omit<GatehouseConfig, 'issuer'> = {
   redisKeyPrefix: 'gatehouse:',
   workers: 1,
   logLevel: 'info',
+  checksDir: undefined,
+  trustedProxies: [],
+  allowedNetworks: [],
+  pinMaxAttempts: 3,
+  pinBlockDuration: 300,
+  pinLifetime: 3600,
+  userLoginLifetime: 3600,
+  userLoginRememberMeLifetime: 30 * 86_400,
+  registrationRateLimitPerAddress: 20,
 };
 
 export interface LoadConfigOptions {

@@ -20,7 +20,8 @@ export async function buildServer(gatehouse: Gatehouse): Promise<FastifyInstance
     // Per-request lines cost throughput on the hot path; they are on at debug level.
     logController: new LogController({ disableRequestLogging: gatehouse.logger.level !== 'debug' && gatehouse.logger.level !== 'trace' }),
     bodyLimit: 1024 * 1024,
-    trustProxy: false,
+    // X-Forwarded-For counts only when the connection comes from a configured proxy.
+    trustProxy: gatehouse.config.trustedProxies.length > 0 ? gatehouse.config.trustedProxies : false,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
