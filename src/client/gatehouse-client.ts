@@ -199,7 +199,11 @@ export class GatehouseClient {
 
     const token = await this.getToken(scope);
     const response = await send(input, token);
-    if (response.status !== 401 && response.status !== 403) return response;
+    const unused = () => void spare?.body?.cancel().catch(() => undefined);
+    if (response.status !== 401 && response.status !== 403) {
+      unused();
+      return response;
+    }
     const challenge = bearerChallenge(response.headers.get('www-authenticate'));
 
     let retryScope: string;
@@ -208,9 +212,13 @@ export class GatehouseClient {
       retryScope = scope;
     } else if (response.status === 403 && challenge?.params.error === 'insufficient_scope' && challenge.params.scope !== undefined) {
       retryScope = normaliseScope(challenge.params.scope);
-      if (retryScope === scope) return response; // the token has what the resource names: asking again cannot help
+      if (retryScope === scope) {
+        unused(); // the token has what the resource names: asking again cannot help
+        return response;
+      }
       if (requestedScope === undefined) this.rememberScope(resourceKey, retryScope);
     } else {
+      unused();
       return response;
     }
     if (!repeatable) return response;
