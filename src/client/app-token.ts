@@ -54,6 +54,7 @@ export interface AppTokenResponse {
 export async function requestAppToken(options: AppTokenRequestOptions & { clientSecret: string; fetch?: typeof fetch }): Promise<AppTokenResponse> {
   const response = await (options.fetch ?? fetch)(`${trimIssuer(options.issuer)}${APP_TOKEN_PATH}`, {
     method: 'POST',
+    credentials: 'omit',
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
       accept: 'application/json',

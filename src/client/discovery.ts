@@ -30,7 +30,7 @@ export function metadataUrl(issuer: string): string {
  */
 export async function discoverMetadata(issuer: string, fetchImpl: typeof fetch): Promise<AuthorizationServerMetadata> {
   const url = metadataUrl(issuer);
-  const response = await fetchImpl(url, { headers: { accept: 'application/json' } });
+  const response = await fetchImpl(url, { headers: { accept: 'application/json' }, credentials: 'omit' });
   if (!response.ok) throw new GatehouseResponseError(`the authorization server metadata at ${url} answered ${response.status}`, response.status);
   let document: unknown;
   try {

@@ -166,7 +166,7 @@ export class GatehouseClient {
       const form = new URLSearchParams({ token, token_type_hint: hint });
       const headers = new Headers({ 'content-type': 'application/x-www-form-urlencoded' });
       await this.authenticator.apply(endpoint, headers, form);
-      const response = await this.fetchImpl(endpoint, { method: 'POST', headers, body: form.toString() });
+      const response = await this.fetchImpl(endpoint, { method: 'POST', headers, body: form.toString(), credentials: 'omit' });
       if (!response.ok) {
         const body = (await response.json().catch(() => ({}))) as { error?: unknown; error_description?: unknown };
         throw new GatehouseOAuthError(typeof body.error === 'string' ? body.error : `http_${response.status}`, typeof body.error_description === 'string' ? body.error_description : undefined, response.status);

@@ -57,9 +57,10 @@ export class TokenEndpoint {
       const form = new URLSearchParams(grant);
       if (answers !== undefined) form.set('challenge_response', JSON.stringify(answers));
       const headers = new Headers({ 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' });
-      // Inside the loop: a private_key_jwt assertion is single-use.
+      // Inside the loop: a private_key_jwt assertion is single-use. `credentials: 'omit'`: no cookies, and no
+      // browser login prompt for the `WWW-Authenticate: Basic` of a 401 invalid_client.
       await this.deps.authenticator.apply(endpoint, headers, form);
-      const response = await this.deps.fetch(endpoint, { method: 'POST', headers, body: form.toString() });
+      const response = await this.deps.fetch(endpoint, { method: 'POST', headers, body: form.toString(), credentials: 'omit' });
       let body: unknown;
       try {
         body = await response.json();
