@@ -263,6 +263,20 @@ describe.each(STORES)('client SDK against a real server on %s', (store) => {
     expect(recorder.to('/api/apps/demo/commands/echo')).toHaveLength(2);
   });
 
+  it('request() with a stream body and a revoked token: the 401 comes back as it is, the token is dropped for the next call', async () => {
+    const client = clientFor({ scope: 'demo' });
+    const revoked = await client.getToken();
+    await postForm(`${server.url}/oauth/revoke`, { token: revoked }, { authorization: basicAuth(service.client_id, service.client_secret) });
+    const url = `${server.url}/api/apps/demo/commands/echo`;
+    const body = new Blob([JSON.stringify({ message: 'streamed' })]).stream();
+    const refused = await client.request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, duplex: 'half' });
+    expect(refused.status).toBe(401);
+    expect(recorder.to('/api/apps/demo/commands/echo')).toHaveLength(1);
+    const next = await client.request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'now' }) });
+    expect(next.status).toBe(200);
+    expect(recorder.to('/api/apps/demo/commands/echo')[1]?.authorization).not.toBe(`Bearer ${revoked}`);
+  });
+
   it('revokes its tokens at the server', async () => {
     const client = clientFor({ scope: 'users' });
     const token = await client.getToken();
