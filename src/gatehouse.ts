@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { AdminToken } from './admin/admin-token.js';
 import { ChangeFeed } from './changes/change-feed.js';
+import { PgChangeListener } from './changes/pg-change-listener.js';
 import { ClientDirectory } from './clients/client-directory.js';
 import { ClientRegistry } from './clients/client-registry.js';
 import type { GatehouseConfig } from './config/config.js';
@@ -16,6 +17,7 @@ import { connectStore, StoreUnavailableError, type StoreConnection } from './sto
 import { migrateToLatest } from './store/migrate.js';
 import { RevocationsRepository } from './store/revocations-repository.js';
 import { SettingsRepository } from './store/settings-repository.js';
+import { StoreAvailability } from './store/store-availability.js';
 import { SigningKeysRepository } from './store/signing-keys-repository.js';
 import { RefreshTokensRepository } from './store/refresh-tokens-repository.js';
 import { UsersRepository } from './store/users-repository.js';
@@ -49,6 +51,10 @@ export interface Gatehouse {
   adminToken: AdminToken;
   tokenDelivery: TokenDeliverySettings;
   changes: ChangeFeed;
+  /** Whether the database answers, as last seen; logs outages once. */
+  availability: StoreAvailability;
+  /** PostgreSQL servers: the connection that LISTENs for changes (undefined on SQLite and in CLI commands). */
+  changeListener: PgChangeListener | undefined;
   /** A generated admin token to print once, when this start created it. */
   generatedAdminToken: string | undefined;
   close(): Promise<void>;
@@ -65,7 +71,7 @@ export interface OpenGatehouseOptions {
  */
 export async function openConfiguredStore(config: GatehouseConfig): Promise<StoreConnection> {
   try {
-    return await connectStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    return await connectStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, connectTimeoutMs: Math.max(config.dbTimeoutMs, 5_000) });
   } catch (error) {
     if (error instanceof StoreUnavailableError) throw new ConfigError(config.databaseUrl ? 'DATABASE_URL' : 'GATEHOUSE_DATA_DIR', error.message);
     throw error;
@@ -84,6 +90,7 @@ function masterSecretOf(config: GatehouseConfig): ReturnType<typeof loadMasterSe
 
 export async function openGatehouse(config: GatehouseConfig, logger: Logger, options: OpenGatehouseOptions = {}): Promise<Gatehouse> {
   const store = await openConfiguredStore(config);
+  let changeListener: PgChangeListener | undefined;
   try {
     const applied = await migrateToLatest(store);
     if (applied.length > 0) logger.info({ migrations: applied, store: store.location }, 'applied migrations');
@@ -94,7 +101,8 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
     const digester = new SecretDigester(derived.secretDigestKey);
 
     const changeEvents = new ChangeEventsRepository(store.db);
-    const changes = new ChangeFeed(changeEvents, logger);
+    const availability = new StoreAvailability(logger);
+    const changes = new ChangeFeed(changeEvents, logger, availability);
     const directory = new ClientDirectory(new ClientsRepository(store.db));
     const revocationsRepository = new RevocationsRepository(store.db);
     const revocations = new RevocationList(revocationsRepository);
@@ -141,7 +149,26 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
 
     let housekeeping: NodeJS.Timeout | undefined;
     if (options.watchChanges) {
-      changes.start(config.changePollInterval);
+      if (store.engine === 'postgres' && config.databaseUrl) {
+        // Changes arrive by NOTIFY at once; the timer only catches what a lost notification would miss.
+        changeListener = new PgChangeListener({
+          databaseUrl: config.databaseUrl,
+          timeoutMs: config.dbTimeoutMs,
+          heartbeatMs: config.changeSafetyPollInterval,
+          onNotify: () => void changes.pollNow(),
+          onReconnect: () => void changes.resync(),
+          logger,
+          availability,
+        });
+        await changeListener.start();
+        // What was committed between loading the caches and listening.
+        await changes.pollNow();
+        changes.start(config.changeSafetyPollInterval);
+      } else {
+        changes.start(config.changePollInterval);
+      }
+      // Start-up (migrations, lock waits) ran unbounded; requests give up after the configured timeout.
+      store.setRequestTimeout(config.dbTimeoutMs);
       housekeeping = setInterval(() => {
         const now = Date.now();
         revocations.prune(now);
@@ -175,14 +202,18 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       adminToken,
       tokenDelivery,
       changes,
+      availability,
+      changeListener,
       generatedAdminToken,
       async close() {
         changes.stop();
         if (housekeeping) clearInterval(housekeeping);
+        await changeListener?.close();
         await store.close();
       },
     };
   } catch (error) {
+    await changeListener?.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw error;
   }

@@ -210,9 +210,30 @@ export const SETTINGS: SettingSpec[] = [
   {
     key: 'changePollInterval',
     env: 'GATEHOUSE_CHANGE_POLL_MS',
-    description: 'milliseconds between checks for changes made by other processes (CLI, other instances)',
+    description: 'on SQLite: milliseconds between checks for changes made by other processes (CLI, other instances)',
     defaultText: '250',
     parse: integer(20, 60_000),
+  },
+  {
+    key: 'changeSafetyPollInterval',
+    env: 'GATEHOUSE_CHANGE_SAFETY_POLL_MS',
+    description: 'on PostgreSQL, where changes arrive at once by LISTEN/NOTIFY: milliseconds between safety reads of the change table and checks of the listening connection',
+    defaultText: '5000',
+    parse: integer(100, 600_000),
+  },
+  {
+    key: 'dbTimeoutMs',
+    env: 'GATEHOUSE_DB_TIMEOUT_MS',
+    description: 'on PostgreSQL: milliseconds a request waits for a connection, and for each statement, before it answers 503 temporarily_unavailable',
+    defaultText: '5000',
+    parse: integer(100, 600_000),
+  },
+  {
+    key: 'shutdownGraceMs',
+    env: 'GATEHOUSE_SHUTDOWN_GRACE_MS',
+    description: 'milliseconds in-flight requests may take to finish after SIGTERM (new connections are refused at once)',
+    defaultText: '10000',
+    parse: integer(0, 600_000),
   },
   {
     key: 'lockoutThreshold',

@@ -30,8 +30,14 @@ export interface GatehouseConfig {
   keyActivationDelay: number;
   /** Registered resource indicators (RFC 8707) that may be requested as token audiences. */
   resources: string[];
-  /** How often a running server checks the store for changes made elsewhere, milliseconds. */
+  /** How often a running server on SQLite checks the store for changes made elsewhere, milliseconds. */
   changePollInterval: number;
+  /** On PostgreSQL (changes arrive by LISTEN/NOTIFY): how often the change table is read anyway, milliseconds. */
+  changeSafetyPollInterval: number;
+  /** Longest a server waits for PostgreSQL to connect or answer one statement before answering 503, milliseconds. */
+  dbTimeoutMs: number;
+  /** Longest in-flight requests may take to finish after SIGTERM/SIGINT, milliseconds. */
+  shutdownGraceMs: number;
   /** Password failures within the lockout window that lock a user. */
   lockoutThreshold: number;
   /** Seconds over which password failures are counted. */

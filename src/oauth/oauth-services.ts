@@ -28,7 +28,7 @@ export function createOAuthServices(gatehouse: Gatehouse): OAuthServices {
     authenticator: new ClientAuthenticator(gatehouse.directory, gatehouse.digester, assertions, gatehouse.logger),
     issuer,
     verifier: new AccessTokenVerifier(gatehouse.config, gatehouse.keys, gatehouse.revocations, gatehouse.directory, gatehouse.userStatus),
-    clientCredentials: new ClientCredentialsGrant(gatehouse.config, issuer),
+    clientCredentials: new ClientCredentialsGrant(gatehouse.config, issuer, gatehouse.availability),
     password: new PasswordGrant(gatehouse.config, gatehouse.passwordSignIn, issuer, gatehouse.refreshTokens),
     refreshToken: new RefreshTokenGrant(gatehouse.refreshTokens, gatehouse.usersRepository, issuer),
     jwtBearer: new JwtBearerGrant(gatehouse.config, assertions, gatehouse.usersRepository, issuer),

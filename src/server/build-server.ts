@@ -7,6 +7,7 @@ import { gatehouseResources } from '../resources/gatehouse-resources.js';
 import { createOAuthServices } from '../oauth/oauth-services.js';
 import { installErrorHandling } from './error-handler.js';
 import { registerHealthEndpoints } from './health.js';
+import { installSecurityHeaders } from './security-headers.js';
 
 /** Assembles the HTTP server: error handling, health, the authorization server and the admin API. */
 export async function buildServer(gatehouse: Gatehouse): Promise<FastifyInstance> {
@@ -21,7 +22,8 @@ export async function buildServer(gatehouse: Gatehouse): Promise<FastifyInstance
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
-  installErrorHandling(app);
+  installErrorHandling(app, gatehouse.availability);
+  installSecurityHeaders(app);
   await app.register(cookie);
   registerHealthEndpoints(app, gatehouse);
   // One set of OAuth services: the token endpoint and the resources share its verified-token cache.

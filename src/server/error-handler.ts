@@ -4,6 +4,8 @@ import { ClientKeyNotFoundError, ClientNotFoundError } from '../clients/client-r
 import { OAuthError } from '../oauth/oauth-error.js';
 import { FieldValidationError } from '../shared/field-validation-error.js';
 import { DuplicateClientError } from '../store/clients-repository.js';
+import type { StoreAvailability } from '../store/store-availability.js';
+import { isStoreUnavailableError } from '../store/store-errors.js';
 import { DuplicateUsernameError } from '../store/users-repository.js';
 import { UserNotFoundError } from '../users/user-registry.js';
 
@@ -13,9 +15,23 @@ export interface ErrorBody {
   field?: string;
 }
 
-/** Every error leaves as `{"error", "error_description"}` JSON with the right status; never a stack trace. */
-export function installErrorHandling(app: FastifyInstance): void {
+/** Seconds a client is asked to wait before retrying while the database is unavailable. */
+const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Every error leaves as `{"error", "error_description"}` JSON with the right status; never a stack trace.
+ * A database that cannot be reached answers 503 `temporarily_unavailable` (and is reported to `availability`).
+ */
+export function installErrorHandling(app: FastifyInstance, availability?: StoreAvailability): void {
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
+    if (isStoreUnavailableError(error)) {
+      availability?.reportFailure('request', error);
+      return reply
+        .status(503)
+        .header('Retry-After', String(RETRY_AFTER_SECONDS))
+        .header('Cache-Control', 'no-store')
+        .send({ error: 'temporarily_unavailable', error_description: 'the database is unavailable; try again shortly' } satisfies ErrorBody);
+    }
     if (error instanceof OAuthError) {
       return reply.status(error.status).headers(error.headers).send(error.toJSON());
     }

@@ -1,16 +1,19 @@
 import { accessTokenScopes, type Client } from '../../clients/client.js';
 import type { GatehouseConfig } from '../../config/config.js';
+import type { StoreAvailability } from '../../store/store-availability.js';
 import type { AccessTokenIssuer } from '../access-token-issuer.js';
 import type { FormParams } from '../form-params.js';
 import { OAuthError } from '../oauth-error.js';
 import { parseScopeParameter } from '../scope.js';
 import { tokenResponse, type TokenResponse } from './token-response.js';
 
-/** RFC 6749 §4.4: a client asks for a token for itself. */
+/** RFC 6749 §4.4: a client asks for a token for itself. Needs no database (cached clients and keys). */
 export class ClientCredentialsGrant {
   constructor(
     private readonly config: GatehouseConfig,
     private readonly issuer: AccessTokenIssuer,
+    /** Told of every token issued, so that an outage log says this grant keeps working from cache. */
+    private readonly availability?: StoreAvailability,
   ) {}
 
   handle(client: Client, params: FormParams): TokenResponse {
@@ -19,7 +22,9 @@ export class ClientCredentialsGrant {
     }
     const scopes = grantedScopes(params.get('scope'), accessTokenScopes(client));
     const resources = requestedResources(params.all('resource'), this.config.resources);
-    return tokenResponse(this.issuer.issue({ client, subject: client.clientId, scopes, resources }), scopes);
+    const response = tokenResponse(this.issuer.issue({ client, subject: client.clientId, scopes, resources }), scopes);
+    this.availability?.servedFromCache('client_credentials tokens');
+    return response;
   }
 }
 
