@@ -36,6 +36,7 @@ class ChallengeProtocolFake {
   /** The challenge_response of each token request, parsed. */
   answersSeen: (Record<string, unknown> | undefined)[] = [];
   tokensIssued = 0;
+  tokenScopes = new Map<string, string>();
 
   async start(): Promise<void> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
@@ -47,6 +48,7 @@ class ChallengeProtocolFake {
     this.pinAttemptsLeft = 3;
     this.answersSeen = [];
     this.tokensIssued = 0;
+    this.tokenScopes.clear();
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -54,6 +56,14 @@ class ChallengeProtocolFake {
     if (request.method === 'GET' && request.url === '/.well-known/oauth-authorization-server') {
       send(200, { issuer: this.url, token_endpoint: `${this.url}/token` });
       return;
+    }
+    if (request.method === 'GET' && request.url === '/resource') {
+      // A resource that needs the scope "pin" (RFC 6750 answers).
+      const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+      const scope = token === undefined ? undefined : this.tokenScopes.get(token);
+      if (scope === undefined) return void response.writeHead(401, { 'www-authenticate': 'Bearer error="invalid_token"' }).end();
+      if (!scope.split(' ').includes('pin')) return void response.writeHead(403, { 'www-authenticate': 'Bearer realm="fake", error="insufficient_scope", error_description="needs \\"pin\\"", scope="pin"' }).end();
+      return void send(200, { secret: 'behind a PIN' });
     }
     if (request.method !== 'POST' || request.url !== '/token') return void send(404, { error: 'not_found' });
     let raw = '';
@@ -86,6 +96,7 @@ class ChallengeProtocolFake {
       }
     }
     this.tokensIssued++;
+    this.tokenScopes.set(`token-${this.tokensIssued}`, scope);
     send(200, { access_token: `token-${this.tokensIssued}`, token_type: 'Bearer', expires_in: 300, scope });
   }
 
@@ -229,6 +240,25 @@ describe('client SDK challenge handlers against a protocol fake of the challenge
     const tokens = await Promise.all(Array.from({ length: 5 }, () => client.getToken('pin')));
     expect(new Set(tokens)).toEqual(new Set(['token-1']));
     expect(asked).toBe(1);
+  });
+
+  it('request() answers a 403 insufficient_scope by obtaining the named scope through the challenge handlers', async () => {
+    const client = clientFor({ scope: 'plain' });
+    const challenges: unknown[] = [];
+    client.registerChallengeHandler('PinCode', (challenge) => {
+      challenges.push(challenge);
+      return '1234';
+    });
+    const response = await client.request(`${fake.url}/resource`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ secret: 'behind a PIN' });
+    expect(challenges).toEqual([{ remainingAttempts: 3 }]);
+    expect(fake.answersSeen).toEqual([undefined, undefined, { PinCode: '1234' }]); // "plain", then "pin" twice
+
+    // Without a handler the upgrade fails naming the check.
+    const unprepared = clientFor({ scope: 'plain' });
+    fake.reset();
+    await expect(unprepared.request(`${fake.url}/resource`)).rejects.toMatchObject({ name: 'MissingChallengeHandlerError', check: 'PinCode' });
   });
 
   it('passes a handler\'s own error through (e.g. the user cancelled the prompt)', async () => {
