@@ -21,15 +21,23 @@ import { StoreAvailability } from './store/store-availability.js';
 import { SigningKeysRepository } from './store/signing-keys-repository.js';
 import { RefreshTokensRepository } from './store/refresh-tokens-repository.js';
 import { UsersRepository } from './store/users-repository.js';
-import { UsedAssertionsRepository } from './store/used-assertions-repository.js';
+import { Housekeeping } from './housekeeping/housekeeping.js';
+import { purgeTasks } from './housekeeping/purge-tasks.js';
 import { RefreshTokens } from './oauth/refresh-tokens.js';
 import { PasswordHasher } from './users/password-hasher.js';
 import { PasswordSignIn } from './users/password-sign-in.js';
 import { UserRegistry } from './users/user-registry.js';
 import { UserStatusCache } from './users/user-status-cache.js';
 import { TokenDeliverySettings } from './resources/token-delivery.js';
+import { CheckRegistry } from './security/check-registry.js';
+import { builtInChecks } from './security/checks/built-in-checks.js';
+import { ProfileDirectory } from './security/profile-directory.js';
+import { ProfileRegistry } from './security/profile-registry.js';
+import { CheckStatesRepository } from './store/check-states-repository.js';
+import { ProfilesRepository } from './store/profiles-repository.js';
+import { InitialAccessTokens } from './security/initial-access-tokens.js';
+import { InitialAccessTokensRepository } from './store/initial-access-tokens-repository.js';
 
-const HOUSEKEEPING_INTERVAL_MS = 60_000;
 /** Change events older than this have been read by every running instance. */
 const CHANGE_EVENT_RETENTION_MS = 60 * 60_000;
 
@@ -51,10 +59,19 @@ export interface Gatehouse {
   adminToken: AdminToken;
   tokenDelivery: TokenDeliverySettings;
   changes: ChangeFeed;
+  /** Built-in and custom security checks. */
+  checks: CheckRegistry;
+  /** Security profiles: changes (admin API, CLI) and the in-memory copy the token endpoint reads. */
+  profiles: ProfileRegistry;
+  profileDirectory: ProfileDirectory;
+  checkStates: CheckStatesRepository;
+  /** Initial access tokens for app-instance registration (RFC 7591). */
+  initialAccessTokens: InitialAccessTokens;
   /** Whether the database answers, as last seen; logs outages once. */
   availability: StoreAvailability;
   /** PostgreSQL servers: the connection that LISTENs for changes (undefined on SQLite and in CLI commands). */
   changeListener: PgChangeListener | undefined;
+  housekeeping: Housekeeping;
   /** A generated admin token to print once, when this start created it. */
   generatedAdminToken: string | undefined;
   close(): Promise<void>;
@@ -128,10 +145,22 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
     const refreshTokensRepository = new RefreshTokensRepository(store.db);
     const refreshTokens = new RefreshTokens(refreshTokensRepository, digester);
 
+    const checkStates = new CheckStatesRepository(store.db);
+    const checks = new CheckRegistry(builtInChecks(config, { passwordSignIn, digester, directory }));
+    if (config.checksDir) {
+      const custom = await checks.loadFolder(config.checksDir);
+      if (custom.length > 0) logger.info({ checks: custom }, 'security checks loaded');
+    }
+    const profilesRepository = new ProfilesRepository(store.db);
+    const profileDirectory = new ProfileDirectory(profilesRepository);
+    const initialAccessTokens = new InitialAccessTokens(new InitialAccessTokensRepository(store.db), profilesRepository, digester);
+    const profiles = new ProfileRegistry(profilesRepository, () => [...checks.names()].sort(), () => changes.pollNow());
+
     await changes.markCurrent();
     await keys.ensureSigningKey(config.signingAlg, config.keyActivationDelay);
     await directory.loadAll();
     await revocations.loadAll();
+    await profileDirectory.loadAll();
     const generatedAdminToken = await adminToken.init();
     await tokenDelivery.load();
 
@@ -139,15 +168,21 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
     changes.on('revocation', (jti) => revocations.refresh(jti));
     changes.on('user', (userId) => userStatus.forget(userId));
     changes.on('signing_key', () => keys.load());
+    changes.on('profile', (name) => profileDirectory.refresh(name));
     changes.on('setting', async () => {
       await Promise.all([adminToken.refresh(), tokenDelivery.load()]);
     });
     changes.onResync(async () => {
       userStatus.clear();
-      await Promise.all([directory.loadAll(), revocations.loadAll(), keys.load(), adminToken.refresh(), tokenDelivery.load()]);
+      await Promise.all([directory.loadAll(), revocations.loadAll(), keys.load(), adminToken.refresh(), tokenDelivery.load(), profileDirectory.loadAll()]);
     });
 
-    let housekeeping: NodeJS.Timeout | undefined;
+    const housekeeping = new Housekeeping(
+      store,
+      purgeTasks({ changeEventsMs: CHANGE_EVENT_RETENTION_MS, usedRefreshTokensMs: config.usedRefreshTokenRetention * 1000 }),
+      logger,
+      { intervalMs: config.housekeepingInterval * 1000, onRun: (now) => revocations.prune(now) },
+    );
     if (options.watchChanges) {
       if (store.engine === 'postgres' && config.databaseUrl) {
         // Changes arrive by NOTIFY at once; the timer only catches what a lost notification would miss.
@@ -169,20 +204,7 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       }
       // Start-up (migrations, lock waits) ran unbounded; requests give up after the configured timeout.
       store.setRequestTimeout(config.dbTimeoutMs);
-      housekeeping = setInterval(() => {
-        const now = Date.now();
-        revocations.prune(now);
-        // Deletes are idempotent, so instances sharing a database may all run them.
-        void Promise.all([
-          revocationsRepository.purgeExpired(now),
-          refreshTokensRepository.purgeExpired(now),
-          new UsedAssertionsRepository(store.db).purgeExpired(now),
-          changeEvents.purgeBefore(now - CHANGE_EVENT_RETENTION_MS),
-        ]).catch(
-          (error: unknown) => logger.warn({ err: error }, 'housekeeping failed; will retry'),
-        );
-      }, HOUSEKEEPING_INTERVAL_MS);
-      housekeeping.unref();
+      housekeeping.start();
     }
 
     return {
@@ -202,12 +224,18 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       adminToken,
       tokenDelivery,
       changes,
+      checks,
+      profiles,
+      profileDirectory,
+      checkStates,
+      initialAccessTokens,
       availability,
       changeListener,
+      housekeeping,
       generatedAdminToken,
       async close() {
         changes.stop();
-        if (housekeeping) clearInterval(housekeeping);
+        await housekeeping.stop();
         await changeListener?.close();
         await store.close();
       },

@@ -4,8 +4,10 @@ import { registerAdminTokenCommand } from './commands/admin-token.js';
 import { registerClientsCommands } from './commands/clients.js';
 import { registerKeysCommands } from './commands/keys.js';
 import { registerMigrateCommand } from './commands/migrate.js';
+import { registerSchemaCommand } from './commands/schema.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerUsersCommands } from './commands/users.js';
+import { registerProfilesCommands } from './commands/profiles.js';
 import { reportCliError } from './context.js';
 
 const program = new Command()
@@ -16,9 +18,11 @@ const program = new Command()
 
 registerServeCommand(program);
 registerMigrateCommand(program);
+registerSchemaCommand(program);
 registerClientsCommands(program);
 registerKeysCommands(program);
 registerUsersCommands(program);
+registerProfilesCommands(program);
 registerAdminTokenCommand(program);
 
 program.parseAsync(process.argv).catch(reportCliError);

@@ -1,4 +1,5 @@
 import type { ClientsRepository } from '../store/clients-repository.js';
+import { CacheStats } from '../shared/cache-stats.js';
 import { clientUnusableReason, type Client } from './client.js';
 
 /**
@@ -9,6 +10,8 @@ export class ClientDirectory {
   private clients = new Map<string, Client>();
   private scopesCache: string[] | undefined;
   private originsCache: Map<string, Client[]> | undefined;
+  /** Lookups by client id; a miss is an id no registered client has. */
+  readonly stats = new CacheStats();
 
   constructor(private readonly repository: ClientsRepository) {}
 
@@ -29,7 +32,9 @@ export class ClientDirectory {
   }
 
   get(clientId: string): Client | undefined {
-    return this.clients.get(clientId);
+    const client = this.clients.get(clientId);
+    this.stats.record(client !== undefined);
+    return client;
   }
 
   get size(): number {

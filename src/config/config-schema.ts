@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { LOG_LEVELS, SIGNING_ALGS, type GatehouseConfig } from './config.js';
+import { parseCidrList } from '../security/networks.js';
 
 /** One configuration setting: where it comes from, what it means, how it is checked. */
 export interface SettingSpec<K extends keyof GatehouseConfig = keyof GatehouseConfig> {
@@ -259,14 +260,14 @@ export const SETTINGS: SettingSpec[] = [
   {
     key: 'passwordRateLimitPerClient',
     env: 'GATEHOUSE_PASSWORD_RATE_LIMIT_PER_CLIENT',
-    description: 'password-grant requests per minute per client (429 with Retry-After beyond); per instance',
+    description: 'password-grant requests per minute per client (429 with Retry-After beyond); counted per instance, or across instances with REDIS_URL',
     defaultText: '120',
     parse: integer(1, 1_000_000),
   },
   {
     key: 'passwordRateLimitPerAddress',
     env: 'GATEHOUSE_PASSWORD_RATE_LIMIT_PER_ADDRESS',
-    description: 'password-grant requests per minute per source address (429 with Retry-After beyond); per instance',
+    description: 'password-grant requests per minute per source address (429 with Retry-After beyond); counted per instance, or across instances with REDIS_URL',
     defaultText: '60',
     parse: integer(1, 1_000_000),
   },
@@ -370,6 +371,132 @@ export const SETTINGS: SettingSpec[] = [
     description: 'time limit of a server command in milliseconds (504 beyond), unless the command sets its own',
     defaultText: '30000',
     parse: integer(1, 3_600_000),
+  },
+  {
+    key: 'checksDir',
+    env: 'GATEHOUSE_CHECKS_DIR',
+    description: 'folder of custom security checks (.js, .mjs; default export made with defineSecurityCheck)',
+    defaultText: '(none)',
+    parse: optional(nonEmptyString),
+  },
+  {
+    key: 'trustedProxies',
+    env: 'GATEHOUSE_TRUSTED_PROXIES',
+    description: 'comma-separated proxy addresses or CIDR ranges whose X-Forwarded-For gives the source address (rate limits, AllowedNetwork)',
+    defaultText: '(none)',
+    parse: parseCidrList,
+  },
+  {
+    key: 'allowedNetworks',
+    env: 'GATEHOUSE_ALLOWED_NETWORKS',
+    description: 'comma-separated CIDR ranges the AllowedNetwork security check accepts',
+    defaultText: '(none)',
+    parse: parseCidrList,
+  },
+  {
+    key: 'pinMaxAttempts',
+    env: 'GATEHOUSE_PIN_MAX_ATTEMPTS',
+    description: 'wrong PINs in a row that block the PinCode security check',
+    defaultText: '3',
+    parse: integer(1, 100),
+  },
+  {
+    key: 'pinBlockDuration',
+    env: 'GATEHOUSE_PIN_BLOCK_DURATION',
+    description: 'seconds a blocked PinCode check refuses every answer',
+    defaultText: '300',
+    parse: integer(1, 30 * 86_400),
+  },
+  {
+    key: 'pinLifetime',
+    env: 'GATEHOUSE_PIN_LIFETIME',
+    description: 'seconds a correct PIN holds (and caps tokens whose scope needs PinCode)',
+    defaultText: '3600',
+    parse: integer(1, 99_999_999),
+  },
+  {
+    key: 'userLoginLifetime',
+    env: 'GATEHOUSE_USER_LOGIN_LIFETIME',
+    description: 'seconds a UserLogin success holds (and caps tokens whose scope needs UserLogin)',
+    defaultText: '3600',
+    parse: integer(1, 99_999_999),
+  },
+  {
+    key: 'userLoginRememberMeLifetime',
+    env: 'GATEHOUSE_USER_LOGIN_REMEMBER_ME_LIFETIME',
+    description: 'seconds a UserLogin success answered with rememberMe: true holds',
+    defaultText: '2592000',
+    parse: integer(1, 99_999_999),
+  },
+  {
+    key: 'registrationRateLimitPerAddress',
+    env: 'GATEHOUSE_REGISTRATION_RATE_LIMIT_PER_ADDRESS',
+    description: 'app-instance registrations (POST /oauth/register) per minute per source address (429 beyond); per instance',
+    defaultText: '20',
+    parse: integer(1, 1_000_000),
+  },
+  {
+    key: 'housekeepingInterval',
+    env: 'GATEHOUSE_HOUSEKEEPING_INTERVAL',
+    description:
+      'seconds between housekeeping runs, which purge expired revocations, used assertion ids, expired and long-used refresh tokens and old change events in batches; one instance at a time on PostgreSQL; 0 turns it off',
+    defaultText: '60',
+    parse: integer(0, 86_400),
+  },
+  {
+    key: 'usedRefreshTokenRetention',
+    env: 'GATEHOUSE_USED_REFRESH_TOKEN_RETENTION',
+    description:
+      'seconds a rotated refresh token is kept (unless it expires first) so that its replay revokes its family; afterwards housekeeping deletes it and a replay is merely refused',
+    defaultText: '604800',
+    parse: integer(60, 400 * 86_400),
+  },
+  {
+    key: 'metrics',
+    env: 'GATEHOUSE_METRICS',
+    description: 'on: GET /metrics answers Prometheus metrics; off: no metrics and no /metrics route',
+    defaultText: 'on',
+    parse: (raw) => {
+      if (raw === true || raw === 'on' || raw === 'true') return true;
+      if (raw === false || raw === 'off' || raw === 'false') return false;
+      throw new Error('must be on or off');
+    },
+  },
+  {
+    key: 'metricsToken',
+    env: 'GATEHOUSE_METRICS_TOKEN',
+    description: 'bearer token that GET /metrics requires (401 without it); unset: /metrics is open, so restrict it at the load balancer',
+    defaultText: '(none)',
+    sensitive: true,
+    parse: optionalBearerToken(16),
+  },
+  {
+    key: 'redisUrl',
+    env: 'REDIS_URL',
+    description: 'redis:// or rediss:// URL: rate limits are counted in this Redis, shared by every instance; unset: each instance counts alone',
+    defaultText: '(unset)',
+    sensitive: true,
+    parse: (raw) => {
+      if (raw === undefined || raw === '') return undefined;
+      const text = nonEmptyString(raw);
+      if (!/^rediss?:\/\/./.test(text)) throw new Error('must be a redis:// or rediss:// URL');
+      return text;
+    },
+  },
+  {
+    key: 'redisKeyPrefix',
+    env: 'GATEHOUSE_REDIS_PREFIX',
+    description: 'prefix of the keys Gatehouse writes to Redis (deployments sharing a Redis use different prefixes)',
+    defaultText: 'gatehouse:',
+    parse: matching(/^[\x21-\x7E]{1,64}$/, 'must be 1 to 64 visible ASCII characters'),
+  },
+  {
+    key: 'workers',
+    env: 'GATEHOUSE_WORKERS',
+    description:
+      'worker processes of gatehouse serve sharing its port (node:cluster), e.g. one per core; `serve --workers N` wins. The primary migrates once, restarts crashed workers and forwards SIGTERM',
+    defaultText: '1',
+    parse: integer(1, 256),
   },
   {
     key: 'logLevel',

@@ -70,5 +70,37 @@ export interface GatehouseConfig {
   commandsDir: string | undefined;
   /** Default time limit of a server command, milliseconds. */
   commandTimeoutMs: number;
+  /** Seconds between housekeeping runs (purging expired rows); 0 turns housekeeping off. */
+  housekeepingInterval: number;
+  /** Seconds a rotated refresh token is kept for reuse detection before housekeeping deletes it. */
+  usedRefreshTokenRetention: number;
+  /** Whether `GET /metrics` answers. */
+  metrics: boolean;
+  /** Bearer token `GET /metrics` requires; undefined: none. */
+  metricsToken: string | undefined;
+  /** Redis for rate-limit counters shared by every instance; undefined: each instance counts alone. */
+  redisUrl: string | undefined;
+  /** Prefix of Gatehouse's keys in that Redis. */
+  redisKeyPrefix: string;
+  /** Worker processes `gatehouse serve` runs (node:cluster); 1 serves in the process itself. */
+  workers: number;
   logLevel: LogLevel;
+  /** Folder of custom security-check modules; undefined: only the built-in checks. */
+  checksDir: string | undefined;
+  /** Proxies (CIDR ranges) whose X-Forwarded-For is believed for the request's source address. */
+  trustedProxies: string[];
+  /** CIDR ranges the AllowedNetwork check accepts. */
+  allowedNetworks: string[];
+  /** Wrong PINs in a row that block the PinCode check. */
+  pinMaxAttempts: number;
+  /** Seconds a blocked PinCode check stays blocked. */
+  pinBlockDuration: number;
+  /** Seconds a correct PIN holds. */
+  pinLifetime: number;
+  /** Seconds a UserLogin success holds. */
+  userLoginLifetime: number;
+  /** Seconds a UserLogin success with rememberMe holds. */
+  userLoginRememberMeLifetime: number;
+  /** App-instance registrations (RFC 7591) per minute per source address. */
+  registrationRateLimitPerAddress: number;
 }

@@ -36,7 +36,23 @@ const DEFAULTS: Omit<GatehouseConfig, 'issuer'> = {
   maxAssertionLifetime: 300,
   commandsDir: undefined,
   commandTimeoutMs: 30_000,
+  housekeepingInterval: 60,
+  usedRefreshTokenRetention: 7 * 86_400,
+  metrics: true,
+  metricsToken: undefined,
+  redisUrl: undefined,
+  redisKeyPrefix: 'gatehouse:',
+  workers: 1,
   logLevel: 'info',
+  checksDir: undefined,
+  trustedProxies: [],
+  allowedNetworks: [],
+  pinMaxAttempts: 3,
+  pinBlockDuration: 300,
+  pinLifetime: 3600,
+  userLoginLifetime: 3600,
+  userLoginRememberMeLifetime: 30 * 86_400,
+  registrationRateLimitPerAddress: 20,
 };
 
 export interface LoadConfigOptions {

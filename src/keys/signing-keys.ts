@@ -1,4 +1,5 @@
 import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { CacheStats } from '../shared/cache-stats.js';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { SIGNING_ALGS, type SigningAlg } from '../config/config.js';
 import type { SigningKeysRepository, StoredSigningKey } from '../store/signing-keys-repository.js';
@@ -42,6 +43,8 @@ export class NoSigningKeyError extends Error {
  */
 export class SigningKeys {
   private keys: SigningKey[] = [];
+  /** Lookups of verification keys by kid; a miss is an unknown or unpublished kid. */
+  readonly stats = new CacheStats();
 
   constructor(
     private readonly repository: SigningKeysRepository,
@@ -112,8 +115,9 @@ export class SigningKeys {
   /** A published key by kid, for verifying tokens; undefined when unknown or no longer published. */
   verificationKey(kid: string, now: number): SigningKey | undefined {
     const index = this.keys.findIndex((key) => key.kid === kid);
-    if (index < 0) return undefined;
-    return this.isPublished(index, now) ? this.keys[index] : undefined;
+    const key = index >= 0 && this.isPublished(index, now) ? this.keys[index] : undefined;
+    this.stats.record(key !== undefined);
+    return key;
   }
 
   /** The public JWKS: the next, active and retired-but-still-needed keys. */

@@ -4,6 +4,7 @@ import { clientUnusableReason } from '../clients/client.js';
 import type { ClientDirectory } from '../clients/client-directory.js';
 import { SIGNING_ALGS, type GatehouseConfig } from '../config/config.js';
 import { ACCESS_TOKEN_TYP, type SigningKeys } from '../keys/signing-keys.js';
+import { CacheStats } from '../shared/cache-stats.js';
 import type { UserStatusCache } from '../users/user-status-cache.js';
 import type { RevocationList } from './revocation-list.js';
 
@@ -52,12 +53,15 @@ export class AccessTokenVerifier {
    * way, so a repeat only needs the time, key, revocation and client checks (all in memory).
    */
   private readonly verified = new Map<string, VerifiedToken>();
+  /** Lookups of tokens whose signature was verified before; a miss costs a signature check. */
+  readonly stats = new CacheStats();
 
   async verify(token: string, options: { clockToleranceSeconds?: number } = {}): Promise<VerificationResult> {
     if (token.length > MAX_TOKEN_LENGTH || token.split('.').length !== 3) return { active: false, reason: 'malformed token' };
     const now = Date.now();
     const tolerance = options.clockToleranceSeconds ?? 0;
     const known = this.verified.get(token);
+    this.stats.record(known !== undefined);
     if (known) {
       const seconds = now / 1000;
       if (known.claims.exp + tolerance <= seconds) return { active: false, reason: 'token expired' };

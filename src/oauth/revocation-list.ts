@@ -1,8 +1,11 @@
+import { CacheStats } from '../shared/cache-stats.js';
 import type { Revocation, RevocationsRepository } from '../store/revocations-repository.js';
 
 /** Revoked access-token ids held in memory until their tokens expire, so checks never read the store. */
 export class RevocationList {
   private readonly revoked = new Map<string, number>();
+  /** Checks of token ids; a hit is a revoked token. */
+  readonly stats = new CacheStats();
 
   constructor(private readonly repository: RevocationsRepository) {}
 
@@ -24,7 +27,9 @@ export class RevocationList {
   }
 
   isRevoked(jti: string): boolean {
-    return this.revoked.has(jti);
+    const revoked = this.revoked.has(jti);
+    this.stats.record(revoked);
+    return revoked;
   }
 
   /** Forgets revocations whose tokens have expired (they fail the exp check anyway). */

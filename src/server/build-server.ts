@@ -8,6 +8,8 @@ import { createOAuthServices } from '../oauth/oauth-services.js';
 import { installErrorHandling } from './error-handler.js';
 import { registerHealthEndpoints } from './health.js';
 import { installSecurityHeaders } from './security-headers.js';
+import { GatehouseMetrics } from './metrics.js';
+import { connectRateLimitStore } from './rate-limit-store.js';
 
 /** Assembles the HTTP server: error handling, health, the authorization server and the admin API. */
 export async function buildServer(gatehouse: Gatehouse): Promise<FastifyInstance> {
@@ -18,18 +20,40 @@ export async function buildServer(gatehouse: Gatehouse): Promise<FastifyInstance
     // Per-request lines cost throughput on the hot path; they are on at debug level.
     logController: new LogController({ disableRequestLogging: gatehouse.logger.level !== 'debug' && gatehouse.logger.level !== 'trace' }),
     bodyLimit: 1024 * 1024,
-    trustProxy: false,
+    // X-Forwarded-For counts only when the connection comes from a configured proxy.
+    trustProxy: gatehouse.config.trustedProxies.length > 0 ? gatehouse.config.trustedProxies : false,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
   installErrorHandling(app, gatehouse.availability);
   installSecurityHeaders(app);
   await app.register(cookie);
-  registerHealthEndpoints(app, gatehouse);
   // One set of OAuth services: the token endpoint and the resources share its verified-token cache.
   const services = createOAuthServices(gatehouse);
+  if (gatehouse.config.metrics) services.metrics = installMetrics(app, gatehouse, services);
+  const rateLimitStore = connectRateLimitStore(gatehouse.config.redisUrl, gatehouse.config.redisKeyPrefix, gatehouse.logger);
+  if (rateLimitStore) {
+    services.rateLimitStore = rateLimitStore;
+    app.addHook('onClose', () => rateLimitStore.close());
+    // Counting starts with the first request; without a connection, requests would pass uncounted.
+    await rateLimitStore.ready();
+  }
+  registerHealthEndpoints(app, gatehouse);
   await app.register(oauthEndpoints, { gatehouse, services });
   await app.register(gatehouseResources, { gatehouse, services });
   await app.register(adminApi, { gatehouse, prefix: '/admin/api' });
   return app;
+}
+
+/** `GET /metrics` and the hooks that feed it, watching the caches of this server. */
+function installMetrics(app: FastifyInstance, gatehouse: Gatehouse, services: ReturnType<typeof createOAuthServices>): GatehouseMetrics {
+  const metrics = new GatehouseMetrics();
+  metrics.watchCache('clients', gatehouse.directory.stats);
+  metrics.watchCache('signing_keys', gatehouse.keys.stats);
+  metrics.watchCache('revocations', gatehouse.revocations.stats);
+  metrics.watchCache('verified_tokens', services.verifier.stats);
+  metrics.watchCache('user_status', gatehouse.userStatus.stats);
+  metrics.watchPool(gatehouse.store.poolStats);
+  metrics.install(app, { token: gatehouse.config.metricsToken });
+  return metrics;
 }

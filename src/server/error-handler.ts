@@ -8,6 +8,8 @@ import type { StoreAvailability } from '../store/store-availability.js';
 import { isStoreUnavailableError } from '../store/store-errors.js';
 import { DuplicateUsernameError } from '../store/users-repository.js';
 import { UserNotFoundError } from '../users/user-registry.js';
+import { InitialAccessTokenNotFoundError } from '../security/initial-access-tokens.js';
+import { DuplicateProfileError, ProfileInUseError, ProfileNotFoundError } from '../security/security-profile.js';
 
 export interface ErrorBody {
   error: string;
@@ -49,6 +51,15 @@ export function installErrorHandling(app: FastifyInstance, availability?: StoreA
     }
     if (error instanceof DuplicateUsernameError) {
       return reply.status(409).send({ error: 'conflict', error_description: error.message, field: 'username' } satisfies ErrorBody);
+    }
+    if (error instanceof ProfileNotFoundError || error instanceof InitialAccessTokenNotFoundError) {
+      return reply.status(404).send({ error: 'not_found', error_description: error.message } satisfies ErrorBody);
+    }
+    if (error instanceof DuplicateProfileError) {
+      return reply.status(409).send({ error: 'conflict', error_description: error.message, field: 'name' } satisfies ErrorBody);
+    }
+    if (error instanceof ProfileInUseError) {
+      return reply.status(409).send({ error: 'conflict', error_description: error.message } satisfies ErrorBody);
     }
     if (error instanceof FieldValidationError) {
       return reply.status(400).send({ error: 'invalid_request', error_description: error.message, field: error.field } satisfies ErrorBody);

@@ -1,10 +1,11 @@
 import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely';
+import { PURGE_BATCH_SIZE } from './purge-batch.js';
 import type { Database } from './schema.js';
 
 /** PostgreSQL channel on which every recorded change is announced (NOTIFY), so instances need not poll. */
 export const CHANGES_CHANNEL = 'gatehouse_changes';
 
-export type ChangeKind = 'client' | 'user' | 'signing_key' | 'revocation' | 'setting';
+export type ChangeKind = 'client' | 'user' | 'signing_key' | 'revocation' | 'setting' | 'profile';
 
 export interface ChangeEvent {
   seq: number;
@@ -47,9 +48,12 @@ export class ChangeEventsRepository {
     return rows.map((row) => ({ seq: Number(row.seq), kind: row.kind as ChangeKind, ref: row.ref, createdAt: Number(row.created_at) }));
   }
 
-  /** Deletes events older than the cutoff; returns how many. */
-  async purgeBefore(cutoff: number): Promise<number> {
-    const result = await this.db.deleteFrom('change_events').where('created_at', '<', cutoff).executeTakeFirst();
+  /** Deletes up to `limit` events older than the cutoff; returns how many. */
+  async purgeBefore(cutoff: number, limit = PURGE_BATCH_SIZE): Promise<number> {
+    const result = await this.db
+      .deleteFrom('change_events')
+      .where('seq', 'in', (eb) => eb.selectFrom('change_events').select('seq').where('created_at', '<', cutoff).limit(limit))
+      .executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 }

@@ -20,7 +20,16 @@ export interface StoreConnection {
    * connection is dropped, so a dead link never blocks the pool.
    */
   setRequestTimeout(ms: number | undefined): void;
+  /** Connections of the PostgreSQL pool (for metrics); undefined for the embedded database. */
+  readonly poolStats?: () => PoolStats;
   close(): Promise<void>;
+}
+
+export interface PoolStats {
+  total: number;
+  idle: number;
+  /** Queries waiting for a connection. */
+  waiting: number;
 }
 
 export interface StoreOptions {
@@ -169,6 +178,7 @@ function openPostgres(url: string, connectTimeoutMs: number): StoreConnection {
       // pg-pool reads it on every connect (waiting for a free client counts too).
       (pool as unknown as { options: { connectionTimeoutMillis: number } }).options.connectionTimeoutMillis = ms ?? connectTimeoutMs;
     },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: () => db.destroy(),
   };
 }

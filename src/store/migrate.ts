@@ -4,25 +4,43 @@ import { initialMigration } from './migrations/0001-initial.js';
 import { usersAndRefreshTokensMigration } from './migrations/0002-users-and-refresh-tokens.js';
 import { usedAssertionsMigration } from './migrations/0003-used-assertions.js';
 import { actForUsersMigration } from './migrations/0004-act-for-users.js';
+import { securityProfilesMigration } from './migrations/0005-security-profiles.js';
+import { securityCheckStatesMigration } from './migrations/0006-security-check-states.js';
+import { registrationMigration } from './migrations/0007-registration.js';
+import { purgeIndexesMigration } from './migrations/0011-purge-indexes.js';
 import type { Database } from './schema.js';
 
-function migrationsFor(engine: StoreConnection['engine']): Record<string, Migration> {
+/** Every migration by name, in the order they run. */
+export function migrationsFor(engine: StoreConnection['engine']): Record<string, Migration> {
   return {
     '0001-initial': initialMigration(engine),
     '0002-users-and-refresh-tokens': usersAndRefreshTokensMigration,
     '0003-used-assertions': usedAssertionsMigration,
     '0004-act-for-users': actForUsersMigration,
+    '0005-security-profiles': securityProfilesMigration,
+    '0006-security-check-states': securityCheckStatesMigration,
+    '0007-registration': registrationMigration,
+    '0011-purge-indexes': purgeIndexesMigration,
   };
 }
 
-function migratorFor(store: StoreConnection): Migrator {
+/** Kysely's bookkeeping of applied migrations lives in these two tables. */
+export const MIGRATION_TABLE = 'gatehouse_migrations';
+export const MIGRATION_LOCK_TABLE = 'gatehouse_migrations_lock';
+
+/** A migrator over any Kysely instance (the store's, or one that only records SQL). */
+export function createMigrator(db: Kysely<unknown>, engine: StoreConnection['engine']): Migrator {
   return new Migrator({
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the migrator works on an untyped view
-    db: store.db as unknown as Kysely<unknown>,
-    provider: { getMigrations: () => Promise.resolve(migrationsFor(store.engine)) },
-    migrationTableName: 'gatehouse_migrations',
-    migrationLockTableName: 'gatehouse_migrations_lock',
+    db,
+    provider: { getMigrations: () => Promise.resolve(migrationsFor(engine)) },
+    migrationTableName: MIGRATION_TABLE,
+    migrationLockTableName: MIGRATION_LOCK_TABLE,
   });
+}
+
+function migratorFor(store: StoreConnection): Migrator {
+  // The migrator works on an untyped view.
+  return createMigrator(store.db as unknown as Kysely<unknown>, store.engine);
 }
 
 export class MigrationError extends Error {

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { PURGE_BATCH_SIZE } from './purge-batch.js';
 import type { Database, RefreshTokensTable } from './schema.js';
 
 export interface StoredRefreshToken {
@@ -84,8 +85,24 @@ export class RefreshTokensRepository {
     return Number(result.numUpdatedRows);
   }
 
-  async purgeExpired(now: number): Promise<number> {
-    const result = await this.db.deleteFrom('refresh_tokens').where('expires_at', '<=', now).executeTakeFirst();
+  /** Deletes up to `limit` expired refresh tokens (used, revoked or not); returns how many. */
+  async purgeExpired(now: number, limit = PURGE_BATCH_SIZE): Promise<number> {
+    const result = await this.db
+      .deleteFrom('refresh_tokens')
+      .where('token_digest', 'in', (eb) => eb.selectFrom('refresh_tokens').select('token_digest').where('expires_at', '<=', now).limit(limit))
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  /**
+   * Deletes up to `limit` refresh tokens used (rotated) before the cutoff; returns how many. Until then a
+   * replay of such a token revokes its family; afterwards it is merely unknown (still refused).
+   */
+  async purgeUsedBefore(cutoff: number, limit = PURGE_BATCH_SIZE): Promise<number> {
+    const result = await this.db
+      .deleteFrom('refresh_tokens')
+      .where('token_digest', 'in', (eb) => eb.selectFrom('refresh_tokens').select('token_digest').where('used_at', '<', cutoff).limit(limit))
+      .executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { recordChange } from './change-events-repository.js';
+import { PURGE_BATCH_SIZE } from './purge-batch.js';
 import type { Database } from './schema.js';
 
 export interface Revocation {
@@ -35,8 +36,12 @@ export class RevocationsRepository {
     return rows.map((row) => ({ jti: row.jti, clientId: row.client_id, expiresAt: Number(row.expires_at) }));
   }
 
-  async purgeExpired(now: number): Promise<number> {
-    const result = await this.db.deleteFrom('revoked_tokens').where('expires_at', '<=', now).executeTakeFirst();
+  /** Deletes up to `limit` revocations of expired tokens; returns how many. */
+  async purgeExpired(now: number, limit = PURGE_BATCH_SIZE): Promise<number> {
+    const result = await this.db
+      .deleteFrom('revoked_tokens')
+      .where('jti', 'in', (eb) => eb.selectFrom('revoked_tokens').select('jti').where('expires_at', '<=', now).limit(limit))
+      .executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { PURGE_BATCH_SIZE } from './purge-batch.js';
 import type { Database } from './schema.js';
 
 /** Single-use ids of client assertions, shared by every instance on the database. */
@@ -15,8 +16,18 @@ export class UsedAssertionsRepository {
     return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
   }
 
-  async purgeExpired(now: number): Promise<number> {
-    const result = await this.db.deleteFrom('used_assertions').where('expires_at', '<=', now).executeTakeFirst();
+  /** Deletes up to `limit` ids of expired assertions (a replay of those fails the exp check); returns how many. */
+  async purgeExpired(now: number, limit = PURGE_BATCH_SIZE): Promise<number> {
+    const result = await this.db
+      .deleteFrom('used_assertions')
+      .where((eb) =>
+        eb(
+          eb.refTuple('client_id', 'jti'),
+          'in',
+          eb.selectFrom('used_assertions').select(['client_id', 'jti']).where('expires_at', '<=', now).limit(limit).$asTuple('client_id', 'jti'),
+        ),
+      )
+      .executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 }

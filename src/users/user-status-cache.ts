@@ -1,3 +1,4 @@
+import { CacheStats } from '../shared/cache-stats.js';
 import type { UsersRepository } from '../store/users-repository.js';
 
 /** Users whose status is remembered at most; the oldest entry leaves first. */
@@ -9,11 +10,14 @@ const MAX_ENTRIES = 50_000;
  */
 export class UserStatusCache {
   private readonly active = new Map<string, boolean>();
+  /** A miss reads the store. */
+  readonly stats = new CacheStats();
 
   constructor(private readonly repository: UsersRepository) {}
 
   async isActive(userId: string): Promise<boolean> {
     const known = this.active.get(userId);
+    this.stats.record(known !== undefined);
     if (known !== undefined) return known;
     const user = await this.repository.get(userId);
     const active = user?.enabled === true;

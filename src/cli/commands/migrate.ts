@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { openConfiguredStore } from '../../gatehouse.js';
 import { migrateToLatest, pendingMigrations } from '../../store/migrate.js';
+import { migrationSql } from '../../store/schema-sql.js';
 import { configFrom } from '../context.js';
 
 export function registerMigrateCommand(program: Command): void {
@@ -8,13 +9,19 @@ export function registerMigrateCommand(program: Command): void {
     .command('migrate')
     .description('apply pending database migrations (the server also does this at start)')
     .option('--dry-run', 'list the migrations that would run, without running them')
-    .action(async (options: { dryRun?: boolean }, command: Command) => {
+    .option('--sql', 'with --dry-run: also print the SQL each pending migration would run')
+    .action(async (options: { dryRun?: boolean; sql?: boolean }, command: Command) => {
       const config = configFrom(command);
       const store = await openConfiguredStore(config);
       try {
         if (options.dryRun) {
           const pending = await pendingMigrations(store);
           process.stdout.write(pending.length === 0 ? 'no pending migrations\n' : `would apply: ${pending.join(', ')}\n`);
+          if (options.sql) {
+            for (const { name, statements } of await migrationSql(store.engine, pending)) {
+              process.stdout.write(`\n-- ${name}\n${statements.join('\n')}\n`);
+            }
+          }
           return;
         }
         const applied = await migrateToLatest(store);

@@ -5,6 +5,7 @@ import { openGatehouse } from '../../gatehouse.js';
 import { buildServer } from '../../server/build-server.js';
 import { installGracefulShutdown } from '../../server/graceful-shutdown.js';
 import { createLogger } from '../../server/logger.js';
+import { announceWorkerReady, isClusterWorker, runClusterPrimary, workerCount, workerLogger } from '../../server/worker-cluster.js';
 import { announceAdminToken, configFrom } from '../context.js';
 
 /** A port or address the server cannot listen on, as one line naming the setting to change. */
@@ -28,9 +29,15 @@ export function registerServeCommand(program: Command): void {
   program
     .command('serve')
     .description('run the authorization server')
-    .action(async (_options, command: Command) => {
+    .option('--workers <n>', 'worker processes sharing the port (node:cluster); default GATEHOUSE_WORKERS or 1')
+    .action(async (options: { workers?: string }, command: Command) => {
       const config = configFrom(command);
-      const logger = createLogger(config.logLevel);
+      const workers = workerCount(options.workers, config);
+      if (workers > 1 && !isClusterWorker()) {
+        await runClusterPrimary(config, workers, createLogger(config.logLevel), (token) => announceAdminToken(token, process.stdout));
+        return;
+      }
+      const logger = workerLogger(createLogger(config.logLevel));
       const gatehouse = await openGatehouse(config, logger, { watchChanges: true });
       const app = await buildServer(gatehouse);
       try {
@@ -45,6 +52,7 @@ export function registerServeCommand(program: Command): void {
         config.issuer = `http://127.0.0.1:${address.port}`;
       }
       logger.info({ issuer: config.issuer, store: gatehouse.store.location, signingAlg: config.signingAlg }, 'gatehouse ready');
+      announceWorkerReady();
       announceAdminToken(gatehouse.generatedAdminToken, process.stdout);
 
       installGracefulShutdown(app, gatehouse, { graceMs: config.shutdownGraceMs });

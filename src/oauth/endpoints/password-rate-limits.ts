@@ -2,6 +2,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { decodeJwt } from 'jose';
 import type { GatehouseConfig } from '../../config/config.js';
+import type { SharedRateLimitStore } from '../../server/rate-limit-store.js';
 import { OAuthError } from '../oauth-error.js';
 
 function bodyField(request: FastifyRequest, name: string): string | undefined {
@@ -39,12 +40,16 @@ function assertionSubject(assertion: string | undefined): string {
  */
 async function limiter(
   app: FastifyInstance,
+  name: string,
+  shared: SharedRateLimitStore | undefined,
   max: () => number,
   keyGenerator: (request: FastifyRequest) => string,
 ): Promise<preHandlerAsyncHookHandler> {
   let handler: preHandlerAsyncHookHandler | undefined;
   await app.register(async (scope) => {
-    await scope.register(rateLimit, { global: false });
+    // With a shared Redis every instance counts into the same keys; an unreachable Redis lets requests through.
+    const store = shared ? { redis: shared.redis, nameSpace: `${shared.keyPrefix}rate-limit:${name}:`, skipOnError: true } : {};
+    await scope.register(rateLimit, { global: false, ...store });
     handler = scope.rateLimit({
       max,
       timeWindow: 60_000,
@@ -63,9 +68,13 @@ async function limiter(
  * A preHandler limiting password-grant requests per source address and per client (429 with
  * Retry-After beyond). Other grants pass without any counting, so the hot path pays nothing.
  */
-export async function passwordRateLimits(app: FastifyInstance, config: GatehouseConfig): Promise<preHandlerAsyncHookHandler> {
-  const byAddress = await limiter(app, () => config.passwordRateLimitPerAddress, (request) => `address:${request.ip}`);
-  const byClient = await limiter(app, () => config.passwordRateLimitPerClient, claimedClientId);
+export async function passwordRateLimits(
+  app: FastifyInstance,
+  config: GatehouseConfig,
+  shared: SharedRateLimitStore | undefined,
+): Promise<preHandlerAsyncHookHandler> {
+  const byAddress = await limiter(app, 'password-address', shared, () => config.passwordRateLimitPerAddress, (request) => `address:${request.ip}`);
+  const byClient = await limiter(app, 'password-client', shared, () => config.passwordRateLimitPerClient, claimedClientId);
   return async function limitPasswordGrant(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
     if (bodyField(request, 'grant_type') !== 'password') return;
     await byAddress.call(this, request, reply);

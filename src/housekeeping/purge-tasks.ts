@@ -1,0 +1,36 @@
+import type { Kysely } from 'kysely';
+import { ChangeEventsRepository } from '../store/change-events-repository.js';
+import { RefreshTokensRepository } from '../store/refresh-tokens-repository.js';
+import { RevocationsRepository } from '../store/revocations-repository.js';
+import type { Database } from '../store/schema.js';
+import { UsedAssertionsRepository } from '../store/used-assertions-repository.js';
+
+/**
+ * One kind of row housekeeping deletes. `purgeBatch` deletes at most `limit` rows that are no longer
+ * needed at `now` and returns how many it deleted; housekeeping calls it until it deletes fewer.
+ */
+export interface PurgeTask {
+  name: string;
+  purgeBatch(db: Kysely<Database>, now: number, limit: number): Promise<number>;
+}
+
+export interface PurgeRetention {
+  /** Change events older than this have been read by every running instance, ms. */
+  changeEventsMs: number;
+  /** Rotated refresh tokens are kept this long for reuse detection (unless they expire first), ms. */
+  usedRefreshTokensMs: number;
+}
+
+/** Everything Gatehouse purges; a new table with rows that expire is one more entry. */
+export function purgeTasks(retention: PurgeRetention): PurgeTask[] {
+  return [
+    { name: 'revoked_tokens', purgeBatch: (db, now, limit) => new RevocationsRepository(db).purgeExpired(now, limit) },
+    { name: 'used_assertions', purgeBatch: (db, now, limit) => new UsedAssertionsRepository(db).purgeExpired(now, limit) },
+    { name: 'refresh_tokens (expired)', purgeBatch: (db, now, limit) => new RefreshTokensRepository(db).purgeExpired(now, limit) },
+    {
+      name: 'refresh_tokens (used)',
+      purgeBatch: (db, now, limit) => new RefreshTokensRepository(db).purgeUsedBefore(now - retention.usedRefreshTokensMs, limit),
+    },
+    { name: 'change_events', purgeBatch: (db, now, limit) => new ChangeEventsRepository(db).purgeBefore(now - retention.changeEventsMs, limit) },
+  ];
+}

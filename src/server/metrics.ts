@@ -1,0 +1,148 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { OAuthError } from '../oauth/oauth-error.js';
+import type { CacheStats } from '../shared/cache-stats.js';
+import type { PoolStats } from '../store/database.js';
+
+/** What the token endpoints report; a no-op when metrics are off. */
+export interface TokenMetrics {
+  tokenIssued(grantType: string, clientId: string): void;
+}
+
+export const NO_TOKEN_METRICS: TokenMetrics = { tokenIssued: () => undefined };
+
+/** Route label of requests no route matched: the raw URL would make one series per probe. */
+const UNMATCHED_ROUTE = 'unmatched';
+
+/**
+ * Gatehouse's Prometheus metrics, in a registry of their own: HTTP requests by route template and status,
+ * latency, tokens issued by grant and client, refusals by OAuth error code, cache lookups, the database pool
+ * and the process's default metrics.
+ */
+export class GatehouseMetrics implements TokenMetrics {
+  readonly registry = new Registry();
+  private readonly requests: Counter<'method' | 'route' | 'status'>;
+  private readonly duration: Histogram<'method' | 'route'>;
+  private readonly tokens: Counter<'grant_type' | 'client_id'>;
+  private readonly refusals: Counter<'error' | 'route'>;
+  private readonly caches = new Map<string, CacheStats>();
+  private poolStats: (() => PoolStats) | undefined;
+
+  constructor() {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    this.requests = new Counter({
+      name: 'gatehouse_http_requests_total',
+      help: 'HTTP requests answered, by method, route template and status code',
+      labelNames: ['method', 'route', 'status'],
+      registers,
+    });
+    this.duration = new Histogram({
+      name: 'gatehouse_http_request_duration_seconds',
+      help: 'Time from receiving a request to sending the response, by method and route template',
+      labelNames: ['method', 'route'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.tokens = new Counter({
+      name: 'gatehouse_tokens_issued_total',
+      help: 'Access tokens issued, by grant type and client id',
+      labelNames: ['grant_type', 'client_id'],
+      registers,
+    });
+    this.refusals = new Counter({
+      name: 'gatehouse_refusals_total',
+      help: 'Requests refused with an OAuth or bearer-token error, by error code and route template',
+      labelNames: ['error', 'route'],
+      registers,
+    });
+    const caches = this.caches;
+    new Counter({
+      name: 'gatehouse_cache_lookups_total',
+      help: 'Lookups of in-memory caches (clients, signing_keys, revocations, verified_tokens, user_status), by result hit or miss',
+      labelNames: ['cache', 'result'],
+      registers,
+      collect() {
+        // The caches count in plain numbers (free on the hot path); the counter takes their totals at scrape time.
+        this.reset();
+        for (const [cache, stats] of caches) {
+          this.inc({ cache, result: 'hit' }, stats.hits);
+          this.inc({ cache, result: 'miss' }, stats.misses);
+        }
+      },
+    });
+    const pool = () => this.poolStats?.();
+    new Gauge({
+      name: 'gatehouse_db_pool_connections',
+      help: 'PostgreSQL pool connections, by state total or idle',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        const stats = pool();
+        if (!stats) return;
+        this.set({ state: 'total' }, stats.total);
+        this.set({ state: 'idle' }, stats.idle);
+      },
+    });
+    new Gauge({
+      name: 'gatehouse_db_pool_waiting',
+      help: 'Queries waiting for a PostgreSQL pool connection',
+      registers,
+      collect() {
+        const stats = pool();
+        if (stats) this.set(stats.waiting);
+      },
+    });
+  }
+
+  watchCache(name: string, stats: CacheStats): void {
+    this.caches.set(name, stats);
+  }
+
+  watchPool(stats: (() => PoolStats) | undefined): void {
+    this.poolStats = stats;
+  }
+
+  tokenIssued(grantType: string, clientId: string): void {
+    this.tokens.inc({ grant_type: grantType, client_id: clientId });
+  }
+
+  /** Adds the request hooks and `GET /metrics`; call on the root instance before routes are registered. */
+  install(app: FastifyInstance, options: { token: string | undefined }): void {
+    app.addHook('onResponse', (request, reply, done) => {
+      const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
+      const method = request.method;
+      this.requests.inc({ method, route, status: String(reply.statusCode) });
+      this.duration.observe({ method, route }, reply.elapsedTime / 1000);
+      // Resources refuse with a Bearer challenge (RFC 6750) that they send themselves.
+      const challenge = reply.statusCode >= 400 ? reply.getHeader('www-authenticate') : undefined;
+      if (typeof challenge === 'string' && challenge.startsWith('Bearer ')) {
+        this.refusals.inc({ error: /error="([a-z_]+)"/.exec(challenge)?.[1] ?? 'unauthorized', route });
+      }
+      done();
+    });
+    app.addHook('onError', (request, _reply, error, done) => {
+      if (error instanceof OAuthError) this.refusals.inc({ error: error.error, route: request.routeOptions.url ?? UNMATCHED_ROUTE });
+      done();
+    });
+    const expected = options.token === undefined ? undefined : sha256(options.token);
+    app.get('/metrics', async (request, reply) => {
+      if (expected) {
+        const match = /^Bearer +(\S+) *$/i.exec(request.headers.authorization ?? '');
+        if (!match?.[1] || !timingSafeEqual(sha256(match[1]), expected)) {
+          return reply
+            .status(401)
+            .header('WWW-Authenticate', `Bearer realm="gatehouse-metrics"${match ? ', error="invalid_token"' : ''}`)
+            .send({ error: match ? 'invalid_token' : 'unauthorized', error_description: '/metrics needs Authorization: Bearer <GATEHOUSE_METRICS_TOKEN>' });
+        }
+      }
+      return reply.header('Content-Type', this.registry.contentType).header('Cache-Control', 'no-store').send(await this.registry.metrics());
+    });
+  }
+}
+
+/** Fixed-length digests, so the comparison takes the same time whatever the presented length. */
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest();
+}

@@ -1,0 +1,178 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Housekeeping } from '../../src/housekeeping/housekeeping.js';
+import { purgeTasks, type PurgeTask } from '../../src/housekeeping/purge-tasks.js';
+import { openStore, type StoreConnection } from '../../src/store/database.js';
+import { migrateToLatest } from '../../src/store/migrate.js';
+import type { Database } from '../../src/store/schema.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
+import { STORES } from '../helpers/test-server.js';
+
+const logger = pino({ level: 'silent' });
+const NOW = 1_900_000_000_000;
+const HOUR = 3_600_000;
+const RETENTION = { changeEventsMs: HOUR, usedRefreshTokensMs: 24 * HOUR };
+
+async function insertMany<T extends keyof Database>(store: StoreConnection, table: T, rows: Database[T][]): Promise<void> {
+  for (let start = 0; start < rows.length; start += 500) {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows of the named table
+    await store.db.insertInto(table).values(rows.slice(start, start + 500) as any).execute();
+  }
+}
+
+async function count(store: StoreConnection, table: keyof Database): Promise<number> {
+  const row = await store.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+function refreshToken(digest: string, expiresAt: number, usedAt: number | null) {
+  return { token_digest: digest, family_id: 'f', client_id: 'c', user_id: 'u', scope: '', created_at: NOW - HOUR, expires_at: expiresAt, used_at: usedAt, revoked_at: null };
+}
+
+/** Wraps tasks to count how many batches each ran. */
+function counted(tasks: PurgeTask[]): { tasks: PurgeTask[]; batches: Record<string, number> } {
+  const batches: Record<string, number> = {};
+  return {
+    batches,
+    tasks: tasks.map((task) => ({
+      name: task.name,
+      purgeBatch: (db, now, limit) => {
+        batches[task.name] = (batches[task.name] ?? 0) + 1;
+        return task.purgeBatch(db, now, limit);
+      },
+    })),
+  };
+}
+
+describe.each(STORES)('housekeeping on %s', (engine) => {
+  let store: StoreConnection;
+  let dataDir: string;
+  let database: TestDatabase | undefined;
+  const open = () => openStore({ databaseUrl: database?.url, dataDir });
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-housekeeping-'));
+    database = engine === 'postgres' ? await createTestDatabase() : undefined;
+    store = open();
+    await migrateToLatest(store);
+  });
+  afterAll(async () => {
+    await store.close();
+    await database?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('purges expired and long-used rows in batches and keeps live ones', async () => {
+    const expired = 2_345;
+    await insertMany(
+      store,
+      'revoked_tokens',
+      Array.from({ length: expired }, (_, i) => ({ jti: `gone-${i}`, client_id: 'c', expires_at: NOW - 1 - i, revoked_at: NOW - HOUR })),
+    );
+    await insertMany(store, 'revoked_tokens', [
+      { jti: 'live-1', client_id: 'c', expires_at: NOW + 1, revoked_at: NOW - HOUR },
+      { jti: 'live-2', client_id: 'c', expires_at: NOW + HOUR, revoked_at: NOW - HOUR },
+    ]);
+    await insertMany(store, 'used_assertions', [
+      { client_id: 'c', jti: 'old', expires_at: NOW - 1 },
+      { client_id: 'd', jti: 'old', expires_at: NOW },
+      { client_id: 'c', jti: 'fresh', expires_at: NOW + 1 },
+      { client_id: 'd', jti: 'fresh', expires_at: NOW + 300_000 },
+    ]);
+    await insertMany(store, 'refresh_tokens', [
+      refreshToken('expired-unused', NOW - 1, null),
+      refreshToken('expired-used', NOW - 1, NOW - 2 * HOUR),
+      refreshToken('used-long-ago', NOW + 29 * 24 * HOUR, NOW - 25 * HOUR),
+      refreshToken('used-recently', NOW + 29 * 24 * HOUR, NOW - 23 * HOUR),
+      refreshToken('live', NOW + 29 * 24 * HOUR, null),
+    ]);
+    await store.db
+      .insertInto('change_events')
+      .values([
+        { kind: 'client', ref: 'old', created_at: NOW - 2 * HOUR },
+        { kind: 'client', ref: 'recent', created_at: NOW - HOUR / 2 },
+      ])
+      .execute();
+
+    const { tasks, batches } = counted(purgeTasks(RETENTION));
+    const housekeeping = new Housekeeping(store, tasks, logger, { intervalMs: 0, batchSize: 1000 });
+    const result = await housekeeping.runOnce(NOW);
+
+    expect(result).toEqual({
+      skipped: false,
+      deleted: { revoked_tokens: expired, used_assertions: 2, 'refresh_tokens (expired)': 2, 'refresh_tokens (used)': 1, change_events: 1 },
+    });
+    // 2,345 rows at 1,000 per statement: three batches, the last one short.
+    expect(batches.revoked_tokens).toBe(3);
+    expect(batches.used_assertions).toBe(1);
+
+    const jtis = await store.db.selectFrom('revoked_tokens').select('jti').orderBy('jti').execute();
+    expect(jtis.map((row) => row.jti)).toEqual(['live-1', 'live-2']);
+    const assertions = await store.db.selectFrom('used_assertions').select(['client_id', 'jti']).orderBy('client_id').execute();
+    expect(assertions).toEqual([
+      { client_id: 'c', jti: 'fresh' },
+      { client_id: 'd', jti: 'fresh' },
+    ]);
+    const tokens = await store.db.selectFrom('refresh_tokens').select('token_digest').orderBy('token_digest').execute();
+    expect(tokens.map((row) => row.token_digest)).toEqual(['live', 'used-recently']);
+    const events = await store.db.selectFrom('change_events').select('ref').execute();
+    expect(events.map((row) => row.ref)).toEqual(['recent']);
+
+    // A second run finds nothing left.
+    expect(await housekeeping.runOnce(NOW)).toEqual({
+      skipped: false,
+      deleted: { revoked_tokens: 0, used_assertions: 0, 'refresh_tokens (expired)': 0, 'refresh_tokens (used)': 0, change_events: 0 },
+    });
+    expect(await count(store, 'revoked_tokens')).toBe(2);
+  });
+
+  it('a batch deletes at most its limit', async () => {
+    await insertMany(
+      store,
+      'used_assertions',
+      Array.from({ length: 30 }, (_, i) => ({ client_id: 'batch', jti: `j-${i}`, expires_at: NOW - 1 })),
+    );
+    const [usedAssertions] = purgeTasks(RETENTION).filter((task) => task.name === 'used_assertions');
+    expect(await usedAssertions?.purgeBatch(store.db, NOW, 7)).toBe(7);
+    expect(await count(store, 'used_assertions')).toBe(23 + 2);
+    const { tasks, batches } = counted(purgeTasks(RETENTION));
+    const result = await new Housekeeping(store, tasks, logger, { intervalMs: 0, batchSize: 10 }).runOnce(NOW);
+    expect(result.skipped === false && result.deleted.used_assertions).toBe(23);
+    expect(batches.used_assertions).toBe(3);
+  });
+
+  it('runs once at a time: a second instance skips while the first holds the lock', async () => {
+    const other = open();
+    try {
+      let entered!: () => void;
+      const inside = new Promise<void>((resolve) => (entered = resolve));
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const blocking: PurgeTask = {
+        name: 'blocking',
+        purgeBatch: async () => {
+          entered();
+          await released;
+          return 0;
+        },
+      };
+      const first = new Housekeeping(store, [blocking], logger, { intervalMs: 0 });
+      const second = new Housekeeping(other, [{ name: 'noop', purgeBatch: () => Promise.resolve(0) }], logger, { intervalMs: 0 });
+      const firstRun = first.runOnce(NOW);
+      await inside;
+      if (engine === 'postgres') {
+        expect(await second.runOnce(NOW)).toEqual({ skipped: true });
+      }
+      // In one process a second call joins the run in progress instead of starting another.
+      expect(first.runOnce(NOW)).toBe(firstRun);
+      release();
+      expect(await firstRun).toEqual({ skipped: false, deleted: { blocking: 0 } });
+      expect(await second.runOnce(NOW)).toEqual({ skipped: false, deleted: { noop: 0 } });
+    } finally {
+      await other.close();
+    }
+  });
+});
