@@ -26,6 +26,10 @@ import { PasswordSignIn } from './users/password-sign-in.js';
 import { UserRegistry } from './users/user-registry.js';
 import { UserStatusCache } from './users/user-status-cache.js';
 import { TokenDeliverySettings } from './resources/token-delivery.js';
+import { AdminAccounts } from './admins/admin-accounts.js';
+import { AdminSessions } from './admins/admin-sessions.js';
+import { AdminsRepository } from './store/admins-repository.js';
+import { AdminSessionsRepository } from './store/admin-sessions-repository.js';
 
 const HOUSEKEEPING_INTERVAL_MS = 60_000;
 /** Change events older than this have been read by every running instance. */
@@ -47,6 +51,9 @@ export interface Gatehouse {
   keys: SigningKeys;
   revocations: RevocationList;
   adminToken: AdminToken;
+  /** Administrator accounts and sessions of the web console. */
+  admins: AdminAccounts;
+  adminSessions: AdminSessions;
   tokenDelivery: TokenDeliverySettings;
   changes: ChangeFeed;
   /** A generated admin token to print once, when this start created it. */
@@ -117,6 +124,11 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       windowSeconds: config.lockoutWindow,
       lockSeconds: config.lockoutDuration,
     }));
+    const admins = new AdminAccounts(new AdminsRepository(store.db), hasher);
+    const adminSessions = new AdminSessions(new AdminSessionsRepository(store.db), digester, () => ({
+      idleSeconds: config.adminSessionIdle,
+      maxSeconds: config.adminSessionMax,
+    }));
     const refreshTokensRepository = new RefreshTokensRepository(store.db);
     const refreshTokens = new RefreshTokens(refreshTokensRepository, digester);
 
@@ -126,6 +138,7 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
     await revocations.loadAll();
     const generatedAdminToken = await adminToken.init();
     await tokenDelivery.load();
+    if (await admins.ensureInitial(config.adminPassword)) logger.info('created the console administrator "admin" from GATEHOUSE_ADMIN_PASSWORD');
 
     changes.on('client', (clientId) => directory.refresh(clientId));
     changes.on('revocation', (jti) => revocations.refresh(jti));
@@ -151,6 +164,7 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
           refreshTokensRepository.purgeExpired(now),
           new UsedAssertionsRepository(store.db).purgeExpired(now),
           changeEvents.purgeBefore(now - CHANGE_EVENT_RETENTION_MS),
+          adminSessions.purgeExpired(now),
         ]).catch(
           (error: unknown) => logger.warn({ err: error }, 'housekeeping failed; will retry'),
         );
@@ -173,6 +187,8 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       keys,
       revocations,
       adminToken,
+      admins,
+      adminSessions,
       tokenDelivery,
       changes,
       generatedAdminToken,

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Gatehouse } from '../gatehouse.js';
-import { requireAdminToken } from './admin-auth.js';
+import { adminAuthentication } from './admin-auth.js';
+import { registerSessionApi } from './session-api.js';
 import { registerClientsApi } from './clients-api.js';
 import { registerClientKeysApi } from './client-keys-api.js';
 import { registerKeysApi } from './keys-api.js';
@@ -9,12 +10,13 @@ import { registerUserRoutes } from '../resources/users-api.js';
 
 /** The admin REST API, mounted under /admin/api. */
 export async function adminApi(app: FastifyInstance, options: { gatehouse: Gatehouse }): Promise<void> {
-  app.addHook('onRequest', requireAdminToken(options.gatehouse.adminToken));
+  app.addHook('onRequest', adminAuthentication(options.gatehouse.adminToken, options.gatehouse.adminSessions));
   lenientJsonBodies(app);
   app.addHook('onSend', async (_request, reply, payload) => {
-    reply.header('Cache-Control', 'no-store');
+    reply.header('Cache-Control', 'no-store').header('X-Content-Type-Options', 'nosniff');
     return payload;
   });
+  registerSessionApi(app, options.gatehouse);
   registerClientsApi(app, options.gatehouse.clients);
   registerClientKeysApi(app, options.gatehouse.clients);
   registerKeysApi(app, options.gatehouse);

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerAdminTokenCommand } from './commands/admin-token.js';
+import { registerAdminsCommands } from './commands/admins.js';
 import { registerClientsCommands } from './commands/clients.js';
 import { registerKeysCommands } from './commands/keys.js';
 import { registerMigrateCommand } from './commands/migrate.js';
@@ -20,5 +21,6 @@ registerClientsCommands(program);
 registerKeysCommands(program);
 registerUsersCommands(program);
 registerAdminTokenCommand(program);
+registerAdminsCommands(program);
 
 program.parseAsync(process.argv).catch(reportCliError);

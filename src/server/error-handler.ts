@@ -6,6 +6,8 @@ import { FieldValidationError } from '../shared/field-validation-error.js';
 import { DuplicateClientError } from '../store/clients-repository.js';
 import { DuplicateUsernameError } from '../store/users-repository.js';
 import { UserNotFoundError } from '../users/user-registry.js';
+import { AdminNotFoundError } from '../admins/admin-accounts.js';
+import { DuplicateAdminError } from '../store/admins-repository.js';
 
 export interface ErrorBody {
   error: string;
@@ -27,6 +29,12 @@ export function installErrorHandling(app: FastifyInstance): void {
     }
     if (error instanceof DuplicateClientError) {
       return reply.status(409).send({ error: 'conflict', error_description: error.message, field: 'client_id' } satisfies ErrorBody);
+    }
+    if (error instanceof AdminNotFoundError) {
+      return reply.status(404).send({ error: 'not_found', error_description: error.message } satisfies ErrorBody);
+    }
+    if (error instanceof DuplicateAdminError) {
+      return reply.status(409).send({ error: 'conflict', error_description: error.message, field: 'username' } satisfies ErrorBody);
     }
     if (error instanceof UserNotFoundError) {
       return reply.status(404).send({ error: 'not_found', error_description: error.message } satisfies ErrorBody);

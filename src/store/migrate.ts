@@ -4,6 +4,7 @@ import { initialMigration } from './migrations/0001-initial.js';
 import { usersAndRefreshTokensMigration } from './migrations/0002-users-and-refresh-tokens.js';
 import { usedAssertionsMigration } from './migrations/0003-used-assertions.js';
 import { actForUsersMigration } from './migrations/0004-act-for-users.js';
+import { adminAccountsMigration } from './migrations/0012-admin-accounts.js';
 import type { Database } from './schema.js';
 
 function migrationsFor(engine: StoreConnection['engine']): Record<string, Migration> {
@@ -12,6 +13,7 @@ function migrationsFor(engine: StoreConnection['engine']): Record<string, Migrat
     '0002-users-and-refresh-tokens': usersAndRefreshTokensMigration,
     '0003-used-assertions': usedAssertionsMigration,
     '0004-act-for-users': actForUsersMigration,
+    '0012-admin-accounts': adminAccountsMigration,
   };
 }
 

@@ -96,6 +96,25 @@ export interface UsedAssertionsTable {
   expires_at: number;
 }
 
+export interface AdminsTable {
+  id: string;
+  username: string;
+  username_key: string;
+  password_hash: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AdminSessionsTable {
+  /** Keyed digest of the session cookie's value. */
+  session_digest: string;
+  admin_id: string;
+  created_at: number;
+  last_used_at: number;
+  /** Absolute end of the session, whatever its use. */
+  expires_at: number;
+}
+
 export interface Database {
   clients: ClientsTable;
   users: UsersTable;
@@ -105,4 +124,6 @@ export interface Database {
   revoked_tokens: RevokedTokensTable;
   settings: SettingsTable;
   change_events: ChangeEventsTable;
+  admins: AdminsTable;
+  admin_sessions: AdminSessionsTable;
 }

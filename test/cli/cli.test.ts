@@ -179,6 +179,28 @@ describe('gatehouse CLI', () => {
     expect(migrate.stdout.trim()).toBe('no pending migrations');
   });
 
+  it('creates, lists, re-passwords and deletes console administrators', async () => {
+    const created = await runCli(['admins', 'create', 'alice', '--password-stdin', '--json'], env, 'alice-password-123\n');
+    expect(created.code).toBe(0);
+    expect(JSON.parse(created.stdout)).toMatchObject({ username: 'alice' });
+    expect(created.stdout).not.toContain('alice-password-123');
+    const short = await runCli(['admins', 'create', 'bob', '--password', 'short'], env);
+    expect(short.code).toBe(1);
+    expect(short.stderr).toMatch(/^gatehouse: --password: /);
+    const again = await runCli(['admins', 'create', 'ALICE', '--password', 'another-password-1'], env);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('exists already');
+    const list = await runCli(['admins', 'list', '--json'], env);
+    const { admins } = JSON.parse(list.stdout) as { admins: Record<string, unknown>[] };
+    expect(admins.map((admin) => admin.username)).toEqual(['alice']);
+    expect(list.stdout).not.toMatch(/argon2|hash/);
+    expect((await runCli(['admins', 'set-password', 'alice', '--password', 'a-new-password-456'], env)).code).toBe(0);
+    expect((await runCli(['admins', 'delete', 'alice'], env)).code).toBe(0);
+    const gone = await runCli(['admins', 'delete', 'alice'], env);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toContain('no administrator');
+  });
+
   it('reads a JSON configuration file given with --config', async () => {
     const file = join(dataDir, 'config.json');
     writeFileSync(file, JSON.stringify({ signingAlg: 'HS999' }));
