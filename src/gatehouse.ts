@@ -29,6 +29,8 @@ import { TokenDeliverySettings } from './resources/token-delivery.js';
 import { AdminAccounts } from './admins/admin-accounts.js';
 import { AdminSessions } from './admins/admin-sessions.js';
 import { AdminsRepository } from './store/admins-repository.js';
+import { AuditLog } from './audit/audit-log.js';
+import { AuditEventsRepository } from './store/audit-events-repository.js';
 import { AdminSessionsRepository } from './store/admin-sessions-repository.js';
 
 const HOUSEKEEPING_INTERVAL_MS = 60_000;
@@ -54,6 +56,8 @@ export interface Gatehouse {
   /** Administrator accounts and sessions of the web console. */
   admins: AdminAccounts;
   adminSessions: AdminSessions;
+  /** Administrative changes and refused token requests. */
+  audit: AuditLog;
   tokenDelivery: TokenDeliverySettings;
   changes: ChangeFeed;
   /** A generated admin token to print once, when this start created it. */
@@ -129,6 +133,7 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       idleSeconds: config.adminSessionIdle,
       maxSeconds: config.adminSessionMax,
     }));
+    const audit = new AuditLog(new AuditEventsRepository(store.db), logger);
     const refreshTokensRepository = new RefreshTokensRepository(store.db);
     const refreshTokens = new RefreshTokens(refreshTokensRepository, digester);
 
@@ -189,6 +194,7 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       adminToken,
       admins,
       adminSessions,
+      audit,
       tokenDelivery,
       changes,
       generatedAdminToken,

@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Gatehouse } from '../gatehouse.js';
 import { adminAuthentication } from './admin-auth.js';
 import { registerSessionApi } from './session-api.js';
+import { auditAdminChanges } from './admin-audit.js';
+import { registerAuditApi } from './audit-api.js';
 import { registerClientsApi } from './clients-api.js';
 import { registerClientKeysApi } from './client-keys-api.js';
 import { registerKeysApi } from './keys-api.js';
@@ -12,11 +14,13 @@ import { registerUserRoutes } from '../resources/users-api.js';
 export async function adminApi(app: FastifyInstance, options: { gatehouse: Gatehouse }): Promise<void> {
   app.addHook('onRequest', adminAuthentication(options.gatehouse.adminToken, options.gatehouse.adminSessions));
   lenientJsonBodies(app);
+  app.addHook('onSend', auditAdminChanges(options.gatehouse.audit));
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('Cache-Control', 'no-store').header('X-Content-Type-Options', 'nosniff');
     return payload;
   });
   registerSessionApi(app, options.gatehouse);
+  registerAuditApi(app, options.gatehouse.audit);
   registerClientsApi(app, options.gatehouse.clients);
   registerClientKeysApi(app, options.gatehouse.clients);
   registerKeysApi(app, options.gatehouse);

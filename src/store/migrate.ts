@@ -5,6 +5,7 @@ import { usersAndRefreshTokensMigration } from './migrations/0002-users-and-refr
 import { usedAssertionsMigration } from './migrations/0003-used-assertions.js';
 import { actForUsersMigration } from './migrations/0004-act-for-users.js';
 import { adminAccountsMigration } from './migrations/0012-admin-accounts.js';
+import { auditEventsMigration } from './migrations/0013-audit-events.js';
 import type { Database } from './schema.js';
 
 function migrationsFor(engine: StoreConnection['engine']): Record<string, Migration> {
@@ -14,6 +15,7 @@ function migrationsFor(engine: StoreConnection['engine']): Record<string, Migrat
     '0003-used-assertions': usedAssertionsMigration,
     '0004-act-for-users': actForUsersMigration,
     '0012-admin-accounts': adminAccountsMigration,
+    '0013-audit-events': auditEventsMigration,
   };
 }
 

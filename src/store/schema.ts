@@ -115,6 +115,20 @@ export interface AdminSessionsTable {
   expires_at: number;
 }
 
+export interface AuditEventsTable {
+  id: string;
+  at: number;
+  actor: string;
+  action: string;
+  target: string | null;
+  /** 'success' or 'failure'. */
+  outcome: string;
+  status: number | null;
+  reason: string | null;
+  client_id: string | null;
+  source_address: string | null;
+}
+
 export interface Database {
   clients: ClientsTable;
   users: UsersTable;
@@ -126,4 +140,5 @@ export interface Database {
   change_events: ChangeEventsTable;
   admins: AdminsTable;
   admin_sessions: AdminSessionsTable;
+  audit_events: AuditEventsTable;
 }

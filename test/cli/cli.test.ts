@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/database.js';
 import { UsersRepository } from '../../src/store/users-repository.js';
+import { AuditEventsRepository } from '../../src/store/audit-events-repository.js';
 import { PasswordHasher } from '../../src/users/password-hasher.js';
 import { exitOf, runCli, startCliServer } from '../helpers/cli.js';
 
@@ -199,6 +200,24 @@ describe('gatehouse CLI', () => {
     const gone = await runCli(['admins', 'delete', 'alice'], env);
     expect(gone.code).toBe(1);
     expect(gone.stderr).toContain('no administrator');
+
+    const store = openStore({ databaseUrl: undefined, dataDir });
+    try {
+      const { events } = await new AuditEventsRepository(store.db).query({ actor: 'cli', limit: 50, offset: 0 });
+      expect(events.map((event) => [event.action, event.target, event.outcome])).toEqual(
+        expect.arrayContaining([
+          ['admin.create', 'alice', 'success'],
+          ['admin.create', 'ALICE', 'failure'],
+          ['admin.set_password', 'alice', 'success'],
+          ['admin.delete', 'alice', 'success'],
+          ['admin.delete', 'alice', 'failure'],
+        ]),
+      );
+      expect(events.some((event) => event.action.includes('list'))).toBe(false);
+      expect(JSON.stringify(events)).not.toMatch(/password-(123|456)|another-password/);
+    } finally {
+      await store.close();
+    }
   });
 
   it('reads a JSON configuration file given with --config', async () => {
