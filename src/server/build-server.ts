@@ -7,6 +7,8 @@ import { gatehouseResources } from '../resources/gatehouse-resources.js';
 import { createOAuthServices } from '../oauth/oauth-services.js';
 import { installErrorHandling } from './error-handler.js';
 import { registerHealthEndpoints } from './health.js';
+import { CommandRegistry } from '../resources/commands/command-registry.js';
+import { adminConsole } from '../admin/console.js';
 
 /** Assembles the HTTP server: error handling, health, the authorization server and the admin API. */
 export async function buildServer(gatehouse: Gatehouse): Promise<FastifyInstance> {
@@ -27,7 +29,10 @@ export async function buildServer(gatehouse: Gatehouse): Promise<FastifyInstance
   // One set of OAuth services: the token endpoint and the resources share its verified-token cache.
   const services = createOAuthServices(gatehouse);
   await app.register(oauthEndpoints, { gatehouse, services });
-  await app.register(gatehouseResources, { gatehouse, services });
-  await app.register(adminApi, { gatehouse, prefix: '/admin/api' });
+  // Loaded once: the resources serve the commands, the admin API lists them.
+  const commands = await CommandRegistry.fromFolder(gatehouse.config.commandsDir);
+  await app.register(gatehouseResources, { gatehouse, services, commands });
+  await app.register(adminApi, { gatehouse, commands, prefix: '/admin/api' });
+  await app.register(adminConsole, { prefix: '/admin' });
   return app;
 }
