@@ -24,7 +24,14 @@ export function Applications() {
             {application.name} <span className="hint">scope <code>{application.scope}</code></span>
           </h2>
           <div className="table-wrap">
-            <table>
+            <table className="commands-table">
+              <colgroup>
+                <col className="col-command" />
+                <col className="col-endpoint" />
+                <col className="col-protection" />
+                <col className="col-scope" />
+                <col className="col-description" />
+              </colgroup>
               <thead>
                 <tr>
                   <th scope="col">Command</th>

@@ -188,6 +188,8 @@ export function ClientForm(props: { clientId: string | null }) {
       {message && <Alert kind={message.kind}>{message.text}</Alert>}
       {secret && <SecretOnce title={secret.title} value={secret.value} note={secret.note} onDone={() => setSecret(null)} />}
 
+      {!creating && client === null && !message && <p className="loading">Loading…</p>}
+      {(creating || client !== null) && (
       <form className="card form" onSubmit={(event) => void save(event)} noValidate aria-label="Client settings">
         <div className="grid-2">
           <Field label="Client name" error={errors.client_name} hint="Shown to administrators and in logs.">
@@ -348,8 +350,9 @@ export function ClientForm(props: { clientId: string | null }) {
           </button>
         </div>
       </form>
+      )}
 
-      {!creating && clientId !== null && (
+      {!creating && clientId !== null && client !== null && (
         <>
           <section className="card" aria-labelledby="secret-title">
             <h2 id="secret-title">Client secret</h2>
