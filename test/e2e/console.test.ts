@@ -19,7 +19,13 @@ describe.each(STORES)('web console in Chromium on %s', (store) => {
   const problems: string[] = [];
   let clientSecret = '';
 
+  /** Every form control on the page has a label (an associated <label> or an aria-label). */
+  const unlabelled = () =>
+    page.evaluate(`[...document.querySelectorAll('input, select, textarea')]
+      .filter((element) => element.type !== 'hidden' && element.labels.length === 0 && !element.getAttribute('aria-label'))
+      .map((element) => element.name || element.outerHTML.slice(0, 80))`);
   const shot = async (name: string) => {
+    expect(await unlabelled()).toEqual([]);
     if (store === 'sqlite') await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
   };
   const token = (clientId: string, secret: string, scope = 'orders:read orders:write') =>
@@ -230,6 +236,34 @@ describe.each(STORES)('web console in Chromium on %s', (store) => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     expect((await page.request.get(`${server.url}/admin/api/clients`)).status()).toBe(401);
+  });
+
+  it('works from the keyboard alone, with a visible focus', async () => {
+    const focused = () => page.evaluate<{ tag: string; name: string | null; text: string; outline: string; width: number }>(`(() => {
+      const element = document.activeElement;
+      const style = getComputedStyle(element);
+      return { tag: element.tagName, name: element.getAttribute('name'), text: element.textContent, outline: style.outlineStyle, width: parseFloat(style.outlineWidth) };
+    })()`);
+    // The username field has the focus when the page opens.
+    expect(await focused()).toMatchObject({ tag: 'INPUT', name: 'username' });
+    await page.keyboard.type('admin');
+    await page.keyboard.press('Tab');
+    expect((await focused()).name).toBe('password');
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press('Enter');
+    // Back on the page it was on when the session ended.
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    // First Tab: the skip link, then the sections; each focused control shows an outline.
+    await page.keyboard.press('Tab');
+    const skip = await focused();
+    expect(skip.text).toBe('Skip to content');
+    expect(skip.outline).not.toBe('none');
+    expect(skip.width).toBeGreaterThanOrEqual(2);
+    let guard = 0;
+    while ((await focused()).text !== 'Users' && guard++ < 10) await page.keyboard.press('Tab');
+    expect((await focused()).outline).not.toBe('none');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Users' }).waitFor();
     expect(problems).toEqual([]);
   });
 });
