@@ -36,7 +36,7 @@ describe.each(STORES)('store on %s', (engine) => {
     const other = open();
     try {
       const [a, b] = await Promise.all([migrateToLatest(store), migrateToLatest(other)]);
-      expect([...a, ...b].sort()).toEqual(['0001-initial', '0002-users-and-refresh-tokens', '0003-used-assertions', '0004-act-for-users']);
+      expect([...a, ...b].sort()).toEqual(['0001-initial', '0002-users-and-refresh-tokens', '0003-used-assertions', '0004-act-for-users', '0012-admin-accounts', '0013-audit-events']);
       expect(await migrateToLatest(store)).toEqual([]);
       expect(await pendingMigrations(store)).toEqual([]);
     } finally {
