@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import { AdminToken } from './admin/admin-token.js';
 import { ChangeFeed } from './changes/change-feed.js';
-import { PgChangeListener } from './changes/pg-change-listener.js';
+import type { PgChangeListener } from './changes/pg-change-listener.js';
+import { watchChanges } from './changes/watch-changes.js';
 import { ClientDirectory } from './clients/client-directory.js';
 import { ClientRegistry } from './clients/client-registry.js';
 import type { GatehouseConfig } from './config/config.js';
@@ -209,24 +210,7 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       { intervalMs: config.housekeepingInterval * 1000, onRun: (now) => revocations.prune(now) },
     );
     if (options.watchChanges) {
-      if (store.engine === 'postgres' && config.databaseUrl) {
-        // Changes arrive by NOTIFY at once; the timer only catches what a lost notification would miss.
-        changeListener = new PgChangeListener({
-          databaseUrl: config.databaseUrl,
-          timeoutMs: config.dbTimeoutMs,
-          heartbeatMs: config.changeSafetyPollInterval,
-          onNotify: () => void changes.pollNow(),
-          onReconnect: () => void changes.resync(),
-          logger,
-          availability,
-        });
-        await changeListener.start();
-        // What was committed between loading the caches and listening.
-        await changes.pollNow();
-        changes.start(config.changeSafetyPollInterval);
-      } else {
-        changes.start(config.changePollInterval);
-      }
+      changeListener = await watchChanges({ store, config, changes, logger, availability });
       // Start-up (migrations, lock waits) ran unbounded; requests give up after the configured timeout.
       store.setRequestTimeout(config.dbTimeoutMs);
       housekeeping.start();

@@ -163,6 +163,12 @@ describe('several Gatehouse instances on one PostgreSQL database', () => {
     expect((await instances[2]!.echo(fromB)).status).toBe(200);
   });
 
+  it('token-delivery settings changed on A reach B within a second', async () => {
+    const changed = await a.admin('PATCH', '/settings/token-delivery', { cookie_name: 'cluster_token' });
+    expect(changed.status).toBe(200);
+    await reachesB('settings changed', async () => ((await (await b.admin('GET', '/settings/token-delivery')).json()) as { cookie_name: string }).cookie_name === 'cluster_token');
+  });
+
   describe('single-use rules across instances', () => {
     it('a client assertion used on A is refused when replayed on B', async () => {
       const client = await createClient(a, { token_endpoint_auth_method: 'private_key_jwt' });
