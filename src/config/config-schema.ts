@@ -102,6 +102,27 @@ function bindAddress(raw: unknown): string {
   return text;
 }
 
+/** An IPv4/IPv6 address with an optional /prefix length. */
+function isAddressOrRange(text: string): boolean {
+  const [address = '', prefix, extra] = text.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+function trustedProxies(raw: unknown): boolean | number | string[] {
+  if (raw === true || raw === 'true') return true;
+  if (raw === false || raw === 'false' || raw === '') return false;
+  if (typeof raw === 'number' || (typeof raw === 'string' && /^\d+$/.test(raw.trim()))) return integer(1, 32)(raw);
+  const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : null;
+  const message = 'must be false, true, a hop count, or comma-separated IP addresses / CIDR ranges';
+  if (items === null) throw new Error(message);
+  const proxies = items.map((item) => (typeof item === 'string' ? item.trim() : '')).filter((item) => item !== '');
+  if (proxies.length === 0 || !proxies.every(isAddressOrRange)) throw new Error(message);
+  return proxies;
+}
+
 export const SETTINGS: SettingSpec[] = [
   { key: 'port', env: 'PORT', description: 'TCP port of the HTTP server', defaultText: '8080', parse: integer(0, 65535) },
   { key: 'host', env: 'HOST', description: 'address the HTTP server binds to', defaultText: '127.0.0.1', parse: bindAddress },
@@ -412,6 +433,14 @@ export const SETTINGS: SettingSpec[] = [
       'worker processes of gatehouse serve sharing its port (node:cluster), e.g. one per core; `serve --workers N` wins. The primary migrates once, restarts crashed workers and forwards SIGTERM',
     defaultText: '1',
     parse: integer(1, 256),
+  },
+  {
+    key: 'trustProxy',
+    env: 'GATEHOUSE_TRUST_PROXY',
+    description:
+      'whose X-Forwarded-For/-Proto/-Host to believe (the client address used by rate limits and logs): false, true (any peer; only when nothing else can reach Gatehouse), a number of proxy hops, or comma-separated addresses/CIDR ranges of your load balancers',
+    defaultText: 'false',
+    parse: trustedProxies,
   },
   {
     key: 'logLevel',

@@ -78,5 +78,10 @@ export interface GatehouseConfig {
   redisKeyPrefix: string;
   /** Worker processes `gatehouse serve` runs (node:cluster); 1 serves in the process itself. */
   workers: number;
+  /**
+   * Which proxies' X-Forwarded-For/-Proto/-Host Gatehouse believes (fastify's trustProxy): false, true
+   * (any), a hop count, or addresses/CIDR ranges of the load balancers.
+   */
+  trustProxy: boolean | number | string[];
   logLevel: LogLevel;
 }

@@ -40,6 +40,7 @@ const DEFAULTS: Omit<GatehouseConfig, 'issuer'> = {
   redisUrl: undefined,
   redisKeyPrefix: 'gatehouse:',
   workers: 1,
+  trustProxy: false,
   logLevel: 'info',
 };
 

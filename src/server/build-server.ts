@@ -19,7 +19,7 @@ export async function buildServer(gatehouse: Gatehouse): Promise<FastifyInstance
     // Per-request lines cost throughput on the hot path; they are on at debug level.
     logController: new LogController({ disableRequestLogging: gatehouse.logger.level !== 'debug' && gatehouse.logger.level !== 'trace' }),
     bodyLimit: 1024 * 1024,
-    trustProxy: false,
+    trustProxy: trustProxyOption(gatehouse.config.trustProxy),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
@@ -53,4 +53,9 @@ function installMetrics(app: FastifyInstance, gatehouse: Gatehouse, services: Re
   metrics.watchPool(gatehouse.store.poolStats);
   metrics.install(app, { token: gatehouse.config.metricsToken });
   return metrics;
+}
+
+/** fastify's trustProxy: a hop count becomes "trust the nearest n hops" (as proxy-addr reads a number). */
+function trustProxyOption(setting: boolean | number | string[]): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
 }
