@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { GatehouseConfig } from '../config/config.js';
 import { ConfigError } from '../config/config-schema.js';
 import { openGatehouse } from '../gatehouse.js';
+import { answerMetricsRequests, createMetricsAggregator } from './cluster-metrics.js';
 
 /** Message a worker sends to the primary once it listens. */
 const READY_MESSAGE = 'gatehouse:worker-ready';
@@ -64,6 +65,7 @@ export async function runClusterPrimary(
   announceAdminToken(gatehouse.generatedAdminToken);
   await gatehouse.close();
 
+  const aggregator = createMetricsAggregator();
   let stopping = false;
   let exitCode = 0;
   let anyReady = false;
@@ -75,6 +77,7 @@ export async function runClusterPrimary(
     const worker = cluster.fork();
     startedAt.set(worker, Date.now());
     logger.info({ worker: worker.id, pid: worker.process.pid }, 'worker started');
+    answerMetricsRequests(worker, aggregator);
     worker.on('message', (message: unknown) => {
       if (message !== READY_MESSAGE) return;
       anyReady = true;
