@@ -3,13 +3,13 @@
  * Starts real Gatehouse servers from dist/, runs autocannon scenarios, writes bench/results/.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import autocannon, { type Result } from 'autocannon';
-import pg from 'pg';
 import { prepareFixture, SCENARIOS, type Fixture, type Scenario } from './scenarios.js';
 import { rssMiB, startServer, type BenchServer } from './server.js';
+import { withDatabase } from './store.js';
 
 interface Options {
   stores: ('sqlite' | 'postgres')[];
@@ -44,31 +44,6 @@ interface Row {
   errors: number;
   rssMiB: number;
   runs: number[];
-}
-
-const PG_ADMIN = process.env.GATEHOUSE_BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-async function withDatabase<T>(store: 'sqlite' | 'postgres', work: (env: Record<string, string>) => Promise<T>): Promise<T> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
-  const name = `gatehouse_bench_${process.pid}_${Date.now()}`;
-  const env: Record<string, string> = { GATEHOUSE_DATA_DIR: dataDir, GATEHOUSE_SECRET: 'YmVuY2gtbWFzdGVyLXNlY3JldC0wMTIzNDU2Nzg5YWJjZGVm' };
-  const adminClient = new pg.Client({ connectionString: PG_ADMIN });
-  if (store === 'postgres') {
-    await adminClient.connect();
-    await adminClient.query(`create database "${name}"`);
-    const url = new URL(PG_ADMIN);
-    url.pathname = `/${name}`;
-    env.DATABASE_URL = url.toString();
-  }
-  try {
-    return await work(env);
-  } finally {
-    if (store === 'postgres') {
-      await adminClient.query(`drop database if exists "${name}" with (force)`);
-      await adminClient.end();
-    }
-    rmSync(dataDir, { recursive: true, force: true });
-  }
 }
 
 async function runScenario(server: BenchServer, scenario: Scenario, fixture: Fixture, options: Options): Promise<Omit<Row, 'store'>> {

@@ -27,7 +27,7 @@ function basic(clientId: string, secret: string): string {
   return `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 }
 
-async function form(url: string, path: string, auth: string, params: Record<string, string>): Promise<Record<string, unknown>> {
+export async function form(url: string, path: string, auth: string, params: Record<string, string>): Promise<Record<string, unknown>> {
   const response = await fetch(`${url}${path}`, { method: 'POST', headers: { ...FORM, authorization: auth }, body: new URLSearchParams(params).toString() });
   const text = await response.text();
   if (response.status !== 200) throw new Error(`${path}: ${response.status} ${text}`);
@@ -55,7 +55,7 @@ export async function prepareFixture(url: string, refreshTokenCount: number): Pr
   return { ccAuth, passwordAuth, username: 'bench-user', password: 'bench user password', validToken, revokedToken, refreshTokens };
 }
 
-const clientCredentials = (url: string, fixture: Fixture): Options => ({
+export const clientCredentials = (url: string, fixture: Fixture): Options => ({
   url: `${url}/oauth/token`,
   method: 'POST',
   headers: { ...FORM, authorization: fixture.ccAuth },
@@ -74,7 +74,7 @@ const passwordGrant = (url: string, fixture: Fixture): Options => ({
  * and its response puts the chain back with the new token. A chain whose response never arrives (cut off
  * when a run ends) is dropped, so the fixture holds enough chains for every run.
  */
-function refreshChain(url: string, fixture: Fixture): Options {
+export function refreshChain(url: string, fixture: Fixture): Options {
   const request: AutocannonRequest = {
     method: 'POST',
     path: '/oauth/token',

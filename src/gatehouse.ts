@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { AdminToken } from './admin/admin-token.js';
 import { ChangeFeed } from './changes/change-feed.js';
+import { PgChangeListener } from './changes/pg-change-listener.js';
 import { ClientDirectory } from './clients/client-directory.js';
 import { ClientRegistry } from './clients/client-registry.js';
 import type { GatehouseConfig } from './config/config.js';
@@ -16,6 +17,7 @@ import { connectStore, StoreUnavailableError, type StoreConnection } from './sto
 import { migrateToLatest } from './store/migrate.js';
 import { RevocationsRepository } from './store/revocations-repository.js';
 import { SettingsRepository } from './store/settings-repository.js';
+import { StoreAvailability } from './store/store-availability.js';
 import { SigningKeysRepository } from './store/signing-keys-repository.js';
 import { RefreshTokensRepository } from './store/refresh-tokens-repository.js';
 import { UsersRepository } from './store/users-repository.js';
@@ -27,6 +29,14 @@ import { PasswordSignIn } from './users/password-sign-in.js';
 import { UserRegistry } from './users/user-registry.js';
 import { UserStatusCache } from './users/user-status-cache.js';
 import { TokenDeliverySettings } from './resources/token-delivery.js';
+import { CheckRegistry } from './security/check-registry.js';
+import { builtInChecks } from './security/checks/built-in-checks.js';
+import { ProfileDirectory } from './security/profile-directory.js';
+import { ProfileRegistry } from './security/profile-registry.js';
+import { CheckStatesRepository } from './store/check-states-repository.js';
+import { ProfilesRepository } from './store/profiles-repository.js';
+import { InitialAccessTokens } from './security/initial-access-tokens.js';
+import { InitialAccessTokensRepository } from './store/initial-access-tokens-repository.js';
 
 /** Change events older than this have been read by every running instance. */
 const CHANGE_EVENT_RETENTION_MS = 60 * 60_000;
@@ -49,6 +59,18 @@ export interface Gatehouse {
   adminToken: AdminToken;
   tokenDelivery: TokenDeliverySettings;
   changes: ChangeFeed;
+  /** Built-in and custom security checks. */
+  checks: CheckRegistry;
+  /** Security profiles: changes (admin API, CLI) and the in-memory copy the token endpoint reads. */
+  profiles: ProfileRegistry;
+  profileDirectory: ProfileDirectory;
+  checkStates: CheckStatesRepository;
+  /** Initial access tokens for app-instance registration (RFC 7591). */
+  initialAccessTokens: InitialAccessTokens;
+  /** Whether the database answers, as last seen; logs outages once. */
+  availability: StoreAvailability;
+  /** PostgreSQL servers: the connection that LISTENs for changes (undefined on SQLite and in CLI commands). */
+  changeListener: PgChangeListener | undefined;
   housekeeping: Housekeeping;
   /** A generated admin token to print once, when this start created it. */
   generatedAdminToken: string | undefined;
@@ -66,7 +88,7 @@ export interface OpenGatehouseOptions {
  */
 export async function openConfiguredStore(config: GatehouseConfig): Promise<StoreConnection> {
   try {
-    return await connectStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    return await connectStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, connectTimeoutMs: Math.max(config.dbTimeoutMs, 5_000) });
   } catch (error) {
     if (error instanceof StoreUnavailableError) throw new ConfigError(config.databaseUrl ? 'DATABASE_URL' : 'GATEHOUSE_DATA_DIR', error.message);
     throw error;
@@ -85,6 +107,7 @@ function masterSecretOf(config: GatehouseConfig): ReturnType<typeof loadMasterSe
 
 export async function openGatehouse(config: GatehouseConfig, logger: Logger, options: OpenGatehouseOptions = {}): Promise<Gatehouse> {
   const store = await openConfiguredStore(config);
+  let changeListener: PgChangeListener | undefined;
   try {
     const applied = await migrateToLatest(store);
     if (applied.length > 0) logger.info({ migrations: applied, store: store.location }, 'applied migrations');
@@ -95,7 +118,8 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
     const digester = new SecretDigester(derived.secretDigestKey);
 
     const changeEvents = new ChangeEventsRepository(store.db);
-    const changes = new ChangeFeed(changeEvents, logger);
+    const availability = new StoreAvailability(logger);
+    const changes = new ChangeFeed(changeEvents, logger, availability);
     const directory = new ClientDirectory(new ClientsRepository(store.db));
     const revocationsRepository = new RevocationsRepository(store.db);
     const revocations = new RevocationList(revocationsRepository);
@@ -121,10 +145,22 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
     const refreshTokensRepository = new RefreshTokensRepository(store.db);
     const refreshTokens = new RefreshTokens(refreshTokensRepository, digester);
 
+    const checkStates = new CheckStatesRepository(store.db);
+    const checks = new CheckRegistry(builtInChecks(config, { passwordSignIn, digester, directory }));
+    if (config.checksDir) {
+      const custom = await checks.loadFolder(config.checksDir);
+      if (custom.length > 0) logger.info({ checks: custom }, 'security checks loaded');
+    }
+    const profilesRepository = new ProfilesRepository(store.db);
+    const profileDirectory = new ProfileDirectory(profilesRepository);
+    const initialAccessTokens = new InitialAccessTokens(new InitialAccessTokensRepository(store.db), profilesRepository, digester);
+    const profiles = new ProfileRegistry(profilesRepository, () => [...checks.names()].sort(), () => changes.pollNow());
+
     await changes.markCurrent();
     await keys.ensureSigningKey(config.signingAlg, config.keyActivationDelay);
     await directory.loadAll();
     await revocations.loadAll();
+    await profileDirectory.loadAll();
     const generatedAdminToken = await adminToken.init();
     await tokenDelivery.load();
 
@@ -132,12 +168,13 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
     changes.on('revocation', (jti) => revocations.refresh(jti));
     changes.on('user', (userId) => userStatus.forget(userId));
     changes.on('signing_key', () => keys.load());
+    changes.on('profile', (name) => profileDirectory.refresh(name));
     changes.on('setting', async () => {
       await Promise.all([adminToken.refresh(), tokenDelivery.load()]);
     });
     changes.onResync(async () => {
       userStatus.clear();
-      await Promise.all([directory.loadAll(), revocations.loadAll(), keys.load(), adminToken.refresh(), tokenDelivery.load()]);
+      await Promise.all([directory.loadAll(), revocations.loadAll(), keys.load(), adminToken.refresh(), tokenDelivery.load(), profileDirectory.loadAll()]);
     });
 
     const housekeeping = new Housekeeping(
@@ -147,7 +184,26 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       { intervalMs: config.housekeepingInterval * 1000, onRun: (now) => revocations.prune(now) },
     );
     if (options.watchChanges) {
-      changes.start(config.changePollInterval);
+      if (store.engine === 'postgres' && config.databaseUrl) {
+        // Changes arrive by NOTIFY at once; the timer only catches what a lost notification would miss.
+        changeListener = new PgChangeListener({
+          databaseUrl: config.databaseUrl,
+          timeoutMs: config.dbTimeoutMs,
+          heartbeatMs: config.changeSafetyPollInterval,
+          onNotify: () => void changes.pollNow(),
+          onReconnect: () => void changes.resync(),
+          logger,
+          availability,
+        });
+        await changeListener.start();
+        // What was committed between loading the caches and listening.
+        await changes.pollNow();
+        changes.start(config.changeSafetyPollInterval);
+      } else {
+        changes.start(config.changePollInterval);
+      }
+      // Start-up (migrations, lock waits) ran unbounded; requests give up after the configured timeout.
+      store.setRequestTimeout(config.dbTimeoutMs);
       housekeeping.start();
     }
 
@@ -168,15 +224,24 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       adminToken,
       tokenDelivery,
       changes,
+      checks,
+      profiles,
+      profileDirectory,
+      checkStates,
+      initialAccessTokens,
+      availability,
+      changeListener,
       housekeeping,
       generatedAdminToken,
       async close() {
         changes.stop();
         await housekeeping.stop();
+        await changeListener?.close();
         await store.close();
       },
     };
   } catch (error) {
+    await changeListener?.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw error;
   }

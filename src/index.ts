@@ -14,3 +14,16 @@ export {
   type CommandDefinition,
   type JsonSchema,
 } from './resources/commands/command.js';
+export {
+  defineSecurityCheck,
+  success,
+  challenge,
+  failure,
+  type SecurityCheck,
+  type SecurityCheckDefinition,
+  type CheckContext,
+  type CheckOutcome,
+  type CheckClient,
+  type CheckRequest,
+  type CheckState,
+} from './security/security-check.js';

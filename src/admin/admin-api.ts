@@ -4,6 +4,8 @@ import { requireAdminToken } from './admin-auth.js';
 import { registerClientsApi } from './clients-api.js';
 import { registerClientKeysApi } from './client-keys-api.js';
 import { registerKeysApi } from './keys-api.js';
+import { registerProfilesApi } from './profiles-api.js';
+import { registerClientPinApi } from './client-pin-api.js';
 import { lenientJsonBodies } from '../server/json-body.js';
 import { registerUserRoutes } from '../resources/users-api.js';
 
@@ -18,6 +20,8 @@ export async function adminApi(app: FastifyInstance, options: { gatehouse: Gateh
   registerClientsApi(app, options.gatehouse.clients);
   registerClientKeysApi(app, options.gatehouse.clients);
   registerKeysApi(app, options.gatehouse);
+  registerProfilesApi(app, options.gatehouse);
+  registerClientPinApi(app, options.gatehouse);
   app.get('/settings/token-delivery', async () => options.gatehouse.tokenDelivery.current());
   app.patch('/settings/token-delivery', async (request) => {
     const updated = await options.gatehouse.tokenDelivery.update(request.body);

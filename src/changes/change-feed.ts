@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ChangeEvent, ChangeEventsRepository, ChangeKind } from '../store/change-events-repository.js';
+import type { StoreAvailability } from '../store/store-availability.js';
 
 export type ChangeListener = (ref: string) => Promise<void> | void;
 export type ResyncListener = () => Promise<void> | void;
@@ -9,7 +10,9 @@ const OVERLAP_MS = 5_000;
 
 /**
  * Tells the caches of this process what other processes (the CLI, other instances) and this one changed,
- * by reading the change_events table on a timer. Never called per request.
+ * by reading the change_events table: when PostgreSQL announces a change (LISTEN/NOTIFY, see
+ * PgChangeListener), on a timer (the only trigger on SQLite, a safety net on PostgreSQL), and after a
+ * local write. Never called per request.
  */
 export class ChangeFeed {
   private lastSeq = 0;
@@ -20,10 +23,15 @@ export class ChangeFeed {
   private running: Promise<void> | undefined;
   private queued: Promise<void> | undefined;
   private failing = false;
+  /** Caches may have missed a change: reload them in full on the next successful read. */
+  private needsResync = false;
+  /** A reload or a change failed to apply and was logged; not logged again until a read succeeds in full. */
+  private applyFailing = false;
 
   constructor(
     private readonly repository: ChangeEventsRepository,
     private readonly logger: Logger,
+    private readonly availability?: StoreAvailability,
   ) {}
 
   on(kind: ChangeKind, listener: ChangeListener): void {
@@ -40,6 +48,12 @@ export class ChangeFeed {
   /** Marks every event so far as seen (the caches were just loaded in full). */
   async markCurrent(): Promise<void> {
     this.lastSeq = await this.repository.latestSeq();
+  }
+
+  /** Reloads every cache (a notification may have been lost), then reads new events. */
+  resync(): Promise<void> {
+    this.needsResync = true;
+    return this.pollNow();
   }
 
   start(intervalMs: number): void {
@@ -78,22 +92,47 @@ export class ChangeFeed {
     } catch (error) {
       if (!this.failing) this.logger.warn({ err: error }, 'cannot read change events; caches will resync when the store answers');
       this.failing = true;
+      this.needsResync = true;
+      this.availability?.reportFailure('change feed', error);
       return;
     }
+    this.availability?.reportSuccess();
     if (this.failing) {
       this.failing = false;
       this.logger.info('store answers again; reloading caches');
-      for (const listener of this.resyncListeners) await listener();
+    }
+    if (this.needsResync) {
+      this.needsResync = false;
+      try {
+        for (const listener of this.resyncListeners) await listener();
+      } catch (error) {
+        // Retried on the next read; until then the caches keep what they had.
+        this.applyFailed(error, 'reloading caches failed; will retry');
+        return;
+      }
     }
     const now = Date.now();
     for (const event of events) {
       if (this.applied.has(event.seq)) continue;
+      try {
+        for (const listener of this.listeners.get(event.kind) ?? []) await listener(event.ref);
+      } catch (error) {
+        // This change did not reach the cache: reload everything on the next read instead.
+        this.applyFailed(error, `applying a ${event.kind} change failed; caches will reload`);
+        return;
+      }
       this.applied.set(event.seq, event.createdAt);
-      for (const listener of this.listeners.get(event.kind) ?? []) await listener(event.ref);
       if (event.seq > this.lastSeq) this.lastSeq = event.seq;
     }
     for (const [seq, createdAt] of this.applied) {
       if (createdAt < now - 2 * OVERLAP_MS) this.applied.delete(seq);
     }
+    this.applyFailing = false;
+  }
+
+  private applyFailed(error: unknown, message: string): void {
+    this.needsResync = true;
+    if (!this.applyFailing) this.logger.warn({ err: error }, message);
+    this.applyFailing = true;
   }
 }

@@ -9,6 +9,7 @@ import { DuplicateClientError } from '../store/clients-repository.js';
 import { DuplicateUsernameError } from '../store/users-repository.js';
 import { FieldValidationError } from '../shared/field-validation-error.js';
 import { UserNotFoundError } from '../users/user-registry.js';
+import { DuplicateProfileError, ProfileInUseError, ProfileNotFoundError } from '../security/security-profile.js';
 
 /** A failure the CLI reports as one line on stderr with exit code 1. */
 export class CliError extends Error {
@@ -54,7 +55,7 @@ export async function withGatehouse<T>(command: Command, work: (gatehouse: Gateh
 export function reportCliError(error: unknown): never {
   if (error instanceof FieldValidationError) {
     process.stderr.write(`gatehouse: ${error.message}\n`);
-  } else if (error instanceof ConfigError || error instanceof CliError || error instanceof ClientNotFoundError || error instanceof DuplicateClientError || error instanceof UserNotFoundError || error instanceof DuplicateUsernameError || error instanceof ClientKeyNotFoundError) {
+  } else if (error instanceof ConfigError || error instanceof CliError || error instanceof ClientNotFoundError || error instanceof DuplicateClientError || error instanceof UserNotFoundError || error instanceof DuplicateUsernameError || error instanceof ClientKeyNotFoundError || error instanceof ProfileNotFoundError || error instanceof DuplicateProfileError || error instanceof ProfileInUseError) {
     process.stderr.write(`gatehouse: ${error.message}\n`);
   } else if (error instanceof Error && error.name === 'CommanderError') {
     process.exit(1);

@@ -7,6 +7,7 @@ import { registerMigrateCommand } from './commands/migrate.js';
 import { registerSchemaCommand } from './commands/schema.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerUsersCommands } from './commands/users.js';
+import { registerProfilesCommands } from './commands/profiles.js';
 import { reportCliError } from './context.js';
 
 const program = new Command()
@@ -21,6 +22,7 @@ registerSchemaCommand(program);
 registerClientsCommands(program);
 registerKeysCommands(program);
 registerUsersCommands(program);
+registerProfilesCommands(program);
 registerAdminTokenCommand(program);
 
 program.parseAsync(process.argv).catch(reportCliError);

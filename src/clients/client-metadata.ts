@@ -37,6 +37,10 @@ export interface ClientMetadata {
   expires_at: string | null;
   allowed_origins: string[];
   jwks: JSONWebKeySet | null;
+  /** Security profile name, or null. */
+  profile: string | null;
+  /** Whether an administrator set a PIN (PinCode check); the PIN itself is never shown. */
+  pin_set: boolean;
   client_id_issued_at: number;
   client_secret_expires_at: number;
   created_at: string;
@@ -59,6 +63,7 @@ export interface ClientChanges {
   expiresAt?: number | null;
   allowedOrigins?: string[];
   jwks?: JSONWebKeySet | null;
+  profile?: string | null;
 }
 
 const CREATE_FIELDS = new Set([
@@ -76,9 +81,10 @@ const CREATE_FIELDS = new Set([
   'expires_at',
   'allowed_origins',
   'jwks',
+  'profile',
 ]);
 /** Read-only fields a client may echo back from a GET; ignored when unchanged in spirit. */
-const READ_ONLY_FIELDS = new Set(['client_id_issued_at', 'client_secret_expires_at', 'created_at', 'updated_at']);
+const READ_ONLY_FIELDS = new Set(['pin_set', 'client_id_issued_at', 'client_secret_expires_at', 'created_at', 'updated_at']);
 
 export const MIN_ADMIN_SECRET_LENGTH = 20;
 const MAX_SECRET_LENGTH = 512;
@@ -98,6 +104,8 @@ export function toClientMetadata(client: Client): ClientMetadata {
     expires_at: client.expiresAt === null ? null : new Date(client.expiresAt).toISOString(),
     allowed_origins: [...client.allowedOrigins],
     jwks: client.jwks,
+    profile: client.profile,
+    pin_set: client.pinDigest !== null,
     client_id_issued_at: Math.floor(client.createdAt / 1000),
     client_secret_expires_at: 0,
     created_at: new Date(client.createdAt).toISOString(),
@@ -133,6 +141,7 @@ export function parseClientChanges(body: unknown, mode: 'create' | 'update'): Cl
   if (body.expires_at !== undefined) changes.expiresAt = parseExpiresAt(body.expires_at);
   if (body.allowed_origins !== undefined) changes.allowedOrigins = parseOrigins(body.allowed_origins);
   if (body.jwks !== undefined) changes.jwks = parseJwks(body.jwks);
+  if (body.profile !== undefined) changes.profile = parseProfileReference(body.profile);
   return changes;
 }
 
@@ -151,6 +160,7 @@ export function applyClientChanges(current: Client, changes: ClientChanges, now:
   if (changes.expiresAt !== undefined) next.expiresAt = changes.expiresAt;
   if (changes.allowedOrigins !== undefined) next.allowedOrigins = changes.allowedOrigins;
   if (changes.jwks !== undefined) next.jwks = changes.jwks;
+  if (changes.profile !== undefined) next.profile = changes.profile;
 
   if (next.refreshTokens && next.grantTypes.every((grant) => grant === 'client_credentials')) {
     throw new ClientValidationError(
@@ -186,9 +196,22 @@ export function defaultClient(clientId: string, now: number): Client {
     jwks: null,
     refreshTokenLifetime: DEFAULT_REFRESH_TOKEN_LIFETIME,
     mayActForUsers: false,
+    profile: null,
+    pinDigest: null,
     createdAt: now,
     updatedAt: now,
   };
+}
+
+/** Letters, digits, '.', '_' and '-': the names of security profiles. */
+export const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+function parseProfileReference(value: unknown): string | null {
+  if (value === null || value === '') return null;
+  if (typeof value !== 'string' || !PROFILE_NAME.test(value)) {
+    throw new ClientValidationError('profile', 'must be the name of a security profile (1-64 letters, digits, ".", "_" or "-") or null');
+  }
+  return value;
 }
 
 export function parseClientId(value: unknown): string {

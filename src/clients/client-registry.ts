@@ -6,6 +6,7 @@ import type { SecretDigester } from '../keys/secret-digest.js';
 import { generateSecret } from '../keys/secret-digest.js';
 import type { ClientListQuery, ClientsRepository } from '../store/clients-repository.js';
 import type { Client } from './client.js';
+import { parsePin, pinDigestInput } from '../security/checks/pin.js';
 import { applyClientChanges, ClientValidationError, defaultClient, parseAdminSecret, type ClientChanges } from './client-metadata.js';
 
 export class ClientNotFoundError extends Error {
@@ -53,6 +54,15 @@ export class ClientRegistry {
     await this.repository.insert(client);
     await this.afterChange();
     return { client, clientSecret };
+  }
+
+  /** Registers an app instance (RFC 7591): a private_key_jwt client that has no secret at all. */
+  async registerInstance(changes: ClientChanges): Promise<Client> {
+    const now = Date.now();
+    const client = applyClientChanges(defaultClient(randomBytes(16).toString('base64url'), now), changes, now);
+    await this.repository.insert(client);
+    await this.afterChange();
+    return client;
   }
 
   async get(clientId: string): Promise<Client> {
@@ -131,6 +141,16 @@ export class ClientRegistry {
     });
     if (!updated) throw new ClientNotFoundError(clientId);
     await this.afterChange();
+  }
+
+  /** Sets (or with null removes) the client's PIN for the PinCode check; stored only as a keyed digest. */
+  async setPin(clientId: string, pin: string | null): Promise<Client> {
+    const now = Date.now();
+    const pinDigest = pin === null ? null : this.digester.digest(pinDigestInput(clientId, parsePin(pin)));
+    const updated = await this.repository.update(clientId, (current) => ({ ...current, pinDigest, updatedAt: now }));
+    if (!updated) throw new ClientNotFoundError(clientId);
+    await this.afterChange();
+    return updated;
   }
 
   async delete(clientId: string): Promise<void> {

@@ -36,6 +36,10 @@ export interface Client {
   refreshTokenLifetime: number;
   /** May obtain tokens for users by a signed assertion (JWT-bearer grant). */
   mayActForUsers: boolean;
+  /** Name of the client's security profile (scope mapping, mandatory scope, token lifetime), or null. */
+  profile: string | null;
+  /** Keyed digest of the PIN an administrator set for the PinCode check, or null. */
+  pinDigest: string | null;
   createdAt: number;
   updatedAt: number;
 }

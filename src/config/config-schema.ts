@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { LOG_LEVELS, SIGNING_ALGS, type GatehouseConfig } from './config.js';
+import { parseCidrList } from '../security/networks.js';
 
 /** One configuration setting: where it comes from, what it means, how it is checked. */
 export interface SettingSpec<K extends keyof GatehouseConfig = keyof GatehouseConfig> {
@@ -100,27 +101,6 @@ function bindAddress(raw: unknown): string {
   const text = nonEmptyString(raw);
   if (isIP(text) === 0 && !HOSTNAME_PATTERN.test(text)) throw new Error('must be an IP address (such as 127.0.0.1, 0.0.0.0 or ::) or a host name');
   return text;
-}
-
-/** An IPv4/IPv6 address with an optional /prefix length. */
-function isAddressOrRange(text: string): boolean {
-  const [address = '', prefix, extra] = text.split('/');
-  const family = isIP(address);
-  if (family === 0 || extra !== undefined) return false;
-  if (prefix === undefined) return true;
-  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
-}
-
-function trustedProxies(raw: unknown): boolean | number | string[] {
-  if (raw === true || raw === 'true') return true;
-  if (raw === false || raw === 'false' || raw === '') return false;
-  if (typeof raw === 'number' || (typeof raw === 'string' && /^\d+$/.test(raw.trim()))) return integer(1, 32)(raw);
-  const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : null;
-  const message = 'must be false, true, a hop count, or comma-separated IP addresses / CIDR ranges';
-  if (items === null) throw new Error(message);
-  const proxies = items.map((item) => (typeof item === 'string' ? item.trim() : '')).filter((item) => item !== '');
-  if (proxies.length === 0 || !proxies.every(isAddressOrRange)) throw new Error(message);
-  return proxies;
 }
 
 export const SETTINGS: SettingSpec[] = [
@@ -231,9 +211,30 @@ export const SETTINGS: SettingSpec[] = [
   {
     key: 'changePollInterval',
     env: 'GATEHOUSE_CHANGE_POLL_MS',
-    description: 'milliseconds between checks for changes made by other processes (CLI, other instances)',
+    description: 'on SQLite: milliseconds between checks for changes made by other processes (CLI, other instances)',
     defaultText: '250',
     parse: integer(20, 60_000),
+  },
+  {
+    key: 'changeSafetyPollInterval',
+    env: 'GATEHOUSE_CHANGE_SAFETY_POLL_MS',
+    description: 'on PostgreSQL, where changes arrive at once by LISTEN/NOTIFY: milliseconds between safety reads of the change table and checks of the listening connection',
+    defaultText: '5000',
+    parse: integer(100, 600_000),
+  },
+  {
+    key: 'dbTimeoutMs',
+    env: 'GATEHOUSE_DB_TIMEOUT_MS',
+    description: 'on PostgreSQL: milliseconds a request waits for a connection, and for each statement, before it answers 503 temporarily_unavailable',
+    defaultText: '5000',
+    parse: integer(100, 600_000),
+  },
+  {
+    key: 'shutdownGraceMs',
+    env: 'GATEHOUSE_SHUTDOWN_GRACE_MS',
+    description: 'milliseconds in-flight requests may take to finish after SIGTERM (new connections are refused at once)',
+    defaultText: '10000',
+    parse: integer(0, 600_000),
   },
   {
     key: 'lockoutThreshold',
@@ -372,10 +373,73 @@ export const SETTINGS: SettingSpec[] = [
     parse: integer(1, 3_600_000),
   },
   {
+    key: 'checksDir',
+    env: 'GATEHOUSE_CHECKS_DIR',
+    description: 'folder of custom security checks (.js, .mjs; default export made with defineSecurityCheck)',
+    defaultText: '(none)',
+    parse: optional(nonEmptyString),
+  },
+  {
+    key: 'trustedProxies',
+    env: 'GATEHOUSE_TRUSTED_PROXIES',
+    description: 'comma-separated proxy addresses or CIDR ranges whose X-Forwarded-For gives the source address (rate limits, AllowedNetwork)',
+    defaultText: '(none)',
+    parse: parseCidrList,
+  },
+  {
+    key: 'allowedNetworks',
+    env: 'GATEHOUSE_ALLOWED_NETWORKS',
+    description: 'comma-separated CIDR ranges the AllowedNetwork security check accepts',
+    defaultText: '(none)',
+    parse: parseCidrList,
+  },
+  {
+    key: 'pinMaxAttempts',
+    env: 'GATEHOUSE_PIN_MAX_ATTEMPTS',
+    description: 'wrong PINs in a row that block the PinCode security check',
+    defaultText: '3',
+    parse: integer(1, 100),
+  },
+  {
+    key: 'pinBlockDuration',
+    env: 'GATEHOUSE_PIN_BLOCK_DURATION',
+    description: 'seconds a blocked PinCode check refuses every answer',
+    defaultText: '300',
+    parse: integer(1, 30 * 86_400),
+  },
+  {
+    key: 'pinLifetime',
+    env: 'GATEHOUSE_PIN_LIFETIME',
+    description: 'seconds a correct PIN holds (and caps tokens whose scope needs PinCode)',
+    defaultText: '3600',
+    parse: integer(1, 99_999_999),
+  },
+  {
+    key: 'userLoginLifetime',
+    env: 'GATEHOUSE_USER_LOGIN_LIFETIME',
+    description: 'seconds a UserLogin success holds (and caps tokens whose scope needs UserLogin)',
+    defaultText: '3600',
+    parse: integer(1, 99_999_999),
+  },
+  {
+    key: 'userLoginRememberMeLifetime',
+    env: 'GATEHOUSE_USER_LOGIN_REMEMBER_ME_LIFETIME',
+    description: 'seconds a UserLogin success answered with rememberMe: true holds',
+    defaultText: '2592000',
+    parse: integer(1, 99_999_999),
+  },
+  {
+    key: 'registrationRateLimitPerAddress',
+    env: 'GATEHOUSE_REGISTRATION_RATE_LIMIT_PER_ADDRESS',
+    description: 'app-instance registrations (POST /oauth/register) per minute per source address (429 beyond); per instance',
+    defaultText: '20',
+    parse: integer(1, 1_000_000),
+  },
+  {
     key: 'housekeepingInterval',
     env: 'GATEHOUSE_HOUSEKEEPING_INTERVAL',
     description:
-      'seconds between housekeeping runs, which purge expired revocations, used assertion ids, expired and long-used refresh tokens and old change events in batches; one instance at a time on PostgreSQL; 0 turns it off',
+      'seconds between housekeeping runs, which purge expired revocations, used assertion ids, expired and long-used refresh tokens, old change events and settled security-check states in batches; one instance at a time on PostgreSQL; 0 turns it off',
     defaultText: '60',
     parse: integer(0, 86_400),
   },
@@ -433,14 +497,6 @@ export const SETTINGS: SettingSpec[] = [
       'worker processes of gatehouse serve sharing its port (node:cluster), e.g. one per core; `serve --workers N` wins. The primary migrates once, restarts crashed workers and forwards SIGTERM',
     defaultText: '1',
     parse: integer(1, 256),
-  },
-  {
-    key: 'trustProxy',
-    env: 'GATEHOUSE_TRUST_PROXY',
-    description:
-      'whose X-Forwarded-For/-Proto/-Host to believe (the client address used by rate limits and logs): false, true (any peer; only when nothing else can reach Gatehouse), a number of proxy hops, or comma-separated addresses/CIDR ranges of your load balancers',
-    defaultText: 'false',
-    parse: trustedProxies,
   },
   {
     key: 'logLevel',

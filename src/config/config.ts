@@ -30,8 +30,14 @@ export interface GatehouseConfig {
   keyActivationDelay: number;
   /** Registered resource indicators (RFC 8707) that may be requested as token audiences. */
   resources: string[];
-  /** How often a running server checks the store for changes made elsewhere, milliseconds. */
+  /** How often a running server on SQLite checks the store for changes made elsewhere, milliseconds. */
   changePollInterval: number;
+  /** On PostgreSQL (changes arrive by LISTEN/NOTIFY): how often the change table is read anyway, milliseconds. */
+  changeSafetyPollInterval: number;
+  /** Longest a server waits for PostgreSQL to connect or answer one statement before answering 503, milliseconds. */
+  dbTimeoutMs: number;
+  /** Longest in-flight requests may take to finish after SIGTERM/SIGINT, milliseconds. */
+  shutdownGraceMs: number;
   /** Password failures within the lockout window that lock a user. */
   lockoutThreshold: number;
   /** Seconds over which password failures are counted. */
@@ -78,10 +84,23 @@ export interface GatehouseConfig {
   redisKeyPrefix: string;
   /** Worker processes `gatehouse serve` runs (node:cluster); 1 serves in the process itself. */
   workers: number;
-  /**
-   * Which proxies' X-Forwarded-For/-Proto/-Host Gatehouse believes (fastify's trustProxy): false, true
-   * (any), a hop count, or addresses/CIDR ranges of the load balancers.
-   */
-  trustProxy: boolean | number | string[];
   logLevel: LogLevel;
+  /** Folder of custom security-check modules; undefined: only the built-in checks. */
+  checksDir: string | undefined;
+  /** Proxies (CIDR ranges) whose X-Forwarded-For is believed for the request's source address. */
+  trustedProxies: string[];
+  /** CIDR ranges the AllowedNetwork check accepts. */
+  allowedNetworks: string[];
+  /** Wrong PINs in a row that block the PinCode check. */
+  pinMaxAttempts: number;
+  /** Seconds a blocked PinCode check stays blocked. */
+  pinBlockDuration: number;
+  /** Seconds a correct PIN holds. */
+  pinLifetime: number;
+  /** Seconds a UserLogin success holds. */
+  userLoginLifetime: number;
+  /** Seconds a UserLogin success with rememberMe holds. */
+  userLoginRememberMeLifetime: number;
+  /** App-instance registrations (RFC 7591) per minute per source address. */
+  registrationRateLimitPerAddress: number;
 }

@@ -16,6 +16,9 @@ const DEFAULTS: Omit<GatehouseConfig, 'issuer'> = {
   keyActivationDelay: 300,
   resources: [],
   changePollInterval: 250,
+  changeSafetyPollInterval: 5_000,
+  dbTimeoutMs: 5_000,
+  shutdownGraceMs: 10_000,
   lockoutThreshold: 5,
   lockoutWindow: 900,
   lockoutDuration: 900,
@@ -40,8 +43,16 @@ const DEFAULTS: Omit<GatehouseConfig, 'issuer'> = {
   redisUrl: undefined,
   redisKeyPrefix: 'gatehouse:',
   workers: 1,
-  trustProxy: false,
   logLevel: 'info',
+  checksDir: undefined,
+  trustedProxies: [],
+  allowedNetworks: [],
+  pinMaxAttempts: 3,
+  pinBlockDuration: 300,
+  pinLifetime: 3600,
+  userLoginLifetime: 3600,
+  userLoginRememberMeLifetime: 30 * 86_400,
+  registrationRateLimitPerAddress: 20,
 };
 
 export interface LoadConfigOptions {

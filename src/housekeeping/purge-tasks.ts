@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { ChangeEventsRepository } from '../store/change-events-repository.js';
+import { CheckStatesRepository } from '../store/check-states-repository.js';
 import { RefreshTokensRepository } from '../store/refresh-tokens-repository.js';
 import { RevocationsRepository } from '../store/revocations-repository.js';
 import type { Database } from '../store/schema.js';
@@ -32,5 +33,6 @@ export function purgeTasks(retention: PurgeRetention): PurgeTask[] {
       purgeBatch: (db, now, limit) => new RefreshTokensRepository(db).purgeUsedBefore(now - retention.usedRefreshTokensMs, limit),
     },
     { name: 'change_events', purgeBatch: (db, now, limit) => new ChangeEventsRepository(db).purgeBefore(now - retention.changeEventsMs, limit) },
+    { name: 'security_check_states', purgeBatch: (db, now, limit) => new CheckStatesRepository(db).purgeSettled(now, limit) },
   ];
 }

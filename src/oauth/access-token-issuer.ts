@@ -11,6 +11,8 @@ export interface AccessTokenRequest {
   scopes: string[];
   /** RFC 8707 resources; empty means the issuer is the audience. */
   resources: string[];
+  /** Seconds, when the security gate decided a shorter lifetime (profile, checks). */
+  lifetime?: number;
   /** Further claims, e.g. the username of a user token. */
   extraClaims?: Record<string, unknown>;
 }
@@ -43,7 +45,7 @@ export class AccessTokenIssuer {
   issue(request: AccessTokenRequest): IssuedAccessToken {
     const now = Date.now();
     const iat = Math.floor(now / 1000);
-    const expiresIn = accessTokenLifetime(request.client, this.config.maxTokenLifetime);
+    const expiresIn = Math.min(request.lifetime ?? Infinity, accessTokenLifetime(request.client, this.config.maxTokenLifetime));
     const jti = randomUUID();
     const aud = request.resources.length === 0 ? this.config.issuer : request.resources.length === 1 ? request.resources[0] : request.resources;
     const claims: Record<string, unknown> = {

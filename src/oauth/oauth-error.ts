@@ -5,13 +5,15 @@ export class OAuthError extends Error {
     readonly error: string,
     readonly description: string,
     readonly headers: Record<string, string> = {},
+    /** Further members of the JSON body (e.g. the pending challenges). */
+    readonly extra: Record<string, unknown> = {},
   ) {
     super(description);
     this.name = 'OAuthError';
   }
 
-  toJSON(): { error: string; error_description: string } {
-    return { error: this.error, error_description: this.description };
+  toJSON(): { error: string; error_description: string } & Record<string, unknown> {
+    return { error: this.error, error_description: this.description, ...this.extra };
   }
 }
 

@@ -8,6 +8,7 @@ import { ClientCredentialsGrant } from './grants/client-credentials.js';
 import { PasswordGrant } from './grants/password.js';
 import { RefreshTokenGrant } from './grants/refresh-token.js';
 import { JwtBearerGrant } from './grants/jwt-bearer.js';
+import { SecurityGate } from '../security/security-gate.js';
 import { NO_TOKEN_METRICS, type TokenMetrics } from '../server/metrics.js';
 import type { SharedRateLimitStore } from '../server/rate-limit-store.js';
 
@@ -21,6 +22,7 @@ export interface OAuthServices {
   refreshToken: RefreshTokenGrant;
   jwtBearer: JwtBearerGrant;
   assertions: ClientAssertionVerifier;
+  gate: SecurityGate;
   /** Counts issued tokens (the metrics endpoint replaces the no-op). */
   metrics: TokenMetrics;
   /** Redis shared by every instance for rate-limit counters (REDIS_URL); undefined: counted in memory. */
@@ -30,15 +32,17 @@ export interface OAuthServices {
 export function createOAuthServices(gatehouse: Gatehouse): OAuthServices {
   const issuer = new AccessTokenIssuer(gatehouse.config, gatehouse.keys);
   const assertions = new ClientAssertionVerifier(gatehouse.config, gatehouse.directory, new UsedAssertionsRepository(gatehouse.store.db));
+  const gate = new SecurityGate(gatehouse.checks, gatehouse.profileDirectory, gatehouse.checkStates, () => gatehouse.config.maxTokenLifetime, gatehouse.logger);
   return {
     authenticator: new ClientAuthenticator(gatehouse.directory, gatehouse.digester, assertions, gatehouse.logger),
     issuer,
     verifier: new AccessTokenVerifier(gatehouse.config, gatehouse.keys, gatehouse.revocations, gatehouse.directory, gatehouse.userStatus),
-    clientCredentials: new ClientCredentialsGrant(gatehouse.config, issuer),
-    password: new PasswordGrant(gatehouse.config, gatehouse.passwordSignIn, issuer, gatehouse.refreshTokens),
-    refreshToken: new RefreshTokenGrant(gatehouse.refreshTokens, gatehouse.usersRepository, issuer),
-    jwtBearer: new JwtBearerGrant(gatehouse.config, assertions, gatehouse.usersRepository, issuer),
+    clientCredentials: new ClientCredentialsGrant(gatehouse.config, issuer, gate, gatehouse.availability),
+    password: new PasswordGrant(gatehouse.config, gatehouse.passwordSignIn, issuer, gatehouse.refreshTokens, gate),
+    refreshToken: new RefreshTokenGrant(gatehouse.refreshTokens, gatehouse.usersRepository, issuer, gate),
+    jwtBearer: new JwtBearerGrant(gatehouse.config, assertions, gatehouse.usersRepository, issuer, gate),
     assertions,
+    gate,
     metrics: NO_TOKEN_METRICS,
     rateLimitStore: undefined,
   };

@@ -3,6 +3,9 @@ import { BearerChallenge } from '../resources/bearer-challenge.js';
 import { bearerTokenOf } from '../resources/resource-guard.js';
 import { IntrospectionTokenChecker, JwksTokenChecker, type TokenChecker } from './token-checkers.js';
 
+/** Longest bearer token looked at, characters (Gatehouse's own limit too). */
+const MAX_TOKEN_LENGTH = 8 * 1024;
+
 export interface ResourceServerOptions {
   /** The Gatehouse issuer URL. */
   issuer: string;
@@ -80,6 +83,8 @@ export function createResourceServer(options: ResourceServerOptions): { check(he
       try {
         const token = bearerTokenOf(typeof headers.authorization === 'string' ? headers.authorization : undefined);
         if (token === undefined) throw new BearerChallenge(401, undefined, 'an access token is required');
+        // Far beyond any token Gatehouse issues: refused before any parsing, signature check or introspection.
+        if (token.length > MAX_TOKEN_LENGTH) throw new BearerChallenge(401, 'invalid_token', 'the access token is too large');
         const result = await checker.check(token);
         if (!result.active) throw new BearerChallenge(401, 'invalid_token', `the access token is not valid (${result.reason})`);
         const granted = typeof result.claims.scope === 'string' && result.claims.scope !== '' ? result.claims.scope.split(' ') : [];

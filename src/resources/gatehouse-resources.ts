@@ -47,7 +47,7 @@ export async function gatehouseResources(app: FastifyInstance, options: { gateho
         methods: ['GET', 'POST', 'PATCH', 'DELETE'],
         maxAge: 600,
       });
-      api.addHook('onSend', renewCookieTokens(gatehouse, services.issuer));
+      api.addHook('onSend', renewCookieTokens(gatehouse, services.issuer, services.gate));
       api.addHook('onSend', async (_request, reply, payload) => {
         reply.header('Cache-Control', 'no-store');
         return payload;

@@ -8,6 +8,7 @@ import { createOAuthServices } from '../oauth/oauth-services.js';
 import { installErrorHandling } from './error-handler.js';
 import { registerHealthEndpoints } from './health.js';
 import { clusterMetricsSource } from './cluster-metrics.js';
+import { installSecurityHeaders } from './security-headers.js';
 import { GatehouseMetrics } from './metrics.js';
 import { connectRateLimitStore } from './rate-limit-store.js';
 
@@ -20,11 +21,13 @@ export async function buildServer(gatehouse: Gatehouse): Promise<FastifyInstance
     // Per-request lines cost throughput on the hot path; they are on at debug level.
     logController: new LogController({ disableRequestLogging: gatehouse.logger.level !== 'debug' && gatehouse.logger.level !== 'trace' }),
     bodyLimit: 1024 * 1024,
-    trustProxy: trustProxyOption(gatehouse.config.trustProxy),
+    // X-Forwarded-For counts only when the connection comes from a configured proxy.
+    trustProxy: gatehouse.config.trustedProxies.length > 0 ? gatehouse.config.trustedProxies : false,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
-  installErrorHandling(app);
+  installErrorHandling(app, gatehouse.availability);
+  installSecurityHeaders(app);
   await app.register(cookie);
   // One set of OAuth services: the token endpoint and the resources share its verified-token cache.
   const services = createOAuthServices(gatehouse);
@@ -55,9 +58,4 @@ function installMetrics(app: FastifyInstance, gatehouse: Gatehouse, services: Re
   // Under `serve --workers`, a scrape answers for all workers together.
   metrics.install(app, { token: gatehouse.config.metricsToken, collect: clusterMetricsSource(metrics.registry) });
   return metrics;
-}
-
-/** fastify's trustProxy: a hop count becomes "trust the nearest n hops" (as proxy-addr reads a number). */
-function trustProxyOption(setting: boolean | number | string[]): boolean | string[] | ((address: string, hop: number) => boolean) {
-  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
 }

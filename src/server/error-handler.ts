@@ -4,8 +4,12 @@ import { ClientKeyNotFoundError, ClientNotFoundError } from '../clients/client-r
 import { OAuthError } from '../oauth/oauth-error.js';
 import { FieldValidationError } from '../shared/field-validation-error.js';
 import { DuplicateClientError } from '../store/clients-repository.js';
+import type { StoreAvailability } from '../store/store-availability.js';
+import { isStoreUnavailableError } from '../store/store-errors.js';
 import { DuplicateUsernameError } from '../store/users-repository.js';
 import { UserNotFoundError } from '../users/user-registry.js';
+import { InitialAccessTokenNotFoundError } from '../security/initial-access-tokens.js';
+import { DuplicateProfileError, ProfileInUseError, ProfileNotFoundError } from '../security/security-profile.js';
 
 export interface ErrorBody {
   error: string;
@@ -13,9 +17,23 @@ export interface ErrorBody {
   field?: string;
 }
 
-/** Every error leaves as `{"error", "error_description"}` JSON with the right status; never a stack trace. */
-export function installErrorHandling(app: FastifyInstance): void {
+/** Seconds a client is asked to wait before retrying while the database is unavailable. */
+const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Every error leaves as `{"error", "error_description"}` JSON with the right status; never a stack trace.
+ * A database that cannot be reached answers 503 `temporarily_unavailable` (and is reported to `availability`).
+ */
+export function installErrorHandling(app: FastifyInstance, availability?: StoreAvailability): void {
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
+    if (isStoreUnavailableError(error)) {
+      availability?.reportFailure('request', error);
+      return reply
+        .status(503)
+        .header('Retry-After', String(RETRY_AFTER_SECONDS))
+        .header('Cache-Control', 'no-store')
+        .send({ error: 'temporarily_unavailable', error_description: 'the database is unavailable; try again shortly' } satisfies ErrorBody);
+    }
     if (error instanceof OAuthError) {
       return reply.status(error.status).headers(error.headers).send(error.toJSON());
     }
@@ -33,6 +51,15 @@ export function installErrorHandling(app: FastifyInstance): void {
     }
     if (error instanceof DuplicateUsernameError) {
       return reply.status(409).send({ error: 'conflict', error_description: error.message, field: 'username' } satisfies ErrorBody);
+    }
+    if (error instanceof ProfileNotFoundError || error instanceof InitialAccessTokenNotFoundError) {
+      return reply.status(404).send({ error: 'not_found', error_description: error.message } satisfies ErrorBody);
+    }
+    if (error instanceof DuplicateProfileError) {
+      return reply.status(409).send({ error: 'conflict', error_description: error.message, field: 'name' } satisfies ErrorBody);
+    }
+    if (error instanceof ProfileInUseError) {
+      return reply.status(409).send({ error: 'conflict', error_description: error.message } satisfies ErrorBody);
     }
     if (error instanceof FieldValidationError) {
       return reply.status(400).send({ error: 'invalid_request', error_description: error.message, field: error.field } satisfies ErrorBody);

@@ -1,8 +1,11 @@
-import type { Kysely, Transaction } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely';
 import { PURGE_BATCH_SIZE } from './purge-batch.js';
 import type { Database } from './schema.js';
 
-export type ChangeKind = 'client' | 'user' | 'signing_key' | 'revocation' | 'setting';
+/** PostgreSQL channel on which every recorded change is announced (NOTIFY), so instances need not poll. */
+export const CHANGES_CHANNEL = 'gatehouse_changes';
+
+export type ChangeKind = 'client' | 'user' | 'signing_key' | 'revocation' | 'setting' | 'profile';
 
 export interface ChangeEvent {
   seq: number;
@@ -11,9 +14,16 @@ export interface ChangeEvent {
   createdAt: number;
 }
 
-/** Records, inside the writer's transaction, that something cached elsewhere has changed. */
+/**
+ * Records, inside the writer's transaction, that something cached elsewhere has changed. On PostgreSQL
+ * it also sends a NOTIFY in the same transaction: listeners hear of it when, and only when, it commits.
+ */
 export async function recordChange(trx: Kysely<Database> | Transaction<Database>, kind: ChangeKind, ref: string): Promise<void> {
   await trx.insertInto('change_events').values({ kind, ref, created_at: Date.now() }).execute();
+  if (trx.getExecutor().adapter instanceof PostgresAdapter) {
+    // The payload is a hint only: listeners read change_events, the one record of what changed.
+    await sql`select pg_notify(${CHANGES_CHANNEL}, ${kind})`.execute(trx);
+  }
 }
 
 export class ChangeEventsRepository {

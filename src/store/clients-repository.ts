@@ -1,5 +1,6 @@
 import type { JSONWebKeySet } from 'jose';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { ClientValidationError } from '../clients/client-metadata.js';
 import type { AuthMethod, Client, GrantType } from '../clients/client.js';
 import { recordChange } from './change-events-repository.js';
 import type { ClientsTable, Database } from './schema.js';
@@ -38,6 +39,8 @@ function toRow(client: Client): ClientsTable {
     updated_at: client.updatedAt,
     refresh_token_lifetime: client.refreshTokenLifetime,
     may_act_for_users: client.mayActForUsers ? 1 : 0,
+    profile: client.profile,
+    pin_digest: client.pinDigest,
   };
 }
 
@@ -59,9 +62,18 @@ function fromRow(row: ClientsTable): Client {
     jwks: row.jwks ? (JSON.parse(row.jwks) as JSONWebKeySet) : null,
     refreshTokenLifetime: Number(row.refresh_token_lifetime),
     mayActForUsers: Number(row.may_act_for_users) === 1,
+    profile: row.profile ?? null,
+    pinDigest: row.pin_digest ?? null,
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
   };
+}
+
+/** A client may name only a profile that exists (checked in the writer's transaction). */
+async function requireProfile(trx: Transaction<Database>, profile: string | null): Promise<void> {
+  if (profile === null) return;
+  const found = await trx.selectFrom('security_profiles').select('name').where('name', '=', profile).executeTakeFirst();
+  if (!found) throw new ClientValidationError('profile', `there is no security profile named ${JSON.stringify(profile)}`);
 }
 
 /** SQL for the clients table. Every write records a change event in the same transaction. */
@@ -96,6 +108,7 @@ export class ClientsRepository {
     await this.db.transaction().execute(async (trx) => {
       const existing = await trx.selectFrom('clients').select('client_id').where('client_id', '=', client.clientId).executeTakeFirst();
       if (existing) throw new DuplicateClientError(client.clientId);
+      await requireProfile(trx, client.profile);
       await trx.insertInto('clients').values(toRow(client)).execute();
       await recordChange(trx, 'client', client.clientId);
     });
@@ -110,6 +123,7 @@ export class ClientsRepository {
       const row = await trx.selectFrom('clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
       if (!row) return undefined;
       const next = change(fromRow(row));
+      if (next.profile !== (row.profile ?? null)) await requireProfile(trx, next.profile);
       const { client_id: _id, created_at: _created, ...values } = toRow(next);
       await trx.updateTable('clients').set(values).where('client_id', '=', clientId).execute();
       await recordChange(trx, 'client', clientId);
@@ -121,6 +135,7 @@ export class ClientsRepository {
     return this.db.transaction().execute(async (trx) => {
       const result = await trx.deleteFrom('clients').where('client_id', '=', clientId).executeTakeFirst();
       if (Number(result.numDeletedRows) === 0) return false;
+      await trx.deleteFrom('security_check_states').where('client_id', '=', clientId).execute();
       await recordChange(trx, 'client', clientId);
       return true;
     });

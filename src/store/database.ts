@@ -14,6 +14,12 @@ export interface StoreConnection {
   location: string;
   /** Statements executed so far (lets tests prove that a hot path does not touch the database). */
   readonly queryCount: () => number;
+  /**
+   * Bounds every later wait for a connection, and every statement, to `ms` milliseconds (PostgreSQL;
+   * undefined: back to the start-up values). A statement past it fails with StoreTimeoutError and its
+   * connection is dropped, so a dead link never blocks the pool.
+   */
+  setRequestTimeout(ms: number | undefined): void;
   /** Connections of the PostgreSQL pool (for metrics); undefined for the embedded database. */
   readonly poolStats?: () => PoolStats;
   close(): Promise<void>;
@@ -24,6 +30,13 @@ export interface PoolStats {
   idle: number;
   /** Queries waiting for a connection. */
   waiting: number;
+}
+
+export interface StoreOptions {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** PostgreSQL: milliseconds to wait for a connection (a free pool slot or a new connection). */
+  connectTimeoutMs?: number;
 }
 
 function queryCounter(): { log: () => void; count: () => number } {
@@ -44,17 +57,22 @@ export class StoreUnavailableError extends Error {
   override name = 'StoreUnavailableError';
 }
 
+/** A statement did not answer within the statement timeout. */
+export class StoreTimeoutError extends Error {
+  override name = 'StoreTimeoutError';
+}
+
 function reasonOf(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return text.replace(/[\r\n]+/g, ' ').slice(0, 300);
 }
 
-export function openStore(options: { databaseUrl: string | undefined; dataDir: string }): StoreConnection {
-  return options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(join(options.dataDir, 'gatehouse.db'), options.dataDir);
+export function openStore(options: StoreOptions): StoreConnection {
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.connectTimeoutMs ?? 5_000) : openSqlite(join(options.dataDir, 'gatehouse.db'), options.dataDir);
 }
 
 /** Opens the store and makes sure it answers; throws StoreUnavailableError when it does not. */
-export async function connectStore(options: { databaseUrl: string | undefined; dataDir: string }): Promise<StoreConnection> {
+export async function connectStore(options: StoreOptions): Promise<StoreConnection> {
   let store: StoreConnection;
   try {
     store = openStore(options);
@@ -90,12 +108,61 @@ function openSqlite(file: string, dataDir: string): StoreConnection {
     engine: 'sqlite',
     location: file,
     queryCount: counter.count,
+    setRequestTimeout: () => undefined,
     close: () => db.destroy(),
   };
 }
 
-function openPostgres(url: string): StoreConnection {
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 });
+/**
+ * A pg client whose statements give up after the current timeout. pg's own query_timeout leaves the
+ * connection waiting for the lost answer; this one destroys it, so the pool drops it and reconnects.
+ */
+function boundedClientClass(timeoutMs: () => number | undefined): typeof pg.Client {
+  return class BoundedClient extends pg.Client {
+    constructor(config?: string | pg.ClientConfig) {
+      super(config);
+      // pg-pool listens for errors only while a client is idle: a connection lost while a request holds
+      // it would otherwise be an uncaught 'error' event (a crash). Its query fails anyway, and the pool
+      // drops the client on release because it is no longer queryable.
+      this.on('error', () => undefined);
+      const query = this.query.bind(this) as (...args: unknown[]) => unknown;
+      this.query = ((...args: unknown[]) => {
+        const result = query(...args);
+        const ms = timeoutMs();
+        if (ms === undefined || !(result instanceof Promise)) return result;
+        return new Promise((resolve, reject) => {
+          const timer = setTimeout(() => {
+            reject(new StoreTimeoutError(`the database did not answer within ${ms} ms`));
+            // Quietly: the pool's error listener hears of it and removes the client.
+            (this as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+          }, ms);
+          result.then(
+            (value: unknown) => {
+              clearTimeout(timer);
+              resolve(value);
+            },
+            (error: Error) => {
+              clearTimeout(timer);
+              reject(error);
+            },
+          );
+        });
+      }) as typeof this.query;
+    }
+  };
+}
+
+function openPostgres(url: string, connectTimeoutMs: number): StoreConnection {
+  let statementTimeout: number | undefined;
+  const options = {
+    connectionString: url,
+    max: 10,
+    connectionTimeoutMillis: connectTimeoutMs,
+    idleTimeoutMillis: 30_000,
+    keepAlive: true,
+    Client: boundedClientClass(() => statementTimeout),
+  };
+  const pool = new pg.Pool(options);
   // An idle client that loses its connection must not crash the process.
   pool.on('error', () => undefined);
   const counter = queryCounter();
@@ -106,17 +173,12 @@ function openPostgres(url: string): StoreConnection {
     engine: 'postgres',
     location: `postgres://${parsed.host}${parsed.pathname}`,
     queryCount: counter.count,
+    setRequestTimeout: (ms) => {
+      statementTimeout = ms;
+      // pg-pool reads it on every connect (waiting for a free client counts too).
+      (pool as unknown as { options: { connectionTimeoutMillis: number } }).options.connectionTimeoutMillis = ms ?? connectTimeoutMs;
+    },
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: () => db.destroy(),
   };
-}
-
-/** True when the database answers a trivial query. */
-export async function pingStore(db: Kysely<Database>): Promise<boolean> {
-  try {
-    await sql`select 1`.execute(db);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -4,6 +4,9 @@ import { initialMigration } from './migrations/0001-initial.js';
 import { usersAndRefreshTokensMigration } from './migrations/0002-users-and-refresh-tokens.js';
 import { usedAssertionsMigration } from './migrations/0003-used-assertions.js';
 import { actForUsersMigration } from './migrations/0004-act-for-users.js';
+import { securityProfilesMigration } from './migrations/0005-security-profiles.js';
+import { securityCheckStatesMigration } from './migrations/0006-security-check-states.js';
+import { registrationMigration } from './migrations/0007-registration.js';
 import { purgeIndexesMigration } from './migrations/0011-purge-indexes.js';
 import type { Database } from './schema.js';
 
@@ -14,6 +17,9 @@ export function migrationsFor(engine: StoreConnection['engine']): Record<string,
     '0002-users-and-refresh-tokens': usersAndRefreshTokensMigration,
     '0003-used-assertions': usedAssertionsMigration,
     '0004-act-for-users': actForUsersMigration,
+    '0005-security-profiles': securityProfilesMigration,
+    '0006-security-check-states': securityCheckStatesMigration,
+    '0007-registration': registrationMigration,
     '0011-purge-indexes': purgeIndexesMigration,
   };
 }

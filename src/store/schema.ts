@@ -25,6 +25,43 @@ export interface ClientsTable {
   /** Seconds a refresh token lives. */
   refresh_token_lifetime: number;
   may_act_for_users: number;
+  /** Name of the client's security profile, or null. */
+  profile: string | null;
+  /** Keyed digest of the PIN an administrator set (PinCode check), or null. */
+  pin_digest: string | null;
+}
+
+export interface SecurityProfilesTable {
+  name: string;
+  max_token_expiration: number;
+  /** JSON object {element: [check, ...]}. */
+  scope_element_mapping: string;
+  /** JSON array of scope elements. */
+  mandatory_scope: string;
+  created_at: number;
+  updated_at: number;
+  /** 1: app instances may register under this profile (RFC 7591). */
+  registration_enabled: number;
+}
+
+export interface InitialAccessTokensTable {
+  id: string;
+  profile: string;
+  token_digest: string;
+  description: string | null;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface SecurityCheckStatesTable {
+  client_id: string;
+  check_name: string;
+  passed_until: number | null;
+  failed_attempts: number;
+  blocked_until: number | null;
+  version: number;
+  updated_at: number;
 }
 
 export interface UsersTable {
@@ -105,4 +142,7 @@ export interface Database {
   revoked_tokens: RevokedTokensTable;
   settings: SettingsTable;
   change_events: ChangeEventsTable;
+  security_profiles: SecurityProfilesTable;
+  security_check_states: SecurityCheckStatesTable;
+  initial_access_tokens: InitialAccessTokensTable;
 }

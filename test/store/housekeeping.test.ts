@@ -89,6 +89,22 @@ describe.each(STORES)('housekeeping on %s', (engine) => {
       refreshToken('used-recently', NOW + 29 * 24 * HOUR, NOW - 23 * HOUR),
       refreshToken('live', NOW + 29 * 24 * HOUR, null),
     ]);
+    const checkState = (client: string, passedUntil: number | null, failedAttempts: number, blockedUntil: number | null) => ({
+      client_id: client,
+      check_name: 'PinCode',
+      passed_until: passedUntil,
+      failed_attempts: failedAttempts,
+      blocked_until: blockedUntil,
+      version: 1,
+      updated_at: NOW - HOUR,
+    });
+    await insertMany(store, 'security_check_states', [
+      checkState('success-expired', NOW - 1, 0, null),
+      checkState('block-over', null, 0, NOW - 1),
+      checkState('success-valid', NOW + HOUR, 0, null),
+      checkState('blocked', null, 0, NOW + HOUR),
+      checkState('counting-failures', null, 2, null),
+    ]);
     await store.db
       .insertInto('change_events')
       .values([
@@ -103,7 +119,14 @@ describe.each(STORES)('housekeeping on %s', (engine) => {
 
     expect(result).toEqual({
       skipped: false,
-      deleted: { revoked_tokens: expired, used_assertions: 2, 'refresh_tokens (expired)': 2, 'refresh_tokens (used)': 1, change_events: 1 },
+      deleted: {
+        revoked_tokens: expired,
+        used_assertions: 2,
+        'refresh_tokens (expired)': 2,
+        'refresh_tokens (used)': 1,
+        change_events: 1,
+        security_check_states: 2,
+      },
     });
     // 2,345 rows at 1,000 per statement: three batches, the last one short.
     expect(batches.revoked_tokens).toBe(3);
@@ -120,11 +143,13 @@ describe.each(STORES)('housekeeping on %s', (engine) => {
     expect(tokens.map((row) => row.token_digest)).toEqual(['live', 'used-recently']);
     const events = await store.db.selectFrom('change_events').select('ref').execute();
     expect(events.map((row) => row.ref)).toEqual(['recent']);
+    const states = await store.db.selectFrom('security_check_states').select('client_id').orderBy('client_id').execute();
+    expect(states.map((row) => row.client_id)).toEqual(['blocked', 'counting-failures', 'success-valid']);
 
     // A second run finds nothing left.
     expect(await housekeeping.runOnce(NOW)).toEqual({
       skipped: false,
-      deleted: { revoked_tokens: 0, used_assertions: 0, 'refresh_tokens (expired)': 0, 'refresh_tokens (used)': 0, change_events: 0 },
+      deleted: { revoked_tokens: 0, used_assertions: 0, 'refresh_tokens (expired)': 0, 'refresh_tokens (used)': 0, change_events: 0, security_check_states: 0 },
     });
     expect(await count(store, 'revoked_tokens')).toBe(2);
   });

@@ -19,6 +19,8 @@ class FakeChangeLog {
     this.gate = undefined;
   }
 
+  failReads = false;
+
   write(kind: ChangeEvent['kind'], ref: string): void {
     this.events.push({ seq: this.events.length + 1, kind, ref, createdAt: Date.now() });
   }
@@ -28,6 +30,7 @@ class FakeChangeLog {
       latestSeq: () => Promise.resolve(this.events.length),
       since: async (afterSeq: number) => {
         this.reads += 1;
+        if (this.failReads) throw new Error('Connection terminated unexpectedly');
         const snapshot = this.events.filter((event) => event.seq > afterSeq);
         if (this.gate) await this.gate;
         return snapshot;
@@ -84,5 +87,59 @@ describe('change feed', () => {
     await feed.pollNow();
     await feed.pollNow();
     expect(seen).toEqual(['u1']);
+  });
+
+  it('reloads the caches after an outage, and retries the reload until it succeeds', async () => {
+    const log = new FakeChangeLog();
+    const feed = new ChangeFeed(log.asRepository(), pino({ level: 'silent' }));
+    let reloadFails = true;
+    let reloads = 0;
+    feed.onResync(() => {
+      reloads += 1;
+      if (reloadFails) throw new Error('Connection terminated unexpectedly');
+    });
+    log.failReads = true;
+    await feed.pollNow();
+    expect(reloads).toBe(0);
+    log.failReads = false;
+    await feed.pollNow(); // the reload fails: tried again on the next read
+    await feed.pollNow();
+    expect(reloads).toBe(2);
+    reloadFails = false;
+    await feed.pollNow();
+    expect(reloads).toBe(3);
+    await feed.pollNow();
+    expect(reloads).toBe(3);
+  });
+
+  it('reloads everything when applying one change fails, instead of losing that change', async () => {
+    const log = new FakeChangeLog();
+    const feed = new ChangeFeed(log.asRepository(), pino({ level: 'silent' }));
+    let refreshFails = true;
+    const refreshed: string[] = [];
+    let reloads = 0;
+    feed.on('client', (ref) => {
+      if (refreshFails) throw new Error('Connection terminated unexpectedly');
+      refreshed.push(ref);
+    });
+    feed.onResync(() => void (reloads += 1));
+    log.write('client', 'c1');
+    await feed.pollNow();
+    expect(refreshed).toEqual([]);
+    refreshFails = false;
+    await feed.pollNow();
+    expect(reloads).toBe(1);
+    expect(refreshed).toEqual(['c1']);
+  });
+
+  it('resync() reloads the caches even when no read failed (a notification may have been lost)', async () => {
+    const log = new FakeChangeLog();
+    const feed = new ChangeFeed(log.asRepository(), pino({ level: 'silent' }));
+    let reloads = 0;
+    feed.onResync(() => void (reloads += 1));
+    await feed.pollNow();
+    expect(reloads).toBe(0);
+    await feed.resync();
+    expect(reloads).toBe(1);
   });
 });

@@ -19,6 +19,7 @@ interface ClientFlags {
   origins?: string;
   disabled?: boolean;
   actForUsers?: boolean;
+  profile?: string;
   json?: boolean;
 }
 
@@ -34,6 +35,7 @@ const FLAG_OF_FIELD: Record<string, string> = {
   token_endpoint_auth_method: '--auth-method',
   expires_at: '--expires-at',
   allowed_origins: '--origins',
+  profile: '--profile',
 };
 
 function list(value: string): string[] {
@@ -55,6 +57,7 @@ function metadataFromFlags(flags: ClientFlags, mode: 'create' | 'update'): Recor
   if (flags.origins !== undefined) body.allowed_origins = list(flags.origins);
   if (flags.disabled) body.enabled = false;
   if (flags.actForUsers !== undefined) body.may_act_for_users = flags.actForUsers;
+  if (flags.profile !== undefined) body.profile = flags.profile === 'none' ? null : flags.profile;
   return body;
 }
 
@@ -71,6 +74,7 @@ function describe(client: ClientMetadata): string {
     `refresh_tokens:         ${client.refresh_tokens}`,
     `expires_at:             ${client.expires_at ?? 'never'}`,
     `allowed_origins:        ${client.allowed_origins.join(', ')}`,
+    `profile:                ${client.profile ?? '(none)'}`,
     `updated_at:             ${client.updated_at}`,
   ].join('\n');
 }
@@ -88,6 +92,7 @@ function addMetadataOptions(command: Command): Command {
     .option('--origins <list>', 'allowed browser origins, comma-separated')
     .option('--act-for-users', 'may obtain tokens for users with a signed assertion (JWT-bearer grant)')
     .option('--no-act-for-users', 'may not act for users')
+    .option('--profile <name>', 'security profile of the client ("none" to clear)')
     .option('--json', 'machine-readable output');
 }
 
@@ -105,7 +110,7 @@ export function registerClientsCommands(program: Command): void {
   ).action(async (flags: ClientFlags, command: Command) => {
     await withGatehouse(command, async (gatehouse) => {
       const changes = await namingFlags(FLAG_OF_FIELD, () => parseClientChanges(metadataFromFlags(flags, 'create'), 'create'));
-      const { client, clientSecret } = await gatehouse.clients.create(changes);
+      const { client, clientSecret } = await namingFlags(FLAG_OF_FIELD, () => gatehouse.clients.create(changes));
       const metadata = { ...toClientMetadata(client), client_secret: clientSecret };
       if (flags.json) printJson(metadata);
       else process.stdout.write(`${describe(metadata)}\nclient_secret:          ${clientSecret}\n\nStore the secret now: it is not shown again.\n`);
@@ -141,7 +146,7 @@ export function registerClientsCommands(program: Command): void {
     async (clientId: string, flags: ClientFlags, command: Command) => {
       await withGatehouse(command, async (gatehouse) => {
         const changes = await namingFlags(FLAG_OF_FIELD, () => parseClientChanges(metadataFromFlags(flags, 'update'), 'update'));
-        const metadata = toClientMetadata(await gatehouse.clients.update(clientId, changes));
+        const metadata = toClientMetadata(await namingFlags(FLAG_OF_FIELD, () => gatehouse.clients.update(clientId, changes)));
         if (flags.json) printJson(metadata);
         else process.stdout.write(`${describe(metadata)}\n`);
       });

@@ -3,12 +3,10 @@ import type { GatehouseConfig } from '../../config/config.js';
 import { ConfigError } from '../../config/config-schema.js';
 import { openGatehouse } from '../../gatehouse.js';
 import { buildServer } from '../../server/build-server.js';
+import { installGracefulShutdown } from '../../server/graceful-shutdown.js';
 import { createLogger } from '../../server/logger.js';
 import { announceWorkerReady, isClusterWorker, runClusterPrimary, workerCount, workerLogger } from '../../server/worker-cluster.js';
 import { announceAdminToken, configFrom } from '../context.js';
-
-/** How long in-flight requests may take to finish after SIGTERM before the process exits anyway. */
-const SHUTDOWN_GRACE_MS = 10_000;
 
 /** A port or address the server cannot listen on, as one line naming the setting to change. */
 export function listenError(error: unknown, config: Pick<GatehouseConfig, 'host' | 'port'>): unknown {
@@ -57,19 +55,6 @@ export function registerServeCommand(program: Command): void {
       announceWorkerReady();
       announceAdminToken(gatehouse.generatedAdminToken, process.stdout);
 
-      let stopping = false;
-      const stop = (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        logger.info({ signal }, 'shutting down');
-        const force = setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS);
-        force.unref();
-        void app
-          .close()
-          .then(() => gatehouse.close())
-          .then(() => process.exit(0), () => process.exit(1));
-      };
-      process.once('SIGTERM', () => stop('SIGTERM'));
-      process.once('SIGINT', () => stop('SIGINT'));
+      installGracefulShutdown(app, gatehouse, { graceMs: config.shutdownGraceMs });
     });
 }

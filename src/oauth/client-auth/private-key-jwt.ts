@@ -8,8 +8,21 @@ import type { UsedAssertionsRepository } from '../../store/used-assertions-repos
 import { OAuthError } from '../oauth-error.js';
 
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+/** Longest assertion looked at, characters: far beyond a genuine one, refused before any parsing. */
+const MAX_ASSERTION_LENGTH = 8 * 1024;
 /** Leeway for the assertion's exp and nbf, seconds. */
 const CLOCK_TOLERANCE = 5;
+
+/**
+ * `typ` values a client-signed JWT may carry here: none, the generic `JWT`, or the explicit type of
+ * draft-ietf-oauth-rfc7523bis. Any other type declares another kind of JWT (an access token, an ID token)
+ * that must not double as an assertion (RFC 8725 §3.11).
+ */
+const ASSERTION_TYPES = new Set(['jwt', 'client-authentication+jwt']);
+
+function acceptableType(typ: unknown): boolean {
+  return typ === undefined || (typeof typ === 'string' && ASSERTION_TYPES.has(typ.toLowerCase().replace(/^application\//, '')));
+}
 
 /** The algorithms a registered key may sign with: its JWK `alg` if set, else those of its type. */
 function algorithmsFor(jwk: JWK, key: KeyObject): string[] {
@@ -77,6 +90,7 @@ export class ClientAssertionVerifier {
     preconditions: (client: Client, unverified: JWTPayload) => void,
     options: { audiences?: string[]; subjectRequired?: boolean } = {},
   ): Promise<{ client: Client; claims: JWTPayload }> {
+    if (assertion.length > MAX_ASSERTION_LENGTH) throw refuse('the assertion is too large');
     let unverified: JWTPayload;
     let header: ReturnType<typeof decodeProtectedHeader>;
     try {
@@ -85,6 +99,7 @@ export class ClientAssertionVerifier {
     } catch (error) {
       throw refuse(`the assertion is malformed (${(error as Error).message})`);
     }
+    if (!acceptableType(header.typ)) throw refuse(`the assertion's typ ${String(header.typ)} marks another kind of JWT`);
     if (typeof unverified.iss !== 'string') throw refuse('the assertion must name the client in iss');
     const client = this.directory.get(unverified.iss);
     if (!client) throw refuse('the assertion names an unknown client');

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { accessTokenScopes } from '../../clients/client.js';
 import type { Gatehouse } from '../../gatehouse.js';
 import { FormParams } from '../form-params.js';
-import { grantedScopes } from '../grants/client-credentials.js';
+import { facts } from './token.js';
 import { tokenResponse } from '../grants/token-response.js';
 import type { OAuthServices } from '../oauth-services.js';
 import { OAuthError } from '../oauth-error.js';
@@ -42,17 +42,27 @@ export function registerAppTokenEndpoint(app: FastifyInstance, services: OAuthSe
     }
     const params = FormParams.fromRequest(request.headers['content-type'], request.body);
     if (params.get('client_assertion') !== undefined) throw new OAuthError(400, 'invalid_request', 'authenticate with the application secret; the key signs the request');
-    const { client } = await services.authenticator.authenticate(request.headers, params);
+    const { client, method } = await services.authenticator.authenticate(request.headers, params);
     const claims = await services.assertions.verifyAppRequest(params.require('request'), client, `${gatehouse.config.issuer}${APP_TOKEN_PATH}`);
-    const scopes = grantedScopes(typeof claims.scope === 'string' ? claims.scope : undefined, accessTokenScopes(client));
+    // The request is signed with the application's registered key: possession is proven.
+    const planned = services.gate.plan({
+      client,
+      scope: typeof claims.scope === 'string' ? claims.scope : undefined,
+      allowed: accessTokenScopes(client),
+      request: { ...facts(request, 'application_token', method), keyProven: true },
+      challengeResponse: params.get('challenge_response'),
+    });
+    const { scopes, lifetime } = planned;
     let issued;
     if (typeof claims.sub === 'string' && claims.sub !== client.clientId) {
       if (!client.mayActForUsers) throw new OAuthError(400, 'unauthorized_client', 'this application may not act for users');
       const user = await gatehouse.usersRepository.findByIdOrUsername(claims.sub);
       if (!user?.enabled) throw new OAuthError(400, 'invalid_grant', 'the request names no enabled user');
-      issued = services.issuer.issueForUser({ client, user, scopes, resources: [] });
+      await services.gate.enforce(planned);
+      issued = services.issuer.issueForUser({ client, user, scopes, resources: [], lifetime });
     } else {
-      issued = services.issuer.issue({ client, subject: client.clientId, scopes, resources: [] });
+      await services.gate.enforce(planned);
+      issued = services.issuer.issue({ client, subject: client.clientId, scopes, resources: [], lifetime });
     }
     const response = tokenResponse(issued, scopes);
     services.metrics.tokenIssued('app_token', client.clientId);

@@ -7,6 +7,7 @@ import { INTROSPECTION_PATH } from './introspect.js';
 import { JWKS_PATH } from './jwks.js';
 import { REVOCATION_PATH } from './revoke.js';
 import { TOKEN_PATH } from './token.js';
+import { REGISTRATION_PATH } from './register.js';
 
 export const METADATA_PATH = '/.well-known/oauth-authorization-server';
 
@@ -24,6 +25,7 @@ export function registerMetadataEndpoint(app: FastifyInstance, gatehouse: Gateho
       jwks_uri: `${issuer}${JWKS_PATH}`,
       introspection_endpoint: `${issuer}${INTROSPECTION_PATH}`,
       revocation_endpoint: `${issuer}${REVOCATION_PATH}`,
+      registration_endpoint: `${issuer}${REGISTRATION_PATH}`,
       grant_types_supported: SUPPORTED_GRANT_TYPES,
       response_types_supported: [],
       token_endpoint_auth_methods_supported: [...AUTH_METHODS],

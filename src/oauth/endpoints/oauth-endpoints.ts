@@ -9,6 +9,7 @@ import { registerMetadataEndpoint } from './metadata.js';
 import { registerRevocationEndpoint } from './revoke.js';
 import { registerTokenEndpoint } from './token.js';
 import { registerAppTokenEndpoint } from './app-token.js';
+import { registerRegistrationEndpoint } from './register.js';
 
 /** Form bodies of OAuth requests are small; anything larger is refused early. */
 export const OAUTH_BODY_LIMIT = 64 * 1024;
@@ -34,6 +35,7 @@ export async function oauthEndpoints(app: FastifyInstance, options: { gatehouse:
   registerMetadataEndpoint(app, options.gatehouse);
   registerJwksEndpoint(app, options.gatehouse);
 
+  await registerRegistrationEndpoint(app, options.gatehouse);
   // POST endpoints take only form bodies; any other content type reaches the handler, which answers invalid_request.
   await app.register(async (forms) => {
     forms.removeAllContentTypeParsers();

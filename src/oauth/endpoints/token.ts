@@ -1,5 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { decodeJwt } from 'jose';
+import type { TokenRequestFacts } from '../../security/security-gate.js';
 import { clientLogFields, type Client } from '../../clients/client.js';
 import type { GatehouseConfig } from '../../config/config.js';
 import type { TokenResponse } from '../grants/token-response.js';
@@ -12,6 +13,11 @@ import { JWT_BEARER_GRANT } from '../grants/jwt-bearer.js';
 
 export const TOKEN_PATH = '/oauth/token';
 
+/** What the security checks learn about a token request. */
+export function facts(request: FastifyRequest, grantType: string, method: TokenRequestFacts['clientAuthMethod']): TokenRequestFacts {
+  return { sourceAddress: request.ip, grantType, clientAuthMethod: method, keyProven: method === 'private_key_jwt', headers: request.headers };
+}
+
 /** RFC 6749 token endpoint. */
 export async function registerTokenEndpoint(app: FastifyInstance, services: OAuthServices, config: GatehouseConfig): Promise<void> {
   refuseOtherMethods(app, TOKEN_PATH);
@@ -23,27 +29,27 @@ export async function registerTokenEndpoint(app: FastifyInstance, services: OAut
     if (grantType === JWT_BEARER_GRANT) {
       // The signed assertion itself identifies the client; client authentication, if sent, must agree.
       const sentAuthentication = request.headers.authorization !== undefined || params.get('client_secret') !== undefined || params.get('client_assertion') !== undefined;
-      const authenticated = sentAuthentication ? (await services.authenticator.authenticate(request.headers, params)).client : undefined;
-      const response = await services.jwtBearer.handle(authenticated, params);
+      const authenticated = sentAuthentication ? await services.authenticator.authenticate(request.headers, params) : undefined;
+      const response = await services.jwtBearer.handle(authenticated?.client, params, facts(request, grantType, authenticated?.method ?? 'none'));
       services.metrics.tokenIssued(grantType, String(decodeJwt(response.access_token).client_id));
       return response;
     }
-    const { client } = await services.authenticator.authenticate(request.headers, params);
-    const response = await grant(grantType, client, params);
+    const { client, method } = await services.authenticator.authenticate(request.headers, params);
+    const response = await grant(grantType, client, params, facts(request, grantType, method));
     services.metrics.tokenIssued(grantType, client.clientId);
     // Debug level: a line per token would cost the hot path its throughput.
     request.log.debug({ ...clientLogFields(client), grantType, scope: response.scope }, 'access token issued');
     return response;
   });
 
-  function grant(grantType: string, client: Client, params: FormParams): TokenResponse | Promise<TokenResponse> {
+  function grant(grantType: string, client: Client, params: FormParams, requestFacts: TokenRequestFacts): Promise<TokenResponse> {
     switch (grantType) {
       case 'client_credentials':
-        return services.clientCredentials.handle(client, params);
+        return services.clientCredentials.handle(client, params, requestFacts);
       case 'password':
-        return services.password.handle(client, params);
+        return services.password.handle(client, params, requestFacts);
       case 'refresh_token':
-        return services.refreshToken.handle(client, params);
+        return services.refreshToken.handle(client, params, requestFacts);
       default:
         throw new OAuthError(400, 'unsupported_grant_type', `the grant type ${JSON.stringify(grantType)} is not supported`);
     }

@@ -5,7 +5,8 @@ import type { AccessTokenIssuer } from '../access-token-issuer.js';
 import type { FormParams } from '../form-params.js';
 import { OAuthError } from '../oauth-error.js';
 import type { RefreshTokens } from '../refresh-tokens.js';
-import { grantedScopes, requestedResources } from './client-credentials.js';
+import { requestedResources } from './client-credentials.js';
+import type { SecurityGate, TokenRequestFacts } from '../../security/security-gate.js';
 import { userTokenResponse } from './user-token-response.js';
 import type { TokenResponse } from './token-response.js';
 
@@ -18,18 +19,21 @@ export class PasswordGrant {
     private readonly signIn: PasswordSignIn,
     private readonly issuer: AccessTokenIssuer,
     private readonly refreshTokens: RefreshTokens,
+    private readonly gate: SecurityGate,
   ) {}
 
-  async handle(client: Client, params: FormParams): Promise<TokenResponse> {
+  async handle(client: Client, params: FormParams, facts: TokenRequestFacts): Promise<TokenResponse> {
     if (!client.grantTypes.includes('password')) throw new OAuthError(400, 'unauthorized_client', 'this client may not use the password grant');
     const username = params.require('username');
     const password = params.require('password');
-    const scopes = grantedScopes(params.get('scope'), client.scopes);
+    const planned = this.gate.plan({ client, scope: params.get('scope'), allowed: client.scopes, request: facts, challengeResponse: params.get('challenge_response') });
     const resources = requestedResources(params.all('resource'), this.config.resources);
     const result = await this.signIn.check(username, password);
     if (!result.ok) {
       throw new OAuthError(400, 'invalid_grant', result.reason === 'locked' ? 'the account is locked after too many failed sign-ins; try again later' : INVALID_CREDENTIALS);
     }
-    return userTokenResponse({ client, user: result.user, scopes, resources, issuer: this.issuer, refreshTokens: this.refreshTokens });
+    await this.gate.enforce(planned);
+    const { scopes, lifetime } = planned;
+    return userTokenResponse({ client, user: result.user, scopes, resources, lifetime, issuer: this.issuer, refreshTokens: this.refreshTokens });
   }
 }

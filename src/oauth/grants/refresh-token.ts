@@ -7,6 +7,7 @@ import { OAuthError } from '../oauth-error.js';
 import type { RefreshTokens } from '../refresh-tokens.js';
 import { parseScopeParameter } from '../scope.js';
 import type { TokenResponse } from './token-response.js';
+import type { PlannedScope, SecurityGate, TokenRequestFacts } from '../../security/security-gate.js';
 import { userTokenResponse } from './user-token-response.js';
 
 const REFUSALS: Record<string, string> = {
@@ -23,9 +24,10 @@ export class RefreshTokenGrant {
     private readonly refreshTokens: RefreshTokens,
     private readonly users: UsersRepository,
     private readonly issuer: AccessTokenIssuer,
+    private readonly gate: SecurityGate,
   ) {}
 
-  async handle(client: Client, params: FormParams): Promise<TokenResponse> {
+  async handle(client: Client, params: FormParams, facts: TokenRequestFacts): Promise<TokenResponse> {
     if (!client.refreshTokens) throw new OAuthError(400, 'unauthorized_client', 'refresh tokens are off for this client');
     const token = params.require('refresh_token');
     const requested = params.get('scope');
@@ -36,6 +38,7 @@ export class RefreshTokenGrant {
     }
     const stored = await this.refreshTokens.find(token);
     let user: User | undefined;
+    let planned: PlannedScope | undefined;
     // Another client's token is answered like an unknown one (by rotate below): nothing about it leaks.
     if (stored && stored.clientId === client.clientId) {
       const wider = (narrowed ?? []).filter((element) => !stored.scopes.includes(element));
@@ -45,18 +48,28 @@ export class RefreshTokenGrant {
         await this.refreshTokens.revokeFamily(stored.familyId);
         throw new OAuthError(400, 'invalid_grant', 'the user of this grant is disabled or gone');
       }
+      // The access token gets the narrowed scope, or the grant's; elements the client may no longer have
+      // (neither allowed nor mapped to a check) are dropped. Security checks run before the refresh token is used up.
+      planned = this.gate.plan({
+        client,
+        scope: narrowed ?? stored.scopes,
+        allowed: client.scopes,
+        request: facts,
+        challengeResponse: params.get('challenge_response'),
+        dropRefused: true,
+      });
+      await this.gate.enforce(planned);
     }
     const outcome = await this.refreshTokens.rotate(stored, client);
     if (!outcome.ok) throw new OAuthError(400, 'invalid_grant', REFUSALS[outcome.reason] ?? 'the refresh token is not valid');
     // A successful rotation means the token was this client's, so its user was read and checked above.
-    if (!user) throw new OAuthError(400, 'invalid_grant', 'the user of this grant is disabled or gone');
-    // The new refresh token keeps the grant's scope (RFC 6749 §6); the access token gets the narrowed one.
-    // Scopes the administrator has since taken from the client are dropped.
-    const scopes = (narrowed ?? outcome.previous.scopes).filter((element) => client.scopes.includes(element));
+    if (!user || !planned) throw new OAuthError(400, 'invalid_grant', 'the user of this grant is disabled or gone');
+    // The new refresh token keeps the grant's scope (RFC 6749 §6).
     return userTokenResponse({
       client,
       user,
-      scopes,
+      scopes: planned.scopes,
+      lifetime: planned.lifetime,
       resources: [],
       issuer: this.issuer,
       refreshTokens: this.refreshTokens,

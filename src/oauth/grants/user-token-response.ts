@@ -13,13 +13,15 @@ export async function userTokenResponse(options: {
   user: User;
   scopes: string[];
   resources: string[];
+  /** Seconds, as the security gate decided. */
+  lifetime?: number;
   issuer: AccessTokenIssuer;
   refreshTokens: RefreshTokens;
   /** An already rotated refresh token to hand out instead of starting a new family. */
   refreshToken?: string;
 }): Promise<TokenResponse> {
   const { client, user, scopes } = options;
-  const response = tokenResponse(options.issuer.issueForUser({ client, user, scopes, resources: options.resources }), scopes);
+  const response = tokenResponse(options.issuer.issueForUser({ client, user, scopes, resources: options.resources, ...(options.lifetime === undefined ? {} : { lifetime: options.lifetime }) }), scopes);
   if (options.refreshToken !== undefined) response.refresh_token = options.refreshToken;
   else if (client.refreshTokens && scopes.includes(OFFLINE_ACCESS)) {
     response.refresh_token = await options.refreshTokens.issue(client, user.id, scopes);

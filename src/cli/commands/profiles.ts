@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { basename, extname } from 'node:path';
+import type { Command } from 'commander';
+import { parseProfileFile, parseProfileName, toProfileFile, toProfileJson } from '../../security/security-profile.js';
+import { CliError, printJson, withGatehouse } from '../context.js';
+
+function readProfileFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new CliError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new CliError(`${file} is not valid JSON`);
+  }
+}
+
+/** `gatehouse profiles ...`: security profiles, and files of them to keep in version control. */
+export function registerProfilesCommands(program: Command): void {
+  const profiles = program.command('profiles').description('security profiles (scope-element mapping, mandatory scope, token lifetime)');
+
+  profiles
+    .command('list')
+    .description('list security profiles')
+    .option('--json', 'machine-readable output')
+    .action(async (flags: { json?: boolean }, command: Command) => {
+      await withGatehouse(command, async (gatehouse) => {
+        const all = await gatehouse.profiles.list();
+        if (flags.json) return printJson({ profiles: all.map(toProfileJson) });
+        for (const profile of all) {
+          const mapped = Object.keys(profile.scopeElementMapping).length;
+          process.stdout.write(`${profile.name}\tmax ${profile.maxTokenExpiration} s\t${mapped} mapped element(s)\tmandatory: ${profile.mandatoryScope.join(' ') || '(none)'}\n`);
+        }
+        process.stdout.write(`${all.length} profile(s)\n`);
+      });
+    });
+
+  profiles
+    .command('pull <name>')
+    .description('print a profile as JSON (name, maxTokenExpiration, scopeElementMapping, mandatoryScope)')
+    .action(async (name: string, _flags: unknown, command: Command) => {
+      await withGatehouse(command, async (gatehouse) => {
+        printJson(toProfileFile(await gatehouse.profiles.get(name)));
+      });
+    });
+
+  profiles
+    .command('push <file>')
+    .description('create or replace a profile from a JSON file, validated, in one transaction')
+    .option('--name <name>', 'profile name (default: "name" in the file, else the file name without .json)')
+    .action(async (file: string, flags: { name?: string }, command: Command) => {
+      const parsed = parseProfileFile(readProfileFile(file));
+      const name = parseProfileName(flags.name ?? parsed.name ?? basename(file, extname(file)), flags.name !== undefined ? '--name' : 'name');
+      if (flags.name !== undefined && parsed.name !== undefined && parsed.name !== flags.name) {
+        throw new CliError(`--name ${flags.name} differs from "name": ${JSON.stringify(parsed.name)} in ${file}`);
+      }
+      await withGatehouse(command, async (gatehouse) => {
+        const { created } = await gatehouse.profiles.replace(name, parsed.settings, 'scopeElementMapping');
+        process.stdout.write(`profile ${name} ${created ? 'created' : 'replaced'}\n`);
+      });
+    });
+
+  profiles
+    .command('delete <name>')
+    .description('delete a profile that no client uses')
+    .action(async (name: string, _flags: unknown, command: Command) => {
+      await withGatehouse(command, async (gatehouse) => {
+        await gatehouse.profiles.delete(name);
+        process.stdout.write(`profile ${name} deleted\n`);
+      });
+    });
+}

@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import type { SecretDigester } from '../keys/secret-digest.js';
+import { generateSecret } from '../keys/secret-digest.js';
+import type { InitialAccessToken, InitialAccessTokensRepository } from '../store/initial-access-tokens-repository.js';
+import type { ProfilesRepository } from '../store/profiles-repository.js';
+import { FieldValidationError } from '../shared/field-validation-error.js';
+import { ProfileNotFoundError } from './security-profile.js';
+
+export class InitialAccessTokenNotFoundError extends Error {
+  constructor(readonly tokenId: string) {
+    super(`no initial access token "${tokenId}" for this profile`);
+    this.name = 'InitialAccessTokenNotFoundError';
+  }
+}
+
+/** Longest an initial access token may live: one year. */
+const MAX_TOKEN_LIFETIME = 365 * 86_400;
+
+/**
+ * Initial access tokens (RFC 7591 §3): an administrator creates one per profile (shown once, kept as a keyed
+ * digest) and ships it with an app; each app instance presents it once to register itself under that profile.
+ */
+export class InitialAccessTokens {
+  constructor(
+    private readonly repository: InitialAccessTokensRepository,
+    private readonly profiles: ProfilesRepository,
+    private readonly digester: SecretDigester,
+  ) {}
+
+  async create(profile: string, options: { description?: unknown; expiresIn?: unknown }): Promise<{ token: string; record: InitialAccessToken }> {
+    if (options.description !== undefined && (typeof options.description !== 'string' || options.description.length > 200)) {
+      throw new FieldValidationError('description', 'must be a string of at most 200 characters');
+    }
+    const expiresIn = options.expiresIn;
+    if (expiresIn !== undefined && (typeof expiresIn !== 'number' || !Number.isInteger(expiresIn) || expiresIn < 60 || expiresIn > MAX_TOKEN_LIFETIME)) {
+      throw new FieldValidationError('expires_in', `must be an integer from 60 to ${MAX_TOKEN_LIFETIME} (seconds)`);
+    }
+    if (!(await this.profiles.get(profile))) throw new ProfileNotFoundError(profile);
+    const now = Date.now();
+    const token = generateSecret();
+    const record: InitialAccessToken = {
+      id: randomBytes(9).toString('base64url'),
+      profile,
+      description: options.description ?? null,
+      createdAt: now,
+      expiresAt: typeof expiresIn === 'number' ? now + expiresIn * 1000 : null,
+      revokedAt: null,
+    };
+    await this.repository.insert(record, this.digester.digest(token));
+    return { token, record };
+  }
+
+  async list(profile: string): Promise<InitialAccessToken[]> {
+    if (!(await this.profiles.get(profile))) throw new ProfileNotFoundError(profile);
+    return this.repository.listForProfile(profile);
+  }
+
+  async revoke(profile: string, id: string): Promise<void> {
+    if (!(await this.repository.revoke(profile, id, Date.now()))) throw new InitialAccessTokenNotFoundError(id);
+  }
+
+  /** The profile a presented token registers under, or undefined for an unknown, revoked or expired token. */
+  async verify(token: string): Promise<InitialAccessToken | undefined> {
+    // Keyed digests are deterministic: the lookup by digest is the comparison, and reveals nothing about other tokens.
+    const record = await this.repository.findByDigest(this.digester.digest(token));
+    if (!record || record.revokedAt !== null) return undefined;
+    if (record.expiresAt !== null && record.expiresAt <= Date.now()) return undefined;
+    return record;
+  }
+}
+
+export function toInitialAccessTokenJson(record: InitialAccessToken): Record<string, unknown> {
+  return {
+    id: record.id,
+    profile: record.profile,
+    description: record.description,
+    created_at: new Date(record.createdAt).toISOString(),
+    expires_at: record.expiresAt === null ? null : new Date(record.expiresAt).toISOString(),
+    revoked_at: record.revokedAt === null ? null : new Date(record.revokedAt).toISOString(),
+  };
+}

@@ -1,0 +1,70 @@
+import type { ProfilesRepository } from '../store/profiles-repository.js';
+import { ProfileNotFoundError, ProfileValidationError, checksNamedBy, type ProfileSettings, type SecurityProfile } from './security-profile.js';
+
+/**
+ * Creating and changing security profiles: shared by the admin API and the CLI. `knownChecks` (when given)
+ * refuses mappings to checks that do not exist; `afterChange` lets the running server refresh its cache at once.
+ */
+export class ProfileRegistry {
+  constructor(
+    private readonly repository: ProfilesRepository,
+    private readonly knownChecks: () => readonly string[] | undefined,
+    private readonly afterChange: () => Promise<void> = () => Promise.resolve(),
+  ) {}
+
+  list(): Promise<SecurityProfile[]> {
+    return this.repository.all();
+  }
+
+  async get(name: string): Promise<SecurityProfile> {
+    const profile = await this.repository.get(name);
+    if (!profile) throw new ProfileNotFoundError(name);
+    return profile;
+  }
+
+  async create(name: string, settings: ProfileSettings): Promise<SecurityProfile> {
+    this.checkReferences(settings, 'scope_element_mapping');
+    const now = Date.now();
+    const profile: SecurityProfile = { name, ...settings, registrationEnabled: settings.registrationEnabled ?? false, createdAt: now, updatedAt: now };
+    await this.repository.insert(profile);
+    await this.afterChange();
+    return profile;
+  }
+
+  /** Creates the profile or replaces all its settings, in one transaction (PUT, `profiles push`). */
+  async replace(name: string, settings: ProfileSettings, mappingField = 'scope_element_mapping'): Promise<{ profile: SecurityProfile; created: boolean }> {
+    this.checkReferences(settings, mappingField);
+    const now = Date.now();
+    const result = await this.repository.upsert(name, (current) => ({
+      name,
+      ...settings,
+      registrationEnabled: settings.registrationEnabled ?? current?.registrationEnabled ?? false,
+      createdAt: current?.createdAt ?? now,
+      updatedAt: now,
+    }));
+    if (!result) throw new ProfileNotFoundError(name);
+    await this.afterChange();
+    return result;
+  }
+
+  /** Changes the given settings of an existing profile (PATCH). */
+  async update(name: string, changes: Partial<ProfileSettings>): Promise<SecurityProfile> {
+    if (changes.scopeElementMapping) this.checkReferences({ scopeElementMapping: changes.scopeElementMapping }, 'scope_element_mapping');
+    const result = await this.repository.upsert(name, (current) => (current ? { ...current, ...changes, updatedAt: Date.now() } : undefined));
+    if (!result) throw new ProfileNotFoundError(name);
+    await this.afterChange();
+    return result.profile;
+  }
+
+  async delete(name: string): Promise<void> {
+    if (!(await this.repository.delete(name))) throw new ProfileNotFoundError(name);
+    await this.afterChange();
+  }
+
+  private checkReferences(settings: Pick<ProfileSettings, 'scopeElementMapping'>, field: string): void {
+    const known = this.knownChecks();
+    if (!known) return;
+    const unknown = checksNamedBy(settings).filter((name) => !known.includes(name));
+    if (unknown.length > 0) throw new ProfileValidationError(field, `no security check named ${unknown.join(', ')}; known: ${known.join(', ')}`);
+  }
+}

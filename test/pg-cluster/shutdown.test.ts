@@ -1,0 +1,82 @@
+import { createConnection } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
+import { STORES } from '../helpers/test-server.js';
+import { startCluster, stopCluster, type Instance, type TokenBody } from './cluster.js';
+
+/** Resolves with the error code of a fresh TCP connection to the instance, or 'connected'. */
+function connectOutcome(url: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: hostname, port: Number(port) });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('connected');
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+  });
+}
+
+describe.each(STORES)('SIGTERM with requests in flight on %s', (store) => {
+  let database: TestDatabase | undefined;
+  let instances: Instance[] = [];
+
+  afterEach(async () => {
+    await stopCluster(instances);
+    await database?.drop();
+  });
+
+  async function startOne(env: Record<string, string> = {}): Promise<{ instance: Instance; accessToken: string }> {
+    database = store === 'postgres' ? await createTestDatabase() : undefined;
+    instances = await startCluster(1, { databaseUrl: database?.url, env: [env] });
+    const instance = instances[0] as Instance;
+    const created = await instance.admin('POST', '/clients', { client_name: 'shutdown', scope: 'ops' });
+    const client = (await created.json()) as { client_id: string; client_secret: string };
+    const token = (await (await instance.token(client, { grant_type: 'client_credentials' })).json()) as TokenBody;
+    return { instance, accessToken: token.access_token };
+  }
+
+  const sleep = (instance: Instance, accessToken: string, ms: number) =>
+    fetch(`${instance.url}/api/apps/ops/commands/sleep`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ms }),
+    });
+
+  async function waitForStarted(instance: Instance, count: number): Promise<void> {
+    for (const until = Date.now() + 20_000; instance.logLines('sleep command started').length < count; ) {
+      if (Date.now() > until) throw new Error(`the sleep commands did not start:\n${instance.logs()}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  it('refuses new connections, finishes the requests in flight with 200, closes the store and exits 0', async () => {
+    const { instance, accessToken } = await startOne();
+    const inFlight = [sleep(instance, accessToken, 1_500), sleep(instance, accessToken, 1_500), sleep(instance, accessToken, 1_500)];
+    await waitForStarted(instance, 3);
+
+    instance.child.kill('SIGTERM');
+    await instance.waitForLog('shutting down');
+    expect(await connectOutcome(instance.url)).toBe('ECONNREFUSED');
+
+    const responses = await Promise.all(inFlight);
+    expect(responses.map((response) => response.status)).toEqual([200, 200, 200]);
+    for (const response of responses) expect(await response.json()).toEqual({ slept: 1_500 });
+    expect(await instance.exit()).toBe(0);
+    expect(instance.logLines('shut down').length).toBe(1);
+    expect(instance.logLines('grace period over')).toEqual([]);
+  });
+
+  it('bounds the wait by the grace period: a request still running then is cut off, and the process exits 0', async () => {
+    const { instance, accessToken } = await startOne({ GATEHOUSE_SHUTDOWN_GRACE_MS: '300' });
+    const tooSlow = sleep(instance, accessToken, 30_000).then(
+      (response) => `status ${response.status}`,
+      (error: Error) => `failed: ${error.message}`,
+    );
+    await waitForStarted(instance, 1);
+    instance.child.kill('SIGTERM');
+    expect(await instance.exit()).toBe(0);
+    expect(await tooSlow).toMatch(/^failed/);
+    expect(instance.logLines('grace period over')).toHaveLength(1);
+  });
+});
