@@ -431,7 +431,7 @@ export const SETTINGS: SettingSpec[] = [
   {
     key: 'registrationRateLimitPerAddress',
     env: 'GATEHOUSE_REGISTRATION_RATE_LIMIT_PER_ADDRESS',
-    description: 'app-instance registrations (POST /oauth/register) per minute per source address (429 beyond); per instance',
+    description: 'app-instance registrations (POST /oauth/register) per minute per source address (429 beyond); counted per instance, or across instances with REDIS_URL',
     defaultText: '20',
     parse: integer(1, 1_000_000),
   },
