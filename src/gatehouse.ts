@@ -45,8 +45,6 @@ import { AuditLog } from './audit/audit-log.js';
 import { AuditEventsRepository } from './store/audit-events-repository.js';
 import { AdminSessionsRepository } from './store/admin-sessions-repository.js';
 
-/** Security-check states with no valid success and no running block are forgotten after a day without writes. */
-const CHECK_STATE_RETENTION_MS = 24 * 60 * 60_000;
 /** Change events older than this have been read by every running instance. */
 const CHANGE_EVENT_RETENTION_MS = 60 * 60_000;
 
@@ -204,7 +202,6 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
         changeEventsMs: CHANGE_EVENT_RETENTION_MS,
         usedRefreshTokensMs: config.usedRefreshTokenRetention * 1000,
         adminSessionIdleMs: config.adminSessionIdle * 1000,
-        checkStatesMs: CHECK_STATE_RETENTION_MS,
       }),
       logger,
       { intervalMs: config.housekeepingInterval * 1000, onRun: (now) => revocations.prune(now) },
