@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import { AdminToken } from './admin/admin-token.js';
 import { ChangeFeed } from './changes/change-feed.js';
-import { PgChangeListener } from './changes/pg-change-listener.js';
+import type { PgChangeListener } from './changes/pg-change-listener.js';
+import { watchChanges } from './changes/watch-changes.js';
 import { ClientDirectory } from './clients/client-directory.js';
 import { ClientRegistry } from './clients/client-registry.js';
 import type { GatehouseConfig } from './config/config.js';
@@ -37,7 +38,15 @@ import { CheckStatesRepository } from './store/check-states-repository.js';
 import { ProfilesRepository } from './store/profiles-repository.js';
 import { InitialAccessTokens } from './security/initial-access-tokens.js';
 import { InitialAccessTokensRepository } from './store/initial-access-tokens-repository.js';
+import { AdminAccounts } from './admins/admin-accounts.js';
+import { AdminSessions } from './admins/admin-sessions.js';
+import { AdminsRepository } from './store/admins-repository.js';
+import { AuditLog } from './audit/audit-log.js';
+import { AuditEventsRepository } from './store/audit-events-repository.js';
+import { AdminSessionsRepository } from './store/admin-sessions-repository.js';
 
+/** Security-check states with no valid success and no running block are forgotten after a day without writes. */
+const CHECK_STATE_RETENTION_MS = 24 * 60 * 60_000;
 /** Change events older than this have been read by every running instance. */
 const CHANGE_EVENT_RETENTION_MS = 60 * 60_000;
 
@@ -57,6 +66,11 @@ export interface Gatehouse {
   keys: SigningKeys;
   revocations: RevocationList;
   adminToken: AdminToken;
+  /** Administrator accounts and sessions of the web console. */
+  admins: AdminAccounts;
+  adminSessions: AdminSessions;
+  /** Administrative changes and refused token requests. */
+  audit: AuditLog;
   tokenDelivery: TokenDeliverySettings;
   changes: ChangeFeed;
   /** Built-in and custom security checks. */
@@ -142,6 +156,12 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       windowSeconds: config.lockoutWindow,
       lockSeconds: config.lockoutDuration,
     }));
+    const admins = new AdminAccounts(new AdminsRepository(store.db), hasher);
+    const adminSessions = new AdminSessions(new AdminSessionsRepository(store.db), digester, () => ({
+      idleSeconds: config.adminSessionIdle,
+      maxSeconds: config.adminSessionMax,
+    }));
+    const audit = new AuditLog(new AuditEventsRepository(store.db), logger);
     const refreshTokensRepository = new RefreshTokensRepository(store.db);
     const refreshTokens = new RefreshTokens(refreshTokensRepository, digester);
 
@@ -163,6 +183,7 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
     await profileDirectory.loadAll();
     const generatedAdminToken = await adminToken.init();
     await tokenDelivery.load();
+    if (await admins.ensureInitial(config.adminPassword)) logger.info('created the console administrator "admin" from GATEHOUSE_ADMIN_PASSWORD');
 
     changes.on('client', (clientId) => directory.refresh(clientId));
     changes.on('revocation', (jti) => revocations.refresh(jti));
@@ -179,29 +200,17 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
 
     const housekeeping = new Housekeeping(
       store,
-      purgeTasks({ changeEventsMs: CHANGE_EVENT_RETENTION_MS, usedRefreshTokensMs: config.usedRefreshTokenRetention * 1000 }),
+      purgeTasks({
+        changeEventsMs: CHANGE_EVENT_RETENTION_MS,
+        usedRefreshTokensMs: config.usedRefreshTokenRetention * 1000,
+        adminSessionIdleMs: config.adminSessionIdle * 1000,
+        checkStatesMs: CHECK_STATE_RETENTION_MS,
+      }),
       logger,
       { intervalMs: config.housekeepingInterval * 1000, onRun: (now) => revocations.prune(now) },
     );
     if (options.watchChanges) {
-      if (store.engine === 'postgres' && config.databaseUrl) {
-        // Changes arrive by NOTIFY at once; the timer only catches what a lost notification would miss.
-        changeListener = new PgChangeListener({
-          databaseUrl: config.databaseUrl,
-          timeoutMs: config.dbTimeoutMs,
-          heartbeatMs: config.changeSafetyPollInterval,
-          onNotify: () => void changes.pollNow(),
-          onReconnect: () => void changes.resync(),
-          logger,
-          availability,
-        });
-        await changeListener.start();
-        // What was committed between loading the caches and listening.
-        await changes.pollNow();
-        changes.start(config.changeSafetyPollInterval);
-      } else {
-        changes.start(config.changePollInterval);
-      }
+      changeListener = await watchChanges({ store, config, changes, logger, availability });
       // Start-up (migrations, lock waits) ran unbounded; requests give up after the configured timeout.
       store.setRequestTimeout(config.dbTimeoutMs);
       housekeeping.start();
@@ -222,6 +231,9 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       keys,
       revocations,
       adminToken,
+      admins,
+      adminSessions,
+      audit,
       tokenDelivery,
       changes,
       checks,

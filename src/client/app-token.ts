@@ -1,4 +1,7 @@
-import { createPrivateKey, randomUUID, type KeyObject } from 'node:crypto';
+import { basicAuthorization } from './client-authentication.js';
+import { GatehouseOAuthError, GatehouseResponseError } from './errors.js';
+import { trimIssuer } from './discovery.js';
+import { importSigningKey, randomId, type ClientKeyAlgorithm, type PrivateKeyInput } from './private-key-jwt.js';
 import { SignJWT } from 'jose';
 
 export const APP_TOKEN_PATH = '/api/auth/sign/ap/token';
@@ -7,12 +10,12 @@ export interface AppTokenRequestOptions {
   /** Gatehouse's issuer URL. */
   issuer: string;
   clientId: string;
-  /** The application's private key: PKCS#8 PEM (as `gatehouse clients keygen` prints it) or a KeyObject. */
-  privateKey: string | KeyObject;
+  /** The application's private key: PKCS#8 PEM (as `gatehouse clients keygen` prints it), a private JWK, a CryptoKey or a KeyObject. */
+  privateKey: PrivateKeyInput;
   /** The registered key's id. */
   kid: string;
   /** ES256 (default), EdDSA, RS256 or PS256: the algorithm of the key. */
-  alg?: 'ES256' | 'EdDSA' | 'RS256' | 'PS256';
+  alg?: ClientKeyAlgorithm;
   /** A user (id or username) to obtain the token for; the application must be allowed to act for users. */
   sub?: string;
   /** Space-separated scope; default: all of the application's scopes. */
@@ -23,15 +26,15 @@ export interface AppTokenRequestOptions {
 
 /** Signs the `request` JWT of the application token endpoint: single-use, short-lived, bound to the endpoint. */
 export async function signAppTokenRequest(options: AppTokenRequestOptions): Promise<string> {
-  const key = typeof options.privateKey === 'string' ? createPrivateKey(options.privateKey) : options.privateKey;
-  const issuer = options.issuer.replace(/\/+$/, '');
-  const claims: Record<string, string> = { jti: randomUUID() };
+  const alg = options.alg ?? 'ES256';
+  const key = await importSigningKey(options.privateKey, alg);
+  const claims: Record<string, string> = { jti: randomId() };
   if (options.sub !== undefined) claims.sub = options.sub;
   if (options.scope !== undefined) claims.scope = options.scope;
   return new SignJWT(claims)
-    .setProtectedHeader({ alg: options.alg ?? 'ES256', kid: options.kid, typ: 'JWT' })
+    .setProtectedHeader({ alg, kid: options.kid, typ: 'JWT' })
     .setIssuer(options.clientId)
-    .setAudience(`${issuer}${APP_TOKEN_PATH}`)
+    .setAudience(`${trimIssuer(options.issuer)}${APP_TOKEN_PATH}`)
     .setIssuedAt()
     .setExpirationTime(`${options.lifetimeSeconds ?? 60}s`)
     .sign(key);
@@ -44,18 +47,30 @@ export interface AppTokenResponse {
   scope?: string;
 }
 
-/** Calls the application token endpoint (server to server) with the secret and a freshly signed request. */
+/**
+ * Calls the application token endpoint (server to server: Gatehouse refuses requests from browsers) with the
+ * secret and a freshly signed request. Errors: `GatehouseOAuthError` with the server's error code.
+ */
 export async function requestAppToken(options: AppTokenRequestOptions & { clientSecret: string; fetch?: typeof fetch }): Promise<AppTokenResponse> {
-  const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
-  const response = await (options.fetch ?? fetch)(`${options.issuer.replace(/\/+$/, '')}${APP_TOKEN_PATH}`, {
+  const response = await (options.fetch ?? fetch)(`${trimIssuer(options.issuer)}${APP_TOKEN_PATH}`, {
     method: 'POST',
+    credentials: 'omit',
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
-      authorization: `Basic ${Buffer.from(`${encode(options.clientId)}:${encode(options.clientSecret)}`).toString('base64')}`,
+      accept: 'application/json',
+      authorization: basicAuthorization(options.clientId, options.clientSecret),
     },
     body: new URLSearchParams({ request: await signAppTokenRequest(options) }).toString(),
   });
-  const body = (await response.json()) as AppTokenResponse & { error?: string; error_description?: string };
-  if (!response.ok) throw new Error(`application token refused: ${body.error ?? response.status} ${body.error_description ?? ''}`.trim());
-  return body;
+  let body: Partial<AppTokenResponse> & { error?: unknown; error_description?: unknown };
+  try {
+    body = (await response.json()) as typeof body;
+  } catch {
+    throw new GatehouseResponseError(`the application token endpoint answered ${response.status} without JSON`, response.status);
+  }
+  if (!response.ok) {
+    throw new GatehouseOAuthError(typeof body.error === 'string' ? body.error : 'invalid_response', typeof body.error_description === 'string' ? body.error_description : undefined, response.status);
+  }
+  if (typeof body.access_token !== 'string') throw new GatehouseResponseError('the application token endpoint answered without an access_token', response.status);
+  return body as AppTokenResponse;
 }

@@ -186,7 +186,7 @@ describe.each(STORES)('gatehouse serve --workers 2 on %s', (store) => {
     const workers = (await logged((line) => line.msg === 'gatehouse ready', 3)).map((line) => line.pid ?? 0);
     child.kill('SIGTERM');
     expect(await exitOf(child)).toBe(0);
-    expect(lines().filter((line) => line.msg === 'shutting down' && typeof line.worker === 'number')).toHaveLength(2);
+    expect(lines().filter((line) => line.msg?.startsWith('shutting down') === true && typeof line.worker === 'number')).toHaveLength(2);
     expect(lines().some((line) => line.msg === 'all workers exited')).toBe(true);
     for (const pid of workers) expect(isAlive(pid)).toBe(false);
   });

@@ -1,0 +1,63 @@
+/** An error answer of Gatehouse in the RFC 6749 §5.2 form: `error`, `error_description`, the HTTP status. */
+export class GatehouseOAuthError extends Error {
+  constructor(
+    /** The RFC 6749 error code, e.g. `invalid_client`, `invalid_scope`. */
+    readonly error: string,
+    readonly errorDescription: string | undefined,
+    /** The HTTP status of the answer (0 when no answer was received). */
+    readonly status: number,
+  ) {
+    super(errorDescription ? `${error}: ${errorDescription}` : error);
+    this.name = 'GatehouseOAuthError';
+  }
+}
+
+/** Gatehouse asked for a security check that no handler is registered for (`registerChallengeHandler`). */
+export class MissingChallengeHandlerError extends GatehouseOAuthError {
+  constructor(
+    /** The security check's name, e.g. `PinCode`. */
+    readonly check: string,
+    /** The challenge the server sent for it. */
+    readonly challenge: unknown,
+    errorDescription: string | undefined,
+  ) {
+    super('challenge_required', errorDescription, 400);
+    this.name = 'MissingChallengeHandlerError';
+    this.message = `no challenge handler is registered for the security check ${check}${errorDescription ? ` (${errorDescription})` : ''}`;
+  }
+}
+
+/** A security check failed (`access_denied` naming the check); `blockedUntil` when the server blocks further attempts. */
+export class SecurityCheckFailedError extends GatehouseOAuthError {
+  constructor(
+    readonly check: string | undefined,
+    errorDescription: string | undefined,
+    readonly blockedUntil: Date | undefined,
+  ) {
+    super('access_denied', errorDescription, 400);
+    this.name = 'SecurityCheckFailedError';
+  }
+}
+
+/** The server still asked for challenges after `maxChallengeRounds` answered rounds. */
+export class ChallengeRoundsExceededError extends GatehouseOAuthError {
+  constructor(
+    /** The checks still pending in the last answer. */
+    readonly checks: string[],
+    readonly rounds: number,
+  ) {
+    super('challenge_required', `the security checks ${checks.join(', ')} were still pending after ${rounds} rounds of answers`, 400);
+    this.name = 'ChallengeRoundsExceededError';
+  }
+}
+
+/** An answer that is not what the protocol promises (not JSON, no access token, metadata of another issuer). */
+export class GatehouseResponseError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'GatehouseResponseError';
+  }
+}
