@@ -30,8 +30,15 @@ describe.each(STORES)('hot paths without database round trips on %s', (store) =>
     const introspection = await postForm(`${server.url}/oauth/introspect`, { token }, { authorization });
     expect(((await introspection.json()) as { active: boolean }).active).toBe(true);
     expect((await fetch(`${server.url}/oauth/jwks`)).status).toBe(200);
-    expect((await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth('nobody', 'wrong') })).status).toBe(401);
     expect(server.gatehouse.store.queryCount()).toBe(before);
+  });
+
+  it('a refused token request writes its audit event, and nothing else', async () => {
+    const before = server.gatehouse.store.queryCount();
+    expect((await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth('nobody', 'wrong') })).status).toBe(401);
+    expect(server.gatehouse.store.queryCount()).toBe(before + 1);
+    const events = (await (await server.admin('GET', '/audit?outcome=failure&client_id=nobody')).json()) as { events: unknown[] };
+    expect(events.events).toHaveLength(1);
   });
 
   it('counts statements at all (the check above is not vacuous)', async () => {
