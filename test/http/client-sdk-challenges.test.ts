@@ -66,7 +66,7 @@ describe.each(STORES)('client SDK challenge handlers against the real challenge 
     sdk.registerChallengeHandler('PinCode', () => '2718');
     expect(decodeJwt(await sdk.getToken('desk')).scope).toBe('desk');
     const answers = recorder.to('/oauth/token').map((request) => request.form?.get('challenge_response') ?? null);
-    expect(answers.map((answer) => (answer === null ? null : JSON.parse(answer)))).toEqual([null, { UserLogin: { username: 'ada', password: 'ada password 1' }, PinCode: '2718' }]);
+    expect(answers.map((answer): unknown => (answer === null ? null : JSON.parse(answer)))).toEqual([null, { UserLogin: { username: 'ada', password: 'ada password 1' }, PinCode: '2718' }]);
   });
 
   it('fails naming the check when no handler is registered', async () => {
