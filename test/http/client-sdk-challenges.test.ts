@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GatehouseClient, MissingChallengeHandlerError, SecurityCheckFailedError, type GatehouseClientOptions } from '../../src/client/index.js';
+import { GatehouseClient, MissingChallengeHandlerError, requestAppToken, SecurityCheckFailedError, type GatehouseClientOptions } from '../../src/client/index.js';
 import { recordingFetch } from '../helpers/recording-fetch.js';
 import { startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
 
@@ -97,6 +97,23 @@ describe.each(STORES)('client SDK challenge handlers against the real challenge 
     // Blocked: the next request fails at once, the handler is not asked.
     await expect(sdk.getToken('users')).rejects.toMatchObject({ check: 'PinCode', blockedUntil: failure.blockedUntil });
     expect(asked).toBe(3);
+  });
+
+  it('requestAppToken answers challenges with its handlers, signing a new request for each round', async () => {
+    const app = await kiosk();
+    const generated = (await (await server.admin('POST', `/clients/${app.client_id}/keys`, {})).json()) as { key: { kid: string }; private_key_pem: string };
+    const options = { issuer: server.url, clientId: app.client_id, clientSecret: app.client_secret, privateKey: generated.private_key_pem, kid: generated.key.kid, scope: 'users' };
+    const missing = await requestAppToken(options).catch((error: unknown) => error);
+    expect(missing).toBeInstanceOf(MissingChallengeHandlerError);
+    expect(missing).toMatchObject({ check: 'PinCode' });
+
+    const recorder = recordingFetch();
+    const pins = ['1111', '2718'];
+    const token = await requestAppToken({ ...options, fetch: recorder.fetch, challengeHandlers: { PinCode: () => pins.shift() } });
+    expect(decodeJwt(token.access_token)).toMatchObject({ client_id: app.client_id, scope: 'users' });
+    const requests = recorder.to('/api/auth/sign/ap/token').map((call) => decodeJwt(call.form?.get('request') ?? '').jti);
+    expect(requests).toHaveLength(3);
+    expect(new Set(requests).size).toBe(3);
   });
 
   it('request(): a token without scope, the 403 names users, the PIN handler runs, the retry succeeds', async () => {
