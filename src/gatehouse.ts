@@ -37,7 +37,15 @@ import { CheckStatesRepository } from './store/check-states-repository.js';
 import { ProfilesRepository } from './store/profiles-repository.js';
 import { InitialAccessTokens } from './security/initial-access-tokens.js';
 import { InitialAccessTokensRepository } from './store/initial-access-tokens-repository.js';
+import { AdminAccounts } from './admins/admin-accounts.js';
+import { AdminSessions } from './admins/admin-sessions.js';
+import { AdminsRepository } from './store/admins-repository.js';
+import { AuditLog } from './audit/audit-log.js';
+import { AuditEventsRepository } from './store/audit-events-repository.js';
+import { AdminSessionsRepository } from './store/admin-sessions-repository.js';
 
+/** Security-check states with no valid success and no running block are forgotten after a day without writes. */
+const CHECK_STATE_RETENTION_MS = 24 * 60 * 60_000;
 /** Change events older than this have been read by every running instance. */
 const CHANGE_EVENT_RETENTION_MS = 60 * 60_000;
 
@@ -57,6 +65,11 @@ export interface Gatehouse {
   keys: SigningKeys;
   revocations: RevocationList;
   adminToken: AdminToken;
+  /** Administrator accounts and sessions of the web console. */
+  admins: AdminAccounts;
+  adminSessions: AdminSessions;
+  /** Administrative changes and refused token requests. */
+  audit: AuditLog;
   tokenDelivery: TokenDeliverySettings;
   changes: ChangeFeed;
   /** Built-in and custom security checks. */
@@ -142,6 +155,12 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       windowSeconds: config.lockoutWindow,
       lockSeconds: config.lockoutDuration,
     }));
+    const admins = new AdminAccounts(new AdminsRepository(store.db), hasher);
+    const adminSessions = new AdminSessions(new AdminSessionsRepository(store.db), digester, () => ({
+      idleSeconds: config.adminSessionIdle,
+      maxSeconds: config.adminSessionMax,
+    }));
+    const audit = new AuditLog(new AuditEventsRepository(store.db), logger);
     const refreshTokensRepository = new RefreshTokensRepository(store.db);
     const refreshTokens = new RefreshTokens(refreshTokensRepository, digester);
 
@@ -163,6 +182,7 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
     await profileDirectory.loadAll();
     const generatedAdminToken = await adminToken.init();
     await tokenDelivery.load();
+    if (await admins.ensureInitial(config.adminPassword)) logger.info('created the console administrator "admin" from GATEHOUSE_ADMIN_PASSWORD');
 
     changes.on('client', (clientId) => directory.refresh(clientId));
     changes.on('revocation', (jti) => revocations.refresh(jti));
@@ -179,7 +199,12 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
 
     const housekeeping = new Housekeeping(
       store,
-      purgeTasks({ changeEventsMs: CHANGE_EVENT_RETENTION_MS, usedRefreshTokensMs: config.usedRefreshTokenRetention * 1000 }),
+      purgeTasks({
+        changeEventsMs: CHANGE_EVENT_RETENTION_MS,
+        usedRefreshTokensMs: config.usedRefreshTokenRetention * 1000,
+        adminSessionIdleMs: config.adminSessionIdle * 1000,
+        checkStatesMs: CHECK_STATE_RETENTION_MS,
+      }),
       logger,
       { intervalMs: config.housekeepingInterval * 1000, onRun: (now) => revocations.prune(now) },
     );
@@ -222,6 +247,9 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       keys,
       revocations,
       adminToken,
+      admins,
+      adminSessions,
+      audit,
       tokenDelivery,
       changes,
       checks,

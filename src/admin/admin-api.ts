@@ -1,6 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import { DEFAULT_ACCESS_TOKEN_LIFETIME } from '../clients/client.js';
 import type { Gatehouse } from '../gatehouse.js';
-import { requireAdminToken } from './admin-auth.js';
+import { adminAuthentication } from './admin-auth.js';
+import { registerSessionApi } from './session-api.js';
+import { auditAdminChanges } from './admin-audit.js';
+import { registerAuditApi } from './audit-api.js';
+import { registerApplicationsApi } from './applications-api.js';
+import type { CommandRegistry } from '../resources/commands/command-registry.js';
 import { registerClientsApi } from './clients-api.js';
 import { registerClientKeysApi } from './client-keys-api.js';
 import { registerKeysApi } from './keys-api.js';
@@ -10,13 +16,17 @@ import { lenientJsonBodies } from '../server/json-body.js';
 import { registerUserRoutes } from '../resources/users-api.js';
 
 /** The admin REST API, mounted under /admin/api. */
-export async function adminApi(app: FastifyInstance, options: { gatehouse: Gatehouse }): Promise<void> {
-  app.addHook('onRequest', requireAdminToken(options.gatehouse.adminToken));
+export async function adminApi(app: FastifyInstance, options: { gatehouse: Gatehouse; commands: CommandRegistry }): Promise<void> {
+  app.addHook('onRequest', adminAuthentication(options.gatehouse.adminToken, options.gatehouse.adminSessions));
   lenientJsonBodies(app);
+  app.addHook('onSend', auditAdminChanges(options.gatehouse.audit));
   app.addHook('onSend', async (_request, reply, payload) => {
-    reply.header('Cache-Control', 'no-store');
+    reply.header('Cache-Control', 'no-store').header('X-Content-Type-Options', 'nosniff');
     return payload;
   });
+  registerSessionApi(app, options.gatehouse);
+  registerAuditApi(app, options.gatehouse.audit);
+  registerApplicationsApi(app, options.commands);
   registerClientsApi(app, options.gatehouse.clients);
   registerClientKeysApi(app, options.gatehouse.clients);
   registerKeysApi(app, options.gatehouse);
@@ -29,5 +39,28 @@ export async function adminApi(app: FastifyInstance, options: { gatehouse: Gateh
     request.log.info('token-delivery settings changed');
     return updated;
   });
+  app.get('/settings/server', async () => serverSettings(options.gatehouse.config));
   registerUserRoutes(app, options.gatehouse.users, { unlock: true });
+}
+
+/** The configuration values an administrator may want to see (read-only; set by environment or file). Never secrets. */
+function serverSettings(config: Gatehouse['config']) {
+  return {
+    issuer: config.issuer,
+    store: config.databaseUrl === undefined ? 'sqlite' : 'postgres',
+    signing_alg: config.signingAlg,
+    max_token_lifetime: config.maxTokenLifetime,
+    default_client_token_lifetime: DEFAULT_ACCESS_TOKEN_LIFETIME,
+    secret_rotation_grace: config.secretRotationGrace,
+    key_activation_delay: config.keyActivationDelay,
+    lockout_threshold: config.lockoutThreshold,
+    lockout_window: config.lockoutWindow,
+    lockout_duration: config.lockoutDuration,
+    password_rate_limit_per_client: config.passwordRateLimitPerClient,
+    password_rate_limit_per_address: config.passwordRateLimitPerAddress,
+    admin_session_idle: config.adminSessionIdle,
+    admin_session_max: config.adminSessionMax,
+    admin_sign_in_limit_per_username: config.adminSignInLimitPerUsername,
+    admin_sign_in_limit_per_address: config.adminSignInLimitPerAddress,
+  };
 }

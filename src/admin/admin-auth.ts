@@ -1,14 +1,76 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AdminSessions } from '../admins/admin-sessions.js';
 import type { AdminToken } from './admin-token.js';
 
-/** onRequest hook: the admin API needs `Authorization: Bearer <admin token>`. */
-export function requireAdminToken(adminToken: AdminToken) {
+/** The console's session cookie (Path=/admin, HttpOnly, SameSite=Strict, Secure on https). */
+export const ADMIN_SESSION_COOKIE = 'gatehouse_admin_session';
+export const CSRF_HEADER = 'x-csrf-token';
+
+/** Who made an admin request: an administrator by name, or the holder of the admin token. */
+export interface AdminActor {
+  actor: string;
+  via: 'session' | 'token';
+}
+
+const actors = new WeakMap<FastifyRequest, AdminActor>();
+
+/** The authenticated caller of an admin request, once the authentication hook let it through. */
+export function adminActorOf(request: FastifyRequest): AdminActor | undefined {
+  return actors.get(request);
+}
+
+export function rememberAdminActor(request: FastifyRequest, actor: AdminActor): void {
+  actors.set(request, actor);
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Routes under /admin/api that answer without authentication (signing in, and reading the session). */
+function isSessionRoute(request: FastifyRequest): boolean {
+  return request.routeOptions.url === '/admin/api/session';
+}
+
+/**
+ * onRequest hook of the admin API. `Authorization: Bearer <admin token>` works as before (scripts; no
+ * CSRF token: browsers never add that header by themselves). Otherwise the console's session cookie
+ * authenticates, and every state-changing request must also carry the session's CSRF token in
+ * `X-CSRF-Token`.
+ */
+export function adminAuthentication(adminToken: AdminToken, sessions: AdminSessions) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const match = /^Bearer +(\S+) *$/i.exec(request.headers.authorization ?? '');
-    if (match?.[1] && adminToken.matches(match[1])) return;
-    await reply
-      .status(401)
-      .header('WWW-Authenticate', `Bearer realm="gatehouse-admin"${match ? ', error="invalid_token"' : ''}`)
-      .send({ error: match ? 'invalid_token' : 'unauthorized', error_description: 'the admin API needs Authorization: Bearer <admin token>' });
+    if (isSessionRoute(request)) return;
+    const authorization = request.headers.authorization;
+    if (authorization !== undefined) {
+      const match = /^Bearer +(\S+) *$/i.exec(authorization);
+      if (match?.[1] && adminToken.matches(match[1])) {
+        rememberAdminActor(request, { actor: 'admin-token', via: 'token' });
+        return;
+      }
+      return refuse(reply, 'invalid_token', 'the admin token is not valid');
+    }
+    const cookieValue = request.cookies[ADMIN_SESSION_COOKIE];
+    if (cookieValue) {
+      const session = await sessions.resume(cookieValue);
+      if (session) {
+        if (!SAFE_METHODS.has(request.method)) {
+          const presented = request.headers[CSRF_HEADER];
+          if (typeof presented !== 'string' || !sessions.csrfMatches(cookieValue, presented)) {
+            await reply.status(403).send({ error: 'invalid_csrf_token', error_description: 'a change made with a console session needs the X-CSRF-Token header of that session' });
+            return;
+          }
+        }
+        rememberAdminActor(request, { actor: session.username, via: 'session' });
+        return;
+      }
+      return refuse(reply, 'session_expired', 'the console session has ended; sign in again');
+    }
+    return refuse(reply, 'unauthorized', 'the admin API needs Authorization: Bearer <admin token> or a console session');
   };
+}
+
+async function refuse(reply: FastifyReply, error: string, description: string): Promise<void> {
+  await reply
+    .status(401)
+    .header('WWW-Authenticate', `Bearer realm="gatehouse-admin"${error === 'invalid_token' ? ', error="invalid_token"' : ''}`)
+    .send({ error, error_description: description });
 }

@@ -10,6 +10,7 @@ import { DuplicateUsernameError } from '../store/users-repository.js';
 import { FieldValidationError } from '../shared/field-validation-error.js';
 import { UserNotFoundError } from '../users/user-registry.js';
 import { DuplicateProfileError, ProfileInUseError, ProfileNotFoundError } from '../security/security-profile.js';
+import { recordCliChange } from './cli-audit.js';
 
 /** A failure the CLI reports as one line on stderr with exit code 1. */
 export class CliError extends Error {
@@ -45,7 +46,12 @@ export async function withGatehouse<T>(command: Command, work: (gatehouse: Gateh
   const gatehouse = await openGatehouse(config, logger);
   announceAdminToken(gatehouse.generatedAdminToken);
   try {
-    return await work(gatehouse);
+    const result = await work(gatehouse);
+    await recordCliChange(gatehouse, command, undefined);
+    return result;
+  } catch (error) {
+    await recordCliChange(gatehouse, command, error);
+    throw error;
   } finally {
     await gatehouse.close();
   }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerAdminTokenCommand } from './commands/admin-token.js';
+import { registerAdminsCommands } from './commands/admins.js';
 import { registerClientsCommands } from './commands/clients.js';
 import { registerKeysCommands } from './commands/keys.js';
 import { registerMigrateCommand } from './commands/migrate.js';
@@ -24,5 +25,6 @@ registerKeysCommands(program);
 registerUsersCommands(program);
 registerProfilesCommands(program);
 registerAdminTokenCommand(program);
+registerAdminsCommands(program);
 
 program.parseAsync(process.argv).catch(reportCliError);

@@ -142,6 +142,45 @@ export const SETTINGS: SettingSpec[] = [
     parse: optionalBearerToken(16),
   },
   {
+    key: 'adminPassword',
+    env: 'GATEHOUSE_ADMIN_PASSWORD',
+    description: 'password (12+ characters) of the console administrator `admin`, created on a start when no administrator exists; ignored afterwards',
+    defaultText: '(none)',
+    sensitive: true,
+    parse: optional((raw) => {
+      if (typeof raw !== 'string' || raw.length < 12 || raw.length > 1024) throw new Error('must be 12 to 1024 characters');
+      return raw;
+    }),
+  },
+  {
+    key: 'adminSessionIdle',
+    env: 'GATEHOUSE_ADMIN_SESSION_IDLE',
+    description: 'seconds without a request after which a console session ends',
+    defaultText: '1800',
+    parse: integer(60, 7 * 86_400),
+  },
+  {
+    key: 'adminSessionMax',
+    env: 'GATEHOUSE_ADMIN_SESSION_MAX',
+    description: 'seconds after sign-in after which a console session ends, however busy',
+    defaultText: '43200',
+    parse: integer(60, 30 * 86_400),
+  },
+  {
+    key: 'adminSignInLimitPerUsername',
+    env: 'GATEHOUSE_ADMIN_SIGNIN_LIMIT_PER_USERNAME',
+    description: 'failed console sign-ins per username within 15 minutes before further attempts answer 429; per instance',
+    defaultText: '5',
+    parse: integer(1, 10_000),
+  },
+  {
+    key: 'adminSignInLimitPerAddress',
+    env: 'GATEHOUSE_ADMIN_SIGNIN_LIMIT_PER_ADDRESS',
+    description: 'failed console sign-ins per source address within 15 minutes before further attempts answer 429; per instance',
+    defaultText: '20',
+    parse: integer(1, 10_000),
+  },
+  {
     key: 'signingAlg',
     env: 'GATEHOUSE_SIGNING_ALG',
     description: 'algorithm of the access-token signing key',

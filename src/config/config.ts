@@ -18,6 +18,16 @@ export interface GatehouseConfig {
   databaseUrl: string | undefined;
   /** Admin API bearer token; undefined means one is generated on first start and kept as a digest. */
   adminToken: string | undefined;
+  /** Password of the administrator `admin` created on a start when none exists. */
+  adminPassword: string | undefined;
+  /** Seconds without a request that end a console session. */
+  adminSessionIdle: number;
+  /** Seconds after sign-in that end a console session. */
+  adminSessionMax: number;
+  /** Failed console sign-ins per username (15 minutes) before 429. */
+  adminSignInLimitPerUsername: number;
+  /** Failed console sign-ins per source address (15 minutes) before 429. */
+  adminSignInLimitPerAddress: number;
   /** Algorithm of newly created signing keys. */
   signingAlg: SigningAlg;
   /** Base64url master secret (32 bytes) for key encryption and secret digests; undefined: generated in dataDir. */

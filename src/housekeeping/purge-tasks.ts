@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
+import { AdminSessionsRepository } from '../store/admin-sessions-repository.js';
 import { ChangeEventsRepository } from '../store/change-events-repository.js';
+import { CheckStatesRepository } from '../store/check-states-repository.js';
 import { RefreshTokensRepository } from '../store/refresh-tokens-repository.js';
 import { RevocationsRepository } from '../store/revocations-repository.js';
 import type { Database } from '../store/schema.js';
@@ -19,6 +21,10 @@ export interface PurgeRetention {
   changeEventsMs: number;
   /** Rotated refresh tokens are kept this long for reuse detection (unless they expire first), ms. */
   usedRefreshTokensMs: number;
+  /** Console sessions idle for longer than this are over, ms. */
+  adminSessionIdleMs: number;
+  /** Security-check states with nothing valid left are forgotten after this long without a write, ms. */
+  checkStatesMs: number;
 }
 
 /** Everything Gatehouse purges; a new table with rows that expire is one more entry. */
@@ -32,5 +38,7 @@ export function purgeTasks(retention: PurgeRetention): PurgeTask[] {
       purgeBatch: (db, now, limit) => new RefreshTokensRepository(db).purgeUsedBefore(now - retention.usedRefreshTokensMs, limit),
     },
     { name: 'change_events', purgeBatch: (db, now, limit) => new ChangeEventsRepository(db).purgeBefore(now - retention.changeEventsMs, limit) },
+    { name: 'admin_sessions', purgeBatch: (db, now, limit) => new AdminSessionsRepository(db).purgeExpired(now, retention.adminSessionIdleMs, limit) },
+    { name: 'security_check_states', purgeBatch: (db, now, limit) => new CheckStatesRepository(db).purgeIdle(now, now - retention.checkStatesMs, limit) },
   ];
 }

@@ -14,7 +14,7 @@ import { registerUserRoutes } from './users-api.js';
 export const USERS_SCOPE = 'users';
 
 /** Gatehouse's own protected resources (the user API, server commands) and their RFC 9728 metadata. */
-export async function gatehouseResources(app: FastifyInstance, options: { gatehouse: Gatehouse; services: OAuthServices }): Promise<void> {
+export async function gatehouseResources(app: FastifyInstance, options: { gatehouse: Gatehouse; services: OAuthServices; commands?: CommandRegistry }): Promise<void> {
   const { gatehouse, services } = options;
   const guard = new ResourceGuard(services.verifier, {
     audiences: () => [gatehouse.config.issuer],
@@ -22,7 +22,7 @@ export async function gatehouseResources(app: FastifyInstance, options: { gateho
   });
   const metadataUrl = () => `${gatehouse.config.issuer}${PROTECTED_RESOURCE_METADATA_PATH}`;
   const tokenOf = requestTokenReader({ header: () => gatehouse.tokenDelivery.current().header_name, cookie: () => gatehouse.tokenDelivery.current().cookie_name });
-  const commands = await CommandRegistry.fromFolder(gatehouse.config.commandsDir);
+  const commands = options.commands ?? (await CommandRegistry.fromFolder(gatehouse.config.commandsDir));
   if (commands.all().length > 0) gatehouse.logger.info({ commands: commands.all().length, apps: commands.applicationNames() }, 'server commands loaded');
 
   app.get(PROTECTED_RESOURCE_METADATA_PATH, async (_request, reply) => {

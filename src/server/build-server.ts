@@ -10,6 +10,8 @@ import { registerHealthEndpoints } from './health.js';
 import { installSecurityHeaders } from './security-headers.js';
 import { GatehouseMetrics } from './metrics.js';
 import { connectRateLimitStore } from './rate-limit-store.js';
+import { CommandRegistry } from '../resources/commands/command-registry.js';
+import { adminConsole } from '../admin/console.js';
 
 /** Assembles the HTTP server: error handling, health, the authorization server and the admin API. */
 export async function buildServer(gatehouse: Gatehouse): Promise<FastifyInstance> {
@@ -40,8 +42,11 @@ export async function buildServer(gatehouse: Gatehouse): Promise<FastifyInstance
   }
   registerHealthEndpoints(app, gatehouse);
   await app.register(oauthEndpoints, { gatehouse, services });
-  await app.register(gatehouseResources, { gatehouse, services });
-  await app.register(adminApi, { gatehouse, prefix: '/admin/api' });
+  // Loaded once: the resources serve the commands, the admin API lists them.
+  const commands = await CommandRegistry.fromFolder(gatehouse.config.commandsDir);
+  await app.register(gatehouseResources, { gatehouse, services, commands });
+  await app.register(adminApi, { gatehouse, commands, prefix: '/admin/api' });
+  await app.register(adminConsole, { prefix: '/admin' });
   return app;
 }
 

@@ -10,6 +10,8 @@ import { DuplicateUsernameError } from '../store/users-repository.js';
 import { UserNotFoundError } from '../users/user-registry.js';
 import { InitialAccessTokenNotFoundError } from '../security/initial-access-tokens.js';
 import { DuplicateProfileError, ProfileInUseError, ProfileNotFoundError } from '../security/security-profile.js';
+import { AdminNotFoundError } from '../admins/admin-accounts.js';
+import { DuplicateAdminError } from '../store/admins-repository.js';
 
 export interface ErrorBody {
   error: string;
@@ -45,6 +47,12 @@ export function installErrorHandling(app: FastifyInstance, availability?: StoreA
     }
     if (error instanceof DuplicateClientError) {
       return reply.status(409).send({ error: 'conflict', error_description: error.message, field: 'client_id' } satisfies ErrorBody);
+    }
+    if (error instanceof AdminNotFoundError) {
+      return reply.status(404).send({ error: 'not_found', error_description: error.message } satisfies ErrorBody);
+    }
+    if (error instanceof DuplicateAdminError) {
+      return reply.status(409).send({ error: 'conflict', error_description: error.message, field: 'username' } satisfies ErrorBody);
     }
     if (error instanceof UserNotFoundError) {
       return reply.status(404).send({ error: 'not_found', error_description: error.message } satisfies ErrorBody);

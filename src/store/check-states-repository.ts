@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { PURGE_BATCH_SIZE } from './purge-batch.js';
 import type { Database } from './schema.js';
 
 export interface StoredCheckState {
@@ -57,5 +58,30 @@ export class CheckStatesRepository {
   /** Forgets a check's state for a client (a new PIN starts with every attempt and no success). */
   async reset(clientId: string, checkName: string): Promise<void> {
     await this.db.deleteFrom('security_check_states').where('client_id', '=', clientId).where('check_name', '=', checkName).execute();
+  }
+
+  /**
+   * Removes at most `limit` states that hold nothing any more: no success still valid, no block still
+   * running, and untouched since `idleBefore` (failed attempts are forgotten after that long). Answers how many.
+   */
+  async purgeIdle(now: number, idleBefore: number, limit = PURGE_BATCH_SIZE): Promise<number> {
+    const result = await this.db
+      .deleteFrom('security_check_states')
+      .where((eb) =>
+        eb(
+          eb.refTuple('client_id', 'check_name'),
+          'in',
+          eb
+            .selectFrom('security_check_states')
+            .select(['client_id', 'check_name'])
+            .where((inner) => inner.or([inner('passed_until', 'is', null), inner('passed_until', '<=', now)]))
+            .where((inner) => inner.or([inner('blocked_until', 'is', null), inner('blocked_until', '<=', now)]))
+            .where('updated_at', '<=', idleBefore)
+            .limit(limit)
+            .$asTuple('client_id', 'check_name'),
+        ),
+      )
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 }

@@ -8,6 +8,8 @@ import { securityProfilesMigration } from './migrations/0005-security-profiles.j
 import { securityCheckStatesMigration } from './migrations/0006-security-check-states.js';
 import { registrationMigration } from './migrations/0007-registration.js';
 import { purgeIndexesMigration } from './migrations/0011-purge-indexes.js';
+import { adminAccountsMigration } from './migrations/0012-admin-accounts.js';
+import { auditEventsMigration } from './migrations/0013-audit-events.js';
 import type { Database } from './schema.js';
 
 /** Every migration by name, in the order they run. */
@@ -21,6 +23,8 @@ export function migrationsFor(engine: StoreConnection['engine']): Record<string,
     '0006-security-check-states': securityCheckStatesMigration,
     '0007-registration': registrationMigration,
     '0011-purge-indexes': purgeIndexesMigration,
+    '0012-admin-accounts': adminAccountsMigration,
+    '0013-audit-events': auditEventsMigration,
   };
 }
 

@@ -133,6 +133,39 @@ export interface UsedAssertionsTable {
   expires_at: number;
 }
 
+export interface AdminsTable {
+  id: string;
+  username: string;
+  username_key: string;
+  password_hash: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AdminSessionsTable {
+  /** Keyed digest of the session cookie's value. */
+  session_digest: string;
+  admin_id: string;
+  created_at: number;
+  last_used_at: number;
+  /** Absolute end of the session, whatever its use. */
+  expires_at: number;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  at: number;
+  actor: string;
+  action: string;
+  target: string | null;
+  /** 'success' or 'failure'. */
+  outcome: string;
+  status: number | null;
+  reason: string | null;
+  client_id: string | null;
+  source_address: string | null;
+}
+
 export interface Database {
   clients: ClientsTable;
   users: UsersTable;
@@ -145,4 +178,7 @@ export interface Database {
   security_profiles: SecurityProfilesTable;
   security_check_states: SecurityCheckStatesTable;
   initial_access_tokens: InitialAccessTokensTable;
+  admins: AdminsTable;
+  admin_sessions: AdminSessionsTable;
+  audit_events: AuditEventsTable;
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/database.js';
 import { UsersRepository } from '../../src/store/users-repository.js';
+import { AuditEventsRepository } from '../../src/store/audit-events-repository.js';
 import { PasswordHasher } from '../../src/users/password-hasher.js';
 import { exitOf, runCli, startCliServer } from '../helpers/cli.js';
 
@@ -177,6 +178,46 @@ describe('gatehouse CLI', () => {
     expect(keys.map((key) => key.state)).toEqual(expect.arrayContaining(['active', 'next']));
     const migrate = await runCli(['migrate', '--dry-run'], env);
     expect(migrate.stdout.trim()).toBe('no pending migrations');
+  });
+
+  it('creates, lists, re-passwords and deletes console administrators', async () => {
+    const created = await runCli(['admins', 'create', 'alice', '--password-stdin', '--json'], env, 'alice-password-123\n');
+    expect(created.code).toBe(0);
+    expect(JSON.parse(created.stdout)).toMatchObject({ username: 'alice' });
+    expect(created.stdout).not.toContain('alice-password-123');
+    const short = await runCli(['admins', 'create', 'bob', '--password', 'short'], env);
+    expect(short.code).toBe(1);
+    expect(short.stderr).toMatch(/^gatehouse: --password: /);
+    const again = await runCli(['admins', 'create', 'ALICE', '--password', 'another-password-1'], env);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('exists already');
+    const list = await runCli(['admins', 'list', '--json'], env);
+    const { admins } = JSON.parse(list.stdout) as { admins: Record<string, unknown>[] };
+    expect(admins.map((admin) => admin.username)).toEqual(['alice']);
+    expect(list.stdout).not.toMatch(/argon2|hash/);
+    expect((await runCli(['admins', 'set-password', 'alice', '--password', 'a-new-password-456'], env)).code).toBe(0);
+    expect((await runCli(['admins', 'delete', 'alice'], env)).code).toBe(0);
+    const gone = await runCli(['admins', 'delete', 'alice'], env);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toContain('no administrator');
+
+    const store = openStore({ databaseUrl: undefined, dataDir });
+    try {
+      const { events } = await new AuditEventsRepository(store.db).query({ actor: 'cli', limit: 50, offset: 0 });
+      expect(events.map((event) => [event.action, event.target, event.outcome])).toEqual(
+        expect.arrayContaining([
+          ['admin.create', 'alice', 'success'],
+          ['admin.create', 'ALICE', 'failure'],
+          ['admin.set_password', 'alice', 'success'],
+          ['admin.delete', 'alice', 'success'],
+          ['admin.delete', 'alice', 'failure'],
+        ]),
+      );
+      expect(events.some((event) => event.action.includes('list'))).toBe(false);
+      expect(JSON.stringify(events)).not.toMatch(/password-(123|456)|another-password/);
+    } finally {
+      await store.close();
+    }
   });
 
   it('reads a JSON configuration file given with --config', async () => {

@@ -51,11 +51,12 @@ describe('fuzzing the HTTP surface', () => {
     { method: 'POST', path: '/oauth/introspect' },
     { method: 'POST', path: '/oauth/revoke' },
     { method: 'POST', path: '/api/auth/sign/ap/token' },
+    { method: 'POST', path: '/oauth/register' },
     { method: 'PUT', path: '/oauth/token' },
     { method: 'POST', path: '/oauth/token?grant_type=client_credentials&grant_type=password' },
   );
 
-  it('the token, introspection, revocation and application token endpoints', async () => {
+  it('the token, introspection, revocation, registration and application token endpoints', async () => {
     await fc.assert(fc.asyncProperty(requests(oauthPaths, [clientAuth]), check), { numRuns: RUNS * 2 });
   });
 
@@ -92,6 +93,8 @@ describe('fuzzing the HTTP surface', () => {
         { method: 'PATCH', path: `/admin/api/users/${userId}` },
         { method: 'POST', path: `/admin/api/users/${userId}/password` },
         { method: 'PATCH', path: '/admin/api/settings/token-delivery' },
+        { method: 'POST', path: '/admin/api/profiles' },
+        { method: 'PUT', path: `/admin/api/clients/${clientId}/pin` },
         { method: 'GET', path: '/admin/api/clients?limit=-1&offset=1e99&search=%00' },
       ),
       fc.string({ maxLength: 40 }).map((query) => ({ method: 'GET', path: `/admin/api/users?${query.replace(/#/g, '')}` })),

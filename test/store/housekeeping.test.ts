@@ -14,7 +14,7 @@ import { STORES } from '../helpers/test-server.js';
 const logger = pino({ level: 'silent' });
 const NOW = 1_900_000_000_000;
 const HOUR = 3_600_000;
-const RETENTION = { changeEventsMs: HOUR, usedRefreshTokensMs: 24 * HOUR };
+const RETENTION = { changeEventsMs: HOUR, usedRefreshTokensMs: 24 * HOUR, adminSessionIdleMs: HOUR, checkStatesMs: 24 * HOUR };
 
 async function insertMany<T extends keyof Database>(store: StoreConnection, table: T, rows: Database[T][]): Promise<void> {
   for (let start = 0; start < rows.length; start += 500) {
@@ -97,13 +97,43 @@ describe.each(STORES)('housekeeping on %s', (engine) => {
       ])
       .execute();
 
+    await insertMany(store, 'admin_sessions', [
+      { session_digest: 'expired', admin_id: 'a', created_at: NOW - 2 * HOUR, last_used_at: NOW - 60_000, expires_at: NOW - 1 },
+      { session_digest: 'idle', admin_id: 'a', created_at: NOW - 2 * HOUR, last_used_at: NOW - HOUR - 1, expires_at: NOW + HOUR },
+      { session_digest: 'active', admin_id: 'a', created_at: NOW - 2 * HOUR, last_used_at: NOW - 60_000, expires_at: NOW + HOUR },
+    ]);
+    const checkState = (client_id: string, passed_until: number | null, blocked_until: number | null, updated_at: number) => ({
+      client_id,
+      check_name: 'PinCode',
+      passed_until,
+      failed_attempts: 1,
+      blocked_until,
+      version: 1,
+      updated_at,
+    });
+    await insertMany(store, 'security_check_states', [
+      checkState('stale', NOW - HOUR, null, NOW - 25 * HOUR),
+      checkState('stale-block-over', null, NOW - HOUR, NOW - 25 * HOUR),
+      checkState('still-passed', NOW + HOUR, null, NOW - 25 * HOUR),
+      checkState('still-blocked', null, NOW + HOUR, NOW - 25 * HOUR),
+      checkState('recent-attempts', null, null, NOW - HOUR),
+    ]);
+
     const { tasks, batches } = counted(purgeTasks(RETENTION));
     const housekeeping = new Housekeeping(store, tasks, logger, { intervalMs: 0, batchSize: 1000 });
     const result = await housekeeping.runOnce(NOW);
 
     expect(result).toEqual({
       skipped: false,
-      deleted: { revoked_tokens: expired, used_assertions: 2, 'refresh_tokens (expired)': 2, 'refresh_tokens (used)': 1, change_events: 1 },
+      deleted: {
+        revoked_tokens: expired,
+        used_assertions: 2,
+        'refresh_tokens (expired)': 2,
+        'refresh_tokens (used)': 1,
+        change_events: 1,
+        admin_sessions: 2,
+        security_check_states: 2,
+      },
     });
     // 2,345 rows at 1,000 per statement: three batches, the last one short.
     expect(batches.revoked_tokens).toBe(3);
@@ -120,11 +150,23 @@ describe.each(STORES)('housekeeping on %s', (engine) => {
     expect(tokens.map((row) => row.token_digest)).toEqual(['live', 'used-recently']);
     const events = await store.db.selectFrom('change_events').select('ref').execute();
     expect(events.map((row) => row.ref)).toEqual(['recent']);
+    const sessions = await store.db.selectFrom('admin_sessions').select('session_digest').execute();
+    expect(sessions.map((row) => row.session_digest)).toEqual(['active']);
+    const states = await store.db.selectFrom('security_check_states').select('client_id').orderBy('client_id').execute();
+    expect(states.map((row) => row.client_id)).toEqual(['recent-attempts', 'still-blocked', 'still-passed']);
 
     // A second run finds nothing left.
     expect(await housekeeping.runOnce(NOW)).toEqual({
       skipped: false,
-      deleted: { revoked_tokens: 0, used_assertions: 0, 'refresh_tokens (expired)': 0, 'refresh_tokens (used)': 0, change_events: 0 },
+      deleted: {
+        revoked_tokens: 0,
+        used_assertions: 0,
+        'refresh_tokens (expired)': 0,
+        'refresh_tokens (used)': 0,
+        change_events: 0,
+        admin_sessions: 0,
+        security_check_states: 0,
+      },
     });
     expect(await count(store, 'revoked_tokens')).toBe(2);
   });

@@ -14,7 +14,7 @@ interface UserFlags {
 }
 
 /** Reads a password from --password or, with --password-stdin, from standard input (no shell history). */
-async function passwordFrom(flags: { password?: string; passwordStdin?: boolean }): Promise<string> {
+export async function passwordFrom(flags: { password?: string; passwordStdin?: boolean }): Promise<string> {
   if (flags.password !== undefined && flags.passwordStdin) throw new CliError('use --password or --password-stdin, not both');
   if (flags.password !== undefined) return flags.password;
   if (!flags.passwordStdin) throw new CliError('a password is required: --password <password> or --password-stdin');

@@ -7,9 +7,10 @@ import { registerIntrospectionEndpoint } from './introspect.js';
 import { registerJwksEndpoint } from './jwks.js';
 import { registerMetadataEndpoint } from './metadata.js';
 import { registerRevocationEndpoint } from './revoke.js';
-import { registerTokenEndpoint } from './token.js';
-import { registerAppTokenEndpoint } from './app-token.js';
+import { registerTokenEndpoint, TOKEN_PATH } from './token.js';
+import { APP_TOKEN_PATH, registerAppTokenEndpoint } from './app-token.js';
 import { registerRegistrationEndpoint } from './register.js';
+import { auditTokenRefusals } from '../../audit/token-refusals.js';
 
 /** Form bodies of OAuth requests are small; anything larger is refused early. */
 export const OAUTH_BODY_LIMIT = 64 * 1024;
@@ -41,6 +42,7 @@ export async function oauthEndpoints(app: FastifyInstance, options: { gatehouse:
     forms.removeAllContentTypeParsers();
     await forms.register(formbody, { bodyLimit: OAUTH_BODY_LIMIT });
     forms.addContentTypeParser('*', { parseAs: 'string', bodyLimit: OAUTH_BODY_LIMIT }, (_request, _body, done) => done(null, undefined));
+    forms.addHook('onSend', auditTokenRefusals(options.gatehouse.audit, [TOKEN_PATH, APP_TOKEN_PATH]));
     await registerTokenEndpoint(forms, services, options.gatehouse.config);
     registerIntrospectionEndpoint(forms, services, options.gatehouse);
     registerRevocationEndpoint(forms, services, options.gatehouse);

@@ -1,0 +1,116 @@
+import { useEffect, useState } from 'react';
+import { api, setApiSession, whenSignedOut, type Session } from './api';
+import { navigate, usePath } from './router';
+import { Link } from './ui';
+import { SignIn } from './pages/SignIn';
+import { ClientsList } from './pages/ClientsList';
+import { ClientForm } from './pages/ClientForm';
+import { Users } from './pages/Users';
+import { Applications } from './pages/Applications';
+import { SigningKeys } from './pages/SigningKeys';
+import { AuditLog } from './pages/AuditLog';
+import { Settings } from './pages/Settings';
+
+const SECTIONS = [
+  { to: '/clients', label: 'Clients' },
+  { to: '/users', label: 'Users' },
+  { to: '/applications', label: 'Applications' },
+  { to: '/keys', label: 'Signing keys' },
+  { to: '/audit', label: 'Audit log' },
+  { to: '/settings', label: 'Settings' },
+];
+
+export function App() {
+  const [session, setSession] = useState<Session | null | undefined>(undefined);
+  const path = usePath();
+
+  useEffect(() => {
+    whenSignedOut(() => {
+      setApiSession(null);
+      setSession(null);
+    });
+    api<Session>('GET', '/session').then(
+      (found) => {
+        setApiSession(found);
+        setSession(found);
+      },
+      () => setSession(null),
+    );
+  }, []);
+
+  useEffect(() => {
+    const section = SECTIONS.find((candidate) => path.startsWith(candidate.to));
+    document.title = section ? `${section.label} · Gatehouse console` : 'Gatehouse console';
+  }, [path]);
+
+  if (session === undefined) return <p className="loading">Loading…</p>;
+  if (session === null) {
+    return (
+      <SignIn
+        onSignedIn={(started) => {
+          setApiSession(started);
+          setSession(started);
+          if (path === '/' || path === '/sign-in') navigate('/admin/clients');
+        }}
+      />
+    );
+  }
+
+  async function signOut() {
+    try {
+      await api('DELETE', '/session');
+    } finally {
+      setApiSession(null);
+      setSession(null);
+    }
+  }
+
+  return (
+    <div className="layout">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <span className="brand">Gatehouse</span>
+        <nav aria-label="Sections" className="sections">
+          {SECTIONS.map((section) => (
+            <Link key={section.to} to={section.to} current={path.startsWith(section.to)}>
+              {section.label}
+            </Link>
+          ))}
+        </nav>
+        <div className="who">
+          <span>
+            Signed in as <strong>{session.username}</strong>
+          </span>
+          <button type="button" className="button-secondary" onClick={() => void signOut()}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Page path={path} />
+      </main>
+    </div>
+  );
+}
+
+function Page({ path }: { path: string }) {
+  const client = /^\/clients\/(.+)$/.exec(path);
+  if (path === '/clients/new') return <ClientForm key="new" clientId={null} />;
+  if (client?.[1]) return <ClientForm key={client[1]} clientId={decodeURIComponent(client[1])} />;
+  if (path.startsWith('/clients') || path === '/' || path === '/sign-in') return <ClientsList />;
+  if (path.startsWith('/users')) return <Users />;
+  if (path.startsWith('/applications')) return <Applications />;
+  if (path.startsWith('/keys')) return <SigningKeys />;
+  if (path.startsWith('/audit')) return <AuditLog />;
+  if (path.startsWith('/settings')) return <Settings />;
+  return (
+    <section>
+      <h1>Not found</h1>
+      <p>
+        There is no page at this address. <Link to="/clients">Go to the clients</Link>.
+      </p>
+    </section>
+  );
+}

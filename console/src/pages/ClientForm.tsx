@@ -1,0 +1,383 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { ApiError, api, type ApplicationJson, type ClientJson } from '../api';
+import { navigate } from '../router';
+import { Alert, Check, Field, Link, SecretOnce, errorText, fieldErrorsOf, formatTime } from '../ui';
+import { ClientKeys } from './ClientKeys';
+import { ScopeChips } from './ScopeChips';
+
+const GRANTS = [
+  { value: 'client_credentials', label: 'Client credentials', note: 'the client acts on its own behalf (server to server)' },
+  { value: 'password', label: 'Password', note: "the client sends a user's username and password" },
+];
+const AUTH_METHODS = [
+  { value: 'client_secret_basic', label: 'Client secret in HTTP Basic (client_secret_basic)' },
+  { value: 'client_secret_post', label: 'Client secret in the form body (client_secret_post)' },
+  { value: 'private_key_jwt', label: 'Signed assertion with a registered key (private_key_jwt)' },
+];
+const MAX_LIFETIME = 99_999_999;
+
+interface FormState {
+  client_name: string;
+  client_id: string;
+  grant_types: string[];
+  scopes: string[];
+  access_token_lifetime: string;
+  refresh_tokens: boolean;
+  refresh_token_lifetime: string;
+  enabled: boolean;
+  expires_at: string;
+  allowed_origins: string;
+  token_endpoint_auth_method: string;
+  may_act_for_users: boolean;
+}
+
+const EMPTY: FormState = {
+  client_name: '',
+  client_id: '',
+  grant_types: ['client_credentials'],
+  scopes: [],
+  access_token_lifetime: '7200',
+  refresh_tokens: false,
+  refresh_token_lifetime: '2592000',
+  enabled: true,
+  expires_at: '',
+  allowed_origins: '',
+  token_endpoint_auth_method: 'client_secret_basic',
+  may_act_for_users: false,
+};
+
+function stateOf(client: ClientJson): FormState {
+  return {
+    client_name: client.client_name,
+    client_id: client.client_id,
+    grant_types: client.grant_types,
+    scopes: client.scope.split(' ').filter((scope) => scope !== '' && scope !== 'offline_access'),
+    access_token_lifetime: String(client.access_token_lifetime),
+    refresh_tokens: client.refresh_tokens,
+    refresh_token_lifetime: String(client.refresh_token_lifetime),
+    enabled: client.enabled,
+    expires_at: client.expires_at ? client.expires_at.slice(0, 10) : '',
+    allowed_origins: client.allowed_origins.join('\n'),
+    token_endpoint_auth_method: client.token_endpoint_auth_method,
+    may_act_for_users: client.may_act_for_users,
+  };
+}
+
+/** A whole number stays a number; anything else goes to the server as typed, which names what is wrong. */
+function integerOrText(text: string): number | string {
+  return /^\d+$/.test(text.trim()) ? Number(text.trim()) : text;
+}
+
+function bodyOf(form: FormState, creating: boolean): Record<string, unknown> {
+  const refreshAllowed = form.grant_types.some((grant) => grant !== 'client_credentials');
+  return {
+    ...(creating && form.client_id.trim() !== '' ? { client_id: form.client_id.trim() } : {}),
+    client_name: form.client_name,
+    grant_types: form.grant_types,
+    scope: form.scopes.join(' '),
+    access_token_lifetime: integerOrText(form.access_token_lifetime),
+    refresh_tokens: refreshAllowed && form.refresh_tokens,
+    refresh_token_lifetime: integerOrText(form.refresh_token_lifetime),
+    enabled: form.enabled,
+    expires_at: form.expires_at === '' ? null : form.expires_at,
+    allowed_origins: form.allowed_origins.split(/[\s,]+/).filter((origin) => origin !== ''),
+    token_endpoint_auth_method: form.token_endpoint_auth_method,
+    may_act_for_users: form.may_act_for_users,
+  };
+}
+
+export function ClientForm(props: { clientId: string | null }) {
+  const [clientId, setClientId] = useState(props.clientId);
+  const [client, setClient] = useState<ClientJson | null>(null);
+  const [form, setForm] = useState<FormState>(EMPTY);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
+  const [secret, setSecret] = useState<{ title: string; value: string; note?: string } | null>(null);
+  const [applications, setApplications] = useState<ApplicationJson[]>([]);
+  const [grace, setGrace] = useState('');
+  const [busy, setBusy] = useState(false);
+  const creating = clientId === null;
+
+  useEffect(() => {
+    api<{ applications: ApplicationJson[] }>('GET', '/applications').then(
+      (found) => setApplications(found.applications),
+      () => setApplications([]),
+    );
+    if (props.clientId === null) return;
+    api<ClientJson>('GET', `/clients/${encodeURIComponent(props.clientId)}`).then(
+      (found) => {
+        setClient(found);
+        setForm(stateOf(found));
+      },
+      (failure: unknown) => setMessage({ kind: 'error', text: errorText(failure) }),
+    );
+  }, [props.clientId]);
+
+  const set = <K extends keyof FormState>(name: K, value: FormState[K]) => setForm((current) => ({ ...current, [name]: value }));
+  const refreshAllowed = form.grant_types.some((grant) => grant !== 'client_credentials');
+
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setErrors({});
+    setMessage(null);
+    try {
+      if (creating) {
+        const created = await api<ClientJson>('POST', '/clients', bodyOf(form, true));
+        setClient(created);
+        setForm(stateOf(created));
+        setClientId(created.client_id);
+        window.history.replaceState(null, '', `/admin/clients/${encodeURIComponent(created.client_id)}`);
+        if (created.client_secret) setSecret({ title: 'Client secret', value: created.client_secret });
+        setMessage({ kind: 'success', text: `Client ${created.client_id} created.` });
+      } else {
+        const updated = await api<ClientJson>('PATCH', `/clients/${encodeURIComponent(clientId)}`, bodyOf(form, false));
+        setClient(updated);
+        setForm(stateOf(updated));
+        setMessage({ kind: 'success', text: 'Changes saved. They apply to the next token request.' });
+      }
+    } catch (failure) {
+      const fieldErrors = fieldErrorsOf(failure);
+      setErrors(fieldErrors);
+      setMessage({ kind: 'error', text: Object.keys(fieldErrors).length > 0 ? `Not saved: ${errorText(failure)}` : errorText(failure) });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function rotate() {
+    if (clientId === null) return;
+    setMessage(null);
+    try {
+      const body = grace.trim() === '' ? {} : { grace_period: integerOrText(grace) };
+      const rotated = await api<ClientJson & { previous_secret_expires_at: string | null }>('POST', `/clients/${encodeURIComponent(clientId)}/secret`, body);
+      setSecret({
+        title: 'New client secret',
+        value: rotated.client_secret ?? '',
+        note: `Copy it now: it is shown only this once. ${rotated.previous_secret_expires_at ? `The previous secret keeps working until ${formatTime(rotated.previous_secret_expires_at)}.` : 'The previous secret no longer works.'}`,
+      });
+      setErrors({});
+    } catch (failure) {
+      if (failure instanceof ApiError && failure.field === 'grace_period') setErrors({ grace_period: failure.message.replace(/^grace_period: /, '') });
+      else setMessage({ kind: 'error', text: errorText(failure) });
+    }
+  }
+
+  async function remove() {
+    if (clientId === null || !window.confirm(`Delete the client ${clientId}? Its tokens stop working at once.`)) return;
+    try {
+      await api('DELETE', `/clients/${encodeURIComponent(clientId)}`);
+      navigate('/admin/clients');
+    } catch (failure) {
+      setMessage({ kind: 'error', text: errorText(failure) });
+    }
+  }
+
+  const suggestions = [
+    { scope: 'users', note: 'the user API' },
+    { scope: 'commands', note: "every application's server commands" },
+    ...applications.map((application) => ({ scope: application.name, note: `the commands of the application ${application.name}` })),
+  ];
+
+  return (
+    <section aria-labelledby="client-title">
+      <p className="breadcrumb">
+        <Link to="/clients">Clients</Link> / {creating ? 'New' : clientId}
+      </p>
+      <h1 id="client-title">{creating ? 'Add a client' : client ? `Client ${client.client_name || client.client_id}` : 'Client'}</h1>
+      {message && <Alert kind={message.kind}>{message.text}</Alert>}
+      {secret && <SecretOnce title={secret.title} value={secret.value} note={secret.note} onDone={() => setSecret(null)} />}
+
+      {!creating && client === null && !message && <p className="loading">Loading…</p>}
+      {(creating || client !== null) && (
+      <form className="card form" onSubmit={(event) => void save(event)} noValidate aria-label="Client settings">
+        <div className="grid-2">
+          <Field label="Client name" error={errors.client_name} hint="Shown to administrators and in logs.">
+            {({ id, describedBy, invalid }) => (
+              <input id={id} name="client_name" required value={form.client_name} aria-describedby={describedBy} aria-invalid={invalid || undefined} onChange={(event) => set('client_name', event.target.value)} />
+            )}
+          </Field>
+          <Field label="Client ID" error={errors.client_id} hint={creating ? 'Leave empty to generate one. It cannot be changed later.' : 'Cannot be changed.'}>
+            {({ id, describedBy, invalid }) => (
+              <input
+                id={id}
+                name="client_id"
+                value={form.client_id}
+                readOnly={!creating}
+                aria-describedby={describedBy}
+                aria-invalid={invalid || undefined}
+                onChange={(event) => set('client_id', event.target.value)}
+              />
+            )}
+          </Field>
+        </div>
+
+        <fieldset className={errors.grant_types ? 'field-invalid' : undefined}>
+          <legend>Grant types</legend>
+          {GRANTS.map((grant) => (
+            <Check
+              key={grant.value}
+              name="grant_types"
+              label={grant.label}
+              hint={grant.note}
+              checked={form.grant_types.includes(grant.value)}
+              onChange={(checked) => {
+                const next = checked ? [...form.grant_types, grant.value] : form.grant_types.filter((other) => other !== grant.value);
+                setForm((current) => ({ ...current, grant_types: next, refresh_tokens: next.some((g) => g !== 'client_credentials') && current.refresh_tokens }));
+              }}
+            />
+          ))}
+          {errors.grant_types && <p className="field-error">{errors.grant_types}</p>}
+        </fieldset>
+
+        <ScopeChips value={form.scopes} onChange={(scopes) => set('scopes', scopes)} suggestions={suggestions} error={errors.scope} />
+
+        <div className="grid-2">
+          <Field
+            label="Access-token lifetime (seconds)"
+            error={errors.access_token_lifetime}
+            hint="0 to 99,999,999; default 7200 (2 hours). 0 means this client sets no limit of its own: only the server's maximum token lifetime applies."
+          >
+            {({ id, describedBy, invalid }) => (
+              <input
+                id={id}
+                name="access_token_lifetime"
+                type="number"
+                inputMode="numeric"
+                min={0}
+                max={MAX_LIFETIME}
+                step={1}
+                value={form.access_token_lifetime}
+                aria-describedby={describedBy}
+                aria-invalid={invalid || undefined}
+                onChange={(event) => set('access_token_lifetime', event.target.value)}
+              />
+            )}
+          </Field>
+          <Field label="Token endpoint authentication method" error={errors.token_endpoint_auth_method} hint="How the client proves who it is when it asks for a token.">
+            {({ id, describedBy, invalid }) => (
+              <select
+                id={id}
+                name="token_endpoint_auth_method"
+                value={form.token_endpoint_auth_method}
+                aria-describedby={describedBy}
+                aria-invalid={invalid || undefined}
+                onChange={(event) => set('token_endpoint_auth_method', event.target.value)}
+              >
+                {AUTH_METHODS.map((method) => (
+                  <option key={method.value} value={method.value}>
+                    {method.label}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        </div>
+
+        <div className="grid-2">
+          <Check
+            name="refresh_tokens"
+            label="Refresh tokens"
+            checked={refreshAllowed && form.refresh_tokens}
+            disabled={!refreshAllowed}
+            error={errors.refresh_tokens}
+            onChange={(checked) => set('refresh_tokens', checked)}
+            hint={
+              refreshAllowed
+                ? 'Issues a refresh token with password-grant tokens, so the client can renew access without the password. Turning it on adds the offline_access scope to the client.'
+                : 'Not available with client credentials alone: such a client can always ask for a new token. Add the password grant to turn it on (it adds the offline_access scope).'
+            }
+          />
+          {refreshAllowed && form.refresh_tokens && (
+            <Field label="Refresh-token lifetime (seconds)" error={errors.refresh_token_lifetime} hint="60 to 31,536,000; default 2,592,000 (30 days).">
+              {({ id, describedBy, invalid }) => (
+                <input
+                  id={id}
+                  name="refresh_token_lifetime"
+                  type="number"
+                  min={60}
+                  step={1}
+                  value={form.refresh_token_lifetime}
+                  aria-describedby={describedBy}
+                  aria-invalid={invalid || undefined}
+                  onChange={(event) => set('refresh_token_lifetime', event.target.value)}
+                />
+              )}
+            </Field>
+          )}
+        </div>
+
+        <div className="grid-2">
+          <Check name="enabled" label="Enabled" checked={form.enabled} error={errors.enabled} onChange={(checked) => set('enabled', checked)} hint="A disabled client gets no tokens, and its tokens stop passing introspection." />
+          <Check
+            name="may_act_for_users"
+            label="May act for users"
+            checked={form.may_act_for_users}
+            error={errors.may_act_for_users}
+            onChange={(checked) => set('may_act_for_users', checked)}
+            hint="Lets this client obtain tokens for users with a signed assertion (JWT-bearer grant, application tokens)."
+          />
+        </div>
+
+        <div className="grid-2">
+          <Field label="Expiry date" error={errors.expires_at} hint="Optional. From this day on the client gets no tokens.">
+            {({ id, describedBy, invalid }) => (
+              <input id={id} name="expires_at" type="date" value={form.expires_at} aria-describedby={describedBy} aria-invalid={invalid || undefined} onChange={(event) => set('expires_at', event.target.value)} />
+            )}
+          </Field>
+          <Field label="Allowed origins" error={errors.allowed_origins} hint="One per line, e.g. https://app.example.com. Browsers on these origins may call the APIs with credentials (CORS).">
+            {({ id, describedBy, invalid }) => (
+              <textarea
+                id={id}
+                name="allowed_origins"
+                rows={3}
+                value={form.allowed_origins}
+                aria-describedby={describedBy}
+                aria-invalid={invalid || undefined}
+                onChange={(event) => set('allowed_origins', event.target.value)}
+              />
+            )}
+          </Field>
+        </div>
+
+        {errors.jwks && <Alert kind="error">{errors.jwks}</Alert>}
+        <div className="actions">
+          <button type="submit" disabled={busy}>
+            {busy ? 'Saving…' : creating ? 'Create client' : 'Save changes'}
+          </button>
+          <button type="button" className="button-secondary" onClick={() => navigate('/admin/clients')}>
+            Back to the list
+          </button>
+        </div>
+      </form>
+      )}
+
+      {!creating && clientId !== null && client !== null && (
+        <>
+          <section className="card" aria-labelledby="secret-title">
+            <h2 id="secret-title">Client secret</h2>
+            <p className="hint">Gatehouse keeps only a digest of the secret. Rotating makes a new one and shows it once; the old one keeps working for the grace period.</p>
+            <div className="inline-form">
+              <Field label="Grace period (seconds)" error={errors.grace_period} hint="Empty: the server's default. 0 stops the old secret at once.">
+                {({ id, describedBy, invalid }) => (
+                  <input id={id} name="grace_period" type="number" min={0} value={grace} aria-describedby={describedBy} aria-invalid={invalid || undefined} onChange={(event) => setGrace(event.target.value)} />
+                )}
+              </Field>
+              <button type="button" onClick={() => void rotate()}>
+                Rotate secret
+              </button>
+            </div>
+          </section>
+          <ClientKeys clientId={clientId} />
+          <section className="card danger" aria-labelledby="delete-title">
+            <h2 id="delete-title">Delete</h2>
+            <p className="hint">Removes the client; its secrets and keys stop working at once.</p>
+            <button type="button" className="button-danger" onClick={() => void remove()}>
+              Delete client
+            </button>
+          </section>
+        </>
+      )}
+    </section>
+  );
+}

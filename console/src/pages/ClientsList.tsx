@@ -1,0 +1,100 @@
+import { useEffect, useState } from 'react';
+import { api, query, type ClientJson, type Page } from '../api';
+import { navigate } from '../router';
+import { Alert, Badge, Field, Link, Pager, errorText, formatTime } from '../ui';
+
+const LIMIT = 20;
+
+export function ClientsList() {
+  const [search, setSearch] = useState('');
+  const [offset, setOffset] = useState(0);
+  const [page, setPage] = useState<(Page & { clients: ClientJson[] }) | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let current = true;
+    api<Page & { clients: ClientJson[] }>('GET', `/clients${query({ search, limit: LIMIT, offset })}`).then(
+      (found) => current && (setPage(found), setError(null)),
+      (failure: unknown) => current && setError(errorText(failure)),
+    );
+    return () => {
+      current = false;
+    };
+  }, [search, offset]);
+
+  return (
+    <section aria-labelledby="clients-title">
+      <div className="page-head">
+        <h1 id="clients-title">Clients</h1>
+        <button type="button" onClick={() => navigate('/admin/clients/new')}>
+          Add client
+        </button>
+      </div>
+      <p className="lead">Systems that ask Gatehouse for access tokens: partners' back ends, your own services, app instances.</p>
+      <div className="toolbar" role="search">
+        <Field label="Search by name or client ID">
+          {({ id }) => (
+            <input
+              id={id}
+              type="search"
+              value={search}
+              onChange={(event) => {
+                setSearch(event.target.value);
+                setOffset(0);
+              }}
+            />
+          )}
+        </Field>
+      </div>
+      {error && <Alert kind="error">{error}</Alert>}
+      {page && (
+        <>
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Client ID</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Grant types</th>
+                  <th scope="col">Scopes</th>
+                  <th scope="col">Last change</th>
+                </tr>
+              </thead>
+              <tbody>
+                {page.clients.length === 0 && (
+                  <tr>
+                    <td colSpan={6} className="empty">
+                      {search ? 'No client matches.' : 'No clients yet. Add the first one.'}
+                    </td>
+                  </tr>
+                )}
+                {page.clients.map((client) => (
+                  <tr key={client.client_id}>
+                    <td>
+                      <Link to={`/clients/${encodeURIComponent(client.client_id)}`}>{client.client_name || client.client_id}</Link>
+                    </td>
+                    <td>
+                      <code>{client.client_id}</code>
+                    </td>
+                    <td>{clientStatus(client)}</td>
+                    <td>{client.grant_types.join(', ')}</td>
+                    <td className="chips-cell">{client.scope ? client.scope.split(' ').map((scope) => <span key={scope} className="chip chip-static">{scope}</span>) : '—'}</td>
+                    <td>{formatTime(client.updated_at)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <Pager total={page.total} limit={page.limit} offset={page.offset} onOffset={setOffset} />
+        </>
+      )}
+    </section>
+  );
+}
+
+function clientStatus(client: ClientJson) {
+  if (!client.enabled) return <Badge kind="off">Disabled</Badge>;
+  if (client.expires_at && Date.parse(client.expires_at) <= Date.now()) return <Badge kind="warn">Expired</Badge>;
+  return <Badge kind="on">Enabled</Badge>;
+}

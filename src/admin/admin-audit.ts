@@ -1,0 +1,78 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AuditLog } from '../audit/audit-log.js';
+import { adminActorOf } from './admin-auth.js';
+
+const CHANGING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Names of the admin API's changes by method and route; other routes are named `<method> <route>`. */
+const ACTIONS: Record<string, string> = {
+  'POST /session': 'session.sign_in',
+  'DELETE /session': 'session.sign_out',
+  'POST /clients': 'client.create',
+  'PATCH /clients/:id': 'client.update',
+  'DELETE /clients/:id': 'client.delete',
+  'POST /clients/:id/secret': 'client.rotate_secret',
+  'POST /clients/:id/keys': 'client.add_key',
+  'DELETE /clients/:id/keys/:kid': 'client.remove_key',
+  'POST /users': 'user.create',
+  'PATCH /users/:id': 'user.update',
+  'DELETE /users/:id': 'user.delete',
+  'POST /users/:id/password': 'user.set_password',
+  'POST /users/:id/unlock': 'user.unlock',
+  'POST /keys/rotate': 'signing_key.rotate',
+  'PATCH /settings/token-delivery': 'settings.token_delivery.update',
+};
+
+export function adminActionOf(method: string, route: string): string {
+  const path = route.replace(/^\/admin\/api/, '');
+  return ACTIONS[`${method} ${path}`] ?? `${method.toLowerCase()} ${path}`;
+}
+
+function jsonOf(payload: unknown): Record<string, unknown> | undefined {
+  if (typeof payload !== 'string' || !payload.startsWith('{')) return undefined;
+  try {
+    return JSON.parse(payload) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+function textOf(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** What a change was made to: from the route's parameters, else from what the answer created. */
+function targetOf(request: FastifyRequest, answer: Record<string, unknown> | undefined): string | null {
+  const params = request.params as Record<string, string> | undefined;
+  if (params?.id !== undefined) return params.kid !== undefined ? `${params.id}/${params.kid}` : params.id;
+  const body = request.body as Record<string, unknown> | undefined;
+  const key = answer?.key as Record<string, unknown> | undefined;
+  return textOf(answer?.client_id) ?? textOf(answer?.username) ?? textOf(answer?.kid) ?? textOf(key?.kid) ?? textOf(answer?.name) ?? textOf(body?.client_id) ?? textOf(body?.username) ?? null;
+}
+
+/**
+ * onSend hook of the admin API: every state-changing request (succeeded or refused) becomes one audit
+ * event before the answer leaves, so what the caller sees is already in the log. Only the method, route,
+ * target, outcome and the error code are kept, never request bodies.
+ */
+export function auditAdminChanges(audit: AuditLog) {
+  return async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
+    if (!CHANGING_METHODS.has(request.method)) return payload;
+    const route = request.routeOptions.url;
+    if (route === undefined) return payload;
+    const answer = jsonOf(payload);
+    const failed = reply.statusCode >= 400;
+    const clientId = route.startsWith('/admin/api/clients') ? targetOf(request, answer)?.split('/')[0] ?? null : null;
+    await audit.record({
+      actor: adminActorOf(request)?.actor ?? 'anonymous',
+      action: adminActionOf(request.method, route),
+      target: targetOf(request, answer),
+      outcome: failed ? 'failure' : 'success',
+      status: reply.statusCode,
+      reason: failed && answer ? `${textOf(answer.error) ?? 'error'}: ${textOf(answer.error_description) ?? ''}` : null,
+      clientId,
+      sourceAddress: request.ip,
+    });
+    return payload;
+  };
+}

@@ -1,0 +1,36 @@
+import type { FastifyInstance } from 'fastify';
+import { RESERVED_SCOPES, type CommandRegistry } from '../resources/commands/command-registry.js';
+
+/**
+ * `GET /admin/api/applications`: the loaded applications and server commands, each command with the
+ * scope and protection that apply to it (read-only: they come from GATEHOUSE_COMMANDS_DIR).
+ */
+export function registerApplicationsApi(app: FastifyInstance, commands: CommandRegistry): void {
+  app.get('/applications', async () => {
+    const byApp = new Map<string, ReturnType<typeof commandJson>[]>();
+    for (const command of commands.all()) {
+      const list = byApp.get(command.definition.app) ?? [];
+      list.push(commandJson(command));
+      byApp.set(command.definition.app, list);
+    }
+    return {
+      applications: commands.applicationNames().map((name) => ({
+        name,
+        scope: name,
+        commands: (byApp.get(name) ?? []).sort((a, b) => a.name.localeCompare(b.name)),
+      })),
+      reserved_scopes: RESERVED_SCOPES,
+    };
+  });
+}
+
+function commandJson(command: ReturnType<CommandRegistry['all']>[number]) {
+  return {
+    name: command.definition.name,
+    path: `/api/apps/${command.definition.app}/commands/${command.definition.name}`,
+    description: command.definition.description ?? null,
+    protected: command.protection.protected,
+    scope: command.protection.scope,
+    timeout_ms: command.definition.timeoutMs ?? null,
+  };
+}

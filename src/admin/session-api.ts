@@ -1,0 +1,91 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Gatehouse } from '../gatehouse.js';
+import { SignInThrottle } from '../admins/sign-in-throttle.js';
+import { ADMIN_SESSION_COOKIE, CSRF_HEADER, rememberAdminActor } from './admin-auth.js';
+
+const FIFTEEN_MINUTES = 15 * 60_000;
+const COOKIE_PATH = '/admin';
+
+function sessionJson(session: { username: string; csrfToken: string; expiresAt: number; idleExpiresAt: number }) {
+  return {
+    username: session.username,
+    csrf_token: session.csrfToken,
+    expires_at: new Date(session.expiresAt).toISOString(),
+    idle_expires_at: new Date(session.idleExpiresAt).toISOString(),
+  };
+}
+
+/**
+ * `/admin/api/session`: console sign-in (POST), who am I plus the CSRF token (GET), sign-out (DELETE).
+ * Failed sign-ins are counted per source address and per username; beyond the limits 429 with Retry-After.
+ */
+export function registerSessionApi(app: FastifyInstance, gatehouse: Gatehouse): void {
+  const { config } = gatehouse;
+  const throttle = new SignInThrottle({
+    perAddress: { maxFailures: config.adminSignInLimitPerAddress, windowMs: FIFTEEN_MINUTES },
+    perUsername: { maxFailures: config.adminSignInLimitPerUsername, windowMs: FIFTEEN_MINUTES },
+  });
+  const secureCookie = () => config.issuer.startsWith('https:');
+
+  app.post('/session', async (request, reply) => {
+    const body = request.body as Record<string, unknown> | undefined;
+    const username = typeof body?.username === 'string' ? body.username : '';
+    const password = typeof body?.password === 'string' ? body.password : '';
+    if (username === '' || password === '' || username.length > 128 || password.length > 1024) {
+      return reply.status(400).send({ error: 'invalid_request', error_description: 'send {"username", "password"}', field: username === '' ? 'username' : 'password' });
+    }
+    // Audit the attempt under the name it gave, whatever the outcome.
+    rememberAdminActor(request, { actor: username, via: 'session' });
+    const waitMs = throttle.retryAfterMs(request.ip, username);
+    if (waitMs > 0) {
+      return reply
+        .status(429)
+        .header('Retry-After', String(Math.ceil(waitMs / 1000)))
+        .send({ error: 'too_many_requests', error_description: 'too many failed sign-ins; try again later' });
+    }
+    const admin = await gatehouse.admins.verify(username, password);
+    if (!admin) {
+      throttle.recordFailure(request.ip, username);
+      return reply.status(401).send({ error: 'invalid_credentials', error_description: 'wrong username or password' });
+    }
+    throttle.recordSuccess(username);
+    const { cookieValue, session } = await gatehouse.adminSessions.start(admin);
+    rememberAdminActor(request, { actor: admin.username, via: 'session' });
+    request.log.info({ admin: admin.username }, 'console sign-in');
+    return reply
+      .setCookie(ADMIN_SESSION_COOKIE, cookieValue, {
+        path: COOKIE_PATH,
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: secureCookie(),
+        // A session cookie for the browser; the server ends the session itself (idle and absolute expiry).
+      })
+      .status(201)
+      .send(sessionJson(session));
+  });
+
+  app.get('/session', async (request, reply) => {
+    const cookieValue = request.cookies[ADMIN_SESSION_COOKIE];
+    const session = cookieValue ? await gatehouse.adminSessions.resume(cookieValue) : undefined;
+    if (!session) return reply.status(401).send({ error: 'unauthorized', error_description: 'no console session; sign in' });
+    return sessionJson(session);
+  });
+
+  app.delete('/session', async (request, reply) => signOut(request, reply));
+
+  async function signOut(request: FastifyRequest, reply: FastifyReply) {
+    const cookieValue = request.cookies[ADMIN_SESSION_COOKIE];
+    if (cookieValue) {
+      const session = await gatehouse.adminSessions.resume(cookieValue);
+      if (session) {
+        const presented = request.headers[CSRF_HEADER];
+        if (typeof presented !== 'string' || !gatehouse.adminSessions.csrfMatches(cookieValue, presented)) {
+          return reply.status(403).send({ error: 'invalid_csrf_token', error_description: 'signing out needs the X-CSRF-Token header of the session' });
+        }
+        rememberAdminActor(request, { actor: session.username, via: 'session' });
+        await gatehouse.adminSessions.end(cookieValue);
+      }
+    }
+    return reply.clearCookie(ADMIN_SESSION_COOKIE, { path: COOKIE_PATH, httpOnly: true, sameSite: 'strict', secure: secureCookie() }).status(204).send();
+  }
+}

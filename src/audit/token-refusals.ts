@@ -1,0 +1,53 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AuditLog } from './audit-log.js';
+
+function bodyField(request: FastifyRequest, name: string): string | undefined {
+  const body = request.body as Record<string, unknown> | undefined;
+  const value = body?.[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The client a token request claims to be (HTTP Basic user name, else the form's client_id); never the secret. */
+export function claimedClientOf(request: FastifyRequest): string | null {
+  const authorization = request.headers.authorization;
+  if (authorization?.startsWith('Basic ')) {
+    const user = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8').split(':')[0] ?? '';
+    try {
+      return decodeURIComponent(user.replace(/\+/g, ' ')) || null;
+    } catch {
+      return user || null;
+    }
+  }
+  return bodyField(request, 'client_id') ?? null;
+}
+
+/**
+ * onSend hook of the token endpoints: a refused token request (any 4xx or 5xx answer) becomes one
+ * audit event with the error code as its reason and the client it claimed to be.
+ */
+export function auditTokenRefusals(audit: AuditLog, paths: readonly string[]) {
+  return async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
+    if (reply.statusCode < 400 || request.method !== 'POST' || !paths.includes(request.routeOptions.url ?? '')) return payload;
+    let reason = `status ${reply.statusCode}`;
+    if (typeof payload === 'string') {
+      try {
+        const body = JSON.parse(payload) as { error?: unknown; error_description?: unknown };
+        if (typeof body.error === 'string') reason = `${body.error}: ${typeof body.error_description === 'string' ? body.error_description : ''}`;
+      } catch {
+        // not JSON: keep the status
+      }
+    }
+    const clientId = claimedClientOf(request);
+    await audit.record({
+      actor: 'client',
+      action: 'token.refused',
+      target: clientId,
+      outcome: 'failure',
+      status: reply.statusCode,
+      reason,
+      clientId,
+      sourceAddress: request.ip,
+    });
+    return payload;
+  };
+}

@@ -1,0 +1,98 @@
+import type { Kysely } from 'kysely';
+import type { AdminAccount } from '../admins/admin-account.js';
+import { usernameKey } from '../users/user.js';
+import type { AdminsTable, Database } from './schema.js';
+
+export class DuplicateAdminError extends Error {
+  constructor(readonly username: string) {
+    super(`the administrator "${username}" exists already`);
+    this.name = 'DuplicateAdminError';
+  }
+}
+
+function fromRow(row: AdminsTable): AdminAccount {
+  return {
+    id: row.id,
+    username: row.username,
+    passwordHash: row.password_hash,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+/** SQL for the admins table (administrator accounts of the web console). */
+export class AdminsRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async findByUsername(username: string): Promise<AdminAccount | undefined> {
+    const row = await this.db.selectFrom('admins').selectAll().where('username_key', '=', usernameKey(username)).executeTakeFirst();
+    return row ? fromRow(row) : undefined;
+  }
+
+  async get(id: string): Promise<AdminAccount | undefined> {
+    const row = await this.db.selectFrom('admins').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? fromRow(row) : undefined;
+  }
+
+  async list(): Promise<AdminAccount[]> {
+    const rows = await this.db.selectFrom('admins').selectAll().orderBy('username_key').execute();
+    return rows.map(fromRow);
+  }
+
+  async count(): Promise<number> {
+    const row = await this.db.selectFrom('admins').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** Inserts an account; `onlyIfNone` makes it a no-op (false) when any administrator exists. */
+  async insert(admin: AdminAccount, options: { onlyIfNone?: boolean } = {}): Promise<boolean> {
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        if (options.onlyIfNone) {
+          const any = await trx.selectFrom('admins').select('id').limit(1).executeTakeFirst();
+          if (any) return false;
+        }
+        const taken = await trx.selectFrom('admins').select('id').where('username_key', '=', usernameKey(admin.username)).executeTakeFirst();
+        if (taken) throw new DuplicateAdminError(admin.username);
+        await trx
+          .insertInto('admins')
+          .values({
+            id: admin.id,
+            username: admin.username,
+            username_key: usernameKey(admin.username),
+            password_hash: admin.passwordHash,
+            created_at: admin.createdAt,
+            updated_at: admin.updatedAt,
+          })
+          .execute();
+        return true;
+      });
+    } catch (error) {
+      if (error instanceof DuplicateAdminError) throw error;
+      // A concurrent insert of the same name (or a concurrent first start) lost against the unique index.
+      if (await this.findByUsername(admin.username).catch(() => undefined)) {
+        if (options.onlyIfNone) return false;
+        throw new DuplicateAdminError(admin.username);
+      }
+      throw error;
+    }
+  }
+
+  async setPasswordHash(id: string, passwordHash: string, now: number): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const result = await trx.updateTable('admins').set({ password_hash: passwordHash, updated_at: now }).where('id', '=', id).executeTakeFirst();
+      // A new password ends every session of the account.
+      await trx.deleteFrom('admin_sessions').where('admin_id', '=', id).execute();
+      return Number(result.numUpdatedRows) > 0;
+    });
+  }
+
+  /** Deletes an account and its sessions. */
+  async delete(id: string): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('admin_sessions').where('admin_id', '=', id).execute();
+      const result = await trx.deleteFrom('admins').where('id', '=', id).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    });
+  }
+}
