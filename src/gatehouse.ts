@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import { AdminToken } from './admin/admin-token.js';
 import { ChangeFeed } from './changes/change-feed.js';
-import { PgChangeListener } from './changes/pg-change-listener.js';
+import type { PgChangeListener } from './changes/pg-change-listener.js';
+import { watchChanges } from './changes/watch-changes.js';
 import { ClientDirectory } from './clients/client-directory.js';
 import { ClientRegistry } from './clients/client-registry.js';
 import type { GatehouseConfig } from './config/config.js';
@@ -44,8 +45,6 @@ import { AuditLog } from './audit/audit-log.js';
 import { AuditEventsRepository } from './store/audit-events-repository.js';
 import { AdminSessionsRepository } from './store/admin-sessions-repository.js';
 
-/** Security-check states with no valid success and no running block are forgotten after a day without writes. */
-const CHECK_STATE_RETENTION_MS = 24 * 60 * 60_000;
 /** Change events older than this have been read by every running instance. */
 const CHANGE_EVENT_RETENTION_MS = 60 * 60_000;
 
@@ -203,30 +202,12 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
         changeEventsMs: CHANGE_EVENT_RETENTION_MS,
         usedRefreshTokensMs: config.usedRefreshTokenRetention * 1000,
         adminSessionIdleMs: config.adminSessionIdle * 1000,
-        checkStatesMs: CHECK_STATE_RETENTION_MS,
       }),
       logger,
       { intervalMs: config.housekeepingInterval * 1000, onRun: (now) => revocations.prune(now) },
     );
     if (options.watchChanges) {
-      if (store.engine === 'postgres' && config.databaseUrl) {
-        // Changes arrive by NOTIFY at once; the timer only catches what a lost notification would miss.
-        changeListener = new PgChangeListener({
-          databaseUrl: config.databaseUrl,
-          timeoutMs: config.dbTimeoutMs,
-          heartbeatMs: config.changeSafetyPollInterval,
-          onNotify: () => void changes.pollNow(),
-          onReconnect: () => void changes.resync(),
-          logger,
-          availability,
-        });
-        await changeListener.start();
-        // What was committed between loading the caches and listening.
-        await changes.pollNow();
-        changes.start(config.changeSafetyPollInterval);
-      } else {
-        changes.start(config.changePollInterval);
-      }
+      changeListener = await watchChanges({ store, config, changes, logger, availability });
       // Start-up (migrations, lock waits) ran unbounded; requests give up after the configured timeout.
       store.setRequestTimeout(config.dbTimeoutMs);
       housekeeping.start();

@@ -14,14 +14,12 @@ export function registerClientPinApi(app: FastifyInstance, gatehouse: Gatehouse)
     if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new FieldValidationError('body', 'must be a JSON object {"pin": "..."}');
     for (const key of Object.keys(body)) if (key !== 'pin') throw new FieldValidationError(key, 'unknown field; use pin');
     const client = await gatehouse.clients.setPin(request.params.id, (body as { pin?: unknown }).pin as string);
-    await gatehouse.checkStates.reset(client.clientId, 'PinCode');
     request.log.info(clientLogFields(client), 'client PIN set');
     return reply.status(204).send();
   });
 
   app.delete<{ Params: IdParams }>('/clients/:id/pin', async (request, reply) => {
     const client = await gatehouse.clients.setPin(request.params.id, null);
-    await gatehouse.checkStates.reset(client.clientId, 'PinCode');
     request.log.info(clientLogFields(client), 'client PIN removed');
     return reply.status(204).send();
   });

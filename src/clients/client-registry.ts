@@ -143,11 +143,11 @@ export class ClientRegistry {
     await this.afterChange();
   }
 
-  /** Sets (or with null removes) the client's PIN for the PinCode check; stored only as a keyed digest. */
+  /** Sets (or with null removes) the client's PIN for the PinCode check, stored only as a keyed digest; restarts the check. */
   async setPin(clientId: string, pin: string | null): Promise<Client> {
     const now = Date.now();
     const pinDigest = pin === null ? null : this.digester.digest(pinDigestInput(clientId, parsePin(pin)));
-    const updated = await this.repository.update(clientId, (current) => ({ ...current, pinDigest, updatedAt: now }));
+    const updated = await this.repository.setPin(clientId, pinDigest, now);
     if (!updated) throw new ClientNotFoundError(clientId);
     await this.afterChange();
     return updated;

@@ -470,7 +470,7 @@ export const SETTINGS: SettingSpec[] = [
   {
     key: 'registrationRateLimitPerAddress',
     env: 'GATEHOUSE_REGISTRATION_RATE_LIMIT_PER_ADDRESS',
-    description: 'app-instance registrations (POST /oauth/register) per minute per source address (429 beyond); per instance',
+    description: 'app-instance registrations (POST /oauth/register) per minute per source address (429 beyond); counted per instance, or across instances with REDIS_URL',
     defaultText: '20',
     parse: integer(1, 1_000_000),
   },
@@ -478,7 +478,7 @@ export const SETTINGS: SettingSpec[] = [
     key: 'housekeepingInterval',
     env: 'GATEHOUSE_HOUSEKEEPING_INTERVAL',
     description:
-      'seconds between housekeeping runs, which purge expired revocations, used assertion ids, expired and long-used refresh tokens and old change events in batches; one instance at a time on PostgreSQL; 0 turns it off',
+      'seconds between housekeeping runs, which purge expired revocations, used assertion ids, expired and long-used refresh tokens, old change events and settled security-check states in batches; one instance at a time on PostgreSQL; 0 turns it off',
     defaultText: '60',
     parse: integer(0, 86_400),
   },

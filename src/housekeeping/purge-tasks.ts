@@ -23,8 +23,6 @@ export interface PurgeRetention {
   usedRefreshTokensMs: number;
   /** Console sessions idle for longer than this are over, ms. */
   adminSessionIdleMs: number;
-  /** Security-check states with nothing valid left are forgotten after this long without a write, ms. */
-  checkStatesMs: number;
 }
 
 /** Everything Gatehouse purges; a new table with rows that expire is one more entry. */
@@ -39,6 +37,6 @@ export function purgeTasks(retention: PurgeRetention): PurgeTask[] {
     },
     { name: 'change_events', purgeBatch: (db, now, limit) => new ChangeEventsRepository(db).purgeBefore(now - retention.changeEventsMs, limit) },
     { name: 'admin_sessions', purgeBatch: (db, now, limit) => new AdminSessionsRepository(db).purgeExpired(now, retention.adminSessionIdleMs, limit) },
-    { name: 'security_check_states', purgeBatch: (db, now, limit) => new CheckStatesRepository(db).purgeIdle(now, now - retention.checkStatesMs, limit) },
+    { name: 'security_check_states', purgeBatch: (db, now, limit) => new CheckStatesRepository(db).purgeSettled(now, limit) },
   ];
 }

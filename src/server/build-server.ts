@@ -7,6 +7,7 @@ import { gatehouseResources } from '../resources/gatehouse-resources.js';
 import { createOAuthServices } from '../oauth/oauth-services.js';
 import { installErrorHandling } from './error-handler.js';
 import { registerHealthEndpoints } from './health.js';
+import { clusterMetricsSource } from './cluster-metrics.js';
 import { installSecurityHeaders } from './security-headers.js';
 import { GatehouseMetrics } from './metrics.js';
 import { connectRateLimitStore } from './rate-limit-store.js';
@@ -59,6 +60,7 @@ function installMetrics(app: FastifyInstance, gatehouse: Gatehouse, services: Re
   metrics.watchCache('verified_tokens', services.verifier.stats);
   metrics.watchCache('user_status', gatehouse.userStatus.stats);
   metrics.watchPool(gatehouse.store.poolStats);
-  metrics.install(app, { token: gatehouse.config.metricsToken });
+  // Under `serve --workers`, a scrape answers for all workers together.
+  metrics.install(app, { token: gatehouse.config.metricsToken, collect: clusterMetricsSource(metrics.registry) });
   return metrics;
 }

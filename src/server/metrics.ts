@@ -109,7 +109,8 @@ export class GatehouseMetrics implements TokenMetrics {
   }
 
   /** Adds the request hooks and `GET /metrics`; call on the root instance before routes are registered. */
-  install(app: FastifyInstance, options: { token: string | undefined }): void {
+  install(app: FastifyInstance, options: { token: string | undefined; collect?: (() => Promise<string>) | undefined }): void {
+    const collect = options.collect ?? (() => this.registry.metrics());
     app.addHook('onResponse', (request, reply, done) => {
       const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
       const method = request.method;
@@ -137,7 +138,14 @@ export class GatehouseMetrics implements TokenMetrics {
             .send({ error: match ? 'invalid_token' : 'unauthorized', error_description: '/metrics needs Authorization: Bearer <GATEHOUSE_METRICS_TOKEN>' });
         }
       }
-      return reply.header('Content-Type', this.registry.contentType).header('Cache-Control', 'no-store').send(await this.registry.metrics());
+      let text: string;
+      try {
+        text = await collect();
+      } catch (error) {
+        request.log.warn({ err: error }, 'metrics could not be collected');
+        return reply.status(503).send({ error: 'temporarily_unavailable', error_description: 'metrics could not be collected; try again' });
+      }
+      return reply.header('Content-Type', this.registry.contentType).header('Cache-Control', 'no-store').send(text);
     });
   }
 }

@@ -42,3 +42,11 @@ export function connectRateLimitStore(url: string | undefined, keyPrefix: string
     },
   };
 }
+
+/**
+ * @fastify/rate-limit options that count in the shared Redis under `<prefix>rate-limit:<name>:`, or none (each
+ * process counts in memory). An unreachable Redis lets requests through rather than failing them.
+ */
+export function rateLimitStoreOptions(shared: SharedRateLimitStore | undefined, name: string): { redis?: Redis; nameSpace?: string; skipOnError?: boolean } {
+  return shared ? { redis: shared.redis, nameSpace: `${shared.keyPrefix}rate-limit:${name}:`, skipOnError: true } : {};
+}

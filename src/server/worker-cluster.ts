@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { GatehouseConfig } from '../config/config.js';
 import { ConfigError } from '../config/config-schema.js';
 import { openGatehouse } from '../gatehouse.js';
+import { answerMetricsRequests, createMetricsAggregator } from './cluster-metrics.js';
 
 /** Message a worker sends to the primary once it listens. */
 const READY_MESSAGE = 'gatehouse:worker-ready';
@@ -10,8 +11,8 @@ const READY_MESSAGE = 'gatehouse:worker-ready';
 const HEALTHY_RUN_MS = 30_000;
 const FIRST_RESTART_DELAY_MS = 250;
 const MAX_RESTART_DELAY_MS = 30_000;
-/** After forwarding SIGTERM, how long the primary waits for workers (which bound their own shutdown) before killing them. */
-const WORKER_EXIT_GRACE_MS = 20_000;
+/** Beyond the workers' own shutdown grace (GATEHOUSE_SHUTDOWN_GRACE_MS), how long the primary waits before killing them. */
+const WORKER_EXIT_MARGIN_MS = 10_000;
 
 export function isClusterWorker(): boolean {
   return cluster.isWorker;
@@ -32,7 +33,8 @@ export function workerLogger(logger: Logger): Logger {
 /**
  * In a worker, tells the primary that the server listens (the primary then knows start-up worked). From
  * then on a repeated SIGTERM/SIGINT does not kill the worker mid-shutdown: Ctrl-C signals the whole process
- * group and the primary forwards the signal as well. (The worker's own shutdown is bounded in time.)
+ * group and the primary forwards the signal as well. (The worker's own shutdown is bounded in time, and
+ * ignores a second signal too.)
  */
 export function announceWorkerReady(): void {
   if (!cluster.isWorker) return;
@@ -64,6 +66,7 @@ export async function runClusterPrimary(
   announceAdminToken(gatehouse.generatedAdminToken);
   await gatehouse.close();
 
+  const aggregator = createMetricsAggregator();
   let stopping = false;
   let exitCode = 0;
   let anyReady = false;
@@ -75,6 +78,7 @@ export async function runClusterPrimary(
     const worker = cluster.fork();
     startedAt.set(worker, Date.now());
     logger.info({ worker: worker.id, pid: worker.process.pid }, 'worker started');
+    answerMetricsRequests(worker, aggregator);
     worker.on('message', (message: unknown) => {
       if (message !== READY_MESSAGE) return;
       anyReady = true;
@@ -98,7 +102,7 @@ export async function runClusterPrimary(
       logger.warn('workers did not exit in time; killing them');
       for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGKILL');
       process.exit(1);
-    }, WORKER_EXIT_GRACE_MS).unref();
+    }, config.shutdownGraceMs + WORKER_EXIT_MARGIN_MS).unref();
     finishIfAllExited();
   };
 

@@ -61,10 +61,10 @@ export class CheckStatesRepository {
   }
 
   /**
-   * Removes at most `limit` states that hold nothing any more: no success still valid, no block still
-   * running, and untouched since `idleBefore` (failed attempts are forgotten after that long). Answers how many.
+   * Deletes up to `limit` states that say nothing any more: no success still valid, no block still running and
+   * no failed attempts being counted (such a row reads like a state never written). Returns how many.
    */
-  async purgeIdle(now: number, idleBefore: number, limit = PURGE_BATCH_SIZE): Promise<number> {
+  async purgeSettled(now: number, limit = PURGE_BATCH_SIZE): Promise<number> {
     const result = await this.db
       .deleteFrom('security_check_states')
       .where((eb) =>
@@ -74,9 +74,13 @@ export class CheckStatesRepository {
           eb
             .selectFrom('security_check_states')
             .select(['client_id', 'check_name'])
-            .where((inner) => inner.or([inner('passed_until', 'is', null), inner('passed_until', '<=', now)]))
-            .where((inner) => inner.or([inner('blocked_until', 'is', null), inner('blocked_until', '<=', now)]))
-            .where('updated_at', '<=', idleBefore)
+            .where((inner) =>
+              inner.and([
+                inner.or([inner('passed_until', 'is', null), inner('passed_until', '<=', now)]),
+                inner.or([inner('blocked_until', 'is', null), inner('blocked_until', '<=', now)]),
+                inner('failed_attempts', '=', 0),
+              ]),
+            )
             .limit(limit)
             .$asTuple('client_id', 'check_name'),
         ),

@@ -131,6 +131,21 @@ export class ClientsRepository {
     });
   }
 
+  /**
+   * Sets (or with null removes) the client's PIN digest and forgets its PinCode check state (attempts, block,
+   * success) in the same transaction: a new PIN is always asked for. Returns the client, or undefined.
+   */
+  async setPin(clientId: string, pinDigest: string | null, now: number): Promise<Client | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
+      if (!row) return undefined;
+      await trx.updateTable('clients').set({ pin_digest: pinDigest, updated_at: now }).where('client_id', '=', clientId).execute();
+      await trx.deleteFrom('security_check_states').where('client_id', '=', clientId).where('check_name', '=', 'PinCode').execute();
+      await recordChange(trx, 'client', clientId);
+      return { ...fromRow(row), pinDigest, updatedAt: now };
+    });
+  }
+
   async delete(clientId: string): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       const result = await trx.deleteFrom('clients').where('client_id', '=', clientId).executeTakeFirst();

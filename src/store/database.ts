@@ -113,6 +113,9 @@ function openSqlite(file: string, dataDir: string): StoreConnection {
   };
 }
 
+/** How long after destroying a timed-out connection its query is failed even if pg has not said so. */
+const BACKSTOP_MS = 1_000;
+
 /**
  * A pg client whose statements give up after the current timeout. pg's own query_timeout leaves the
  * connection waiting for the lost answer; this one destroys it, so the pool drops it and reconnects.
@@ -131,19 +134,30 @@ function boundedClientClass(timeoutMs: () => number | undefined): typeof pg.Clie
         const ms = timeoutMs();
         if (ms === undefined || !(result instanceof Promise)) return result;
         return new Promise((resolve, reject) => {
+          let timedOut = false;
+          const fail = () => reject(new StoreTimeoutError(`the database did not answer within ${ms} ms`));
+          // Past the limit the connection is destroyed; pg then fails the query, and only then (the client
+          // no longer queryable) is the error passed on, so that the pool drops this client on release.
           const timer = setTimeout(() => {
-            reject(new StoreTimeoutError(`the database did not answer within ${ms} ms`));
-            // Quietly: the pool's error listener hears of it and removes the client.
+            timedOut = true;
             (this as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+            backstop = setTimeout(fail, BACKSTOP_MS);
           }, ms);
+          let backstop: NodeJS.Timeout | undefined;
+          const settle = () => {
+            clearTimeout(timer);
+            clearTimeout(backstop);
+          };
           result.then(
             (value: unknown) => {
-              clearTimeout(timer);
-              resolve(value);
+              settle();
+              if (timedOut) fail();
+              else resolve(value);
             },
             (error: Error) => {
-              clearTimeout(timer);
-              reject(error);
+              settle();
+              if (timedOut) fail();
+              else reject(error);
             },
           );
         });

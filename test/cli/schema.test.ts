@@ -1,9 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/database.js';
 import { migrateToLatest, migrationsFor } from '../../src/store/migrate.js';
 import { runCli } from '../helpers/cli.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
+import { createTestDatabase, PG_ADMIN_URL, type TestDatabase } from '../helpers/postgres.js';
 import { basicAuth, postForm, startTestServer } from '../helpers/test-server.js';
 
 const SECRET = 'dGVzdC1tYXN0ZXItc2VjcmV0LTAxMjM0NTY3ODlhYmNkZWY';
@@ -91,6 +92,46 @@ describe('gatehouse schema and migrate --dry-run', () => {
       expect(((await response.json()) as { access_token: string }).access_token).toMatch(/^ey/);
     } finally {
       await server.close();
+    }
+  });
+
+  it('runs on a hand-made database with a user that may only read and write rows, not create tables', async () => {
+    const database = await createTestDatabase();
+    databases.push(database);
+    await query(database.url, schema);
+    const role = `gatehouse_dml_${randomBytes(4).toString('hex')}`;
+    await query(PG_ADMIN_URL, `create role ${role} login`);
+    try {
+      await query(
+        database.url,
+        `revoke create on schema public from public;
+         grant usage on schema public to ${role};
+         grant select, insert, update, delete on all tables in schema public to ${role};
+         grant usage, select on all sequences in schema public to ${role};`,
+      );
+      const url = new URL(database.url);
+      url.username = role;
+      const restricted = { ...database, url: url.toString(), drop: () => Promise.resolve() };
+      const server = await startTestServer({ store: 'postgres', database: restricted });
+      try {
+        const client = await server.createClient({ scope: 'read' });
+        const response = await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth(client.client_id, client.client_secret) });
+        expect(response.status).toBe(200);
+        expect((await server.gatehouse.housekeeping.runOnce()).skipped).toBe(false);
+      } finally {
+        await server.close();
+      }
+      // The restricted user really cannot create tables.
+      const attempt = new pg.Client({ connectionString: url.toString() });
+      await attempt.connect();
+      try {
+        await expect(attempt.query('create table intruder (id int)')).rejects.toThrow(/permission denied/);
+      } finally {
+        await attempt.end();
+      }
+    } finally {
+      await database.drop();
+      await query(PG_ADMIN_URL, `drop role if exists ${role}`);
     }
   });
 

@@ -134,12 +134,21 @@ describe.each(STORES)('gatehouse serve --workers 2 on %s', (store) => {
 
     // Connections are handed to the workers in turn: both answer.
     const served = new Set<number | undefined>();
+    let healthChecks = 0;
     for (let i = 0; i < 20 && served.size < 2; i++) {
       expect(await getOnNewConnection(`${url}/healthz`)).toBe(200);
+      healthChecks += 1;
       const completed = await logged((line) => line.msg === 'request completed', i + 1);
       for (const line of completed) served.add(line.pid);
     }
     expect([...served].sort()).toEqual([...workerPids].sort());
+
+    // Whichever worker answers a scrape, it reports both workers' requests together.
+    for (let scrape = 0; scrape < 2; scrape++) {
+      const text = await (await fetch(`${url}/metrics`, { headers: { connection: 'close' } })).text();
+      const line = text.split('\n').find((candidate) => candidate.startsWith('gatehouse_http_requests_total{') && candidate.includes('route="/healthz"'));
+      expect(Number(line?.split(' ').at(-1))).toBe(healthChecks);
+    }
 
     // A client created through one worker gets tokens from either.
     const created = await fetch(`${url}/admin/api/clients`, {

@@ -48,6 +48,18 @@ describe('password-grant rate limits across instances', () => {
     expect(keys.length).toBe(1);
   });
 
+  it('with REDIS_URL, registration attempts to either instance count against one limit', async () => {
+    const { a, b } = await pair({ redisUrl: REDIS_URL, redisKeyPrefix: prefix, registrationRateLimitPerAddress: 3 });
+    const register = (server: TestServer) =>
+      fetch(`${server.url}/oauth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const statuses: number[] = [];
+    for (const server of [a, b, a, b]) statuses.push((await register(server)).status);
+    // Counted before the (missing) initial access token is checked: three answered, then both refuse.
+    expect(statuses).toEqual([401, 401, 401, 429]);
+    expect((await register(a)).status).toBe(429);
+    expect(await redis.keys(`${prefix}rate-limit:register:*`)).toHaveLength(1);
+  });
+
   it('without REDIS_URL, each instance counts alone', async () => {
     const { a, b, client } = await pair({});
     const statuses: number[] = [];

@@ -163,6 +163,33 @@ describe('several Gatehouse instances on one PostgreSQL database', () => {
     expect((await instances[2]!.echo(fromB)).status).toBe(200);
   });
 
+  it('token-delivery settings changed on A reach B within a second', async () => {
+    const changed = await a.admin('PATCH', '/settings/token-delivery', { cookie_name: 'cluster_token' });
+    expect(changed.status).toBe(200);
+    await reachesB('settings changed', async () => ((await (await b.admin('GET', '/settings/token-delivery')).json()) as { cookie_name: string }).cookie_name === 'cluster_token');
+  });
+
+  it('a security profile changed on A reaches B within a second (token lifetime and mandatory checks)', async () => {
+    expect((await a.admin('POST', '/profiles', { name: 'cluster-profile', max_token_expiration: 600 })).status).toBe(201);
+    const client = await createClient(a, { profile: 'cluster-profile' });
+    await reachesB('profile created', async () => {
+      const response = await b.token(client, { grant_type: 'client_credentials' });
+      return response.status === 200 && ((await response.json()) as TokenBody & { expires_in: number }).expires_in === 600;
+    });
+    expect((await a.admin('PATCH', '/profiles/cluster-profile', { max_token_expiration: 120 })).status).toBe(200);
+    await reachesB('profile changed', async () => {
+      const response = await b.token(client, { grant_type: 'client_credentials' });
+      return response.status === 200 && ((await response.json()) as TokenBody & { expires_in: number }).expires_in === 120;
+    });
+    // A mandatory PinCode check set on A: B now challenges the client instead of issuing a token.
+    expect((await a.admin('PUT', `/clients/${client.client_id}/pin`, { pin: '2468' })).status).toBe(204);
+    expect((await a.admin('PATCH', '/profiles/cluster-profile', { mandatory_scope: ['PinCode'] })).status).toBe(200);
+    await reachesB('profile mandatory scope', async () => {
+      const response = await b.token(client, { grant_type: 'client_credentials' });
+      return response.status === 400 && ((await response.json()) as { error: string }).error === 'challenge_required';
+    });
+  });
+
   describe('single-use rules across instances', () => {
     it('a client assertion used on A is refused when replayed on B', async () => {
       const client = await createClient(a, { token_endpoint_auth_method: 'private_key_jwt' });

@@ -100,6 +100,16 @@ describe('a PostgreSQL outage seen by one instance of two', () => {
 
     // client_credentials needs no write: it goes on from the cached client and keys, and says so once.
     for (let i = 0; i < 5; i++) expect(await tokenStatus(a, cached)).toBe(200);
+    // So do the JWKS, introspection of such a token and a protected resource that accepts it.
+    expect((await fetch(`${a.url}/oauth/jwks`)).status).toBe(200);
+    const issued = (await (await a.token(cached, { grant_type: 'client_credentials' })).json()) as { access_token: string };
+    const introspected = await fetch(`${a.url}/oauth/introspect`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${cached.client_id}:${cached.client_secret}`).toString('base64')}` },
+      body: new URLSearchParams({ token: issued.access_token }).toString(),
+    });
+    expect(await introspected.json()).toMatchObject({ active: true, client_id: cached.client_id });
+    expect((await a.echo(issued.access_token)).status).toBe(200);
     expect(a.logLines('serving client_credentials tokens from cached clients')).toHaveLength(1);
     expect(a.logLines('database unavailable; requests that need it answer 503')).toHaveLength(1);
 

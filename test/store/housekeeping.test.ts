@@ -14,7 +14,7 @@ import { STORES } from '../helpers/test-server.js';
 const logger = pino({ level: 'silent' });
 const NOW = 1_900_000_000_000;
 const HOUR = 3_600_000;
-const RETENTION = { changeEventsMs: HOUR, usedRefreshTokensMs: 24 * HOUR, adminSessionIdleMs: HOUR, checkStatesMs: 24 * HOUR };
+const RETENTION = { changeEventsMs: HOUR, usedRefreshTokensMs: 24 * HOUR, adminSessionIdleMs: HOUR };
 
 async function insertMany<T extends keyof Database>(store: StoreConnection, table: T, rows: Database[T][]): Promise<void> {
   for (let start = 0; start < rows.length; start += 500) {
@@ -89,6 +89,22 @@ describe.each(STORES)('housekeeping on %s', (engine) => {
       refreshToken('used-recently', NOW + 29 * 24 * HOUR, NOW - 23 * HOUR),
       refreshToken('live', NOW + 29 * 24 * HOUR, null),
     ]);
+    const checkState = (client: string, passedUntil: number | null, failedAttempts: number, blockedUntil: number | null) => ({
+      client_id: client,
+      check_name: 'PinCode',
+      passed_until: passedUntil,
+      failed_attempts: failedAttempts,
+      blocked_until: blockedUntil,
+      version: 1,
+      updated_at: NOW - HOUR,
+    });
+    await insertMany(store, 'security_check_states', [
+      checkState('success-expired', NOW - 1, 0, null),
+      checkState('block-over', null, 0, NOW - 1),
+      checkState('success-valid', NOW + HOUR, 0, null),
+      checkState('blocked', null, 0, NOW + HOUR),
+      checkState('counting-failures', null, 2, null),
+    ]);
     await store.db
       .insertInto('change_events')
       .values([
@@ -101,22 +117,6 @@ describe.each(STORES)('housekeeping on %s', (engine) => {
       { session_digest: 'expired', admin_id: 'a', created_at: NOW - 2 * HOUR, last_used_at: NOW - 60_000, expires_at: NOW - 1 },
       { session_digest: 'idle', admin_id: 'a', created_at: NOW - 2 * HOUR, last_used_at: NOW - HOUR - 1, expires_at: NOW + HOUR },
       { session_digest: 'active', admin_id: 'a', created_at: NOW - 2 * HOUR, last_used_at: NOW - 60_000, expires_at: NOW + HOUR },
-    ]);
-    const checkState = (client_id: string, passed_until: number | null, blocked_until: number | null, updated_at: number) => ({
-      client_id,
-      check_name: 'PinCode',
-      passed_until,
-      failed_attempts: 1,
-      blocked_until,
-      version: 1,
-      updated_at,
-    });
-    await insertMany(store, 'security_check_states', [
-      checkState('stale', NOW - HOUR, null, NOW - 25 * HOUR),
-      checkState('stale-block-over', null, NOW - HOUR, NOW - 25 * HOUR),
-      checkState('still-passed', NOW + HOUR, null, NOW - 25 * HOUR),
-      checkState('still-blocked', null, NOW + HOUR, NOW - 25 * HOUR),
-      checkState('recent-attempts', null, null, NOW - HOUR),
     ]);
 
     const { tasks, batches } = counted(purgeTasks(RETENTION));
@@ -153,7 +153,7 @@ describe.each(STORES)('housekeeping on %s', (engine) => {
     const sessions = await store.db.selectFrom('admin_sessions').select('session_digest').execute();
     expect(sessions.map((row) => row.session_digest)).toEqual(['active']);
     const states = await store.db.selectFrom('security_check_states').select('client_id').orderBy('client_id').execute();
-    expect(states.map((row) => row.client_id)).toEqual(['recent-attempts', 'still-blocked', 'still-passed']);
+    expect(states.map((row) => row.client_id)).toEqual(['blocked', 'counting-failures', 'success-valid']);
 
     // A second run finds nothing left.
     expect(await housekeeping.runOnce(NOW)).toEqual({

@@ -36,7 +36,7 @@ export async function oauthEndpoints(app: FastifyInstance, options: { gatehouse:
   registerMetadataEndpoint(app, options.gatehouse);
   registerJwksEndpoint(app, options.gatehouse);
 
-  await registerRegistrationEndpoint(app, options.gatehouse);
+  await registerRegistrationEndpoint(app, options.gatehouse, services.rateLimitStore);
   // POST endpoints take only form bodies; any other content type reaches the handler, which answers invalid_request.
   await app.register(async (forms) => {
     forms.removeAllContentTypeParsers();

@@ -2,7 +2,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { decodeJwt } from 'jose';
 import type { GatehouseConfig } from '../../config/config.js';
-import type { SharedRateLimitStore } from '../../server/rate-limit-store.js';
+import { rateLimitStoreOptions, type SharedRateLimitStore } from '../../server/rate-limit-store.js';
 import { OAuthError } from '../oauth-error.js';
 
 function bodyField(request: FastifyRequest, name: string): string | undefined {
@@ -47,9 +47,8 @@ async function limiter(
 ): Promise<preHandlerAsyncHookHandler> {
   let handler: preHandlerAsyncHookHandler | undefined;
   await app.register(async (scope) => {
-    // With a shared Redis every instance counts into the same keys; an unreachable Redis lets requests through.
-    const store = shared ? { redis: shared.redis, nameSpace: `${shared.keyPrefix}rate-limit:${name}:`, skipOnError: true } : {};
-    await scope.register(rateLimit, { global: false, ...store });
+    // With a shared Redis every instance counts into the same keys.
+    await scope.register(rateLimit, { global: false, ...rateLimitStoreOptions(shared, name) });
     handler = scope.rateLimit({
       max,
       timeWindow: 60_000,

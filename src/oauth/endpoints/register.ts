@@ -4,6 +4,7 @@ import { parseClientChanges } from '../../clients/client-metadata.js';
 import type { Gatehouse } from '../../gatehouse.js';
 import { OAuthError } from '../oauth-error.js';
 import { noStore } from './oauth-endpoints.js';
+import { rateLimitStoreOptions, type SharedRateLimitStore } from '../../server/rate-limit-store.js';
 
 export const REGISTRATION_PATH = '/oauth/register';
 
@@ -20,10 +21,11 @@ const invalidMetadata = (description: string) => new OAuthError(400, 'invalid_cl
  * profile; the body's `jwks` is the instance's public key(s). The new client authenticates with private_key_jwt,
  * gets no secret and no allowed scopes of its own: its scope elements go through its profile's mapping and checks.
  */
-export async function registerRegistrationEndpoint(app: FastifyInstance, gatehouse: Gatehouse): Promise<void> {
+export async function registerRegistrationEndpoint(app: FastifyInstance, gatehouse: Gatehouse, shared?: SharedRateLimitStore): Promise<void> {
   await app.register(async (scope) => {
     await scope.register(rateLimit, {
       global: false,
+      ...rateLimitStoreOptions(shared, 'register'),
     });
     scope.route({
       method: ['GET', 'PUT', 'DELETE', 'PATCH'],
