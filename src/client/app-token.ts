@@ -1,5 +1,7 @@
 import { basicAuthorization } from './client-authentication.js';
-import { GatehouseOAuthError, GatehouseResponseError } from './errors.js';
+import { isObject, runChallengeFlow, type ChallengeHandler } from './challenge-flow.js';
+import { GatehouseResponseError } from './errors.js';
+import { normaliseScope } from './scope.js';
 import { trimIssuer } from './discovery.js';
 import { importSigningKey, randomId, type ClientKeyAlgorithm, type PrivateKeyInput } from './private-key-jwt.js';
 import { SignJWT } from 'jose';
@@ -47,30 +49,44 @@ export interface AppTokenResponse {
   scope?: string;
 }
 
+export interface AppTokenCallOptions extends AppTokenRequestOptions {
+  clientSecret: string;
+  fetch?: typeof fetch;
+  /** Handlers of security-check challenges by check name (the same contract as `registerChallengeHandler`). */
+  challengeHandlers?: Record<string, ChallengeHandler>;
+  /** Rounds of challenge answers before giving up (default 5). */
+  maxChallengeRounds?: number;
+}
+
 /**
  * Calls the application token endpoint (server to server: Gatehouse refuses requests from browsers) with the
- * secret and a freshly signed request. Errors: `GatehouseOAuthError` with the server's error code.
+ * secret and a freshly signed request (signed again for every round of challenge answers: it is single-use).
+ * Errors: `GatehouseOAuthError` with the server's error code; the challenge errors of `GatehouseClient`.
  */
-export async function requestAppToken(options: AppTokenRequestOptions & { clientSecret: string; fetch?: typeof fetch }): Promise<AppTokenResponse> {
-  const response = await (options.fetch ?? fetch)(`${trimIssuer(options.issuer)}${APP_TOKEN_PATH}`, {
-    method: 'POST',
-    credentials: 'omit',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      accept: 'application/json',
-      authorization: basicAuthorization(options.clientId, options.clientSecret),
+export async function requestAppToken(options: AppTokenCallOptions): Promise<AppTokenResponse> {
+  const send = options.fetch ?? fetch;
+  const endpoint = `${trimIssuer(options.issuer)}${APP_TOKEN_PATH}`;
+  const handlers = options.challengeHandlers ?? {};
+  const body = await runChallengeFlow({
+    send: async (answers) => {
+      const form = new URLSearchParams({ request: await signAppTokenRequest(options) });
+      if (answers !== undefined) form.set('challenge_response', JSON.stringify(answers));
+      return send(endpoint, {
+        method: 'POST',
+        credentials: 'omit',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'application/json',
+          authorization: basicAuthorization(options.clientId, options.clientSecret),
+        },
+        body: form.toString(),
+      });
     },
-    body: new URLSearchParams({ request: await signAppTokenRequest(options) }).toString(),
+    handler: (check) => (Object.hasOwn(handlers, check) ? handlers[check] : undefined),
+    maxRounds: options.maxChallengeRounds ?? 5,
+    scope: normaliseScope(options.scope),
+    endpointName: 'application token endpoint',
   });
-  let body: Partial<AppTokenResponse> & { error?: unknown; error_description?: unknown };
-  try {
-    body = (await response.json()) as typeof body;
-  } catch {
-    throw new GatehouseResponseError(`the application token endpoint answered ${response.status} without JSON`, response.status);
-  }
-  if (!response.ok) {
-    throw new GatehouseOAuthError(typeof body.error === 'string' ? body.error : 'invalid_response', typeof body.error_description === 'string' ? body.error_description : undefined, response.status);
-  }
-  if (typeof body.access_token !== 'string') throw new GatehouseResponseError('the application token endpoint answered without an access_token', response.status);
-  return body as AppTokenResponse;
+  if (!isObject(body) || typeof body.access_token !== 'string') throw new GatehouseResponseError('the application token endpoint answered without an access_token', 200);
+  return body as unknown as AppTokenResponse;
 }

@@ -2,7 +2,8 @@ import { ClientAuthenticator, type ClientCredentials } from './client-authentica
 import { discoverMetadata, trimIssuer, type AuthorizationServerMetadata } from './discovery.js';
 import { GatehouseOAuthError, MissingChallengeHandlerError, SecurityCheckFailedError, ChallengeRoundsExceededError } from './errors.js';
 import { normaliseScope, type ScopeInput } from './scope.js';
-import { TokenEndpoint, type ChallengeHandler, type TokenEndpointResponse } from './token-endpoint.js';
+import type { ChallengeHandler } from './challenge-flow.js';
+import { TokenEndpoint, type TokenEndpointResponse } from './token-endpoint.js';
 import { bearerChallenge } from './www-authenticate.js';
 
 export interface GatehouseClientOptions {
