@@ -10,11 +10,13 @@ import { Applications } from './pages/Applications';
 import { SigningKeys } from './pages/SigningKeys';
 import { AuditLog } from './pages/AuditLog';
 import { Settings } from './pages/Settings';
+import { Profiles } from './pages/Profiles';
 
 const SECTIONS = [
   { to: '/clients', label: 'Clients' },
   { to: '/users', label: 'Users' },
   { to: '/applications', label: 'Applications' },
+  { to: '/profiles', label: 'Security profiles' },
   { to: '/keys', label: 'Signing keys' },
   { to: '/audit', label: 'Audit log' },
   { to: '/settings', label: 'Settings' },
@@ -102,6 +104,7 @@ function Page({ path }: { path: string }) {
   if (path.startsWith('/clients') || path === '/' || path === '/sign-in') return <ClientsList />;
   if (path.startsWith('/users')) return <Users />;
   if (path.startsWith('/applications')) return <Applications />;
+  if (path.startsWith('/profiles')) return <Profiles />;
   if (path.startsWith('/keys')) return <SigningKeys />;
   if (path.startsWith('/audit')) return <AuditLog />;
   if (path.startsWith('/settings')) return <Settings />;

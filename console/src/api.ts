@@ -76,6 +76,7 @@ export interface ClientJson {
   enabled: boolean;
   expires_at: string | null;
   allowed_origins: string[];
+  profile?: string | null;
   jwks: { keys: Jwk[] } | null;
   created_at: string;
   updated_at: string;

@@ -21,6 +21,14 @@ const ACTIONS: Record<string, string> = {
   'POST /users/:id/unlock': 'user.unlock',
   'POST /keys/rotate': 'signing_key.rotate',
   'PATCH /settings/token-delivery': 'settings.token_delivery.update',
+  'PUT /clients/:id/pin': 'client.set_pin',
+  'DELETE /clients/:id/pin': 'client.remove_pin',
+  'POST /profiles': 'profile.create',
+  'PUT /profiles/:name': 'profile.replace',
+  'PATCH /profiles/:name': 'profile.update',
+  'DELETE /profiles/:name': 'profile.delete',
+  'POST /profiles/:name/initial-access-tokens': 'profile.create_initial_access_token',
+  'DELETE /profiles/:name/initial-access-tokens/:id': 'profile.revoke_initial_access_token',
 };
 
 export function adminActionOf(method: string, route: string): string {
@@ -44,10 +52,13 @@ function textOf(value: unknown): string | undefined {
 /** What a change was made to: from the route's parameters, else from what the answer created. */
 function targetOf(request: FastifyRequest, answer: Record<string, unknown> | undefined): string | null {
   const params = request.params as Record<string, string> | undefined;
+  if (params?.name !== undefined) return params.id !== undefined ? `${params.name}/${params.id}` : params.name;
   if (params?.id !== undefined) return params.kid !== undefined ? `${params.id}/${params.kid}` : params.id;
   const body = request.body as Record<string, unknown> | undefined;
   const key = answer?.key as Record<string, unknown> | undefined;
-  return textOf(answer?.client_id) ?? textOf(answer?.username) ?? textOf(answer?.kid) ?? textOf(key?.kid) ?? textOf(answer?.name) ?? textOf(body?.client_id) ?? textOf(body?.username) ?? null;
+  return (
+    textOf(answer?.client_id) ?? textOf(answer?.username) ?? textOf(answer?.kid) ?? textOf(key?.kid) ?? textOf(answer?.name) ?? textOf(body?.client_id) ?? textOf(body?.username) ?? textOf(body?.name) ?? null
+  );
 }
 
 /**

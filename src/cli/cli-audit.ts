@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Gatehouse } from '../gatehouse.js';
 
 /** Subcommands that only read. */
-const READ_ONLY = new Set(['list', 'show', 'keys', 'serve', 'migrate']);
+const READ_ONLY = new Set(['list', 'show', 'keys', 'serve', 'migrate', 'pull', 'schema']);
 
 /** Audit names of CLI changes, matching those of the admin API where both can do the same. */
 const ACTIONS: Record<string, string> = {
@@ -26,6 +26,8 @@ const ACTIONS: Record<string, string> = {
   'admins delete': 'admin.delete',
   'admins set-password': 'admin.set_password',
   'admin-token': 'admin_token.reset',
+  'profiles push': 'profile.replace',
+  'profiles delete': 'profile.delete',
 };
 
 /** The audit action of a CLI command, or undefined when it changes nothing. */

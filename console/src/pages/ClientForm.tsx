@@ -29,6 +29,7 @@ interface FormState {
   allowed_origins: string;
   token_endpoint_auth_method: string;
   may_act_for_users: boolean;
+  profile: string;
 }
 
 const EMPTY: FormState = {
@@ -44,6 +45,7 @@ const EMPTY: FormState = {
   allowed_origins: '',
   token_endpoint_auth_method: 'client_secret_basic',
   may_act_for_users: false,
+  profile: '',
 };
 
 function stateOf(client: ClientJson): FormState {
@@ -60,6 +62,7 @@ function stateOf(client: ClientJson): FormState {
     allowed_origins: client.allowed_origins.join('\n'),
     token_endpoint_auth_method: client.token_endpoint_auth_method,
     may_act_for_users: client.may_act_for_users,
+    profile: client.profile ?? '',
   };
 }
 
@@ -83,6 +86,7 @@ function bodyOf(form: FormState, creating: boolean): Record<string, unknown> {
     allowed_origins: form.allowed_origins.split(/[\s,]+/).filter((origin) => origin !== ''),
     token_endpoint_auth_method: form.token_endpoint_auth_method,
     may_act_for_users: form.may_act_for_users,
+    profile: form.profile === '' ? null : form.profile,
   };
 }
 
@@ -94,6 +98,7 @@ export function ClientForm(props: { clientId: string | null }) {
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
   const [secret, setSecret] = useState<{ title: string; value: string; note?: string } | null>(null);
   const [applications, setApplications] = useState<ApplicationJson[]>([]);
+  const [profiles, setProfiles] = useState<string[]>([]);
   const [grace, setGrace] = useState('');
   const [busy, setBusy] = useState(false);
   const creating = clientId === null;
@@ -102,6 +107,10 @@ export function ClientForm(props: { clientId: string | null }) {
     api<{ applications: ApplicationJson[] }>('GET', '/applications').then(
       (found) => setApplications(found.applications),
       () => setApplications([]),
+    );
+    api<{ profiles: { name: string }[] }>('GET', '/profiles').then(
+      (found) => setProfiles(found.profiles.map((profile) => profile.name)),
+      () => setProfiles([]),
     );
     if (props.clientId === null) return;
     api<ClientJson>('GET', `/clients/${encodeURIComponent(props.clientId)}`).then(
@@ -317,6 +326,21 @@ export function ClientForm(props: { clientId: string | null }) {
             onChange={(checked) => set('may_act_for_users', checked)}
             hint="Lets this client obtain tokens for users with a signed assertion (JWT-bearer grant, application tokens)."
           />
+        </div>
+
+        <div className="grid-2">
+          <Field label="Security profile" error={errors.profile} hint="Which checks the client's scope elements need, its mandatory scope and longest token (see Security profiles).">
+            {({ id, describedBy, invalid }) => (
+              <select id={id} name="profile" value={form.profile} aria-describedby={describedBy} aria-invalid={invalid || undefined} onChange={(event) => set('profile', event.target.value)}>
+                <option value="">None</option>
+                {[...new Set([...profiles, ...(form.profile ? [form.profile] : [])])].map((name) => (
+                  <option key={name} value={name}>
+                    {name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
         </div>
 
         <div className="grid-2">

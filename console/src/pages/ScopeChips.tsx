@@ -4,7 +4,7 @@ import { useId, useState, type KeyboardEvent } from 'react';
  * Scopes typed comma- or space-separated (Enter or comma adds), shown as removable chips, with
  * suggestions (the reserved scopes and the known application names) one click away.
  */
-export function ScopeChips(props: { value: string[]; onChange: (scopes: string[]) => void; suggestions: { scope: string; note: string }[]; error?: string | undefined }) {
+export function ScopeChips(props: { value: string[]; onChange: (scopes: string[]) => void; suggestions: { scope: string; note: string }[]; error?: string | undefined; label?: string; hintText?: string }) {
   const id = useId();
   const [text, setText] = useState('');
 
@@ -26,9 +26,9 @@ export function ScopeChips(props: { value: string[]; onChange: (scopes: string[]
   const open = props.suggestions.filter((suggestion) => !props.value.includes(suggestion.scope));
   return (
     <div className={`field${props.error ? ' field-invalid' : ''}`}>
-      <label htmlFor={id}>API scopes</label>
+      <label htmlFor={id}>{props.label ?? 'API scopes'}</label>
       <div className="chips" aria-live="polite">
-        {props.value.length === 0 && <span className="hint">No scopes: this client can get tokens without any scope.</span>}
+        {props.value.length === 0 && <span className="hint">{props.label ? 'None.' : 'No scopes: this client can get tokens without any scope.'}</span>}
         {props.value.map((scope) => (
           <span key={scope} className="chip">
             {scope}
@@ -59,7 +59,12 @@ export function ScopeChips(props: { value: string[]; onChange: (scopes: string[]
         </p>
       )}
       <p className="hint" id={`${id}-hint`}>
-        Press Enter or type a comma to add a scope. <code>offline_access</code> is set by the refresh-token switch, not here.
+        Press Enter or type a comma to add a scope.{' '}
+        {props.hintText ?? (
+          <>
+            <code>offline_access</code> is set by the refresh-token switch, not here.
+          </>
+        )}
       </p>
       {open.length > 0 && (
         <div className="suggestions" role="group" aria-label="Suggested scopes">

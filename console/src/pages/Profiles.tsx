@@ -1,0 +1,353 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { ApiError, api } from '../api';
+import { Alert, Check, Field, SecretOnce, errorText, fieldErrorsOf, formatTime } from '../ui';
+import { ScopeChips } from './ScopeChips';
+
+export interface ProfileJson {
+  name: string;
+  max_token_expiration: number;
+  scope_element_mapping: Record<string, string[]>;
+  mandatory_scope: string[];
+  registration_enabled: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+interface InitialAccessTokenJson {
+  id: string;
+  description: string | null;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+}
+
+/** The built-in security checks (custom ones come from GATEHOUSE_CHECKS_DIR and are typed by name). */
+const BUILT_IN_CHECKS = ['PinCode', 'UserLogin', 'ClientKey', 'AllowedNetwork'];
+
+/** The file of `gatehouse profiles pull` / `push`: camelCase keys, no registration switch. */
+interface ProfileFile {
+  name?: string;
+  maxTokenExpiration?: number;
+  scopeElementMapping?: Record<string, string[]>;
+  mandatoryScope?: string[];
+}
+
+function toFile(profile: ProfileJson): ProfileFile {
+  return { name: profile.name, maxTokenExpiration: profile.max_token_expiration, scopeElementMapping: profile.scope_element_mapping, mandatoryScope: profile.mandatory_scope };
+}
+
+function download(name: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+export function Profiles() {
+  const [profiles, setProfiles] = useState<ProfileJson[] | null>(null);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [newName, setNewName] = useState('');
+  const [importText, setImportText] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
+
+  const load = () =>
+    api<{ profiles: ProfileJson[] }>('GET', '/profiles').then(
+      (found) => setProfiles(found.profiles),
+      (failure: unknown) => setMessage({ kind: 'error', text: errorText(failure) }),
+    );
+  useEffect(() => {
+    void load();
+  }, []);
+
+  async function create(event: FormEvent) {
+    event.preventDefault();
+    setErrors({});
+    setMessage(null);
+    try {
+      const created = await api<ProfileJson>('POST', '/profiles', { name: newName });
+      setNewName('');
+      await load();
+      setSelected(created.name);
+    } catch (failure) {
+      setErrors(fieldErrorsOf(failure));
+      setMessage({ kind: 'error', text: errorText(failure) });
+    }
+  }
+
+  async function importFile() {
+    setMessage(null);
+    let file: ProfileFile;
+    try {
+      file = JSON.parse(importText) as ProfileFile;
+    } catch {
+      setMessage({ kind: 'error', text: 'The text is not JSON.' });
+      return;
+    }
+    const unknown = Object.keys(file).filter((key) => !['name', 'maxTokenExpiration', 'scopeElementMapping', 'mandatoryScope'].includes(key));
+    if (unknown.length > 0 || typeof file.name !== 'string') {
+      setMessage({ kind: 'error', text: unknown.length > 0 ? `Unknown keys: ${unknown.join(', ')} (the file uses name, maxTokenExpiration, scopeElementMapping, mandatoryScope).` : 'The file needs a "name".' });
+      return;
+    }
+    // Like `gatehouse profiles push`: absent settings take their defaults; the registration switch stays as it is.
+    const existing = profiles?.find((profile) => profile.name === file.name);
+    try {
+      await api('PUT', `/profiles/${encodeURIComponent(file.name)}`, {
+        ...(file.maxTokenExpiration !== undefined ? { max_token_expiration: file.maxTokenExpiration } : {}),
+        ...(file.scopeElementMapping !== undefined ? { scope_element_mapping: file.scopeElementMapping } : {}),
+        ...(file.mandatoryScope !== undefined ? { mandatory_scope: file.mandatoryScope } : {}),
+        registration_enabled: existing?.registration_enabled ?? false,
+      });
+      setImportText('');
+      setMessage({ kind: 'success', text: `Profile ${file.name} ${existing ? 'replaced' : 'created'} from the file.` });
+      await load();
+      setSelected(file.name);
+    } catch (failure) {
+      setMessage({ kind: 'error', text: `Not imported: ${errorText(failure)}` });
+    }
+  }
+
+  const current = profiles?.find((profile) => profile.name === selected) ?? null;
+  return (
+    <section aria-labelledby="profiles-title">
+      <h1 id="profiles-title">Security profiles</h1>
+      <p className="lead">
+        How a client&apos;s scope is checked: which security checks each scope element needs, the scope whose checks run on every request, the longest token, and
+        registration of app instances. Assign a profile to a client in the client&apos;s form.
+      </p>
+      {message && <Alert kind={message.kind}>{message.text}</Alert>}
+      {profiles && (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Profile</th>
+                <th scope="col">Longest token (s)</th>
+                <th scope="col">Mapped elements</th>
+                <th scope="col">Mandatory scope</th>
+                <th scope="col">Registration</th>
+                <th scope="col">Last change</th>
+              </tr>
+            </thead>
+            <tbody>
+              {profiles.length === 0 && (
+                <tr>
+                  <td colSpan={6} className="empty">
+                    No profiles yet.
+                  </td>
+                </tr>
+              )}
+              {profiles.map((profile) => (
+                <tr key={profile.name} aria-selected={profile.name === selected}>
+                  <td>
+                    <button type="button" className="link-button" onClick={() => setSelected(profile.name)}>
+                      {profile.name}
+                    </button>
+                  </td>
+                  <td>{profile.max_token_expiration}</td>
+                  <td>{Object.keys(profile.scope_element_mapping).join(', ') || '—'}</td>
+                  <td>{profile.mandatory_scope.join(' ') || '—'}</td>
+                  <td>{profile.registration_enabled ? 'on' : 'off'}</td>
+                  <td>{formatTime(profile.updated_at)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {current && (
+        <ProfileEditor
+          key={current.name}
+          profile={current}
+          onSaved={(text) => {
+            setMessage({ kind: 'success', text });
+            void load();
+          }}
+          onDeleted={() => {
+            setSelected(null);
+            void load();
+          }}
+        />
+      )}
+      <div className="grid-2">
+        <form className="card" onSubmit={(event) => void create(event)} noValidate aria-labelledby="new-profile-title">
+          <h2 id="new-profile-title">Add a profile</h2>
+          <Field label="Profile name" error={errors.name} hint="Letters, digits, '.', '_' or '-'. It starts with the defaults: no mapping, 3600 s.">
+            {({ id, describedBy, invalid }) => <input id={id} name="profile_name" value={newName} aria-describedby={describedBy} aria-invalid={invalid || undefined} onChange={(event) => setNewName(event.target.value)} />}
+          </Field>
+          <button type="submit">Add profile</button>
+        </form>
+        <section className="card" aria-labelledby="import-title">
+          <h2 id="import-title">Import</h2>
+          <Field label="Profile JSON (the file of gatehouse profiles pull)" hint="Creates or replaces the profile it names, like gatehouse profiles push.">
+            {({ id, describedBy }) => <textarea id={id} name="import" rows={4} value={importText} aria-describedby={describedBy} onChange={(event) => setImportText(event.target.value)} />}
+          </Field>
+          <button type="button" onClick={() => void importFile()} disabled={importText.trim() === ''}>
+            Import profile
+          </button>
+        </section>
+      </div>
+    </section>
+  );
+}
+
+interface MappingRow {
+  element: string;
+  checks: string;
+}
+
+function ProfileEditor(props: { profile: ProfileJson; onSaved: (message: string) => void; onDeleted: () => void }) {
+  const { profile } = props;
+  const [rows, setRows] = useState<MappingRow[]>(Object.entries(profile.scope_element_mapping).map(([element, checks]) => ({ element, checks: checks.join(', ') })));
+  const [mandatory, setMandatory] = useState<string[]>(profile.mandatory_scope);
+  const [lifetime, setLifetime] = useState(String(profile.max_token_expiration));
+  const [registration, setRegistration] = useState(profile.registration_enabled);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
+  const [tokens, setTokens] = useState<InitialAccessTokenJson[]>([]);
+  const [newToken, setNewToken] = useState<string | null>(null);
+  const [tokenDescription, setTokenDescription] = useState('');
+  const path = `/profiles/${encodeURIComponent(profile.name)}`;
+
+  const loadTokens = () => api<{ initial_access_tokens: InitialAccessTokenJson[] }>('GET', `${path}/initial-access-tokens`).then((found) => setTokens(found.initial_access_tokens), () => setTokens([]));
+  useEffect(() => {
+    void loadTokens();
+    // Reload when another profile is shown.
+  }, [path]);
+
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    setErrors({});
+    setMessage(null);
+    const mapping: Record<string, string[]> = {};
+    for (const row of rows) {
+      if (row.element.trim() === '') continue;
+      mapping[row.element.trim()] = row.checks.split(/[\s,]+/).filter((check) => check !== '');
+    }
+    try {
+      await api('PATCH', path, {
+        scope_element_mapping: mapping,
+        mandatory_scope: mandatory,
+        max_token_expiration: /^\d+$/.test(lifetime.trim()) ? Number(lifetime) : lifetime,
+        registration_enabled: registration,
+      });
+      props.onSaved(`Profile ${profile.name} saved.`);
+    } catch (failure) {
+      setErrors(fieldErrorsOf(failure));
+      setMessage({ kind: 'error', text: `Not saved: ${errorText(failure)}` });
+    }
+  }
+
+  async function remove() {
+    if (!window.confirm(`Delete the profile ${profile.name}?`)) return;
+    try {
+      await api('DELETE', path);
+      props.onDeleted();
+    } catch (failure) {
+      setMessage({ kind: 'error', text: errorText(failure) });
+    }
+  }
+
+  async function createToken() {
+    try {
+      const created = await api<InitialAccessTokenJson & { token: string }>('POST', `${path}/initial-access-tokens`, tokenDescription ? { description: tokenDescription } : {});
+      setNewToken(created.token);
+      setTokenDescription('');
+      await loadTokens();
+    } catch (failure) {
+      setMessage({ kind: 'error', text: failure instanceof ApiError ? failure.message : errorText(failure) });
+    }
+  }
+
+  async function revokeToken(id: string) {
+    await api('DELETE', `${path}/initial-access-tokens/${encodeURIComponent(id)}`).catch((failure: unknown) => setMessage({ kind: 'error', text: errorText(failure) }));
+    await loadTokens();
+  }
+
+  return (
+    <section className="card" aria-labelledby="profile-editor-title">
+      <div className="page-head">
+        <h2 id="profile-editor-title">Profile {profile.name}</h2>
+        <button type="button" className="button-secondary" onClick={() => download(`${profile.name}.json`, `${JSON.stringify(toFile(profile), null, 2)}\n`)}>
+          Export JSON
+        </button>
+      </div>
+      {message && <Alert kind={message.kind}>{message.text}</Alert>}
+      <form onSubmit={(event) => void save(event)} noValidate aria-label={`Settings of ${profile.name}`}>
+        <fieldset className={errors.scope_element_mapping ? 'field-invalid' : undefined}>
+          <legend>Scope-element mapping</legend>
+          <p className="hint">
+            Each scope element needs the listed checks (comma-separated; empty means no check). Built-in checks: {BUILT_IN_CHECKS.join(', ')}.
+          </p>
+          {rows.map((row, index) => (
+            <div className="mapping-row" key={index}>
+              <Field label={`Scope element ${index + 1}`}>
+                {({ id }) => <input id={id} name={`element-${index}`} value={row.element} onChange={(event) => setRows(rows.map((other, at) => (at === index ? { ...other, element: event.target.value } : other)))} />}
+              </Field>
+              <Field label={`Checks for element ${index + 1}`}>
+                {({ id }) => (
+                  <input id={id} name={`checks-${index}`} list="known-checks" value={row.checks} onChange={(event) => setRows(rows.map((other, at) => (at === index ? { ...other, checks: event.target.value } : other)))} />
+                )}
+              </Field>
+              <button type="button" className="button-secondary" aria-label={`Remove mapping ${row.element || index + 1}`} onClick={() => setRows(rows.filter((_, at) => at !== index))}>
+                Remove
+              </button>
+            </div>
+          ))}
+          <datalist id="known-checks">
+            {BUILT_IN_CHECKS.map((check) => (
+              <option key={check} value={check} />
+            ))}
+          </datalist>
+          {errors.scope_element_mapping && <p className="field-error">{errors.scope_element_mapping}</p>}
+          <button type="button" className="button-secondary" onClick={() => setRows([...rows, { element: '', checks: '' }])}>
+            Add mapping
+          </button>
+        </fieldset>
+        <ScopeChips label="Mandatory scope" value={mandatory} onChange={setMandatory} suggestions={[]} error={errors.mandatory_scope} hintText="Its checks run on every token request of the profile's clients; its elements never go into tokens." />
+        <div className="grid-2">
+          <Field label="Maximum token lifetime (seconds)" error={errors.max_token_expiration} hint="Tokens of the profile's clients live at most this long (default 3600).">
+            {({ id, describedBy, invalid }) => (
+              <input id={id} name="max_token_expiration" type="number" min={1} value={lifetime} aria-describedby={describedBy} aria-invalid={invalid || undefined} onChange={(event) => setLifetime(event.target.value)} />
+            )}
+          </Field>
+          <Check label="Registration of app instances" checked={registration} onChange={setRegistration} error={errors.registration_enabled} hint="Lets app instances register as clients of this profile with an initial access token (RFC 7591)." />
+        </div>
+        <div className="actions">
+          <button type="submit">Save profile</button>
+          <button type="button" className="button-danger" onClick={() => void remove()}>
+            Delete profile
+          </button>
+        </div>
+      </form>
+      <h3>Initial access tokens</h3>
+      {newToken && <SecretOnce title="Initial access token" value={newToken} onDone={() => setNewToken(null)} />}
+      <ul className="plain-list">
+        {tokens.length === 0 && <li className="hint">None.</li>}
+        {tokens.map((token) => (
+          <li key={token.id}>
+            <code>{token.id}</code> {token.description ?? ''} — created {formatTime(token.created_at)}
+            {token.expires_at ? `, expires ${formatTime(token.expires_at)}` : ''}
+            {token.revoked_at ? (
+              ' (revoked)'
+            ) : (
+              <button type="button" className="button-secondary" onClick={() => void revokeToken(token.id)} aria-label={`Revoke initial access token ${token.id}`}>
+                Revoke
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      <div className="inline-form">
+        <Field label="Description of a new token">
+          {({ id }) => <input id={id} name="token_description" value={tokenDescription} onChange={(event) => setTokenDescription(event.target.value)} />}
+        </Field>
+        <button type="button" onClick={() => void createToken()}>
+          Create initial access token
+        </button>
+      </div>
+    </section>
+  );
+}
