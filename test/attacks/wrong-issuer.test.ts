@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAttackTargets, type AttackTargets } from './attack-targets.js';
 
@@ -23,5 +24,18 @@ describe('attack: wrong issuer', () => {
     await targets.expectAssertionRefused(await targets.clientAssertion({ claims: { iss: other.client_id } }));
     const description = await targets.expectAssertionRefused(await targets.clientAssertion({ claims: { iss: 'no-such-client' } }));
     expect(description).toMatch(/unknown client/);
+  });
+
+  it('tells that a client is disabled only to a caller who proved its key', async () => {
+    const attacker = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    expect((await targets.gatehouse.admin('PATCH', `/clients/${targets.keyClient.clientId}`, { enabled: false })).status).toBe(200);
+    try {
+      const forged = await targets.expectAssertionRefused(await targets.clientAssertion({ key: attacker }));
+      expect(forged).not.toMatch(/disabled/);
+      const genuine = await targets.expectAssertionRefused(await targets.clientAssertion());
+      expect(genuine).toMatch(/disabled/);
+    } finally {
+      expect((await targets.gatehouse.admin('PATCH', `/clients/${targets.keyClient.clientId}`, { enabled: true })).status).toBe(200);
+    }
   });
 });

@@ -104,8 +104,6 @@ export class ClientAssertionVerifier {
     const client = this.directory.get(unverified.iss);
     if (!client) throw refuse('the assertion names an unknown client');
     preconditions(client, unverified);
-    const unusable = clientUnusableReason(client, Date.now());
-    if (unusable) throw refuse(`the assertion's client cannot be used: ${unusable}`);
 
     if (typeof header.alg !== 'string' || !(CLIENT_KEY_ALGS as readonly string[]).includes(header.alg)) {
       throw refuse(`the assertion's alg must be one of ${CLIENT_KEY_ALGS.join(', ')}`);
@@ -141,6 +139,9 @@ export class ClientAssertionVerifier {
     if (exp - issuedAt > this.config.maxAssertionLifetime || exp - Date.now() / 1000 > this.config.maxAssertionLifetime + CLOCK_TOLERANCE) {
       throw refuse(`the assertion may live at most ${this.config.maxAssertionLifetime} s`);
     }
+    // Only a caller who proved the key learns that the client is disabled or expired.
+    const unusable = clientUnusableReason(client, Date.now());
+    if (unusable) throw refuse(`the assertion's client cannot be used: ${unusable}`);
     if (typeof claims.jti !== 'string' || claims.jti === '' || claims.jti.length > 256) throw refuse('the assertion needs a jti');
     if (!(await this.usedAssertions.claim(client.clientId, claims.jti, (exp + CLOCK_TOLERANCE) * 1000))) {
       throw refuse('the assertion was already used');
