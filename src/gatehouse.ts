@@ -42,6 +42,7 @@ import { AdminAccounts } from './admins/admin-accounts.js';
 import { AdminSessions } from './admins/admin-sessions.js';
 import { AdminsRepository } from './store/admins-repository.js';
 import { AuditLog } from './audit/audit-log.js';
+import { openAuditStream } from './audit/audit-stream.js';
 import { AuditEventsRepository } from './store/audit-events-repository.js';
 import { AdminSessionsRepository } from './store/admin-sessions-repository.js';
 
@@ -159,7 +160,8 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       idleSeconds: config.adminSessionIdle,
       maxSeconds: config.adminSessionMax,
     }));
-    const audit = new AuditLog(new AuditEventsRepository(store.db), logger);
+    const auditStream = openAuditStream(config.auditStream, logger, { serving: options.watchChanges === true });
+    const audit = new AuditLog(new AuditEventsRepository(store.db), logger, auditStream ? (line) => auditStream.write(line) : undefined);
     const refreshTokensRepository = new RefreshTokensRepository(store.db);
     const refreshTokens = new RefreshTokens(refreshTokensRepository, digester);
 
@@ -246,6 +248,7 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
         changes.stop();
         await housekeeping.stop();
         await changeListener?.close();
+        await auditStream?.close();
         await store.close();
       },
     };

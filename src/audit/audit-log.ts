@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AuditEventsRepository } from '../store/audit-events-repository.js';
-import type { AuditEvent, AuditQuery } from './audit-event.js';
+import { toAuditJson, type AuditEvent, type AuditQuery } from './audit-event.js';
 
 export type NewAuditEvent = Omit<AuditEvent, 'id' | 'at' | 'target' | 'status' | 'reason' | 'clientId' | 'sourceAddress'> &
   Partial<Pick<AuditEvent, 'target' | 'status' | 'reason' | 'clientId' | 'sourceAddress'>>;
@@ -25,6 +25,8 @@ export class AuditLog {
   constructor(
     private readonly repository: AuditEventsRepository,
     private readonly logger: Logger,
+    /** Receives every event as one JSON line too (GATEHOUSE_AUDIT_STREAM), whether the store took it or not. */
+    private readonly stream?: (line: string) => void,
   ) {}
 
   async record(event: NewAuditEvent): Promise<void> {
@@ -46,6 +48,7 @@ export class AuditLog {
     } catch (error) {
       this.logger.warn({ err: error, action: full.action }, 'could not write an audit event');
     }
+    this.stream?.(`${JSON.stringify(toAuditJson(full))}\n`);
   }
 
   /** Ids sort like the events of this process were recorded, even within one millisecond. */

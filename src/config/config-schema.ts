@@ -398,6 +398,13 @@ export const SETTINGS: SettingSpec[] = [
     parse: integer(0, 300),
   },
   {
+    key: 'auditStream',
+    env: 'GATEHOUSE_AUDIT_STREAM',
+    description: 'also write every audit event as a JSON line to `stdout` or to this file (appended)',
+    defaultText: '(none)',
+    parse: optional(nonEmptyString),
+  },
+  {
     key: 'commandsDir',
     env: 'GATEHOUSE_COMMANDS_DIR',
     description: 'folder of server-command modules (.js, .mjs, .ts) and http-request definitions (.json)',

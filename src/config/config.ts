@@ -78,6 +78,8 @@ export interface GatehouseConfig {
   clockTolerance: number;
   /** Folder of server-command modules; undefined: no commands. */
   commandsDir: string | undefined;
+  /** Where audit events are also written as JSON lines: `stdout`, a file path, or nowhere. */
+  auditStream: string | undefined;
   /** Default time limit of a server command, milliseconds. */
   commandTimeoutMs: number;
   /** Seconds between housekeeping runs (purging expired rows); 0 turns housekeeping off. */

@@ -40,6 +40,7 @@ const DEFAULTS: Omit<GatehouseConfig, 'issuer'> = {
   cookieRenewFraction: 0.2,
   maxAssertionLifetime: 300,
   commandsDir: undefined,
+  auditStream: undefined,
   commandTimeoutMs: 30_000,
   housekeepingInterval: 60,
   usedRefreshTokenRetention: 7 * 86_400,
