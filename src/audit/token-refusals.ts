@@ -1,24 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { basicUserOf, formDecode, formField } from '../oauth/claimed-client.js';
 import type { AuditLog } from './audit-log.js';
-
-function bodyField(request: FastifyRequest, name: string): string | undefined {
-  const body = request.body as Record<string, unknown> | undefined;
-  const value = body?.[name];
-  return typeof value === 'string' ? value : undefined;
-}
 
 /** The client a token request claims to be (HTTP Basic user name, else the form's client_id); never the secret. */
 export function claimedClientOf(request: FastifyRequest): string | null {
-  const authorization = request.headers.authorization;
-  if (authorization?.startsWith('Basic ')) {
-    const user = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8').split(':')[0] ?? '';
-    try {
-      return decodeURIComponent(user.replace(/\+/g, ' ')) || null;
-    } catch {
-      return user || null;
-    }
-  }
-  return bodyField(request, 'client_id') ?? null;
+  const basicUser = basicUserOf(request.headers.authorization);
+  if (basicUser !== undefined) return (formDecode(basicUser) ?? basicUser) || null;
+  return formField(request, 'client_id') ?? null;
 }
 
 /**

@@ -6,6 +6,7 @@ import type { SecretDigester } from '../../keys/secret-digest.js';
 import type { FormParams } from '../form-params.js';
 import { invalidRequest, OAuthError } from '../oauth-error.js';
 import type { ClientAssertionVerifier } from './private-key-jwt.js';
+import { formDecode } from '../claimed-client.js';
 
 export type ClientAuthMethodUsed = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
 
@@ -18,15 +19,6 @@ const BASIC_CHALLENGE = { 'WWW-Authenticate': 'Basic realm="gatehouse", charset=
 
 function invalidClient(description: string, usedBasic: boolean): OAuthError {
   return new OAuthError(401, 'invalid_client', description, usedBasic ? BASIC_CHALLENGE : {});
-}
-
-/** RFC 6749 §2.3.1: client id and secret are form-urlencoded before Basic encoding. */
-function formDecode(value: string): string | undefined {
-  try {
-    return decodeURIComponent(value.replace(/\+/g, ' '));
-  } catch {
-    return undefined;
-  }
 }
 
 function readBasic(header: string): { clientId: string; secret: string } | undefined {

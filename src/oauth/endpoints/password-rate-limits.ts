@@ -3,25 +3,17 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHook
 import { decodeJwt } from 'jose';
 import type { GatehouseConfig } from '../../config/config.js';
 import { rateLimitStoreOptions, type SharedRateLimitStore } from '../../server/rate-limit-store.js';
+import { basicUserOf, formField } from '../claimed-client.js';
 import { OAuthError } from '../oauth-error.js';
-
-function bodyField(request: FastifyRequest, name: string): string | undefined {
-  const body = request.body as Record<string, unknown> | undefined;
-  const value = body?.[name];
-  return typeof value === 'string' ? value : undefined;
-}
 
 /** The client a request claims to be, for counting before it is authenticated. */
 function claimedClientId(request: FastifyRequest): string {
-  const authorization = request.headers.authorization;
-  if (authorization?.startsWith('Basic ')) {
-    const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8');
-    return `basic:${decoded.split(':')[0] ?? ''}`;
-  }
-  const postedId = bodyField(request, 'client_id');
+  const basicUser = basicUserOf(request.headers.authorization);
+  if (basicUser !== undefined) return `basic:${basicUser}`;
+  const postedId = formField(request, 'client_id');
   if (postedId !== undefined) return `post:${postedId}`;
   // private_key_jwt may leave client_id out: the (not yet verified) assertion's subject names the client.
-  return `assertion:${assertionSubject(bodyField(request, 'client_assertion'))}`;
+  return `assertion:${assertionSubject(formField(request, 'client_assertion'))}`;
 }
 
 function assertionSubject(assertion: string | undefined): string {
@@ -75,7 +67,7 @@ export async function passwordRateLimits(
   const byAddress = await limiter(app, 'password-address', shared, () => config.passwordRateLimitPerAddress, (request) => `address:${request.ip}`);
   const byClient = await limiter(app, 'password-client', shared, () => config.passwordRateLimitPerClient, claimedClientId);
   return async function limitPasswordGrant(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
-    if (bodyField(request, 'grant_type') !== 'password') return;
+    if (formField(request, 'grant_type') !== 'password') return;
     await byAddress.call(this, request, reply);
     await byClient.call(this, request, reply);
   };
