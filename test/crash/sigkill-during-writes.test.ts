@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/cli.js';
+import { startCliServer } from '../helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { basicAuth, postForm, STORES } from '../helpers/test-server.js';
 
@@ -18,28 +18,7 @@ interface Running {
 
 /** Starts the built `gatehouse serve` (npm test builds dist/ first); resolves when it is ready. */
 function startServer(env: Record<string, string>): Promise<Running> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['dist/cli/main.js', 'serve'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', PORT: '0', ...env } });
-    let output = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`gatehouse did not start after a kill:\n${output}`));
-    }, 30_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const ready = output.split('\n').find((line) => line.includes('"gatehouse ready"'));
-      if (ready) {
-        clearTimeout(timer);
-        resolve({ child, url: (JSON.parse(ready) as { issuer: string }).issuer });
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`gatehouse exited with ${code} while starting:\n${output}`));
-    });
-  });
+  return startCliServer(env, { built: true, timeoutMs: 30_000 });
 }
 
 function killHard(child: ChildProcess): Promise<void> {

@@ -24,12 +24,22 @@ export function runCli(args: string[], env: Record<string, string>, input?: stri
   });
 }
 
-/** Starts `gatehouse serve` as a child process; resolves once it logged that it is ready. */
-export function startCliServer(env: Record<string, string>): Promise<{ child: ChildProcessWithoutNullStreams; url: string; output: () => string }> {
+/**
+ * Starts `gatehouse serve` as a child process, from the TypeScript sources or (`built`) from dist/;
+ * resolves once it logged that it is ready. A server not ready within `timeoutMs` is killed.
+ */
+export function startCliServer(
+  env: Record<string, string>,
+  options: { built?: boolean; timeoutMs?: number } = {},
+): Promise<{ child: ChildProcessWithoutNullStreams; url: string; output: () => string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...CLI, 'serve'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', PORT: '0', ...env } });
+    const command = options.built ? ['dist/cli/main.js', 'serve'] : [...CLI, 'serve'];
+    const child = spawn(process.execPath, command, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', PORT: '0', ...env } });
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start:\n${output}`));
+    }, options.timeoutMs ?? 20_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const ready = output.split('\n').find((line) => line.includes('"gatehouse ready"'));
