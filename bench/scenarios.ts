@@ -27,7 +27,7 @@ function basic(clientId: string, secret: string): string {
   return `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 }
 
-export async function form(url: string, path: string, auth: string, params: Record<string, string>): Promise<Record<string, unknown>> {
+async function form(url: string, path: string, auth: string, params: Record<string, string>): Promise<Record<string, unknown>> {
   const response = await fetch(`${url}${path}`, { method: 'POST', headers: { ...FORM, authorization: auth }, body: new URLSearchParams(params).toString() });
   const text = await response.text();
   if (response.status !== 200) throw new Error(`${path}: ${response.status} ${text}`);

@@ -29,6 +29,8 @@ export interface AttackTargets {
   clientAssertion(options?: { header?: Record<string, unknown>; claims?: JWTPayload; key?: KeyObject | Uint8Array }): Promise<string>;
   /** The four verdicts on an access token (401 status and error of each resource, `active` of introspection). */
   verdicts(token: string): Promise<Verdicts>;
+  /** Asserts every resource accepts the token and introspection calls it active. */
+  expectAccessTokenAccepted(token: string): Promise<void>;
   /** Asserts every resource refuses the token with `invalid_token` and introspection calls it inactive. */
   expectAccessTokenRefused(token: string): Promise<void>;
   /** Asserts the token endpoint refuses the assertion as client authentication; answers the description. */
@@ -107,6 +109,10 @@ export async function startAttackTargets(options: { config?: Parameters<typeof s
           introspection: { status: introspected.status, active: introspectedBody.active, aud: introspectedBody.aud },
         };
       },
+      async expectAccessTokenAccepted(token) {
+        const verdicts = await targets.verdicts(token);
+        expect([verdicts.guard.status, verdicts.jwksMiddleware.status, verdicts.introspectionMiddleware.status, verdicts.introspection.active]).toEqual([200, 200, 200, true]);
+      },
       async expectAccessTokenRefused(token) {
         const verdicts = await targets.verdicts(token);
         for (const [target, verdict] of [['guard', verdicts.guard], ['jwks middleware', verdicts.jwksMiddleware], ['introspection middleware', verdicts.introspectionMiddleware]] as const) {
@@ -129,8 +135,7 @@ export async function startAttackTargets(options: { config?: Parameters<typeof s
 
     // The control: a genuine token passes every target and a genuine assertion authenticates, so a
     // refusal in an attack test is the attack's doing.
-    const verdicts = await targets.verdicts(await targets.validToken());
-    expect([verdicts.guard.status, verdicts.jwksMiddleware.status, verdicts.introspectionMiddleware.status, verdicts.introspection.active]).toEqual([200, 200, 200, true]);
+    await targets.expectAccessTokenAccepted(await targets.validToken());
     const genuine = await postForm(`${gatehouse.url}/oauth/token`, { grant_type: 'client_credentials', client_assertion_type: CLIENT_ASSERTION_TYPE, client_assertion: await targets.clientAssertion() });
     expect(genuine.status).toBe(200);
     return targets;

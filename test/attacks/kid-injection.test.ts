@@ -33,8 +33,7 @@ describe('attack: kid with path or SQL characters', () => {
       await targets.expectAccessTokenRefused(await new SignJWT(payload).setProtectedHeader({ ...header, alg: String(header.alg), kid }).sign(attacker));
       await targets.expectAccessTokenRefused(await new SignJWT(payload).setProtectedHeader({ ...header, alg: 'HS256', kid }).sign(new Uint8Array(32)));
     }
-    const verdicts = await targets.verdicts(await targets.validToken());
-    expect([verdicts.guard.status, verdicts.jwksMiddleware.status, verdicts.introspectionMiddleware.status, verdicts.introspection.active]).toEqual([200, 200, 200, true]);
+    await targets.expectAccessTokenAccepted(await targets.validToken());
     const keys = (await (await targets.gatehouse.admin('GET', '/keys')).json()) as { keys: unknown[] };
     expect(keys.keys.length).toBeGreaterThan(0);
   });

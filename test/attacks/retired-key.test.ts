@@ -37,8 +37,7 @@ describe('attack: a token from a retired key after the retention window', () => 
         .sign(retiredKey);
     };
 
-    const during = await targets.verdicts(await forge());
-    expect([during.guard.status, during.jwksMiddleware.status, during.introspectionMiddleware.status, during.introspection.active]).toEqual([200, 200, 200, true]);
+    await targets.expectAccessTokenAccepted(await forge());
 
     // Past the window (60 s + 5 min) and past the middleware's 10-minute JWKS cache.
     vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
@@ -49,7 +48,6 @@ describe('attack: a token from a retired key after the retention window', () => 
     expect(keys.keys.find((key) => key.kid === retired.kid)?.state).toBe('expired');
     await targets.expectAccessTokenRefused(await forge());
     // Genuine tokens, signed by the new key, still pass.
-    const fresh = await targets.verdicts(await targets.validToken());
-    expect([fresh.guard.status, fresh.jwksMiddleware.status, fresh.introspectionMiddleware.status, fresh.introspection.active]).toEqual([200, 200, 200, true]);
+    await targets.expectAccessTokenAccepted(await targets.validToken());
   });
 });
