@@ -4,7 +4,6 @@ import type { StoreAvailability } from '../../store/store-availability.js';
 import type { AccessTokenIssuer } from '../access-token-issuer.js';
 import type { FormParams } from '../form-params.js';
 import { OAuthError } from '../oauth-error.js';
-import { parseScopeParameter } from '../scope.js';
 import type { SecurityGate, TokenRequestFacts } from '../../security/security-gate.js';
 import { tokenResponse, type TokenResponse } from './token-response.js';
 
@@ -30,16 +29,6 @@ export class ClientCredentialsGrant {
     this.availability?.servedFromCache('client_credentials tokens');
     return response;
   }
-}
-
-/** The requested scope if it is a subset of what the client may have; all of that when none is requested. */
-export function grantedScopes(requested: string | undefined, allowed: string[]): string[] {
-  if (requested === undefined) return allowed;
-  const elements = parseScopeParameter(requested);
-  if (elements === null) throw new OAuthError(400, 'invalid_scope', 'the scope parameter is malformed');
-  const refused = elements.filter((element) => !allowed.includes(element));
-  if (refused.length > 0) throw new OAuthError(400, 'invalid_scope', `scope not allowed for this client: ${refused.join(' ')}`);
-  return elements;
 }
 
 /** RFC 8707: every requested resource must be registered with the server. */
