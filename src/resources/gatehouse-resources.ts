@@ -40,6 +40,9 @@ export async function gatehouseResources(app: FastifyInstance, options: { gateho
   await app.register(
     async (api) => {
       lenientJsonBodies(api);
+      // Declared up front so every request object has the same shape (fastify's advice for per-request fields).
+      api.decorateRequest('caller', undefined);
+      api.decorateRequest('tokenSource', undefined);
       // CORS with credentials only for exact origins an enabled, unexpired client lists.
       await api.register(cors, {
         origin: (origin, callback) => callback(null, origin !== undefined && gatehouse.directory.isAllowedOrigin(origin, Date.now())),

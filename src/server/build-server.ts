@@ -6,6 +6,7 @@ import { oauthEndpoints } from '../oauth/endpoints/oauth-endpoints.js';
 import { gatehouseResources } from '../resources/gatehouse-resources.js';
 import { createOAuthServices } from '../oauth/oauth-services.js';
 import { installErrorHandling } from './error-handler.js';
+import { lazyChildLoggerFactory } from './lazy-request-logger.js';
 import { registerHealthEndpoints } from './health.js';
 import { clusterMetricsSource } from './cluster-metrics.js';
 import { installSecurityHeaders } from './security-headers.js';
@@ -22,6 +23,8 @@ export async function buildServer(gatehouse: Gatehouse): Promise<FastifyInstance
     loggerInstance: gatehouse.logger as FastifyBaseLogger,
     // Per-request lines cost throughput on the hot path; they are on at debug level.
     logController: new LogController({ disableRequestLogging: gatehouse.logger.level !== 'debug' && gatehouse.logger.level !== 'trace' }),
+    // The per-request child logger is made only when a request logs.
+    childLoggerFactory: lazyChildLoggerFactory,
     bodyLimit: 1024 * 1024,
     // X-Forwarded-For counts only when the connection comes from a configured proxy.
     trustProxy: gatehouse.config.trustedProxies.length > 0 ? gatehouse.config.trustedProxies : false,
