@@ -4,6 +4,7 @@ import { parseClientChanges } from '../../clients/client-metadata.js';
 import type { Gatehouse } from '../../gatehouse.js';
 import { OAuthError } from '../oauth-error.js';
 import { noStore } from './oauth-endpoints.js';
+import { tooManyRequests } from './token-rate-limits.js';
 import { rateLimitStoreOptions, type SharedRateLimitStore } from '../../server/rate-limit-store.js';
 
 export const REGISTRATION_PATH = '/oauth/register';
@@ -43,10 +44,7 @@ export async function registerRegistrationEndpoint(app: FastifyInstance, gatehou
             max: () => gatehouse.config.registrationRateLimitPerAddress,
             timeWindow: 60_000,
             keyGenerator: (request) => `register:${request.ip}`,
-            errorResponseBuilder: (_request, context) =>
-              new OAuthError(429, 'too_many_requests', `too many registrations; retry in ${context.after}`, {
-                'Retry-After': String(Math.max(1, Math.ceil(context.ttl / 1000))),
-              }),
+            errorResponseBuilder: (_request, context) => tooManyRequests('registrations', context.ttl),
           },
         },
       },
