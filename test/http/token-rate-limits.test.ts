@@ -171,6 +171,25 @@ describe.each(STORES)('token rate limits on %s', (store) => {
     expect((await clientCredentials(client, from)).status).toBe(200);
   });
 
+  it('audits the first refusal of an address per minute, not every one of a loop', async () => {
+    limits(1, 1000);
+    const client = await server.createClient();
+    const from = freshAddress();
+    expect((await clientCredentials(client, from)).status).toBe(200);
+    for (let i = 0; i < 5; i++) expect((await clientCredentials(client, from)).status).toBe(429);
+    const refusals = async () => {
+      const audited = await server.admin('GET', `/audit?action=token.refused&client_id=${client.client_id}`);
+      return ((await audited.json()) as { events: { status: number; reason: string; source_address: string }[] }).events;
+    };
+    const events = await refusals();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ status: 429, source_address: from });
+    expect(events[0]?.reason).toMatch(/^too_many_requests: /);
+    // Other refusals from that address are still recorded, each of them.
+    for (let i = 0; i < 2; i++) expect((await clientCredentials(client, from, 'wrong-secret')).status).toBe(401);
+    expect((await refusals()).map((event) => event.status)).toEqual([401, 401, 429]);
+  });
+
   it('0 turns both limits off', async () => {
     limits(0, 0);
     const client = await server.createClient();
