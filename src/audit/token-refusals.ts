@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { basicUserOf, formDecode, formField } from '../oauth/claimed-client.js';
+import { addressKey } from '../server/address-key.js';
 import { WindowCounter } from '../server/window-counter.js';
 import type { AuditLog } from './audit-log.js';
 
@@ -20,7 +21,7 @@ export function auditTokenRefusals(audit: AuditLog, paths: readonly string[]) {
   const rateLimited = new WindowCounter(() => ({ max: 1, windowMs: 60_000 }));
   return async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
     if (reply.statusCode < 400 || request.method !== 'POST' || !paths.includes(request.routeOptions.url ?? '')) return payload;
-    if (reply.statusCode === 429 && rateLimited.take(request.ip) > 0) return payload;
+    if (reply.statusCode === 429 && rateLimited.take(addressKey(request.ip)) > 0) return payload;
     let reason = `status ${reply.statusCode}`;
     if (typeof payload === 'string') {
       try {

@@ -101,6 +101,14 @@ describe.each(STORES)('token rate limits on %s', (store) => {
     expect((await clientCredentials(clients[2] as Client, freshAddress())).status).toBe(200);
   });
 
+  it('counts an IPv6 source by its /64 network', async () => {
+    limits(1000, 2);
+    const client = await server.createClient();
+    expect(await statusesOf([clientCredentials(client, '2001:db8:77:1::1'), clientCredentials(client, '2001:db8:77:1:ffff::2')])).toEqual([200, 200]);
+    await expectTooManyRequests(await clientCredentials(client, '2001:db8:77:1:a:b:c:d'));
+    expect((await clientCredentials(client, '2001:db8:77:2::1')).status).toBe(200);
+  });
+
   it('a failed-authentication spray naming a client spends its own address budget, not the client’s', async () => {
     limits(3, 5);
     const [attacker, owner] = [freshAddress(), freshAddress()];

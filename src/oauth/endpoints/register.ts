@@ -5,6 +5,7 @@ import type { Gatehouse } from '../../gatehouse.js';
 import { OAuthError } from '../oauth-error.js';
 import { noStore } from './oauth-endpoints.js';
 import { tooManyRequests } from './token-rate-limits.js';
+import { addressKey } from '../../server/address-key.js';
 import { rateLimitStoreOptions, type SharedRateLimitStore } from '../../server/rate-limit-store.js';
 
 export const REGISTRATION_PATH = '/oauth/register';
@@ -43,7 +44,7 @@ export async function registerRegistrationEndpoint(app: FastifyInstance, gatehou
           rateLimit: {
             max: () => gatehouse.config.registrationRateLimitPerAddress,
             timeWindow: 60_000,
-            keyGenerator: (request) => `register:${request.ip}`,
+            keyGenerator: (request) => `register:${addressKey(request.ip)}`,
             errorResponseBuilder: (_request, context) => tooManyRequests('registrations', context.ttl),
           },
         },

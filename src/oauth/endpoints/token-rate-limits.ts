@@ -4,6 +4,7 @@ import { decodeJwt } from 'jose';
 import type { GatehouseConfig } from '../../config/config.js';
 import { rateLimitStoreOptions, type SharedRateLimitStore } from '../../server/rate-limit-store.js';
 import { WindowCounter } from '../../server/window-counter.js';
+import { addressKey } from '../../server/address-key.js';
 import { basicUserOf, formField } from '../claimed-client.js';
 import { OAuthError } from '../oauth-error.js';
 
@@ -43,7 +44,7 @@ export class TokenRateLimits {
 
   /** onRequest hook of the token endpoints: counts the request against its source address. */
   readonly limitAddress: onRequestHookHandler = (request, _reply, done) => {
-    const waitMs = this.byAddress.take(request.ip);
+    const waitMs = this.byAddress.take(addressKey(request.ip));
     done(waitMs > 0 ? tooManyRequests('token requests from this address', waitMs) : undefined);
   };
 
@@ -116,7 +117,7 @@ export async function passwordRateLimits(
   config: GatehouseConfig,
   shared: SharedRateLimitStore | undefined,
 ): Promise<preHandlerAsyncHookHandler> {
-  const byAddress = await limiter(app, 'password-address', shared, () => config.passwordRateLimitPerAddress, (request) => `address:${request.ip}`);
+  const byAddress = await limiter(app, 'password-address', shared, () => config.passwordRateLimitPerAddress, (request) => `address:${addressKey(request.ip)}`);
   const byClient = await limiter(app, 'password-client', shared, () => config.passwordRateLimitPerClient, claimedClientId);
   return async function limitPasswordGrant(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
     if (formField(request, 'grant_type') !== 'password') return;
