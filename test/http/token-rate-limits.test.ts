@@ -198,6 +198,16 @@ describe.each(STORES)('token rate limits on %s', (store) => {
     expect((await refusals()).map((event) => event.status)).toEqual([401, 401, 429]);
   });
 
+  it('counts refusals in the metrics', async () => {
+    limits(1, 1000);
+    const client = await server.createClient();
+    const from = freshAddress();
+    await clientCredentials(client, from);
+    await expectTooManyRequests(await clientCredentials(client, from));
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/^gatehouse_refusals_total\{error="too_many_requests",route="\/oauth\/token"\} [1-9]/m);
+  });
+
   it('0 turns both limits off', async () => {
     limits(0, 0);
     const client = await server.createClient();
