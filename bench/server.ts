@@ -33,6 +33,9 @@ export async function startServer(env: Record<string, string>): Promise<BenchSer
       GATEHOUSE_LOG_LEVEL: 'warn',
       GATEHOUSE_PASSWORD_RATE_LIMIT_PER_ADDRESS: '1000000',
       GATEHOUSE_PASSWORD_RATE_LIMIT_PER_CLIENT: '1000000',
+      // On, so that their cost is measured, but far above what a run asks for (one address, a few clients).
+      GATEHOUSE_TOKEN_RATE_LIMIT_PER_ADDRESS: '100000000',
+      GATEHOUSE_TOKEN_RATE_LIMIT_PER_CLIENT: '100000000',
       GATEHOUSE_COMMANDS_DIR: 'examples/commands',
       ...env,
     },

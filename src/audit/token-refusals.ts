@@ -1,5 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { basicUserOf, formDecode, formField } from '../oauth/claimed-client.js';
+import { addressKey } from '../server/address-key.js';
+import { WindowCounter } from '../server/window-counter.js';
 import type { AuditLog } from './audit-log.js';
 
 /** The client a token request claims to be (HTTP Basic user name, else the form's client_id); never the secret. */
@@ -11,11 +13,15 @@ export function claimedClientOf(request: FastifyRequest): string | null {
 
 /**
  * onSend hook of the token endpoints: a refused token request (any 4xx or 5xx answer) becomes one
- * audit event with the error code as its reason and the client it claimed to be.
+ * audit event with the error code as its reason and the client it claimed to be. Rate-limit refusals (429)
+ * are recorded once per source address and minute: a client stuck in a loop is refused thousands of times
+ * a second, and a database write for each would cost more than the tokens the limit saves.
  */
 export function auditTokenRefusals(audit: AuditLog, paths: readonly string[]) {
+  const rateLimited = new WindowCounter(() => ({ max: 1, windowMs: 60_000 }));
   return async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
     if (reply.statusCode < 400 || request.method !== 'POST' || !paths.includes(request.routeOptions.url ?? '')) return payload;
+    if (reply.statusCode === 429 && rateLimited.take(addressKey(request.ip)) > 0) return payload;
     let reason = `status ${reply.statusCode}`;
     if (typeof payload === 'string') {
       try {

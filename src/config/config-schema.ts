@@ -311,6 +311,29 @@ export const SETTINGS: SettingSpec[] = [
     parse: integer(1, 1_000_000),
   },
   {
+    key: 'tokenRateLimitPerClient',
+    env: 'GATEHOUSE_TOKEN_RATE_LIMIT_PER_CLIENT',
+    description:
+      'token requests (every grant of POST /oauth/token and the application-token endpoint) per window per client, counted only once the client has authenticated (429 with Retry-After beyond); in memory, per instance; 0 turns it off',
+    defaultText: '6000',
+    parse: integer(0, 100_000_000),
+  },
+  {
+    key: 'tokenRateLimitPerAddress',
+    env: 'GATEHOUSE_TOKEN_RATE_LIMIT_PER_ADDRESS',
+    description:
+      'token requests (every grant of POST /oauth/token and the application-token endpoint, authenticated or not) per window per source address (429 with Retry-After beyond); in memory, per instance; 0 turns it off',
+    defaultText: '20000',
+    parse: integer(0, 100_000_000),
+  },
+  {
+    key: 'tokenRateLimitWindow',
+    env: 'GATEHOUSE_TOKEN_RATE_LIMIT_WINDOW',
+    description: "seconds of the window of the token-request rate limits; each key's window starts with its first request",
+    defaultText: '60',
+    parse: integer(1, 3_600),
+  },
+  {
     key: 'cookieName',
     env: 'GATEHOUSE_COOKIE_NAME',
     description: 'name of the cookie that may carry an access token',

@@ -58,6 +58,12 @@ export interface GatehouseConfig {
   passwordRateLimitPerClient: number;
   /** Password-grant requests per minute per source address. */
   passwordRateLimitPerAddress: number;
+  /** Token requests (every grant, and the application-token endpoint) per window per authenticated client; 0: no limit. */
+  tokenRateLimitPerClient: number;
+  /** Token requests (every grant, and the application-token endpoint) per window per source address; 0: no limit. */
+  tokenRateLimitPerAddress: number;
+  /** Seconds of the token-request rate-limit window. */
+  tokenRateLimitWindow: number;
   /** Name of the cookie that may carry an access token. */
   cookieName: string;
   /** Domain attribute of that cookie (so sibling hosts share it); undefined: host-only. */

@@ -11,6 +11,7 @@ import { JwtBearerGrant } from './grants/jwt-bearer.js';
 import { SecurityGate } from '../security/security-gate.js';
 import { NO_TOKEN_METRICS, type TokenMetrics } from '../server/metrics.js';
 import type { SharedRateLimitStore } from '../server/rate-limit-store.js';
+import { TokenRateLimits } from './endpoints/token-rate-limits.js';
 
 /** The authorization server's parts, wired from the shared Gatehouse services. */
 export interface OAuthServices {
@@ -27,6 +28,8 @@ export interface OAuthServices {
   metrics: TokenMetrics;
   /** Redis shared by every instance for rate-limit counters (REDIS_URL); undefined: counted in memory. */
   rateLimitStore: SharedRateLimitStore | undefined;
+  /** In-memory limits of every token request, per source address and per authenticated client. */
+  tokenRateLimits: TokenRateLimits;
 }
 
 export function createOAuthServices(gatehouse: Gatehouse): OAuthServices {
@@ -45,5 +48,6 @@ export function createOAuthServices(gatehouse: Gatehouse): OAuthServices {
     gate,
     metrics: NO_TOKEN_METRICS,
     rateLimitStore: undefined,
+    tokenRateLimits: new TokenRateLimits(gatehouse.config),
   };
 }

@@ -35,7 +35,7 @@ export function registerAppTokenEndpoint(app: FastifyInstance, services: OAuthSe
   app.options(APP_TOKEN_PATH, async () => {
     throw new OAuthError(405, 'invalid_request', `${APP_TOKEN_PATH} accepts POST only, from servers; it never answers CORS`, { Allow: 'POST' });
   });
-  app.post(APP_TOKEN_PATH, async (request, reply) => {
+  app.post(APP_TOKEN_PATH, { onRequest: services.tokenRateLimits.limitAddress }, async (request, reply) => {
     noStore(reply);
     if (request.headers.origin !== undefined) {
       throw new OAuthError(403, 'invalid_request', 'the application token endpoint is for server-to-server calls only');
@@ -43,6 +43,7 @@ export function registerAppTokenEndpoint(app: FastifyInstance, services: OAuthSe
     const params = FormParams.fromRequest(request.headers['content-type'], request.body);
     if (params.get('client_assertion') !== undefined) throw new OAuthError(400, 'invalid_request', 'authenticate with the application secret; the key signs the request');
     const { client, method } = await services.authenticator.authenticate(request.headers, params);
+    services.tokenRateLimits.countClient(client.clientId);
     const claims = await services.assertions.verifyAppRequest(params.require('request'), client, `${gatehouse.config.issuer}${APP_TOKEN_PATH}`);
     // The request is signed with the application's registered key: possession is proven.
     const planned = services.gate.plan({

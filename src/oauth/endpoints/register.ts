@@ -4,6 +4,8 @@ import { parseClientChanges } from '../../clients/client-metadata.js';
 import type { Gatehouse } from '../../gatehouse.js';
 import { OAuthError } from '../oauth-error.js';
 import { noStore } from './oauth-endpoints.js';
+import { tooManyRequests } from './token-rate-limits.js';
+import { addressKey } from '../../server/address-key.js';
 import { rateLimitStoreOptions, type SharedRateLimitStore } from '../../server/rate-limit-store.js';
 
 export const REGISTRATION_PATH = '/oauth/register';
@@ -42,11 +44,8 @@ export async function registerRegistrationEndpoint(app: FastifyInstance, gatehou
           rateLimit: {
             max: () => gatehouse.config.registrationRateLimitPerAddress,
             timeWindow: 60_000,
-            keyGenerator: (request) => `register:${request.ip}`,
-            errorResponseBuilder: (_request, context) =>
-              new OAuthError(429, 'too_many_requests', `too many registrations; retry in ${context.after}`, {
-                'Retry-After': String(Math.max(1, Math.ceil(context.ttl / 1000))),
-              }),
+            keyGenerator: (request) => `register:${addressKey(request.ip)}`,
+            errorResponseBuilder: (_request, context) => tooManyRequests('registrations', context.ttl),
           },
         },
       },

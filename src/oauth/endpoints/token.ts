@@ -8,7 +8,7 @@ import { FormParams } from '../form-params.js';
 import type { OAuthServices } from '../oauth-services.js';
 import { OAuthError } from '../oauth-error.js';
 import { noStore, refuseOtherMethods } from './oauth-endpoints.js';
-import { passwordRateLimits } from './password-rate-limits.js';
+import { passwordRateLimits } from './token-rate-limits.js';
 import { JWT_BEARER_GRANT } from '../grants/jwt-bearer.js';
 
 export const TOKEN_PATH = '/oauth/token';
@@ -22,7 +22,8 @@ export function facts(request: FastifyRequest, grantType: string, method: TokenR
 export async function registerTokenEndpoint(app: FastifyInstance, services: OAuthServices, config: GatehouseConfig): Promise<void> {
   refuseOtherMethods(app, TOKEN_PATH);
   const preHandler = await passwordRateLimits(app, config, services.rateLimitStore);
-  app.post(TOKEN_PATH, { preHandler }, async (request, reply) => {
+  const limits = services.tokenRateLimits;
+  app.post(TOKEN_PATH, { onRequest: limits.limitAddress, preHandler }, async (request, reply) => {
     noStore(reply);
     const params = FormParams.fromRequest(request.headers['content-type'], request.body);
     const grantType = params.require('grant_type');
@@ -30,11 +31,16 @@ export async function registerTokenEndpoint(app: FastifyInstance, services: OAut
       // The signed assertion itself identifies the client; client authentication, if sent, must agree.
       const sentAuthentication = request.headers.authorization !== undefined || params.get('client_secret') !== undefined || params.get('client_assertion') !== undefined;
       const authenticated = sentAuthentication ? await services.authenticator.authenticate(request.headers, params) : undefined;
+      if (authenticated) limits.countClient(authenticated.client.clientId);
+      else limits.refuseIfSpent(params.get('assertion'));
       const response = await services.jwtBearer.handle(authenticated?.client, params, facts(request, grantType, authenticated?.method ?? 'none'));
-      services.metrics.tokenIssued(grantType, String(decodeJwt(response.access_token).client_id));
+      const clientId = String(decodeJwt(response.access_token).client_id);
+      if (!authenticated) limits.recordClient(clientId);
+      services.metrics.tokenIssued(grantType, clientId);
       return response;
     }
     const { client, method } = await services.authenticator.authenticate(request.headers, params);
+    limits.countClient(client.clientId);
     const response = await grant(grantType, client, params, facts(request, grantType, method));
     services.metrics.tokenIssued(grantType, client.clientId);
     // Debug level: a line per token would cost the hot path its throughput.

@@ -1,0 +1,127 @@
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler, preHandlerAsyncHookHandler } from 'fastify';
+import { decodeJwt } from 'jose';
+import type { GatehouseConfig } from '../../config/config.js';
+import { rateLimitStoreOptions, type SharedRateLimitStore } from '../../server/rate-limit-store.js';
+import { WindowCounter } from '../../server/window-counter.js';
+import { addressKey } from '../../server/address-key.js';
+import { basicUserOf, formField } from '../claimed-client.js';
+import { OAuthError } from '../oauth-error.js';
+
+/** The one answer of every rate limit: 429 `too_many_requests` (RFC 6749 error form) with Retry-After in whole seconds. */
+export function tooManyRequests(what: string, retryAfterMs: number): OAuthError {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return new OAuthError(429, 'too_many_requests', `too many ${what}; retry in ${seconds} s`, { 'Retry-After': String(seconds) });
+}
+
+/** A claim of a JWT as sent, not verified (for naming the client it claims to come from); '' when absent. */
+function unverifiedClaim(jwt: string | undefined, claim: 'iss' | 'sub'): string {
+  if (jwt === undefined) return '';
+  try {
+    const value = decodeJwt(jwt)[claim];
+    return typeof value === 'string' ? value : '';
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Limits of every token request (all grants of POST /oauth/token, and the application-token endpoint), in
+ * this process's memory so that the hot path never waits for a network round trip:
+ * - per source address: every request, counted on arrival before any work;
+ * - per client: only requests whose client has proven who it is (authentication succeeded, or for a
+ *   jwt-bearer grant without client authentication, its signed assertion gave a token). A request that
+ *   merely names a client cannot spend that client's budget; it is counted against its address.
+ */
+export class TokenRateLimits {
+  private readonly byAddress: WindowCounter;
+  private readonly byClient: WindowCounter;
+
+  constructor(config: GatehouseConfig) {
+    this.byAddress = new WindowCounter(() => ({ max: config.tokenRateLimitPerAddress, windowMs: config.tokenRateLimitWindow * 1000 }));
+    this.byClient = new WindowCounter(() => ({ max: config.tokenRateLimitPerClient, windowMs: config.tokenRateLimitWindow * 1000 }));
+  }
+
+  /** onRequest hook of the token endpoints: counts the request against its source address. */
+  readonly limitAddress: onRequestHookHandler = (request, _reply, done) => {
+    const waitMs = this.byAddress.take(addressKey(request.ip));
+    done(waitMs > 0 ? tooManyRequests('token requests from this address', waitMs) : undefined);
+  };
+
+  /** Counts a request of an authenticated client; throws 429 beyond its limit. */
+  countClient(clientId: string): void {
+    const waitMs = this.byClient.take(clientId);
+    if (waitMs > 0) throw tooManyRequests('token requests for this client', waitMs);
+  }
+
+  /**
+   * Before a jwt-bearer grant without client authentication: refuses at once when the client its
+   * (not yet verified) assertion names has used up its budget, without counting. The grant counts with
+   * `recordClient` once the assertion has proven the client.
+   */
+  refuseIfSpent(assertion: string | undefined): void {
+    const waitMs = this.byClient.peek(unverifiedClaim(assertion, 'iss'));
+    if (waitMs > 0) throw tooManyRequests('token requests for this client', waitMs);
+  }
+
+  /** Counts a request whose client was proven after the work was done (never refuses: the token is issued). */
+  recordClient(clientId: string): void {
+    this.byClient.take(clientId);
+  }
+}
+
+/** The client a request claims to be, for counting before it is authenticated. */
+function claimedClientId(request: FastifyRequest): string {
+  const basicUser = basicUserOf(request.headers.authorization);
+  if (basicUser !== undefined) return `basic:${basicUser}`;
+  const postedId = formField(request, 'client_id');
+  if (postedId !== undefined) return `post:${postedId}`;
+  // private_key_jwt may leave client_id out: the (not yet verified) assertion's subject names the client.
+  return `assertion:${unverifiedClaim(formField(request, 'client_assertion'), 'sub')}`;
+}
+
+/**
+ * One @fastify/rate-limit limiter. Each lives in a context of its own: the plugin runs at most one of
+ * its limiters per request and context, and we need two (per client and per address).
+ */
+async function limiter(
+  app: FastifyInstance,
+  name: string,
+  shared: SharedRateLimitStore | undefined,
+  max: () => number,
+  keyGenerator: (request: FastifyRequest) => string,
+): Promise<preHandlerAsyncHookHandler> {
+  let handler: preHandlerAsyncHookHandler | undefined;
+  await app.register(async (scope) => {
+    // With a shared Redis every instance counts into the same keys.
+    await scope.register(rateLimit, { global: false, ...rateLimitStoreOptions(shared, name) });
+    handler = scope.rateLimit({
+      max,
+      timeWindow: 60_000,
+      keyGenerator,
+      errorResponseBuilder: (_request, context) => tooManyRequests('password sign-ins', context.ttl),
+    });
+  });
+  if (!handler) throw new Error('rate limiter was not created');
+  return handler;
+}
+
+/**
+ * A preHandler limiting password-grant requests per source address and per claimed client (429 with
+ * Retry-After beyond), stricter than the limits of every grant because each attempt costs an argon2id
+ * verification and guesses a user's password. Shared through Redis when REDIS_URL is set. Other grants
+ * pass without any counting here.
+ */
+export async function passwordRateLimits(
+  app: FastifyInstance,
+  config: GatehouseConfig,
+  shared: SharedRateLimitStore | undefined,
+): Promise<preHandlerAsyncHookHandler> {
+  const byAddress = await limiter(app, 'password-address', shared, () => config.passwordRateLimitPerAddress, (request) => `address:${addressKey(request.ip)}`);
+  const byClient = await limiter(app, 'password-client', shared, () => config.passwordRateLimitPerClient, claimedClientId);
+  return async function limitPasswordGrant(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
+    if (formField(request, 'grant_type') !== 'password') return;
+    await byAddress.call(this, request, reply);
+    await byClient.call(this, request, reply);
+  };
+}
