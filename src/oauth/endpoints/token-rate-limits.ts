@@ -1,5 +1,5 @@
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler, preHandlerAsyncHookHandler, preHandlerHookHandler } from 'fastify';
 import { decodeJwt } from 'jose';
 import type { GatehouseConfig } from '../../config/config.js';
 import { rateLimitStoreOptions, type SharedRateLimitStore } from '../../server/rate-limit-store.js';
@@ -116,12 +116,15 @@ export async function passwordRateLimits(
   app: FastifyInstance,
   config: GatehouseConfig,
   shared: SharedRateLimitStore | undefined,
-): Promise<preHandlerAsyncHookHandler> {
+): Promise<preHandlerHookHandler> {
   const byAddress = await limiter(app, 'password-address', shared, () => config.passwordRateLimitPerAddress, (request) => `address:${addressKey(request.ip)}`);
   const byClient = await limiter(app, 'password-client', shared, () => config.passwordRateLimitPerClient, claimedClientId);
-  return async function limitPasswordGrant(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
-    if (formField(request, 'grant_type') !== 'password') return;
-    await byAddress.call(this, request, reply);
-    await byClient.call(this, request, reply);
+  // A callback hook: every token request passes here, and the other grants should not pay for a promise.
+  return function limitPasswordGrant(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) {
+    if (formField(request, 'grant_type') !== 'password') return done();
+    byAddress
+      .call(this, request, reply)
+      .then(() => byClient.call(this, request, reply))
+      .then(() => done(), done);
   };
 }
