@@ -8,8 +8,8 @@ export interface BenchOptions {
   duration: number;
   runs: number;
   connections: number;
-  /** Only scenarios whose name contains this text. */
-  only: string | undefined;
+  /** Only scenarios whose name contains one of these texts (`--only a,b`); empty: all. */
+  only: string[];
   /** --memory: client_credentials tokens to issue in all. */
   tokens: number;
 }
@@ -21,7 +21,7 @@ function positive(name: string, value: number, integer = true): number {
 
 /**
  * `npm run bench -- [--peer | --memory | --workers] [--store sqlite|postgres|both] [--duration 10] [--runs 3]
- * [--connections 50] [--quick] [--only text] [--tokens 1000000]`.
+ * [--connections 50] [--quick] [--only text[,text...]] [--tokens 1000000]`.
  */
 export function parseArgs(argv: string[]): BenchOptions {
   const value = (name: string) => {
@@ -39,9 +39,14 @@ export function parseArgs(argv: string[]): BenchOptions {
     duration: positive('duration', Number(value('duration') ?? (quick ? 3 : 10)), false),
     runs: positive('runs', Number(value('runs') ?? (quick ? 1 : 3))),
     connections: positive('connections', Number(value('connections') ?? 50)),
-    only: value('only'),
+    only: (value('only') ?? '').split(',').filter(Boolean),
     tokens: positive('tokens', Number(value('tokens') ?? (quick ? 100_000 : 1_000_000))),
   };
+}
+
+/** Whether `--only` selects a scenario of this name. */
+export function selected(options: BenchOptions, name: string): boolean {
+  return options.only.length === 0 || options.only.some((text) => name.includes(text));
 }
 
 /** The options line under every result table's title. */

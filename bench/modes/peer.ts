@@ -1,7 +1,7 @@
 import type { Options, Result } from 'autocannon';
 import { decodeProtectedHeader } from 'jose';
 import { median, run, type Measurement } from '../measure.js';
-import { describe, type BenchOptions } from '../options.js';
+import { describe, selected, type BenchOptions } from '../options.js';
 import { PEER_CLIENT_ID, PEER_CLIENT_SECRET, PEER_RESOURCE, PEER_SCOPE } from '../peer/peer-client.js';
 import { startPeer } from '../peer/peers.js';
 import { machine, table, writeResults } from '../results-file.js';
@@ -88,7 +88,7 @@ export async function runPeer(options: BenchOptions): Promise<void> {
           loads: { Gatehouse: introspection(gatehouse, fixture), 'oidc-provider': peer.introspection, 'bare node:http': retarget(introspection(gatehouse, fixture), bare) },
           targets: { overPeer: 3 },
         },
-      ].filter((scenario) => !options.only || scenario.name.includes(options.only));
+      ].filter((scenario) => selected(options, scenario.name));
 
       const rows: Row[] = [];
       for (const scenario of scenarios) {

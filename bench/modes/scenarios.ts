@@ -1,7 +1,7 @@
 import type { Options } from 'autocannon';
 import type { AssertionPool } from '../assertion-pool.js';
 import { median, run, successRate, type Measurement } from '../measure.js';
-import { describe, type BenchOptions } from '../options.js';
+import { describe, selected, type BenchOptions } from '../options.js';
 import { machine, table, writeResults } from '../results-file.js';
 import { prepareFixture, SCENARIOS, type Fixture, type Scenario } from '../scenarios.js';
 import { rssMiB, startServer, type BenchServer } from '../server.js';
@@ -53,7 +53,7 @@ async function runScenario(server: BenchServer, scenario: Scenario, fixture: Fix
 
 /** `npm run bench`: every scenario against a real server on each store; bench/results/<time>.json and latest.md. */
 export async function runScenarios(options: BenchOptions): Promise<void> {
-  const scenarios = SCENARIOS.filter((scenario) => !options.only || scenario.name.includes(options.only));
+  const scenarios = SCENARIOS.filter((scenario) => selected(options, scenario.name));
   const rows: Row[] = [];
   for (const store of options.stores) {
     for (const alg of ['ES256', 'EdDSA'] as const) {
