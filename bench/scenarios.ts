@@ -32,6 +32,8 @@ export interface Fixture {
 }
 
 export const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+const APP_TOKEN_PATH = '/api/auth/sign/ap/token';
+const CLIENT_ASSERTION_TYPE = encodeURIComponent('urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
 
 export function basic(clientId: string, secret: string): string {
   return `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`;
@@ -49,13 +51,17 @@ export async function postForm(url: string, path: string, auth: string, params: 
  * A client with a registered public key (generated here with jose; the server only sees the public JWK),
  * and a pool of assertions signed with the private key.
  */
-async function keyClient(url: string, metadata: Record<string, unknown>, audience: string): Promise<{ client: { client_id: string; client_secret?: string }; pool: AssertionPool }> {
+async function keyClient(
+  url: string,
+  metadata: Record<string, unknown>,
+  claims: { aud: string; subjectIsClient: boolean },
+): Promise<{ client: { client_id: string; client_secret?: string }; pool: AssertionPool }> {
   const { publicKey, privateKey } = await generateKeyPair('ES256');
   const kid = 'bench-key';
   const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
   const client = (await admin(url, 'POST', '/clients', { ...metadata, jwks: { keys: [jwk] } })) as { client_id: string; client_secret?: string };
-  const signedBy = metadata.token_endpoint_auth_method === 'private_key_jwt' ? client.client_id : undefined;
-  return { client, pool: new AssertionPool(privateKey, kid, { iss: client.client_id, aud: audience, ...(signedBy ? { sub: signedBy } : {}) }) };
+  const sub = claims.subjectIsClient ? { sub: client.client_id } : {};
+  return { client, pool: new AssertionPool(privateKey, kid, { iss: client.client_id, aud: claims.aud, ...sub }) };
 }
 
 /** Registers the clients, the user and the tokens every scenario needs. */
@@ -76,8 +82,8 @@ export async function prepareFixture(url: string, refreshTokenCount: number): Pr
     const body = await postForm(url, '/oauth/token', passwordAuth, { grant_type: 'password', username: 'bench-user', password: 'bench user password' });
     refreshTokens.push(body.refresh_token as string);
   }
-  const pkjwt = await keyClient(url, { client_name: 'bench private_key_jwt', scope: 'read', token_endpoint_auth_method: 'private_key_jwt' }, `${url}/oauth/token`);
-  const app = await keyClient(url, { client_name: 'bench application', scope: 'read' }, `${url}${APP_TOKEN_PATH}`);
+  const pkjwt = await keyClient(url, { client_name: 'bench private_key_jwt', scope: 'read', token_endpoint_auth_method: 'private_key_jwt' }, { aud: `${url}/oauth/token`, subjectIsClient: true });
+  const app = await keyClient(url, { client_name: 'bench application', scope: 'read' }, { aud: `${url}${APP_TOKEN_PATH}`, subjectIsClient: false });
   return {
     ccAuth,
     passwordAuth,
@@ -128,9 +134,6 @@ export function refreshChain(url: string, fixture: Fixture): Options {
   };
   return { url, requests: [request] };
 }
-
-const APP_TOKEN_PATH = '/api/auth/sign/ap/token';
-const CLIENT_ASSERTION_TYPE = encodeURIComponent('urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
 
 /** client_credentials authenticated by a fresh client assertion per request (RFC 7523 §2.2). */
 const privateKeyJwt = (url: string, fixture: Fixture): Options => ({
