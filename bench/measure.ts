@@ -37,9 +37,3 @@ export function median(results: Result[]): Measurement {
     runs: results.map((result) => Math.round(result.requests.average)),
   };
 }
-
-/** The value in the middle of a list of numbers (the lower middle for an even count). */
-export function middle(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)] ?? 0;
-}
