@@ -36,7 +36,14 @@ describe('bench assertion pool', () => {
 
 describe('bench figures and options', () => {
   const result = (rate: number, p99: number): Result =>
-    ({ requests: { average: rate, p50: 0, p99: 0, mean: rate, total: rate * 10 }, latency: { average: 0, p50: 1, p99, mean: 0 }, errors: 0, timeouts: 0, non2xx: 0, '2xx': rate * 10 }) as Result;
+({
+    requests: { average: rate, p50: 0, p99: 0, mean: rate, total: rate * 10 },
+    latency: { average: 0, p50: 1, p99, mean: 0 },
+    errors: 0,
+    timeouts: 0,
+    non2xx: 0,
+    '2xx': rate * 10,
+  });
 
   it('takes the median run by requests/s, with that run latency', () => {
     expect(median([result(300, 9), result(100, 1), result(200, 5)])).toMatchObject({ requestsPerSecond: 200, p99: 5, runs: [300, 100, 200] });
