@@ -4,6 +4,7 @@ import { AccessTokenVerifier } from './access-token-verifier.js';
 import { ClientAuthenticator } from './client-auth/authenticate-client.js';
 import { ClientAssertionVerifier } from './client-auth/private-key-jwt.js';
 import { UsedAssertionsRepository } from '../store/used-assertions-repository.js';
+import { AssertionClaims } from './client-auth/assertion-claims.js';
 import { ClientCredentialsGrant } from './grants/client-credentials.js';
 import { PasswordGrant } from './grants/password.js';
 import { RefreshTokenGrant } from './grants/refresh-token.js';
@@ -34,7 +35,7 @@ export interface OAuthServices {
 
 export function createOAuthServices(gatehouse: Gatehouse): OAuthServices {
   const issuer = new AccessTokenIssuer(gatehouse.config, gatehouse.keys);
-  const assertions = new ClientAssertionVerifier(gatehouse.config, gatehouse.directory, new UsedAssertionsRepository(gatehouse.store.db));
+  const assertions = new ClientAssertionVerifier(gatehouse.config, gatehouse.directory, new AssertionClaims(new UsedAssertionsRepository(gatehouse.store.db), gatehouse.logger));
   const gate = new SecurityGate(gatehouse.checks, gatehouse.profileDirectory, gatehouse.checkStates, () => gatehouse.config.maxTokenLifetime, gatehouse.logger);
   return {
     authenticator: new ClientAuthenticator(gatehouse.directory, gatehouse.digester, assertions, gatehouse.logger),

@@ -67,6 +67,16 @@ describe.each(STORES)('client keys and private_key_jwt on %s', (store) => {
     expect(await expectInvalidClient(await tokenWith(once))).toMatch(/already used/);
   });
 
+  it('lets exactly one of many simultaneous uses of one assertion through (claims are written in groups)', async () => {
+    const once = await assertion();
+    const fresh = await Promise.all(Array.from({ length: 5 }, () => assertion()));
+    const responses = await Promise.all([...Array.from({ length: 10 }, () => tokenWith(once)), ...fresh.map((other) => tokenWith(other))]);
+    const statuses = responses.map((response) => response.status);
+    expect(statuses.slice(0, 10).filter((status) => status === 200)).toHaveLength(1);
+    expect(statuses.slice(0, 10).filter((status) => status === 401)).toHaveLength(9);
+    expect(statuses.slice(10)).toEqual([200, 200, 200, 200, 200]);
+  });
+
   it('refuses another client’s key, alg none, HS256 with the public key, wrong audience, expiry and long lifetimes', async () => {
     const { privateKey: stranger } = await generateKeyPair('ES256');
     await expectInvalidClient(await tokenWith(await assertion({ key: stranger })));

@@ -12,6 +12,7 @@ import { RevocationsRepository } from '../../src/store/revocations-repository.js
 import { SettingsRepository } from '../../src/store/settings-repository.js';
 import { SigningKeysRepository } from '../../src/store/signing-keys-repository.js';
 import { DuplicateUsernameError, UsersRepository } from '../../src/store/users-repository.js';
+import { usedAssertionKey, UsedAssertionsRepository } from '../../src/store/used-assertions-repository.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { STORES } from '../helpers/test-server.js';
 
@@ -42,6 +43,22 @@ describe.each(STORES)('store on %s', (engine) => {
     } finally {
       await other.close();
     }
+  });
+
+  it('claims assertion ids in one statement and tells which were new', async () => {
+    const used = new UsedAssertionsRepository(store.db);
+    const expiresAt = Date.now() + 60_000;
+    expect(await used.claim('client-a', 'jti-1', expiresAt)).toBe(true);
+    const fresh = await used.claimMany([
+      { clientId: 'client-a', jti: 'jti-1', expiresAt },
+      { clientId: 'client-a', jti: 'jti-2', expiresAt },
+      { clientId: 'client-b', jti: 'jti-1', expiresAt },
+      { clientId: 'client-"c"', jti: "it's ünïcode", expiresAt },
+    ]);
+    expect([...fresh].sort()).toEqual([usedAssertionKey('client-a', 'jti-2'), usedAssertionKey('client-b', 'jti-1'), usedAssertionKey('client-"c"', "it's ünïcode")].sort());
+    expect(await used.claim('client-a', 'jti-2', expiresAt)).toBe(false);
+    expect(await used.claim('client-"c"', "it's ünïcode", expiresAt)).toBe(false);
+    expect(await used.claimMany([])).toEqual(new Set());
   });
 
   it('stores clients with every field and records a change per write', async () => {

@@ -4,7 +4,7 @@ import { clientUnusableReason, type Client } from '../../clients/client.js';
 import type { ClientDirectory } from '../../clients/client-directory.js';
 import { algorithmOf, CLIENT_KEY_ALGS } from '../../clients/client-keys.js';
 import type { GatehouseConfig } from '../../config/config.js';
-import type { UsedAssertionsRepository } from '../../store/used-assertions-repository.js';
+import type { AssertionClaims } from './assertion-claims.js';
 import { OAuthError } from '../oauth-error.js';
 
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -31,6 +31,26 @@ function algorithmsFor(jwk: JWK, key: KeyObject): string[] {
   return alg === 'RS256' ? ['RS256', 'PS256'] : [alg];
 }
 
+/**
+ * Registered keys imported once: a client's JWK objects live as long as that version of the client in the
+ * directory (a change replaces them), and jose remembers its own import of a KeyObject it has seen.
+ */
+const importedKeys = new WeakMap<JWK, { key: KeyObject; algorithms: string[] } | null>();
+
+function importedKey(jwk: JWK): { key: KeyObject; algorithms: string[] } | null {
+  let imported = importedKeys.get(jwk);
+  if (imported === undefined) {
+    try {
+      const key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
+      imported = { key, algorithms: algorithmsFor(jwk, key) };
+    } catch {
+      imported = null;
+    }
+    importedKeys.set(jwk, imported);
+  }
+  return imported;
+}
+
 /** How a refusal is answered: `invalid_client` (401) for client authentication, `invalid_grant` for the grant. */
 type Refuse = (description: string) => OAuthError;
 const invalidClient: Refuse = (description) => new OAuthError(401, 'invalid_client', description);
@@ -45,7 +65,7 @@ export class ClientAssertionVerifier {
   constructor(
     private readonly config: GatehouseConfig,
     private readonly directory: ClientDirectory,
-    private readonly usedAssertions: UsedAssertionsRepository,
+    private readonly usedAssertions: Pick<AssertionClaims, 'claim'>,
   ) {}
 
   /** Client authentication with `client_assertion` (private_key_jwt clients only). */
@@ -111,15 +131,10 @@ export class ClientAssertionVerifier {
     const keys = client.jwks?.keys ?? [];
     const jwk = header.kid !== undefined ? keys.find((candidate) => candidate.kid === header.kid) : keys.length === 1 ? keys[0] : undefined;
     if (!jwk) throw refuse(header.kid !== undefined ? 'the assertion names a key the client does not have' : 'the assertion must name its key (kid)');
-    let key: KeyObject;
-    let algorithms: string[];
-    try {
-      key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
-      algorithms = algorithmsFor(jwk, key);
-    } catch {
-      // A key stored through the raw `jwks` field that is weak or of an unsupported type.
-      throw refuse('the registered key cannot be used');
-    }
+    const imported = importedKey(jwk);
+    // A key stored through the raw `jwks` field that is weak or of an unsupported type.
+    if (!imported) throw refuse('the registered key cannot be used');
+    const { key, algorithms } = imported;
     if (!algorithms.includes(header.alg)) throw refuse(`the key ${String(jwk.kid)} does not sign with ${header.alg}`);
 
     let claims: JWTPayload;
