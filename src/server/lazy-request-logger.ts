@@ -72,5 +72,5 @@ export class LazyRequestLogger {
 
 /** fastify's `childLoggerFactory`: the request logger above instead of an eager child. */
 export function lazyChildLoggerFactory(logger: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions): FastifyBaseLogger {
-  return new LazyRequestLogger(logger as Logger, bindings, options) as unknown as FastifyBaseLogger;
+  return new LazyRequestLogger(logger, bindings, options) as unknown as FastifyBaseLogger;
 }
