@@ -72,5 +72,6 @@ export class LazyRequestLogger {
 
 /** fastify's `childLoggerFactory`: the request logger above instead of an eager child. */
 export function lazyChildLoggerFactory(logger: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions): FastifyBaseLogger {
-  return new LazyRequestLogger(logger, bindings, options) as unknown as FastifyBaseLogger;
+  // fastify hands us the pino logger we gave it (loggerInstance), typed as its narrower base interface.
+  return new LazyRequestLogger(logger as unknown as Logger, bindings, options);
 }
