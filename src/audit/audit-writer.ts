@@ -9,7 +9,7 @@ export interface AuditWriterOptions {
   queueLimit: number;
   /** Events per INSERT. */
   batchSize?: number;
-  /** Wait before retrying after a failed write, milliseconds (at least the flush interval). */
+  /** Wait before the first retry after a failed write, milliseconds (at least the flush interval); it doubles while writes fail, up to 10 s. */
   retryMs?: number;
 }
 
@@ -22,6 +22,7 @@ export interface AuditWriterStats {
 
 export const AUDIT_BATCH_SIZE = 500;
 const RETRY_MS = 1_000;
+const MAX_RETRY_MS = 10_000;
 
 /**
  * Writes audit events in batches, off the request path: `add` only queues (never waits, never throws);
@@ -37,12 +38,13 @@ export class BufferedAuditWriter {
   private draining: Promise<void> | undefined;
   private lastWriteFailed = false;
   private failingSince: number | undefined;
-  private droppedThisOutage = 0;
+  private droppedSinceWrite = 0;
   private written = 0;
   private dropped = 0;
   private closed = false;
   private readonly batchSize: number;
   private readonly retryMs: number;
+  private retryDelay: number;
 
   constructor(
     private readonly write: (events: readonly AuditEvent[]) => Promise<void>,
@@ -51,6 +53,7 @@ export class BufferedAuditWriter {
   ) {
     this.batchSize = options.batchSize ?? AUDIT_BATCH_SIZE;
     this.retryMs = Math.max(options.retryMs ?? RETRY_MS, options.flushIntervalMs);
+    this.retryDelay = this.retryMs;
   }
 
   get stats(): AuditWriterStats {
@@ -60,11 +63,12 @@ export class BufferedAuditWriter {
   add(event: AuditEvent): void {
     if (this.queue.length >= this.options.queueLimit) {
       this.dropped += 1;
-      this.droppedThisOutage += 1;
+      this.droppedSinceWrite += 1;
       return;
     }
     this.queue.push(event);
-    if (this.draining === undefined) this.schedule(this.queue.length >= this.batchSize ? 0 : this.options.flushIntervalMs);
+    // While writes fail, the retry timer (backing off) is already set.
+    if (this.draining === undefined && this.failingSince === undefined) this.schedule(this.queue.length >= this.batchSize ? 0 : this.options.flushIntervalMs);
   }
 
   /** Writes everything queued, batch by batch; stops at the first batch the store refuses. */
@@ -72,7 +76,13 @@ export class BufferedAuditWriter {
     this.cancelTimer();
     this.draining ??= this.drain().finally(() => {
       this.draining = undefined;
-      if (this.queue.length > 0) this.schedule(this.lastWriteFailed ? this.retryMs : this.options.flushIntervalMs);
+      if (this.queue.length === 0) return;
+      if (this.lastWriteFailed) {
+        this.schedule(this.retryDelay);
+        this.retryDelay = Math.min(this.retryDelay * 2, Math.max(MAX_RETRY_MS, this.retryMs));
+      } else {
+        this.schedule(this.queue.length >= this.batchSize ? 0 : this.options.flushIntervalMs);
+      }
     });
     return this.draining;
   }
@@ -150,7 +160,6 @@ export class BufferedAuditWriter {
   private storeFailed(error: unknown): void {
     if (this.failingSince !== undefined) return;
     this.failingSince = Date.now();
-    this.droppedThisOutage = 0;
     this.logger.warn(
       { reason: error instanceof Error ? error.message.slice(0, 200) : String(error), queued: this.queue.length, queueLimit: this.options.queueLimit },
       'audit events cannot be written; keeping them in memory and retrying (beyond the queue limit they are dropped and counted)',
@@ -158,9 +167,11 @@ export class BufferedAuditWriter {
   }
 
   private storeAnswered(): void {
-    if (this.failingSince === undefined) return;
-    this.logger.info({ downMs: Date.now() - this.failingSince, dropped: this.droppedThisOutage }, 'audit events are written again');
-    this.failingSince = undefined;
-    this.droppedThisOutage = 0;
+    this.retryDelay = this.retryMs;
+    if (this.failingSince !== undefined) {
+      this.logger.info({ downMs: Date.now() - this.failingSince, dropped: this.droppedSinceWrite }, 'audit events are written again');
+      this.failingSince = undefined;
+    }
+    this.droppedSinceWrite = 0;
   }
 }
