@@ -71,23 +71,25 @@ export class BufferedAuditWriter {
     if (this.draining === undefined && this.failingSince === undefined) this.schedule(this.queue.length >= this.batchSize ? 0 : this.options.flushIntervalMs);
   }
 
-  /** Writes everything queued, batch by batch; stops at the first batch the store refuses. */
-  flush(): Promise<void> {
+  /**
+   * Writes the events queued now, batch by batch (after a write already under way); stops at the first
+   * batch the store refuses. Events that arrive meanwhile wait for the next interval, so that a steady
+   * stream of tokens makes one INSERT per interval, not one per round trip.
+   */
+  async flush(): Promise<void> {
     this.cancelTimer();
-    this.draining ??= this.drain().finally(() => {
+    while (this.draining !== undefined) await this.draining;
+    if (this.queue.length === 0) return;
+    this.draining = this.drain(this.queue.length);
+    try {
+      await this.draining;
+    } finally {
       this.draining = undefined;
-      if (this.queue.length === 0) return;
-      if (this.lastWriteFailed) {
-        this.schedule(this.retryDelay);
-        this.retryDelay = Math.min(this.retryDelay * 2, Math.max(MAX_RETRY_MS, this.retryMs));
-      } else {
-        this.schedule(this.queue.length >= this.batchSize ? 0 : this.options.flushIntervalMs);
-      }
-    });
-    return this.draining;
+      this.scheduleAfterDrain();
+    }
   }
 
-  /** Writes what is queued and stops the timer; events added later wait for another flush. */
+  /** Writes what is queued and stops the timer; events added later are not written (the store is closing). */
   async close(): Promise<void> {
     this.closed = true;
     await this.flush();
@@ -116,14 +118,25 @@ export class BufferedAuditWriter {
     this.timerDue = Infinity;
   }
 
-  private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
+  private async drain(count: number): Promise<void> {
+    for (let left = count; left > 0 && this.queue.length > 0; ) {
       // Only add() touches the queue meanwhile, and only at its end: the batch stays at the front.
-      const batch = this.queue.slice(0, this.batchSize);
+      const batch = this.queue.slice(0, Math.min(this.batchSize, left));
       const kept = await this.writeBatch(batch);
       this.lastWriteFailed = !kept;
       if (!kept) return;
       this.queue.splice(0, batch.length);
+      left -= batch.length;
+    }
+  }
+
+  private scheduleAfterDrain(): void {
+    if (this.queue.length === 0) return;
+    if (this.lastWriteFailed) {
+      this.schedule(this.retryDelay);
+      this.retryDelay = Math.min(this.retryDelay * 2, Math.max(MAX_RETRY_MS, this.retryMs));
+    } else {
+      this.schedule(this.queue.length >= this.batchSize ? 0 : this.options.flushIntervalMs);
     }
   }
 

@@ -86,6 +86,27 @@ describe('the buffered audit writer', () => {
     expect(store.batches.flat()).toEqual(ids);
   });
 
+  it('under a steady stream makes one write per interval, even when a write takes a while', async () => {
+    const batches: number[] = [];
+    const audit = new BufferedAuditWriter(
+      async (events) => {
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        batches.push(events.length);
+      },
+      logger(),
+      { flushIntervalMs: 200, queueLimit: 10_000 },
+    );
+    for (let ms = 0; ms < 1_000; ms++) {
+      audit.add(event());
+      await vi.advanceTimersByTimeAsync(1);
+    }
+    const flushed = audit.flush();
+    await vi.advanceTimersByTimeAsync(100);
+    await flushed;
+    expect(batches.reduce((sum, size) => sum + size, 0)).toBe(1_000);
+    expect(batches.length).toBeLessThanOrEqual(6);
+  });
+
   it('keeps at most queueLimit events while the store is down, counts the dropped ones, warns once and writes the kept ones when it is back', async () => {
     const { store, log, audit } = writer({ queueLimit: 50 });
     store.down = true;
