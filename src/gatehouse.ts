@@ -161,7 +161,7 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       maxSeconds: config.adminSessionMax,
     }));
     const auditStream = openAuditStream(config.auditStream, logger, { serving: options.watchChanges === true });
-    const audit = new AuditLog(new AuditEventsRepository(store.db), logger, {
+    const audit = new AuditLog(new AuditEventsRepository(store.db, store.engine), logger, {
       stream: auditStream ? (line) => auditStream.write(line) : undefined,
       buffer: { flushIntervalMs: config.auditFlushMs, queueLimit: config.auditQueueLimit },
     });

@@ -1,6 +1,46 @@
-import type { Insertable, Kysely } from 'kysely';
+import { CompiledQuery, type Insertable, type Kysely } from 'kysely';
 import type { AuditEvent, AuditQuery } from '../audit/audit-event.js';
+import type { StoreEngine } from './database.js';
 import type { AuditEventsTable, Database } from './schema.js';
+
+const COLUMNS = [
+  'id',
+  'at',
+  'actor',
+  'action',
+  'target',
+  'outcome',
+  'status',
+  'reason',
+  'client_id',
+  'source_address',
+  'grant_type',
+  'subject',
+  'scope',
+  'jti',
+  'expires_at',
+] as const satisfies readonly (keyof AuditEventsTable)[];
+const COLUMN_LIST = COLUMNS.map((column) => `"${column}"`).join(', ');
+const ROW_PLACEHOLDERS = `(${COLUMNS.map(() => '?').join(', ')})`;
+
+/**
+ * One statement for a batch of events, written as SQL text rather than with the query builder: building
+ * and compiling a 500-row INSERT costs the event loop about 10 µs per event. PostgreSQL takes the rows as
+ * one JSON parameter; SQLite binds them as parameters of a multi-row VALUES list.
+ */
+function batchInsert(engine: StoreEngine, rows: Insertable<AuditEventsTable>[]): CompiledQuery {
+  if (engine === 'postgres') {
+    return CompiledQuery.raw(
+      `insert into "audit_events" (${COLUMN_LIST}) select ${COLUMN_LIST} from json_populate_recordset(null::"audit_events", $1) on conflict ("id") do nothing`,
+      [JSON.stringify(rows)],
+    );
+  }
+  const values = rows.map(() => ROW_PLACEHOLDERS).join(', ');
+  return CompiledQuery.raw(
+    `insert into "audit_events" (${COLUMN_LIST}) values ${values} on conflict ("id") do nothing`,
+    rows.flatMap((row) => COLUMNS.map((column) => row[column] ?? null)),
+  );
+}
 
 function fromRow(row: AuditEventsTable): AuditEvent {
   return {
@@ -44,7 +84,10 @@ function toRow(event: AuditEvent): Insertable<AuditEventsTable> {
 
 /** SQL for the audit_events table. */
 export class AuditEventsRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly engine: StoreEngine,
+  ) {}
 
   async insert(event: AuditEvent): Promise<void> {
     await this.insertMany([event]);
@@ -57,11 +100,7 @@ export class AuditEventsRepository {
    */
   async insertMany(events: readonly AuditEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await this.db
-      .insertInto('audit_events')
-      .values(events.map(toRow))
-      .onConflict((conflict) => conflict.column('id').doNothing())
-      .execute();
+    await this.db.executeQuery(batchInsert(this.engine, events.map(toRow)));
   }
 
   /** Events matching every given filter, newest first, and how many match in all. */

@@ -100,7 +100,7 @@ describe.each(STORES)('SIGTERM with requests in flight on %s', (store) => {
     expect(instance.logLines('before shutdown')).toEqual([]);
     const stored = openStore({ databaseUrl: database?.url, dataDir: `${instance.root}/instance-0` });
     try {
-      const { events } = await new AuditEventsRepository(stored.db).query({ action: 'token.issued', limit: 500, offset: 0 });
+      const { events } = await new AuditEventsRepository(stored.db, stored.engine).query({ action: 'token.issued', limit: 500, offset: 0 });
       // The token startOne asked for, and the 24 above.
       expect(events).toHaveLength(25);
       expect(events.map((event) => event.jti)).toEqual(expect.arrayContaining(jtis));
