@@ -18,7 +18,7 @@ function claimsOf(accessToken: string): AccessTokenClaims {
   const end = accessToken.indexOf('.', start);
   if (start === 0 || end < 0) return {};
   const claims = JSON.parse(Buffer.from(accessToken.slice(start, end), 'base64url').toString('utf8')) as unknown;
-  return typeof claims === 'object' && claims !== null ? (claims as AccessTokenClaims) : {};
+  return typeof claims === 'object' && claims !== null ? claims : {};
 }
 
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
