@@ -68,7 +68,7 @@ export interface Gatehouse {
   /** Administrator accounts and sessions of the web console. */
   admins: AdminAccounts;
   adminSessions: AdminSessions;
-  /** Administrative changes and refused token requests. */
+  /** Administrative changes, issued tokens and refused token requests. */
   audit: AuditLog;
   tokenDelivery: TokenDeliverySettings;
   changes: ChangeFeed;
@@ -161,7 +161,10 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       maxSeconds: config.adminSessionMax,
     }));
     const auditStream = openAuditStream(config.auditStream, logger, { serving: options.watchChanges === true });
-    const audit = new AuditLog(new AuditEventsRepository(store.db), logger, auditStream ? (line) => auditStream.write(line) : undefined);
+    const audit = new AuditLog(new AuditEventsRepository(store.db, store.engine), logger, {
+      stream: auditStream ? (line) => auditStream.write(line) : undefined,
+      buffer: { flushIntervalMs: config.auditFlushMs, queueLimit: config.auditQueueLimit },
+    });
     const refreshTokensRepository = new RefreshTokensRepository(store.db);
     const refreshTokens = new RefreshTokens(refreshTokensRepository, digester);
 
@@ -248,6 +251,8 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
         changes.stop();
         await housekeeping.stop();
         await changeListener?.close();
+        // Issued-token events still queued go to the store before it closes.
+        await audit.close();
         await auditStream?.close();
         await store.close();
       },

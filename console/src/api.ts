@@ -135,6 +135,12 @@ export interface AuditEventJson {
   reason: string | null;
   client_id: string | null;
   source_address: string | null;
+  /** Issued tokens (`token.issued`) only; null otherwise. */
+  grant_type: string | null;
+  subject: string | null;
+  scope: string | null;
+  jti: string | null;
+  expires_at: string | null;
 }
 
 export interface TokenDelivery {

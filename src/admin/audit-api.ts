@@ -32,6 +32,8 @@ export function registerAuditApi(app: FastifyInstance, audit: AuditLog): void {
       action: textOf(params.action, 'action'),
       clientId: textOf(params.client_id, 'client_id'),
       outcome,
+      grantType: textOf(params.grant_type, 'grant_type'),
+      subject: textOf(params.subject, 'subject'),
       limit,
       offset,
     });

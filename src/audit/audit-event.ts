@@ -5,7 +5,7 @@ export interface AuditEvent {
   at: number;
   /** An administrator's name, "admin-token", "cli", "anonymous", or "client" for token requests. */
   actor: string;
-  /** What was done, e.g. `client.create`, `token.refused`. */
+  /** What was done, e.g. `client.create`, `token.issued`, `token.refused`. */
   action: string;
   /** What it was done to (a client id, a username, a key id), when there is one. */
   target: string | null;
@@ -17,6 +17,16 @@ export interface AuditEvent {
   /** The client concerned (for token requests: the one the request claimed to be). */
   clientId: string | null;
   sourceAddress: string | null;
+  /** Issued tokens: the grant type (`application_token` for the application token endpoint). */
+  grantType: string | null;
+  /** Issued tokens: the token's `sub` (the client id, or the user's id). */
+  subject: string | null;
+  /** Issued tokens: the granted scope, space-separated. */
+  scope: string | null;
+  /** Issued tokens: the token's `jti` (what revocation names), never the token. */
+  jti: string | null;
+  /** Issued tokens: when the token expires, epoch milliseconds. */
+  expiresAt: number | null;
 }
 
 export interface AuditQuery {
@@ -26,6 +36,8 @@ export interface AuditQuery {
   action?: string | undefined;
   clientId?: string | undefined;
   outcome?: 'success' | 'failure' | undefined;
+  grantType?: string | undefined;
+  subject?: string | undefined;
   limit: number;
   offset: number;
 }
@@ -42,5 +54,10 @@ export function toAuditJson(event: AuditEvent) {
     reason: event.reason,
     client_id: event.clientId,
     source_address: event.sourceAddress,
+    grant_type: event.grantType,
+    subject: event.subject,
+    scope: event.scope,
+    jti: event.jti,
+    expires_at: event.expiresAt === null ? null : new Date(event.expiresAt).toISOString(),
   };
 }

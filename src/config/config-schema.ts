@@ -428,6 +428,20 @@ export const SETTINGS: SettingSpec[] = [
     parse: optional(nonEmptyString),
   },
   {
+    key: 'auditFlushMs',
+    env: 'GATEHOUSE_AUDIT_FLUSH_MS',
+    description: 'issued-token audit events are written in batches: at most this many milliseconds after the token (or at 500 events)',
+    defaultText: '200',
+    parse: integer(10, 60_000),
+  },
+  {
+    key: 'auditQueueLimit',
+    env: 'GATEHOUSE_AUDIT_QUEUE_LIMIT',
+    description: 'issued-token audit events kept in memory while the database does not take them; beyond, new ones are dropped and counted in `gatehouse_audit_events_dropped_total`',
+    defaultText: '20000',
+    parse: integer(1, 10_000_000),
+  },
+  {
     key: 'commandsDir',
     env: 'GATEHOUSE_COMMANDS_DIR',
     description: 'folder of server-command modules (.js, .mjs, .ts) and http-request definitions (.json)',

@@ -86,6 +86,10 @@ export interface GatehouseConfig {
   commandsDir: string | undefined;
   /** Where audit events are also written as JSON lines: `stdout`, a file path, or nowhere. */
   auditStream: string | undefined;
+  /** Longest an issued-token audit event waits in memory before its batch is written, milliseconds. */
+  auditFlushMs: number;
+  /** Issued-token audit events kept in memory at most while the store does not take them; newer ones are dropped. */
+  auditQueueLimit: number;
   /** Default time limit of a server command, milliseconds. */
   commandTimeoutMs: number;
   /** Seconds between housekeeping runs (purging expired rows); 0 turns housekeeping off. */

@@ -44,6 +44,8 @@ const DEFAULTS: Omit<GatehouseConfig, 'issuer'> = {
   maxAssertionLifetime: 300,
   commandsDir: undefined,
   auditStream: undefined,
+  auditFlushMs: 200,
+  auditQueueLimit: 20_000,
   commandTimeoutMs: 30_000,
   housekeepingInterval: 60,
   usedRefreshTokenRetention: 7 * 86_400,

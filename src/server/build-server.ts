@@ -63,6 +63,7 @@ function installMetrics(app: FastifyInstance, gatehouse: Gatehouse, services: Re
   metrics.watchCache('verified_tokens', services.verifier.stats);
   metrics.watchCache('user_status', gatehouse.userStatus.stats);
   metrics.watchPool(gatehouse.store.poolStats);
+  metrics.watchAuditQueue(() => gatehouse.audit.queueStats);
   // Under `serve --workers`, a scrape answers for all workers together.
   metrics.install(app, { token: gatehouse.config.metricsToken, collect: clusterMetricsSource(metrics.registry) });
   return metrics;

@@ -4,6 +4,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { OAuthError } from '../oauth/oauth-error.js';
 import type { CacheStats } from '../shared/cache-stats.js';
 import type { PoolStats } from '../store/database.js';
+import type { AuditWriterStats } from '../audit/audit-writer.js';
 
 /** What the token endpoints report; a no-op when metrics are off. */
 export interface TokenMetrics {
@@ -28,6 +29,7 @@ export class GatehouseMetrics implements TokenMetrics {
   private readonly refusals: Counter<'error' | 'route'>;
   private readonly caches = new Map<string, CacheStats>();
   private poolStats: (() => PoolStats) | undefined;
+  private auditStats: (() => AuditWriterStats) | undefined;
 
   constructor() {
     const registers = [this.registry];
@@ -85,6 +87,27 @@ export class GatehouseMetrics implements TokenMetrics {
         this.set({ state: 'idle' }, stats.idle);
       },
     });
+    const audit = () => this.auditStats?.();
+    new Counter({
+      name: 'gatehouse_audit_events_dropped_total',
+      help: 'Issued-token audit events dropped because the queue was full while the database did not take them',
+      registers,
+      collect() {
+        const stats = audit();
+        if (!stats) return;
+        this.reset();
+        this.inc(stats.dropped);
+      },
+    });
+    new Gauge({
+      name: 'gatehouse_audit_queue_events',
+      help: 'Issued-token audit events waiting in memory for their batched write',
+      registers,
+      collect() {
+        const stats = audit();
+        if (stats) this.set(stats.queued);
+      },
+    });
     new Gauge({
       name: 'gatehouse_db_pool_waiting',
       help: 'Queries waiting for a PostgreSQL pool connection',
@@ -102,6 +125,10 @@ export class GatehouseMetrics implements TokenMetrics {
 
   watchPool(stats: (() => PoolStats) | undefined): void {
     this.poolStats = stats;
+  }
+
+  watchAuditQueue(stats: () => AuditWriterStats): void {
+    this.auditStats = stats;
   }
 
   tokenIssued(grantType: string, clientId: string): void {

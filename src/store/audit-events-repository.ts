@@ -1,6 +1,46 @@
-import type { Kysely } from 'kysely';
+import { CompiledQuery, type Insertable, type Kysely } from 'kysely';
 import type { AuditEvent, AuditQuery } from '../audit/audit-event.js';
+import type { StoreEngine } from './database.js';
 import type { AuditEventsTable, Database } from './schema.js';
+
+const COLUMNS = [
+  'id',
+  'at',
+  'actor',
+  'action',
+  'target',
+  'outcome',
+  'status',
+  'reason',
+  'client_id',
+  'source_address',
+  'grant_type',
+  'subject',
+  'scope',
+  'jti',
+  'expires_at',
+] as const satisfies readonly (keyof AuditEventsTable)[];
+const COLUMN_LIST = COLUMNS.map((column) => `"${column}"`).join(', ');
+const ROW_PLACEHOLDERS = `(${COLUMNS.map(() => '?').join(', ')})`;
+
+/**
+ * One statement for a batch of events, written as SQL text rather than with the query builder: building
+ * and compiling a 500-row INSERT costs the event loop about 10 µs per event. PostgreSQL takes the rows as
+ * one JSON parameter; SQLite binds them as parameters of a multi-row VALUES list.
+ */
+function batchInsert(engine: StoreEngine, rows: Insertable<AuditEventsTable>[]): CompiledQuery {
+  if (engine === 'postgres') {
+    return CompiledQuery.raw(
+      `insert into "audit_events" (${COLUMN_LIST}) select ${COLUMN_LIST} from json_populate_recordset(null::"audit_events", $1) on conflict ("id") do nothing`,
+      [JSON.stringify(rows)],
+    );
+  }
+  const values = rows.map(() => ROW_PLACEHOLDERS).join(', ');
+  return CompiledQuery.raw(
+    `insert into "audit_events" (${COLUMN_LIST}) values ${values} on conflict ("id") do nothing`,
+    rows.flatMap((row) => COLUMNS.map((column) => row[column] ?? null)),
+  );
+}
 
 function fromRow(row: AuditEventsTable): AuditEvent {
   return {
@@ -14,29 +54,53 @@ function fromRow(row: AuditEventsTable): AuditEvent {
     reason: row.reason,
     clientId: row.client_id,
     sourceAddress: row.source_address,
+    grantType: row.grant_type,
+    subject: row.subject,
+    scope: row.scope,
+    jti: row.jti,
+    expiresAt: row.expires_at === null ? null : Number(row.expires_at),
+  };
+}
+
+function toRow(event: AuditEvent): Insertable<AuditEventsTable> {
+  return {
+    id: event.id,
+    at: event.at,
+    actor: event.actor,
+    action: event.action,
+    target: event.target,
+    outcome: event.outcome,
+    status: event.status,
+    reason: event.reason,
+    client_id: event.clientId,
+    source_address: event.sourceAddress,
+    grant_type: event.grantType,
+    subject: event.subject,
+    scope: event.scope,
+    jti: event.jti,
+    expires_at: event.expiresAt,
   };
 }
 
 /** SQL for the audit_events table. */
 export class AuditEventsRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly engine: StoreEngine,
+  ) {}
 
   async insert(event: AuditEvent): Promise<void> {
-    await this.db
-      .insertInto('audit_events')
-      .values({
-        id: event.id,
-        at: event.at,
-        actor: event.actor,
-        action: event.action,
-        target: event.target,
-        outcome: event.outcome,
-        status: event.status,
-        reason: event.reason,
-        client_id: event.clientId,
-        source_address: event.sourceAddress,
-      })
-      .execute();
+    await this.insertMany([event]);
+  }
+
+  /**
+   * Writes events with one multi-row INSERT (one statement, so all of them or none). An id already
+   * stored is skipped: a batch retried after its commit was not acknowledged is not written twice.
+   * 500 events are 7,500 parameters, within SQLite's 32,766 and PostgreSQL's 65,535.
+   */
+  async insertMany(events: readonly AuditEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.db.executeQuery(batchInsert(this.engine, events.map(toRow)));
   }
 
   /** Events matching every given filter, newest first, and how many match in all. */
@@ -48,6 +112,8 @@ export class AuditEventsRepository {
     if (query.action !== undefined) base = base.where('action', '=', query.action);
     if (query.clientId !== undefined) base = base.where((eb) => eb.or([eb('client_id', '=', query.clientId!), eb('target', '=', query.clientId!)]));
     if (query.outcome !== undefined) base = base.where('outcome', '=', query.outcome);
+    if (query.grantType !== undefined) base = base.where('grant_type', '=', query.grantType);
+    if (query.subject !== undefined) base = base.where('subject', '=', query.subject);
     const [rows, count] = await Promise.all([
       base.selectAll().orderBy('at', 'desc').orderBy('id', 'desc').limit(query.limit).offset(query.offset).execute(),
       base.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),

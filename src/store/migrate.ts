@@ -10,6 +10,7 @@ import { registrationMigration } from './migrations/0007-registration.js';
 import { purgeIndexesMigration } from './migrations/0011-purge-indexes.js';
 import { adminAccountsMigration } from './migrations/0012-admin-accounts.js';
 import { auditEventsMigration } from './migrations/0013-audit-events.js';
+import { auditTokenFieldsMigration } from './migrations/0014-audit-token-fields.js';
 import type { Database } from './schema.js';
 
 /** Every migration by name, in the order they run. */
@@ -25,6 +26,7 @@ export function migrationsFor(engine: StoreConnection['engine']): Record<string,
     '0011-purge-indexes': purgeIndexesMigration,
     '0012-admin-accounts': adminAccountsMigration,
     '0013-audit-events': auditEventsMigration,
+    '0014-audit-token-fields': auditTokenFieldsMigration,
   };
 }
 

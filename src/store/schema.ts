@@ -164,6 +164,12 @@ export interface AuditEventsTable {
   reason: string | null;
   client_id: string | null;
   source_address: string | null;
+  /** Issued tokens (`token.issued`): the grant, `sub`, granted scope, `jti` and expiry (epoch ms). */
+  grant_type: string | null;
+  subject: string | null;
+  scope: string | null;
+  jti: string | null;
+  expires_at: number | null;
 }
 
 export interface Database {

@@ -203,7 +203,7 @@ describe('gatehouse CLI', () => {
 
     const store = openStore({ databaseUrl: undefined, dataDir });
     try {
-      const { events } = await new AuditEventsRepository(store.db).query({ actor: 'cli', limit: 50, offset: 0 });
+      const { events } = await new AuditEventsRepository(store.db, store.engine).query({ actor: 'cli', limit: 50, offset: 0 });
       expect(events.map((event) => [event.action, event.target, event.outcome])).toEqual(
         expect.arrayContaining([
           ['admin.create', 'alice', 'success'],

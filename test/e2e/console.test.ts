@@ -279,6 +279,21 @@ describe.each(STORES)('web console in Chromium on %s', (store) => {
     await expect.poll(() => table.textContent()).toContain('invalid_client');
     expect(await table.textContent()).not.toContain('client.create');
     await shot('audit-log');
+
+    // Issued tokens: their grant, subject, scope and jti, never the token.
+    await page.getByLabel('Outcome').selectOption('');
+    await page.getByLabel('Grant type').selectOption('client_credentials');
+    await page.getByLabel('Subject').fill('e2e-partner');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await expect.poll(() => table.textContent()).toContain('token.issued');
+    const issued = (await table.textContent()) ?? '';
+    expect(issued).not.toContain('client.create');
+    expect(issued).not.toContain('token.refused');
+    expect(issued).toContain('orders:read orders:write');
+    const { events } = (await (await server.admin('GET', '/audit?action=token.issued&client_id=e2e-partner')).json()) as { events: { jti: string }[] };
+    expect(events.length).toBeGreaterThan(0);
+    for (const event of events) expect(issued).toContain(event.jti);
+    await shot('audit-log-issued-tokens');
   });
 
   it('signs out: the session cookie no longer works', async () => {

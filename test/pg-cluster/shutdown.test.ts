@@ -2,6 +2,8 @@ import { createConnection } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { STORES } from '../helpers/test-server.js';
+import { openStore } from '../../src/store/database.js';
+import { AuditEventsRepository } from '../../src/store/audit-events-repository.js';
 import { startCluster, stopCluster, type Instance, type TokenBody } from './cluster.js';
 
 /** Resolves with the error code of a fresh TCP connection to the instance, or 'connected'. */
@@ -26,14 +28,14 @@ describe.each(STORES)('SIGTERM with requests in flight on %s', (store) => {
     await database?.drop();
   });
 
-  async function startOne(env: Record<string, string> = {}): Promise<{ instance: Instance; accessToken: string }> {
+  async function startOne(env: Record<string, string> = {}): Promise<{ instance: Instance; accessToken: string; client: { client_id: string; client_secret: string } }> {
     database = store === 'postgres' ? await createTestDatabase() : undefined;
     instances = await startCluster(1, { databaseUrl: database?.url, env: [env] });
     const instance = instances[0] as Instance;
     const created = await instance.admin('POST', '/clients', { client_name: 'shutdown', scope: 'ops' });
     const client = (await created.json()) as { client_id: string; client_secret: string };
     const token = (await (await instance.token(client, { grant_type: 'client_credentials' })).json()) as TokenBody;
-    return { instance, accessToken: token.access_token };
+    return { instance, accessToken: token.access_token, client };
   }
 
   const sleep = (instance: Instance, accessToken: string, ms: number) =>
@@ -78,5 +80,32 @@ describe.each(STORES)('SIGTERM with requests in flight on %s', (store) => {
     expect(await instance.exit()).toBe(0);
     expect(await tooSlow).toMatch(/^failed/);
     expect(instance.logLines('grace period over')).toHaveLength(1);
+  });
+
+  it('writes the issued-token audit events still queued before it exits', async () => {
+    // A flush interval far beyond the test: only the shutdown can have written them.
+    const { instance, client } = await startOne({ GATEHOUSE_AUDIT_FLUSH_MS: '60000' });
+    const jtis: string[] = [];
+    for (let i = 0; i < 24; i++) {
+      const response = await instance.token(client, { grant_type: 'client_credentials' });
+      expect(response.status).toBe(200);
+      const { access_token: token } = (await response.json()) as TokenBody;
+      jtis.push((JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { jti: string }).jti);
+    }
+    const queued = (await (await instance.admin('GET', '/audit?action=token.issued')).json()) as { total: number };
+    expect(queued.total).toBe(0);
+
+    instance.child.kill('SIGTERM');
+    expect(await instance.exit()).toBe(0);
+    expect(instance.logLines('before shutdown')).toEqual([]);
+    const stored = openStore({ databaseUrl: database?.url, dataDir: `${instance.root}/instance-0` });
+    try {
+      const { events } = await new AuditEventsRepository(stored.db, stored.engine).query({ action: 'token.issued', limit: 500, offset: 0 });
+      // The token startOne asked for, and the 24 above.
+      expect(events).toHaveLength(25);
+      expect(events.map((event) => event.jti)).toEqual(expect.arrayContaining(jtis));
+    } finally {
+      await stored.close();
+    }
   });
 });

@@ -11,9 +11,44 @@ interface Filters {
   client_id: string;
   action: string;
   outcome: string;
+  grant_type: string;
+  subject: string;
 }
 
-const NONE: Filters = { from: '', to: '', actor: '', client_id: '', action: '', outcome: '' };
+const NONE: Filters = { from: '', to: '', actor: '', client_id: '', action: '', outcome: '', grant_type: '', subject: '' };
+
+/** Grant types of issued tokens; the application token endpoint records `application_token`. */
+const GRANT_TYPES: [value: string, label: string][] = [
+  ['client_credentials', 'client_credentials'],
+  ['password', 'password'],
+  ['refresh_token', 'refresh_token'],
+  ['urn:ietf:params:oauth:grant-type:jwt-bearer', 'JWT bearer'],
+  ['application_token', 'application token'],
+];
+
+/** What an issued-token event says about its token (never the token itself). */
+function TokenDetails({ event }: { event: AuditEventJson }) {
+  if (event.grant_type === null && event.jti === null) return null;
+  const rows: [string, string | null][] = [
+    ['grant', event.grant_type],
+    ['subject', event.subject],
+    ['scope', event.scope],
+    ['jti', event.jti],
+    ['expires', event.expires_at === null ? null : new Date(event.expires_at).toLocaleString()],
+  ];
+  return (
+    <dl className="token-details">
+      {rows
+        .filter(([, value]) => value !== null && value !== '')
+        .map(([name, value]) => (
+          <div key={name}>
+            <dt>{name}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+    </dl>
+  );
+}
 
 /** A datetime-local value (local time) as ISO 8601 in UTC. */
 function isoOf(local: string): string | undefined {
@@ -56,7 +91,7 @@ export function AuditLog() {
   return (
     <section aria-labelledby="audit-title">
       <h1 id="audit-title">Audit log</h1>
-      <p className="lead">Every administrative change (console, admin token, CLI) and every refused token request. It never holds secrets.</p>
+      <p className="lead">Every administrative change (console, admin token, CLI), every issued access token and every refused token request. It never holds secrets or tokens.</p>
       <form className="card filters" onSubmit={apply} aria-label="Filters">
         {text('from', 'From', 'datetime-local')}
         {text('to', 'To', 'datetime-local')}
@@ -72,6 +107,19 @@ export function AuditLog() {
             </select>
           )}
         </Field>
+        <Field label="Grant type">
+          {({ id }) => (
+            <select id={id} name="grant_type" value={draft.grant_type} onChange={(event) => setDraft({ ...draft, grant_type: event.target.value })}>
+              <option value="">Any</option>
+              {GRANT_TYPES.map(([value, label]) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        {text('subject', 'Subject')}
         <div className="actions">
           <button type="submit">Apply filters</button>
           <button
@@ -100,13 +148,14 @@ export function AuditLog() {
                   <th scope="col">Target</th>
                   <th scope="col">Outcome</th>
                   <th scope="col">Reason</th>
+                  <th scope="col">Token</th>
                   <th scope="col">Source</th>
                 </tr>
               </thead>
               <tbody>
                 {page.events.length === 0 && (
                   <tr>
-                    <td colSpan={7} className="empty">
+                    <td colSpan={8} className="empty">
                       No events match.
                     </td>
                   </tr>
@@ -124,6 +173,9 @@ export function AuditLog() {
                       {event.status !== null && <span className="hint"> {event.status}</span>}
                     </td>
                     <td className="reason">{event.reason ?? ''}</td>
+                    <td>
+                      <TokenDetails event={event} />
+                    </td>
                     <td>{event.source_address ?? '—'}</td>
                   </tr>
                 ))}

@@ -11,6 +11,8 @@ import { registerTokenEndpoint, TOKEN_PATH } from './token.js';
 import { APP_TOKEN_PATH, registerAppTokenEndpoint } from './app-token.js';
 import { registerRegistrationEndpoint } from './register.js';
 import { auditTokenRefusals } from '../../audit/token-refusals.js';
+import { auditIssuedTokens } from '../../audit/issued-tokens.js';
+import { formField } from '../claimed-client.js';
 
 /** Form bodies of OAuth requests are small; anything larger is refused early. */
 export const OAUTH_BODY_LIMIT = 64 * 1024;
@@ -43,6 +45,13 @@ export async function oauthEndpoints(app: FastifyInstance, options: { gatehouse:
     await forms.register(formbody, { bodyLimit: OAUTH_BODY_LIMIT });
     forms.addContentTypeParser('*', { parseAs: 'string', bodyLimit: OAUTH_BODY_LIMIT }, (_request, _body, done) => done(null, undefined));
     forms.addHook('onSend', auditTokenRefusals(options.gatehouse.audit, [TOKEN_PATH, APP_TOKEN_PATH]));
+    forms.addHook(
+      'preSerialization',
+      auditIssuedTokens(options.gatehouse.audit, {
+        [TOKEN_PATH]: (request) => formField(request, 'grant_type'),
+        [APP_TOKEN_PATH]: () => 'application_token',
+      }),
+    );
     await registerTokenEndpoint(forms, services, options.gatehouse.config);
     registerIntrospectionEndpoint(forms, services, options.gatehouse);
     registerRevocationEndpoint(forms, services, options.gatehouse);
