@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { isStoreUnavailableError } from '../store/store-errors.js';
 import type { AuditEvent } from './audit-event.js';
@@ -21,6 +22,8 @@ export interface AuditWriterStats {
 }
 
 export const AUDIT_BATCH_SIZE = 500;
+/** Events per INSERT on the embedded store, whose writes run on the event loop: about 2 ms each here. */
+export const SQLITE_AUDIT_BATCH_SIZE = 100;
 const RETRY_MS = 1_000;
 const MAX_RETRY_MS = 10_000;
 
@@ -127,6 +130,8 @@ export class BufferedAuditWriter {
       if (!kept) return;
       this.queue.splice(0, batch.length);
       left -= batch.length;
+      // Let waiting requests run between batches: on SQLite a write holds the event loop while it lasts.
+      if (left > 0 && this.queue.length > 0) await yieldToEventLoop();
     }
   }
 

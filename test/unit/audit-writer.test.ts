@@ -1,3 +1,4 @@
+import { setImmediate as realSetImmediate } from 'node:timers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AuditEvent } from '../../src/audit/audit-event.js';
 import { BufferedAuditWriter, type AuditWriterOptions } from '../../src/audit/audit-writer.js';
@@ -81,9 +82,25 @@ describe('the buffered audit writer', () => {
       ids.push(added.id);
       audit.add(added);
     }
-    await vi.advanceTimersByTimeAsync(0);
-    expect(store.batches.map((batch) => batch.length)).toEqual([500, 500, 200]);
+    // Between batches the writer lets the event loop turn (a real setImmediate, which fake timers leave alone).
+    await vi.waitFor(() => expect(store.batches.map((batch) => batch.length)).toEqual([500, 500, 200]));
     expect(store.batches.flat()).toEqual(ids);
+  });
+
+  it('lets other work run between two batches of one flush', async () => {
+    const order: string[] = [];
+    const audit = new BufferedAuditWriter(
+      async () => {
+        order.push('batch');
+      },
+      logger(),
+      { flushIntervalMs: 200, queueLimit: 10_000, batchSize: 100 },
+    );
+    for (let i = 0; i < 250; i++) audit.add(event());
+    const flushed = audit.flush();
+    realSetImmediate(() => order.push('request'));
+    await flushed;
+    expect(order).toEqual(['batch', 'request', 'batch', 'batch']);
   });
 
   it('under a steady stream makes one write per interval, even when a write takes a while', async () => {
