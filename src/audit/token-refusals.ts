@@ -19,9 +19,10 @@ export function claimedClientOf(request: FastifyRequest): string | null {
  */
 export function auditTokenRefusals(audit: AuditLog, paths: readonly string[]) {
   const rateLimited = new WindowCounter(() => ({ max: 1, windowMs: 60_000 }));
-  return async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
-    if (reply.statusCode < 400 || request.method !== 'POST' || !paths.includes(request.routeOptions.url ?? '')) return payload;
-    if (reply.statusCode === 429 && rateLimited.take(addressKey(request.ip)) > 0) return payload;
+  // A callback hook: every answer of these endpoints passes here, and successes should not pay for a promise.
+  return (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void): void => {
+    if (reply.statusCode < 400 || request.method !== 'POST' || !paths.includes(request.routeOptions.url ?? '')) return done(null, payload);
+    if (reply.statusCode === 429 && rateLimited.take(addressKey(request.ip)) > 0) return done(null, payload);
     let reason = `status ${reply.statusCode}`;
     if (typeof payload === 'string') {
       try {
@@ -32,16 +33,19 @@ export function auditTokenRefusals(audit: AuditLog, paths: readonly string[]) {
       }
     }
     const clientId = claimedClientOf(request);
-    await audit.record({
-      actor: 'client',
-      action: 'token.refused',
-      target: clientId,
-      outcome: 'failure',
-      status: reply.statusCode,
-      reason,
-      clientId,
-      sourceAddress: request.ip,
-    });
-    return payload;
+    // A store error is logged by record; the answer goes out as it would have, whatever happens.
+    const send = () => done(null, payload);
+    audit
+      .record({
+        actor: 'client',
+        action: 'token.refused',
+        target: clientId,
+        outcome: 'failure',
+        status: reply.statusCode,
+        reason,
+        clientId,
+        sourceAddress: request.ip,
+      })
+      .then(send, send);
   };
 }
