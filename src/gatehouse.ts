@@ -213,6 +213,7 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
         changeEventsMs: CHANGE_EVENT_RETENTION_MS,
         usedRefreshTokensMs: config.usedRefreshTokenRetention * 1000,
         adminSessionIdleMs: config.adminSessionIdle * 1000,
+        auditEventsMs: config.auditRetention * 1000,
       }),
       logger,
       { intervalMs: config.housekeepingInterval * 1000, onRun: (now) => revocations.prune(now) },

@@ -527,6 +527,14 @@ export const SETTINGS: SettingSpec[] = [
     parse: integer(0, 86_400),
   },
   {
+    key: 'auditRetention',
+    env: 'GATEHOUSE_AUDIT_RETENTION',
+    description:
+      'seconds audit events are kept; housekeeping deletes older ones (every issued token is an event, so the table grows with the token rate); 0 keeps them forever',
+    defaultText: '7776000 (90 days)',
+    parse: integer(0, 100 * 365 * 86_400),
+  },
+  {
     key: 'usedRefreshTokenRetention',
     env: 'GATEHOUSE_USED_REFRESH_TOKEN_RETENTION',
     description:

@@ -94,6 +94,8 @@ export interface GatehouseConfig {
   commandTimeoutMs: number;
   /** Seconds between housekeeping runs (purging expired rows); 0 turns housekeeping off. */
   housekeepingInterval: number;
+  /** Seconds audit events are kept before housekeeping deletes them; 0: forever. */
+  auditRetention: number;
   /** Seconds a rotated refresh token is kept for reuse detection before housekeeping deletes it. */
   usedRefreshTokenRetention: number;
   /** Whether `GET /metrics` answers. */

@@ -49,6 +49,7 @@ const DEFAULTS: Omit<GatehouseConfig, 'issuer'> = {
   commandTimeoutMs: 30_000,
   housekeepingInterval: 60,
   usedRefreshTokenRetention: 7 * 86_400,
+  auditRetention: 90 * 86_400,
   metrics: true,
   metricsToken: undefined,
   redisUrl: undefined,

@@ -6,6 +6,7 @@ import { RefreshTokensRepository } from '../store/refresh-tokens-repository.js';
 import { RevocationsRepository } from '../store/revocations-repository.js';
 import type { Database } from '../store/schema.js';
 import { UsedAssertionsRepository } from '../store/used-assertions-repository.js';
+import { purgeAuditEventsBefore } from '../store/audit-events-repository.js';
 
 /**
  * One kind of row housekeeping deletes. `purgeBatch` deletes at most `limit` rows that are no longer
@@ -23,6 +24,8 @@ export interface PurgeRetention {
   usedRefreshTokensMs: number;
   /** Console sessions idle for longer than this are over, ms. */
   adminSessionIdleMs: number;
+  /** Audit events older than this are deleted, ms; 0: kept forever. */
+  auditEventsMs: number;
 }
 
 /** Everything Gatehouse purges; a new table with rows that expire is one more entry. */
@@ -38,5 +41,8 @@ export function purgeTasks(retention: PurgeRetention): PurgeTask[] {
     { name: 'change_events', purgeBatch: (db, now, limit) => new ChangeEventsRepository(db).purgeBefore(now - retention.changeEventsMs, limit) },
     { name: 'admin_sessions', purgeBatch: (db, now, limit) => new AdminSessionsRepository(db).purgeExpired(now, retention.adminSessionIdleMs, limit) },
     { name: 'security_check_states', purgeBatch: (db, now, limit) => new CheckStatesRepository(db).purgeSettled(now, limit) },
+    ...(retention.auditEventsMs > 0
+      ? [{ name: 'audit_events', purgeBatch: (db: Kysely<Database>, now: number, limit: number) => purgeAuditEventsBefore(db, now - retention.auditEventsMs, limit) }]
+      : []),
   ];
 }

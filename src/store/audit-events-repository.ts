@@ -82,6 +82,15 @@ function toRow(event: AuditEvent): Insertable<AuditEventsTable> {
   };
 }
 
+/** Deletes up to `limit` audit events recorded before `cutoff` (epoch ms), oldest first; returns how many. */
+export async function purgeAuditEventsBefore(db: Kysely<Database>, cutoff: number, limit: number): Promise<number> {
+  const result = await db
+    .deleteFrom('audit_events')
+    .where('id', 'in', (eb) => eb.selectFrom('audit_events').select('id').where('at', '<', cutoff).orderBy('at').limit(limit))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /** SQL for the audit_events table. */
 export class AuditEventsRepository {
   constructor(

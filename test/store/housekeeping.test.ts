@@ -14,7 +14,7 @@ import { STORES } from '../helpers/test-server.js';
 const logger = pino({ level: 'silent' });
 const NOW = 1_900_000_000_000;
 const HOUR = 3_600_000;
-const RETENTION = { changeEventsMs: HOUR, usedRefreshTokensMs: 24 * HOUR, adminSessionIdleMs: HOUR };
+const RETENTION = { changeEventsMs: HOUR, usedRefreshTokensMs: 24 * HOUR, adminSessionIdleMs: HOUR, auditEventsMs: 24 * HOUR };
 
 async function insertMany<T extends keyof Database>(store: StoreConnection, table: T, rows: Database[T][]): Promise<void> {
   for (let start = 0; start < rows.length; start += 500) {
@@ -119,6 +119,11 @@ describe.each(STORES)('housekeeping on %s', (engine) => {
       { session_digest: 'active', admin_id: 'a', created_at: NOW - 2 * HOUR, last_used_at: NOW - 60_000, expires_at: NOW + HOUR },
     ]);
 
+    const auditEvent = (id: string, at: number) => ({ id, at, actor: 'client', action: 'token.issued', target: null, outcome: 'success', status: 200, reason: null, client_id: 'c', source_address: null, grant_type: 'client_credentials', subject: 'c', scope: null, jti: id, expires_at: null });
+    await insertMany(store, 'audit_events', [auditEvent('older-than-retention', NOW - 25 * HOUR), auditEvent('within-retention', NOW - 23 * HOUR)]);
+    // With retention 0 the audit log is kept whole.
+    expect(purgeTasks({ ...RETENTION, auditEventsMs: 0 }).map((task) => task.name)).not.toContain('audit_events');
+
     const { tasks, batches } = counted(purgeTasks(RETENTION));
     const housekeeping = new Housekeeping(store, tasks, logger, { intervalMs: 0, batchSize: 1000 });
     const result = await housekeeping.runOnce(NOW);
@@ -133,6 +138,7 @@ describe.each(STORES)('housekeeping on %s', (engine) => {
         change_events: 1,
         admin_sessions: 2,
         security_check_states: 2,
+        audit_events: 1,
       },
     });
     // 2,345 rows at 1,000 per statement: three batches, the last one short.
@@ -154,6 +160,8 @@ describe.each(STORES)('housekeeping on %s', (engine) => {
     expect(sessions.map((row) => row.session_digest)).toEqual(['active']);
     const states = await store.db.selectFrom('security_check_states').select('client_id').orderBy('client_id').execute();
     expect(states.map((row) => row.client_id)).toEqual(['blocked', 'counting-failures', 'success-valid']);
+    const audit = await store.db.selectFrom('audit_events').select('id').execute();
+    expect(audit.map((row) => row.id)).toEqual(['within-retention']);
 
     // A second run finds nothing left.
     expect(await housekeeping.runOnce(NOW)).toEqual({
@@ -166,6 +174,7 @@ describe.each(STORES)('housekeeping on %s', (engine) => {
         change_events: 0,
         admin_sessions: 0,
         security_check_states: 0,
+        audit_events: 0,
       },
     });
     expect(await count(store, 'revoked_tokens')).toBe(2);
