@@ -37,12 +37,12 @@ export class AccessTokenIssuer {
   ) {}
 
   /** A token for a user: `sub` is the user's id and the token carries the username. */
-  issueForUser(request: Omit<AccessTokenRequest, 'subject' | 'extraClaims'> & { user: User }): IssuedAccessToken {
+  issueForUser(request: Omit<AccessTokenRequest, 'subject' | 'extraClaims'> & { user: User }): Promise<IssuedAccessToken> {
     const { user, ...rest } = request;
     return this.issue({ ...rest, subject: user.id, extraClaims: { username: user.username } });
   }
 
-  issue(request: AccessTokenRequest): IssuedAccessToken {
+  async issue(request: AccessTokenRequest): Promise<IssuedAccessToken> {
     const now = Date.now();
     const iat = Math.floor(now / 1000);
     const expiresIn = Math.min(request.lifetime ?? Infinity, accessTokenLifetime(request.client, this.config.maxTokenLifetime));
@@ -59,7 +59,7 @@ export class AccessTokenIssuer {
       jti,
     };
     if (request.scopes.length > 0) claims.scope = request.scopes.join(' ');
-    const accessToken = this.keys.signingKeyAt(now).signer.sign(claims);
+    const accessToken = await this.keys.signingKeyAt(now).signer.sign(claims);
     return { accessToken, expiresIn, jti, expiresAt: (iat + expiresIn) * 1000 };
   }
 }

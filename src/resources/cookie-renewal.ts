@@ -23,7 +23,7 @@ export function renewCookieTokens(gatehouse: Gatehouse, issuer: AccessTokenIssue
     // Scopes behind security checks are renewed only at the token endpoint; the profile caps the lifetime.
     const lifetime = gate.renewalLifetime(client, caller.scope);
     if (lifetime === undefined) return payload;
-    const issued = issuer.issue({
+    const issued = await issuer.issue({
       client,
       lifetime,
       subject: caller.sub,

@@ -9,7 +9,7 @@ describe.each(SIGNING_ALGS)('CompactJwsSigner with %s', (alg) => {
     const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
     const signer = new CompactJwsSigner(createPrivateKey({ key: (await exportJWK(privateKey)) as JsonWebKey, format: 'jwk' }), alg, 'kid-1', 'at+jwt');
     const now = Math.floor(Date.now() / 1000);
-    const token = signer.sign({ iss: 'https://issuer.example', sub: 'client', iat: now, exp: now + 60, scope: 'a b' });
+    const token = await signer.sign({ iss: 'https://issuer.example', sub: 'client', iat: now, exp: now + 60, scope: 'a b' });
 
     const { payload, protectedHeader } = await jwtVerify(token, publicKey, { issuer: 'https://issuer.example', typ: 'at+jwt', algorithms: [alg] });
     expect(protectedHeader).toEqual({ alg, typ: 'at+jwt', kid: 'kid-1' });

@@ -60,10 +60,10 @@ export function registerAppTokenEndpoint(app: FastifyInstance, services: OAuthSe
       const user = await gatehouse.usersRepository.findByIdOrUsername(claims.sub);
       if (!user?.enabled) throw new OAuthError(400, 'invalid_grant', 'the request names no enabled user');
       await services.gate.enforce(planned);
-      issued = services.issuer.issueForUser({ client, user, scopes, resources: [], lifetime });
+      issued = await services.issuer.issueForUser({ client, user, scopes, resources: [], lifetime });
     } else {
       await services.gate.enforce(planned);
-      issued = services.issuer.issue({ client, subject: client.clientId, scopes, resources: [], lifetime });
+      issued = await services.issuer.issue({ client, subject: client.clientId, scopes, resources: [], lifetime });
     }
     const response = tokenResponse(issued, scopes);
     services.metrics.tokenIssued('app_token', client.clientId);

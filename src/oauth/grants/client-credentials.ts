@@ -26,7 +26,7 @@ export class ClientCredentialsGrant {
     // Most clients need no check: skip the await (and its microtask) then.
     if (planned.checks.length > 0) await this.gate.enforce(planned);
     const { scopes, lifetime } = planned;
-    const response = tokenResponse(this.issuer.issue({ client, subject: client.clientId, scopes, resources, lifetime }), scopes);
+    const response = tokenResponse(await this.issuer.issue({ client, subject: client.clientId, scopes, resources, lifetime }), scopes);
     this.availability?.servedFromCache('client_credentials tokens');
     return response;
   }

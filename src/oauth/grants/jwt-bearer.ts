@@ -42,6 +42,6 @@ export class JwtBearerGrant {
     const resources = requestedResources(params.all('resource'), this.config.resources);
     await this.gate.enforce(planned);
     const { scopes, lifetime } = planned;
-    return tokenResponse(this.issuer.issueForUser({ client, user, scopes, resources, lifetime }), scopes);
+    return tokenResponse(await this.issuer.issueForUser({ client, user, scopes, resources, lifetime }), scopes);
   }
 }

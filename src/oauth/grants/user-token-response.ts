@@ -21,7 +21,7 @@ export async function userTokenResponse(options: {
   refreshToken?: string;
 }): Promise<TokenResponse> {
   const { client, user, scopes } = options;
-  const response = tokenResponse(options.issuer.issueForUser({ client, user, scopes, resources: options.resources, ...(options.lifetime === undefined ? {} : { lifetime: options.lifetime }) }), scopes);
+  const response = tokenResponse(await options.issuer.issueForUser({ client, user, scopes, resources: options.resources, ...(options.lifetime === undefined ? {} : { lifetime: options.lifetime }) }), scopes);
   if (options.refreshToken !== undefined) response.refresh_token = options.refreshToken;
   else if (client.refreshTokens && scopes.includes(OFFLINE_ACCESS)) {
     response.refresh_token = await options.refreshTokens.issue(client, user.id, scopes);
