@@ -13,6 +13,7 @@ import { SettingsRepository } from '../../src/store/settings-repository.js';
 import { SigningKeysRepository } from '../../src/store/signing-keys-repository.js';
 import { DuplicateUsernameError, UsersRepository } from '../../src/store/users-repository.js';
 import { usedAssertionKey, UsedAssertionsRepository } from '../../src/store/used-assertions-repository.js';
+import { MAX_CLAIMS_PER_STATEMENT } from '../../src/oauth/client-auth/assertion-claims.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { STORES } from '../helpers/test-server.js';
 
@@ -59,6 +60,9 @@ describe.each(STORES)('store on %s', (engine) => {
     expect(await used.claim('client-a', 'jti-2', expiresAt)).toBe(false);
     expect(await used.claim('client-"c"', "it's ünïcode", expiresAt)).toBe(false);
     expect(await used.claimMany([])).toEqual(new Set());
+    // The largest statement AssertionClaims writes.
+    const full = Array.from({ length: MAX_CLAIMS_PER_STATEMENT }, (_, i) => ({ clientId: 'client-full', jti: `jti-${i}`, expiresAt }));
+    expect((await used.claimMany(full)).size).toBe(MAX_CLAIMS_PER_STATEMENT);
   });
 
   it('stores clients with every field and records a change per write', async () => {

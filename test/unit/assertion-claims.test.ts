@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { AssertionClaims } from '../../src/oauth/client-auth/assertion-claims.js';
+import { AssertionClaims, MAX_CLAIMS_PER_STATEMENT } from '../../src/oauth/client-auth/assertion-claims.js';
 import { usedAssertionKey, type UsedAssertionClaim } from '../../src/store/used-assertions-repository.js';
 
 /** A store of claimed ids in memory that records each group it is given. */
@@ -36,6 +36,15 @@ describe('AssertionClaims', () => {
     expect(await claims.claim('client', 'jti-3', 1)).toBe(false);
     expect(await claims.claim('client', 'jti-50', 1)).toBe(true);
     expect(repository.claimMany).toHaveBeenCalledTimes(3);
+  });
+
+  it('splits a large group into statements of at most MAX_CLAIMS_PER_STATEMENT claims', async () => {
+    const repository = memoryRepository();
+    const claims = new AssertionClaims(repository);
+    const count = MAX_CLAIMS_PER_STATEMENT * 2 + 5;
+    const answers = await Promise.all(Array.from({ length: count }, (_, i) => claims.claim('client', `jti-${i}`, 1)));
+    expect(answers.every((answer) => answer)).toBe(true);
+    expect(repository.groups.map((group) => group.length)).toEqual([MAX_CLAIMS_PER_STATEMENT, MAX_CLAIMS_PER_STATEMENT, 5]);
   });
 
   it('lets only the first of two equal claims in one group win, and keeps clients apart', async () => {

@@ -1,6 +1,9 @@
 import type { Logger } from 'pino';
 import { usedAssertionKey, type UsedAssertionClaim, type UsedAssertionsRepository } from '../../store/used-assertions-repository.js';
 
+/** Claims per INSERT at most. */
+export const MAX_CLAIMS_PER_STATEMENT = 1_000;
+
 interface Waiting extends UsedAssertionClaim {
   key: string;
   resolve(isNew: boolean): void;
@@ -46,12 +49,18 @@ export class AssertionClaims {
       else first.set(claim.key, claim);
     }
     for (const repeat of repeats) repeat.resolve(false);
+    const distinct = [...first.values()];
+    // Bounded statements: SQLite takes at most 32,766 parameters (3 per claim).
+    for (let start = 0; start < distinct.length; start += MAX_CLAIMS_PER_STATEMENT) await this.writeChunk(distinct.slice(start, start + MAX_CLAIMS_PER_STATEMENT));
+  }
+
+  private async writeChunk(chunk: Waiting[]): Promise<void> {
     try {
-      const inserted = await this.repository.claimMany([...first.values()]);
-      for (const claim of first.values()) claim.resolve(inserted.has(claim.key));
+      const inserted = await this.repository.claimMany(chunk);
+      for (const claim of chunk) claim.resolve(inserted.has(claim.key));
     } catch (error) {
-      this.logger?.error({ err: error, claims: first.size }, 'could not record used assertion ids');
-      for (const claim of first.values()) claim.reject(error);
+      this.logger?.error({ err: error, claims: chunk.length }, 'could not record used assertion ids');
+      for (const claim of chunk) claim.reject(error);
     }
   }
 }
