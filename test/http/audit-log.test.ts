@@ -1,24 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditPage } from '../helpers/audit.js';
 import { basicAuth, postForm, startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
 
-interface AuditJson {
-  id: string;
-  at: string;
-  actor: string;
-  action: string;
-  target: string | null;
-  outcome: 'success' | 'failure';
-  status: number | null;
-  reason: string | null;
-  client_id: string | null;
-  source_address: string | null;
-}
-interface AuditPage {
-  events: AuditJson[];
-  total: number;
-  limit: number;
-  offset: number;
-}
 
 const PASSWORD = 'audit-admin-password';
 
@@ -31,11 +14,7 @@ describe.each(STORES)('audit log on %s', (store) => {
     await server.close();
   });
 
-  async function audit(query: Record<string, string> = {}): Promise<AuditPage> {
-    const response = await server.admin('GET', `/audit?${new URLSearchParams(query).toString()}`);
-    expect(response.status).toBe(200);
-    return (await response.json()) as AuditPage;
-  }
+  const audit = (query: Record<string, string> = {}) => auditPage(server, query);
 
   it('records a change made with the admin token, without the secret it returned', async () => {
     const before = new Date().toISOString();

@@ -1,28 +1,9 @@
 import { createPrivateKey, randomUUID, type KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditPage } from '../helpers/audit.js';
 import { basicAuth, postForm, startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
 
-interface AuditJson {
-  id: string;
-  at: string;
-  actor: string;
-  action: string;
-  target: string | null;
-  outcome: string;
-  status: number | null;
-  client_id: string | null;
-  source_address: string | null;
-  grant_type: string | null;
-  subject: string | null;
-  scope: string | null;
-  jti: string | null;
-  expires_at: string | null;
-}
-interface AuditPage {
-  events: AuditJson[];
-  total: number;
-}
 interface TokenBody {
   access_token: string;
   refresh_token?: string;
@@ -79,11 +60,7 @@ describe.each(STORES)('issued tokens in the audit log on %s', (store) => {
     issued.push({ grant, body });
     return body;
   }
-  async function audit(query: Record<string, string>): Promise<AuditPage> {
-    const response = await server.admin('GET', `/audit?${new URLSearchParams({ limit: '500', ...query }).toString()}`);
-    expect(response.status).toBe(200);
-    return (await response.json()) as AuditPage;
-  }
+  const audit = (query: Record<string, string>) => auditPage(server, { limit: '500', ...query });
 
   it('records every grant and the application token endpoint with client, grant type, subject, scope, jti and expiry, never a token', async () => {
     const tokenUrl = `${server.url}/oauth/token`;
