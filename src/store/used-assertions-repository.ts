@@ -18,11 +18,6 @@ export function usedAssertionKey(clientId: string, jti: string): string {
 export class UsedAssertionsRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** Records the id; false when it was used before (a replay). */
-  async claim(clientId: string, jti: string, expiresAt: number): Promise<boolean> {
-    return (await this.claimMany([{ clientId, jti, expiresAt }])).has(usedAssertionKey(clientId, jti));
-  }
-
   /**
    * Records several ids in one statement (one commit); returns the keys (`usedAssertionKey`) of those that
    * were new. The ids must be distinct.
