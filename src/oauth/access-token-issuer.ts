@@ -22,6 +22,9 @@ export interface IssuedAccessToken {
   expiresIn: number;
   jti: string;
   expiresAt: number;
+  /** The token's `sub` and `client_id`. */
+  subject: string;
+  clientId: string;
 }
 
 /** The lifetime that applies: the client's own (0: none) capped by the server's maximum. */
@@ -60,6 +63,6 @@ export class AccessTokenIssuer {
     };
     if (request.scopes.length > 0) claims.scope = request.scopes.join(' ');
     const accessToken = await this.keys.signingKeyAt(now).signer.sign(claims);
-    return { accessToken, expiresIn, jti, expiresAt: (iat + expiresIn) * 1000 };
+    return { accessToken, expiresIn, jti, expiresAt: (iat + expiresIn) * 1000, subject: request.subject, clientId: request.client.clientId };
   }
 }
