@@ -162,12 +162,12 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       maxSeconds: config.adminSessionMax,
     }));
     const auditStream = openAuditStream(config.auditStream, logger, { serving: options.watchChanges === true });
-    const audit = new AuditLog(new AuditEventsRepository(store.db, store.engine), logger, {
+    const audit = new AuditLog(new AuditEventsRepository(store.db, store.engine, store.batchWriter), logger, {
       stream: auditStream ? (line) => auditStream.write(line) : undefined,
       buffer: {
         flushIntervalMs: config.auditFlushMs,
         queueLimit: config.auditQueueLimit,
-        // SQLite writes on the event loop (about 15-20 µs per event here): smaller statements keep each pause short.
+        // A batch's transaction holds SQLite's write lock: smaller batches keep the main connection's writes from waiting long.
         batchSize: store.engine === 'sqlite' ? SQLITE_AUDIT_BATCH_SIZE : AUDIT_BATCH_SIZE,
       },
     });

@@ -22,8 +22,11 @@ export interface AuditWriterStats {
 }
 
 export const AUDIT_BATCH_SIZE = 500;
-/** Events per INSERT on the embedded store, whose writes run on the event loop: about 2 ms each here. */
-export const SQLITE_AUDIT_BATCH_SIZE = 100;
+/**
+ * Events per transaction on the embedded store (its writer thread): a transaction holds SQLite's write lock,
+ * and a write on the main connection waits for it; 200 events take about 2-3 ms here.
+ */
+export const SQLITE_AUDIT_BATCH_SIZE = 200;
 const RETRY_MS = 1_000;
 const MAX_RETRY_MS = 10_000;
 
@@ -130,7 +133,7 @@ export class BufferedAuditWriter {
       if (!kept) return;
       this.queue.splice(0, batch.length);
       left -= batch.length;
-      // Let waiting requests run between batches: on SQLite a write holds the event loop while it lasts.
+      // Let waiting requests run between batches.
       if (left > 0 && this.queue.length > 0) await yieldToEventLoop();
     }
   }

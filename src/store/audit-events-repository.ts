@@ -1,6 +1,7 @@
 import { CompiledQuery, type Insertable, type Kysely } from 'kysely';
 import type { AuditEvent, AuditQuery } from '../audit/audit-event.js';
 import type { StoreEngine } from './database.js';
+import type { BatchWriter } from './sqlite-writer-thread.js';
 import type { AuditEventsTable, Database } from './schema.js';
 
 const COLUMNS = [
@@ -22,6 +23,12 @@ const COLUMNS = [
 ] as const satisfies readonly (keyof AuditEventsTable)[];
 const COLUMN_LIST = COLUMNS.map((column) => `"${column}"`).join(', ');
 const ROW_PLACEHOLDERS = `(${COLUMNS.map(() => '?').join(', ')})`;
+/** One row, run once per event inside one transaction by a BatchWriter. */
+const INSERT_ONE = `insert into "audit_events" (${COLUMN_LIST}) values ${ROW_PLACEHOLDERS} on conflict ("id") do nothing`;
+
+function parametersOf(row: Insertable<AuditEventsTable>): unknown[] {
+  return COLUMNS.map((column) => row[column] ?? null);
+}
 
 /**
  * One statement for a batch of events, written as SQL text rather than with the query builder: building
@@ -38,7 +45,7 @@ function batchInsert(engine: StoreEngine, rows: Insertable<AuditEventsTable>[]):
   const values = rows.map(() => ROW_PLACEHOLDERS).join(', ');
   return CompiledQuery.raw(
     `insert into "audit_events" (${COLUMN_LIST}) values ${values} on conflict ("id") do nothing`,
-    rows.flatMap((row) => COLUMNS.map((column) => row[column] ?? null)),
+    rows.flatMap(parametersOf),
   );
 }
 
@@ -93,23 +100,29 @@ export async function purgeAuditEventsBefore(db: Kysely<Database>, cutoff: numbe
 
 /** SQL for the audit_events table. */
 export class AuditEventsRepository {
+  /** `batchWriter`: where `insertMany` writes when the store has one (the embedded database's writer thread). */
   constructor(
     private readonly db: Kysely<Database>,
     private readonly engine: StoreEngine,
+    private readonly batchWriter?: BatchWriter,
   ) {}
 
+  /** Writes one event on the store's own connection before it returns. */
   async insert(event: AuditEvent): Promise<void> {
-    await this.insertMany([event]);
+    await this.db.executeQuery(batchInsert(this.engine, [toRow(event)]));
   }
 
   /**
-   * Writes events with one multi-row INSERT (one statement, so all of them or none). An id already
-   * stored is skipped: a batch retried after its commit was not acknowledged is not written twice.
-   * 500 events are 7,500 parameters, within SQLite's 32,766 and PostgreSQL's 65,535.
+   * Writes events all together or none: one multi-row INSERT, or on the embedded database one transaction
+   * in its writer thread, off the event loop. An id already stored is skipped: a batch retried after its
+   * commit was not acknowledged is not written twice. 500 events are 7,500 parameters, within SQLite's
+   * 32,766 and PostgreSQL's 65,535.
    */
   async insertMany(events: readonly AuditEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await this.db.executeQuery(batchInsert(this.engine, events.map(toRow)));
+    const rows = events.map(toRow);
+    if (this.batchWriter) await this.batchWriter.runBatch(INSERT_ONE, rows.map(parametersOf));
+    else await this.db.executeQuery(batchInsert(this.engine, rows));
   }
 
   /** Events matching every given filter, newest first, and how many match in all. */

@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
+import { SqliteWriterThread, type BatchWriter } from './sqlite-writer-thread.js';
 
 export type StoreEngine = 'sqlite' | 'postgres';
 
@@ -20,6 +21,11 @@ export interface StoreConnection {
    * connection is dropped, so a dead link never blocks the pool.
    */
   setRequestTimeout(ms: number | undefined): void;
+  /**
+   * Batched writes off the event loop (the embedded database: a worker thread with its own connection);
+   * undefined for PostgreSQL, whose driver never holds the event loop.
+   */
+  readonly batchWriter?: BatchWriter;
   /** Connections of the PostgreSQL pool (for metrics); undefined for the embedded database. */
   readonly poolStats?: () => PoolStats;
   close(): Promise<void>;
@@ -103,13 +109,18 @@ function openSqlite(file: string, dataDir: string): StoreConnection {
   }
   const counter = queryCounter();
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log: counter.log });
+  const batchWriter = new SqliteWriterThread(file, counter.log);
   return {
     db,
     engine: 'sqlite',
     location: file,
     queryCount: counter.count,
     setRequestTimeout: () => undefined,
-    close: () => db.destroy(),
+    batchWriter,
+    close: async () => {
+      await batchWriter.close();
+      await db.destroy();
+    },
   };
 }
 

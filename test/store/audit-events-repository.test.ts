@@ -42,7 +42,7 @@ describe.each(STORES)('audit events repository on %s', (engine) => {
     database = engine === 'postgres' ? await createTestDatabase() : undefined;
     store = openStore({ databaseUrl: database?.url, dataDir });
     await migrateToLatest(store);
-    repository = new AuditEventsRepository(store.db, store.engine);
+    repository = new AuditEventsRepository(store.db, store.engine, store.batchWriter);
   });
   afterAll(async () => {
     await store.close();
@@ -50,7 +50,7 @@ describe.each(STORES)('audit events repository on %s', (engine) => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('writes a batch of 500 in one statement and reads every field back as written', async () => {
+  it('writes a batch of 500 in one statement (SQLite: one transaction in its writer thread) and reads every field back as written', async () => {
     const events = Array.from({ length: 500 }, (_, n) => issued(n));
     events[1] = issued(1, { subject: 'user-"quoted"\\slash', scope: "it's ünïcödé 🎫 and\nnew line", reason: null, status: null, expiresAt: null, grantType: null, sourceAddress: null });
     events[2] = issued(2, { actor: 'admin', action: 'client.update', outcome: 'failure', status: 400, reason: 'invalid_client_metadata: {"x": [1, 2]}', jti: null, scope: null });

@@ -1,0 +1,93 @@
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../shared/module-worker.js';
+import { StoreUnavailableError } from './database.js';
+import type { WriterReply } from './sqlite-writer-protocol.js';
+
+/** Writes that may run off the event loop. */
+export interface BatchWriter {
+  /** Runs `sql` once per parameter list, all in one transaction (all or nothing); resolves with the rows changed. */
+  runBatch(sql: string, parameterLists: unknown[][]): Promise<number>;
+  /** Lets the batches under way finish, then closes. */
+  close(): Promise<void>;
+}
+
+interface Pending {
+  resolve(changes: number): void;
+  reject(error: Error): void;
+}
+
+/**
+ * A worker thread with its own connection to the embedded database, for batched writes that need not hold
+ * the event loop (better-sqlite3 is synchronous: on the main connection a write runs on the event loop, its
+ * fsync included). Started with the first batch. WAL lets the main connection read meanwhile; a write on the
+ * main connection waits for a batch's transaction (busy_timeout), so batches are kept small.
+ */
+export class SqliteWriterThread implements BatchWriter {
+  private worker: Worker | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private idle: (() => void) | undefined;
+  private closed = false;
+
+  /** `onBatch` is called for every batch posted (the store's statement count). */
+  constructor(
+    private readonly file: string,
+    private readonly onBatch: () => void = () => undefined,
+  ) {}
+
+  runBatch(sql: string, parameterLists: unknown[][]): Promise<number> {
+    if (this.closed) return Promise.reject(new StoreUnavailableError('the embedded database is closed'));
+    const worker = this.worker ?? this.start();
+    const id = this.nextId++;
+    return new Promise<number>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ kind: 'batch', id, sql, parameterLists });
+      this.onBatch();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const worker = this.worker;
+    if (!worker) return;
+    if (this.pending.size > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+    const exited = new Promise((resolve) => worker.once('exit', resolve));
+    worker.postMessage({ kind: 'close' });
+    await exited;
+  }
+
+  private start(): Worker {
+    const worker = startModuleWorker(import.meta.url, 'sqlite-writer-worker', { file: this.file });
+    worker.on('message', (reply: WriterReply) => this.settle(reply));
+    worker.on('error', (error) => this.lost(worker, error.message));
+    worker.on('exit', (code) => this.lost(worker, `exit code ${code}`));
+    // Never keeps a process alive: the audit writer flushes and the store closes on shutdown.
+    worker.unref();
+    this.worker = worker;
+    return worker;
+  }
+
+  private settle(reply: WriterReply): void {
+    const waiting = this.pending.get(reply.id);
+    if (!waiting) return;
+    this.pending.delete(reply.id);
+    if ('error' in reply) waiting.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
+    else waiting.resolve(reply.changes);
+    if (this.pending.size === 0) this.wakeClose();
+  }
+
+  /** The thread is gone: its batches fail as "store unavailable" (their callers retry) and the next batch starts a new one. */
+  private lost(worker: Worker, reason: string): void {
+    if (this.worker !== worker) return;
+    this.worker = undefined;
+    for (const waiting of this.pending.values()) waiting.reject(new StoreUnavailableError(`the embedded database's writer thread stopped (${reason})`));
+    this.pending.clear();
+    this.wakeClose();
+  }
+
+  private wakeClose(): void {
+    const idle = this.idle;
+    this.idle = undefined;
+    idle?.();
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The worker side of SqliteWriterThread: its own connection to the embedded database, with the main
+ * connection's settings, running batches of one statement (once per parameter list, in one
+ * transaction) that the main thread posts. Prepared statements are kept per SQL text.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import SQLite from 'better-sqlite3';
+import type { WriterReply, WriterRequest } from './sqlite-writer-protocol.js';
+
+const port = parentPort;
+if (!port) throw new Error('sqlite-writer-worker runs as a worker thread');
+const { file } = workerData as { file: string };
+
+const db = new SQLite(file);
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = FULL');
+db.pragma('busy_timeout = 5000');
+
+const statements = new Map<string, SQLite.Statement>();
+const runAll = db.transaction((statement: SQLite.Statement, parameterLists: unknown[][]) => {
+  let changes = 0;
+  for (const parameters of parameterLists) changes += statement.run(parameters).changes;
+  return changes;
+});
+
+function statementFor(sql: string): SQLite.Statement {
+  let statement = statements.get(sql);
+  if (!statement) {
+    statement = db.prepare(sql);
+    statements.set(sql, statement);
+  }
+  return statement;
+}
+
+port.on('message', (request: WriterRequest) => {
+  if (request.kind === 'close') {
+    db.close();
+    port.close();
+    return;
+  }
+  let reply: WriterReply;
+  try {
+    reply = { id: request.id, changes: runAll(statementFor(request.sql), request.parameterLists) };
+  } catch (error) {
+    const { message, code } = error as { message?: unknown; code?: unknown };
+    reply = { id: request.id, error: { message: String(message ?? error), code: typeof code === 'string' ? code : undefined } };
+  }
+  port.postMessage(reply);
+});

@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStore, type StoreConnection } from '../../src/store/database.js';
+import { isStoreUnavailableError } from '../../src/store/store-errors.js';
+import { SqliteWriterThread } from '../../src/store/sqlite-writer-thread.js';
+
+const INSERT = 'insert into "notes" ("n", "text") values (?, ?)';
+
+describe('SqliteWriterThread (the embedded database written from a worker thread)', () => {
+  let dataDir: string;
+  let store: StoreConnection;
+  let writer: SqliteWriterThread;
+  let batches: number;
+
+  async function count(): Promise<number> {
+    const { rows } = await sql<{ n: number }>`select count(*) as n from notes`.execute(store.db);
+    return Number(rows[0]?.n);
+  }
+
+  beforeEach(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-writer-thread-'));
+    store = openStore({ databaseUrl: undefined, dataDir });
+    await sql`create table notes (n integer primary key, text text not null)`.execute(store.db);
+    batches = 0;
+    writer = new SqliteWriterThread(join(dataDir, 'gatehouse.db'), () => (batches += 1));
+  });
+  afterEach(async () => {
+    await writer.close();
+    await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('writes a batch in one transaction that the main connection reads once it resolves', async () => {
+    const changes = await writer.runBatch(INSERT, [
+      [1, 'one'],
+      [2, 'two'],
+      [3, 'three'],
+    ]);
+    expect(changes).toBe(3);
+    expect(batches).toBe(1);
+    const { rows } = await sql<{ n: number; text: string }>`select n, text from notes order by n`.execute(store.db);
+    expect(rows).toEqual([
+      { n: 1, text: 'one' },
+      { n: 2, text: 'two' },
+      { n: 3, text: 'three' },
+    ]);
+  });
+
+  it('writes all of a batch or none of it, and passes SQLite’s error code on (a refused statement, not an outage)', async () => {
+    const refused = await writer.runBatch(INSERT, [[1, 'one'], [2, 'two'], [3, null]]).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(Error);
+    expect((refused as { code?: string }).code).toBe('SQLITE_CONSTRAINT_NOTNULL');
+    expect(isStoreUnavailableError(refused)).toBe(false);
+    expect(await count()).toBe(0);
+    // The thread goes on after a refused batch.
+    expect(await writer.runBatch(INSERT, [[4, 'four']])).toBe(1);
+    expect(await count()).toBe(1);
+  });
+
+  it('leaves the event loop free while a large batch is written', async () => {
+    const rows = Array.from({ length: 50_000 }, (_, n) => [n, `row ${n} `.repeat(4)]);
+    let turns = 0;
+    let writing = true;
+    const spin = (): void => {
+      turns += 1;
+      if (writing) setImmediate(spin);
+    };
+    setImmediate(spin);
+    const written = writer.runBatch(INSERT, rows).finally(() => (writing = false));
+    expect(await written).toBe(50_000);
+    // On the main connection the whole INSERT would run in one turn of the loop.
+    expect(turns).toBeGreaterThan(20);
+    expect(await count()).toBe(50_000);
+  });
+
+  it('lets the batches under way finish on close; a batch after close fails as "store unavailable"', async () => {
+    const first = writer.runBatch(INSERT, [[1, 'one']]);
+    const second = writer.runBatch(INSERT, [[2, 'two']]);
+    await writer.close();
+    await expect(Promise.all([first, second])).resolves.toEqual([1, 1]);
+    expect(await count()).toBe(2);
+    const late = await writer.runBatch(INSERT, [[3, 'three']]).catch((error: unknown) => error);
+    expect(isStoreUnavailableError(late)).toBe(true);
+    expect(await count()).toBe(2);
+  });
+
+  it('is the embedded store’s batch writer, closed with the store', async () => {
+    expect(store.batchWriter).toBeInstanceOf(SqliteWriterThread);
+    expect(await store.batchWriter!.runBatch(INSERT, [[7, 'seven']])).toBe(1);
+    expect(await count()).toBe(1);
+  });
+});
