@@ -9,6 +9,7 @@ import type { GatehouseConfig } from './config/config.js';
 import { KeyEncryption } from './keys/key-encryption.js';
 import { deriveKeys, loadMasterSecret } from './keys/master-secret.js';
 import { SecretDigester } from './keys/secret-digest.js';
+import { SigningThread } from './keys/signing-thread.js';
 import { SigningKeys } from './keys/signing-keys.js';
 import { RevocationList } from './oauth/revocation-list.js';
 import { ChangeEventsRepository } from './store/change-events-repository.js';
@@ -130,6 +131,8 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
     if (master.generated) logger.warn({ dataDir: config.dataDir }, 'generated a master secret in the data folder; back it up, or set GATEHOUSE_SECRET');
     const derived = deriveKeys(master.secret);
     const digester = new SecretDigester(derived.secretDigestKey);
+    // Started with the first token; never holds a request up when it is gone (the thread pool signs instead).
+    const signingThread = new SigningThread();
 
     const changeEvents = new ChangeEventsRepository(store.db);
     const availability = new StoreAvailability(logger);
@@ -137,7 +140,12 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
     const directory = new ClientDirectory(new ClientsRepository(store.db));
     const revocationsRepository = new RevocationsRepository(store.db);
     const revocations = new RevocationList(revocationsRepository);
-    const keys = new SigningKeys(new SigningKeysRepository(store.db, store.engine), new KeyEncryption(derived.keyEncryptionKey), () => config.maxTokenLifetime);
+    const keys = new SigningKeys(
+      new SigningKeysRepository(store.db, store.engine),
+      new KeyEncryption(derived.keyEncryptionKey),
+      () => config.maxTokenLifetime,
+      signingThread,
+    );
     const adminToken = new AdminToken(digester, new SettingsRepository(store.db), config.adminToken);
     const tokenDelivery = new TokenDeliverySettings(config, new SettingsRepository(store.db));
     const clients = new ClientRegistry(
@@ -262,6 +270,7 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
         await audit.close();
         await auditStream?.close();
         await store.close();
+        await signingThread.close();
       },
     };
   } catch (error) {

@@ -4,6 +4,7 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jo
 import { SIGNING_ALGS, type SigningAlg } from '../config/config.js';
 import type { SigningKeysRepository, StoredSigningKey } from '../store/signing-keys-repository.js';
 import { CompactJwsSigner } from './jws-signer.js';
+import type { SigningThread } from './signing-thread.js';
 import type { KeyEncryption } from './key-encryption.js';
 
 /** A signing key ready for use: imported once as KeyObjects. */
@@ -51,6 +52,8 @@ export class SigningKeys {
     private readonly encryption: KeyEncryption,
     /** Longest lifetime any access token can have, seconds: how long a retired key stays published. */
     private readonly maxTokenLifetime: () => number,
+    /** Where access tokens are signed; without one, on libuv's thread pool. */
+    private readonly signingThread?: SigningThread,
   ) {}
 
   /** Loads every stored key; throws KeyDecryptionError when the master secret does not fit. */
@@ -165,7 +168,7 @@ export class SigningKeys {
       alg,
       publicJwk,
       publicKey: createPublicKey(privateKey),
-      signer: new CompactJwsSigner(privateKey, alg, stored.kid, ACCESS_TOKEN_TYP),
+      signer: new CompactJwsSigner(privateKey, alg, stored.kid, ACCESS_TOKEN_TYP, this.signingThread),
       createdAt: stored.createdAt,
       activatesAt: stored.activatesAt,
     };

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import { SqliteWriterThread, type BatchWriter } from './sqlite-writer-thread.js';
@@ -94,6 +94,27 @@ export async function connectStore(options: StoreOptions): Promise<StoreConnecti
   return store;
 }
 
+/**
+ * Transactions on the main connection take SQLite's write lock when they begin (`begin immediate`), waiting
+ * for it as busy_timeout allows. A deferred `begin` that read first would fail at once with SQLITE_BUSY
+ * when it came to write after the writer thread had committed meanwhile.
+ */
+class ImmediateTransactionsDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateTransactionsDialect extends SqliteDialect {
+  constructor(private readonly settings: SqliteDialectConfig) {
+    super(settings);
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateTransactionsDriver(this.settings);
+  }
+}
+
 function openSqlite(file: string, dataDir: string): StoreConnection {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const sqlite = new SQLite(file);
@@ -108,7 +129,7 @@ function openSqlite(file: string, dataDir: string): StoreConnection {
     throw error;
   }
   const counter = queryCounter();
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log: counter.log });
+  const db = new Kysely<Database>({ dialect: new ImmediateTransactionsDialect({ database: sqlite }), log: counter.log });
   const batchWriter = new SqliteWriterThread(file, counter.log);
   return {
     db,

@@ -40,6 +40,8 @@ export class SqliteWriterThread implements BatchWriter {
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
     return new Promise<number>((resolve, reject) => {
+      // The thread keeps the process alive while it holds batches, and only then.
+      if (this.pending.size === 0) worker.ref();
       this.pending.set(id, { resolve, reject });
       worker.postMessage({ kind: 'batch', id, sql, parameterLists });
       this.onBatch();
@@ -51,6 +53,8 @@ export class SqliteWriterThread implements BatchWriter {
     const worker = this.worker;
     if (!worker) return;
     if (this.pending.size > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+    // Held until the thread has ended: nothing else may keep a closing process alive.
+    worker.ref();
     const exited = new Promise((resolve) => worker.once('exit', resolve));
     worker.postMessage({ kind: 'close' });
     await exited;
@@ -61,7 +65,6 @@ export class SqliteWriterThread implements BatchWriter {
     worker.on('message', (reply: WriterReply) => this.settle(reply));
     worker.on('error', (error) => this.lost(worker, error.message));
     worker.on('exit', (code) => this.lost(worker, `exit code ${code}`));
-    // Never keeps a process alive: the audit writer flushes and the store closes on shutdown.
     worker.unref();
     this.worker = worker;
     return worker;
@@ -73,7 +76,10 @@ export class SqliteWriterThread implements BatchWriter {
     this.pending.delete(reply.id);
     if ('error' in reply) waiting.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
     else waiting.resolve(reply.changes);
-    if (this.pending.size === 0) this.wakeClose();
+    if (this.pending.size === 0) {
+      this.worker?.unref();
+      this.wakeClose();
+    }
   }
 
   /** The thread is gone: its batches fail as "store unavailable" (their callers retry) and the next batch starts a new one. */

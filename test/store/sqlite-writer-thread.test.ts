@@ -87,6 +87,33 @@ describe('SqliteWriterThread (the embedded database written from a worker thread
     expect(await count()).toBe(2);
   });
 
+  it('lets transactions on the main connection read, then write, while the thread commits (they begin immediate)', async () => {
+    await sql`create table tallies (n integer primary key, seen integer not null)`.execute(store.db);
+    await writer.runBatch(INSERT, [[-1, 'the thread is running']]);
+    let mainDone = false;
+    let written = 0;
+    const keepWriting = (async () => {
+      for (let b = 0; !mainDone; b++) written += await writer.runBatch(INSERT, Array.from({ length: 20 }, (_, n) => [b * 20 + n, 'x']));
+    })();
+    try {
+      for (let n = 0; n < 40; n++) {
+        await store.db.transaction().execute(async (trx) => {
+          const { rows } = await sql<{ n: number }>`select count(*) as n from notes`.execute(trx);
+          // Give the thread time to commit between this transaction's read and its write.
+          await new Promise((resolve) => setTimeout(resolve, 3));
+          await sql`insert into tallies (n, seen) values (${n}, ${Number(rows[0]?.n)})`.execute(trx);
+        });
+      }
+    } finally {
+      mainDone = true;
+      await keepWriting;
+    }
+    expect(written).toBeGreaterThan(0);
+    expect(await count()).toBe(written + 1);
+    const { rows } = await sql<{ n: number }>`select count(*) as n from tallies`.execute(store.db);
+    expect(Number(rows[0]?.n)).toBe(40);
+  });
+
   it('is the embedded store’s batch writer, closed with the store', async () => {
     expect(store.batchWriter).toBeInstanceOf(SqliteWriterThread);
     expect(await store.batchWriter!.runBatch(INSERT, [[7, 'seven']])).toBe(1);

@@ -1,13 +1,18 @@
 import { createPrivateKey, type JsonWebKey } from 'node:crypto';
 import { compactVerify, exportJWK, generateKeyPair, jwtVerify } from 'jose';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { SIGNING_ALGS } from '../../src/config/config.js';
 import { CompactJwsSigner } from '../../src/keys/jws-signer.js';
+import { SigningThread } from '../../src/keys/signing-thread.js';
 
-describe.each(SIGNING_ALGS)('CompactJwsSigner with %s', (alg) => {
+const thread = new SigningThread();
+afterAll(() => thread.close());
+
+describe.each(SIGNING_ALGS.flatMap((alg) => [[alg, 'the thread pool'] as const, [alg, 'a signing thread'] as const]))('CompactJwsSigner with %s on %s', (alg, where) => {
   it('produces compact JWS that jose verifies, and tampering breaks it', async () => {
     const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
-    const signer = new CompactJwsSigner(createPrivateKey({ key: (await exportJWK(privateKey)) as JsonWebKey, format: 'jwk' }), alg, 'kid-1', 'at+jwt');
+    const key = createPrivateKey({ key: (await exportJWK(privateKey)) as JsonWebKey, format: 'jwk' });
+    const signer = new CompactJwsSigner(key, alg, 'kid-1', 'at+jwt', where === 'a signing thread' ? thread : undefined);
     const now = Math.floor(Date.now() / 1000);
     const token = await signer.sign({ iss: 'https://issuer.example', sub: 'client', iat: now, exp: now + 60, scope: 'a b' });
 
