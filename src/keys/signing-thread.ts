@@ -23,9 +23,10 @@ export function signOnThreadPool(alg: SigningAlg, key: KeyObject, input: string)
  * A worker thread that makes the signatures of access tokens, off the event loop. The inputs asked for in one
  * turn of the event loop go to it as one message and come back as one: on this kind of machine a message
  * or a thread-pool job per token costs the event loop more in wake-ups than the signature it moves away
- * (measured: 1.17x the client_credentials requests/s of one libuv job per token). Each key is cloned into
+ * (measured: 1.16x the client_credentials requests/s of one libuv job per token). Each key is cloned into
  * the worker once. Started with the first signature; if the thread dies, the jobs it held are signed on
- * libuv's thread pool instead and the next batch starts a new thread.
+ * libuv's thread pool instead and the next batch starts a new thread; if it cannot start at all, the thread
+ * pool signs from then on.
  */
 export class SigningThread {
   private worker: Worker | undefined;
@@ -37,8 +38,14 @@ export class SigningThread {
   private flushScheduled = false;
   private readonly inFlight = new Map<number, Job[]>();
   private closed = false;
+  /** A thread ended before it answered anything (it cannot start here): the thread pool signs from then on. */
+  private unavailable = false;
+  private answered = false;
   private batches = 0;
   private signatures = 0;
+
+  /** `workerModule`: the worker's module beside this one (tests name one that does not exist). */
+  constructor(private readonly workerModule = 'signing-worker') {}
 
   /** Batches posted to the thread and signatures they held. */
   get stats(): { batches: number; signatures: number } {
@@ -47,7 +54,7 @@ export class SigningThread {
 
   /** Resolves with the base64url signature of `input` (a JWS signing input). */
   sign(key: KeyObject, alg: SigningAlg, input: string): Promise<string> {
-    if (this.closed) return signOnThreadPool(alg, key, input);
+    if (this.closed || this.unavailable) return signOnThreadPool(alg, key, input);
     return new Promise((resolve, reject) => {
       this.queue.push({ key, alg, input, resolve, reject });
       if (!this.flushScheduled) {
@@ -79,7 +86,7 @@ export class SigningThread {
     const jobs = this.queue;
     if (jobs.length === 0) return;
     this.queue = [];
-    if (this.closed) return this.signElsewhere(jobs);
+    if (this.closed || this.unavailable) return this.signElsewhere(jobs);
     const worker = this.worker ?? this.start();
     const keyIds = jobs.map((job) => this.keyIdOf(worker, job));
     const batch = this.nextBatch++;
@@ -102,8 +109,9 @@ export class SigningThread {
   }
 
   private start(): Worker {
-    const worker = startModuleWorker(import.meta.url, 'signing-worker', undefined);
+    const worker = startModuleWorker(import.meta.url, this.workerModule, undefined);
     this.keyIds = new WeakMap();
+    this.answered = false;
     worker.on('message', (reply: SigningReply) => this.settle(reply));
     worker.on('error', () => this.lost(worker));
     worker.on('exit', () => this.lost(worker));
@@ -113,6 +121,7 @@ export class SigningThread {
   }
 
   private settle(reply: SigningReply): void {
+    this.answered = true;
     const jobs = this.inFlight.get(reply.batch);
     if (!jobs) return;
     this.inFlight.delete(reply.batch);
@@ -128,6 +137,7 @@ export class SigningThread {
   private lost(worker: Worker): void {
     if (this.worker !== worker) return;
     this.worker = undefined;
+    if (!this.answered) this.unavailable = true;
     const held = [...this.inFlight.values()].flat();
     this.inFlight.clear();
     this.signElsewhere(held);

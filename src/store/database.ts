@@ -4,7 +4,7 @@ import SQLite from 'better-sqlite3';
 import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
-import { SqliteWriterThread, type BatchWriter } from './sqlite-writer-thread.js';
+import { SqliteWriterThread, type BatchFallback, type BatchWriter } from './sqlite-writer-thread.js';
 
 export type StoreEngine = 'sqlite' | 'postgres';
 
@@ -115,6 +115,19 @@ class ImmediateTransactionsDialect extends SqliteDialect {
   }
 }
 
+/**
+ * Runs a batch in one transaction of a kysely connection (the writer thread's fallback): through kysely, so
+ * that the batch waits for a transaction under way on that connection instead of joining it.
+ */
+export function batchesOnConnection(db: Kysely<Database>): BatchFallback {
+  return (statement, parameterLists) =>
+    db.transaction().execute(async (trx) => {
+      let changes = 0;
+      for (const parameters of parameterLists) changes += Number((await trx.executeQuery(CompiledQuery.raw(statement, parameters))).numAffectedRows ?? 0);
+      return changes;
+    });
+}
+
 function openSqlite(file: string, dataDir: string): StoreConnection {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const sqlite = new SQLite(file);
@@ -130,7 +143,7 @@ function openSqlite(file: string, dataDir: string): StoreConnection {
   }
   const counter = queryCounter();
   const db = new Kysely<Database>({ dialect: new ImmediateTransactionsDialect({ database: sqlite }), log: counter.log });
-  const batchWriter = new SqliteWriterThread(file, counter.log);
+  const batchWriter = new SqliteWriterThread(file, { onBatch: counter.log, fallback: batchesOnConnection(db) });
   return {
     db,
     engine: 'sqlite',

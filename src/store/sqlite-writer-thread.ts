@@ -12,15 +12,31 @@ export interface BatchWriter {
 }
 
 interface Pending {
-  resolve(changes: number): void;
-  reject(error: Error): void;
+  sql: string;
+  parameterLists: unknown[][];
+  resolve: (changes: number) => void;
+  reject: (error: Error) => void;
+}
+
+/** Runs a batch on the main connection: what a SqliteWriterThread does when its thread cannot start. */
+export type BatchFallback = (sql: string, parameterLists: unknown[][]) => Promise<number>;
+
+export interface SqliteWriterThreadOptions {
+  /** Called for every batch posted (the store's statement count). */
+  onBatch?: () => void;
+  /** Where batches go when the thread cannot start here; without one they fail as "store unavailable". */
+  fallback?: BatchFallback;
+  /** The worker's module beside this one (tests name one that does not exist). */
+  workerModule?: string;
 }
 
 /**
  * A worker thread with its own connection to the embedded database, for batched writes that need not hold
  * the event loop (better-sqlite3 is synchronous: on the main connection a write runs on the event loop, its
  * fsync included). Started with the first batch. WAL lets the main connection read meanwhile; a write on the
- * main connection waits for a batch's transaction (busy_timeout), so batches are kept small.
+ * main connection waits for a batch's transaction (busy_timeout), so batches are kept small. If the thread
+ * ends after it worked, its batches fail as "store unavailable" (the audit writer retries them) and the next
+ * batch starts a new one; if it cannot start at all, every batch runs on the main connection (the fallback).
  */
 export class SqliteWriterThread implements BatchWriter {
   private worker: Worker | undefined;
@@ -28,23 +44,26 @@ export class SqliteWriterThread implements BatchWriter {
   private readonly pending = new Map<number, Pending>();
   private idle: (() => void) | undefined;
   private closed = false;
+  /** A thread ended before it answered anything: batches run on the main connection from then on. */
+  private unavailable = false;
+  private answered = false;
 
-  /** `onBatch` is called for every batch posted (the store's statement count). */
   constructor(
     private readonly file: string,
-    private readonly onBatch: () => void = () => undefined,
+    private readonly options: SqliteWriterThreadOptions = {},
   ) {}
 
   runBatch(sql: string, parameterLists: unknown[][]): Promise<number> {
     if (this.closed) return Promise.reject(new StoreUnavailableError('the embedded database is closed'));
+    this.options.onBatch?.();
+    if (this.unavailable) return this.runElsewhere(sql, parameterLists);
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
     return new Promise<number>((resolve, reject) => {
       // The thread keeps the process alive while it holds batches, and only then.
       if (this.pending.size === 0) worker.ref();
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { sql, parameterLists, resolve, reject });
       worker.postMessage({ kind: 'batch', id, sql, parameterLists });
-      this.onBatch();
     });
   }
 
@@ -61,7 +80,8 @@ export class SqliteWriterThread implements BatchWriter {
   }
 
   private start(): Worker {
-    const worker = startModuleWorker(import.meta.url, 'sqlite-writer-worker', { file: this.file });
+    const worker = startModuleWorker(import.meta.url, this.options.workerModule ?? 'sqlite-writer-worker', { file: this.file });
+    this.answered = false;
     worker.on('message', (reply: WriterReply) => this.settle(reply));
     worker.on('error', (error) => this.lost(worker, error.message));
     worker.on('exit', (code) => this.lost(worker, `exit code ${code}`));
@@ -71,6 +91,7 @@ export class SqliteWriterThread implements BatchWriter {
   }
 
   private settle(reply: WriterReply): void {
+    this.answered = true;
     const waiting = this.pending.get(reply.id);
     if (!waiting) return;
     this.pending.delete(reply.id);
@@ -82,13 +103,22 @@ export class SqliteWriterThread implements BatchWriter {
     }
   }
 
-  /** The thread is gone: its batches fail as "store unavailable" (their callers retry) and the next batch starts a new one. */
+  /** The thread is gone: its batches fail as "store unavailable" (their callers retry), or run on the fallback when it never started. */
   private lost(worker: Worker, reason: string): void {
     if (this.worker !== worker) return;
     this.worker = undefined;
-    for (const waiting of this.pending.values()) waiting.reject(new StoreUnavailableError(`the embedded database's writer thread stopped (${reason})`));
+    if (!this.answered && this.options.fallback) this.unavailable = true;
+    for (const waiting of this.pending.values()) {
+      if (this.unavailable) this.runElsewhere(waiting.sql, waiting.parameterLists).then(waiting.resolve, waiting.reject);
+      else waiting.reject(new StoreUnavailableError(`the embedded database's writer thread stopped (${reason})`));
+    }
     this.pending.clear();
     this.wakeClose();
+  }
+
+  private runElsewhere(sql: string, parameterLists: unknown[][]): Promise<number> {
+    const fallback = this.options.fallback;
+    return fallback ? fallback(sql, parameterLists) : Promise.reject(new StoreUnavailableError("the embedded database's writer thread cannot start"));
   }
 
   private wakeClose(): void {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type StoreConnection } from '../../src/store/database.js';
+import { batchesOnConnection, openStore, type StoreConnection } from '../../src/store/database.js';
 import { isStoreUnavailableError } from '../../src/store/store-errors.js';
 import { SqliteWriterThread } from '../../src/store/sqlite-writer-thread.js';
 
@@ -25,7 +25,7 @@ describe('SqliteWriterThread (the embedded database written from a worker thread
     store = openStore({ databaseUrl: undefined, dataDir });
     await sql`create table notes (n integer primary key, text text not null)`.execute(store.db);
     batches = 0;
-    writer = new SqliteWriterThread(join(dataDir, 'gatehouse.db'), () => (batches += 1));
+    writer = new SqliteWriterThread(join(dataDir, 'gatehouse.db'), { onBatch: () => (batches += 1) });
   });
   afterEach(async () => {
     await writer.close();
@@ -112,6 +112,28 @@ describe('SqliteWriterThread (the embedded database written from a worker thread
     expect(await count()).toBe(written + 1);
     const { rows } = await sql<{ n: number }>`select count(*) as n from tallies`.execute(store.db);
     expect(Number(rows[0]?.n)).toBe(40);
+  });
+
+  it('runs batches on the main connection, all or nothing, when its thread cannot start', async () => {
+    const stranded = new SqliteWriterThread(join(dataDir, 'gatehouse.db'), { workerModule: 'no-such-writer-worker', fallback: batchesOnConnection(store.db) });
+    try {
+      expect(await stranded.runBatch(INSERT, [[1, 'one'], [2, 'two']])).toBe(2);
+      const refused = await stranded.runBatch(INSERT, [[3, 'three'], [4, null]]).catch((error: unknown) => error);
+      expect((refused as { code?: string }).code).toBe('SQLITE_CONSTRAINT_NOTNULL');
+      expect(await stranded.runBatch(INSERT, [[5, 'five']])).toBe(1);
+      const { rows } = await sql<{ n: number }>`select n from notes order by n`.execute(store.db);
+      expect(rows.map((row) => row.n)).toEqual([1, 2, 5]);
+    } finally {
+      await stranded.close();
+    }
+  });
+
+  it('fails its batches as "store unavailable" when its thread cannot start and it has no fallback', async () => {
+    const stranded = new SqliteWriterThread(join(dataDir, 'gatehouse.db'), { workerModule: 'no-such-writer-worker' });
+    const refused = await stranded.runBatch(INSERT, [[1, 'one']]).catch((error: unknown) => error);
+    expect(isStoreUnavailableError(refused)).toBe(true);
+    await stranded.close();
+    expect(await count()).toBe(0);
   });
 
   it('is the embedded store’s batch writer, closed with the store', async () => {

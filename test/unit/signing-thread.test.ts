@@ -56,4 +56,15 @@ describe('SigningThread', () => {
     const after = await thread.sign(privateKey, 'ES256', 'header.after');
     expect(verifies(publicKey, 'header.after', after)).toBe(true);
   });
+
+  it('signs on the thread pool when its thread cannot start, and stops trying to start one', async () => {
+    thread = new SigningThread('no-such-signing-worker');
+    const { privateKey, publicKey } = es256Pair();
+    const first = await Promise.all(Array.from({ length: 5 }, (_, n) => thread.sign(privateKey, 'ES256', `header.first-${n}`)));
+    first.forEach((signature, n) => expect(verifies(publicKey, `header.first-${n}`, signature)).toBe(true));
+    const later = await thread.sign(privateKey, 'ES256', 'header.later');
+    expect(verifies(publicKey, 'header.later', later)).toBe(true);
+    // One batch went to the thread that never started; the later signature did not try again.
+    expect(thread.stats).toEqual({ batches: 1, signatures: 5 });
+  });
 });
