@@ -72,6 +72,8 @@ export class SqliteWriterThread implements BatchWriter {
     const worker = this.worker;
     if (!worker) return;
     if (this.pending.size > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+    // The thread may have ended meanwhile.
+    if (this.worker !== worker) return;
     // Held until the thread has ended: nothing else may keep a closing process alive.
     worker.ref();
     const exited = new Promise((resolve) => worker.once('exit', resolve));
