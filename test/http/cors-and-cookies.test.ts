@@ -79,6 +79,36 @@ describe('CORS for registered origins and cookie renewal', () => {
   });
 });
 
+describe('cookie renewal on server commands', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ store: 'sqlite', config: { cookieRenewFraction: 0.995, commandsDir: 'examples/commands' } });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('renews a cookie token late in its life when it calls a protected command, never a header token', async () => {
+    const client = await server.createClient({ scope: 'demo', access_token_lifetime: 100 });
+    const token = ((await (await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth(client.client_id, client.client_secret) })).json()) as { access_token: string })
+      .access_token;
+    const call = (headers: Record<string, string>) => fetch(`${server.url}/api/apps/demo/commands/noop`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
+    // Renewed once less than 99.5% of its 100 s is left (cookieRenewFraction 0.995).
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const viaCookie = await call({ cookie: `gatehouse_access_token=${token}` });
+    expect(viaCookie.status).toBeLessThan(300);
+    const renewed = /^gatehouse_access_token=([^;]+)/.exec(viaCookie.headers.get('set-cookie') ?? '')?.[1];
+    expect(renewed).toBeDefined();
+    expect(renewed).not.toBe(token);
+    const claims = (value: string) => JSON.parse(Buffer.from(value.split('.')[1] ?? '', 'base64url').toString()) as { sub: string; scope: string; exp: number };
+    expect(claims(renewed ?? '')).toMatchObject({ sub: client.client_id, scope: 'demo' });
+    // The renewed cookie works for the next call.
+    expect((await call({ cookie: `gatehouse_access_token=${renewed ?? ''}` })).status).toBeLessThan(300);
+    // A token in the Authorization header is never answered with a cookie.
+    expect((await call({ authorization: `Bearer ${token}` })).headers.get('set-cookie')).toBeNull();
+  });
+});
+
 describe('token-delivery settings through the admin API', () => {
   let server: TestServer;
   beforeAll(async () => {

@@ -64,7 +64,8 @@ export function registerCommandsApi(
   /** The caller of a valid token (any scope), or undefined after answering a refusal. */
   async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<ResourceCaller | undefined> {
     try {
-      return await guard.check(options.tokenOf(request), []);
+      request.caller = await guard.check(options.tokenOf(request), []);
+      return request.caller;
     } catch (error) {
       if (!(error instanceof BearerChallenge)) throw error;
       await refuse(reply, error);
@@ -81,6 +82,8 @@ export function registerCommandsApi(
         const needed = command.protection.scope.join(' ');
         throw new BearerChallenge(403, 'insufficient_scope', `the access token lacks the scope ${needed} (or commands)`, needed);
       }
+      // The cookie-renewal hook reads it.
+      request.caller = caller;
       return { caller };
     } catch (error) {
       if (!(error instanceof BearerChallenge)) throw error;
