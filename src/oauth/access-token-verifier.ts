@@ -57,7 +57,7 @@ export class AccessTokenVerifier {
   readonly stats = new CacheStats();
 
   async verify(token: string, options: { clockToleranceSeconds?: number } = {}): Promise<VerificationResult> {
-    if (token.length > MAX_TOKEN_LENGTH || token.split('.').length !== 3) return { active: false, reason: 'malformed token' };
+    if (token.length > MAX_TOKEN_LENGTH || !hasThreeParts(token)) return { active: false, reason: 'malformed token' };
     const now = Date.now();
     const tolerance = options.clockToleranceSeconds ?? 0;
     const known = this.verified.get(token);
@@ -114,6 +114,13 @@ export class AccessTokenVerifier {
     if (!key || key.alg !== header.alg) throw new UnknownKeyError('unknown key or algorithm');
     return key.publicKey;
   }
+}
+
+/** Exactly two dots: the shape of a compact JWS (without splitting a token of hundreds of characters per request). */
+function hasThreeParts(token: string): boolean {
+  const first = token.indexOf('.');
+  const second = first < 0 ? -1 : token.indexOf('.', first + 1);
+  return second > 0 && token.indexOf('.', second + 1) < 0;
 }
 
 function describe(error: unknown): string {

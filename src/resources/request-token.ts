@@ -19,9 +19,11 @@ export function requestTokenReader(options: { header: () => string; cookie: () =
     const headerValue = request.headers[options.header().toLowerCase()];
     const fromHeader = typeof headerValue === 'string' && headerValue.trim() !== '' ? headerValue.trim() : undefined;
     const fromCookie = request.cookies[options.cookie()] || undefined;
-    const found = [fromAuthorization, fromHeader, fromCookie].filter((token): token is string => token !== undefined);
-    if (new Set(found).size > 1) throw new BearerChallenge(400, 'invalid_request', 'the request carries two different access tokens');
+    const token = fromAuthorization ?? fromHeader ?? fromCookie;
+    if ((fromHeader !== undefined && fromHeader !== token) || (fromCookie !== undefined && fromCookie !== token)) {
+      throw new BearerChallenge(400, 'invalid_request', 'the request carries two different access tokens');
+    }
     request.tokenSource = fromAuthorization !== undefined ? 'authorization' : fromHeader !== undefined ? 'header' : fromCookie !== undefined ? 'cookie' : undefined;
-    return found[0];
+    return token;
   };
 }

@@ -33,6 +33,8 @@ const CHECKS: { [K in keyof TokenDelivery]: (value: unknown) => boolean } = {
  */
 export class TokenDeliverySettings {
   private stored: Partial<TokenDelivery> = {};
+  /** What `current` answers until the stored settings change (read on every protected request). */
+  private effective: Readonly<TokenDelivery> | undefined;
 
   constructor(
     private readonly config: GatehouseConfig,
@@ -42,10 +44,11 @@ export class TokenDeliverySettings {
   async load(): Promise<void> {
     const text = await this.settings.get(TOKEN_DELIVERY_SETTING);
     this.stored = text ? (JSON.parse(text) as Partial<TokenDelivery>) : {};
+    this.effective = undefined;
   }
 
-  current(): TokenDelivery {
-    return {
+  current(): Readonly<TokenDelivery> {
+    return (this.effective ??= Object.freeze({
       cookie_name: this.config.cookieName,
       cookie_domain: this.config.cookieDomain ?? null,
       cookie_path: this.config.cookiePath,
@@ -54,11 +57,11 @@ export class TokenDeliverySettings {
       cookie_http_only: this.config.cookieHttpOnly,
       header_name: this.config.tokenHeader,
       ...this.stored,
-    };
+    }));
   }
 
   /** Validates and stores changes; unknown fields and bad values name the field. */
-  async update(body: unknown): Promise<TokenDelivery> {
+  async update(body: unknown): Promise<Readonly<TokenDelivery>> {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new FieldValidationError('body', 'must be a JSON object');
     const changes: Record<string, unknown> = {};
     for (const [field, value] of Object.entries(body as Record<string, unknown>)) {
@@ -73,6 +76,7 @@ export class TokenDeliverySettings {
     }
     await this.settings.set(TOKEN_DELIVERY_SETTING, JSON.stringify(next));
     this.stored = next;
+    this.effective = undefined;
     return this.current();
   }
 }
