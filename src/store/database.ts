@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import SQLite from 'better-sqlite3';
 import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
+import { openSqliteConnection } from './sqlite-connection.js';
 import { SqliteWriterThread, type BatchFallback, type BatchWriter } from './sqlite-writer-thread.js';
 
 export type StoreEngine = 'sqlite' | 'postgres';
@@ -130,17 +130,7 @@ export function batchesOnConnection(db: Kysely<Database>): BatchFallback {
 
 function openSqlite(file: string, dataDir: string): StoreConnection {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const sqlite = new SQLite(file);
-  try {
-    // WAL with synchronous=FULL: an acknowledged commit survives kill -9 and power loss.
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = FULL');
-    sqlite.pragma('busy_timeout = 5000');
-    sqlite.pragma('foreign_keys = ON');
-  } catch (error) {
-    sqlite.close();
-    throw error;
-  }
+  const sqlite = openSqliteConnection(file);
   const counter = queryCounter();
   const db = new Kysely<Database>({ dialect: new ImmediateTransactionsDialect({ database: sqlite }), log: counter.log });
   const batchWriter = new SqliteWriterThread(file, { onBatch: counter.log, fallback: batchesOnConnection(db) });

@@ -4,17 +4,15 @@
  * transaction) that the main thread posts. Prepared statements are kept per SQL text.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import SQLite from 'better-sqlite3';
+import type SQLite from 'better-sqlite3';
+import { openSqliteConnection } from './sqlite-connection.js';
 import type { WriterReply, WriterRequest } from './sqlite-writer-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('sqlite-writer-worker runs as a worker thread');
 const { file } = workerData as { file: string };
 
-const db = new SQLite(file);
-db.pragma('journal_mode = WAL');
-db.pragma('synchronous = FULL');
-db.pragma('busy_timeout = 5000');
+const db = openSqliteConnection(file);
 
 const statements = new Map<string, SQLite.Statement>();
 const runAll = db.transaction((statement: SQLite.Statement, parameterLists: unknown[][]) => {
