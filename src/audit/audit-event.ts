@@ -42,6 +42,9 @@ export interface AuditQuery {
   offset: number;
 }
 
+/** One event as the admin API and the audit stream give it. */
+export type AuditJson = ReturnType<typeof toAuditJson>;
+
 export function toAuditJson(event: AuditEvent) {
   return {
     id: event.id,

@@ -1,24 +1,8 @@
 import { expect } from 'vitest';
+import type { AuditJson } from '../../src/audit/audit-event.js';
 import type { TestServer } from './test-server.js';
 
-/** One event as `GET /admin/api/audit` answers it. */
-export interface AuditJson {
-  id: string;
-  at: string;
-  actor: string;
-  action: string;
-  target: string | null;
-  outcome: 'success' | 'failure';
-  status: number | null;
-  reason: string | null;
-  client_id: string | null;
-  source_address: string | null;
-  grant_type: string | null;
-  subject: string | null;
-  scope: string | null;
-  jti: string | null;
-  expires_at: string | null;
-}
+export type { AuditJson } from '../../src/audit/audit-event.js';
 
 export interface AuditPage {
   events: AuditJson[];
