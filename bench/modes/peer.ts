@@ -1,6 +1,6 @@
-import type { Options, Result } from 'autocannon';
+import type { Options } from 'autocannon';
 import { decodeProtectedHeader } from 'jose';
-import { median, run, type Measurement } from '../measure.js';
+import { median, run, runMeasuringCpu, type MeasuredResult, type Measurement } from '../measure.js';
 import { describe, selected, type BenchOptions } from '../options.js';
 import { PEER_CLIENT_ID, PEER_CLIENT_SECRET, PEER_RESOURCE, PEER_SCOPE } from '../peer/peer-client.js';
 import { startPeer } from '../peer/peers.js';
@@ -93,20 +93,33 @@ export async function runPeer(options: BenchOptions): Promise<void> {
       const rows: Row[] = [];
       for (const scenario of scenarios) {
         for (const name of SERVERS) await run({ ...scenario.loads[name], connections: options.connections, duration: WARM_UP_SECONDS });
-        const results = Object.fromEntries(SERVERS.map((name) => [name, [] as Result[]])) as Record<ServerName, Result[]>;
+        const results = Object.fromEntries(SERVERS.map((name) => [name, [] as MeasuredResult[]])) as Record<ServerName, MeasuredResult[]>;
         for (let index = 0; index < options.runs; index++) {
           for (const name of SERVERS) {
-            const result = await run({ ...scenario.loads[name], connections: options.connections, duration: options.duration });
+            const result = await runMeasuringCpu({ ...scenario.loads[name], connections: options.connections, duration: options.duration }, servers[name]?.pid ?? 0);
             results[name].push(result);
-            console.log(`${scenario.name}\trun ${index + 1}\t${name}\t${Math.round(result.requests.average)} req/s\tp99 ${result.latency.p99} ms`);
+            console.log(`${scenario.name}\trun ${index + 1}\t${name}\t${Math.round(result.requests.average)} req/s\tp99 ${result.latency.p99} ms\tCPU/request: server ${Math.round(result.cpu?.server ?? 0)} µs, autocannon ${Math.round(result.cpu?.loadGenerator ?? 0)} µs`);
           }
         }
         for (const name of SERVERS) rows.push({ scenario: scenario.name, server: name, ...median(results[name]), rssMiB: rssMiB(servers[name]?.pid ?? 0) });
       }
 
       const ratios = scenarios.map((scenario) => {
-        const rate = (server: ServerName) => rows.find((row) => row.scenario === scenario.name && row.server === server)?.requestsPerSecond ?? 0;
-        return { scenario: scenario.name, gatehouseOverOidcProvider: rate('Gatehouse') / rate('oidc-provider'), gatehouseOverBare: rate('Gatehouse') / rate('bare node:http'), text: [ratio(rate('Gatehouse'), rate('oidc-provider'), scenario.targets.overPeer), ratio(rate('Gatehouse'), rate('bare node:http'), scenario.targets.overBare)] };
+        const row = (server: ServerName) => rows.find((candidate) => candidate.scenario === scenario.name && candidate.server === server);
+        const rate = (server: ServerName) => row(server)?.requestsPerSecond ?? 0;
+        const cpu = (server: ServerName) => row(server)?.cpu?.server ?? 0;
+        return {
+          scenario: scenario.name,
+          gatehouseOverOidcProvider: rate('Gatehouse') / rate('oidc-provider'),
+          gatehouseOverBare: rate('Gatehouse') / rate('bare node:http'),
+          // Tokens per CPU-second: how many times fewer CPU microseconds a request costs Gatehouse than oidc-provider.
+          cpuEfficiencyOverOidcProvider: cpu('oidc-provider') / cpu('Gatehouse'),
+          text: [
+            ratio(rate('Gatehouse'), rate('oidc-provider'), scenario.targets.overPeer),
+            ratio(rate('Gatehouse'), rate('bare node:http'), scenario.targets.overBare),
+            cpu('Gatehouse') === 0 ? 'n/a' : `${(cpu('oidc-provider') / cpu('Gatehouse')).toFixed(2)}x`,
+          ],
+        };
       });
       const markdown = [
         `# Gatehouse vs oidc-provider vs bare node:http, ${new Date().toISOString()}`,
@@ -114,12 +127,18 @@ export async function runPeer(options: BenchOptions): Promise<void> {
         `${machine()}; ${describe(options)}; servers alternating run by run (Gatehouse, oidc-provider, bare, ...), each in its own process. Gatehouse: \`serve\`, embedded store, ES256. oidc-provider: one confidential client, RFC 9068 JWT access tokens (ES256) through resource indicators. bare: node:http reading the body with URLSearchParams, answering a small JSON, sent the same request as Gatehouse.`,
         '',
         table(
-          ['scenario', 'server', 'requests/s', 'p50 ms', 'p99 ms', 'errors', 'server RSS MiB', 'runs (req/s)'],
-          ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'l'],
-          rows.map((row) => [row.scenario, row.server, row.requestsPerSecond, row.p50, row.p99, row.errors, row.rssMiB, row.runs.join(', ')]),
+          ['scenario', 'server', 'requests/s', 'p50 ms', 'p99 ms', 'errors', 'server CPU µs/request', 'autocannon CPU µs/request', 'server RSS MiB', 'runs (req/s)'],
+          ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
+          rows.map((row) => [row.scenario, row.server, row.requestsPerSecond, row.p50, row.p99, row.errors, row.cpu?.server ?? '', row.cpu?.loadGenerator ?? '', row.rssMiB, row.runs.join(', ')]),
         ),
         '',
-        table(['scenario', 'Gatehouse / oidc-provider', 'Gatehouse / bare node:http'], ['l', 'r', 'r'], ratios.map((row) => [row.scenario, ...row.text])),
+        table(
+          ['scenario', 'Gatehouse / oidc-provider (requests/s)', 'Gatehouse / bare node:http (requests/s)', 'oidc-provider / Gatehouse (server CPU per request)'],
+          ['l', 'r', 'r', 'r'],
+          ratios.map((row) => [row.scenario, ...row.text]),
+        ),
+        '',
+        'Server CPU per request is every thread of the server process (user + system, from /proc, median of the runs); autocannon runs in the runner process on the same cores, and its CPU per request is the share of the machine no server can use.',
         '',
       ].join('\n');
       const files = writeResults('peer-', { mode: 'peer', options, rows, ratios: ratios.map(({ text: _text, ...numbers }) => numbers) }, markdown);

@@ -1,6 +1,6 @@
 import type { Options } from 'autocannon';
 import type { AssertionPool } from '../assertion-pool.js';
-import { median, run, successRate, type Measurement } from '../measure.js';
+import { median, run, runMeasuringCpu, successRate, type Measurement } from '../measure.js';
 import { describe, selected, type BenchOptions } from '../options.js';
 import { machine, table, writeResults } from '../results-file.js';
 import { prepareFixture, SCENARIOS, type Fixture, type Scenario } from '../scenarios.js';
@@ -41,7 +41,8 @@ async function runScenario(server: BenchServer, scenario: Scenario, fixture: Fix
   for (let index = 0; index < options.runs; index++) {
     await fill(pool, Math.ceil(fastest * options.duration * ASSERTION_HEADROOM) + 1000);
     const half = Math.ceil(options.connections / 2);
-    const main = run(load(scenario.background ? half : options.connections, options.duration));
+    // CPU per request only where one kind of request runs: with a background load, the server's CPU is shared by both.
+    const main = scenario.background ? run(load(half, options.duration)) : runMeasuringCpu(load(options.connections, options.duration), server.pid);
     const background = scenario.background ? run({ ...scenario.background(server.url, fixture), connections: options.connections - half, duration: options.duration }) : undefined;
     const [result] = await Promise.all([main, background]);
     warnIfExhausted(pool, scenario);
@@ -67,7 +68,7 @@ export async function runScenarios(options: BenchOptions): Promise<void> {
           for (const scenario of selected) {
             const row = { store, ...(await runScenario(server, scenario, fixture, options)) };
             rows.push(row);
-            console.log(`${store}\t${row.scenario}\t${row.requestsPerSecond} req/s\tp50 ${row.p50} ms\tp99 ${row.p99} ms\terrors ${row.errors}\tRSS ${row.rssMiB} MiB`);
+            console.log(`${store}\t${row.scenario}\t${row.requestsPerSecond} req/s\tp50 ${row.p50} ms\tp99 ${row.p99} ms\terrors ${row.errors}\tserver CPU ${row.cpu?.server ?? '-'} µs/request\tRSS ${row.rssMiB} MiB`);
           }
         } finally {
           await server.stop();
@@ -81,10 +82,12 @@ export async function runScenarios(options: BenchOptions): Promise<void> {
     `${machine()}; ${describe(options)}.`,
     '',
     table(
-      ['store', 'scenario', 'requests/s', 'p50 ms', 'p99 ms', 'errors', 'server RSS MiB', 'runs (req/s)'],
-      ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'l'],
-      rows.map((row) => [row.store, row.scenario, row.requestsPerSecond, row.p50, row.p99, row.errors, row.rssMiB, row.runs.join(', ')]),
+      ['store', 'scenario', 'requests/s', 'p50 ms', 'p99 ms', 'errors', 'server CPU µs/request', 'server RSS MiB', 'runs (req/s)'],
+      ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
+      rows.map((row) => [row.store, row.scenario, row.requestsPerSecond, row.p50, row.p99, row.errors, row.cpu?.server ?? '', row.rssMiB, row.runs.join(', ')]),
     ),
+    '',
+    'Server CPU per request: every thread of the server process (user + system, from /proc), median of the runs; not measured where a background load shares the server.',
   ].join('\n');
   const files = writeResults('', { options, rows }, markdown);
   console.log(`\n${markdown}\nwritten: ${files.join(', ')}`);

@@ -1,7 +1,8 @@
 import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { AssertionPool } from '../../bench/assertion-pool.js';
-import { median } from '../../bench/measure.js';
+import { median, type MeasuredResult } from '../../bench/measure.js';
+import { processCpuMicros } from '../../bench/process-cpu.js';
 import { parseArgs, selected } from '../../bench/options.js';
 import type { Result } from 'autocannon';
 
@@ -47,6 +48,23 @@ describe('bench figures and options', () => {
 
   it('takes the median run by requests/s, with that run latency', () => {
     expect(median([result(300, 9), result(100, 1), result(200, 5)])).toMatchObject({ requestsPerSecond: 200, p99: 5, runs: [300, 100, 200] });
+  });
+
+  it('takes the CPU per request as the median of the runs, each side on its own, and leaves it out when no run measured it', () => {
+    const measured = (rate: number, server: number, loadGenerator: number): MeasuredResult => ({ ...result(rate, 1), cpu: { server, loadGenerator } });
+    expect(median([measured(300, 90, 20), measured(100, 150, 40), measured(200, 120.4, 30)]).cpu).toEqual({ server: 120, loadGenerator: 30 });
+    expect(median([measured(300, 90, 35), measured(100, 150, 20), measured(200, 160, 30)]).cpu).toEqual({ server: 150, loadGenerator: 30 });
+    expect(median([result(100, 1)])).not.toHaveProperty('cpu');
+  });
+
+  it('reads a process CPU time from /proc, all threads together', () => {
+    const before = processCpuMicros(process.pid);
+    const until = Date.now() + 60;
+    let spin = 0;
+    while (Date.now() < until) spin += 1;
+    expect(spin).toBeGreaterThan(0);
+    // Clock ticks of 10 ms: 60 ms of spinning is at least 40 ms more.
+    expect(processCpuMicros(process.pid) - before).toBeGreaterThanOrEqual(40_000);
   });
 
   it('parses the modes and --only alternatives', () => {
