@@ -43,7 +43,7 @@ export function createOAuthServices(gatehouse: Gatehouse): OAuthServices {
     verifier: new AccessTokenVerifier(gatehouse.config, gatehouse.keys, gatehouse.revocations, gatehouse.directory, gatehouse.userStatus),
     clientCredentials: new ClientCredentialsGrant(gatehouse.config, issuer, gate, gatehouse.availability),
     password: new PasswordGrant(gatehouse.config, gatehouse.passwordSignIn, issuer, gatehouse.refreshTokens, gate),
-    refreshToken: new RefreshTokenGrant(gatehouse.refreshTokens, gatehouse.usersRepository, issuer, gate),
+    refreshToken: new RefreshTokenGrant(gatehouse.config, gatehouse.refreshTokens, gatehouse.usersRepository, issuer, gate),
     jwtBearer: new JwtBearerGrant(gatehouse.config, assertions, gatehouse.usersRepository, issuer, gate),
     assertions,
     gate,

@@ -14,8 +14,8 @@ export class RefreshTokens {
     private readonly digester: SecretDigester,
   ) {}
 
-  /** Starts a new family for a user grant; returns the token (shown to the client once). */
-  async issue(client: Client, userId: string, scopes: string[]): Promise<string> {
+  /** Starts a new family for a user grant (its scope and RFC 8707 resources); returns the token (shown to the client once). */
+  async issue(client: Client, userId: string, scopes: string[], resources: string[]): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     const now = Date.now();
     await this.repository.insert({
@@ -24,6 +24,7 @@ export class RefreshTokens {
       clientId: client.clientId,
       userId,
       scopes,
+      resources,
       createdAt: now,
       expiresAt: now + client.refreshTokenLifetime * 1000,
       usedAt: null,

@@ -8,6 +8,8 @@ export interface StoredRefreshToken {
   clientId: string;
   userId: string;
   scopes: string[];
+  /** The grant's RFC 8707 resources: the audience of every access token the grant issues (none: the issuer). */
+  resources: string[];
   createdAt: number;
   expiresAt: number;
   usedAt: number | null;
@@ -21,6 +23,7 @@ function fromRow(row: RefreshTokensTable): StoredRefreshToken {
     clientId: row.client_id,
     userId: row.user_id,
     scopes: row.scope === '' ? [] : row.scope.split(' '),
+    resources: JSON.parse(row.resources) as string[],
     createdAt: Number(row.created_at),
     expiresAt: Number(row.expires_at),
     usedAt: row.used_at === null ? null : Number(row.used_at),
@@ -35,6 +38,7 @@ function toRow(token: StoredRefreshToken): RefreshTokensTable {
     client_id: token.clientId,
     user_id: token.userId,
     scope: token.scopes.join(' '),
+    resources: JSON.stringify(token.resources),
     created_at: token.createdAt,
     expires_at: token.expiresAt,
     used_at: token.usedAt,

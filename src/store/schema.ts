@@ -88,6 +88,8 @@ export interface RefreshTokensTable {
   client_id: string;
   user_id: string;
   scope: string;
+  /** JSON array of the grant's RFC 8707 resources ('[]': none). */
+  resources: string;
   created_at: number;
   expires_at: number;
   used_at: number | null;

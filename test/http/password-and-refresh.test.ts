@@ -16,13 +16,16 @@ function claimsOf(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
 }
 
+const API = 'https://api.example/';
+const REPORTS = 'https://reports.example/';
+
 describe.each(STORES)('password grant and refresh tokens on %s', (store) => {
   let server: TestServer;
   let app: { client_id: string; client_secret: string };
   let userId: string;
 
   beforeAll(async () => {
-    server = await startTestServer({ store, config: { lockoutThreshold: 3, lockoutDuration: 600 } });
+    server = await startTestServer({ store, config: { lockoutThreshold: 3, lockoutDuration: 600, resources: [API, REPORTS, 'https://other.example/'] } });
     app = await server.createClient({ grant_types: ['password'], refresh_tokens: true, scope: 'profile orders' });
     const user = await server.admin('POST', '/users', { username: 'Ivy', password: 'ivy password 1' });
     userId = ((await user.json()) as { id: string }).id;
@@ -44,6 +47,35 @@ describe.each(STORES)('password grant and refresh tokens on %s', (store) => {
     expect(body.scope).toBe('profile orders offline_access');
     expect(body.refresh_token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(claimsOf(body.access_token)).toMatchObject({ sub: userId, client_id: app.client_id, username: 'Ivy', scope: 'profile orders offline_access' });
+  });
+
+  it('keeps the grant\'s RFC 8707 resources on refresh: all of them, or some of them, never another, and a refused resource does not use the token up', async () => {
+    const form = (params: [string, string][]) => postForm(`${server.url}/oauth/token`, new URLSearchParams(params).toString(), { authorization: basicAuth(app.client_id, app.client_secret) });
+    const granted = (await (await form([['grant_type', 'password'], ['username', 'Ivy'], ['password', 'ivy password 1'], ['resource', API], ['resource', REPORTS]])).json()) as TokenBody;
+    expect(claimsOf(granted.access_token).aud).toEqual([API, REPORTS]);
+
+    const all = (await (await refresh(granted.refresh_token ?? '')).json()) as TokenBody;
+    expect(claimsOf(all.access_token).aud).toEqual([API, REPORTS]);
+
+    const outside = await form([['grant_type', 'refresh_token'], ['refresh_token', all.refresh_token ?? ''], ['resource', 'https://other.example/']]);
+    expect(outside.status).toBe(400);
+    expect((await outside.json()) as ErrorBody).toMatchObject({ error: 'invalid_target' });
+
+    // The refused request left the token unused: it still refreshes, here for one of the grant's resources.
+    const narrowed = (await (await refresh(all.refresh_token ?? '', { resource: REPORTS })).json()) as TokenBody;
+    expect(claimsOf(narrowed.access_token).aud).toBe(REPORTS);
+    // Narrowing one access token does not narrow the grant: the next refresh is for both again.
+    const again = (await (await refresh(narrowed.refresh_token ?? '')).json()) as TokenBody;
+    expect(claimsOf(again.access_token).aud).toEqual([API, REPORTS]);
+
+    // A grant without resources stays the issuer's.
+    const plain = (await (await password('Ivy', 'ivy password 1')).json()) as TokenBody;
+    const refreshed = (await (await refresh(plain.refresh_token ?? '')).json()) as TokenBody;
+    expect(claimsOf(refreshed.access_token).aud).toBe(claimsOf(plain.access_token).aud);
+    expect(claimsOf(plain.access_token).aud).toBe(server.url);
+    const notGranted = await refresh(refreshed.refresh_token ?? '', { resource: API });
+    expect(notGranted.status).toBe(400);
+    expect((await notGranted.json()) as ErrorBody).toMatchObject({ error: 'invalid_target' });
   });
 
   it('gives no refresh token without offline_access, and none to clients without refresh tokens', async () => {

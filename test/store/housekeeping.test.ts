@@ -29,7 +29,7 @@ async function count(store: StoreConnection, table: keyof Database): Promise<num
 }
 
 function refreshToken(digest: string, expiresAt: number, usedAt: number | null) {
-  return { token_digest: digest, family_id: 'f', client_id: 'c', user_id: 'u', scope: '', created_at: NOW - HOUR, expires_at: expiresAt, used_at: usedAt, revoked_at: null };
+  return { token_digest: digest, family_id: 'f', client_id: 'c', user_id: 'u', scope: '', resources: '[]', created_at: NOW - HOUR, expires_at: expiresAt, used_at: usedAt, revoked_at: null };
 }
 
 /** Wraps tasks to count how many batches each ran. */

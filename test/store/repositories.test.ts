@@ -164,8 +164,10 @@ describe.each(STORES)('store on %s', (engine) => {
 
   it('rotates a refresh token exactly once under concurrency', async () => {
     const tokens = new RefreshTokensRepository(store.db);
-    const base = { familyId: 'f1', clientId: 'c', userId: 'u1', scopes: ['a'], createdAt: 1, expiresAt: Date.now() + 60_000, usedAt: null, revokedAt: null };
+    const resources = ['https://api.example/', 'https://other.example/a b'];
+    const base = { familyId: 'f1', clientId: 'c', userId: 'u1', scopes: ['a'], resources, createdAt: 1, expiresAt: Date.now() + 60_000, usedAt: null, revokedAt: null };
     await tokens.insert({ ...base, tokenDigest: 'd0' });
+    expect((await tokens.get('d0'))?.resources).toEqual(resources);
     const outcomes = await Promise.all(['d1', 'd2', 'd3'].map((digest) => tokens.rotate('d0', { ...base, tokenDigest: digest }, Date.now())));
     expect(outcomes.filter(Boolean)).toHaveLength(1);
     expect(await tokens.revokeFamily('f1', Date.now())).toBe(2);

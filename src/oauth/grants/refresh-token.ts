@@ -1,4 +1,5 @@
 import type { Client } from '../../clients/client.js';
+import type { GatehouseConfig } from '../../config/config.js';
 import type { UsersRepository } from '../../store/users-repository.js';
 import type { User } from '../../users/user.js';
 import type { AccessTokenIssuer } from '../access-token-issuer.js';
@@ -9,6 +10,7 @@ import { parseScopeParameter } from '../scope.js';
 import type { TokenResponse } from './token-response.js';
 import type { PlannedScope, SecurityGate, TokenRequestFacts } from '../../security/security-gate.js';
 import { userTokenResponse } from './user-token-response.js';
+import { requestedResources } from './client-credentials.js';
 
 const REFUSALS: Record<string, string> = {
   unknown: 'the refresh token is not valid',
@@ -18,9 +20,22 @@ const REFUSALS: Record<string, string> = {
   reused: 'the refresh token was already used; its whole grant is revoked',
 };
 
+/**
+ * RFC 8707 §2.2: the resources of a refreshed access token. A refresh may name some of its grant's
+ * resources (a narrower audience), never others; without any, the token is for all of the grant's. Each
+ * must still be registered: a resource the server no longer serves is refused, not dropped, since dropping
+ * the last one would make the issuer the audience, which the grant never had.
+ */
+export function refreshedResources(requested: string[], granted: string[], registered: string[]): string[] {
+  const outside = requested.filter((resource) => !granted.includes(resource));
+  if (outside.length > 0) throw new OAuthError(400, 'invalid_target', `the resource ${JSON.stringify(outside[0])} was not granted with this refresh token`);
+  return requestedResources(requested.length > 0 ? requested : granted, registered);
+}
+
 /** RFC 6749 §6 with rotation: every refresh returns a new refresh token and retires the old one. */
 export class RefreshTokenGrant {
   constructor(
+    private readonly config: GatehouseConfig,
     private readonly refreshTokens: RefreshTokens,
     private readonly users: UsersRepository,
     private readonly issuer: AccessTokenIssuer,
@@ -39,10 +54,12 @@ export class RefreshTokenGrant {
     const stored = await this.refreshTokens.find(token);
     let user: User | undefined;
     let planned: PlannedScope | undefined;
+    let resources: string[] = [];
     // Another client's token is answered like an unknown one (by rotate below): nothing about it leaks.
     if (stored && stored.clientId === client.clientId) {
       const wider = (narrowed ?? []).filter((element) => !stored.scopes.includes(element));
       if (wider.length > 0) throw new OAuthError(400, 'invalid_scope', `a refresh cannot widen the scope: ${wider.join(' ')}`);
+      resources = refreshedResources(params.all('resource'), stored.resources, this.config.resources);
       user = await this.users.get(stored.userId);
       if (!user?.enabled) {
         await this.refreshTokens.revokeFamily(stored.familyId);
@@ -64,13 +81,13 @@ export class RefreshTokenGrant {
     if (!outcome.ok) throw new OAuthError(400, 'invalid_grant', REFUSALS[outcome.reason] ?? 'the refresh token is not valid');
     // A successful rotation means the token was this client's, so its user was read and checked above.
     if (!user || !planned) throw new OAuthError(400, 'invalid_grant', 'the user of this grant is disabled or gone');
-    // The new refresh token keeps the grant's scope (RFC 6749 §6).
+    // The new refresh token keeps the grant's scope (RFC 6749 §6) and resources (rotate copies both).
     return userTokenResponse({
       client,
       user,
       scopes: planned.scopes,
       lifetime: planned.lifetime,
-      resources: [],
+      resources,
       issuer: this.issuer,
       refreshTokens: this.refreshTokens,
       refreshToken: outcome.refreshToken,

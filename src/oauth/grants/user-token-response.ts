@@ -12,6 +12,7 @@ export async function userTokenResponse(options: {
   client: Client;
   user: User;
   scopes: string[];
+  /** RFC 8707 resources of the access token, and of the grant a new refresh token starts. */
   resources: string[];
   /** Seconds, as the security gate decided. */
   lifetime?: number;
@@ -24,7 +25,7 @@ export async function userTokenResponse(options: {
   const response = tokenResponse(await options.issuer.issueForUser({ client, user, scopes, resources: options.resources, ...(options.lifetime === undefined ? {} : { lifetime: options.lifetime }) }), scopes);
   if (options.refreshToken !== undefined) response.refresh_token = options.refreshToken;
   else if (client.refreshTokens && scopes.includes(OFFLINE_ACCESS)) {
-    response.refresh_token = await options.refreshTokens.issue(client, user.id, scopes);
+    response.refresh_token = await options.refreshTokens.issue(client, user.id, scopes, options.resources);
   }
   return response;
 }
