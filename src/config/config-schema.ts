@@ -299,16 +299,16 @@ export const SETTINGS: SettingSpec[] = [
   {
     key: 'passwordRateLimitPerClient',
     env: 'GATEHOUSE_PASSWORD_RATE_LIMIT_PER_CLIENT',
-    description: 'password-grant requests per minute per client (429 with Retry-After beyond); counted per instance, or across instances with REDIS_URL',
+    description: 'password-grant requests per minute per client (429 with Retry-After beyond); counted per instance, or across instances with REDIS_URL; 0 turns it off',
     defaultText: '120',
-    parse: integer(1, 1_000_000),
+    parse: integer(0, 1_000_000),
   },
   {
     key: 'passwordRateLimitPerAddress',
     env: 'GATEHOUSE_PASSWORD_RATE_LIMIT_PER_ADDRESS',
-    description: 'password-grant requests per minute per source address (429 with Retry-After beyond); counted per instance, or across instances with REDIS_URL',
+    description: 'password-grant requests per minute per source address (429 with Retry-After beyond); counted per instance, or across instances with REDIS_URL; 0 turns it off',
     defaultText: '60',
-    parse: integer(1, 1_000_000),
+    parse: integer(0, 1_000_000),
   },
   {
     key: 'tokenRateLimitPerClient',
@@ -514,9 +514,9 @@ export const SETTINGS: SettingSpec[] = [
   {
     key: 'registrationRateLimitPerAddress',
     env: 'GATEHOUSE_REGISTRATION_RATE_LIMIT_PER_ADDRESS',
-    description: 'app-instance registrations (POST /oauth/register) per minute per source address (429 beyond); counted per instance, or across instances with REDIS_URL',
+    description: 'app-instance registrations (POST /oauth/register) per minute per source address (429 beyond); counted per instance, or across instances with REDIS_URL; 0 turns it off',
     defaultText: '20',
-    parse: integer(1, 1_000_000),
+    parse: integer(0, 1_000_000),
   },
   {
     key: 'housekeepingInterval',

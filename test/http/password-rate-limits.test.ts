@@ -60,3 +60,36 @@ describe('password-grant rate limits for clients named only by their assertion',
     expect((await withAssertionOf('client-b')).status).toBe(401);
   });
 });
+
+/** 0 turns a password limit off; the other one still counts. */
+describe('password-grant rate limits set to 0', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ store: 'sqlite', config: { passwordRateLimitPerClient: 0, passwordRateLimitPerAddress: 4 } });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  const passwordGrant = (clientId: string, secret: string) =>
+    postForm(`${server.url}/oauth/token`, { grant_type: 'password', username: 'nobody', password: 'wrong password' }, { authorization: basicAuth(clientId, secret) });
+
+  it('counts no client when the per-client limit is 0, and still the address', async () => {
+    const client = await server.createClient({ grant_types: ['password'] });
+    for (let i = 0; i < 4; i++) expect((await passwordGrant(client.client_id, client.client_secret)).status).toBe(400);
+    expect((await passwordGrant(client.client_id, client.client_secret)).status).toBe(429);
+  });
+
+  it('counts nothing when both are 0', async () => {
+    const unlimited = await startTestServer({ store: 'sqlite', config: { passwordRateLimitPerClient: 0, passwordRateLimitPerAddress: 0 } });
+    try {
+      const client = await unlimited.createClient({ grant_types: ['password'] });
+      for (let i = 0; i < 30; i++) {
+        const response = await postForm(`${unlimited.url}/oauth/token`, { grant_type: 'password', username: 'nobody', password: 'wrong password' }, { authorization: basicAuth(client.client_id, client.client_secret) });
+        expect(response.status).toBe(400);
+      }
+    } finally {
+      await unlimited.close();
+    }
+  });
+});

@@ -147,4 +147,16 @@ describe('app-instance registration rate limit', () => {
       await server.close();
     }
   });
+
+  it('counts nothing when the limit is 0', async () => {
+    const server = await startTestServer({ store: 'sqlite', config: { registrationRateLimitPerAddress: 0 } });
+    try {
+      for (let attempt = 0; attempt < 25; attempt++) {
+        const response = await fetch(`${server.url}/oauth/register`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer wrong' }, body: '{}' });
+        expect(response.status).toBe(401);
+      }
+    } finally {
+      await server.close();
+    }
+  });
 });

@@ -122,9 +122,12 @@ export async function passwordRateLimits(
   // A callback hook: every token request passes here, and the other grants should not pay for a promise.
   return function limitPasswordGrant(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) {
     if (formField(request, 'grant_type') !== 'password') return done();
-    byAddress
-      .call(this, request, reply)
-      .then(() => byClient.call(this, request, reply))
+    // A limit of 0 is off: that limiter neither counts nor refuses.
+    const countAddress = () => (config.passwordRateLimitPerAddress > 0 ? byAddress.call(this, request, reply) : undefined);
+    const countClient = () => (config.passwordRateLimitPerClient > 0 ? byClient.call(this, request, reply) : undefined);
+    Promise.resolve()
+      .then(countAddress)
+      .then(countClient)
       .then(() => done(), done);
   };
 }
