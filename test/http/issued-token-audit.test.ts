@@ -130,6 +130,15 @@ describe.each(STORES)('issued tokens in the audit log on %s', (store) => {
     }
   });
 
+  it('counts tokens in the metrics under the audit\'s grant types (application_token included)', async () => {
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const counted = (grant: string) => Number(new RegExp(`^gatehouse_tokens_issued_total\\{[^}]*grant_type="${grant}"[^}]*\\} (\\d+)$`, 'm').exec(metrics)?.[1] ?? 0);
+    for (const grant of new Set(issued.map((entry) => entry.grant))) {
+      expect(counted(grant), grant).toBe(issued.filter((entry) => entry.grant === grant).length);
+    }
+    expect(metrics).not.toContain('grant_type="app_token"');
+  });
+
   it('records a refused request as token.refused only, not as issued', async () => {
     const before = (await audit({ action: 'token.issued' })).total;
     const refused = await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials', scope: 'admin' }, basic());

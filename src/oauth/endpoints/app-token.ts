@@ -66,7 +66,7 @@ export function registerAppTokenEndpoint(app: FastifyInstance, services: OAuthSe
       issued = await services.issuer.issue({ client, subject: client.clientId, scopes, resources: [], lifetime });
     }
     const response = tokenResponse(issued, scopes);
-    services.metrics.tokenIssued('app_token', client.clientId);
+    services.metrics.tokenIssued('application_token', client.clientId);
     if (params.get('set_cookie') === 'true') setTokenCookie(reply, gatehouse, issued.accessToken, issued.expiresIn);
     request.log.info({ clientId: client.clientId, sub: claims.sub ?? client.clientId }, 'application token issued');
     return response;
