@@ -30,8 +30,20 @@ class UnknownKeyError extends Error {}
 const MAX_VERIFIED_TOKENS = 20_000;
 
 interface VerifiedToken {
+  /** The whole token: a lookup by signature counts only when the token is exactly this one. */
+  token: string;
   claims: AccessTokenClaims;
   kid: string;
+}
+
+/**
+ * The key of a token in the cache of verified tokens: its signature (the text after the last dot). A Map
+ * hashes its string keys character by character, and a token is 500-1,000 characters; its signature is
+ * under a fifth of that and as unique (it signs the rest). The entry holds the whole token, compared
+ * before it counts.
+ */
+function cacheKey(token: string): string {
+  return token.slice(token.lastIndexOf('.') + 1);
 }
 
 /**
@@ -49,8 +61,9 @@ export class AccessTokenVerifier {
   ) {}
 
   /**
-   * Tokens whose signature and claims were verified, by their exact text: the same bytes verify the same
-   * way, so a repeat only needs the time, key, revocation and client checks (all in memory).
+   * Tokens whose signature and claims were verified, by signature (`cacheKey`), each with its exact text:
+   * the same bytes verify the same way, so a repeat only needs the time, key, revocation and client checks
+   * (all in memory).
    */
   private readonly verified = new Map<string, VerifiedToken>();
   /** Lookups of tokens whose signature was verified before; a miss costs a signature check. */
@@ -60,14 +73,17 @@ export class AccessTokenVerifier {
     if (token.length > MAX_TOKEN_LENGTH || !hasThreeParts(token)) return { active: false, reason: 'malformed token' };
     const now = Date.now();
     const tolerance = options.clockToleranceSeconds ?? 0;
-    const known = this.verified.get(token);
+    const key = cacheKey(token);
+    const cached = this.verified.get(key);
+    // Another token with the same signature text (a forgery that copied it) is verified like any new token.
+    const known = cached !== undefined && cached.token === token ? cached : undefined;
     this.stats.record(known !== undefined);
     if (known) {
       const seconds = now / 1000;
       if (known.claims.exp + tolerance <= seconds) return { active: false, reason: 'token expired' };
       if (typeof known.claims.nbf === 'number' && known.claims.nbf - tolerance > seconds) return { active: false, reason: 'token not yet valid' };
       if (known.claims.iss === this.config.issuer && this.keys.verificationKey(known.kid, now)) return this.stillAllowed(known.claims, now);
-      this.verified.delete(token);
+      this.verified.delete(key);
     }
     let payload: JWTPayload;
     let kid = '';
@@ -89,7 +105,7 @@ export class AccessTokenVerifier {
     const claims = payload as AccessTokenClaims;
     if (typeof claims.client_id !== 'string' || typeof claims.jti !== 'string') return { active: false, reason: 'malformed claims' };
     if (this.verified.size >= MAX_VERIFIED_TOKENS) this.verified.delete(this.verified.keys().next().value ?? '');
-    this.verified.set(token, { claims, kid });
+    this.verified.set(key, { token, claims, kid });
     return this.stillAllowed(claims, now);
   }
 

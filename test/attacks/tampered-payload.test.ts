@@ -12,8 +12,10 @@ describe('attack: tampered payload', () => {
     await targets.close();
   });
 
-  it('refuses a genuine token whose claims were changed after signing', async () => {
+  it('refuses a genuine token whose claims were changed after signing, also once the genuine one is in the verified-token cache', async () => {
     const genuine = await targets.validToken();
+    // Verified and cached first: the cache finds tokens by their signature, and these forgeries carry it.
+    await targets.expectAccessTokenAccepted(genuine);
     const { header, payload, signature } = partsOf(genuine);
     const changes: Record<string, unknown>[] = [
       { scope: 'users commands admin' },
@@ -24,6 +26,8 @@ describe('attack: tampered payload', () => {
     ];
     for (const change of changes) await targets.expectAccessTokenRefused(forge(header, { ...payload, ...change }, signature));
     await targets.expectAccessTokenRefused(forge({ ...header, typ: 'at+jwt', cty: 'JWT' }, payload, signature));
+    // The forgeries neither replaced nor evicted the genuine token.
+    await targets.expectAccessTokenAccepted(genuine);
   });
 
   it('refuses a genuine token with a flipped signature bit, a truncated or a missing signature', async () => {
