@@ -1,22 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { ClientValidationError } from '../clients/client-metadata.js';
 import type { Gatehouse } from '../gatehouse.js';
-import type { SigningKeyStatus } from '../keys/signing-keys.js';
-
-function toJson(status: SigningKeyStatus) {
-  return {
-    kid: status.kid,
-    alg: status.alg,
-    state: status.state,
-    created_at: new Date(status.createdAt).toISOString(),
-    activates_at: new Date(status.activatesAt).toISOString(),
-    published_until: status.publishedUntil === null ? null : new Date(status.publishedUntil).toISOString(),
-  };
-}
+import { signingKeyJson } from '../keys/signing-key-json.js';
 
 /** `/admin/api/keys`: signing keys and their rotation. */
 export function registerKeysApi(app: FastifyInstance, gatehouse: Gatehouse): void {
-  app.get('/keys', async () => ({ keys: gatehouse.keys.status(Date.now()).map(toJson) }));
+  app.get('/keys', async () => ({ keys: gatehouse.keys.status(Date.now()).map(signingKeyJson) }));
 
   app.post('/keys/rotate', async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
@@ -26,6 +15,6 @@ export function registerKeysApi(app: FastifyInstance, gatehouse: Gatehouse): voi
     }
     const status = await gatehouse.keys.rotate(gatehouse.config.signingAlg, delay);
     request.log.info({ kid: status.kid, activatesAt: status.activatesAt }, 'signing key rotated');
-    return reply.status(201).send(toJson(status));
+    return reply.status(201).send(signingKeyJson(status));
   });
 }

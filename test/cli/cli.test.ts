@@ -174,8 +174,12 @@ describe('gatehouse CLI', () => {
   it('lists and rotates signing keys, and reports migrations', async () => {
     const rotated = JSON.parse((await runCli(['keys', 'rotate', '--delay', '60', '--json'], env)).stdout) as { kid: string; state: string };
     expect(rotated.state).toBe('next');
-    const keys = JSON.parse((await runCli(['keys', 'list', '--json'], env)).stdout) as { kid: string; state: string }[];
+    expect(rotated).toEqual({ kid: rotated.kid, alg: 'ES256', state: 'next', created_at: expect.any(String) as string, activates_at: expect.any(String) as string, published_until: null });
+    expect(Date.parse((rotated as unknown as { activates_at: string }).activates_at) - Date.now()).toBeGreaterThan(50_000);
+    const { keys } = JSON.parse((await runCli(['keys', 'list', '--json'], env)).stdout) as { keys: { kid: string; state: string }[] };
     expect(keys.map((key) => key.state)).toEqual(expect.arrayContaining(['active', 'next']));
+    // The admin API's form (GET /admin/api/keys): snake_case, ISO 8601 times.
+    for (const key of keys) expect(Object.keys(key).sort()).toEqual(['activates_at', 'alg', 'created_at', 'kid', 'published_until', 'state']);
     const migrate = await runCli(['migrate', '--dry-run'], env);
     expect(migrate.stdout.trim()).toBe('no pending migrations');
   });

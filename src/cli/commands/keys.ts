@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { SigningKeyStatus } from '../../keys/signing-keys.js';
+import { signingKeyJson } from '../../keys/signing-key-json.js';
 import { CliError, printJson, withGatehouse } from '../context.js';
 
 function describe(key: SigningKeyStatus): string {
@@ -17,7 +18,8 @@ export function registerKeysCommands(program: Command): void {
     .action(async (options: { json?: boolean }, command: Command) => {
       await withGatehouse(command, async (gatehouse) => {
         const status = gatehouse.keys.status(Date.now());
-        if (options.json) printJson(status);
+        // The admin API's form (GET /admin/api/keys).
+        if (options.json) printJson({ keys: status.map(signingKeyJson) });
         else for (const key of status) process.stdout.write(`${describe(key)}\n`);
       });
     });
@@ -37,7 +39,7 @@ export function registerKeysCommands(program: Command): void {
           delay = Number(options.delay);
         }
         const status = await gatehouse.keys.rotate(gatehouse.config.signingAlg, delay);
-        if (options.json) printJson(status);
+        if (options.json) printJson(signingKeyJson(status));
         else process.stdout.write(`new key ${status.kid} (${status.alg}) is published; it signs from ${new Date(status.activatesAt).toISOString()}\n`);
       });
     });
