@@ -2,6 +2,11 @@ import { UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicAuth, postForm, startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
 
+/** A password grant for an unknown user (400 invalid_grant unless a limit refuses it first), with HTTP Basic client authentication. */
+function wrongPasswordGrant(url: string, clientId: string, secret: string): Promise<Response> {
+  return postForm(`${url}/oauth/token`, { grant_type: 'password', username: 'nobody', password: 'wrong password' }, { authorization: basicAuth(clientId, secret) });
+}
+
 /** Both limits apply to the password grant: per source address and per client. */
 describe.each(STORES)('password-grant rate limits on %s', (store) => {
   let server: TestServer;
@@ -12,8 +17,7 @@ describe.each(STORES)('password-grant rate limits on %s', (store) => {
     await server.close();
   });
 
-  const passwordGrant = (clientId: string, secret: string) =>
-    postForm(`${server.url}/oauth/token`, { grant_type: 'password', username: 'nobody', password: 'wrong password' }, { authorization: basicAuth(clientId, secret) });
+  const passwordGrant = (clientId: string, secret: string) => wrongPasswordGrant(server.url, clientId, secret);
 
   it('limits one client, then the address, and never client_credentials', async () => {
     const first = await server.createClient({ grant_types: ['password', 'client_credentials'] });
@@ -71,8 +75,7 @@ describe('password-grant rate limits set to 0', () => {
     await server.close();
   });
 
-  const passwordGrant = (clientId: string, secret: string) =>
-    postForm(`${server.url}/oauth/token`, { grant_type: 'password', username: 'nobody', password: 'wrong password' }, { authorization: basicAuth(clientId, secret) });
+  const passwordGrant = (clientId: string, secret: string) => wrongPasswordGrant(server.url, clientId, secret);
 
   it('counts no client when the per-client limit is 0, and still the address', async () => {
     const client = await server.createClient({ grant_types: ['password'] });
@@ -85,8 +88,7 @@ describe('password-grant rate limits set to 0', () => {
     try {
       const client = await unlimited.createClient({ grant_types: ['password'] });
       for (let i = 0; i < 30; i++) {
-        const response = await postForm(`${unlimited.url}/oauth/token`, { grant_type: 'password', username: 'nobody', password: 'wrong password' }, { authorization: basicAuth(client.client_id, client.client_secret) });
-        expect(response.status).toBe(400);
+        expect((await wrongPasswordGrant(unlimited.url, client.client_id, client.client_secret)).status).toBe(400);
       }
     } finally {
       await unlimited.close();
