@@ -15,6 +15,7 @@ describe('http-request commands', () => {
   let seen: { method?: string; url?: string; headers?: IncomingHttpHeaders; body?: string }[] = [];
   let client: { client_id: string; client_secret: string };
   let token: string;
+  const logLines: string[] = [];
 
   beforeAll(async () => {
     upstream = createServer((request, response) => {
@@ -23,6 +24,10 @@ describe('http-request commands', () => {
       request.on('end', () => {
         seen.push({ method: request.method, url: request.url, headers: request.headers, body });
         if (request.url?.startsWith('/hang')) return; // never answers
+        if (request.url?.startsWith('/status/')) {
+          response.writeHead(Number(request.url.split('/')[2]?.split('?')[0]), { 'content-type': 'text/plain' }).end('upstream trace: token=s3cr3t-from-env');
+          return;
+        }
         if (request.url?.startsWith('/moved')) {
           response.writeHead(302, { location: `${upstreamUrl}/secret-sink` }).end();
           return;
@@ -47,12 +52,17 @@ describe('http-request commands', () => {
     spec('moved', { url: `${upstreamUrl}/moved`, headers: { 'x-api-key': 'key-1' } });
     spec('path', { url: `${upstreamUrl}/customers/{{input.id}}/profile` });
     spec('down', { url: 'http://127.0.0.1:9/unreachable' });
+    // Credentials from the environment in the URL's user part and query: never in an answer or a log line.
+    process.env.GATEHOUSE_TEST_UPSTREAM_SECRET = 's3cr3t-from-env';
+    spec('down-with-secrets', { url: 'http://svc:{{env.GATEHOUSE_TEST_UPSTREAM_SECRET}}@127.0.0.1:9/x?api_key={{env.GATEHOUSE_TEST_UPSTREAM_SECRET}}&q={{input.q}}' });
+    spec('failing-with-secrets', { url: `${upstreamUrl}/status/500?token={{env.GATEHOUSE_TEST_UPSTREAM_SECRET}}` });
+    spec('echo-input', { method: 'POST', url: `${upstreamUrl}/echo`, body: { value: '{{input.value}}' } });
     // A code command answering a bare string (branded as defineCommand does, without importing the package).
     writeFileSync(
       join(commandsDir, 'text.mjs'),
       "export const text = { app: 'crm', name: 'text', handler: () => 'plain words', [Symbol.for('gatehouse.command')]: true };\n",
     );
-    server = await startTestServer({ store: 'sqlite', config: { commandsDir, commandTimeoutMs: 300 } });
+    server = await startTestServer({ store: 'sqlite', config: { commandsDir, commandTimeoutMs: 300, logLevel: 'info' }, logDestination: { write: (line) => logLines.push(line) } });
     client = await server.createClient({ scope: 'crm' });
     const response = await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials', scope: 'crm' }, { authorization: basicAuth(client.client_id, client.client_secret) });
     token = ((await response.json()) as { access_token: string }).access_token;
@@ -61,6 +71,7 @@ describe('http-request commands', () => {
     await server.close();
     await new Promise((resolve) => upstream.close(resolve));
     rmSync(commandsDir, { recursive: true, force: true });
+    delete process.env.GATEHOUSE_TEST_UPSTREAM_SECRET;
   });
 
   const run = (name: string, body: unknown = {}) =>
@@ -78,7 +89,7 @@ describe('http-request commands', () => {
     expect(await response.json()).toEqual({ received: sent });
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatchObject({ method: 'POST', url: '/customers/a%2Fb/notes' });
-    expect(seen[0]?.headers).toMatchObject({ 'x-api-key': 'key-1', 'content-type': 'application/json', 'x-caller': `client_id=${client.client_id}; sub=${client.client_id}` });
+    expect(seen[0]?.headers).toMatchObject({ 'x-api-key': 'key-1', 'content-type': 'application/json', 'x-caller': `client_id="${client.client_id}", sub="${client.client_id}"` });
   });
 
   it('answers 504 when the other system does not answer within the time limit', async () => {
@@ -97,6 +108,63 @@ describe('http-request commands', () => {
     const response = await run('down');
     expect(response.status).toBe(502);
     expect(((await response.json()) as { error: string }).error).toBe('upstream_unreachable');
+  });
+
+  it('answers a fixed description for upstream errors and logs them without credentials or query secrets', async () => {
+    logLines.length = 0;
+    const unreachable = await run('down-with-secrets', { q: 'plain' });
+    expect(unreachable.status).toBe(502);
+    expect(await unreachable.json()).toEqual({ error: 'upstream_unreachable', error_description: 'the upstream system cannot be reached' });
+    const failing = await run('failing-with-secrets');
+    expect(failing.status).toBe(502);
+    expect(await failing.json()).toEqual({ error: 'upstream_error', error_description: 'the upstream system answered HTTP 500' });
+    const logged = logLines.join('');
+    expect(logged).not.toContain('s3cr3t-from-env');
+    // The details are logged for the operator: where the call went (without the secrets) and why it failed.
+    const unreachableLine = logLines.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line.command === 'crm/down-with-secrets' && line.upstream);
+    expect(unreachableLine).toMatchObject({ upstream: { method: 'GET', host: '127.0.0.1:9' } });
+    expect(JSON.stringify(unreachableLine)).toContain('q=plain');
+    expect(unreachableLine?.reason).toEqual(expect.stringMatching(/\w+/));
+  });
+
+  it('sends the caller identity as an RFC 8941 dictionary that a client id cannot forge', async () => {
+    const forger = await server.createClient({ client_id: 'partner;sub=admin,sub="root"\\', scope: 'crm' });
+    const issued = await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials', scope: 'crm' }, { authorization: basicAuth(forger.client_id, forger.client_secret) });
+    const forgerToken = ((await issued.json()) as { access_token: string }).access_token;
+    seen = [];
+    const response = await fetch(`${server.url}/api/apps/crm/commands/note`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${forgerToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ id: '1', text: 't' }),
+    });
+    expect(response.status).toBe(200);
+    const encoded = '"partner;sub=admin,sub=\\"root\\"\\\\"';
+    expect(seen[0]?.headers?.['x-caller']).toBe(`client_id=${encoded}, sub=${encoded}`);
+  });
+
+  it('answers 400, not 500, to very deeply nested input and to a lone surrogate bound for the URL', async () => {
+    seen = [];
+    const depth = 100_000;
+    for (const name of ['echo-input', 'path']) {
+      const deep = await fetch(`${server.url}/api/apps/crm/commands/${name}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: `{"value":${'['.repeat(depth)}${']'.repeat(depth)},"id":${'['.repeat(depth)}${']'.repeat(depth)}}`,
+      });
+      expect(deep.status).toBe(400);
+      expect(((await deep.json()) as { error: string }).error).toBe('invalid_request');
+    }
+    const surrogate = await fetch(`${server.url}/api/apps/crm/commands/path`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: '{"id":"\\ud800"}',
+    });
+    expect(surrogate.status).toBe(400);
+    expect(await surrogate.json()).toMatchObject({ error: 'invalid_request' });
+    expect(seen).toEqual([]);
+    // Nesting within the limit still works.
+    const nested = await run('echo-input', { value: [[[{ a: [1] }]]] });
+    expect(nested.status).toBe(200);
   });
 
   it('does not follow redirects, so configured headers never travel elsewhere', async () => {

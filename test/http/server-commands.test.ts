@@ -123,7 +123,7 @@ describe('server commands from the example folder', () => {
     expect(await found.json()).toEqual({ id: '42', name: 'Ada' });
     expect(crmSeen.url).toBe('/customers/42');
     expect(crmSeen.headers?.['x-api-key']).toBe('crm-key-from-environment');
-    expect(crmSeen.headers?.['x-gatehouse-caller']).toBe(`client_id=${client.client_id}; sub=${client.client_id}`);
+    expect(crmSeen.headers?.['x-gatehouse-caller']).toBe(`client_id="${client.client_id}", sub="${client.client_id}"`);
     const missing = await run('crm', 'lookup', token, { id: '404' });
     expect(missing.status).toBe(502);
     expect(((await missing.json()) as { error: string }).error).toBe('upstream_error');

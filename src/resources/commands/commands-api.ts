@@ -4,7 +4,7 @@ import { REALM } from '../protect.js';
 import type { ResourceCaller, ResourceGuard } from '../resource-guard.js';
 import { isCommandError } from './command.js';
 import { scopeReaches, type CommandRegistry, type LoadedCommand } from './command-registry.js';
-import { compileInputValidator } from './input-validator.js';
+import { checkInputDepth, compileInputValidator } from './input-validator.js';
 
 interface CommandParams {
   app: string;
@@ -102,6 +102,7 @@ export function registerCommandsApi(
     const authorized = await authorize(request, reply, command);
     if (!authorized) return reply;
     const input: unknown = request.body ?? {};
+    checkInputDepth(input);
     validators.get(command)?.(input);
     const caller = authorized.caller && { clientId: authorized.caller.clientId, sub: authorized.caller.sub, scope: authorized.caller.scope };
     // The logger is made when the handler first uses it: a pino child per call costs a no-op command a tenth of its time.
