@@ -22,7 +22,7 @@ export async function gatehouseResources(app: FastifyInstance, options: { gateho
   });
   const metadataUrl = () => `${gatehouse.config.issuer}${PROTECTED_RESOURCE_METADATA_PATH}`;
   const tokenOf = requestTokenReader({ header: () => gatehouse.tokenDelivery.current().header_name, cookie: () => gatehouse.tokenDelivery.current().cookie_name });
-  const commands = options.commands ?? (await CommandRegistry.fromFolder(gatehouse.config.commandsDir));
+  const commands = options.commands ?? (await CommandRegistry.fromConfig(gatehouse.config));
   if (commands.all().length > 0) gatehouse.logger.info({ commands: commands.all().length, apps: commands.applicationNames() }, 'server commands loaded');
 
   app.get(PROTECTED_RESOURCE_METADATA_PATH, async (_request, reply) => {

@@ -1,5 +1,7 @@
 import { callerIdentityField } from './caller-identity-field.js';
 import { CommandError, type CommandContext, type CommandDefinition, type JsonSchema } from './command.js';
+import { destinationPolicy } from './upstream-destination.js';
+import { UpstreamClient, UpstreamFailure, type UpstreamAnswer } from './upstream-request.js';
 import { INPUT_PLACEHOLDER, fillEnv, fillUrl, loggableUrl, lookupInput, textOf, withoutSecrets } from './url-template.js';
 
 /** A command defined in JSON that calls another system: `{"kind": "http-request", ...}`. */
@@ -18,6 +20,10 @@ export interface HttpRequestCommandSpec {
   headers?: Record<string, string>;
   /** JSON body template: strings `{{input.x}}` are replaced by the input value (any JSON type). */
   body?: unknown;
+  /** Most bytes of upstream response body (default: GATEHOUSE_COMMAND_MAX_RESPONSE_BYTES); beyond, 502 upstream_too_large. */
+  maxResponseBytes?: number;
+  /** CIDR ranges of non-public addresses (loopback, private, link-local...) this command may call. */
+  internalNetworks?: string[];
   /** Name of a request header that carries the caller's identity: an RFC 8941 dictionary `client_id="...", sub="..."`. */
   forwardIdentityHeader?: string;
 }
@@ -35,9 +41,24 @@ function fillBody(template: unknown, input: unknown): unknown {
   return template;
 }
 
+/** Server-wide limits of http-request commands (a command's own settings win). */
+export interface OutboundSettings {
+  /** Default most bytes of upstream response body. */
+  maxResponseBytes: number;
+  /** CIDR ranges of non-public addresses every command may call. */
+  internalNetworks: readonly string[];
+}
+
+const FAILURES: Record<UpstreamFailure['kind'], { code: string; description: string; log: string }> = {
+  unreachable: { code: 'upstream_unreachable', description: 'the upstream system cannot be reached', log: 'upstream system unreachable' },
+  refused: { code: 'upstream_not_allowed', description: 'the upstream address is not one this command may call', log: 'upstream address not allowed' },
+  too_large: { code: 'upstream_too_large', description: 'the upstream system answered more than the command accepts', log: 'upstream response too large' },
+};
+
 /** Turns a JSON spec into a command whose handler makes the HTTP call and relays the JSON answer. */
-export function httpRequestCommand(spec: HttpRequestCommandSpec): CommandDefinition {
+export function httpRequestCommand(spec: HttpRequestCommandSpec, outbound: OutboundSettings): CommandDefinition {
   const method = (spec.method ?? 'GET').toUpperCase();
+  const upstream = new UpstreamClient(destinationPolicy([...outbound.internalNetworks, ...(spec.internalNetworks ?? [])]), spec.maxResponseBytes ?? outbound.maxResponseBytes);
   return {
     app: spec.app,
     name: spec.name,
@@ -57,31 +78,29 @@ export function httpRequestCommand(spec: HttpRequestCommandSpec): CommandDefinit
         body = JSON.stringify(fillBody(spec.body, input));
         headers['content-type'] ??= 'application/json';
       }
-      const url = fillUrl(spec.url, input, secrets);
-      if (!/^https?:\/\//.test(url)) throw new CommandError(500, 'misconfigured', 'the command\'s URL is not an http(s) URL; check its environment variables');
+      const filled = fillUrl(spec.url, input, secrets);
+      const url = /^https?:\/\//.test(filled) && URL.canParse(filled) ? new URL(filled) : undefined;
+      if (!url) throw new CommandError(500, 'misconfigured', 'the command URL is not an http(s) URL; check its environment variables');
       /** Where the call went, as the log shows it (no credentials, no environment values). */
-      const upstreamOf = () => ({ method, url: loggableUrl(spec.url, input), host: URL.canParse(url) ? new URL(url).host : undefined });
-      let response: Response;
+      const upstreamOf = () => ({ method, url: loggableUrl(spec.url, input), host: url.host });
+      let answer: UpstreamAnswer;
       try {
-        // Redirects are not followed: they could carry the configured headers (API keys) to another host.
-        response = await fetch(url, { method, headers, body, signal, redirect: 'manual' });
+        answer = await upstream.request(url, { method, headers, body, signal });
       } catch (error) {
-        if (signal.aborted) throw error;
-        const cause = (error as Error & { cause?: unknown }).cause;
-        const reason = [(error as Error).message, cause instanceof Error ? cause.message : undefined].filter(Boolean).join(': ');
-        logger.warn({ upstream: upstreamOf(), reason: withoutSecrets(reason, secrets) }, 'upstream system unreachable');
-        throw new CommandError(502, 'upstream_unreachable', 'the upstream system cannot be reached');
+        if (signal.aborted || !(error instanceof UpstreamFailure)) throw error;
+        const failure = FAILURES[error.kind];
+        logger.warn({ upstream: upstreamOf(), reason: withoutSecrets(error.message, secrets) }, failure.log);
+        throw new CommandError(502, failure.code, failure.description);
       }
-      const text = await response.text();
-      if (!response.ok) {
-        logger.warn({ upstream: { ...upstreamOf(), status: response.status } }, 'upstream system answered an error');
-        throw new CommandError(502, 'upstream_error', `the upstream system answered HTTP ${response.status}`);
+      if (answer.status < 200 || answer.status > 299) {
+        logger.warn({ upstream: { ...upstreamOf(), status: answer.status } }, 'upstream system answered an error');
+        throw new CommandError(502, 'upstream_error', `the upstream system answered HTTP ${answer.status}`);
       }
-      if (text === '') return {};
+      if (answer.body === '') return {};
       try {
-        return JSON.parse(text) as unknown;
+        return JSON.parse(answer.body) as unknown;
       } catch {
-        return { text };
+        return { text: answer.body };
       }
     },
   };
