@@ -281,6 +281,7 @@ describe('http-request command destinations', () => {
     spec('loopback6', `http://[::1]:${port6}/loopback6`);
     spec('mapped', `http://[::ffff:127.0.0.1]:${port4}/mapped`);
     spec('localhost', `http://localhost:${port4}/localhost`);
+    spec('unspecified', `http://0.0.0.0:${port4}/unspecified`);
     spec('metadata', 'http://169.254.169.254/latest/meta-data/');
     spec('private', 'http://10.1.2.3/private');
     spec('unique-local', 'http://[fd00:ec2::254]/unique-local');
@@ -303,7 +304,7 @@ describe('http-request command destinations', () => {
   const run = (name: string) =>
     fetch(`${server.url}/api/apps/net/commands/${name}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
 
-  it.each(['loopback', 'loopback-decimal', 'loopback6', 'mapped', 'localhost', 'metadata', 'private', 'unique-local'])(
+  it.each(['loopback', 'loopback-decimal', 'loopback6', 'mapped', 'localhost', 'unspecified', 'metadata', 'private', 'unique-local'])(
     'refuses the internal destination of %s by default, before connecting',
     async (name) => {
       reached.length = 0;

@@ -19,6 +19,12 @@ export interface UpstreamAnswer {
   body: string;
 }
 
+/** What went wrong with a connection, for the log (a failed connection to every address of a name is an AggregateError without a message). */
+function reasonOf(error: Error & { code?: string }): string {
+  const messages = error instanceof AggregateError ? (error.errors as Error[]).map((each) => each.message) : [error.message];
+  return messages.filter((message) => message !== '').join('; ') || error.code || error.name;
+}
+
 /** How one command reaches its upstream: its connection pools, whose sockets only ever connect to allowed addresses. */
 export class UpstreamClient {
   private readonly httpAgent: http.Agent;
@@ -52,7 +58,7 @@ export class UpstreamClient {
         reject(new UpstreamFailure('too_large', `the response body (${size}) exceeds ${this.maxResponseBytes} bytes`));
       };
       request.on('error', (error) => {
-        reject(error instanceof DestinationRefused ? new UpstreamFailure('refused', error.message) : error.name === 'AbortError' ? error : new UpstreamFailure('unreachable', error.message));
+        reject(error instanceof DestinationRefused ? new UpstreamFailure('refused', error.message) : error.name === 'AbortError' ? error : new UpstreamFailure('unreachable', reasonOf(error)));
       });
       request.on('response', (response) => {
         const status = response.statusCode ?? 0;
