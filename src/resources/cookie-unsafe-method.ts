@@ -1,7 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { BearerChallenge } from './bearer-challenge.js';
 import type { ResourceCaller } from './resource-guard.js';
-import './request-token.js';
 
 const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 

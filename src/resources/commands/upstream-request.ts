@@ -47,7 +47,7 @@ export class UpstreamClient {
   request(url: URL, options: { method: string; headers: Record<string, string>; body: string | undefined; signal: AbortSignal }): Promise<UpstreamAnswer> {
     return new Promise<UpstreamAnswer>((resolve, reject) => {
       if (!isAllowedLiteral(url, this.allows)) {
-        reject(new UpstreamFailure('refused', `${url.hostname} is not a public address; list it in the command's internalNetworks or GATEHOUSE_COMMAND_INTERNAL_NETWORKS to allow it`));
+        reject(new UpstreamFailure('refused', new DestinationRefused(url.hostname, [url.hostname]).message));
         return;
       }
       const headers = { ...options.headers, ...(options.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(options.body)) }) };
@@ -68,7 +68,7 @@ export class UpstreamClient {
         let received = 0;
         response.on('data', (chunk: Buffer) => {
           received += chunk.length;
-          if (received > this.maxResponseBytes) return tooLarge(`more than ${received} bytes sent`);
+          if (received > this.maxResponseBytes) return tooLarge(`${received} bytes received so far`);
           chunks.push(chunk);
         });
         response.on('end', () => resolve({ status, body: Buffer.concat(chunks).toString('utf8') }));
