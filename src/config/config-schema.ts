@@ -456,6 +456,20 @@ export const SETTINGS: SettingSpec[] = [
     parse: integer(1, 3_600_000),
   },
   {
+    key: 'commandMaxResponseBytes',
+    env: 'GATEHOUSE_COMMAND_MAX_RESPONSE_BYTES',
+    description: 'most bytes of response body an http-request command reads from its upstream system (checked against Content-Length and while reading; beyond, the call is aborted and answers 502 `upstream_too_large`), unless the command sets its own `maxResponseBytes`',
+    defaultText: '1048576',
+    parse: integer(1, 1_073_741_824),
+  },
+  {
+    key: 'commandInternalNetworks',
+    env: 'GATEHOUSE_COMMAND_INTERNAL_NETWORKS',
+    description: 'comma-separated CIDR ranges of non-public addresses (loopback, private, link-local, unique-local, metadata) that every http-request command may call; other such addresses are refused (checked on the resolved address connected to; a command may add its own `internalNetworks`)',
+    defaultText: '(none)',
+    parse: parseCidrList,
+  },
+  {
     key: 'checksDir',
     env: 'GATEHOUSE_CHECKS_DIR',
     description: 'folder of custom security checks (.js, .mjs; default export made with defineSecurityCheck)',

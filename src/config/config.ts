@@ -92,6 +92,10 @@ export interface GatehouseConfig {
   auditQueueLimit: number;
   /** Default time limit of a server command, milliseconds. */
   commandTimeoutMs: number;
+  /** Most bytes of an http-request command's upstream response body (a command may set its own). */
+  commandMaxResponseBytes: number;
+  /** CIDR ranges of non-public addresses every http-request command may call (others are refused). */
+  commandInternalNetworks: string[];
   /** Seconds between housekeeping runs (purging expired rows); 0 turns housekeeping off. */
   housekeepingInterval: number;
   /** Seconds audit events are kept before housekeeping deletes them; 0: forever. */

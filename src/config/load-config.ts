@@ -47,6 +47,8 @@ const DEFAULTS: Omit<GatehouseConfig, 'issuer'> = {
   auditFlushMs: 200,
   auditQueueLimit: 20_000,
   commandTimeoutMs: 30_000,
+  commandMaxResponseBytes: 1_048_576,
+  commandInternalNetworks: [],
   housekeepingInterval: 60,
   usedRefreshTokenRetention: 7 * 86_400,
   auditRetention: 90 * 86_400,

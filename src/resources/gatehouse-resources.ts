@@ -8,6 +8,7 @@ import { PROTECTED_RESOURCE_METADATA_PATH, protectGroup } from './protect.js';
 import { ResourceGuard } from './resource-guard.js';
 import { requestTokenReader } from './request-token.js';
 import { renewCookieTokens } from './cookie-renewal.js';
+import { cookieUnsafeMethodCheck } from './cookie-unsafe-method.js';
 import cors from '@fastify/cors';
 import { registerUserRoutes } from './users-api.js';
 
@@ -22,7 +23,9 @@ export async function gatehouseResources(app: FastifyInstance, options: { gateho
   });
   const metadataUrl = () => `${gatehouse.config.issuer}${PROTECTED_RESOURCE_METADATA_PATH}`;
   const tokenOf = requestTokenReader({ header: () => gatehouse.tokenDelivery.current().header_name, cookie: () => gatehouse.tokenDelivery.current().cookie_name });
-  const commands = options.commands ?? (await CommandRegistry.fromFolder(gatehouse.config.commandsDir));
+  // A cookie token's unsafe requests need a JSON body or an Origin its client allows (no cross-site forms).
+  const checkCaller = cookieUnsafeMethodCheck((clientId) => gatehouse.directory.get(clientId)?.allowedOrigins ?? []);
+  const commands = options.commands ?? (await CommandRegistry.fromConfig(gatehouse.config));
   if (commands.all().length > 0) gatehouse.logger.info({ commands: commands.all().length, apps: commands.applicationNames() }, 'server commands loaded');
 
   app.get(PROTECTED_RESOURCE_METADATA_PATH, async (_request, reply) => {
@@ -56,10 +59,10 @@ export async function gatehouseResources(app: FastifyInstance, options: { gateho
         return payload;
       });
       await api.register(async (usersApi) => {
-        usersApi.addHook('onRequest', protectGroup(guard, { scope: USERS_SCOPE }, metadataUrl, tokenOf));
+        usersApi.addHook('onRequest', protectGroup(guard, { scope: USERS_SCOPE }, metadataUrl, tokenOf, checkCaller));
         registerUserRoutes(usersApi, gatehouse.users, { unlock: false });
       });
-      registerCommandsApi(api, { registry: commands, guard, resourceMetadataUrl: metadataUrl, defaultTimeoutMs: gatehouse.config.commandTimeoutMs, tokenOf });
+      registerCommandsApi(api, { registry: commands, guard, resourceMetadataUrl: metadataUrl, defaultTimeoutMs: gatehouse.config.commandTimeoutMs, tokenOf, checkCaller });
     },
     { prefix: '/api' },
   );

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BearerChallenge } from './bearer-challenge.js';
+import type { CallerCheck } from './cookie-unsafe-method.js';
 import { bearerTokenOf, type ResourceCaller, type ResourceGuard } from './resource-guard.js';
 import { routeRequirement, type GroupProtection } from './route-requirement.js';
 
@@ -33,12 +34,16 @@ export function protectGroup(
   group: GroupProtection,
   resourceMetadataUrl: () => string,
   tokenOf: (request: FastifyRequest) => string | undefined = (request) => bearerTokenOf(request.headers.authorization),
+  /** Runs on the accepted caller, e.g. the cookie check of unsafe methods; throws a BearerChallenge to refuse. */
+  checkCaller?: CallerCheck,
 ) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const required = routeRequirement(request.routeOptions.config, group);
     if (required === null) return;
     try {
-      request.caller = await guard.check(tokenOf(request), required);
+      const caller = await guard.check(tokenOf(request), required);
+      checkCaller?.(request, caller);
+      request.caller = caller;
     } catch (error) {
       if (!(error instanceof BearerChallenge)) throw error;
       await reply

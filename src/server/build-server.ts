@@ -47,7 +47,7 @@ export async function buildServer(gatehouse: Gatehouse): Promise<FastifyInstance
   registerHealthEndpoints(app, gatehouse);
   await app.register(oauthEndpoints, { gatehouse, services });
   // Loaded once: the resources serve the commands, the admin API lists them.
-  const commands = await CommandRegistry.fromFolder(gatehouse.config.commandsDir);
+  const commands = await CommandRegistry.fromConfig(gatehouse.config);
   await app.register(gatehouseResources, { gatehouse, services, commands });
   await app.register(adminApi, { gatehouse, commands, prefix: '/admin/api' });
   await app.register(adminConsole, { prefix: '/admin' });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
-import { basicAuth, postForm, startTestServer, type TestServer } from '../helpers/test-server.js';
+import { STORES, basicAuth, postForm, startTestServer, type TestServer } from '../helpers/test-server.js';
 
 describe('CORS for registered origins and cookie renewal', () => {
   let server: TestServer;
@@ -198,5 +198,65 @@ describe('token-delivery settings from the configuration file', () => {
     }
     expect(() => loadConfig({ env: { GATEHOUSE_TOKEN_HEADER: 'Authorization' } })).toThrow(/GATEHOUSE_TOKEN_HEADER/);
     expect(() => loadConfig({ env: { GATEHOUSE_COOKIE_HTTP_ONLY: 'maybe' } })).toThrow(/GATEHOUSE_COOKIE_HTTP_ONLY/);
+  });
+});
+
+describe.each(STORES)('unsafe methods with a cookie-carried token (%s)', (store) => {
+  let server: TestServer;
+  let cookie: string;
+  let token: string;
+  let userId: string;
+
+  beforeAll(async () => {
+    server = await startTestServer({ store, config: { commandsDir: 'examples/commands' } });
+    const client = await server.createClient({ scope: 'users demo', allowed_origins: ['https://portal.example'] });
+    await server.createClient({ scope: 'users', allowed_origins: ['https://other-client.example'] });
+    token = ((await (await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials', scope: 'users demo' }, { authorization: basicAuth(client.client_id, client.client_secret) })).json()) as { access_token: string })
+      .access_token;
+    cookie = `gatehouse_access_token=${token}`;
+    userId = ((await (await server.admin('POST', '/users', { username: 'cookie-target', password: 'a long enough password' })).json()) as { id: string }).id;
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  const send = (method: string, path: string, headers: Record<string, string>, body?: string) => fetch(`${server.url}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+  const refusal = async (response: Response) => {
+    expect(response.status).toBe(403);
+    expect(response.headers.get('www-authenticate')).toMatch(/^Bearer realm="gatehouse", error="invalid_request", error_description="[^"]*cookie[^"]*"/);
+    expect(((await response.json()) as { error: string }).error).toBe('invalid_request');
+  };
+
+  it('refuses a command run by cookie without a JSON body or an allowed Origin (what a cross-site form can send)', async () => {
+    await refusal(await send('POST', '/api/apps/demo/commands/noop', { cookie, 'content-type': 'text/plain' }, '{}'));
+    await refusal(await send('POST', '/api/apps/demo/commands/noop', { cookie }));
+    // Form bodies are not parsed at /api at all (415), so they never reach a command either.
+    expect((await send('POST', '/api/apps/demo/commands/noop', { cookie, 'content-type': 'application/x-www-form-urlencoded' }, 'a=1')).status).toBe(415);
+    expect((await send('POST', '/api/apps/demo/commands/noop', { cookie, 'content-type': 'multipart/form-data; boundary=x' }, '--x--')).status).toBe(415);
+    await refusal(await send('POST', '/api/apps/demo/commands/noop', { cookie, 'content-type': 'text/plain', origin: 'https://evil.example' }, '{}'));
+    // Another client's origin is not this token's client's.
+    await refusal(await send('POST', '/api/apps/demo/commands/noop', { cookie, 'content-type': 'text/plain', origin: 'https://other-client.example' }, '{}'));
+    await refusal(await send('POST', '/api/apps/demo/commands/noop', { cookie, 'content-type': 'text/plain; x=application/json' }, '{}'));
+  });
+
+  it('refuses user API changes by cookie without a JSON body or an allowed Origin', async () => {
+    await refusal(await send('POST', '/api/users', { cookie, 'content-type': 'text/plain' }, JSON.stringify({ username: 'forged', password: 'a long enough password' })));
+    await refusal(await send('DELETE', `/api/users/${userId}`, { cookie }));
+    await refusal(await send('PATCH', `/api/users/${userId}`, { cookie, 'content-type': 'text/plain' }, '{"display_name":"x"}'));
+    expect((await server.admin('GET', `/users/${userId}`)).status).toBe(200);
+  });
+
+  it('accepts cookie requests with a JSON content type, from the client’s own origin, and safe methods', async () => {
+    expect((await send('POST', '/api/apps/demo/commands/noop', { cookie, 'content-type': 'application/json' }, '{}')).status).toBe(200);
+    expect((await send('POST', '/api/apps/demo/commands/noop', { cookie, 'content-type': 'application/vnd.example+json; charset=utf-8' })).status).not.toBe(403);
+    expect((await send('POST', '/api/apps/demo/commands/noop', { cookie, 'content-type': 'text/plain', origin: 'https://portal.example' }, '{}')).status).toBe(200);
+    expect((await send('GET', '/api/users', { cookie })).status).toBe(200);
+    expect((await send('GET', '/api/apps', { cookie })).status).toBe(200);
+    expect((await send('PATCH', `/api/users/${userId}`, { cookie, 'content-type': 'application/json' }, '{"display_name":"Changed"}')).status).toBe(200);
+  });
+
+  it('leaves header-carried tokens alone: a page cannot make a browser send them', async () => {
+    expect((await send('POST', '/api/apps/demo/commands/noop', { authorization: `Bearer ${token}`, 'content-type': 'text/plain' }, '{}')).status).toBe(200);
+    expect((await send('POST', '/api/apps/demo/commands/noop', { 'x-gatehouse-access-token': token })).status).toBe(200);
   });
 });

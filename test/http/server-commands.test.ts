@@ -24,7 +24,8 @@ describe('server commands from the example folder', () => {
     await new Promise<void>((resolve) => crm.listen(0, '127.0.0.1', resolve));
     process.env.CRM_BASE_URL = `http://127.0.0.1:${(crm.address() as AddressInfo).port}`;
     process.env.CRM_API_KEY = 'crm-key-from-environment';
-    server = await startTestServer({ store: 'sqlite', config: { commandsDir: COMMANDS_DIR } });
+    // The stub CRM listens on loopback, which http-request commands may call only when allowed.
+    server = await startTestServer({ store: 'sqlite', config: { commandsDir: COMMANDS_DIR, commandInternalNetworks: ['127.0.0.1/32'] } });
     client = await server.createClient({ scope: 'demo demo:write reports crm commands' });
   });
   afterAll(async () => {
@@ -123,7 +124,7 @@ describe('server commands from the example folder', () => {
     expect(await found.json()).toEqual({ id: '42', name: 'Ada' });
     expect(crmSeen.url).toBe('/customers/42');
     expect(crmSeen.headers?.['x-api-key']).toBe('crm-key-from-environment');
-    expect(crmSeen.headers?.['x-gatehouse-caller']).toBe(`client_id=${client.client_id}; sub=${client.client_id}`);
+    expect(crmSeen.headers?.['x-gatehouse-caller']).toBe(`client_id="${client.client_id}", sub="${client.client_id}"`);
     const missing = await run('crm', 'lookup', token, { id: '404' });
     expect(missing.status).toBe(502);
     expect(((await missing.json()) as { error: string }).error).toBe('upstream_error');

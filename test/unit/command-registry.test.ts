@@ -34,4 +34,30 @@ describe('command registry', () => {
     );
     expect(registry.scopes()).toEqual(['audit', 'billing', 'billing:write']);
   });
+
+  it.each([
+    ['http://{{input.host}}/x', 'host'],
+    ['https://api.example.com:{{input.port}}/x', 'port'],
+    ['http://{{input.user}}@api.example.com/x', 'user part'],
+    ['http{{input.s}}://api.example.com/x', 'scheme'],
+    ['https://api.example.com{{input.path}}', 'host (no / before it)'],
+    ['{{env.CRM_BASE_URL}}{{input.path}}', 'host after an environment base URL'],
+    ['{{env.CRM_BASE_URL}}.{{input.domain}}/x', 'host suffix'],
+  ])('refuses the URL template %s (input in the %s), naming the file and field', async (url) => {
+    const folder = folderWith({ 'call.json': httpCommand('crm', { url }) });
+    await expect(CommandRegistry.fromFolder(folder)).rejects.toThrow(CommandLoadError);
+    await expect(CommandRegistry.fromFolder(folder)).rejects.toThrow(new RegExp(`${join(folder, 'call.json').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: "url" `));
+  });
+
+  it('accepts input placeholders in the path, query and fragment', async () => {
+    for (const url of ['{{env.CRM_BASE_URL}}/customers/{{input.id}}', 'https://api.example.com/x/{{input.id}}?q={{input.q}}', 'https://api.example.com?q={{input.q}}', 'https://api.example.com#{{input.f}}']) {
+      const registry = await CommandRegistry.fromFolder(folderWith({ 'call.json': httpCommand('crm', { url }) }));
+      expect(registry.get('crm', 'call')?.file).toMatch(/call\.json$/);
+    }
+  });
+
+  it('refuses a bad maxResponseBytes or internalNetworks, naming the file and field', async () => {
+    await expect(CommandRegistry.fromFolder(folderWith({ 'call.json': httpCommand('crm', { maxResponseBytes: 0 }) }))).rejects.toThrow(/call\.json: "maxResponseBytes"/);
+    await expect(CommandRegistry.fromFolder(folderWith({ 'call.json': httpCommand('crm', { internalNetworks: ['not-a-range'] }) }))).rejects.toThrow(/call\.json: "internalNetworks"/);
+  });
 });

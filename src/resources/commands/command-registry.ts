@@ -2,7 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isApplicationDefinition, isCommandDefinition, type ApplicationDefinition, type CommandDefinition } from './command.js';
-import { httpRequestCommand, type HttpRequestCommandSpec } from './http-request-command.js';
+import { parseCidrList } from '../../security/networks.js';
+import type { GatehouseConfig } from '../../config/config.js';
+import { httpRequestCommand, type HttpRequestCommandSpec, type OutboundSettings } from './http-request-command.js';
 
 /** The reserved scope that reaches every application's commands. */
 export const COMMANDS_SCOPE = 'commands';
@@ -67,15 +69,37 @@ async function enableTypeScript(): Promise<void> {
   return typeScriptLoader;
 }
 
+/** The defaults of GATEHOUSE_COMMAND_MAX_RESPONSE_BYTES and GATEHOUSE_COMMAND_INTERNAL_NETWORKS. */
+const DEFAULT_OUTBOUND: OutboundSettings = { maxResponseBytes: 1_048_576, internalNetworks: [] };
+
+/**
+ * Refuses a URL template that lets input choose where the call goes: every `{{input...}}` must come after the
+ * end of the scheme, host and port (a `/`, `?` or `#` after `scheme://` or after a leading `{{env.NAME}}`).
+ */
+function inputInAuthority(url: string): boolean {
+  const first = url.search(/\{\{\s*input\./);
+  if (first < 0) return false;
+  const prefix = url.slice(0, first);
+  const origin = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/|\{\{\s*env\.[A-Za-z_][A-Za-z0-9_]*\s*\}\})/.exec(prefix);
+  return !origin || !/[/?#]/.test(prefix.slice(origin[0].length));
+}
+
 /** Server commands loaded from a folder: `.js`, `.mjs`, `.ts` modules and `.json` http-request definitions. */
 export class CommandRegistry {
   private readonly commands = new Map<string, LoadedCommand>();
   private readonly applications = new Map<string, ApplicationDefinition>();
 
-  static async fromFolder(folder: string | undefined): Promise<CommandRegistry> {
-    const registry = new CommandRegistry();
+  private constructor(private readonly outbound: OutboundSettings) {}
+
+  static async fromFolder(folder: string | undefined, outbound: OutboundSettings = DEFAULT_OUTBOUND): Promise<CommandRegistry> {
+    const registry = new CommandRegistry(outbound);
     if (folder) await registry.loadFolder(resolve(folder));
     return registry;
+  }
+
+  /** The commands of GATEHOUSE_COMMANDS_DIR, with the server-wide limits of http-request commands. */
+  static async fromConfig(config: Pick<GatehouseConfig, 'commandsDir' | 'commandMaxResponseBytes' | 'commandInternalNetworks'>): Promise<CommandRegistry> {
+    return CommandRegistry.fromFolder(config.commandsDir, { maxResponseBytes: config.commandMaxResponseBytes, internalNetworks: config.commandInternalNetworks });
   }
 
   private async loadFolder(folder: string): Promise<void> {
@@ -121,7 +145,20 @@ export class CommandRegistry {
     if (typeof spec.url !== 'string' || !/^(https?:\/\/|\{\{\s*env\.)/.test(spec.url)) {
       throw new CommandLoadError(`${file}: "url" must be an http(s) URL template (it may start with {{env.NAME}})`);
     }
-    return httpRequestCommand(spec);
+    if (inputInAuthority(spec.url)) {
+      throw new CommandLoadError(`${file}: "url" may not take the scheme, host or port from {{input...}}; input placeholders belong after the first / of the path`);
+    }
+    if (spec.maxResponseBytes !== undefined && (!Number.isSafeInteger(spec.maxResponseBytes) || spec.maxResponseBytes < 1)) {
+      throw new CommandLoadError(`${file}: "maxResponseBytes" must be a positive integer`);
+    }
+    if (spec.internalNetworks !== undefined) {
+      try {
+        spec.internalNetworks = parseCidrList(spec.internalNetworks);
+      } catch (error) {
+        throw new CommandLoadError(`${file}: "internalNetworks" ${(error as Error).message}`);
+      }
+    }
+    return httpRequestCommand(spec, this.outbound);
   }
 
   private addApplication(application: ApplicationDefinition, file: string): void {

@@ -1,10 +1,11 @@
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BearerChallenge } from '../bearer-challenge.js';
+import type { CallerCheck } from '../cookie-unsafe-method.js';
 import { REALM } from '../protect.js';
 import type { ResourceCaller, ResourceGuard } from '../resource-guard.js';
 import { isCommandError } from './command.js';
 import { scopeReaches, type CommandRegistry, type LoadedCommand } from './command-registry.js';
-import { compileInputValidator } from './input-validator.js';
+import { checkInputDepth, compileInputValidator } from './input-validator.js';
 
 interface CommandParams {
   app: string;
@@ -46,6 +47,8 @@ export function registerCommandsApi(
     resourceMetadataUrl: () => string;
     defaultTimeoutMs: number;
     tokenOf: (request: FastifyRequest) => string | undefined;
+    /** Runs on every accepted caller (the cookie check of unsafe methods); throws a BearerChallenge to refuse. */
+    checkCaller: CallerCheck;
   },
 ): void {
   const { registry, guard } = options;
@@ -64,8 +67,10 @@ export function registerCommandsApi(
   /** The caller of a valid token (any scope), or undefined after answering a refusal. */
   async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<ResourceCaller | undefined> {
     try {
-      request.caller = await guard.check(options.tokenOf(request), []);
-      return request.caller;
+      const caller = await guard.check(options.tokenOf(request), []);
+      options.checkCaller(request, caller);
+      request.caller = caller;
+      return caller;
     } catch (error) {
       if (!(error instanceof BearerChallenge)) throw error;
       await refuse(reply, error);
@@ -78,6 +83,7 @@ export function registerCommandsApi(
     if (!command.protection.protected) return { caller: undefined };
     try {
       const caller = await guard.check(options.tokenOf(request), []);
+      options.checkCaller(request, caller);
       if (!scopeReaches(caller.scope, command.protection)) {
         const needed = command.protection.scope.join(' ');
         throw new BearerChallenge(403, 'insufficient_scope', `the access token lacks the scope ${needed} (or commands)`, needed);
@@ -102,6 +108,7 @@ export function registerCommandsApi(
     const authorized = await authorize(request, reply, command);
     if (!authorized) return reply;
     const input: unknown = request.body ?? {};
+    checkInputDepth(input);
     validators.get(command)?.(input);
     const caller = authorized.caller && { clientId: authorized.caller.clientId, sub: authorized.caller.sub, scope: authorized.caller.scope };
     // The logger is made when the handler first uses it: a pino child per call costs a no-op command a tenth of its time.

@@ -1,4 +1,8 @@
+import { callerIdentityField } from './caller-identity-field.js';
 import { CommandError, type CommandContext, type CommandDefinition, type JsonSchema } from './command.js';
+import { destinationPolicy } from './upstream-destination.js';
+import { UpstreamClient, UpstreamFailure, type UpstreamAnswer } from './upstream-request.js';
+import { INPUT_PLACEHOLDER, fillEnv, fillUrl, loggableUrl, lookupInput, textOf, withoutSecrets } from './url-template.js';
 
 /** A command defined in JSON that calls another system: `{"kind": "http-request", ...}`. */
 export interface HttpRequestCommandSpec {
@@ -16,53 +20,19 @@ export interface HttpRequestCommandSpec {
   headers?: Record<string, string>;
   /** JSON body template: strings `{{input.x}}` are replaced by the input value (any JSON type). */
   body?: unknown;
-  /** Name of a request header that carries the caller's identity (`client_id` and `sub`). */
+  /** Most bytes of upstream response body (default: GATEHOUSE_COMMAND_MAX_RESPONSE_BYTES); beyond, 502 upstream_too_large. */
+  maxResponseBytes?: number;
+  /** CIDR ranges of non-public addresses (loopback, private, link-local...) this command may call. */
+  internalNetworks?: string[];
+  /** Name of a request header that carries the caller's identity: an RFC 8941 dictionary `client_id="...", sub="..."`. */
   forwardIdentityHeader?: string;
-}
-
-function lookup(input: unknown, path: string): unknown {
-  let value: unknown = input;
-  for (const part of path.split('.')) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string, unknown>)[part];
-  }
-  return value;
-}
-
-/** A template value as text: objects as JSON, nothing as ''. */
-function textOf(value: unknown): string {
-  if (value === undefined || value === null) return '';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return value.toString();
-  return JSON.stringify(value);
-}
-
-const PLACEHOLDER = /\{\{\s*input\.([A-Za-z0-9_.]+)\s*\}\}/g;
-
-/** `{{env.NAME}}`: a value from the server's environment (base URLs, API keys), never from the request. */
-const ENV_PLACEHOLDER = /\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
-
-function fillEnv(template: string): string {
-  return template.replace(ENV_PLACEHOLDER, (_match, name: string) => process.env[name] ?? '');
-}
-
-function fillUrl(template: string, input: unknown): string {
-  return fillEnv(template).replace(PLACEHOLDER, (_match, path: string) => {
-    const text = textOf(lookup(input, path));
-    // URL parsers resolve "." and ".." (even percent-encoded) as path segments: an input could climb the path.
-    if (text === '.' || text === '..') throw new CommandError(400, 'invalid_request', `input.${path} may not be "." or ".."`);
-    return encodeURIComponent(text);
-  });
 }
 
 function fillBody(template: unknown, input: unknown): unknown {
   if (typeof template === 'string') {
     const whole = /^\{\{\s*input\.([A-Za-z0-9_.]+)\s*\}\}$/.exec(template);
-    if (whole?.[1]) return lookup(input, whole[1]);
-    return template.replace(PLACEHOLDER, (_match, path: string) => {
-      const value = lookup(input, path);
-      return textOf(value);
-    });
+    if (whole?.[1]) return lookupInput(input, whole[1]);
+    return template.replace(INPUT_PLACEHOLDER, (_match, path: string) => textOf(lookupInput(input, path)));
   }
   if (Array.isArray(template)) return template.map((item) => fillBody(item, input));
   if (template !== null && typeof template === 'object') {
@@ -71,9 +41,24 @@ function fillBody(template: unknown, input: unknown): unknown {
   return template;
 }
 
+/** Server-wide limits of http-request commands (a command's own settings win). */
+export interface OutboundSettings {
+  /** Default most bytes of upstream response body. */
+  maxResponseBytes: number;
+  /** CIDR ranges of non-public addresses every command may call. */
+  internalNetworks: readonly string[];
+}
+
+const FAILURES: Record<UpstreamFailure['kind'], { code: string; description: string; log: string }> = {
+  unreachable: { code: 'upstream_unreachable', description: 'the upstream system cannot be reached', log: 'upstream system unreachable' },
+  refused: { code: 'upstream_not_allowed', description: 'the upstream address is not one this command may call', log: 'upstream address not allowed' },
+  too_large: { code: 'upstream_too_large', description: 'the upstream system answered more than the command accepts', log: 'upstream response too large' },
+};
+
 /** Turns a JSON spec into a command whose handler makes the HTTP call and relays the JSON answer. */
-export function httpRequestCommand(spec: HttpRequestCommandSpec): CommandDefinition {
+export function httpRequestCommand(spec: HttpRequestCommandSpec, outbound: OutboundSettings): CommandDefinition {
   const method = (spec.method ?? 'GET').toUpperCase();
+  const upstream = new UpstreamClient(destinationPolicy([...outbound.internalNetworks, ...(spec.internalNetworks ?? [])]), spec.maxResponseBytes ?? outbound.maxResponseBytes);
   return {
     app: spec.app,
     name: spec.name,
@@ -82,32 +67,40 @@ export function httpRequestCommand(spec: HttpRequestCommandSpec): CommandDefinit
     ...(spec.input !== undefined ? { input: spec.input } : {}),
     ...(spec.timeoutMs !== undefined ? { timeoutMs: spec.timeoutMs } : {}),
     description: spec.description ?? `${method} ${spec.url}`,
-    async handler({ input, caller, signal }: CommandContext<unknown>) {
+    async handler({ input, caller, signal, logger }: CommandContext<unknown>) {
+      /** Environment values this call uses: never in an answer or a log line. */
+      const secrets = new Set<string>();
       const headers: Record<string, string> = { accept: 'application/json' };
-      for (const [name, value] of Object.entries(spec.headers ?? {})) headers[name.toLowerCase()] = fillEnv(value);
-      if (spec.forwardIdentityHeader && caller) headers[spec.forwardIdentityHeader.toLowerCase()] = `client_id=${caller.clientId}; sub=${caller.sub}`;
+      for (const [name, value] of Object.entries(spec.headers ?? {})) headers[name.toLowerCase()] = fillEnv(value, secrets);
+      if (spec.forwardIdentityHeader && caller) headers[spec.forwardIdentityHeader.toLowerCase()] = callerIdentityField(caller);
       let body: string | undefined;
       if (spec.body !== undefined && method !== 'GET' && method !== 'HEAD') {
         body = JSON.stringify(fillBody(spec.body, input));
         headers['content-type'] ??= 'application/json';
       }
-      const url = fillUrl(spec.url, input);
-      if (!/^https?:\/\//.test(url)) throw new CommandError(500, 'misconfigured', 'the command\'s URL is not an http(s) URL; check its environment variables');
-      let response: Response;
+      const filled = fillUrl(spec.url, input, secrets);
+      const url = /^https?:\/\//.test(filled) && URL.canParse(filled) ? new URL(filled) : undefined;
+      if (!url) throw new CommandError(500, 'misconfigured', 'the command URL is not an http(s) URL; check its environment variables');
+      /** Where the call went, as the log shows it (no credentials, no environment values). */
+      const upstreamOf = () => ({ method, url: loggableUrl(spec.url, input), host: url.host });
+      let answer: UpstreamAnswer;
       try {
-        // Redirects are not followed: they could carry the configured headers (API keys) to another host.
-        response = await fetch(url, { method, headers, body, signal, redirect: 'manual' });
+        answer = await upstream.request(url, { method, headers, body, signal });
       } catch (error) {
-        if (signal.aborted) throw error;
-        throw new CommandError(502, 'upstream_unreachable', `the upstream system cannot be reached (${(error as Error).message})`);
+        if (signal.aborted || !(error instanceof UpstreamFailure)) throw error;
+        const failure = FAILURES[error.kind];
+        logger.warn({ upstream: upstreamOf(), reason: withoutSecrets(error.message, secrets) }, failure.log);
+        throw new CommandError(502, failure.code, failure.description);
       }
-      const text = await response.text();
-      if (!response.ok) throw new CommandError(502, 'upstream_error', `the upstream system answered HTTP ${response.status}`);
-      if (text === '') return {};
+      if (answer.status < 200 || answer.status > 299) {
+        logger.warn({ upstream: { ...upstreamOf(), status: answer.status } }, 'upstream system answered an error');
+        throw new CommandError(502, 'upstream_error', `the upstream system answered HTTP ${answer.status}`);
+      }
+      if (answer.body === '') return {};
       try {
-        return JSON.parse(text) as unknown;
+        return JSON.parse(answer.body) as unknown;
       } catch {
-        return { text };
+        return { text: answer.body };
       }
     },
   };

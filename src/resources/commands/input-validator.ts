@@ -13,6 +13,20 @@ function fieldOf(error: ErrorObject): string {
   return path === '' ? 'input' : path;
 }
 
+/** How deeply a command's input may nest arrays and objects: deeper input would overflow the stack of recursive code. */
+export const MAX_INPUT_DEPTH = 64;
+
+/** Refuses input nested deeper than MAX_INPUT_DEPTH, walking it without recursion. */
+export function checkInputDepth(input: unknown): void {
+  const pending: { value: unknown; depth: number }[] = [{ value: input, depth: 0 }];
+  for (let item = pending.pop(); item !== undefined; item = pending.pop()) {
+    const { value, depth } = item;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= MAX_INPUT_DEPTH) throw new FieldValidationError('input', `is nested more than ${MAX_INPUT_DEPTH} levels deep`);
+    for (const child of Object.values(value)) pending.push({ value: child, depth: depth + 1 });
+  }
+}
+
 /** Compiles a command's input schema once; the returned check throws a FieldValidationError. */
 export function compileInputValidator(schema: JsonSchema | undefined, label: string): (input: unknown) => void {
   if (!schema) return () => undefined;
