@@ -1,15 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { basicUserOf, formDecode, formField } from '../oauth/claimed-client.js';
+import { claimedClientId } from '../oauth/claimed-client.js';
 import { addressKey } from '../server/address-key.js';
 import { WindowCounter } from '../server/window-counter.js';
 import type { AuditLog } from './audit-log.js';
-
-/** The client a token request claims to be (HTTP Basic user name, else the form's client_id); never the secret. */
-export function claimedClientOf(request: FastifyRequest): string | null {
-  const basicUser = basicUserOf(request.headers.authorization);
-  if (basicUser !== undefined) return (formDecode(basicUser) ?? basicUser) || null;
-  return formField(request, 'client_id') ?? null;
-}
 
 /**
  * onSend hook of the token endpoints: a refused token request (any 4xx or 5xx answer) becomes one
@@ -32,7 +25,7 @@ export function auditTokenRefusals(audit: AuditLog, paths: readonly string[]) {
         // not JSON: keep the status
       }
     }
-    const clientId = claimedClientOf(request);
+    const clientId = claimedClientId(request) || null;
     // A store error is logged by record; the answer goes out as it would have, whatever happens.
     const send = () => done(null, payload);
     audit

@@ -1,28 +1,16 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler, preHandlerAsyncHookHandler, preHandlerHookHandler } from 'fastify';
-import { decodeJwt } from 'jose';
 import type { GatehouseConfig } from '../../config/config.js';
 import { rateLimitStoreOptions, type SharedRateLimitStore } from '../../server/rate-limit-store.js';
 import { WindowCounter } from '../../server/window-counter.js';
 import { addressKey } from '../../server/address-key.js';
-import { basicUserOf, formField } from '../claimed-client.js';
+import { claimedClientId, formField, unverifiedClaim } from '../claimed-client.js';
 import { OAuthError } from '../oauth-error.js';
 
 /** The one answer of every rate limit: 429 `too_many_requests` (RFC 6749 error form) with Retry-After in whole seconds. */
 export function tooManyRequests(what: string, retryAfterMs: number): OAuthError {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
   return new OAuthError(429, 'too_many_requests', `too many ${what}; retry in ${seconds} s`, { 'Retry-After': String(seconds) });
-}
-
-/** A claim of a JWT as sent, not verified (for naming the client it claims to come from); '' when absent. */
-function unverifiedClaim(jwt: string | undefined, claim: 'iss' | 'sub'): string {
-  if (jwt === undefined) return '';
-  try {
-    const value = decodeJwt(jwt)[claim];
-    return typeof value === 'string' ? value : '';
-  } catch {
-    return '';
-  }
 }
 
 /**
@@ -70,16 +58,6 @@ export class TokenRateLimits {
   }
 }
 
-/** The client a request claims to be, for counting before it is authenticated. */
-function claimedClientId(request: FastifyRequest): string {
-  const basicUser = basicUserOf(request.headers.authorization);
-  if (basicUser !== undefined) return `basic:${basicUser}`;
-  const postedId = formField(request, 'client_id');
-  if (postedId !== undefined) return `post:${postedId}`;
-  // private_key_jwt may leave client_id out: the (not yet verified) assertion's subject names the client.
-  return `assertion:${unverifiedClaim(formField(request, 'client_assertion'), 'sub')}`;
-}
-
 /**
  * One @fastify/rate-limit limiter. Each lives in a context of its own: the plugin runs at most one of
  * its limiters per request and context, and we need two (per client and per address).
@@ -118,7 +96,8 @@ export async function passwordRateLimits(
   shared: SharedRateLimitStore | undefined,
 ): Promise<preHandlerHookHandler> {
   const byAddress = await limiter(app, 'password-address', shared, () => config.passwordRateLimitPerAddress, (request) => `address:${addressKey(request.ip)}`);
-  const byClient = await limiter(app, 'password-client', shared, () => config.passwordRateLimitPerClient, claimedClientId);
+  // Keyed on the decoded id: one client has one budget however its id is spelled or sent.
+  const byClient = await limiter(app, 'password-client', shared, () => config.passwordRateLimitPerClient, (request) => `client:${claimedClientId(request)}`);
   // A callback hook: every token request passes here, and the other grants should not pay for a promise.
   return function limitPasswordGrant(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) {
     if (formField(request, 'grant_type') !== 'password') return done();
