@@ -1,6 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditLog } from '../audit/audit-log.js';
-import { adminActorOf } from './admin-auth.js';
+import { addressKey } from '../server/address-key.js';
+import { WindowCounter } from '../server/window-counter.js';
+import { adminActorOf, adminAuthRefusalOf } from './admin-auth.js';
 
 const CHANGING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -61,16 +63,49 @@ function targetOf(request: FastifyRequest, answer: Record<string, unknown> | und
   );
 }
 
+/** Counts every admin request that failed authentication, by error code (the audit log keeps only a sample). */
+export interface AdminAuthFailureCounter {
+  adminAuthenticationFailed(error: string): void;
+}
+
+/** A sampled kind of refusal is recorded once per source address and this long. */
+const SAMPLE_WINDOW_MS = 60_000;
+
 /**
- * onSend hook of the admin API: every state-changing request (succeeded or refused) becomes one audit
- * event before the answer leaves, so what the caller sees is already in the log. Only the method, route,
- * target, outcome and the error code are kept, never request bodies.
+ * onSend hook of the admin API: every state-changing request of an authenticated caller, and every sign-in
+ * attempt (succeeded or refused), becomes one audit event before the answer leaves, so what the caller sees
+ * is already in the log. Only the method, route, target, outcome and the error code are kept, never request
+ * bodies.
+ *
+ * Requests that fail authentication, and rate-limit refusals (429), cost their sender nothing: a row for
+ * each would let anyone without credentials write thousands of rows a second, with targets of their
+ * choosing. They are recorded once per source address and minute (without a target), and every failed
+ * authentication is counted by `failures` (a metric).
  */
-export function auditAdminChanges(audit: AuditLog) {
+export function auditAdminChanges(audit: AuditLog, failures?: AdminAuthFailureCounter) {
+  const failedAuthentication = new WindowCounter(() => ({ max: 1, windowMs: SAMPLE_WINDOW_MS }));
+  const rateLimited = new WindowCounter(() => ({ max: 1, windowMs: SAMPLE_WINDOW_MS }));
   return async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
-    if (!CHANGING_METHODS.has(request.method)) return payload;
     const route = request.routeOptions.url;
+    const refusal = adminAuthRefusalOf(request);
+    if (refusal !== undefined) {
+      failures?.adminAuthenticationFailed(refusal);
+      if (failedAuthentication.take(addressKey(request.ip)) > 0) return payload;
+      await audit.record({
+        actor: 'anonymous',
+        action: 'admin.authentication_failed',
+        target: null,
+        outcome: 'failure',
+        status: reply.statusCode,
+        // The route template, never the path: the caller chose the ids in it.
+        reason: `${refusal}: ${request.method} ${route ?? 'unmatched route'}; further failures from this address within a minute are counted, not recorded`,
+        sourceAddress: request.ip,
+      });
+      return payload;
+    }
+    if (!CHANGING_METHODS.has(request.method)) return payload;
     if (route === undefined) return payload;
+    if (reply.statusCode === 429 && rateLimited.take(addressKey(request.ip)) > 0) return payload;
     const answer = jsonOf(payload);
     const failed = reply.statusCode >= 400;
     const clientId = route.startsWith('/admin/api/clients') ? targetOf(request, answer)?.split('/')[0] ?? null : null;

@@ -36,7 +36,8 @@ export async function buildServer(gatehouse: Gatehouse): Promise<FastifyInstance
   await app.register(cookie);
   // One set of OAuth services: the token endpoint and the resources share its verified-token cache.
   const services = createOAuthServices(gatehouse);
-  if (gatehouse.config.metrics) services.metrics = installMetrics(app, gatehouse, services);
+  const metrics = gatehouse.config.metrics ? installMetrics(app, gatehouse, services) : undefined;
+  if (metrics) services.metrics = metrics;
   const rateLimitStore = connectRateLimitStore(gatehouse.config.redisUrl, gatehouse.config.redisKeyPrefix, gatehouse.logger);
   if (rateLimitStore) {
     services.rateLimitStore = rateLimitStore;
@@ -49,7 +50,7 @@ export async function buildServer(gatehouse: Gatehouse): Promise<FastifyInstance
   // Loaded once: the resources serve the commands, the admin API lists them.
   const commands = await CommandRegistry.fromFolder(gatehouse.config.commandsDir);
   await app.register(gatehouseResources, { gatehouse, services, commands });
-  await app.register(adminApi, { gatehouse, commands, prefix: '/admin/api' });
+  await app.register(adminApi, { gatehouse, commands, prefix: '/admin/api', authFailures: metrics });
   await app.register(adminConsole, { prefix: '/admin' });
   return app;
 }

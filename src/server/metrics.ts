@@ -27,6 +27,7 @@ export class GatehouseMetrics implements TokenMetrics {
   private readonly duration: Histogram<'method' | 'route'>;
   private readonly tokens: Counter<'grant_type' | 'client_id'>;
   private readonly refusals: Counter<'error' | 'route'>;
+  private readonly adminAuthFailures: Counter<'error'>;
   private readonly caches = new Map<string, CacheStats>();
   private poolStats: (() => PoolStats) | undefined;
   private auditStats: (() => AuditWriterStats) | undefined;
@@ -57,6 +58,12 @@ export class GatehouseMetrics implements TokenMetrics {
       name: 'gatehouse_refusals_total',
       help: 'Requests refused with an OAuth or bearer-token error, by error code and route template',
       labelNames: ['error', 'route'],
+      registers,
+    });
+    this.adminAuthFailures = new Counter({
+      name: 'gatehouse_admin_authentication_failures_total',
+      help: 'Admin API requests refused because their credentials were missing or wrong, by error code (the audit log records one per address and minute)',
+      labelNames: ['error'],
       registers,
     });
     const caches = this.caches;
@@ -133,6 +140,10 @@ export class GatehouseMetrics implements TokenMetrics {
 
   tokenIssued(grantType: string, clientId: string): void {
     this.tokens.inc({ grant_type: grantType, client_id: clientId });
+  }
+
+  adminAuthenticationFailed(error: string): void {
+    this.adminAuthFailures.inc({ error });
   }
 
   /** Adds the request hooks and `GET /metrics`; call on the root instance before routes are registered. */
