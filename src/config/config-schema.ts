@@ -334,6 +334,22 @@ export const SETTINGS: SettingSpec[] = [
     parse: integer(1, 3_600),
   },
   {
+    key: 'introspectionRateLimitPerAddress',
+    env: 'GATEHOUSE_INTROSPECTION_RATE_LIMIT_PER_ADDRESS',
+    description:
+      'introspection requests (POST /oauth/introspect, authenticated or not) per token-limit window per source address (429 with Retry-After beyond); in memory, per instance; 0 turns it off',
+    defaultText: '20000',
+    parse: integer(0, 100_000_000),
+  },
+  {
+    key: 'revocationRateLimitPerAddress',
+    env: 'GATEHOUSE_REVOCATION_RATE_LIMIT_PER_ADDRESS',
+    description:
+      'revocation requests (POST /oauth/revoke, authenticated or not) per token-limit window per source address (429 with Retry-After beyond); in memory, per instance; 0 turns it off',
+    defaultText: '6000',
+    parse: integer(0, 100_000_000),
+  },
+  {
     key: 'cookieName',
     env: 'GATEHOUSE_COOKIE_NAME',
     description: 'name of the cookie that may carry an access token',

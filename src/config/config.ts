@@ -64,6 +64,10 @@ export interface GatehouseConfig {
   tokenRateLimitPerAddress: number;
   /** Seconds of the token-request rate-limit window. */
   tokenRateLimitWindow: number;
+  /** Introspection requests per token-limit window per source address; 0: no limit. */
+  introspectionRateLimitPerAddress: number;
+  /** Revocation requests per token-limit window per source address; 0: no limit. */
+  revocationRateLimitPerAddress: number;
   /** Name of the cookie that may carry an access token. */
   cookieName: string;
   /** Domain attribute of that cookie (so sibling hosts share it); undefined: host-only. */

@@ -32,6 +32,8 @@ const DEFAULTS: Omit<GatehouseConfig, 'issuer'> = {
   tokenRateLimitPerClient: 6_000,
   tokenRateLimitPerAddress: 20_000,
   tokenRateLimitWindow: 60,
+  introspectionRateLimitPerAddress: 20_000,
+  revocationRateLimitPerAddress: 6_000,
   clockTolerance: 5,
   cookieName: 'gatehouse_access_token',
   cookieDomain: undefined,

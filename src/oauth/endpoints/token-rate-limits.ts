@@ -2,7 +2,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler, preHandlerAsyncHookHandler, preHandlerHookHandler } from 'fastify';
 import type { GatehouseConfig } from '../../config/config.js';
 import { rateLimitStoreOptions, type SharedRateLimitStore } from '../../server/rate-limit-store.js';
-import { WindowCounter } from '../../server/window-counter.js';
+import { WindowCounter, type WindowRule } from '../../server/window-counter.js';
 import { addressKey } from '../../server/address-key.js';
 import { claimedClientId, formField, unverifiedClaim } from '../claimed-client.js';
 import { OAuthError } from '../oauth-error.js';
@@ -14,6 +14,19 @@ export function tooManyRequests(what: string, retryAfterMs: number): OAuthError 
 }
 
 /**
+ * An onRequest hook that counts every request against its source address (IPv6 by /64), on arrival and
+ * before any work, in this process's memory: beyond `rule().max` per window it answers 429 with Retry-After.
+ * `what` names the requests in the error description.
+ */
+export function addressLimit(what: string, rule: () => WindowRule): onRequestHookHandler {
+  const byAddress = new WindowCounter(rule);
+  return (request, _reply, done) => {
+    const waitMs = byAddress.take(addressKey(request.ip));
+    done(waitMs > 0 ? tooManyRequests(`${what} from this address`, waitMs) : undefined);
+  };
+}
+
+/**
  * Limits of every token request (all grants of POST /oauth/token, and the application-token endpoint), in
  * this process's memory so that the hot path never waits for a network round trip:
  * - per source address: every request, counted on arrival before any work;
@@ -22,19 +35,14 @@ export function tooManyRequests(what: string, retryAfterMs: number): OAuthError 
  *   merely names a client cannot spend that client's budget; it is counted against its address.
  */
 export class TokenRateLimits {
-  private readonly byAddress: WindowCounter;
   private readonly byClient: WindowCounter;
+  /** onRequest hook of the token endpoints: counts the request against its source address. */
+  readonly limitAddress: onRequestHookHandler;
 
   constructor(config: GatehouseConfig) {
-    this.byAddress = new WindowCounter(() => ({ max: config.tokenRateLimitPerAddress, windowMs: config.tokenRateLimitWindow * 1000 }));
+    this.limitAddress = addressLimit('token requests', () => ({ max: config.tokenRateLimitPerAddress, windowMs: config.tokenRateLimitWindow * 1000 }));
     this.byClient = new WindowCounter(() => ({ max: config.tokenRateLimitPerClient, windowMs: config.tokenRateLimitWindow * 1000 }));
   }
-
-  /** onRequest hook of the token endpoints: counts the request against its source address. */
-  readonly limitAddress: onRequestHookHandler = (request, _reply, done) => {
-    const waitMs = this.byAddress.take(addressKey(request.ip));
-    done(waitMs > 0 ? tooManyRequests('token requests from this address', waitMs) : undefined);
-  };
 
   /** Counts a request of an authenticated client; throws 429 beyond its limit. */
   countClient(clientId: string): void {
