@@ -276,6 +276,29 @@ export const SETTINGS: SettingSpec[] = [
     parse: integer(0, 600_000),
   },
   {
+    key: 'requestTimeoutMs',
+    env: 'GATEHOUSE_REQUEST_TIMEOUT_MS',
+    description:
+      'milliseconds in which a request (headers and whole body) must arrive, counted from its first byte; a slower one is answered 408 and its connection closed (checked about every second); 0 turns it off',
+    defaultText: '30000',
+    parse: integer(0, 3_600_000),
+  },
+  {
+    key: 'headersTimeoutMs',
+    env: 'GATEHOUSE_HEADERS_TIMEOUT_MS',
+    description: 'milliseconds in which the headers of a request must arrive (408 and the connection closed beyond); capped at GATEHOUSE_REQUEST_TIMEOUT_MS when that is set',
+    defaultText: '10000',
+    parse: integer(1, 3_600_000),
+  },
+  {
+    key: 'connectionTimeoutMs',
+    env: 'GATEHOUSE_CONNECTION_TIMEOUT_MS',
+    description:
+      'milliseconds a connection may go without sending or receiving anything while a request is under way (a client that stops reading the answer, say) before it is closed; keep it above GATEHOUSE_COMMAND_TIMEOUT_MS; 0 turns it off',
+    defaultText: '120000',
+    parse: integer(0, 3_600_000),
+  },
+  {
     key: 'lockoutThreshold',
     env: 'GATEHOUSE_LOCKOUT_THRESHOLD',
     description: 'wrong passwords within the lockout window that lock a user',

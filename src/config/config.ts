@@ -48,6 +48,12 @@ export interface GatehouseConfig {
   dbTimeoutMs: number;
   /** Longest in-flight requests may take to finish after SIGTERM/SIGINT, milliseconds. */
   shutdownGraceMs: number;
+  /** Milliseconds in which a request's headers and body must have arrived (408 beyond); 0: no limit. */
+  requestTimeoutMs: number;
+  /** Milliseconds in which a request's headers must have arrived (408 beyond); at most requestTimeoutMs. */
+  headersTimeoutMs: number;
+  /** Milliseconds a connection may stay without any traffic while a request is open before it is closed; 0: no limit. */
+  connectionTimeoutMs: number;
   /** Password failures within the lockout window that lock a user. */
   lockoutThreshold: number;
   /** Seconds over which password failures are counted. */

@@ -5,7 +5,8 @@ import type { Gatehouse } from '../gatehouse.js';
 import { oauthEndpoints } from '../oauth/endpoints/oauth-endpoints.js';
 import { gatehouseResources } from '../resources/gatehouse-resources.js';
 import { createOAuthServices } from '../oauth/oauth-services.js';
-import { installErrorHandling } from './error-handler.js';
+import { answerClientError, installErrorHandling } from './error-handler.js';
+import { requestTimeouts } from './request-timeouts.js';
 import { lazyChildLoggerFactory } from './lazy-request-logger.js';
 import { registerHealthEndpoints } from './health.js';
 import { clusterMetricsSource } from './cluster-metrics.js';
@@ -30,6 +31,9 @@ export async function buildServer(gatehouse: Gatehouse): Promise<FastifyInstance
     trustProxy: gatehouse.config.trustedProxies.length > 0 ? gatehouse.config.trustedProxies : false,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Slow clients are cut off: a request arrives whole in time (408 otherwise), a stalled connection is closed.
+    ...requestTimeouts(gatehouse.config),
+    clientErrorHandler: answerClientError,
   });
   installErrorHandling(app, gatehouse.availability);
   installSecurityHeaders(app);
