@@ -3,7 +3,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { adminApi } from '../admin/admin-api.js';
 import type { Gatehouse } from '../gatehouse.js';
 import { oauthEndpoints } from '../oauth/endpoints/oauth-endpoints.js';
-import { gatehouseResources } from '../resources/gatehouse-resources.js';
+import { gatehouseResources, USERS_SCOPE } from '../resources/gatehouse-resources.js';
 import { createOAuthServices } from '../oauth/oauth-services.js';
 import { answerClientError, installErrorHandling } from './error-handler.js';
 import { requestTimeouts } from './request-timeouts.js';
@@ -13,7 +13,7 @@ import { clusterMetricsSource } from './cluster-metrics.js';
 import { installSecurityHeaders } from './security-headers.js';
 import { GatehouseMetrics } from './metrics.js';
 import { connectRateLimitStore } from './rate-limit-store.js';
-import { CommandRegistry } from '../resources/commands/command-registry.js';
+import { COMMANDS_SCOPE, CommandRegistry } from '../resources/commands/command-registry.js';
 import { adminConsole } from '../admin/console.js';
 
 /** Assembles the HTTP server: error handling, health, the authorization server and the admin API. */
@@ -50,9 +50,11 @@ export async function buildServer(gatehouse: Gatehouse): Promise<FastifyInstance
     await rateLimitStore.ready();
   }
   registerHealthEndpoints(app, gatehouse);
-  await app.register(oauthEndpoints, { gatehouse, services });
-  // Loaded once: the resources serve the commands, the admin API lists them.
+  // Loaded once: the resources serve the commands, the admin API lists them, discovery names their scopes.
   const commands = await CommandRegistry.fromFolder(gatehouse.config.commandsDir);
+  // The scopes the resources require (as their RFC 9728 metadata lists them): a protected application's name, or what its commands declare.
+  const resourceScopes = [USERS_SCOPE, COMMANDS_SCOPE, ...commands.scopes()];
+  await app.register(oauthEndpoints, { gatehouse, services, resourceScopes });
   await app.register(gatehouseResources, { gatehouse, services, commands });
   await app.register(adminApi, { gatehouse, commands, prefix: '/admin/api', authFailures: metrics });
   await app.register(adminConsole, { prefix: '/admin' });

@@ -33,9 +33,12 @@ export function noStore(reply: FastifyReply): FastifyReply {
 }
 
 /** The authorization server's HTTP endpoints. */
-export async function oauthEndpoints(app: FastifyInstance, options: { gatehouse: Gatehouse; services: OAuthServices }): Promise<void> {
+export async function oauthEndpoints(
+  app: FastifyInstance,
+  options: { gatehouse: Gatehouse; services: OAuthServices; /** Scopes Gatehouse's own resources declare (discovery lists them). */ resourceScopes?: readonly string[] },
+): Promise<void> {
   const { services } = options;
-  registerMetadataEndpoint(app, options.gatehouse);
+  registerMetadataEndpoint(app, options.gatehouse, options.resourceScopes ?? []);
   registerJwksEndpoint(app, options.gatehouse);
 
   await registerRegistrationEndpoint(app, options.gatehouse, services.rateLimitStore);
