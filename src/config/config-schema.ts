@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { LOG_LEVELS, SIGNING_ALGS, type GatehouseConfig } from './config.js';
+import { LOG_LEVELS, SIGNING_ALGS, type GatehouseConfig, type ListenAddress } from './config.js';
 import { parseCidrList } from '../security/networks.js';
 
 /** One configuration setting: where it comes from, what it means, how it is checked. */
@@ -101,6 +101,29 @@ function bindAddress(raw: unknown): string {
   const text = nonEmptyString(raw);
   if (isIP(text) === 0 && !HOSTNAME_PATTERN.test(text)) throw new Error('must be an IP address (such as 127.0.0.1, 0.0.0.0 or ::) or a host name');
   return text;
+}
+
+/** `host:port` (an IPv6 address in brackets: `[::1]:9464`), or `{ host, port }` in the file; '' or unset: none. */
+function optionalListenAddress(raw: unknown): ListenAddress | undefined {
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  const message = 'must be host:port, such as 127.0.0.1:9464 or [::1]:9464';
+  let host: unknown;
+  let port: unknown;
+  if (typeof raw === 'string') {
+    const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d+)$/.exec(raw.trim());
+    if (!match) throw new Error(message);
+    host = match[1] ?? match[2];
+    port = match[3];
+  } else if (typeof raw === 'object') {
+    ({ host, port } = raw as { host?: unknown; port?: unknown });
+  } else {
+    throw new Error(message);
+  }
+  try {
+    return { host: bindAddress(host), port: integer(0, 65535)(port) };
+  } catch {
+    throw new Error(message);
+  }
 }
 
 export const SETTINGS: SettingSpec[] = [
@@ -595,10 +618,19 @@ export const SETTINGS: SettingSpec[] = [
   {
     key: 'metricsToken',
     env: 'GATEHOUSE_METRICS_TOKEN',
-    description: 'bearer token that GET /metrics requires (401 without it); unset: /metrics is open, so restrict it at the load balancer',
+    description:
+      'bearer token that GET /metrics requires (401 without it), on the main address or on GATEHOUSE_METRICS_LISTEN; with neither set, /metrics answers every caller 401',
     defaultText: '(none)',
     sensitive: true,
     parse: optionalBearerToken(16),
+  },
+  {
+    key: 'metricsListen',
+    env: 'GATEHOUSE_METRICS_LISTEN',
+    description:
+      'host:port of a listener of its own that serves only GET /metrics (the main address then has no /metrics): without a token unless GATEHOUSE_METRICS_TOKEN is set, so bind it to an address only scrapers reach',
+    defaultText: '(none)',
+    parse: optionalListenAddress,
   },
   {
     key: 'redisUrl',

@@ -112,6 +112,8 @@ export interface GatehouseConfig {
   metrics: boolean;
   /** Bearer token `GET /metrics` requires; undefined: none. */
   metricsToken: string | undefined;
+  /** Where `GET /metrics` is served instead of the main address (an address of its own); undefined: the main address. */
+  metricsListen: ListenAddress | undefined;
   /** Redis for rate-limit counters shared by every instance; undefined: each instance counts alone. */
   redisUrl: string | undefined;
   /** Prefix of Gatehouse's keys in that Redis. */
@@ -137,4 +139,10 @@ export interface GatehouseConfig {
   userLoginRememberMeLifetime: number;
   /** App-instance registrations (RFC 7591) per minute per source address. */
   registrationRateLimitPerAddress: number;
+}
+
+/** A TCP address to listen on. */
+export interface ListenAddress {
+  host: string;
+  port: number;
 }

@@ -57,6 +57,7 @@ const DEFAULTS: Omit<GatehouseConfig, 'issuer'> = {
   auditRetention: 90 * 86_400,
   metrics: true,
   metricsToken: undefined,
+  metricsListen: undefined,
   redisUrl: undefined,
   redisKeyPrefix: 'gatehouse:',
   workers: 1,

@@ -11,7 +11,7 @@ import { lazyChildLoggerFactory } from './lazy-request-logger.js';
 import { registerHealthEndpoints } from './health.js';
 import { clusterMetricsSource } from './cluster-metrics.js';
 import { installSecurityHeaders } from './security-headers.js';
-import { GatehouseMetrics } from './metrics.js';
+import { clientLabel, GatehouseMetrics } from './metrics.js';
 import { connectRateLimitStore } from './rate-limit-store.js';
 import { COMMANDS_SCOPE, CommandRegistry } from '../resources/commands/command-registry.js';
 import { adminConsole } from '../admin/console.js';
@@ -61,9 +61,13 @@ export async function buildServer(gatehouse: Gatehouse): Promise<FastifyInstance
   return app;
 }
 
-/** `GET /metrics` and the hooks that feed it, watching the caches of this server. */
+/**
+ * The hooks that feed the metrics and `GET /metrics`: on the main address for bearers of
+ * GATEHOUSE_METRICS_TOKEN (401 to everyone when it is not set), or only on GATEHOUSE_METRICS_LISTEN.
+ */
 function installMetrics(app: FastifyInstance, gatehouse: Gatehouse, services: ReturnType<typeof createOAuthServices>): GatehouseMetrics {
-  const metrics = new GatehouseMetrics();
+  const { config } = gatehouse;
+  const metrics = new GatehouseMetrics((clientId) => clientLabel(gatehouse.directory.get(clientId)));
   metrics.watchCache('clients', gatehouse.directory.stats);
   metrics.watchCache('signing_keys', gatehouse.keys.stats);
   metrics.watchCache('revocations', gatehouse.revocations.stats);
@@ -71,7 +75,30 @@ function installMetrics(app: FastifyInstance, gatehouse: Gatehouse, services: Re
   metrics.watchCache('user_status', gatehouse.userStatus.stats);
   metrics.watchPool(gatehouse.store.poolStats);
   metrics.watchAuditQueue(() => gatehouse.audit.queueStats);
+  metrics.install(app);
   // Under `serve --workers`, a scrape answers for all workers together.
-  metrics.install(app, { token: gatehouse.config.metricsToken, collect: clusterMetricsSource(metrics.registry) });
+  const collect = clusterMetricsSource(metrics.registry);
+  const token = config.metricsToken;
+  if (config.metricsListen === undefined) {
+    metrics.serve(app, { access: token === undefined ? 'no one' : { token }, collect });
+    return metrics;
+  }
+  const listen = config.metricsListen;
+  const listener = Fastify({
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
+    loggerInstance: gatehouse.logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    ...requestTimeouts(config),
+    clientErrorHandler: answerClientError,
+    forceCloseConnections: true,
+  });
+  installErrorHandling(listener);
+  metrics.serve(listener, { access: token === undefined ? 'anyone' : { token }, collect });
+  // Bound before the main address, so that a port already taken stops the start.
+  app.addHook('onReady', async () => {
+    const url = await listener.listen({ host: listen.host, port: listen.port });
+    gatehouse.logger.info({ url }, 'metrics listening');
+  });
+  app.addHook('onClose', () => listener.close());
   return metrics;
 }
