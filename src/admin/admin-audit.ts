@@ -72,46 +72,51 @@ export interface AdminAuthFailureCounter {
 const SAMPLE_WINDOW_MS = 60_000;
 
 /**
- * onSend hook of the admin API: every state-changing request of an authenticated caller, and every sign-in
- * attempt (succeeded or refused), becomes one audit event before the answer leaves, so what the caller sees
- * is already in the log. Only the method, route, target, outcome and the error code are kept, never request
- * bodies.
+ * onSend hook of the admin API: every state-changing request of an administrator (by token or session),
+ * and every sign-in attempt under the name it gave (succeeded or refused), becomes one audit event before
+ * the answer leaves, so what the caller sees is already in the log. Only the method, route, target, outcome
+ * and the error code are kept, never request bodies.
  *
- * Requests that fail authentication, and rate-limit refusals (429), cost their sender nothing: a row for
- * each would let anyone without credentials write thousands of rows a second, with targets of their
- * choosing. They are recorded once per source address and minute (without a target), and every failed
+ * Requests with nobody behind them (failed authentication; a sign-out without a session, a sign-in without
+ * credentials) and rate-limit refusals (429) cost their sender nothing: a row for each would let anyone
+ * without credentials write thousands of rows a second, with targets of their choosing. Of those, the first
+ * of each action per source address and minute is recorded (without a target), and every failed
  * authentication is counted by `failures` (a metric).
  */
 export function auditAdminChanges(audit: AuditLog, failures?: AdminAuthFailureCounter) {
-  const failedAuthentication = new WindowCounter(() => ({ max: 1, windowMs: SAMPLE_WINDOW_MS }));
+  const anonymous = new WindowCounter(() => ({ max: 1, windowMs: SAMPLE_WINDOW_MS }));
   const rateLimited = new WindowCounter(() => ({ max: 1, windowMs: SAMPLE_WINDOW_MS }));
   return async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
     const route = request.routeOptions.url;
     const refusal = adminAuthRefusalOf(request);
-    if (refusal !== undefined) {
-      failures?.adminAuthenticationFailed(refusal);
-      if (failedAuthentication.take(addressKey(request.ip)) > 0) return payload;
+    if (refusal !== undefined) failures?.adminAuthenticationFailed(refusal);
+    if (refusal === undefined && !CHANGING_METHODS.has(request.method)) return payload;
+    if (route === undefined) return payload;
+    const action = refusal !== undefined ? 'admin.authentication_failed' : adminActionOf(request.method, route);
+    const actor = adminActorOf(request)?.actor;
+    if (actor === undefined) {
+      if (anonymous.take(`${action} ${addressKey(request.ip)}`) > 0) return payload;
+      const answer = jsonOf(payload);
+      const error = refusal ?? textOf(answer?.error);
       await audit.record({
         actor: 'anonymous',
-        action: 'admin.authentication_failed',
+        action,
         target: null,
-        outcome: 'failure',
+        outcome: reply.statusCode >= 400 ? 'failure' : 'success',
         status: reply.statusCode,
         // The route template, never the path: the caller chose the ids in it.
-        reason: `${refusal}: ${request.method} ${route ?? 'unmatched route'}; further failures from this address within a minute are counted, not recorded`,
+        reason: `${error !== undefined ? `${error}: ` : ''}${request.method} ${route}; more of these from this address within a minute are not recorded`,
         sourceAddress: request.ip,
       });
       return payload;
     }
-    if (!CHANGING_METHODS.has(request.method)) return payload;
-    if (route === undefined) return payload;
     if (reply.statusCode === 429 && rateLimited.take(addressKey(request.ip)) > 0) return payload;
     const answer = jsonOf(payload);
     const failed = reply.statusCode >= 400;
     const clientId = route.startsWith('/admin/api/clients') ? targetOf(request, answer)?.split('/')[0] ?? null : null;
     await audit.record({
-      actor: adminActorOf(request)?.actor ?? 'anonymous',
-      action: adminActionOf(request.method, route),
+      actor,
+      action,
       target: targetOf(request, answer),
       outcome: failed ? 'failure' : 'success',
       status: reply.statusCode,
