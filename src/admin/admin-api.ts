@@ -3,7 +3,7 @@ import { DEFAULT_ACCESS_TOKEN_LIFETIME } from '../clients/client.js';
 import type { Gatehouse } from '../gatehouse.js';
 import { adminAuthentication } from './admin-auth.js';
 import { registerSessionApi } from './session-api.js';
-import { auditAdminChanges } from './admin-audit.js';
+import { auditAdminChanges, type AdminAuthFailureCounter } from './admin-audit.js';
 import { registerAuditApi } from './audit-api.js';
 import { registerApplicationsApi } from './applications-api.js';
 import type { CommandRegistry } from '../resources/commands/command-registry.js';
@@ -16,10 +16,10 @@ import { lenientJsonBodies } from '../server/json-body.js';
 import { registerUserRoutes } from '../resources/users-api.js';
 
 /** The admin REST API, mounted under /admin/api. */
-export async function adminApi(app: FastifyInstance, options: { gatehouse: Gatehouse; commands: CommandRegistry }): Promise<void> {
+export async function adminApi(app: FastifyInstance, options: { gatehouse: Gatehouse; commands: CommandRegistry; authFailures?: AdminAuthFailureCounter | undefined }): Promise<void> {
   app.addHook('onRequest', adminAuthentication(options.gatehouse.adminToken, options.gatehouse.adminSessions));
   lenientJsonBodies(app);
-  app.addHook('onSend', auditAdminChanges(options.gatehouse.audit));
+  app.addHook('onSend', auditAdminChanges(options.gatehouse.audit, options.authFailures));
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('Cache-Control', 'no-store').header('X-Content-Type-Options', 'nosniff');
     return payload;

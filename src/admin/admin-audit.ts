@@ -1,6 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditLog } from '../audit/audit-log.js';
-import { adminActorOf } from './admin-auth.js';
+import { addressKey } from '../server/address-key.js';
+import { WindowCounter } from '../server/window-counter.js';
+import { adminActorOf, adminAuthRefusalOf } from './admin-auth.js';
 
 const CHANGING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -61,22 +63,60 @@ function targetOf(request: FastifyRequest, answer: Record<string, unknown> | und
   );
 }
 
+/** Counts every admin request that failed authentication, by error code (the audit log keeps only a sample). */
+export interface AdminAuthFailureCounter {
+  adminAuthenticationFailed(error: string): void;
+}
+
+/** A sampled kind of refusal is recorded once per source address and this long. */
+const SAMPLE_WINDOW_MS = 60_000;
+
 /**
- * onSend hook of the admin API: every state-changing request (succeeded or refused) becomes one audit
- * event before the answer leaves, so what the caller sees is already in the log. Only the method, route,
- * target, outcome and the error code are kept, never request bodies.
+ * onSend hook of the admin API: every state-changing request of an administrator (by token or session),
+ * and every sign-in attempt under the name it gave (succeeded or refused), becomes one audit event before
+ * the answer leaves, so what the caller sees is already in the log. Only the method, route, target, outcome
+ * and the error code are kept, never request bodies.
+ *
+ * Requests with nobody behind them (failed authentication; a sign-out without a session, a sign-in without
+ * credentials) and rate-limit refusals (429) cost their sender nothing: a row for each would let anyone
+ * without credentials write thousands of rows a second, with targets of their choosing. Of those, the first
+ * of each action per source address and minute is recorded (without a target), and every failed
+ * authentication is counted by `failures` (a metric).
  */
-export function auditAdminChanges(audit: AuditLog) {
+export function auditAdminChanges(audit: AuditLog, failures?: AdminAuthFailureCounter) {
+  const anonymous = new WindowCounter(() => ({ max: 1, windowMs: SAMPLE_WINDOW_MS }));
+  const rateLimited = new WindowCounter(() => ({ max: 1, windowMs: SAMPLE_WINDOW_MS }));
   return async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
-    if (!CHANGING_METHODS.has(request.method)) return payload;
     const route = request.routeOptions.url;
+    const refusal = adminAuthRefusalOf(request);
+    if (refusal !== undefined) failures?.adminAuthenticationFailed(refusal);
+    if (refusal === undefined && !CHANGING_METHODS.has(request.method)) return payload;
     if (route === undefined) return payload;
+    const action = refusal !== undefined ? 'admin.authentication_failed' : adminActionOf(request.method, route);
+    const actor = adminActorOf(request)?.actor;
+    if (actor === undefined) {
+      if (anonymous.take(`${action} ${addressKey(request.ip)}`) > 0) return payload;
+      const answer = jsonOf(payload);
+      const error = refusal ?? textOf(answer?.error);
+      await audit.record({
+        actor: 'anonymous',
+        action,
+        target: null,
+        outcome: reply.statusCode >= 400 ? 'failure' : 'success',
+        status: reply.statusCode,
+        // The route template, never the path: the caller chose the ids in it.
+        reason: `${error !== undefined ? `${error}: ` : ''}${request.method} ${route}; more of these from this address within a minute are not recorded`,
+        sourceAddress: request.ip,
+      });
+      return payload;
+    }
+    if (reply.statusCode === 429 && rateLimited.take(addressKey(request.ip)) > 0) return payload;
     const answer = jsonOf(payload);
     const failed = reply.statusCode >= 400;
     const clientId = route.startsWith('/admin/api/clients') ? targetOf(request, answer)?.split('/')[0] ?? null : null;
     await audit.record({
-      actor: adminActorOf(request)?.actor ?? 'anonymous',
-      action: adminActionOf(request.method, route),
+      actor,
+      action,
       target: targetOf(request, answer),
       outcome: failed ? 'failure' : 'success',
       status: reply.statusCode,

@@ -23,6 +23,14 @@ export function rememberAdminActor(request: FastifyRequest, actor: AdminActor): 
   actors.set(request, actor);
 }
 
+/** Why the authentication hook refused a request (its error code), for the audit and the failure counter. */
+const refusals = new WeakMap<FastifyRequest, string>();
+
+/** The error code with which admin authentication refused the request; undefined when it let it through. */
+export function adminAuthRefusalOf(request: FastifyRequest): string | undefined {
+  return refusals.get(request);
+}
+
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Routes under /admin/api that answer without authentication (signing in, and reading the session). */
@@ -46,7 +54,7 @@ export function adminAuthentication(adminToken: AdminToken, sessions: AdminSessi
         rememberAdminActor(request, { actor: 'admin-token', via: 'token' });
         return;
       }
-      return refuse(reply, 'invalid_token', 'the admin token is not valid');
+      return refuse(request, reply, 'invalid_token', 'the admin token is not valid');
     }
     const cookieValue = request.cookies[ADMIN_SESSION_COOKIE];
     if (cookieValue) {
@@ -55,6 +63,7 @@ export function adminAuthentication(adminToken: AdminToken, sessions: AdminSessi
         if (!SAFE_METHODS.has(request.method)) {
           const presented = request.headers[CSRF_HEADER];
           if (typeof presented !== 'string' || !sessions.csrfMatches(cookieValue, presented)) {
+            refusals.set(request, 'invalid_csrf_token');
             await reply.status(403).send({ error: 'invalid_csrf_token', error_description: 'a change made with a console session needs the X-CSRF-Token header of that session' });
             return;
           }
@@ -62,13 +71,14 @@ export function adminAuthentication(adminToken: AdminToken, sessions: AdminSessi
         rememberAdminActor(request, { actor: session.username, via: 'session' });
         return;
       }
-      return refuse(reply, 'session_expired', 'the console session has ended; sign in again');
+      return refuse(request, reply, 'session_expired', 'the console session has ended; sign in again');
     }
-    return refuse(reply, 'unauthorized', 'the admin API needs Authorization: Bearer <admin token> or a console session');
+    return refuse(request, reply, 'unauthorized', 'the admin API needs Authorization: Bearer <admin token> or a console session');
   };
 }
 
-async function refuse(reply: FastifyReply, error: string, description: string): Promise<void> {
+async function refuse(request: FastifyRequest, reply: FastifyReply, error: string, description: string): Promise<void> {
+  refusals.set(request, error);
   await reply
     .status(401)
     .header('WWW-Authenticate', `Bearer realm="gatehouse-admin"${error === 'invalid_token' ? ', error="invalid_token"' : ''}`)

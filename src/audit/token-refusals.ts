@@ -1,14 +1,43 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { basicUserOf, formDecode, formField } from '../oauth/claimed-client.js';
+import { claimedClientId } from '../oauth/claimed-client.js';
 import { addressKey } from '../server/address-key.js';
 import { WindowCounter } from '../server/window-counter.js';
 import type { AuditLog } from './audit-log.js';
 
-/** The client a token request claims to be (HTTP Basic user name, else the form's client_id); never the secret. */
-export function claimedClientOf(request: FastifyRequest): string | null {
-  const basicUser = basicUserOf(request.headers.authorization);
-  if (basicUser !== undefined) return (formDecode(basicUser) ?? basicUser) || null;
-  return formField(request, 'client_id') ?? null;
+/** A sampled kind of refusal is recorded once per source address and this long. */
+const SAMPLE_WINDOW_MS = 60_000;
+
+type OnSendCallback = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => void;
+
+/** `<error>: <error_description>` of an RFC 6749 error answer; `status <n>` when the answer is not one. */
+function refusalReason(statusCode: number, payload: unknown): string {
+  if (typeof payload === 'string') {
+    try {
+      const body = JSON.parse(payload) as { error?: unknown; error_description?: unknown };
+      if (typeof body.error === 'string') return `${body.error}: ${typeof body.error_description === 'string' ? body.error_description : ''}`;
+    } catch {
+      // not JSON: keep the status
+    }
+  }
+  return `status ${statusCode}`;
+}
+
+/** Records the refusal as one event under `action`; the answer goes out whatever the store does. */
+function recordRefusal(audit: AuditLog, action: string, request: FastifyRequest, reply: FastifyReply, payload: unknown, done: () => void): void {
+  const clientId = claimedClientId(request) || null;
+  // A store error is logged by record; the answer goes out as it would have, whatever happens.
+  audit
+    .record({
+      actor: 'client',
+      action,
+      target: clientId,
+      outcome: 'failure',
+      status: reply.statusCode,
+      reason: refusalReason(reply.statusCode, payload),
+      clientId,
+      sourceAddress: request.ip,
+    })
+    .then(done, done);
 }
 
 /**
@@ -17,35 +46,30 @@ export function claimedClientOf(request: FastifyRequest): string | null {
  * are recorded once per source address and minute: a client stuck in a loop is refused thousands of times
  * a second, and a database write for each would cost more than the tokens the limit saves.
  */
-export function auditTokenRefusals(audit: AuditLog, paths: readonly string[]) {
-  const rateLimited = new WindowCounter(() => ({ max: 1, windowMs: 60_000 }));
+export function auditTokenRefusals(audit: AuditLog, paths: readonly string[]): OnSendCallback {
+  const rateLimited = new WindowCounter(() => ({ max: 1, windowMs: SAMPLE_WINDOW_MS }));
   // A callback hook: every answer of these endpoints passes here, and successes should not pay for a promise.
-  return (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void): void => {
+  return (request, reply, payload, done) => {
     if (reply.statusCode < 400 || request.method !== 'POST' || !paths.includes(request.routeOptions.url ?? '')) return done(null, payload);
     if (reply.statusCode === 429 && rateLimited.take(addressKey(request.ip)) > 0) return done(null, payload);
-    let reason = `status ${reply.statusCode}`;
-    if (typeof payload === 'string') {
-      try {
-        const body = JSON.parse(payload) as { error?: unknown; error_description?: unknown };
-        if (typeof body.error === 'string') reason = `${body.error}: ${typeof body.error_description === 'string' ? body.error_description : ''}`;
-      } catch {
-        // not JSON: keep the status
-      }
-    }
-    const clientId = claimedClientOf(request);
-    // A store error is logged by record; the answer goes out as it would have, whatever happens.
-    const send = () => done(null, payload);
-    audit
-      .record({
-        actor: 'client',
-        action: 'token.refused',
-        target: clientId,
-        outcome: 'failure',
-        status: reply.statusCode,
-        reason,
-        clientId,
-        sourceAddress: request.ip,
-      })
-      .then(send, send);
+    recordRefusal(audit, 'token.refused', request, reply, payload, () => done(null, payload));
+  };
+}
+
+/**
+ * onSend hook of endpoints where clients authenticate to look at or revoke tokens (introspection,
+ * revocation): a failed client authentication (401) and a rate-limit refusal (429) each become an audit
+ * event under the path's action (with the client the request claimed and the error), sampled: the first
+ * of each kind per source address and minute. Every refusal is counted in gatehouse_refusals_total.
+ */
+export function auditClientAuthFailures(audit: AuditLog, actions: Readonly<Record<string, string>>): OnSendCallback {
+  const sampled = { 401: new WindowCounter(() => ({ max: 1, windowMs: SAMPLE_WINDOW_MS })), 429: new WindowCounter(() => ({ max: 1, windowMs: SAMPLE_WINDOW_MS })) };
+  return (request, reply, payload, done) => {
+    const status = reply.statusCode;
+    const action = request.method === 'POST' ? actions[request.routeOptions.url ?? ''] : undefined;
+    if (action === undefined || (status !== 401 && status !== 429)) return done(null, payload);
+    // Sampled per action (endpoint), kind and address.
+    if (sampled[status].take(`${action} ${addressKey(request.ip)}`) > 0) return done(null, payload);
+    recordRefusal(audit, action, request, reply, payload, () => done(null, payload));
   };
 }

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { LOG_LEVELS, SIGNING_ALGS, type GatehouseConfig } from './config.js';
+import { LOG_LEVELS, SIGNING_ALGS, type GatehouseConfig, type ListenAddress } from './config.js';
 import { parseCidrList } from '../security/networks.js';
 
 /** One configuration setting: where it comes from, what it means, how it is checked. */
@@ -101,6 +101,29 @@ function bindAddress(raw: unknown): string {
   const text = nonEmptyString(raw);
   if (isIP(text) === 0 && !HOSTNAME_PATTERN.test(text)) throw new Error('must be an IP address (such as 127.0.0.1, 0.0.0.0 or ::) or a host name');
   return text;
+}
+
+/** `host:port` (an IPv6 address in brackets: `[::1]:9464`), or `{ host, port }` in the file; '' or unset: none. */
+function optionalListenAddress(raw: unknown): ListenAddress | undefined {
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  const message = 'must be host:port, such as 127.0.0.1:9464 or [::1]:9464';
+  let host: unknown;
+  let port: unknown;
+  if (typeof raw === 'string') {
+    const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d+)$/.exec(raw.trim());
+    if (!match) throw new Error(message);
+    host = match[1] ?? match[2];
+    port = match[3];
+  } else if (typeof raw === 'object') {
+    ({ host, port } = raw as { host?: unknown; port?: unknown });
+  } else {
+    throw new Error(message);
+  }
+  try {
+    return { host: bindAddress(host), port: integer(0, 65535)(port) };
+  } catch {
+    throw new Error(message);
+  }
 }
 
 export const SETTINGS: SettingSpec[] = [
@@ -276,6 +299,29 @@ export const SETTINGS: SettingSpec[] = [
     parse: integer(0, 600_000),
   },
   {
+    key: 'requestTimeoutMs',
+    env: 'GATEHOUSE_REQUEST_TIMEOUT_MS',
+    description:
+      'milliseconds in which a request (headers and whole body) must arrive, counted from its first byte; a slower one is answered 408 and its connection closed (checked about every second); 0 turns it off',
+    defaultText: '30000',
+    parse: integer(0, 3_600_000),
+  },
+  {
+    key: 'headersTimeoutMs',
+    env: 'GATEHOUSE_HEADERS_TIMEOUT_MS',
+    description: 'milliseconds in which the headers of a request must arrive (408 and the connection closed beyond); capped at GATEHOUSE_REQUEST_TIMEOUT_MS when that is set',
+    defaultText: '10000',
+    parse: integer(1, 3_600_000),
+  },
+  {
+    key: 'connectionTimeoutMs',
+    env: 'GATEHOUSE_CONNECTION_TIMEOUT_MS',
+    description:
+      'milliseconds a connection may go without sending or receiving anything while a request is under way (a client that stops reading the answer, say) before it is closed; keep it above GATEHOUSE_COMMAND_TIMEOUT_MS; 0 turns it off',
+    defaultText: '120000',
+    parse: integer(0, 3_600_000),
+  },
+  {
     key: 'lockoutThreshold',
     env: 'GATEHOUSE_LOCKOUT_THRESHOLD',
     description: 'wrong passwords within the lockout window that lock a user',
@@ -332,6 +378,22 @@ export const SETTINGS: SettingSpec[] = [
     description: "seconds of the window of the token-request rate limits; each key's window starts with its first request",
     defaultText: '60',
     parse: integer(1, 3_600),
+  },
+  {
+    key: 'introspectionRateLimitPerAddress',
+    env: 'GATEHOUSE_INTROSPECTION_RATE_LIMIT_PER_ADDRESS',
+    description:
+      'introspection requests (POST /oauth/introspect, authenticated or not) per token-limit window per source address (429 with Retry-After beyond); in memory, per instance; 0 turns it off',
+    defaultText: '20000',
+    parse: integer(0, 100_000_000),
+  },
+  {
+    key: 'revocationRateLimitPerAddress',
+    env: 'GATEHOUSE_REVOCATION_RATE_LIMIT_PER_ADDRESS',
+    description:
+      'revocation requests (POST /oauth/revoke, authenticated or not) per token-limit window per source address (429 with Retry-After beyond); in memory, per instance; 0 turns it off',
+    defaultText: '6000',
+    parse: integer(0, 100_000_000),
   },
   {
     key: 'cookieName',
@@ -570,10 +632,19 @@ export const SETTINGS: SettingSpec[] = [
   {
     key: 'metricsToken',
     env: 'GATEHOUSE_METRICS_TOKEN',
-    description: 'bearer token that GET /metrics requires (401 without it); unset: /metrics is open, so restrict it at the load balancer',
+    description:
+      'bearer token that GET /metrics requires (401 without it), on the main address or on GATEHOUSE_METRICS_LISTEN; with neither set, /metrics answers every caller 401',
     defaultText: '(none)',
     sensitive: true,
     parse: optionalBearerToken(16),
+  },
+  {
+    key: 'metricsListen',
+    env: 'GATEHOUSE_METRICS_LISTEN',
+    description:
+      'host:port of a listener of its own that serves only GET /metrics (the main address then has no /metrics): without a token unless GATEHOUSE_METRICS_TOKEN is set, so bind it to an address only scrapers reach',
+    defaultText: '(none)',
+    parse: optionalListenAddress,
   },
   {
     key: 'redisUrl',

@@ -48,6 +48,12 @@ export interface GatehouseConfig {
   dbTimeoutMs: number;
   /** Longest in-flight requests may take to finish after SIGTERM/SIGINT, milliseconds. */
   shutdownGraceMs: number;
+  /** Milliseconds in which a request's headers and body must have arrived (408 beyond); 0: no limit. */
+  requestTimeoutMs: number;
+  /** Milliseconds in which a request's headers must have arrived (408 beyond); at most requestTimeoutMs. */
+  headersTimeoutMs: number;
+  /** Milliseconds a connection may stay without any traffic while a request is open before it is closed; 0: no limit. */
+  connectionTimeoutMs: number;
   /** Password failures within the lockout window that lock a user. */
   lockoutThreshold: number;
   /** Seconds over which password failures are counted. */
@@ -64,6 +70,10 @@ export interface GatehouseConfig {
   tokenRateLimitPerAddress: number;
   /** Seconds of the token-request rate-limit window. */
   tokenRateLimitWindow: number;
+  /** Introspection requests per token-limit window per source address; 0: no limit. */
+  introspectionRateLimitPerAddress: number;
+  /** Revocation requests per token-limit window per source address; 0: no limit. */
+  revocationRateLimitPerAddress: number;
   /** Name of the cookie that may carry an access token. */
   cookieName: string;
   /** Domain attribute of that cookie (so sibling hosts share it); undefined: host-only. */
@@ -106,6 +116,8 @@ export interface GatehouseConfig {
   metrics: boolean;
   /** Bearer token `GET /metrics` requires; undefined: none. */
   metricsToken: string | undefined;
+  /** Where `GET /metrics` is served instead of the main address (an address of its own); undefined: the main address. */
+  metricsListen: ListenAddress | undefined;
   /** Redis for rate-limit counters shared by every instance; undefined: each instance counts alone. */
   redisUrl: string | undefined;
   /** Prefix of Gatehouse's keys in that Redis. */
@@ -131,4 +143,10 @@ export interface GatehouseConfig {
   userLoginRememberMeLifetime: number;
   /** App-instance registrations (RFC 7591) per minute per source address. */
   registrationRateLimitPerAddress: number;
+}
+
+/** A TCP address to listen on. */
+export interface ListenAddress {
+  host: string;
+  port: number;
 }

@@ -22,4 +22,9 @@ export class ProfileDirectory {
   get(name: string): SecurityProfile | undefined {
     return this.profiles.get(name);
   }
+
+  /** The scope elements some profile maps to security checks (what clients may ask for by name), sorted. */
+  scopeElements(): string[] {
+    return [...new Set([...this.profiles.values()].flatMap((profile) => Object.keys(profile.scopeElementMapping)))].sort();
+  }
 }

@@ -3,16 +3,17 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { adminApi } from '../admin/admin-api.js';
 import type { Gatehouse } from '../gatehouse.js';
 import { oauthEndpoints } from '../oauth/endpoints/oauth-endpoints.js';
-import { gatehouseResources } from '../resources/gatehouse-resources.js';
+import { gatehouseResources, USERS_SCOPE } from '../resources/gatehouse-resources.js';
 import { createOAuthServices } from '../oauth/oauth-services.js';
-import { installErrorHandling } from './error-handler.js';
+import { answerClientError, installErrorHandling } from './error-handler.js';
+import { requestTimeouts } from './request-timeouts.js';
 import { lazyChildLoggerFactory } from './lazy-request-logger.js';
 import { registerHealthEndpoints } from './health.js';
 import { clusterMetricsSource } from './cluster-metrics.js';
 import { installSecurityHeaders } from './security-headers.js';
-import { GatehouseMetrics } from './metrics.js';
+import { clientLabel, GatehouseMetrics } from './metrics.js';
 import { connectRateLimitStore } from './rate-limit-store.js';
-import { CommandRegistry } from '../resources/commands/command-registry.js';
+import { COMMANDS_SCOPE, CommandRegistry } from '../resources/commands/command-registry.js';
 import { adminConsole } from '../admin/console.js';
 
 /** Assembles the HTTP server: error handling, health, the authorization server and the admin API. */
@@ -30,13 +31,17 @@ export async function buildServer(gatehouse: Gatehouse): Promise<FastifyInstance
     trustProxy: gatehouse.config.trustedProxies.length > 0 ? gatehouse.config.trustedProxies : false,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Slow clients are cut off: a request arrives whole in time (408 otherwise), a stalled connection is closed.
+    ...requestTimeouts(gatehouse.config),
+    clientErrorHandler: answerClientError,
   });
   installErrorHandling(app, gatehouse.availability);
   installSecurityHeaders(app);
   await app.register(cookie);
   // One set of OAuth services: the token endpoint and the resources share its verified-token cache.
   const services = createOAuthServices(gatehouse);
-  if (gatehouse.config.metrics) services.metrics = installMetrics(app, gatehouse, services);
+  const metrics = gatehouse.config.metrics ? installMetrics(app, gatehouse, services) : undefined;
+  if (metrics) services.metrics = metrics;
   const rateLimitStore = connectRateLimitStore(gatehouse.config.redisUrl, gatehouse.config.redisKeyPrefix, gatehouse.logger);
   if (rateLimitStore) {
     services.rateLimitStore = rateLimitStore;
@@ -45,18 +50,24 @@ export async function buildServer(gatehouse: Gatehouse): Promise<FastifyInstance
     await rateLimitStore.ready();
   }
   registerHealthEndpoints(app, gatehouse);
-  await app.register(oauthEndpoints, { gatehouse, services });
-  // Loaded once: the resources serve the commands, the admin API lists them.
+  // Loaded once: the resources serve the commands, the admin API lists them, discovery names their scopes.
   const commands = await CommandRegistry.fromConfig(gatehouse.config);
+  // The scopes the resources require (as their RFC 9728 metadata lists them): a protected application's name, or what its commands declare.
+  const resourceScopes = [USERS_SCOPE, COMMANDS_SCOPE, ...commands.scopes()];
+  await app.register(oauthEndpoints, { gatehouse, services, resourceScopes });
   await app.register(gatehouseResources, { gatehouse, services, commands });
-  await app.register(adminApi, { gatehouse, commands, prefix: '/admin/api' });
+  await app.register(adminApi, { gatehouse, commands, prefix: '/admin/api', authFailures: metrics });
   await app.register(adminConsole, { prefix: '/admin' });
   return app;
 }
 
-/** `GET /metrics` and the hooks that feed it, watching the caches of this server. */
+/**
+ * The hooks that feed the metrics and `GET /metrics`: on the main address for bearers of
+ * GATEHOUSE_METRICS_TOKEN (401 to everyone when it is not set), or only on GATEHOUSE_METRICS_LISTEN.
+ */
 function installMetrics(app: FastifyInstance, gatehouse: Gatehouse, services: ReturnType<typeof createOAuthServices>): GatehouseMetrics {
-  const metrics = new GatehouseMetrics();
+  const { config } = gatehouse;
+  const metrics = new GatehouseMetrics((clientId) => clientLabel(gatehouse.directory.get(clientId)));
   metrics.watchCache('clients', gatehouse.directory.stats);
   metrics.watchCache('signing_keys', gatehouse.keys.stats);
   metrics.watchCache('revocations', gatehouse.revocations.stats);
@@ -64,7 +75,30 @@ function installMetrics(app: FastifyInstance, gatehouse: Gatehouse, services: Re
   metrics.watchCache('user_status', gatehouse.userStatus.stats);
   metrics.watchPool(gatehouse.store.poolStats);
   metrics.watchAuditQueue(() => gatehouse.audit.queueStats);
+  metrics.install(app);
   // Under `serve --workers`, a scrape answers for all workers together.
-  metrics.install(app, { token: gatehouse.config.metricsToken, collect: clusterMetricsSource(metrics.registry) });
+  const collect = clusterMetricsSource(metrics.registry);
+  const token = config.metricsToken;
+  if (config.metricsListen === undefined) {
+    metrics.serve(app, { access: token === undefined ? 'no one' : { token }, collect });
+    return metrics;
+  }
+  const listen = config.metricsListen;
+  const listener = Fastify({
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
+    loggerInstance: gatehouse.logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    ...requestTimeouts(config),
+    clientErrorHandler: answerClientError,
+    forceCloseConnections: true,
+  });
+  installErrorHandling(listener);
+  metrics.serve(listener, { access: token === undefined ? 'anyone' : { token }, collect });
+  // Bound before the main address, so that a port already taken stops the start.
+  app.addHook('onReady', async () => {
+    const url = await listener.listen({ host: listen.host, port: listen.port });
+    gatehouse.logger.info({ url }, 'metrics listening');
+  });
+  app.addHook('onClose', () => listener.close());
   return metrics;
 }

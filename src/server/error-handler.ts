@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ClientValidationError } from '../clients/client-metadata.js';
 import { ClientKeyNotFoundError, ClientNotFoundError } from '../clients/client-registry.js';
@@ -99,4 +101,31 @@ function clientErrorDescription(error: FastifyError): string {
       // Fastify's own 4xx messages name the problem without internals.
       return error.message.replace(/[\r\n]+/g, ' ').slice(0, 300);
   }
+}
+
+/** What Node reports to a server's clientError event. */
+type ClientError = Error & { code?: string };
+
+/** Status and description of an error met before a request reached a route. */
+function clientErrorAnswer(code: string | undefined): [status: number, description: string] {
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return [408, 'the request did not arrive within the time allowed'];
+  if (code === 'HPE_HEADER_OVERFLOW') return [431, 'the request headers are too large'];
+  return [400, 'the request is malformed'];
+}
+
+/**
+ * fastify's clientErrorHandler: a request that did not arrive in time (the request and headers time-outs),
+ * headers too large, or bytes that are no HTTP request are answered in the same `{"error",
+ * "error_description"}` form as every other error, and the connection is closed (RFC 9110 §15.5.9).
+ */
+export function answerClientError(this: FastifyInstance, error: ClientError, socket: Socket): void {
+  // A reset connection, or one already closed: nobody is left to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, description] = clientErrorAnswer(error.code);
+  this.log.debug({ code: error.code, status }, 'client error');
+  if (socket.writable) {
+    const body = JSON.stringify({ error: 'invalid_request', error_description: description } satisfies ErrorBody);
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
 }

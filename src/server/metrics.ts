@@ -5,6 +5,7 @@ import { OAuthError } from '../oauth/oauth-error.js';
 import type { CacheStats } from '../shared/cache-stats.js';
 import type { PoolStats } from '../store/database.js';
 import type { AuditWriterStats } from '../audit/audit-writer.js';
+import type { Client } from '../clients/client.js';
 
 /** What the token endpoints report; a no-op when metrics are off. */
 export interface TokenMetrics {
@@ -15,6 +16,24 @@ export const NO_TOKEN_METRICS: TokenMetrics = { tokenIssued: () => undefined };
 
 /** Route label of requests no route matched: the raw URL would make one series per probe. */
 const UNMATCHED_ROUTE = 'unmatched';
+
+/** client_id label of every app instance registered through RFC 7591 (they may be countless). */
+export const REGISTERED_CLIENTS_LABEL = 'registered';
+/** client_id label of a client that is no longer known (deleted since). */
+const UNKNOWN_CLIENT_LABEL = 'unknown';
+
+/**
+ * The client_id label of a client's tokens: its id for a client an administrator created, one shared label
+ * for app instances that registered themselves, so that registrations cannot grow the label set without
+ * bound. Instances are the clients without a secret: the admin API and the CLI always give one.
+ */
+export function clientLabel(client: Pick<Client, 'clientId' | 'secretDigest'> | undefined): string {
+  if (!client) return UNKNOWN_CLIENT_LABEL;
+  return client.secretDigest === null ? REGISTERED_CLIENTS_LABEL : client.clientId;
+}
+
+/** Who may read `GET /metrics`: bearers of the token; everyone (a listener of its own); or no one. */
+export type MetricsAccess = { token: string } | 'anyone' | 'no one';
 
 /**
  * Gatehouse's Prometheus metrics, in a registry of their own: HTTP requests by route template and status,
@@ -27,11 +46,13 @@ export class GatehouseMetrics implements TokenMetrics {
   private readonly duration: Histogram<'method' | 'route'>;
   private readonly tokens: Counter<'grant_type' | 'client_id'>;
   private readonly refusals: Counter<'error' | 'route'>;
+  private readonly adminAuthFailures: Counter<'error'>;
   private readonly caches = new Map<string, CacheStats>();
   private poolStats: (() => PoolStats) | undefined;
   private auditStats: (() => AuditWriterStats) | undefined;
 
-  constructor() {
+  /** `labelOf` names a client in the client_id label (see clientLabel); by default its id. */
+  constructor(private readonly labelOf: (clientId: string) => string = (clientId) => clientId) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
     this.requests = new Counter({
@@ -49,7 +70,7 @@ export class GatehouseMetrics implements TokenMetrics {
     });
     this.tokens = new Counter({
       name: 'gatehouse_tokens_issued_total',
-      help: 'Access tokens issued, by grant type and client id',
+      help: 'Access tokens issued, by grant type and client id (registered for every self-registered app instance)',
       labelNames: ['grant_type', 'client_id'],
       registers,
     });
@@ -57,6 +78,12 @@ export class GatehouseMetrics implements TokenMetrics {
       name: 'gatehouse_refusals_total',
       help: 'Requests refused with an OAuth or bearer-token error, by error code and route template',
       labelNames: ['error', 'route'],
+      registers,
+    });
+    this.adminAuthFailures = new Counter({
+      name: 'gatehouse_admin_authentication_failures_total',
+      help: 'Admin API requests refused because their credentials were missing or wrong, by error code (the audit log records one per address and minute)',
+      labelNames: ['error'],
       registers,
     });
     const caches = this.caches;
@@ -132,12 +159,15 @@ export class GatehouseMetrics implements TokenMetrics {
   }
 
   tokenIssued(grantType: string, clientId: string): void {
-    this.tokens.inc({ grant_type: grantType, client_id: clientId });
+    this.tokens.inc({ grant_type: grantType, client_id: this.labelOf(clientId) });
   }
 
-  /** Adds the request hooks and `GET /metrics`; call on the root instance before routes are registered. */
-  install(app: FastifyInstance, options: { token: string | undefined; collect?: (() => Promise<string>) | undefined }): void {
-    const collect = options.collect ?? (() => this.registry.metrics());
+  adminAuthenticationFailed(error: string): void {
+    this.adminAuthFailures.inc({ error });
+  }
+
+  /** Adds the request hooks that feed the metrics; call on the root instance before routes are registered. */
+  install(app: FastifyInstance): void {
     app.addHook('onResponse', (request, reply, done) => {
       const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
       const method = request.method;
@@ -154,15 +184,30 @@ export class GatehouseMetrics implements TokenMetrics {
       if (error instanceof OAuthError) this.refusals.inc({ error: error.error, route: request.routeOptions.url ?? UNMATCHED_ROUTE });
       done();
     });
-    const expected = options.token === undefined ? undefined : sha256(options.token);
+  }
+
+  /**
+   * `GET /metrics` on `app`, for the callers `access` admits. Metrics name client ids and tell what the
+   * server does, so they are never open on the main address: without a token, it answers 401 to everyone.
+   */
+  serve(app: FastifyInstance, options: { access: MetricsAccess; collect?: (() => Promise<string>) | undefined }): void {
+    const collect = options.collect ?? (() => this.registry.metrics());
+    const { access } = options;
+    const expected = typeof access === 'object' ? sha256(access.token) : undefined;
     app.get('/metrics', async (request, reply) => {
-      if (expected) {
+      if (access !== 'anyone') {
         const match = /^Bearer +(\S+) *$/i.exec(request.headers.authorization ?? '');
-        if (!match?.[1] || !timingSafeEqual(sha256(match[1]), expected)) {
+        if (!expected || !match?.[1] || !timingSafeEqual(sha256(match[1]), expected)) {
+          const invalid = expected !== undefined && match !== null;
           return reply
             .status(401)
-            .header('WWW-Authenticate', `Bearer realm="gatehouse-metrics"${match ? ', error="invalid_token"' : ''}`)
-            .send({ error: match ? 'invalid_token' : 'unauthorized', error_description: '/metrics needs Authorization: Bearer <GATEHOUSE_METRICS_TOKEN>' });
+            .header('WWW-Authenticate', `Bearer realm="gatehouse-metrics"${invalid ? ', error="invalid_token"' : ''}`)
+            .send({
+              error: invalid ? 'invalid_token' : 'unauthorized',
+              error_description: expected
+                ? '/metrics needs Authorization: Bearer <GATEHOUSE_METRICS_TOKEN>'
+                : '/metrics is closed: set GATEHOUSE_METRICS_TOKEN, or serve it on GATEHOUSE_METRICS_LISTEN',
+            });
         }
       }
       let text: string;

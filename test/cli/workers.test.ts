@@ -10,7 +10,7 @@ import { openStore } from '../../src/store/database.js';
 import { migrationsFor } from '../../src/store/migrate.js';
 import { exitOf, ROOT } from '../helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
-import { STORES } from '../helpers/test-server.js';
+import { METRICS_TOKEN, scrapeMetrics, STORES } from '../helpers/test-server.js';
 
 const SECRET = 'dGVzdC1tYXN0ZXItc2VjcmV0LTAxMjM0NTY3ODlhYmNkZWY';
 const ADMIN_TOKEN = 'workers-test-admin-token-0123456789';
@@ -93,6 +93,7 @@ describe.each(STORES)('gatehouse serve --workers 2 on %s', (store) => {
         GATEHOUSE_DATA_DIR: dataDir,
         GATEHOUSE_SECRET: SECRET,
         GATEHOUSE_ADMIN_TOKEN: ADMIN_TOKEN,
+        GATEHOUSE_METRICS_TOKEN: METRICS_TOKEN,
         GATEHOUSE_LOG_LEVEL: 'debug',
         ...(database ? { DATABASE_URL: database.url } : {}),
       },
@@ -145,7 +146,7 @@ describe.each(STORES)('gatehouse serve --workers 2 on %s', (store) => {
 
     // Whichever worker answers a scrape, it reports both workers' requests together.
     for (let scrape = 0; scrape < 2; scrape++) {
-      const text = await (await fetch(`${url}/metrics`, { headers: { connection: 'close' } })).text();
+      const text = await (await scrapeMetrics(url, { connection: 'close' })).text();
       const line = text.split('\n').find((candidate) => candidate.startsWith('gatehouse_http_requests_total{') && candidate.includes('route="/healthz"'));
       expect(Number(line?.split(' ').at(-1))).toBe(healthChecks);
     }

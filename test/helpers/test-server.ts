@@ -14,6 +14,8 @@ export type StoreKind = 'sqlite' | 'postgres';
 export const STORES: StoreKind[] = ['sqlite', 'postgres'];
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+/** GATEHOUSE_METRICS_TOKEN of test servers (without one, /metrics answers no one). */
+export const METRICS_TOKEN = 'test-metrics-token-0123456789abcdef';
 
 export interface TestServer {
   /** Base URL, also the issuer. */
@@ -53,6 +55,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
       dataDir,
       databaseUrl: database?.url,
       adminToken: ADMIN_TOKEN,
+      metricsToken: METRICS_TOKEN,
       masterSecret: 'dGVzdC1tYXN0ZXItc2VjcmV0LTAxMjM0NTY3ODlhYmNkZWY',
       changePollInterval: 50,
       keyActivationDelay: 0,
@@ -110,4 +113,9 @@ export function postForm(url: string, params: Record<string, string> | string, h
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
     body: typeof params === 'string' ? params : new URLSearchParams(params).toString(),
   });
+}
+
+/** GET /metrics of a test server with its metrics token. */
+export function scrapeMetrics(url: string, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}`, ...headers } });
 }

@@ -2,7 +2,7 @@ import { createPrivateKey, randomUUID, type KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditPage } from '../helpers/audit.js';
-import { basicAuth, postForm, startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
+import { basicAuth, postForm, scrapeMetrics, startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
 
 interface TokenBody {
   access_token: string;
@@ -131,7 +131,7 @@ describe.each(STORES)('issued tokens in the audit log on %s', (store) => {
   });
 
   it('counts tokens in the metrics under the audit\'s grant types (application_token included)', async () => {
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const metrics = await (await scrapeMetrics(server.url)).text();
     const counted = (grant: string) => Number(new RegExp(`^gatehouse_tokens_issued_total\\{[^}]*grant_type="${grant}"[^}]*\\} (\\d+)$`, 'm').exec(metrics)?.[1] ?? 0);
     for (const grant of new Set(issued.map((entry) => entry.grant))) {
       expect(counted(grant), grant).toBe(issued.filter((entry) => entry.grant === grant).length);

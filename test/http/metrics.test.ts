@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basicAuth, postForm, startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
+import { basicAuth, postForm, scrapeMetrics, startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
 
 /** The value of the sample `name` whose labels are exactly `labels`; undefined when there is none. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
@@ -20,7 +20,7 @@ describe.each(STORES)('GET /metrics on %s', (store) => {
   let server: TestServer;
   let client: { client_id: string; client_secret: string };
   const scrape = async () => {
-    const response = await fetch(`${server.url}/metrics`);
+    const response = await scrapeMetrics(server.url);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/plain');
     return response.text();

@@ -153,15 +153,17 @@ describe.each(STORES)('discovery, JWKS and health on %s', (store) => {
     expect(metadata.grant_types_supported).toEqual(expect.arrayContaining(['client_credentials', 'password', 'refresh_token']));
     expect(metadata.token_endpoint_auth_methods_supported).toEqual(['client_secret_basic', 'client_secret_post', 'private_key_jwt']);
     expect(metadata.token_endpoint_auth_signing_alg_values_supported).toEqual(['ES256', 'EdDSA', 'RS256', 'PS256']);
-    expect(metadata.scopes_supported).toEqual(expect.arrayContaining(['invoices:read', 'invoices:write']));
+    // The declared scopes (see discovery-scopes.test.ts), not those of the client created above.
+    expect(metadata.scopes_supported).toEqual(['commands', 'offline_access', 'users']);
     for (const endpoint of ['introspection', 'revocation']) {
       expect(metadata[`${endpoint}_endpoint_auth_methods_supported`]).toEqual(['client_secret_basic', 'client_secret_post', 'private_key_jwt']);
     }
     expect(metadata.access_token_signing_alg_values_supported).toEqual(['ES256', 'EdDSA', 'RS256', 'PS256']);
   });
 
-  it('lists a scope in the metadata as soon as a client may request it', async () => {
-    await server.createClient({ scope: 'ledger:audit' });
+  it('lists a scope element in the metadata as soon as a security profile maps it', async () => {
+    expect((await server.admin('POST', '/profiles', { name: 'ledger', scope_element_mapping: { 'ledger:audit': [] } })).status).toBe(201);
+    await server.gatehouse.changes.pollNow();
     const metadata = (await (await fetch(`${server.url}/.well-known/oauth-authorization-server`)).json()) as { scopes_supported: string[] };
     expect(metadata.scopes_supported).toContain('ledger:audit');
   });

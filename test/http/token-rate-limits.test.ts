@@ -1,7 +1,7 @@
 import { createPrivateKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basicAuth, postForm, startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
+import { basicAuth, postForm, scrapeMetrics, startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const APP_TOKEN_PATH = '/api/auth/sign/ap/token';
@@ -204,7 +204,7 @@ describe.each(STORES)('token rate limits on %s', (store) => {
     const from = freshAddress();
     await clientCredentials(client, from);
     await expectTooManyRequests(await clientCredentials(client, from));
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const metrics = await (await scrapeMetrics(server.url)).text();
     expect(metrics).toMatch(/^gatehouse_refusals_total\{error="too_many_requests",route="\/oauth\/token"\} [1-9]/m);
   });
 

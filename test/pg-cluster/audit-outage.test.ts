@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, PG_ADMIN_URL, type TestDatabase } from '../helpers/postgres.js';
-import { basicAuth, postForm, startTestServer, type TestServer } from '../helpers/test-server.js';
+import { basicAuth, postForm, scrapeMetrics, startTestServer, type TestServer } from '../helpers/test-server.js';
 import { queryDatabase, within } from './cluster.js';
 import { TcpProxy } from './tcp-proxy.js';
 
@@ -60,7 +60,7 @@ describe('issued-token audit events during a PostgreSQL outage', () => {
   }
 
   async function metric(name: string): Promise<number> {
-    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const text = await (await scrapeMetrics(server.url)).text();
     return Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1]);
   }
 

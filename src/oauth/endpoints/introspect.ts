@@ -4,6 +4,7 @@ import type { Gatehouse } from '../../gatehouse.js';
 import { FormParams } from '../form-params.js';
 import type { OAuthServices } from '../oauth-services.js';
 import { noStore, refuseOtherMethods } from './oauth-endpoints.js';
+import { addressLimit } from './token-rate-limits.js';
 
 export const INTROSPECTION_PATH = '/oauth/introspect';
 
@@ -38,7 +39,9 @@ export function registerIntrospectionEndpoint(app: FastifyInstance, services: OA
     };
   }
 
-  app.post(INTROSPECTION_PATH, async (request, reply) => {
+  const { config } = gatehouse;
+  const limitAddress = addressLimit('introspection requests', () => ({ max: config.introspectionRateLimitPerAddress, windowMs: config.tokenRateLimitWindow * 1000 }));
+  app.post(INTROSPECTION_PATH, { onRequest: limitAddress }, async (request, reply) => {
     noStore(reply);
     const params = FormParams.fromRequest(request.headers['content-type'], request.body);
     const { client } = await services.authenticator.authenticate(request.headers, params);

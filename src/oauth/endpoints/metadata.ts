@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { AUTH_METHODS } from '../../clients/client.js';
+import { AUTH_METHODS, OFFLINE_ACCESS } from '../../clients/client.js';
 import { CLIENT_KEY_ALGS } from '../../clients/client-keys.js';
 import { SIGNING_ALGS } from '../../config/config.js';
 import type { Gatehouse } from '../../gatehouse.js';
@@ -14,8 +14,14 @@ export const METADATA_PATH = '/.well-known/oauth-authorization-server';
 /** Grant types the token endpoint accepts today. */
 export const SUPPORTED_GRANT_TYPES = ['client_credentials', 'password', 'refresh_token', 'urn:ietf:params:oauth:grant-type:jwt-bearer'];
 
-/** RFC 8414 authorization server metadata. */
-export function registerMetadataEndpoint(app: FastifyInstance, gatehouse: Gatehouse): void {
+/**
+ * RFC 8414 authorization server metadata. `scopes_supported` lists the scopes that are declared: by the
+ * authorization server (offline_access), by Gatehouse's own resources (`resourceScopes`: the user API,
+ * `commands`, and the scopes server commands require: their application's name or what they declare) and by security profiles (the elements they map).
+ * Never the scopes given to clients: those strings are an administrator's choice per partner, not public.
+ */
+export function registerMetadataEndpoint(app: FastifyInstance, gatehouse: Gatehouse, resourceScopes: readonly string[]): void {
+  const declaredScopes = () => [...new Set([OFFLINE_ACCESS, ...resourceScopes, ...gatehouse.profileDirectory.scopeElements()])].sort();
   app.get(METADATA_PATH, async (_request, reply) => {
     const issuer = gatehouse.config.issuer;
     reply.header('Cache-Control', 'public, max-age=60');
@@ -34,7 +40,7 @@ export function registerMetadataEndpoint(app: FastifyInstance, gatehouse: Gateho
       token_endpoint_auth_signing_alg_values_supported: [...CLIENT_KEY_ALGS],
       introspection_endpoint_auth_signing_alg_values_supported: [...CLIENT_KEY_ALGS],
       revocation_endpoint_auth_signing_alg_values_supported: [...CLIENT_KEY_ALGS],
-      scopes_supported: gatehouse.directory.allScopes(),
+      scopes_supported: declaredScopes(),
       access_token_signing_alg_values_supported: [...SIGNING_ALGS],
     };
   });

@@ -3,14 +3,14 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Gatehouse } from '../../gatehouse.js';
 import type { OAuthServices } from '../oauth-services.js';
 import { OAuthError } from '../oauth-error.js';
-import { registerIntrospectionEndpoint } from './introspect.js';
+import { INTROSPECTION_PATH, registerIntrospectionEndpoint } from './introspect.js';
 import { registerJwksEndpoint } from './jwks.js';
 import { registerMetadataEndpoint } from './metadata.js';
-import { registerRevocationEndpoint } from './revoke.js';
+import { registerRevocationEndpoint, REVOCATION_PATH } from './revoke.js';
 import { registerTokenEndpoint, TOKEN_PATH } from './token.js';
 import { APP_TOKEN_PATH, registerAppTokenEndpoint } from './app-token.js';
 import { registerRegistrationEndpoint } from './register.js';
-import { auditTokenRefusals } from '../../audit/token-refusals.js';
+import { auditClientAuthFailures, auditTokenRefusals } from '../../audit/token-refusals.js';
 import { auditIssuedTokens } from '../../audit/issued-tokens.js';
 import { formField } from '../claimed-client.js';
 
@@ -33,9 +33,12 @@ export function noStore(reply: FastifyReply): FastifyReply {
 }
 
 /** The authorization server's HTTP endpoints. */
-export async function oauthEndpoints(app: FastifyInstance, options: { gatehouse: Gatehouse; services: OAuthServices }): Promise<void> {
+export async function oauthEndpoints(
+  app: FastifyInstance,
+  options: { gatehouse: Gatehouse; services: OAuthServices; /** Scopes Gatehouse's own resources declare (discovery lists them). */ resourceScopes?: readonly string[] },
+): Promise<void> {
   const { services } = options;
-  registerMetadataEndpoint(app, options.gatehouse);
+  registerMetadataEndpoint(app, options.gatehouse, options.resourceScopes ?? []);
   registerJwksEndpoint(app, options.gatehouse);
 
   await registerRegistrationEndpoint(app, options.gatehouse, services.rateLimitStore);
@@ -45,6 +48,7 @@ export async function oauthEndpoints(app: FastifyInstance, options: { gatehouse:
     await forms.register(formbody, { bodyLimit: OAUTH_BODY_LIMIT });
     forms.addContentTypeParser('*', { parseAs: 'string', bodyLimit: OAUTH_BODY_LIMIT }, (_request, _body, done) => done(null, undefined));
     forms.addHook('onSend', auditTokenRefusals(options.gatehouse.audit, [TOKEN_PATH, APP_TOKEN_PATH]));
+    forms.addHook('onSend', auditClientAuthFailures(options.gatehouse.audit, { [INTROSPECTION_PATH]: 'introspection.refused', [REVOCATION_PATH]: 'revocation.refused' }));
     forms.addHook(
       'preSerialization',
       auditIssuedTokens(options.gatehouse.audit, {

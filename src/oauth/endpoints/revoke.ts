@@ -6,6 +6,7 @@ import type { OAuthServices } from '../oauth-services.js';
 import { OAuthError } from '../oauth-error.js';
 import { looksLikeJwt } from './introspect.js';
 import { noStore, refuseOtherMethods } from './oauth-endpoints.js';
+import { addressLimit } from './token-rate-limits.js';
 
 export const REVOCATION_PATH = '/oauth/revoke';
 
@@ -17,7 +18,9 @@ const NOT_YOURS = () => new OAuthError(400, 'unauthorized_client', 'the token wa
  */
 export function registerRevocationEndpoint(app: FastifyInstance, services: OAuthServices, gatehouse: Gatehouse): void {
   refuseOtherMethods(app, REVOCATION_PATH);
-  app.post(REVOCATION_PATH, async (request, reply) => {
+  const { config } = gatehouse;
+  const limitAddress = addressLimit('revocation requests', () => ({ max: config.revocationRateLimitPerAddress, windowMs: config.tokenRateLimitWindow * 1000 }));
+  app.post(REVOCATION_PATH, { onRequest: limitAddress }, async (request, reply) => {
     noStore(reply);
     const params = FormParams.fromRequest(request.headers['content-type'], request.body);
     const { client } = await services.authenticator.authenticate(request.headers, params);

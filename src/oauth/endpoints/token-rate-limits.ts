@@ -1,11 +1,10 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler, preHandlerAsyncHookHandler, preHandlerHookHandler } from 'fastify';
-import { decodeJwt } from 'jose';
 import type { GatehouseConfig } from '../../config/config.js';
 import { rateLimitStoreOptions, type SharedRateLimitStore } from '../../server/rate-limit-store.js';
-import { WindowCounter } from '../../server/window-counter.js';
+import { WindowCounter, type WindowRule } from '../../server/window-counter.js';
 import { addressKey } from '../../server/address-key.js';
-import { basicUserOf, formField } from '../claimed-client.js';
+import { claimedClientId, formField, unverifiedClaim } from '../claimed-client.js';
 import { OAuthError } from '../oauth-error.js';
 
 /** The one answer of every rate limit: 429 `too_many_requests` (RFC 6749 error form) with Retry-After in whole seconds. */
@@ -14,15 +13,17 @@ export function tooManyRequests(what: string, retryAfterMs: number): OAuthError 
   return new OAuthError(429, 'too_many_requests', `too many ${what}; retry in ${seconds} s`, { 'Retry-After': String(seconds) });
 }
 
-/** A claim of a JWT as sent, not verified (for naming the client it claims to come from); '' when absent. */
-function unverifiedClaim(jwt: string | undefined, claim: 'iss' | 'sub'): string {
-  if (jwt === undefined) return '';
-  try {
-    const value = decodeJwt(jwt)[claim];
-    return typeof value === 'string' ? value : '';
-  } catch {
-    return '';
-  }
+/**
+ * An onRequest hook that counts every request against its source address (IPv6 by /64), on arrival and
+ * before any work, in this process's memory: beyond `rule().max` per window it answers 429 with Retry-After.
+ * `what` names the requests in the error description.
+ */
+export function addressLimit(what: string, rule: () => WindowRule): onRequestHookHandler {
+  const byAddress = new WindowCounter(rule);
+  return (request, _reply, done) => {
+    const waitMs = byAddress.take(addressKey(request.ip));
+    done(waitMs > 0 ? tooManyRequests(`${what} from this address`, waitMs) : undefined);
+  };
 }
 
 /**
@@ -34,19 +35,14 @@ function unverifiedClaim(jwt: string | undefined, claim: 'iss' | 'sub'): string 
  *   merely names a client cannot spend that client's budget; it is counted against its address.
  */
 export class TokenRateLimits {
-  private readonly byAddress: WindowCounter;
   private readonly byClient: WindowCounter;
+  /** onRequest hook of the token endpoints: counts the request against its source address. */
+  readonly limitAddress: onRequestHookHandler;
 
   constructor(config: GatehouseConfig) {
-    this.byAddress = new WindowCounter(() => ({ max: config.tokenRateLimitPerAddress, windowMs: config.tokenRateLimitWindow * 1000 }));
+    this.limitAddress = addressLimit('token requests', () => ({ max: config.tokenRateLimitPerAddress, windowMs: config.tokenRateLimitWindow * 1000 }));
     this.byClient = new WindowCounter(() => ({ max: config.tokenRateLimitPerClient, windowMs: config.tokenRateLimitWindow * 1000 }));
   }
-
-  /** onRequest hook of the token endpoints: counts the request against its source address. */
-  readonly limitAddress: onRequestHookHandler = (request, _reply, done) => {
-    const waitMs = this.byAddress.take(addressKey(request.ip));
-    done(waitMs > 0 ? tooManyRequests('token requests from this address', waitMs) : undefined);
-  };
 
   /** Counts a request of an authenticated client; throws 429 beyond its limit. */
   countClient(clientId: string): void {
@@ -68,16 +64,6 @@ export class TokenRateLimits {
   recordClient(clientId: string): void {
     this.byClient.take(clientId);
   }
-}
-
-/** The client a request claims to be, for counting before it is authenticated. */
-function claimedClientId(request: FastifyRequest): string {
-  const basicUser = basicUserOf(request.headers.authorization);
-  if (basicUser !== undefined) return `basic:${basicUser}`;
-  const postedId = formField(request, 'client_id');
-  if (postedId !== undefined) return `post:${postedId}`;
-  // private_key_jwt may leave client_id out: the (not yet verified) assertion's subject names the client.
-  return `assertion:${unverifiedClaim(formField(request, 'client_assertion'), 'sub')}`;
 }
 
 /**
@@ -118,7 +104,8 @@ export async function passwordRateLimits(
   shared: SharedRateLimitStore | undefined,
 ): Promise<preHandlerHookHandler> {
   const byAddress = await limiter(app, 'password-address', shared, () => config.passwordRateLimitPerAddress, (request) => `address:${addressKey(request.ip)}`);
-  const byClient = await limiter(app, 'password-client', shared, () => config.passwordRateLimitPerClient, claimedClientId);
+  // Keyed on the decoded id: one client has one budget however its id is spelled or sent.
+  const byClient = await limiter(app, 'password-client', shared, () => config.passwordRateLimitPerClient, (request) => `client:${claimedClientId(request)}`);
   // A callback hook: every token request passes here, and the other grants should not pay for a promise.
   return function limitPasswordGrant(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) {
     if (formField(request, 'grant_type') !== 'password') return done();
