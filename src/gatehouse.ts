@@ -47,6 +47,9 @@ import { AUDIT_BATCH_SIZE, SQLITE_AUDIT_BATCH_SIZE } from './audit/audit-writer.
 import { openAuditStream } from './audit/audit-stream.js';
 import { AuditEventsRepository } from './store/audit-events-repository.js';
 import { AdminSessionsRepository } from './store/admin-sessions-repository.js';
+import { AttemptCountersRepository } from './store/attempt-counters-repository.js';
+import { AttemptLimiter } from './users/attempt-limiter.js';
+import { ConsoleSignIn } from './admins/sign-in-throttle.js';
 
 /** Change events older than this have been read by every running instance. */
 const CHANGE_EVENT_RETENTION_MS = 60 * 60_000;
@@ -70,6 +73,10 @@ export interface Gatehouse {
   /** Administrator accounts and sessions of the web console. */
   admins: AdminAccounts;
   adminSessions: AdminSessions;
+  /** Console sign-in, throttled per address and username. */
+  consoleSignIn: ConsoleSignIn;
+  /** Counts every password check on arrival, shared by every instance (the store's table; Redis once connected). */
+  attempts: AttemptLimiter;
   /** Administrative changes, issued tokens and refused token requests. */
   audit: AuditLog;
   tokenDelivery: TokenDeliverySettings;
@@ -165,6 +172,8 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       lockSeconds: config.lockoutDuration,
     }));
     const admins = new AdminAccounts(new AdminsRepository(store.db), hasher);
+    const attempts = new AttemptLimiter(new AttemptCountersRepository(store.db));
+    const consoleSignIn = new ConsoleSignIn(admins, attempts, () => ({ perAddress: config.adminSignInLimitPerAddress, perUsername: config.adminSignInLimitPerUsername }));
     const adminSessions = new AdminSessions(new AdminSessionsRepository(store.db), digester, () => ({
       idleSeconds: config.adminSessionIdle,
       maxSeconds: config.adminSessionMax,
@@ -250,6 +259,8 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       adminToken,
       admins,
       adminSessions,
+      consoleSignIn,
+      attempts,
       audit,
       tokenDelivery,
       changes,

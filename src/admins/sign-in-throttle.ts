@@ -1,53 +1,44 @@
-/** Failures counted per key within a window; at the limit, further attempts wait until the window ends. */
-export interface ThrottleRule {
-  maxFailures: number;
-  windowMs: number;
-}
+import { addressKey } from '../limits/address-key.js';
+import type { AttemptLimiter, AttemptRule } from '../users/attempt-limiter.js';
+import { usernameKey } from '../users/user.js';
+import type { AdminAccount } from './admin-account.js';
+import type { AdminAccounts } from './admin-accounts.js';
 
-interface Count {
-  failures: number;
-  windowStart: number;
+const FIFTEEN_MINUTES = 15 * 60_000;
+
+/** Console sign-ins allowed per source address and per username within 15 minutes (failures only). */
+export interface ConsoleSignInLimits {
+  perAddress: number;
+  perUsername: number;
 }
 
 /**
- * Failed console sign-ins, counted per source address and per username (in memory, per instance).
- * Only failures count, so an administrator who types the right password is never slowed down by
- * earlier successful sign-ins; a success clears the username's count.
+ * Console sign-in with its throttle: every attempt is counted per source address (IPv6 by /64) and per
+ * username when it arrives, before the password is checked, in counters shared by every instance; beyond
+ * either limit the attempt is refused (TooManyAttempts) without any hashing. A successful sign-in gives its
+ * slots back, so successes never slow an administrator down; only failures spend the budget.
  */
-export class SignInThrottle {
-  private readonly counts = new Map<string, Count>();
+export class ConsoleSignIn {
+  private readonly byAddress: AttemptRule;
+  private readonly byUsername: AttemptRule;
 
-  constructor(private readonly rules: { perAddress: ThrottleRule; perUsername: ThrottleRule }) {}
-
-  /** Milliseconds to wait before another attempt is taken, or 0. */
-  retryAfterMs(address: string, username: string, now = Date.now()): number {
-    return Math.max(this.waitOf(`a:${address}`, this.rules.perAddress, now), this.waitOf(`u:${username.toLowerCase()}`, this.rules.perUsername, now));
+  constructor(
+    private readonly admins: AdminAccounts,
+    private readonly limiter: AttemptLimiter,
+    limits: () => ConsoleSignInLimits,
+  ) {
+    this.byAddress = { name: 'console-address', max: () => limits().perAddress, windowMs: () => FIFTEEN_MINUTES, successGivesBack: true };
+    this.byUsername = { name: 'console-username', max: () => limits().perUsername, windowMs: () => FIFTEEN_MINUTES, successGivesBack: true };
   }
 
-  recordFailure(address: string, username: string, now = Date.now()): void {
-    this.bump(`a:${address}`, this.rules.perAddress, now);
-    this.bump(`u:${username.toLowerCase()}`, this.rules.perUsername, now);
-    if (this.counts.size > 100_000) this.prune(now);
-  }
-
-  recordSuccess(username: string): void {
-    this.counts.delete(`u:${username.toLowerCase()}`);
-  }
-
-  private waitOf(key: string, rule: ThrottleRule, now: number): number {
-    const count = this.counts.get(key);
-    if (!count || now - count.windowStart >= rule.windowMs || count.failures < rule.maxFailures) return 0;
-    return count.windowStart + rule.windowMs - now;
-  }
-
-  private bump(key: string, rule: ThrottleRule, now: number): void {
-    const count = this.counts.get(key);
-    if (!count || now - count.windowStart >= rule.windowMs) this.counts.set(key, { failures: 1, windowStart: now });
-    else count.failures += 1;
-  }
-
-  private prune(now: number): void {
-    const longest = Math.max(this.rules.perAddress.windowMs, this.rules.perUsername.windowMs);
-    for (const [key, count] of this.counts) if (now - count.windowStart >= longest) this.counts.delete(key);
+  /** The administrator, or undefined for a wrong username or password; throws TooManyAttempts beyond a limit. */
+  async verify(username: string, password: string, sourceAddress: string): Promise<AdminAccount | undefined> {
+    const reservation = await this.limiter.reserve([
+      { rule: this.byAddress, value: addressKey(sourceAddress) },
+      { rule: this.byUsername, value: usernameKey(username) },
+    ]);
+    const admin = await this.admins.verify(username, password);
+    if (admin) await reservation.succeeded();
+    return admin;
   }
 }

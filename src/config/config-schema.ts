@@ -169,14 +169,16 @@ export const SETTINGS: SettingSpec[] = [
   {
     key: 'adminSignInLimitPerUsername',
     env: 'GATEHOUSE_ADMIN_SIGNIN_LIMIT_PER_USERNAME',
-    description: 'failed console sign-ins per username within 15 minutes before further attempts answer 429; per instance',
+    description:
+      'console sign-ins per username within 15 minutes, counted when they arrive, before the password check (a success gives its slot back, so only failures spend it); beyond it 429 with Retry-After; shared by every instance on the database',
     defaultText: '5',
     parse: integer(1, 10_000),
   },
   {
     key: 'adminSignInLimitPerAddress',
     env: 'GATEHOUSE_ADMIN_SIGNIN_LIMIT_PER_ADDRESS',
-    description: 'failed console sign-ins per source address within 15 minutes before further attempts answer 429; per instance',
+    description:
+      'console sign-ins per source address (IPv6: per /64) within 15 minutes, counted like the per-username limit; beyond it 429 with Retry-After; shared by every instance on the database',
     defaultText: '20',
     parse: integer(1, 10_000),
   },
