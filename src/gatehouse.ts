@@ -165,14 +165,16 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
     const hasher = new PasswordHasher();
     const usersRepository = new UsersRepository(store.db);
     const userStatus = new UserStatusCache(usersRepository);
-    const users = new UserRegistry(usersRepository, hasher, () => changes.pollNow());
-    const passwordSignIn = new PasswordSignIn(usersRepository, hasher, () => ({
-      threshold: config.lockoutThreshold,
-      windowSeconds: config.lockoutWindow,
-      lockSeconds: config.lockoutDuration,
-    }));
-    const admins = new AdminAccounts(new AdminsRepository(store.db), hasher);
     const attempts = new AttemptLimiter(new AttemptCountersRepository(store.db));
+    const passwordSignIn = new PasswordSignIn(
+      usersRepository,
+      hasher,
+      () => ({ threshold: config.lockoutThreshold, windowSeconds: config.lockoutWindow, lockSeconds: config.lockoutDuration }),
+      attempts,
+      () => ({ perAddress: config.passwordRateLimitPerAddress, perClient: config.passwordRateLimitPerClient }),
+    );
+    const users = new UserRegistry(usersRepository, hasher, () => changes.pollNow(), (username) => passwordSignIn.forgetAttempts(username));
+    const admins = new AdminAccounts(new AdminsRepository(store.db), hasher);
     const consoleSignIn = new ConsoleSignIn(admins, attempts, () => ({ perAddress: config.adminSignInLimitPerAddress, perUsername: config.adminSignInLimitPerUsername }));
     const adminSessions = new AdminSessions(new AdminSessionsRepository(store.db), digester, () => ({
       idleSeconds: config.adminSessionIdle,

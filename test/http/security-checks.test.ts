@@ -186,15 +186,16 @@ describe.each(STORES)('security checks and profiles at the token endpoint on %s'
     expect(state?.passedUntil).toBeGreaterThan(Date.now() + 80_000_000);
   });
 
-  it('UserLogin: a user locked by the lockout is refused with access_denied', async () => {
+  it('UserLogin: a user locked by the lockout is refused like the password grant (429), whatever the password', async () => {
     expect((await server.admin('POST', '/users', { username: 'ute', password: 'ute password 1' })).status).toBe(201);
     const client = await clientWith({ scope: 'UserLogin' });
     for (let attempt = 0; attempt < server.config.lockoutThreshold; attempt++) {
       await expectError(await token(client, { scope: 'UserLogin', ...answer({ UserLogin: { username: 'ute', password: `wrong ${attempt}` } }) }), 'challenge_required');
     }
-    const locked = await expectError(await token(client, { scope: 'UserLogin', ...answer({ UserLogin: { username: 'ute', password: 'ute password 1' } }) }), 'access_denied');
-    expect(locked.check).toBe('UserLogin');
-    expect(locked.error_description).toMatch(/locked/);
+    const locked = await token(client, { scope: 'UserLogin', ...answer({ UserLogin: { username: 'ute', password: 'ute password 1' } }) });
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await locked.json()) as ErrorBody).error).toBe('too_many_requests');
   });
 
   it('AllowedNetwork: the source address (X-Forwarded-For from a trusted proxy) must be in the configured ranges, on every request', async () => {

@@ -52,7 +52,7 @@ export async function oauthEndpoints(app: FastifyInstance, options: { gatehouse:
         [APP_TOKEN_PATH]: () => 'application_token',
       }),
     );
-    await registerTokenEndpoint(forms, services, options.gatehouse.config);
+    await registerTokenEndpoint(forms, services);
     registerIntrospectionEndpoint(forms, services, options.gatehouse);
     registerRevocationEndpoint(forms, services, options.gatehouse);
     registerAppTokenEndpoint(forms, services, options.gatehouse);
