@@ -49,7 +49,7 @@ import { AuditEventsRepository } from './store/audit-events-repository.js';
 import { AdminSessionsRepository } from './store/admin-sessions-repository.js';
 import { AttemptCountersRepository } from './store/attempt-counters-repository.js';
 import { AttemptLimiter } from './users/attempt-limiter.js';
-import { ConsoleSignIn } from './admins/sign-in-throttle.js';
+import { ConsoleSignIn } from './admins/console-sign-in.js';
 
 /** Change events older than this have been read by every running instance. */
 const CHANGE_EVENT_RETENTION_MS = 60 * 60_000;
