@@ -47,6 +47,9 @@ import { AUDIT_BATCH_SIZE, SQLITE_AUDIT_BATCH_SIZE } from './audit/audit-writer.
 import { openAuditStream } from './audit/audit-stream.js';
 import { AuditEventsRepository } from './store/audit-events-repository.js';
 import { AdminSessionsRepository } from './store/admin-sessions-repository.js';
+import { AttemptCountersRepository } from './store/attempt-counters-repository.js';
+import { AttemptLimiter } from './users/attempt-limiter.js';
+import { ConsoleSignIn } from './admins/console-sign-in.js';
 
 /** Change events older than this have been read by every running instance. */
 const CHANGE_EVENT_RETENTION_MS = 60 * 60_000;
@@ -70,6 +73,10 @@ export interface Gatehouse {
   /** Administrator accounts and sessions of the web console. */
   admins: AdminAccounts;
   adminSessions: AdminSessions;
+  /** Console sign-in, throttled per address and username. */
+  consoleSignIn: ConsoleSignIn;
+  /** Counts every password check on arrival, shared by every instance (the store's table; Redis once connected). */
+  attempts: AttemptLimiter;
   /** Administrative changes, issued tokens and refused token requests. */
   audit: AuditLog;
   tokenDelivery: TokenDeliverySettings;
@@ -158,13 +165,17 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
     const hasher = new PasswordHasher();
     const usersRepository = new UsersRepository(store.db);
     const userStatus = new UserStatusCache(usersRepository);
-    const users = new UserRegistry(usersRepository, hasher, () => changes.pollNow());
-    const passwordSignIn = new PasswordSignIn(usersRepository, hasher, () => ({
-      threshold: config.lockoutThreshold,
-      windowSeconds: config.lockoutWindow,
-      lockSeconds: config.lockoutDuration,
-    }));
+    const attempts = new AttemptLimiter(new AttemptCountersRepository(store.db));
+    const passwordSignIn = new PasswordSignIn(
+      usersRepository,
+      hasher,
+      () => ({ threshold: config.lockoutThreshold, windowSeconds: config.lockoutWindow, lockSeconds: config.lockoutDuration }),
+      attempts,
+      () => ({ perAddress: config.passwordRateLimitPerAddress, perClient: config.passwordRateLimitPerClient }),
+    );
+    const users = new UserRegistry(usersRepository, hasher, () => changes.pollNow(), (username) => passwordSignIn.forgetAttempts(username));
     const admins = new AdminAccounts(new AdminsRepository(store.db), hasher);
+    const consoleSignIn = new ConsoleSignIn(admins, attempts, () => ({ perAddress: config.adminSignInLimitPerAddress, perUsername: config.adminSignInLimitPerUsername }));
     const adminSessions = new AdminSessions(new AdminSessionsRepository(store.db), digester, () => ({
       idleSeconds: config.adminSessionIdle,
       maxSeconds: config.adminSessionMax,
@@ -250,6 +261,8 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       adminToken,
       admins,
       adminSessions,
+      consoleSignIn,
+      attempts,
       audit,
       tokenDelivery,
       changes,

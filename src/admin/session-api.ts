@@ -1,9 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Gatehouse } from '../gatehouse.js';
-import { SignInThrottle } from '../admins/sign-in-throttle.js';
+import { TooManyAttempts } from '../users/attempt-limiter.js';
 import { ADMIN_SESSION_COOKIE, CSRF_HEADER, rememberAdminActor } from './admin-auth.js';
 
-const FIFTEEN_MINUTES = 15 * 60_000;
 const COOKIE_PATH = '/admin';
 
 function sessionJson(session: { username: string; csrfToken: string; expiresAt: number; idleExpiresAt: number }) {
@@ -17,14 +16,11 @@ function sessionJson(session: { username: string; csrfToken: string; expiresAt: 
 
 /**
  * `/admin/api/session`: console sign-in (POST), who am I plus the CSRF token (GET), sign-out (DELETE).
- * Failed sign-ins are counted per source address and per username; beyond the limits 429 with Retry-After.
+ * Sign-ins are counted per source address and per username when they arrive (gatehouse.consoleSignIn, shared by
+ * every instance); beyond the limits 429 with Retry-After, before any password check.
  */
 export function registerSessionApi(app: FastifyInstance, gatehouse: Gatehouse): void {
   const { config } = gatehouse;
-  const throttle = new SignInThrottle({
-    perAddress: { maxFailures: config.adminSignInLimitPerAddress, windowMs: FIFTEEN_MINUTES },
-    perUsername: { maxFailures: config.adminSignInLimitPerUsername, windowMs: FIFTEEN_MINUTES },
-  });
   const secureCookie = () => config.issuer.startsWith('https:');
 
   app.post('/session', async (request, reply) => {
@@ -36,19 +32,17 @@ export function registerSessionApi(app: FastifyInstance, gatehouse: Gatehouse): 
     }
     // Audit the attempt under the name it gave, whatever the outcome.
     rememberAdminActor(request, { actor: username, via: 'session' });
-    const waitMs = throttle.retryAfterMs(request.ip, username);
-    if (waitMs > 0) {
+    let admin;
+    try {
+      admin = await gatehouse.consoleSignIn.verify(username, password, request.ip);
+    } catch (error) {
+      if (!(error instanceof TooManyAttempts)) throw error;
       return reply
         .status(429)
-        .header('Retry-After', String(Math.ceil(waitMs / 1000)))
+        .header('Retry-After', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))))
         .send({ error: 'too_many_requests', error_description: 'too many failed sign-ins; try again later' });
     }
-    const admin = await gatehouse.admins.verify(username, password);
-    if (!admin) {
-      throttle.recordFailure(request.ip, username);
-      return reply.status(401).send({ error: 'invalid_credentials', error_description: 'wrong username or password' });
-    }
-    throttle.recordSuccess(username);
+    if (!admin) return reply.status(401).send({ error: 'invalid_credentials', error_description: 'wrong username or password' });
     const { cookieValue, session } = await gatehouse.adminSessions.start(admin);
     rememberAdminActor(request, { actor: admin.username, via: 'session' });
     request.log.info({ admin: admin.username }, 'console sign-in');

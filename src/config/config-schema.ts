@@ -192,14 +192,16 @@ export const SETTINGS: SettingSpec[] = [
   {
     key: 'adminSignInLimitPerUsername',
     env: 'GATEHOUSE_ADMIN_SIGNIN_LIMIT_PER_USERNAME',
-    description: 'failed console sign-ins per username within 15 minutes before further attempts answer 429; per instance',
+    description:
+      'console sign-ins per username within 15 minutes, counted when they arrive, before the password check (a success gives its slot back, so only failures spend it); beyond it 429 with Retry-After; shared by every instance (in Redis with REDIS_URL, else in the database)',
     defaultText: '5',
     parse: integer(1, 10_000),
   },
   {
     key: 'adminSignInLimitPerAddress',
     env: 'GATEHOUSE_ADMIN_SIGNIN_LIMIT_PER_ADDRESS',
-    description: 'failed console sign-ins per source address within 15 minutes before further attempts answer 429; per instance',
+    description:
+      'console sign-ins per source address (IPv6: per /64) within 15 minutes, counted like the per-username limit; beyond it 429 with Retry-After; shared by every instance (in Redis with REDIS_URL, else in the database)',
     defaultText: '20',
     parse: integer(1, 10_000),
   },
@@ -324,7 +326,8 @@ export const SETTINGS: SettingSpec[] = [
   {
     key: 'lockoutThreshold',
     env: 'GATEHOUSE_LOCKOUT_THRESHOLD',
-    description: 'wrong passwords within the lockout window that lock a user',
+    description:
+      'wrong passwords within the lockout window that lock a user; also the most password checks of one username per window (password grant and UserLogin, counted when they arrive, a success giving its slot back); beyond it, and while locked, 429 without a check',
     defaultText: '5',
     parse: integer(1, 1000),
   },
@@ -345,14 +348,16 @@ export const SETTINGS: SettingSpec[] = [
   {
     key: 'passwordRateLimitPerClient',
     env: 'GATEHOUSE_PASSWORD_RATE_LIMIT_PER_CLIENT',
-    description: 'password-grant requests per minute per client (429 with Retry-After beyond); counted per instance, or across instances with REDIS_URL; 0 turns it off',
+    description:
+      'password checks (password grant and UserLogin answers) per minute per authenticated client, counted when they arrive, before the password is checked (429 with Retry-After beyond); shared by every instance (in Redis with REDIS_URL, else in the database); 0 turns it off',
     defaultText: '120',
     parse: integer(0, 1_000_000),
   },
   {
     key: 'passwordRateLimitPerAddress',
     env: 'GATEHOUSE_PASSWORD_RATE_LIMIT_PER_ADDRESS',
-    description: 'password-grant requests per minute per source address (429 with Retry-After beyond); counted per instance, or across instances with REDIS_URL; 0 turns it off',
+    description:
+      'password checks (password grant and UserLogin answers) per minute per source address (IPv6: per /64), counted when they arrive, before the password is checked (429 with Retry-After beyond); shared by every instance (in Redis with REDIS_URL, else in the database); 0 turns it off',
     defaultText: '60',
     parse: integer(0, 1_000_000),
   },
@@ -649,7 +654,8 @@ export const SETTINGS: SettingSpec[] = [
   {
     key: 'redisUrl',
     env: 'REDIS_URL',
-    description: 'redis:// or rediss:// URL: rate limits are counted in this Redis, shared by every instance; unset: each instance counts alone',
+    description:
+      'redis:// or rediss:// URL: rate limits are counted in this Redis, shared by every instance; unset: each instance counts alone, except the password-check limits, which the database then shares',
     defaultText: '(unset)',
     sensitive: true,
     parse: (raw) => {

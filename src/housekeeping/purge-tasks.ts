@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { AdminSessionsRepository } from '../store/admin-sessions-repository.js';
+import { AttemptCountersRepository } from '../store/attempt-counters-repository.js';
 import { ChangeEventsRepository } from '../store/change-events-repository.js';
 import { CheckStatesRepository } from '../store/check-states-repository.js';
 import { RefreshTokensRepository } from '../store/refresh-tokens-repository.js';
@@ -40,6 +41,7 @@ export function purgeTasks(retention: PurgeRetention): PurgeTask[] {
     },
     { name: 'change_events', purgeBatch: (db, now, limit) => new ChangeEventsRepository(db).purgeBefore(now - retention.changeEventsMs, limit) },
     { name: 'admin_sessions', purgeBatch: (db, now, limit) => new AdminSessionsRepository(db).purgeExpired(now, retention.adminSessionIdleMs, limit) },
+    { name: 'attempt_counters', purgeBatch: (db, now, limit) => new AttemptCountersRepository(db).purgeEnded(now, limit) },
     { name: 'security_check_states', purgeBatch: (db, now, limit) => new CheckStatesRepository(db).purgeSettled(now, limit) },
     ...(retention.auditEventsMs > 0
       ? [{ name: 'audit_events', purgeBatch: (db: Kysely<Database>, now: number, limit: number) => purgeAuditEventsBefore(db, now - retention.auditEventsMs, limit) }]

@@ -6,7 +6,7 @@ export interface ScopePlan {
   tokenScope: string[];
   /** Checks the requested and the mandatory scope map to, each once, in first-mentioned order. */
   checks: string[];
-  /** Requested elements that are neither mapped, nor a check, nor allowed for the client. */
+  /** Requested elements that the profile does not map and the client's allowed scopes do not name. */
   refused: string[];
 }
 
@@ -20,6 +20,12 @@ export function checksForElement(element: string, profile: Pick<SecurityProfile,
   return checkNames.has(element) ? [element] : undefined;
 }
 
+/**
+ * Plans a request's scope. An element is granted only when the client may have it: its profile maps the
+ * element, or its allowed scopes name it. This holds for elements named after a security check too: such an
+ * element runs its check, but asking for it is not enough (else any client could, say, test users' passwords
+ * through `UserLogin`). The mandatory scope's checks always run.
+ */
 export function planScope(options: {
   requested: readonly string[];
   allowed: readonly string[];
@@ -31,12 +37,12 @@ export function planScope(options: {
   const tokenScope: string[] = [];
   const refused: string[] = [];
   for (const element of requested) {
-    const needed = checksForElement(element, profile, checkNames);
-    if (needed === undefined && !allowed.includes(element)) {
+    const mapped = profile !== undefined && Object.hasOwn(profile.scopeElementMapping, element);
+    if (!mapped && !allowed.includes(element)) {
       refused.push(element);
       continue;
     }
-    for (const check of needed ?? []) checks.add(check);
+    for (const check of checksForElement(element, profile, checkNames) ?? []) checks.add(check);
     tokenScope.push(element);
   }
   for (const element of profile?.mandatoryScope ?? []) {

@@ -8,6 +8,8 @@ import type { CheckRegistry } from './check-registry.js';
 import type { ProfileDirectory } from './profile-directory.js';
 import { planScope, tokenLifetime } from './scope-plan.js';
 import type { CheckClient, CheckOutcome, CheckRequest, CheckState, SecurityCheck } from './security-check.js';
+import { TooManyAttempts } from '../users/attempt-limiter.js';
+import { passwordAttemptsRefused } from '../oauth/password-attempts-refused.js';
 
 /** What the token endpoint knows about a request, for the security checks. */
 export type TokenRequestFacts = Omit<CheckRequest, 'requestedScope'>;
@@ -181,13 +183,15 @@ export class SecurityGate {
     throw new OAuthError(503, 'temporarily_unavailable', `concurrent answers to the ${check.name} check; try again`, { 'Retry-After': '1' });
   }
 
-  /** Evaluates a check; a check that throws or answers nonsense fails closed. */
+  /** Evaluates a check; a check that throws or answers nonsense fails closed (a refused password attempt answers 429). */
   private async run(check: SecurityCheck, context: Parameters<SecurityCheck['evaluate']>[0]): Promise<CheckOutcome> {
     try {
       const outcome: unknown = await check.evaluate(context);
       if (isOutcome(outcome)) return outcome;
       this.logger.error({ check: check.name }, 'security check returned something other than success, challenge or failure');
     } catch (error) {
+      // A password check over its limits (UserLogin): answered like the password grant's, with 429.
+      if (error instanceof TooManyAttempts) throw passwordAttemptsRefused(error);
       this.logger.error({ check: check.name, err: error }, 'security check threw');
     }
     return { kind: 'failure', reason: `the ${check.name} check could not be evaluated` };

@@ -13,6 +13,8 @@ import { clusterMetricsSource } from './cluster-metrics.js';
 import { installSecurityHeaders } from './security-headers.js';
 import { clientLabel, GatehouseMetrics } from './metrics.js';
 import { connectRateLimitStore } from './rate-limit-store.js';
+import { RedisAttemptCounters } from './redis-attempt-counters.js';
+import { AttemptCountersRepository } from '../store/attempt-counters-repository.js';
 import { COMMANDS_SCOPE, CommandRegistry } from '../resources/commands/command-registry.js';
 import { adminConsole } from '../admin/console.js';
 
@@ -45,6 +47,8 @@ export async function buildServer(gatehouse: Gatehouse): Promise<FastifyInstance
   const rateLimitStore = connectRateLimitStore(gatehouse.config.redisUrl, gatehouse.config.redisKeyPrefix, gatehouse.logger);
   if (rateLimitStore) {
     services.rateLimitStore = rateLimitStore;
+    // Password checks too count in Redis, with the database's counters while Redis is unreachable.
+    gatehouse.attempts.countIn(new RedisAttemptCounters(rateLimitStore.redis, rateLimitStore.keyPrefix, new AttemptCountersRepository(gatehouse.store.db)));
     app.addHook('onClose', () => rateLimitStore.close());
     // Counting starts with the first request; without a connection, requests would pass uncounted.
     await rateLimitStore.ready();

@@ -174,6 +174,14 @@ export interface AuditEventsTable {
   expires_at: number | null;
 }
 
+export interface AttemptCountersTable {
+  /** The rule's name and a digest of the value it counts. */
+  key: string;
+  attempts: number;
+  /** End of the key's current window. */
+  window_ends_at: number;
+}
+
 export interface Database {
   clients: ClientsTable;
   users: UsersTable;
@@ -189,4 +197,5 @@ export interface Database {
   admins: AdminsTable;
   admin_sessions: AdminSessionsTable;
   audit_events: AuditEventsTable;
+  attempt_counters: AttemptCountersTable;
 }

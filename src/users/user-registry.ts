@@ -18,6 +18,8 @@ export class UserRegistry {
     private readonly hasher: PasswordHasher,
     /** Lets the running server refresh its caches at once. */
     private readonly afterChange: () => Promise<void> = () => Promise.resolve(),
+    /** Forgets the password attempts counted for a username whose lockout was lifted. */
+    private readonly lockLifted: (username: string) => Promise<void> = () => Promise.resolve(),
   ) {}
 
   async create(changes: UserChanges): Promise<User> {
@@ -80,6 +82,7 @@ export class UserRegistry {
       { revokeRefreshTokens: true },
     );
     if (!updated) throw new UserNotFoundError(id);
+    await this.lockLifted(updated.username);
     await this.afterChange();
     return updated;
   }
@@ -88,6 +91,7 @@ export class UserRegistry {
     const now = Date.now();
     const updated = await this.repository.update(id, (current) => ({ ...current, failedAttempts: 0, firstFailedAt: null, lockedUntil: null, updatedAt: now }));
     if (!updated) throw new UserNotFoundError(id);
+    await this.lockLifted(updated.username);
     await this.afterChange();
     return updated;
   }

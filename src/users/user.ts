@@ -20,7 +20,3 @@ export interface User {
 export function usernameKey(username: string): string {
   return username.normalize('NFC').toLowerCase();
 }
-
-export function isLocked(user: User, now: number): boolean {
-  return user.lockedUntil !== null && user.lockedUntil > now;
-}

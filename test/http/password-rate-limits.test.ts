@@ -39,11 +39,14 @@ describe.each(STORES)('password-grant rate limits on %s', (store) => {
   });
 });
 
-/** Clients authenticating with private_key_jwt need not send client_id: the assertion names them. */
-describe('password-grant rate limits for clients named only by their assertion', () => {
+/**
+ * The per-client budget is the authenticated client's, under its decoded client_id: a request that merely
+ * names a client (a forged assertion) spends none of it, and spelling the id differently gives no fresh one.
+ */
+describe('password-grant rate limits count the authenticated client', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ store: 'sqlite', config: { passwordRateLimitPerClient: 2, passwordRateLimitPerAddress: 100 } });
+    server = await startTestServer({ store: 'sqlite', config: { passwordRateLimitPerClient: 3, passwordRateLimitPerAddress: 100 } });
   });
   afterAll(async () => {
     await server.close();
@@ -58,10 +61,17 @@ describe('password-grant rate limits for clients named only by their assertion',
       client_assertion: new UnsecuredJWT({}).setIssuer(clientId).setSubject(clientId).encode(),
     });
 
-  it('gives each asserted client its own budget', async () => {
-    for (let i = 0; i < 2; i++) expect((await withAssertionOf('client-a')).status).toBe(401);
-    expect((await withAssertionOf('client-a')).status).toBe(429);
-    expect((await withAssertionOf('client-b')).status).toBe(401);
+  it('spends nothing of a client named by a forged assertion, and one budget however the id is encoded', async () => {
+    const client = await server.createClient({ grant_types: ['password'] });
+    for (let i = 0; i < 5; i++) expect((await withAssertionOf(client.client_id)).status).toBe(401);
+    const percentEncoded = (id: string) => `%${id.charCodeAt(0).toString(16)}${id.slice(1)}`;
+    const basic = (id: string) => `Basic ${Buffer.from(`${id}:${client.client_secret}`).toString('base64')}`;
+    const grant = (id: string, username: string) => postForm(`${server.url}/oauth/token`, { grant_type: 'password', username, password: 'wrong' }, { authorization: basic(id) });
+    const statuses: number[] = [];
+    for (const [index, id] of [client.client_id, percentEncoded(client.client_id), client.client_id, percentEncoded(client.client_id)].entries()) {
+      statuses.push((await grant(id, `someone-${index}`)).status);
+    }
+    expect(statuses).toEqual([400, 400, 400, 429]);
   });
 });
 
@@ -87,8 +97,10 @@ describe('password-grant rate limits set to 0', () => {
     const unlimited = await startTestServer({ store: 'sqlite', config: { passwordRateLimitPerClient: 0, passwordRateLimitPerAddress: 0 } });
     try {
       const client = await unlimited.createClient({ grant_types: ['password'] });
+      // Distinct usernames: the per-user limit (the lockout threshold) still applies to each.
       for (let i = 0; i < 30; i++) {
-        expect((await wrongPasswordGrant(unlimited.url, client.client_id, client.client_secret)).status).toBe(400);
+        const response = await postForm(`${unlimited.url}/oauth/token`, { grant_type: 'password', username: `nobody-${i}`, password: 'wrong password' }, { authorization: basicAuth(client.client_id, client.client_secret) });
+        expect(response.status).toBe(400);
       }
     } finally {
       await unlimited.close();

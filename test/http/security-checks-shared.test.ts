@@ -31,7 +31,7 @@ describe('security-check state shared by two instances on one PostgreSQL databas
   }
 
   it('a PIN passed on instance A is not asked again on instance B', async () => {
-    const client = await a.createClient({ scope: 'read' });
+    const client = await a.createClient({ scope: 'read PinCode' });
     expect((await a.admin('PUT', `/clients/${client.client_id}/pin`, { pin: '5150' })).status).toBe(204);
     await b.gatehouse.changes.pollNow();
     expect((await tokenOn(b, client, { scope: 'PinCode' })).body.error).toBe('challenge_required');
@@ -43,7 +43,7 @@ describe('security-check state shared by two instances on one PostgreSQL databas
   });
 
   it('wrong PINs on both instances add up to one block that both enforce', async () => {
-    const client = await a.createClient({ scope: 'read' });
+    const client = await a.createClient({ scope: 'read PinCode' });
     expect((await a.admin('PUT', `/clients/${client.client_id}/pin`, { pin: '7777' })).status).toBe(204);
     await b.gatehouse.changes.pollNow();
     const wrong = { scope: 'PinCode', challenge_response: JSON.stringify({ PinCode: '0000' }) };
@@ -57,7 +57,7 @@ describe('security-check state shared by two instances on one PostgreSQL databas
   });
 
   it('concurrent wrong answers never count fewer attempts than were made', async () => {
-    const client = await a.createClient({ scope: 'read' });
+    const client = await a.createClient({ scope: 'read PinCode' });
     expect((await a.admin('PUT', `/clients/${client.client_id}/pin`, { pin: '3333' })).status).toBe(204);
     await b.gatehouse.changes.pollNow();
     const wrong = { scope: 'PinCode', challenge_response: JSON.stringify({ PinCode: '0000' }) };

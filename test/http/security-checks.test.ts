@@ -85,7 +85,7 @@ describe.each(STORES)('security checks and profiles at the token endpoint on %s'
   const answer = (answers: Record<string, unknown>) => ({ challenge_response: JSON.stringify(answers) });
 
   it('challenges a scope element that names a check, then issues the token once the check succeeded', async () => {
-    const client = await clientWith({}, '4711');
+    const client = await clientWith({ scope: 'read PinCode' }, '4711');
     const first = await expectError(await token(client, { scope: 'read PinCode' }), 'challenge_required');
     expect(first.challenges).toEqual({ PinCode: { remainingAttempts: 3 } });
     const issued = await expectToken(await token(client, { scope: 'read PinCode', ...answer({ PinCode: '4711' }) }));
@@ -100,7 +100,7 @@ describe.each(STORES)('security checks and profiles at the token endpoint on %s'
     expect((await expectToken(await token(await clientWith()))).expires_in).toBe(7200);
     expect((await expectToken(await token(await clientWith({ profile: 'short' })))).expires_in).toBe(1200);
     expect((await expectToken(await token(await clientWith({ profile: 'short', access_token_lifetime: 300 })))).expires_in).toBe(300);
-    const pinned = await clientWith({ profile: 'short' }, '1234');
+    const pinned = await clientWith({ profile: 'short', scope: 'read PinCode' }, '1234');
     expect((await expectToken(await token(pinned, { scope: 'read PinCode', ...answer({ PinCode: '1234' }) }))).expires_in).toBe(900);
     // UserLogin's lifetime (600) is smaller than PinCode's (900): the token gets 600.
     expect((await server.admin('POST', '/users', { username: 'lena', password: 'lena password 1' })).status).toBe(201);
@@ -139,7 +139,7 @@ describe.each(STORES)('security checks and profiles at the token endpoint on %s'
   });
 
   it('counts wrong PINs, blocks the check after the last attempt, and a new PIN unblocks it', async () => {
-    const client = await clientWith({}, '8080');
+    const client = await clientWith({ scope: 'PinCode' }, '8080');
     const wrong = () => token(client, { scope: 'PinCode', ...answer({ PinCode: '0000' }) });
     expect((await expectError(await wrong(), 'challenge_required')).challenges).toEqual({ PinCode: { remainingAttempts: 2, errorMsg: 'wrong PIN' } });
     expect((await expectError(await token(client, { scope: 'PinCode' }), 'challenge_required')).challenges).toEqual({ PinCode: { remainingAttempts: 2 } });
@@ -158,7 +158,7 @@ describe.each(STORES)('security checks and profiles at the token endpoint on %s'
   });
 
   it('refuses PinCode for a client without a PIN, and malformed challenge responses', async () => {
-    const client = await clientWith();
+    const client = await clientWith({ scope: 'PinCode' });
     const denied = await expectError(await token(client, { scope: 'PinCode', ...answer({ PinCode: '1234' }) }), 'access_denied');
     expect(denied.check).toBe('PinCode');
     expect(denied.blocked_until).toBeUndefined();
@@ -169,7 +169,7 @@ describe.each(STORES)('security checks and profiles at the token endpoint on %s'
 
   it('UserLogin: wrong passwords are challenged again, the right one passes, rememberMe holds longer', async () => {
     expect((await server.admin('POST', '/users', { username: 'otto', password: 'otto password 1' })).status).toBe(201);
-    const client = await clientWith();
+    const client = await clientWith({ scope: 'UserLogin' });
     const asked = await expectError(await token(client, { scope: 'UserLogin' }), 'challenge_required');
     expect(asked.challenges?.UserLogin).toMatchObject({ fields: ['username', 'password', 'rememberMe'] });
     const wrong = await expectError(await token(client, { scope: 'UserLogin', ...answer({ UserLogin: { username: 'otto', password: 'nope' } }) }), 'challenge_required');
@@ -180,25 +180,26 @@ describe.each(STORES)('security checks and profiles at the token endpoint on %s'
     const plain = (await server.gatehouse.checkStates.load(client.client_id, ['UserLogin'])).get('UserLogin');
     expect(plain?.passedUntil).toBeLessThanOrEqual(Date.now() + 600_000);
 
-    const remembered = await clientWith();
+    const remembered = await clientWith({ scope: 'UserLogin' });
     await expectToken(await token(remembered, { scope: 'UserLogin', ...answer({ UserLogin: { username: 'otto', password: 'otto password 1', rememberMe: true } }) }));
     const state = (await server.gatehouse.checkStates.load(remembered.client_id, ['UserLogin'])).get('UserLogin');
     expect(state?.passedUntil).toBeGreaterThan(Date.now() + 80_000_000);
   });
 
-  it('UserLogin: a user locked by the lockout is refused with access_denied', async () => {
+  it('UserLogin: a user locked by the lockout is refused like the password grant (429), whatever the password', async () => {
     expect((await server.admin('POST', '/users', { username: 'ute', password: 'ute password 1' })).status).toBe(201);
-    const client = await clientWith();
+    const client = await clientWith({ scope: 'UserLogin' });
     for (let attempt = 0; attempt < server.config.lockoutThreshold; attempt++) {
       await expectError(await token(client, { scope: 'UserLogin', ...answer({ UserLogin: { username: 'ute', password: `wrong ${attempt}` } }) }), 'challenge_required');
     }
-    const locked = await expectError(await token(client, { scope: 'UserLogin', ...answer({ UserLogin: { username: 'ute', password: 'ute password 1' } }) }), 'access_denied');
-    expect(locked.check).toBe('UserLogin');
-    expect(locked.error_description).toMatch(/locked/);
+    const locked = await token(client, { scope: 'UserLogin', ...answer({ UserLogin: { username: 'ute', password: 'ute password 1' } }) });
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await locked.json()) as ErrorBody).error).toBe('too_many_requests');
   });
 
   it('AllowedNetwork: the source address (X-Forwarded-For from a trusted proxy) must be in the configured ranges, on every request', async () => {
-    const client = await clientWith();
+    const client = await clientWith({ scope: 'read AllowedNetwork' });
     const inside = await expectToken(await token(client, { scope: 'AllowedNetwork read' }, { 'x-forwarded-for': '10.20.30.40' }));
     expect(inside.scope).toBe('AllowedNetwork read');
     const outside = await expectError(await token(client, { scope: 'AllowedNetwork' }, { 'x-forwarded-for': '192.0.2.7' }), 'access_denied');
@@ -209,12 +210,12 @@ describe.each(STORES)('security checks and profiles at the token endpoint on %s'
   });
 
   it('ClientKey: only a request authenticated with private_key_jwt passes', async () => {
-    const secretClient = await clientWith();
+    const secretClient = await clientWith({ scope: 'ClientKey' });
     const denied = await expectError(await token(secretClient, { scope: 'ClientKey' }), 'access_denied');
     expect(denied.check).toBe('ClientKey');
     expect(denied.error_description).toContain('private_key_jwt');
 
-    const keyed = await server.createClient({ token_endpoint_auth_method: 'private_key_jwt', scope: 'read' });
+    const keyed = await server.createClient({ token_endpoint_auth_method: 'private_key_jwt', scope: 'read ClientKey' });
     const generated = (await (await server.admin('POST', `/clients/${keyed.client_id}/keys`, {})).json()) as { key: { kid: string }; private_key_pem: string };
     const privateKey: KeyObject = createPrivateKey(generated.private_key_pem);
     const now = Math.floor(Date.now() / 1000);
@@ -231,7 +232,7 @@ describe.each(STORES)('security checks and profiles at the token endpoint on %s'
   });
 
   it('loads a custom check from GATEHOUSE_CHECKS_DIR, whose success expires after its lifetime', async () => {
-    const client = await clientWith();
+    const client = await clientWith({ scope: 'DeviceTag' });
     expect((await expectError(await token(client, { scope: 'DeviceTag' }), 'challenge_required')).challenges).toEqual({ DeviceTag: { hint: 'send the device tag' } });
     const denied = await expectError(await token(client, { scope: 'DeviceTag', ...answer({ DeviceTag: 'stolen' }) }), 'access_denied');
     expect(denied).toMatchObject({ check: 'DeviceTag', error_description: 'unknown device tag' });
@@ -291,7 +292,7 @@ describe('security checks: start-up and untrusted proxies', () => {
   it('ignores X-Forwarded-For from a peer that is not a trusted proxy', async () => {
     const server = await startTestServer({ store: 'sqlite', config: { allowedNetworks: ['10.0.0.0/8'] } });
     try {
-      const client = await server.createClient({ scope: 'read' });
+      const client = await server.createClient({ scope: 'read AllowedNetwork' });
       const response = await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials', scope: 'AllowedNetwork' }, {
         authorization: basicAuth(client.client_id, client.client_secret),
         'x-forwarded-for': '10.1.1.1',

@@ -166,8 +166,9 @@ describe.each(STORES)('users: admin API and the protected user API on %s', (stor
     expect(shortReset.status).toBe(400);
     expect(((await shortReset.json()) as { field: string }).field).toBe('password');
     expect((await api('POST', `/users/${user.id}/password`, usersToken, { password: 'page password 2' })).status).toBe(204);
-    expect(await server.gatehouse.passwordSignIn.check('page-a', 'page password 2')).toMatchObject({ ok: true });
-    expect(await server.gatehouse.passwordSignIn.check('page-a', 'page password 1')).toEqual({ ok: false, reason: 'invalid' });
+    const origin = { sourceAddress: '127.0.0.1', clientId: 'test' };
+    expect(await server.gatehouse.passwordSignIn.check('page-a', 'page password 2', origin)).toMatchObject({ ok: true });
+    expect(await server.gatehouse.passwordSignIn.check('page-a', 'page password 1', origin)).toEqual({ ok: false });
 
     expect((await api('POST', '/users/no-such-user/password', usersToken, { password: 'long enough 1' })).status).toBe(404);
     expect((await api('GET', '/users/no-such-user', usersToken)).status).toBe(404);

@@ -119,6 +119,12 @@ describe.each(STORES)('housekeeping on %s', (engine) => {
       { session_digest: 'active', admin_id: 'a', created_at: NOW - 2 * HOUR, last_used_at: NOW - 60_000, expires_at: NOW + HOUR },
     ]);
 
+    await insertMany(store, 'attempt_counters', [
+      { key: 'ended', attempts: 5, window_ends_at: NOW - 1 },
+      { key: 'ends-now', attempts: 1, window_ends_at: NOW },
+      { key: 'running', attempts: 3, window_ends_at: NOW + 1 },
+    ]);
+
     const auditEvent = (id: string, at: number) => ({ id, at, actor: 'client', action: 'token.issued', target: null, outcome: 'success', status: 200, reason: null, client_id: 'c', source_address: null, grant_type: 'client_credentials', subject: 'c', scope: null, jti: id, expires_at: null });
     await insertMany(store, 'audit_events', [auditEvent('older-than-retention', NOW - 25 * HOUR), auditEvent('within-retention', NOW - 23 * HOUR)]);
     // With retention 0 the audit log is kept whole.
@@ -137,6 +143,7 @@ describe.each(STORES)('housekeeping on %s', (engine) => {
         'refresh_tokens (used)': 1,
         change_events: 1,
         admin_sessions: 2,
+        attempt_counters: 2,
         security_check_states: 2,
         audit_events: 1,
       },
@@ -160,6 +167,8 @@ describe.each(STORES)('housekeeping on %s', (engine) => {
     expect(sessions.map((row) => row.session_digest)).toEqual(['active']);
     const states = await store.db.selectFrom('security_check_states').select('client_id').orderBy('client_id').execute();
     expect(states.map((row) => row.client_id)).toEqual(['blocked', 'counting-failures', 'success-valid']);
+    const counters = await store.db.selectFrom('attempt_counters').select('key').execute();
+    expect(counters.map((row) => row.key)).toEqual(['running']);
     const audit = await store.db.selectFrom('audit_events').select('id').execute();
     expect(audit.map((row) => row.id)).toEqual(['within-retention']);
 
@@ -173,6 +182,7 @@ describe.each(STORES)('housekeeping on %s', (engine) => {
         'refresh_tokens (used)': 0,
         change_events: 0,
         admin_sessions: 0,
+        attempt_counters: 0,
         security_check_states: 0,
         audit_events: 0,
       },

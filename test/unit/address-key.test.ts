@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressKey } from '../../src/server/address-key.js';
+import { addressKey } from '../../src/limits/address-key.js';
 
 describe('address key of the per-address rate limits', () => {
   it('keeps IPv4 addresses, also IPv4-mapped ones', () => {

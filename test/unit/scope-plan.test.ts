@@ -9,8 +9,16 @@ const checks = new Set(['PinCode', 'UserLogin', 'AllowedNetwork']);
 
 describe('scope planning', () => {
   it('maps an element to the check of the same name by default', () => {
-    const plan = planScope({ requested: ['PinCode', 'read'], allowed: ['read'], profile: undefined, checkNames: checks });
+    const plan = planScope({ requested: ['PinCode', 'read'], allowed: ['read', 'PinCode'], profile: undefined, checkNames: checks });
     expect(plan).toEqual({ tokenScope: ['PinCode', 'read'], checks: ['PinCode'], refused: [] });
+  });
+
+  it('refuses an element named after a check unless the client may have it (allowed scopes or profile mapping)', () => {
+    expect(planScope({ requested: ['UserLogin', 'read'], allowed: ['read'], profile: undefined, checkNames: checks })).toEqual({ tokenScope: ['read'], checks: [], refused: ['UserLogin'] });
+    const profile = { scopeElementMapping: { other: ['PinCode'] }, mandatoryScope: [] };
+    expect(planScope({ requested: ['UserLogin'], allowed: [], profile, checkNames: checks }).refused).toEqual(['UserLogin']);
+    const mapping = { scopeElementMapping: { UserLogin: ['UserLogin'] }, mandatoryScope: [] };
+    expect(planScope({ requested: ['UserLogin'], allowed: [], profile: mapping, checkNames: checks })).toEqual({ tokenScope: ['UserLogin'], checks: ['UserLogin'], refused: [] });
   });
 
   it('lets a profile mapping override the same-named check, and map to zero checks', () => {

@@ -56,7 +56,7 @@ export async function oauthEndpoints(
         [APP_TOKEN_PATH]: () => 'application_token',
       }),
     );
-    await registerTokenEndpoint(forms, services, options.gatehouse.config);
+    await registerTokenEndpoint(forms, services);
     registerIntrospectionEndpoint(forms, services, options.gatehouse);
     registerRevocationEndpoint(forms, services, options.gatehouse);
     registerAppTokenEndpoint(forms, services, options.gatehouse);

@@ -1,10 +1,8 @@
-import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler, preHandlerAsyncHookHandler, preHandlerHookHandler } from 'fastify';
+import type { onRequestHookHandler } from 'fastify';
 import type { GatehouseConfig } from '../../config/config.js';
-import { rateLimitStoreOptions, type SharedRateLimitStore } from '../../server/rate-limit-store.js';
 import { WindowCounter, type WindowRule } from '../../server/window-counter.js';
 import { addressKey } from '../../server/address-key.js';
-import { claimedClientId, formField, unverifiedClaim } from '../claimed-client.js';
+import { unverifiedClaim } from '../claimed-client.js';
 import { OAuthError } from '../oauth-error.js';
 
 /** The one answer of every rate limit: 429 `too_many_requests` (RFC 6749 error form) with Retry-After in whole seconds. */
@@ -64,57 +62,4 @@ export class TokenRateLimits {
   recordClient(clientId: string): void {
     this.byClient.take(clientId);
   }
-}
-
-/**
- * One @fastify/rate-limit limiter. Each lives in a context of its own: the plugin runs at most one of
- * its limiters per request and context, and we need two (per client and per address).
- */
-async function limiter(
-  app: FastifyInstance,
-  name: string,
-  shared: SharedRateLimitStore | undefined,
-  max: () => number,
-  keyGenerator: (request: FastifyRequest) => string,
-): Promise<preHandlerAsyncHookHandler> {
-  let handler: preHandlerAsyncHookHandler | undefined;
-  await app.register(async (scope) => {
-    // With a shared Redis every instance counts into the same keys.
-    await scope.register(rateLimit, { global: false, ...rateLimitStoreOptions(shared, name) });
-    handler = scope.rateLimit({
-      max,
-      timeWindow: 60_000,
-      keyGenerator,
-      errorResponseBuilder: (_request, context) => tooManyRequests('password sign-ins', context.ttl),
-    });
-  });
-  if (!handler) throw new Error('rate limiter was not created');
-  return handler;
-}
-
-/**
- * A preHandler limiting password-grant requests per source address and per claimed client (429 with
- * Retry-After beyond), stricter than the limits of every grant because each attempt costs an argon2id
- * verification and guesses a user's password. Shared through Redis when REDIS_URL is set. Other grants
- * pass without any counting here.
- */
-export async function passwordRateLimits(
-  app: FastifyInstance,
-  config: GatehouseConfig,
-  shared: SharedRateLimitStore | undefined,
-): Promise<preHandlerHookHandler> {
-  const byAddress = await limiter(app, 'password-address', shared, () => config.passwordRateLimitPerAddress, (request) => `address:${addressKey(request.ip)}`);
-  // Keyed on the decoded id: one client has one budget however its id is spelled or sent.
-  const byClient = await limiter(app, 'password-client', shared, () => config.passwordRateLimitPerClient, (request) => `client:${claimedClientId(request)}`);
-  // A callback hook: every token request passes here, and the other grants should not pay for a promise.
-  return function limitPasswordGrant(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) {
-    if (formField(request, 'grant_type') !== 'password') return done();
-    // A limit of 0 is off: that limiter neither counts nor refuses.
-    const countAddress = () => (config.passwordRateLimitPerAddress > 0 ? byAddress.call(this, request, reply) : undefined);
-    const countClient = () => (config.passwordRateLimitPerClient > 0 ? byClient.call(this, request, reply) : undefined);
-    Promise.resolve()
-      .then(countAddress)
-      .then(countClient)
-      .then(() => done(), done);
-  };
 }

@@ -2,13 +2,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { decodeJwt } from 'jose';
 import type { TokenRequestFacts } from '../../security/security-gate.js';
 import { clientLogFields, type Client } from '../../clients/client.js';
-import type { GatehouseConfig } from '../../config/config.js';
 import type { TokenResponse } from '../grants/token-response.js';
 import { FormParams } from '../form-params.js';
 import type { OAuthServices } from '../oauth-services.js';
 import { OAuthError } from '../oauth-error.js';
 import { noStore, refuseOtherMethods } from './oauth-endpoints.js';
-import { passwordRateLimits } from './token-rate-limits.js';
 import { JWT_BEARER_GRANT } from '../grants/jwt-bearer.js';
 
 export const TOKEN_PATH = '/oauth/token';
@@ -19,11 +17,11 @@ export function facts(request: FastifyRequest, grantType: string, method: TokenR
 }
 
 /** RFC 6749 token endpoint. */
-export async function registerTokenEndpoint(app: FastifyInstance, services: OAuthServices, config: GatehouseConfig): Promise<void> {
+export async function registerTokenEndpoint(app: FastifyInstance, services: OAuthServices): Promise<void> {
   refuseOtherMethods(app, TOKEN_PATH);
-  const preHandler = await passwordRateLimits(app, config, services.rateLimitStore);
+  // Password checks are limited by the password guard (users/password-sign-in.ts), counted on arrival in shared counters.
   const limits = services.tokenRateLimits;
-  app.post(TOKEN_PATH, { onRequest: limits.limitAddress, preHandler }, async (request, reply) => {
+  app.post(TOKEN_PATH, { onRequest: limits.limitAddress }, async (request, reply) => {
     noStore(reply);
     const params = FormParams.fromRequest(request.headers['content-type'], request.body);
     const grantType = params.require('grant_type');
