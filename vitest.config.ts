@@ -7,5 +7,8 @@ export default defineConfig({
     testTimeout: 90_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // expect.poll waits for a condition and returns as soon as it holds: a long deadline costs nothing when
+    // things go well, and the default (1 s) is within reach of a busy 2-core machine's hiccups.
+    expect: { poll: { timeout: 15_000 } },
   },
 });

@@ -6,8 +6,8 @@ import { ADMIN_TOKEN, basicAuth, postForm, startTestServer, STORES, type TestSer
 
 const SECRET = 'dGVzdC1tYXN0ZXItc2VjcmV0LTAxMjM0NTY3ODlhYmNkZWY';
 
-/** Polls until `check` holds or the deadline passes; returns whether it held. */
-async function eventually(check: () => Promise<boolean>, deadlineMs = 3_000): Promise<boolean> {
+/** Polls until `check` holds or the deadline passes (long: it returns as soon as the check holds); returns whether it held. */
+async function eventually(check: () => Promise<boolean>, deadlineMs = 30_000): Promise<boolean> {
   const until = Date.now() + deadlineMs;
   while (Date.now() < until) {
     if (await check()) return true;

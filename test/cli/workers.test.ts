@@ -167,8 +167,9 @@ describe.each(STORES)('gatehouse serve --workers 2 on %s', (store) => {
           body: new URLSearchParams({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret }).toString(),
         })
       ).status;
-    // The other worker learns of the new client from the change feed (GATEHOUSE_CHANGE_POLL_MS).
-    for (let attempt = 0; attempt < 100; attempt++) {
+    // The other worker learns of the new client from the change feed (GATEHOUSE_CHANGE_POLL_MS): polled
+    // until both answer, up to a deadline (not a count of attempts, whose duration depends on the machine).
+    for (const until = Date.now() + 30_000; Date.now() < until; ) {
       const statuses = [await tokenStatus(), await tokenStatus()];
       if (statuses.every((status) => status === 200)) break;
       await new Promise((resolve) => setTimeout(resolve, 50));

@@ -10,6 +10,8 @@ import { basicAuth, postForm, STORES } from '../helpers/test-server.js';
 
 const KILLS = Number(process.env.GATEHOUSE_CRASH_KILLS ?? 20);
 const ADMIN_TOKEN = 'crash-test-admin-token-0123456789';
+/** Writes answered in each burst before its kill may come (the test expects more than 5 per kill in all). */
+const WRITES_PER_BURST = 6;
 
 interface Running {
   child: ChildProcess;
@@ -173,8 +175,14 @@ describe.each(STORES)('SIGKILL in the middle of a burst of writes on %s', (store
           acknowledgedWrites++;
         }
       };
+      const acknowledgedBefore = acknowledgedWrites;
       const writers = Promise.all([createClients(), rotateSecrets(), rotateRefreshTokens()]);
-      await new Promise((resolve) => setTimeout(resolve, 150 + Math.random() * 350));
+      // Killed at a random moment once this burst has had a few writes answered: a fixed stretch of wall time
+      // brings few writes, or none, on a loaded machine.
+      for (const until = Date.now() + 60_000; acknowledgedWrites - acknowledgedBefore < WRITES_PER_BURST && Date.now() < until; ) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 350));
       dead = true;
       await killHard(server.child);
       await writers;

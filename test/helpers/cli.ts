@@ -39,7 +39,7 @@ export function startCliServer(
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`server did not start:\n${output}`));
-    }, options.timeoutMs ?? 20_000);
+    }, options.timeoutMs ?? 40_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const ready = output.split('\n').find((line) => line.includes('"gatehouse ready"'));

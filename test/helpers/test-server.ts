@@ -58,6 +58,9 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
       metricsToken: METRICS_TOKEN,
       masterSecret: 'dGVzdC1tYXN0ZXItc2VjcmV0LTAxMjM0NTY3ODlhYmNkZWY',
       changePollInterval: 50,
+      // Bounds every wait for a PostgreSQL connection and every statement: far above what they take on a
+      // loaded machine (tests of the bound itself set their own).
+      dbTimeoutMs: 30_000,
       keyActivationDelay: 0,
       logLevel: 'silent',
       ...options.config,

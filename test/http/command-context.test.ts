@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 const COMMANDS_DIR = fileURLToPath(new URL('../fixtures/commands', import.meta.url));
@@ -35,7 +35,8 @@ describe('the context of a server command', () => {
   it('gives an already aborted signal to a handler that first asks for it after the limit', async () => {
     globalThis.gatehouseTestLate = undefined;
     expect((await run('late')).status).toBe(504);
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // The handler looks 300 ms after it started: waited for rather than slept on.
+    await vi.waitFor(() => expect(globalThis.gatehouseTestLate).toBeDefined(), { timeout: 15_000, interval: 20 });
     expect(globalThis.gatehouseTestLate).toBe(true);
   });
 

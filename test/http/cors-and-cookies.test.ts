@@ -3,16 +3,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
+import { freezeDate } from '../helpers/frozen-date.js';
 import { STORES, basicAuth, postForm, startTestServer, type TestServer } from '../helpers/test-server.js';
 
 describe('CORS for registered origins and cookie renewal', () => {
   let server: TestServer;
   let token: string;
   let disabledOrigin: string;
-  /** Lives one second: expired, though within the guard's clock tolerance, when the renewal test runs. */
-  let briefToken: string;
+  /** Its tokens live one second. */
+  let brief: { client_id: string; client_secret: string };
 
   beforeAll(async () => {
     server = await startTestServer({ store: 'sqlite', config: { cookieRenewFraction: 0.995, commandsDir: undefined } });
@@ -23,9 +24,7 @@ describe('CORS for registered origins and cookie renewal', () => {
     await server.createClient({ scope: 'users', allowed_origins: ['https://expired.example'], expires_at: '2020-01-01' });
     token = ((await (await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth(client.client_id, client.client_secret) })).json()) as { access_token: string })
       .access_token;
-    const brief = await server.createClient({ scope: 'users', access_token_lifetime: 1 });
-    briefToken = ((await (await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth(brief.client_id, brief.client_secret) })).json()) as { access_token: string })
-      .access_token;
+    brief = await server.createClient({ scope: 'users', access_token_lifetime: 1 });
   });
   afterAll(async () => {
     await server.close();
@@ -71,11 +70,21 @@ describe('CORS for registered origins and cookie renewal', () => {
     const invalid = await fetch(`${server.url}/api/users`, { headers: { cookie: 'gatehouse_access_token=not.a.token' } });
     expect(invalid.status).toBe(401);
     expect(invalid.headers.get('set-cookie')).toBeNull();
-    const claimsOfBrief = claims(briefToken);
-    expect(claimsOfBrief.exp).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
-    const expired = await fetch(`${server.url}/api/users`, { headers: { cookie: `gatehouse_access_token=${briefToken}` } });
-    expect(expired.status).toBe(200); // accepted within the clock tolerance, but never renewed
-    expect(expired.headers.get('set-cookie')).toBeNull();
+
+    // A token expired 1 s ago, within the guard's clock tolerance (5 s): on a clock that moves only when told
+    // to, so that the request lands inside the tolerance however long the machine takes.
+    const clock = freezeDate();
+    try {
+      const briefToken = ((await (await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth(brief.client_id, brief.client_secret) })).json()) as { access_token: string })
+        .access_token;
+      clock.advance(2_000);
+      expect(claims(briefToken).exp).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) - 1);
+      const expired = await fetch(`${server.url}/api/users`, { headers: { cookie: `gatehouse_access_token=${briefToken}` } });
+      expect(expired.status).toBe(200); // accepted within the clock tolerance, but never renewed
+      expect(expired.headers.get('set-cookie')).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

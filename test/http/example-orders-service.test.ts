@@ -27,7 +27,7 @@ describe.each(['introspection', 'jwks'] as const)('examples/orders-service prote
     });
     serviceUrl = await new Promise<string>((resolve, reject) => {
       let output = '';
-      const timer = setTimeout(() => reject(new Error(`the example did not start: ${output}`)), 15_000);
+      const timer = setTimeout(() => reject(new Error(`the example did not start: ${output}`)), 45_000);
       const onData = (chunk: Buffer) => {
         output += chunk.toString();
         const port = /"port":(\d+)/.exec(output)?.[1];

@@ -74,7 +74,7 @@ describe.each(STORES)('issued tokens in the audit log on %s', (store) => {
     await issue('application_token', appTokenUrl, { request: await signed({ sub: 'tess' }, appTokenUrl) });
 
     // Written by the batch timer shortly after the answers.
-    await expect.poll(async () => (await audit({ action: 'token.issued' })).total, { timeout: 5_000 }).toBe(issued.length);
+    await expect.poll(async () => (await audit({ action: 'token.issued' })).total, { timeout: 30_000 }).toBe(issued.length);
     const { events } = await audit({ action: 'token.issued' });
     for (const { grant, body } of issued) {
       const claims = claimsOf(body.access_token);

@@ -1,11 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { JWTPayload } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createOAuthServices } from '../../src/oauth/oauth-services.js';
 import { BearerChallenge } from '../../src/resources/bearer-challenge.js';
 import { protectGroup } from '../../src/resources/protect.js';
 import { bearerTokenOf, ResourceGuard } from '../../src/resources/resource-guard.js';
+import { freezeDate } from '../helpers/frozen-date.js';
 import { signWithServerKey } from '../helpers/server-signed-token.js';
 import { basicAuth, postForm, startTestServer, type TestServer } from '../helpers/test-server.js';
 
@@ -97,17 +98,24 @@ describe('resource guard', () => {
   });
 
   it('allows the configured leeway on exp and nbf, and no more', async () => {
-    const now = Math.floor(Date.now() / 1000);
-    const strict = new ResourceGuard(createOAuthServices(server.gatehouse).verifier, { audiences: () => [server.config.issuer], clockToleranceSeconds: 0 });
-    const justExpired = await signedByServer({ typ: 'at+jwt' }, { exp: now - 2 });
-    expect((await guard.check(justExpired, [])).clientId).toBe(clientId);
-    expect((await refusal(strict.check(justExpired, []))).error).toBe('invalid_token');
-    expect((await refusal(guard.check(await signedByServer({ typ: 'at+jwt' }, { exp: now - 30 }), []))).error).toBe('invalid_token');
+    // Two seconds either side of now, on a clock that moves only when told to: on the real one, a slow
+    // machine could carry "now" past nbf before the strict guard looks.
+    freezeDate();
+    try {
+      const now = Math.floor(Date.now() / 1000);
+      const strict = new ResourceGuard(createOAuthServices(server.gatehouse).verifier, { audiences: () => [server.config.issuer], clockToleranceSeconds: 0 });
+      const justExpired = await signedByServer({ typ: 'at+jwt' }, { exp: now - 2 });
+      expect((await guard.check(justExpired, [])).clientId).toBe(clientId);
+      expect((await refusal(strict.check(justExpired, []))).error).toBe('invalid_token');
+      expect((await refusal(guard.check(await signedByServer({ typ: 'at+jwt' }, { exp: now - 30 }), []))).error).toBe('invalid_token');
 
-    const almostValid = await signedByServer({ typ: 'at+jwt' }, { nbf: now + 2 });
-    expect((await guard.check(almostValid, [])).clientId).toBe(clientId);
-    expect((await refusal(strict.check(almostValid, []))).error).toBe('invalid_token');
-    expect((await refusal(guard.check(await signedByServer({ typ: 'at+jwt' }, { nbf: now + 30 }), []))).error).toBe('invalid_token');
+      const almostValid = await signedByServer({ typ: 'at+jwt' }, { nbf: now + 2 });
+      expect((await guard.check(almostValid, [])).clientId).toBe(clientId);
+      expect((await refusal(strict.check(almostValid, []))).error).toBe('invalid_token');
+      expect((await refusal(guard.check(await signedByServer({ typ: 'at+jwt' }, { nbf: now + 30 }), []))).error).toBe('invalid_token');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('checks revocation before scope: a revoked token is invalid_token, not insufficient_scope', async () => {

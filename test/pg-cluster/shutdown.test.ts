@@ -6,6 +6,9 @@ import { openStore } from '../../src/store/database.js';
 import { AuditEventsRepository } from '../../src/store/audit-events-repository.js';
 import { startCluster, stopCluster, type Instance, type TokenBody } from './cluster.js';
 
+/** How long the requests in flight at SIGTERM run. */
+const IN_FLIGHT_MS = 3_000;
+
 /** Resolves with the error code of a fresh TCP connection to the instance, or 'connected'. */
 function connectOutcome(url: string): Promise<string> {
   const { hostname, port } = new URL(url);
@@ -54,7 +57,9 @@ describe.each(STORES)('SIGTERM with requests in flight on %s', (store) => {
 
   it('refuses new connections, finishes the requests in flight with 200, closes the store and exits 0', async () => {
     const { instance, accessToken } = await startOne();
-    const inFlight = [sleep(instance, accessToken, 1_500), sleep(instance, accessToken, 1_500), sleep(instance, accessToken, 1_500)];
+    // Still running when SIGTERM arrives (seconds after they started, on a loaded machine) and done long
+    // before the 10 s grace period ends.
+    const inFlight = [sleep(instance, accessToken, IN_FLIGHT_MS), sleep(instance, accessToken, IN_FLIGHT_MS), sleep(instance, accessToken, IN_FLIGHT_MS)];
     await waitForStarted(instance, 3);
 
     instance.child.kill('SIGTERM');
@@ -63,7 +68,7 @@ describe.each(STORES)('SIGTERM with requests in flight on %s', (store) => {
 
     const responses = await Promise.all(inFlight);
     expect(responses.map((response) => response.status)).toEqual([200, 200, 200]);
-    for (const response of responses) expect(await response.json()).toEqual({ slept: 1_500 });
+    for (const response of responses) expect(await response.json()).toEqual({ slept: IN_FLIGHT_MS });
     expect(await instance.exit()).toBe(0);
     expect(instance.logLines('shut down').length).toBe(1);
     expect(instance.logLines('grace period over')).toEqual([]);

@@ -83,7 +83,7 @@ describe('the buffered audit writer', () => {
       audit.add(added);
     }
     // Between batches the writer lets the event loop turn (a real setImmediate, which fake timers leave alone).
-    await vi.waitFor(() => expect(store.batches.map((batch) => batch.length)).toEqual([500, 500, 200]));
+    await vi.waitFor(() => expect(store.batches.map((batch) => batch.length)).toEqual([500, 500, 200]), { timeout: 15_000 });
     expect(store.batches.flat()).toEqual(ids);
   });
 
