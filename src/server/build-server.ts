@@ -10,6 +10,7 @@ import { lazyChildLoggerFactory } from './lazy-request-logger.js';
 import { registerHealthEndpoints } from './health.js';
 import { clusterMetricsSource } from './cluster-metrics.js';
 import { installSecurityHeaders } from './security-headers.js';
+import { frameworkErrorAnswer, installInputGuard } from './input-guard.js';
 import { GatehouseMetrics } from './metrics.js';
 import { connectRateLimitStore } from './rate-limit-store.js';
 import { CommandRegistry } from '../resources/commands/command-registry.js';
@@ -30,9 +31,11 @@ export async function buildServer(gatehouse: Gatehouse): Promise<FastifyInstance
     trustProxy: gatehouse.config.trustedProxies.length > 0 ? gatehouse.config.trustedProxies : false,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    frameworkErrors: frameworkErrorAnswer(() => gatehouse.config.issuer),
   });
   installErrorHandling(app, gatehouse.availability);
   installSecurityHeaders(app);
+  installInputGuard(app, { issuer: () => gatehouse.config.issuer });
   await app.register(cookie);
   // One set of OAuth services: the token endpoint and the resources share its verified-token cache.
   const services = createOAuthServices(gatehouse);
