@@ -357,7 +357,7 @@ export const SETTINGS: SettingSpec[] = [
   {
     key: 'cookieSameSite',
     env: 'GATEHOUSE_COOKIE_SAMESITE',
-    description: 'SameSite attribute of the token cookie',
+    description: 'SameSite attribute of the token cookie (strict, lax or none; none needs an https issuer)',
     defaultText: 'lax',
     parse: oneOf(['strict', 'lax', 'none'] as const),
   },

@@ -37,6 +37,19 @@ describe('gatehouse CLI', () => {
     }
   });
 
+  it('refuses to start with SameSite=None token cookies and an http issuer, with one line naming the variable', async () => {
+    // Any command reads the configuration the way serve does (a server would keep running, so it is not used here).
+    const refused = await runCli(['clients', 'list'], { ...env, GATEHOUSE_COOKIE_SAMESITE: 'none', GATEHOUSE_ISSUER: 'http://gatehouse.example' });
+    expect(refused.code).toBe(1);
+    const lines = refused.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^gatehouse: GATEHOUSE_COOKIE_SAMESITE: none needs an https issuer/);
+    expect(lines[0]).toContain('http://gatehouse.example');
+    const accepted = await runCli(['clients', 'list'], { ...env, GATEHOUSE_COOKIE_SAMESITE: 'none', GATEHOUSE_ISSUER: 'https://gatehouse.example' });
+    expect(accepted.stderr).toBe('');
+    expect(accepted.code).toBe(0);
+  });
+
   it('stops on a data folder, database, port or address it cannot use, with one line naming the variable', async () => {
     const blocker = join(dataDir, 'a-file');
     writeFileSync(blocker, '');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
-import { basicAuth, postForm, startTestServer, type TestServer } from '../helpers/test-server.js';
+import { basicAuth, postForm, startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
 
 describe('CORS for registered origins and cookie renewal', () => {
   let server: TestServer;
@@ -198,5 +198,31 @@ describe('token-delivery settings from the configuration file', () => {
     }
     expect(() => loadConfig({ env: { GATEHOUSE_TOKEN_HEADER: 'Authorization' } })).toThrow(/GATEHOUSE_TOKEN_HEADER/);
     expect(() => loadConfig({ env: { GATEHOUSE_COOKIE_HTTP_ONLY: 'maybe' } })).toThrow(/GATEHOUSE_COOKIE_HTTP_ONLY/);
+  });
+});
+
+describe.each(STORES)('SameSite=None token cookies on %s', (store) => {
+  it('refuses cookie_same_site none at the settings API while the issuer is http, and accepts it with an https issuer', async () => {
+    const plain = await startTestServer({ store });
+    try {
+      for (const body of [{ cookie_same_site: 'none' }, { cookie_same_site: 'none', cookie_secure: true }]) {
+        const response = await plain.admin('PATCH', '/settings/token-delivery', body);
+        expect(response.status).toBe(400);
+        const answer = (await response.json()) as { error: string; error_description: string; field: string };
+        expect(answer).toMatchObject({ error: 'invalid_request', field: 'cookie_same_site' });
+        expect(answer.error_description).toContain('https');
+      }
+      expect(((await (await plain.admin('GET', '/settings/token-delivery')).json()) as { cookie_same_site: string }).cookie_same_site).toBe('lax');
+    } finally {
+      await plain.close();
+    }
+    const secure = await startTestServer({ store, config: { issuer: 'https://gatehouse.example' } });
+    try {
+      const response = await secure.admin('PATCH', '/settings/token-delivery', { cookie_same_site: 'none' });
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { cookie_same_site: string }).cookie_same_site).toBe('none');
+    } finally {
+      await secure.close();
+    }
   });
 });
