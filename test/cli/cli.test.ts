@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -182,6 +183,15 @@ describe('gatehouse CLI', () => {
     const missing = await runCli(['clients', 'remove-key', 'keyed', 'from-stdin'], env);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('from-stdin');
+
+    // An RSA key with the exponent 3 (only 65537 is accepted), and a kid outside [A-Za-z0-9._-].
+    const weak = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 3 }).publicKey.export({ format: 'pem', type: 'spki' }).toString();
+    const refused = await runCli(['clients', 'add-key', 'keyed', '-'], env, weak);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^gatehouse: key: RSA keys need the public exponent 65537/);
+    const badKid = await runCli(['clients', 'add-key', 'keyed', '-', '--kid', 'a/b'], env, pem);
+    expect(badKid.code).toBe(1);
+    expect(badKid.stderr).toContain('kid must be');
   });
 
   it('lists and rotates signing keys, and reports migrations', async () => {
