@@ -519,6 +519,13 @@ export const SETTINGS: SettingSpec[] = [
     parse: integer(0, 1_000_000),
   },
   {
+    key: 'registrationsPerInitialAccessToken',
+    env: 'GATEHOUSE_REGISTRATIONS_PER_INITIAL_ACCESS_TOKEN',
+    description: 'app instances one initial access token may register (401 invalid_token beyond; counted in the database, so across instances); 0: no cap',
+    defaultText: '1000',
+    parse: integer(0, 100_000_000),
+  },
+  {
     key: 'housekeepingInterval',
     env: 'GATEHOUSE_HOUSEKEEPING_INTERVAL',
     description:

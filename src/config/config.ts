@@ -127,4 +127,6 @@ export interface GatehouseConfig {
   userLoginRememberMeLifetime: number;
   /** App-instance registrations (RFC 7591) per minute per source address. */
   registrationRateLimitPerAddress: number;
+  /** App instances one initial access token may register; 0: no cap. */
+  registrationsPerInitialAccessToken: number;
 }

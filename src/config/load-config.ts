@@ -65,6 +65,7 @@ const DEFAULTS: Omit<GatehouseConfig, 'issuer'> = {
   userLoginLifetime: 3600,
   userLoginRememberMeLifetime: 30 * 86_400,
   registrationRateLimitPerAddress: 20,
+  registrationsPerInitialAccessToken: 1000,
 };
 
 export interface LoadConfigOptions {
