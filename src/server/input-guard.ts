@@ -79,48 +79,45 @@ function familyOf(url: string): 'admin' | 'resource' | 'oauth' {
 }
 
 /**
- * Answers a refusal of bad input in the form of the route family: the admin API's field error under
- * /admin/api (`{"error", "error_description", "field"}`), an RFC 6750 challenge with `invalid_request`
- * for the protected resources under /api, and RFC 6749 `{"error", "error_description"}` elsewhere.
+ * A refusal of bad input in the form of the route family: the admin API's field error under /admin/api
+ * (`{"error", "error_description", "field"}`), an RFC 6750 `invalid_request` challenge for the protected
+ * resources under /api, and RFC 6749 `{"error", "error_description"}` elsewhere. Thrown, so the error
+ * handler answers it as it answers every other error of the family.
  */
-function refuse(
+function refusalError(
   request: FastifyRequest,
-  reply: FastifyReply,
   issuer: () => string,
   refusal: { status: number; field: string; reason: string; description: string },
-): FastifyReply {
-  reply.status(refusal.status).header('Cache-Control', 'no-store');
+): FieldValidationError | OAuthError {
   switch (familyOf(request.url)) {
-    case 'admin': {
-      const error = new FieldValidationError(refusal.field, refusal.reason);
-      return reply.send({ error: 'invalid_request', error_description: error.message, field: error.field });
-    }
+    case 'admin':
+      return new FieldValidationError(refusal.field, refusal.reason);
     case 'resource': {
       const challenge = new BearerChallenge(400, 'invalid_request', refusal.description);
-      return reply.header('WWW-Authenticate', challenge.header(REALM, `${issuer()}${PROTECTED_RESOURCE_METADATA_PATH}`)).send(challenge.body());
+      return new OAuthError(refusal.status, 'invalid_request', refusal.description, { 'WWW-Authenticate': challenge.header(REALM, `${issuer()}${PROTECTED_RESOURCE_METADATA_PATH}`) });
     }
     case 'oauth':
-      return reply.send(new OAuthError(refusal.status, 'invalid_request', refusal.description).toJSON());
+      return new OAuthError(refusal.status, 'invalid_request', refusal.description);
   }
 }
 
 /**
  * Refuses, with 400 invalid_request, any request whose path segments, query parameters or body (form
  * values, JSON keys and values at any depth) hold a NUL or an unpaired surrogate, before any handler
- * or store sees them; in the form of the route family (see `refuse`). Runs after authentication hooks,
- * so an unauthenticated request still gets its 401.
+ * or store sees them; in the form of the route family (see `refusalError`). Runs after authentication
+ * hooks, so an unauthenticated request still gets its 401.
  */
 export function installInputGuard(app: FastifyInstance, options: { issuer: () => string }): void {
-  app.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
+  app.addHook('preValidation', async (request: FastifyRequest) => {
     const found = unstorableInputOf(request);
-    if (!found) return;
-    return refuse(request, reply, options.issuer, { status: 400, field: found.field ?? found.part, reason: REFUSAL, description: describe(found) });
+    if (found) throw refusalError(request, options.issuer, { status: 400, field: found.field ?? found.part, reason: REFUSAL, description: describe(found) });
   });
 }
 
 /**
  * fastify's `frameworkErrors` option: the router's own refusals (a path that is not valid percent-encoded
  * UTF-8, a path segment past the length limit) in the route family's form instead of fastify's default body.
+ * They come before any route, so they are answered here rather than by the error handler.
  */
 export function frameworkErrorAnswer(issuer: () => string) {
   return (error: { code?: string }, request: FastifyRequest, reply: FastifyReply): void => {
@@ -131,6 +128,13 @@ export function frameworkErrorAnswer(issuer: () => string) {
     }
     const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
     const reason = tooLong ? 'is too long' : 'is not valid percent-encoded UTF-8';
-    void refuse(request, reply, issuer, { status: tooLong ? 414 : 400, field: 'path', reason, description: `a path segment ${reason}` });
+    const status = tooLong ? 414 : 400;
+    const refusal = refusalError(request, issuer, { status, field: 'path', reason, description: `a path segment ${reason}` });
+    reply.status(status).header('Cache-Control', 'no-store');
+    if (refusal instanceof FieldValidationError) {
+      void reply.send({ error: 'invalid_request', error_description: refusal.message, field: refusal.field });
+    } else {
+      void reply.headers(refusal.headers).send(refusal.toJSON());
+    }
   };
 }
