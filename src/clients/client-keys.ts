@@ -7,6 +7,12 @@ export const CLIENT_KEY_ALGS = ['ES256', 'EdDSA', 'RS256', 'PS256'] as const;
 export type ClientKeyAlg = (typeof CLIENT_KEY_ALGS)[number];
 
 const MIN_RSA_BITS = 2048;
+/** Larger moduli only cost the server verification time. */
+const MAX_RSA_BITS = 4096;
+/** The one RSA public exponent accepted: a huge exponent makes every signature check (also of forged assertions) expensive. */
+const RSA_PUBLIC_EXPONENT = 65537n;
+/** Key ids: 1 to 128 letters, digits, `.`, `_` or `-` (documented in the README; an RFC 7638 thumbprint fits). */
+export const KID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
 const FIELD = 'key';
 
 function refuse(reason: string): never {
@@ -75,10 +81,11 @@ export function algorithmOf(key: KeyObject): ClientKeyAlg {
   }
   if (type === 'rsa' || type === 'rsa-pss') {
     const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-    if (bits < MIN_RSA_BITS) refuse(`RSA keys need at least ${MIN_RSA_BITS} bits (this one has ${bits})`);
+    if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) refuse(`RSA keys need from ${MIN_RSA_BITS} bits to ${MAX_RSA_BITS} bits (this one has ${bits})`);
+    if (key.asymmetricKeyDetails?.publicExponent !== RSA_PUBLIC_EXPONENT) refuse(`RSA keys need the public exponent ${RSA_PUBLIC_EXPONENT} (e = AQAB)`);
     return type === 'rsa-pss' ? 'PS256' : 'RS256';
   }
-  return refuse(`key type ${String(type)} is not supported; use Ed25519, P-256 or RSA (${MIN_RSA_BITS}+ bits)`);
+  return refuse(`key type ${String(type)} is not supported; use Ed25519, P-256 or RSA (${MIN_RSA_BITS} to ${MAX_RSA_BITS} bits)`);
 }
 
 /** The key's algorithm, or `requested` when it fits the key (an RSA key may be registered for PS256). */
@@ -89,30 +96,44 @@ function algorithmFor(key: KeyObject, requested: string | undefined): ClientKeyA
   return refuse(`a ${String(key.asymmetricKeyType)} key signs with ${alg}, not ${requested}`);
 }
 
-const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
+const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+/** Members that point the verifier elsewhere for the key (a URL, or a certificate chain): never followed, so refused. */
+const REFERENCE_JWK_MEMBERS = ['jku', 'x5u', 'x5c'];
 
 function checkKid(kid: string): void {
-  if (!/^[\x21-\x7E]{1,128}$/.test(kid)) refuse('kid must be 1 to 128 printable characters');
+  if (!KID_PATTERN.test(kid)) refuse('kid must be 1 to 128 letters, digits, dots, underscores or hyphens');
 }
 
-/**
- * Checks a public JWK as it will be stored on a client (the raw `jwks` field of the client metadata):
- * a public Ed25519, P-256 or RSA (2048+ bits) key whose `alg`, if given, fits it. Returns the algorithm.
- */
-export function checkClientJwk(jwk: Record<string, unknown>): ClientKeyAlg {
+/** The members every JWK given to Gatehouse must pass, whatever its form: public, self-contained, for signatures. */
+function checkJwkMembers(jwk: Record<string, unknown>): void {
   if (PRIVATE_JWK_MEMBERS.some((member) => member in jwk)) refuse('this JWK holds private or symmetric key material');
+  const reference = REFERENCE_JWK_MEMBERS.find((member) => member in jwk);
+  if (reference) refuse(`the JWK member ${reference} is not accepted; give the public key itself`);
+  if (jwk.use !== undefined && jwk.use !== 'sig') refuse('use must be sig: client keys verify signatures');
   if (jwk.kid !== undefined) {
     if (typeof jwk.kid !== 'string') refuse('kid must be a string');
     checkKid(jwk.kid);
   }
   if (jwk.alg !== undefined && typeof jwk.alg !== 'string') refuse('alg must be a string');
+}
+
+/**
+ * Checks a public JWK given as it will be stored on a client (the raw `jwks` field of the client metadata):
+ * a public Ed25519, P-256 or RSA key (2048 to 4096 bits, exponent 65537) whose `alg`, if given, fits it.
+ * Returns the algorithm and the key as stored: only kty, crv, x, y, n, e, kid, alg, and use = sig.
+ */
+export function checkClientJwk(jwk: Record<string, unknown>): { alg: ClientKeyAlg; jwk: JWK } {
+  checkJwkMembers(jwk);
   let key: KeyObject;
   try {
     key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
   } catch (error) {
     return refuse(`the key cannot be read (${(error as Error).message})`);
   }
-  return algorithmFor(key, jwk.alg);
+  const alg = algorithmFor(key, jwk.alg as string | undefined);
+  // The key's own export: kty with crv, x, y or n, e only, canonically encoded; every other member is dropped.
+  const material = key.export({ format: 'jwk' }) as JWK;
+  return { alg, jwk: { ...material, ...(jwk.kid === undefined ? {} : { kid: jwk.kid as string }), ...(jwk.alg === undefined ? {} : { alg: jwk.alg as string }), use: 'sig' } };
 }
 
 /**
@@ -129,7 +150,7 @@ export async function parseClientPublicKey(input: unknown, options: { kid?: stri
       key = createPublicKey({ key: jwkFromOpenSsh(input), format: 'jwk' });
     } else if (input !== null && typeof input === 'object' && !Array.isArray(input)) {
       const jwk = input as Record<string, unknown>;
-      if (PRIVATE_JWK_MEMBERS.some((member) => member in jwk)) refuse('this JWK holds private or symmetric key material');
+      checkJwkMembers(jwk);
       key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
     } else {
       return refuse('give the public key as a JWK object, a PEM (BEGIN PUBLIC KEY) or an OpenSSH line');

@@ -324,12 +324,13 @@ function parseJwks(value: unknown): JSONWebKeySet | null {
   if (value === null) return null;
   if (!isRecord(value) || !Array.isArray(value.keys)) throw new ClientValidationError('jwks', 'must be a JSON Web Key Set {"keys": [...]}');
   const kids = new Set<string>();
+  const stored: JSONWebKeySet['keys'] = [];
   for (const [index, key] of (value.keys as unknown[]).entries()) {
     if (!isRecord(key) || typeof key.kty !== 'string') throw new ClientValidationError('jwks', 'every key must be a JWK object with "kty"');
     if (!['EC', 'OKP', 'RSA'].includes(key.kty)) throw new ClientValidationError('jwks', `key type ${JSON.stringify(key.kty)} is not supported; use EC, OKP or RSA`);
     if ('d' in key || 'k' in key) throw new ClientValidationError('jwks', 'only public keys may be registered; remove the private key members');
     try {
-      checkClientJwk(key);
+      stored.push(checkClientJwk(key).jwk);
     } catch (error) {
       if (error instanceof FieldValidationError) throw new ClientValidationError('jwks', `key ${index + 1}: ${error.reason}`);
       throw error;
@@ -339,5 +340,5 @@ function parseJwks(value: unknown): JSONWebKeySet | null {
       kids.add(key.kid);
     }
   }
-  return value as unknown as JSONWebKeySet;
+  return { keys: stored };
 }

@@ -424,7 +424,7 @@ export const SETTINGS: SettingSpec[] = [
   {
     key: 'cookieSameSite',
     env: 'GATEHOUSE_COOKIE_SAMESITE',
-    description: 'SameSite attribute of the token cookie',
+    description: 'SameSite attribute of the token cookie (strict, lax or none; none needs an https issuer)',
     defaultText: 'lax',
     parse: oneOf(['strict', 'lax', 'none'] as const),
   },
@@ -598,6 +598,13 @@ export const SETTINGS: SettingSpec[] = [
     description: 'app-instance registrations (POST /oauth/register) per minute per source address (429 beyond); counted per instance, or across instances with REDIS_URL; 0 turns it off',
     defaultText: '20',
     parse: integer(0, 1_000_000),
+  },
+  {
+    key: 'registrationsPerInitialAccessToken',
+    env: 'GATEHOUSE_REGISTRATIONS_PER_INITIAL_ACCESS_TOKEN',
+    description: 'app instances one initial access token may register (401 invalid_token beyond; counted in the database, so across instances); 0: no cap',
+    defaultText: '1000',
+    parse: integer(0, 100_000_000),
   },
   {
     key: 'housekeepingInterval',

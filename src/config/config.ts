@@ -143,6 +143,8 @@ export interface GatehouseConfig {
   userLoginRememberMeLifetime: number;
   /** App-instance registrations (RFC 7591) per minute per source address. */
   registrationRateLimitPerAddress: number;
+  /** App instances one initial access token may register; 0: no cap. */
+  registrationsPerInitialAccessToken: number;
 }
 
 /** A TCP address to listen on. */

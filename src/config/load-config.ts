@@ -73,6 +73,7 @@ const DEFAULTS: Omit<GatehouseConfig, 'issuer'> = {
   userLoginLifetime: 3600,
   userLoginRememberMeLifetime: 30 * 86_400,
   registrationRateLimitPerAddress: 20,
+  registrationsPerInitialAccessToken: 1000,
 };
 
 export interface LoadConfigOptions {
@@ -114,15 +115,20 @@ export function loadConfig(options: LoadConfigOptions = {}): GatehouseConfig {
   const env = options.env ?? process.env;
   const file = options.configFile ? readConfigFile(options.configFile) : {};
   const values: Record<string, unknown> = { ...DEFAULTS };
+  /** Where each setting read from the file came from, for messages (the environment variable otherwise). */
+  const fromFileKeys = new Set<string>();
+  const sourceOf = (setting: { key: string; env: string }) => (fromFileKeys.has(setting.key) ? `${setting.key} (in ${options.configFile ?? 'config file'})` : setting.env);
   for (const setting of SETTINGS) {
     const fromEnv = env[setting.env];
     const fromFile = file[setting.key];
-    const raw = fromEnv !== undefined && fromEnv !== '' ? fromEnv : fromFile;
+    const useEnv = fromEnv !== undefined && fromEnv !== '';
+    const raw = useEnv ? fromEnv : fromFile;
     if (raw === undefined) continue;
+    if (!useEnv) fromFileKeys.add(setting.key);
     try {
       values[setting.key] = setting.parse(raw);
     } catch (error) {
-      const source = fromEnv !== undefined && fromEnv !== '' ? setting.env : `${setting.key} (in ${options.configFile ?? 'config file'})`;
+      const source = sourceOf(setting);
       // Secrets and credentials are never repeated in an error message (it may end up in logs).
       const got = setting.sensitive ? '' : ` (got ${JSON.stringify(raw)})`;
       throw new ConfigError(source, `${(error as Error).message}${got}`);
@@ -132,5 +138,14 @@ export function loadConfig(options: LoadConfigOptions = {}): GatehouseConfig {
   const config = values as unknown as GatehouseConfig;
   config.dataDir = resolve(config.dataDir);
   if (config.issuer === undefined) config.issuer = `http://127.0.0.1:${config.port}`;
+  if (config.cookieSameSite === 'none' && !isHttpsIssuer(config.issuer)) {
+    const setting = SETTINGS.find((candidate) => candidate.key === 'cookieSameSite') as { key: string; env: string };
+    throw new ConfigError(sourceOf(setting), `none needs an https issuer (GATEHOUSE_ISSUER is ${config.issuer}): browsers drop a SameSite=None cookie that is not Secure`);
+  }
   return config;
+}
+
+/** True for an https issuer: the only one whose token cookie may be SameSite=None (which browsers require to be Secure). */
+export function isHttpsIssuer(issuer: string): boolean {
+  return issuer.startsWith('https://');
 }

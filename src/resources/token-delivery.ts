@@ -1,5 +1,6 @@
 import type { GatehouseConfig } from '../config/config.js';
 import { COOKIE_NAME_PATTERN, COOKIE_PATH_PATTERN, DOMAIN_PATTERN, HEADER_NAME_PATTERN, RESERVED_TOKEN_HEADERS } from '../config/config-schema.js';
+import { isHttpsIssuer } from '../config/load-config.js';
 import type { SettingsRepository } from '../store/settings-repository.js';
 import { FieldValidationError } from '../shared/field-validation-error.js';
 
@@ -73,6 +74,10 @@ export class TokenDeliverySettings {
     const next = { ...this.stored, ...changes } as Partial<TokenDelivery>;
     if ((next.cookie_same_site ?? this.config.cookieSameSite) === 'none' && (next.cookie_secure ?? this.config.cookieSecure) === false) {
       throw new FieldValidationError('cookie_secure', 'SameSite=None cookies must be Secure');
+    }
+    if ((next.cookie_same_site ?? this.config.cookieSameSite) === 'none' && !isHttpsIssuer(this.config.issuer)) {
+      // Browsers accept SameSite=None only on a Secure cookie, which an http issuer cannot set: they would drop it silently.
+      throw new FieldValidationError('cookie_same_site', `none needs an https issuer (the issuer is ${this.config.issuer})`);
     }
     await this.settings.set(TOKEN_DELIVERY_SETTING, JSON.stringify(next));
     this.stored = next;

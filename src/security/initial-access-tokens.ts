@@ -45,6 +45,7 @@ export class InitialAccessTokens {
       createdAt: now,
       expiresAt: typeof expiresIn === 'number' ? now + expiresIn * 1000 : null,
       revokedAt: null,
+      registrations: 0,
     };
     await this.repository.insert(record, this.digester.digest(token));
     return { token, record };
@@ -57,6 +58,20 @@ export class InitialAccessTokens {
 
   async revoke(profile: string, id: string): Promise<void> {
     if (!(await this.repository.revoke(profile, id, Date.now()))) throw new InitialAccessTokenNotFoundError(id);
+  }
+
+  /**
+   * Runs `register` for one more instance of a token, within `max` registrations per token (0: no cap);
+   * undefined, without running it, once the token has used them up. A failed registration gives its slot back.
+   */
+  async withRegistrationSlot<T>(token: InitialAccessToken, max: number, register: () => Promise<T>): Promise<T | undefined> {
+    if (!(await this.repository.claimRegistration(token.id, max))) return undefined;
+    try {
+      return await register();
+    } catch (error) {
+      await this.repository.releaseRegistration(token.id);
+      throw error;
+    }
   }
 
   /** The profile a presented token registers under, or undefined for an unknown, revoked or expired token. */
@@ -77,5 +92,6 @@ export function toInitialAccessTokenJson(record: InitialAccessToken): Record<str
     created_at: new Date(record.createdAt).toISOString(),
     expires_at: record.expiresAt === null ? null : new Date(record.expiresAt).toISOString(),
     revoked_at: record.revokedAt === null ? null : new Date(record.revokedAt).toISOString(),
+    registrations: record.registrations,
   };
 }

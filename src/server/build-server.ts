@@ -11,6 +11,7 @@ import { lazyChildLoggerFactory } from './lazy-request-logger.js';
 import { registerHealthEndpoints } from './health.js';
 import { clusterMetricsSource } from './cluster-metrics.js';
 import { installSecurityHeaders } from './security-headers.js';
+import { frameworkErrorAnswer, installInputGuard } from './input-guard.js';
 import { clientLabel, GatehouseMetrics } from './metrics.js';
 import { connectRateLimitStore } from './rate-limit-store.js';
 import { RedisAttemptCounters } from './redis-attempt-counters.js';
@@ -36,9 +37,11 @@ export async function buildServer(gatehouse: Gatehouse): Promise<FastifyInstance
     // Slow clients are cut off: a request arrives whole in time (408 otherwise), a stalled connection is closed.
     ...requestTimeouts(gatehouse.config),
     clientErrorHandler: answerClientError,
+    frameworkErrors: frameworkErrorAnswer(() => gatehouse.config.issuer),
   });
   installErrorHandling(app, gatehouse.availability);
   installSecurityHeaders(app);
+  installInputGuard(app, { issuer: () => gatehouse.config.issuer });
   await app.register(cookie);
   // One set of OAuth services: the token endpoint and the resources share its verified-token cache.
   const services = createOAuthServices(gatehouse);

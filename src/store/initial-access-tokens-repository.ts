@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Database, InitialAccessTokensTable } from './schema.js';
 
 export interface InitialAccessToken {
@@ -8,9 +8,11 @@ export interface InitialAccessToken {
   createdAt: number;
   expiresAt: number | null;
   revokedAt: number | null;
+  /** App instances registered with it so far. */
+  registrations: number;
 }
 
-function fromRow(row: InitialAccessTokensTable): InitialAccessToken {
+function fromRow(row: Selectable<InitialAccessTokensTable>): InitialAccessToken {
   return {
     id: row.id,
     profile: row.profile,
@@ -18,6 +20,7 @@ function fromRow(row: InitialAccessTokensTable): InitialAccessToken {
     createdAt: Number(row.created_at),
     expiresAt: row.expires_at === null ? null : Number(row.expires_at),
     revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+    registrations: Number(row.registrations),
   };
 }
 
@@ -48,6 +51,28 @@ export class InitialAccessTokensRepository {
   async findByDigest(tokenDigest: string): Promise<InitialAccessToken | undefined> {
     const row = await this.db.selectFrom('initial_access_tokens').selectAll().where('token_digest', '=', tokenDigest).executeTakeFirst();
     return row ? fromRow(row) : undefined;
+  }
+
+  /**
+   * Takes one registration slot of a token: true when it had registered fewer than `max` instances (0: no
+   * cap). One conditional UPDATE, so concurrent registrations with one token never pass the cap (the row
+   * lock on PostgreSQL, the single writer on SQLite).
+   */
+  async claimRegistration(id: string, max: number): Promise<boolean> {
+    let update = this.db.updateTable('initial_access_tokens').set((eb) => ({ registrations: eb('registrations', '+', 1) })).where('id', '=', id);
+    if (max > 0) update = update.where('registrations', '<', max);
+    const result = await update.executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Gives back a slot taken for a registration that then failed. */
+  async releaseRegistration(id: string): Promise<void> {
+    await this.db
+      .updateTable('initial_access_tokens')
+      .set((eb) => ({ registrations: eb('registrations', '-', 1) }))
+      .where('id', '=', id)
+      .where('registrations', '>', 0)
+      .execute();
   }
 
   /** Marks a token revoked; false when the profile has no such token. */

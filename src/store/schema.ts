@@ -52,6 +52,8 @@ export interface InitialAccessTokensTable {
   created_at: number;
   expires_at: number | null;
   revoked_at: number | null;
+  /** App instances registered with the token (migration 0018). */
+  registrations: Generated<number>;
 }
 
 export interface SecurityCheckStatesTable {

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -35,6 +36,19 @@ describe('gatehouse CLI', () => {
       expect(lines[0]).toContain(name);
       expect(lines[0]).toContain(allowed);
     }
+  });
+
+  it('refuses to start with SameSite=None token cookies and an http issuer, with one line naming the variable', async () => {
+    // Any command reads the configuration the way serve does (a server would keep running, so it is not used here).
+    const refused = await runCli(['clients', 'list'], { ...env, GATEHOUSE_COOKIE_SAMESITE: 'none', GATEHOUSE_ISSUER: 'http://gatehouse.example' });
+    expect(refused.code).toBe(1);
+    const lines = refused.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^gatehouse: GATEHOUSE_COOKIE_SAMESITE: none needs an https issuer/);
+    expect(lines[0]).toContain('http://gatehouse.example');
+    const accepted = await runCli(['clients', 'list'], { ...env, GATEHOUSE_COOKIE_SAMESITE: 'none', GATEHOUSE_ISSUER: 'https://gatehouse.example' });
+    expect(accepted.stderr).toBe('');
+    expect(accepted.code).toBe(0);
   });
 
   it('stops on a data folder, database, port or address it cannot use, with one line naming the variable', async () => {
@@ -169,6 +183,15 @@ describe('gatehouse CLI', () => {
     const missing = await runCli(['clients', 'remove-key', 'keyed', 'from-stdin'], env);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('from-stdin');
+
+    // An RSA key with the exponent 3 (only 65537 is accepted), and a kid outside [A-Za-z0-9._-].
+    const weak = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 3 }).publicKey.export({ format: 'pem', type: 'spki' }).toString();
+    const refused = await runCli(['clients', 'add-key', 'keyed', '-'], env, weak);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^gatehouse: key: RSA keys need the public exponent 65537/);
+    const badKid = await runCli(['clients', 'add-key', 'keyed', '-', '--kid', 'a/b'], env, pem);
+    expect(badKid.code).toBe(1);
+    expect(badKid.stderr).toContain('kid must be');
   });
 
   it('lists and rotates signing keys, and reports migrations', async () => {

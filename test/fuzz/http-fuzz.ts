@@ -81,6 +81,12 @@ function percentEncode(value: string): string {
   return Array.from(encoder.encode(value), (byte) => `%${byte.toString(16).padStart(2, '0')}`).join('');
 }
 
+/** A path segment, percent-encoded: any code points (NUL included), the constants of `text`, and odd encodings. */
+export const pathSegment: fc.Arbitrary<string> = fc.oneof(
+  fc.oneof(fc.string({ unit: 'binary', maxLength: 20 }), text).map(percentEncode),
+  fc.constantFrom('%00', 'a%00', '%ED%A0%80', '%C0%80', '%FF', '%', '%2e%2e', '%2F'),
+);
+
 /** Bodies: forms with known and unknown parameters (repeated, NULs, odd encodings), JSON, raw bytes, and extremes. */
 export const body: fc.Arbitrary<Uint8Array> = fc.oneof(
   fc

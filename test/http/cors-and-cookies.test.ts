@@ -269,3 +269,29 @@ describe.each(STORES)('unsafe methods with a cookie-carried token (%s)', (store)
     expect((await send('POST', '/api/apps/demo/commands/noop', { 'x-gatehouse-access-token': token })).status).toBe(200);
   });
 });
+
+describe.each(STORES)('SameSite=None token cookies on %s', (store) => {
+  it('refuses cookie_same_site none at the settings API while the issuer is http, and accepts it with an https issuer', async () => {
+    const plain = await startTestServer({ store });
+    try {
+      for (const body of [{ cookie_same_site: 'none' }, { cookie_same_site: 'none', cookie_secure: true }]) {
+        const response = await plain.admin('PATCH', '/settings/token-delivery', body);
+        expect(response.status).toBe(400);
+        const answer = (await response.json()) as { error: string; error_description: string; field: string };
+        expect(answer).toMatchObject({ error: 'invalid_request', field: 'cookie_same_site' });
+        expect(answer.error_description).toContain('https');
+      }
+      expect(((await (await plain.admin('GET', '/settings/token-delivery')).json()) as { cookie_same_site: string }).cookie_same_site).toBe('lax');
+    } finally {
+      await plain.close();
+    }
+    const secure = await startTestServer({ store, config: { issuer: 'https://gatehouse.example' } });
+    try {
+      const response = await secure.admin('PATCH', '/settings/token-delivery', { cookie_same_site: 'none' });
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { cookie_same_site: string }).cookie_same_site).toBe('none');
+    } finally {
+      await secure.close();
+    }
+  });
+});

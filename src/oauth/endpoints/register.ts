@@ -85,7 +85,9 @@ export async function registerRegistrationEndpoint(app: FastifyInstance, gatehou
           'create',
         );
         if (!changes.jwks || changes.jwks.keys.length === 0) throw invalidMetadata('jwks must hold at least one public key');
-        const client = await gatehouse.clients.registerInstance(changes);
+        const maxRegistrations = gatehouse.config.registrationsPerInitialAccessToken;
+        const client = await gatehouse.initialAccessTokens.withRegistrationSlot(token, maxRegistrations, () => gatehouse.clients.registerInstance(changes));
+        if (!client) throw new OAuthError(401, 'invalid_token', `the initial access token has registered its maximum of ${maxRegistrations} app instances`, BEARER_ERROR);
         request.log.info({ clientId: client.clientId, clientName: client.clientName, profile: profile.name, initialAccessToken: token.id }, 'app instance registered');
         return reply.status(201).send({
           client_id: client.clientId,
