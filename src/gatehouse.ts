@@ -180,7 +180,7 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       },
     });
     const refreshTokensRepository = new RefreshTokensRepository(store.db);
-    const refreshTokens = new RefreshTokens(refreshTokensRepository, digester);
+    const refreshTokens = new RefreshTokens(refreshTokensRepository, digester, revocations, () => config.maxTokenLifetime);
 
     const checkStates = new CheckStatesRepository(store.db);
     const checks = new CheckRegistry(builtInChecks(config, { passwordSignIn, digester, directory }));
@@ -204,6 +204,7 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
 
     changes.on('client', (clientId) => directory.refresh(clientId));
     changes.on('revocation', (jti) => revocations.refresh(jti));
+    changes.on('grant_revocation', (familyId) => revocations.refreshGrant(familyId));
     changes.on('user', (userId) => userStatus.forget(userId));
     changes.on('signing_key', () => keys.load());
     changes.on('profile', (name) => profileDirectory.refresh(name));

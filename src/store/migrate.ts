@@ -12,6 +12,7 @@ import { adminAccountsMigration } from './migrations/0012-admin-accounts.js';
 import { auditEventsMigration } from './migrations/0013-audit-events.js';
 import { auditTokenFieldsMigration } from './migrations/0014-audit-token-fields.js';
 import { refreshTokenResourcesMigration } from './migrations/0015-refresh-token-resources.js';
+import { revokedGrantsMigration } from './migrations/0017-revoked-grants.js';
 import type { Database } from './schema.js';
 
 /** Every migration by name, in the order they run. */
@@ -29,6 +30,7 @@ export function migrationsFor(engine: StoreConnection['engine']): Record<string,
     '0013-audit-events': auditEventsMigration,
     '0014-audit-token-fields': auditTokenFieldsMigration,
     '0015-refresh-token-resources': refreshTokenResourcesMigration,
+    '0017-revoked-grants': revokedGrantsMigration,
   };
 }
 
