@@ -12,6 +12,7 @@ import { SecretDigester } from './keys/secret-digest.js';
 import { SigningThread } from './keys/signing-thread.js';
 import { SigningKeys } from './keys/signing-keys.js';
 import { RevocationList } from './oauth/revocation-list.js';
+import { checkDeploymentIdentity } from './keys/deployment-identity.js';
 import { ChangeEventsRepository } from './store/change-events-repository.js';
 import { ClientsRepository } from './store/clients-repository.js';
 import { ConfigError } from './config/config-schema.js';
@@ -129,6 +130,8 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
 
     const master = masterSecretOf(config);
     if (master.generated) logger.warn({ dataDir: config.dataDir }, 'generated a master secret in the data folder; back it up, or set GATEHOUSE_SECRET');
+    // Before anything is written with this secret or signed under this issuer: the other instances on this database must agree.
+    await checkDeploymentIdentity(new SettingsRepository(store.db), { issuer: config.issuer, masterSecret: master.secret, checkIssuer: options.watchChanges === true });
     const derived = deriveKeys(master.secret);
     const digester = new SecretDigester(derived.secretDigestKey);
     // Started with the first token; never holds a request up when it is gone (the thread pool signs instead).
