@@ -12,6 +12,7 @@ import { SecretDigester } from './keys/secret-digest.js';
 import { SigningThread } from './keys/signing-thread.js';
 import { SigningKeys } from './keys/signing-keys.js';
 import { RevocationList } from './oauth/revocation-list.js';
+import { checkDeploymentIdentity } from './keys/deployment-identity.js';
 import { ChangeEventsRepository } from './store/change-events-repository.js';
 import { ClientsRepository } from './store/clients-repository.js';
 import { ConfigError } from './config/config-schema.js';
@@ -136,6 +137,8 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
 
     const master = masterSecretOf(config);
     if (master.generated) logger.warn({ dataDir: config.dataDir }, 'generated a master secret in the data folder; back it up, or set GATEHOUSE_SECRET');
+    // Before anything is written with this secret or signed under this issuer: the other instances on this database must agree.
+    await checkDeploymentIdentity(new SettingsRepository(store.db), { issuer: config.issuer, masterSecret: master.secret, checkIssuer: options.watchChanges === true });
     const derived = deriveKeys(master.secret);
     const digester = new SecretDigester(derived.secretDigestKey);
     // Started with the first token; never holds a request up when it is gone (the thread pool signs instead).
@@ -191,7 +194,7 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       },
     });
     const refreshTokensRepository = new RefreshTokensRepository(store.db);
-    const refreshTokens = new RefreshTokens(refreshTokensRepository, digester);
+    const refreshTokens = new RefreshTokens(refreshTokensRepository, digester, revocations, () => config.maxTokenLifetime);
 
     const checkStates = new CheckStatesRepository(store.db);
     const checks = new CheckRegistry(builtInChecks(config, { passwordSignIn, digester, directory }));
@@ -215,6 +218,7 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
 
     changes.on('client', (clientId) => directory.refresh(clientId));
     changes.on('revocation', (jti) => revocations.refresh(jti));
+    changes.on('grant_revocation', (familyId) => revocations.refreshGrant(familyId));
     changes.on('user', (userId) => userStatus.forget(userId));
     changes.on('signing_key', () => keys.load());
     changes.on('profile', (name) => profileDirectory.refresh(name));

@@ -11,7 +11,7 @@ interface IdParams {
 export function registerClientPinApi(app: FastifyInstance, gatehouse: Gatehouse): void {
   app.put<{ Params: IdParams }>('/clients/:id/pin', async (request, reply) => {
     const body: unknown = request.body;
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new FieldValidationError('body', 'must be a JSON object {"pin": "..."}');
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new FieldValidationError('body', 'must be a JSON object with a pin member');
     for (const key of Object.keys(body)) if (key !== 'pin') throw new FieldValidationError(key, 'unknown field; use pin');
     const client = await gatehouse.clients.setPin(request.params.id, (body as { pin?: unknown }).pin as string);
     request.log.info(clientLogFields(client), 'client PIN set');

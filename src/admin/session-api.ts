@@ -28,7 +28,7 @@ export function registerSessionApi(app: FastifyInstance, gatehouse: Gatehouse): 
     const username = typeof body?.username === 'string' ? body.username : '';
     const password = typeof body?.password === 'string' ? body.password : '';
     if (username === '' || password === '' || username.length > 128 || password.length > 1024) {
-      return reply.status(400).send({ error: 'invalid_request', error_description: 'send {"username", "password"}', field: username === '' ? 'username' : 'password' });
+      return reply.status(400).send({ error: 'invalid_request', error_description: 'send a JSON object with username and password', field: username === '' ? 'username' : 'password' });
     }
     // Audit the attempt under the name it gave, whatever the outcome.
     rememberAdminActor(request, { actor: username, via: 'session' });

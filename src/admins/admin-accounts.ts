@@ -5,7 +5,7 @@ import { parseAdminPassword, parseAdminUsername, type AdminAccount } from './adm
 
 export class AdminNotFoundError extends Error {
   constructor(username: string) {
-    super(`no administrator "${username}"`);
+    super(`no administrator '${username}'`);
     this.name = 'AdminNotFoundError';
   }
 }

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerAdminTokenCommand } from './commands/admin-token.js';
 import { registerAdminsCommands } from './commands/admins.js';
 import { registerClientsCommands } from './commands/clients.js';
+import { registerIssuerCommands } from './commands/issuer.js';
 import { registerKeysCommands } from './commands/keys.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerSchemaCommand } from './commands/schema.js';
@@ -26,5 +27,6 @@ registerUsersCommands(program);
 registerProfilesCommands(program);
 registerAdminTokenCommand(program);
 registerAdminsCommands(program);
+registerIssuerCommands(program);
 
 program.parseAsync(process.argv).catch(reportCliError);

@@ -45,7 +45,7 @@ class SshReader {
 /** An OpenSSH public-key line (`ssh-ed25519 AAAA... comment`) as a JWK. */
 function jwkFromOpenSsh(line: string): JsonWebKey {
   const [type, blob] = line.trim().split(/\s+/);
-  if (!type || !blob) refuse('an OpenSSH key line is "<type> <base64> [comment]"');
+  if (!type || !blob) refuse('an OpenSSH key line is <type> <base64> [comment]');
   const reader = new SshReader(Buffer.from(blob, 'base64'));
   const embeddedType = reader.string().toString();
   if (embeddedType !== type) refuse('the OpenSSH key type does not match its data');

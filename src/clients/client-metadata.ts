@@ -209,7 +209,7 @@ export const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 function parseProfileReference(value: unknown): string | null {
   if (value === null || value === '') return null;
   if (typeof value !== 'string' || !PROFILE_NAME.test(value)) {
-    throw new ClientValidationError('profile', 'must be the name of a security profile (1-64 letters, digits, ".", "_" or "-") or null');
+    throw new ClientValidationError('profile', "must be the name of a security profile (1-64 letters, digits, '.', '_' or '-') or null");
   }
   return value;
 }
@@ -247,7 +247,7 @@ function parseGrantTypes(value: unknown): GrantType[] {
   const grants = new Set<GrantType>();
   for (const item of items) {
     const grant = GRANT_TYPES.find((candidate) => candidate === item);
-    if (!grant) throw new ClientValidationError('grant_types', `${JSON.stringify(item)} is not supported; use ${GRANT_TYPES.join(', ')}`);
+    if (!grant) throw new ClientValidationError('grant_types', `'${String(item)}' is not supported; use ${GRANT_TYPES.join(', ')}`);
     grants.add(grant);
   }
   return [...grants];
@@ -259,7 +259,7 @@ export function parseScopes(value: unknown, field: string): string[] {
   const scopes = new Set<string>();
   for (const item of items) {
     if (typeof item !== 'string' || !isScopeToken(item)) {
-      throw new ClientValidationError(field, `${JSON.stringify(item)} is not a valid scope element (RFC 6749 §3.3)`);
+      throw new ClientValidationError(field, `'${String(item)}' is not a valid scope element (RFC 6749 §3.3)`);
     }
     scopes.add(item);
   }
@@ -313,7 +313,7 @@ function parseOrigins(value: unknown): string[] {
       url = undefined;
     }
     if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== String(item).replace(/\/$/, '')) {
-      throw new ClientValidationError('allowed_origins', `${JSON.stringify(item)} is not an origin (scheme://host[:port], no path)`);
+      throw new ClientValidationError('allowed_origins', `'${String(item)}' is not an origin (scheme://host[:port], no path)`);
     }
     origins.add(url.origin);
   }
@@ -322,12 +322,12 @@ function parseOrigins(value: unknown): string[] {
 
 function parseJwks(value: unknown): JSONWebKeySet | null {
   if (value === null) return null;
-  if (!isRecord(value) || !Array.isArray(value.keys)) throw new ClientValidationError('jwks', 'must be a JSON Web Key Set {"keys": [...]}');
+  if (!isRecord(value) || !Array.isArray(value.keys)) throw new ClientValidationError('jwks', 'must be a JSON Web Key Set (an object with a keys array)');
   const kids = new Set<string>();
   const stored: JSONWebKeySet['keys'] = [];
   for (const [index, key] of (value.keys as unknown[]).entries()) {
-    if (!isRecord(key) || typeof key.kty !== 'string') throw new ClientValidationError('jwks', 'every key must be a JWK object with "kty"');
-    if (!['EC', 'OKP', 'RSA'].includes(key.kty)) throw new ClientValidationError('jwks', `key type ${JSON.stringify(key.kty)} is not supported; use EC, OKP or RSA`);
+    if (!isRecord(key) || typeof key.kty !== 'string') throw new ClientValidationError('jwks', 'every key must be a JWK object with kty');
+    if (!['EC', 'OKP', 'RSA'].includes(key.kty)) throw new ClientValidationError('jwks', `key type '${key.kty}' is not supported; use EC, OKP or RSA`);
     if ('d' in key || 'k' in key) throw new ClientValidationError('jwks', 'only public keys may be registered; remove the private key members');
     try {
       stored.push(checkClientJwk(key).jwk);
@@ -336,7 +336,7 @@ function parseJwks(value: unknown): JSONWebKeySet | null {
       throw error;
     }
     if (typeof key.kid === 'string') {
-      if (kids.has(key.kid)) throw new ClientValidationError('jwks', `two keys have the kid ${JSON.stringify(key.kid)}`);
+      if (kids.has(key.kid)) throw new ClientValidationError('jwks', `two keys have the kid '${String(key.kid)}'`);
       kids.add(key.kid);
     }
   }

@@ -11,14 +11,14 @@ import { applyClientChanges, ClientValidationError, defaultClient, parseAdminSec
 
 export class ClientNotFoundError extends Error {
   constructor(readonly clientId: string) {
-    super(`no client with id "${clientId}"`);
+    super(`no client with id '${clientId}'`);
     this.name = 'ClientNotFoundError';
   }
 }
 
 export class ClientKeyNotFoundError extends Error {
   constructor(readonly kid: string) {
-    super(`the client has no key "${kid}"`);
+    super(`the client has no key '${kid}'`);
     this.name = 'ClientKeyNotFoundError';
   }
 }
@@ -111,7 +111,7 @@ export class ClientRegistry {
   async addKey(clientId: string, key: unknown, options: { kid?: string | undefined; alg?: string | undefined } = {}): Promise<JWK> {
     const jwk = await parseClientPublicKey(key, options);
     await this.changeKeys(clientId, (keys) => {
-      if (keys.some((existing) => existing.kid === jwk.kid)) throw new FieldValidationError('kid', `the client already has a key "${String(jwk.kid)}"`);
+      if (keys.some((existing) => existing.kid === jwk.kid)) throw new FieldValidationError('kid', `the client already has a key '${String(jwk.kid)}'`);
       if (keys.length >= MAX_KEYS) throw new FieldValidationError('key', `a client holds at most ${MAX_KEYS} keys`);
       return [...keys, jwk];
     });

@@ -33,6 +33,7 @@ export interface PurgeRetention {
 export function purgeTasks(retention: PurgeRetention): PurgeTask[] {
   return [
     { name: 'revoked_tokens', purgeBatch: (db, now, limit) => new RevocationsRepository(db).purgeExpired(now, limit) },
+    { name: 'revoked_grants', purgeBatch: (db, now, limit) => new RevocationsRepository(db).purgeExpiredGrants(now, limit) },
     { name: 'used_assertions', purgeBatch: (db, now, limit) => new UsedAssertionsRepository(db).purgeExpired(now, limit) },
     { name: 'refresh_tokens (expired)', purgeBatch: (db, now, limit) => new RefreshTokensRepository(db).purgeExpired(now, limit) },
     {

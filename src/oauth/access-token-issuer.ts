@@ -27,6 +27,9 @@ export interface IssuedAccessToken {
   clientId: string;
 }
 
+/** Private claim: the refresh-token family (grant) an access token was issued from. */
+export const GRANT_ID_CLAIM = 'grant_id';
+
 /** The lifetime that applies: the client's own (0: none) capped by the server's maximum. */
 export function accessTokenLifetime(client: Client, serverMaximum: number): number {
   return client.accessTokenLifetime === 0 ? serverMaximum : Math.min(client.accessTokenLifetime, serverMaximum);
@@ -39,10 +42,13 @@ export class AccessTokenIssuer {
     private readonly keys: SigningKeys,
   ) {}
 
-  /** A token for a user: `sub` is the user's id and the token carries the username. */
-  issueForUser(request: Omit<AccessTokenRequest, 'subject' | 'extraClaims'> & { user: User }): Promise<IssuedAccessToken> {
-    const { user, ...rest } = request;
-    return this.issue({ ...rest, subject: user.id, extraClaims: { username: user.username } });
+  /**
+   * A token for a user: `sub` is the user's id and the token carries the username, and, when it comes from
+   * a grant with refresh tokens, the grant's family id (GRANT_ID_CLAIM), by which revoking the grant revokes it.
+   */
+  issueForUser(request: Omit<AccessTokenRequest, 'subject' | 'extraClaims'> & { user: User; familyId?: string }): Promise<IssuedAccessToken> {
+    const { user, familyId, ...rest } = request;
+    return this.issue({ ...rest, subject: user.id, extraClaims: { username: user.username, ...(familyId === undefined ? {} : { [GRANT_ID_CLAIM]: familyId }) } });
   }
 
   async issue(request: AccessTokenRequest): Promise<IssuedAccessToken> {

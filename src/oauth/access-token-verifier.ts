@@ -17,6 +17,8 @@ export interface AccessTokenClaims extends JWTPayload {
   jti: string;
   scope?: string;
   username?: string;
+  /** The refresh-token family the token was issued from (GRANT_ID_CLAIM). */
+  grant_id?: string;
 }
 
 export type VerificationResult = { active: true; claims: AccessTokenClaims } | { active: false; reason: string };
@@ -111,7 +113,8 @@ export class AccessTokenVerifier {
 
   /** The checks that can change after issue: revocation, the client's state, the user's state. */
   private async stillAllowed(claims: AccessTokenClaims, now: number): Promise<VerificationResult> {
-    if (this.revocations.isRevoked(claims.jti)) return { active: false, reason: 'token revoked' };
+    // The token itself, or the grant it was issued from (RFC 7009 §2.1), revoked: both in memory.
+    if (this.revocations.isRevoked(claims.jti, typeof claims.grant_id === 'string' ? claims.grant_id : undefined)) return { active: false, reason: 'token revoked' };
     const client = this.directory.get(claims.client_id);
     if (!client) return { active: false, reason: 'client no longer exists' };
     const unusable = clientUnusableReason(client, now);

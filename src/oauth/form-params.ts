@@ -29,7 +29,7 @@ export class FormParams {
         multi.set(name, values);
         continue;
       }
-      if (values.length > 1 || (Array.isArray(raw) && raw.length > 1)) throw invalidRequest(`the parameter "${name}" is repeated`);
+      if (values.length > 1 || (Array.isArray(raw) && raw.length > 1)) throw invalidRequest(`the parameter ${name} is repeated`);
       single.set(name, values[0] as string);
     }
     return new FormParams(single, multi);
@@ -41,7 +41,7 @@ export class FormParams {
 
   require(name: string): string {
     const value = this.single.get(name);
-    if (value === undefined) throw invalidRequest(`the parameter "${name}" is missing`);
+    if (value === undefined) throw invalidRequest(`the parameter ${name} is missing`);
     return value;
   }
 

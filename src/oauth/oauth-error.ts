@@ -1,3 +1,5 @@
+import { toErrorDescription } from '../shared/error-description.js';
+
 /** An error answered in the RFC 6749 §5.2 form: `{"error", "error_description"}` with a status. */
 export class OAuthError extends Error {
   constructor(
@@ -13,7 +15,8 @@ export class OAuthError extends Error {
   }
 
   toJSON(): { error: string; error_description: string } & Record<string, unknown> {
-    return { error: this.error, error_description: this.description, ...this.extra };
+    // A description may echo the request: only the RFC 6749 §5.2 character set leaves.
+    return { error: this.error, error_description: toErrorDescription(this.description), ...this.extra };
   }
 }
 

@@ -2,25 +2,43 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Client } from '../clients/client.js';
 import type { SecretDigester } from '../keys/secret-digest.js';
 import type { RefreshTokensRepository, StoredRefreshToken } from '../store/refresh-tokens-repository.js';
+import type { RevocationList } from './revocation-list.js';
+
+/** Beyond the longest access-token lifetime, a revoked grant is remembered this much longer (a token signed just after), ms. */
+const GRANT_REVOCATION_MARGIN_MS = 60_000;
 
 export type RefreshOutcome =
   | { ok: true; previous: StoredRefreshToken; refreshToken: string }
   | { ok: false; reason: 'unknown' | 'expired' | 'revoked' | 'other_client' | 'reused' };
 
-/** Opaque 256-bit refresh tokens with rotation and reuse detection (RFC 9700 §4.14.2). */
+/**
+ * Opaque 256-bit refresh tokens with rotation and reuse detection (RFC 9700 §4.14.2). Revoking a family
+ * (the grant) also revokes the access tokens issued from it (RFC 7009 §2.1), which carry its id.
+ */
 export class RefreshTokens {
   constructor(
     private readonly repository: RefreshTokensRepository,
     private readonly digester: SecretDigester,
+    private readonly revocations: RevocationList,
+    /** The longest lifetime of an access token, seconds (read when a grant is revoked). */
+    private readonly maxAccessTokenLifetime: () => number,
   ) {}
 
-  /** Starts a new family for a user grant (its scope and RFC 8707 resources); returns the token (shown to the client once). */
-  async issue(client: Client, userId: string, scopes: string[], resources: string[]): Promise<string> {
+  /** The id of a new family, to put in its first access token before `issue` stores the refresh token. */
+  newFamilyId(): string {
+    return randomUUID();
+  }
+
+  /**
+   * Starts the family `familyId` for a user grant (its scope and RFC 8707 resources); returns the token
+   * (shown to the client once).
+   */
+  async issue(client: Client, userId: string, scopes: string[], resources: string[], familyId: string): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     const now = Date.now();
     await this.repository.insert({
       tokenDigest: this.digester.digest(token),
-      familyId: randomUUID(),
+      familyId,
       clientId: client.clientId,
       userId,
       scopes,
@@ -49,7 +67,7 @@ export class RefreshTokens {
     if (stored.revokedAt !== null) return { ok: false, reason: 'revoked' };
     if (stored.expiresAt <= now) return { ok: false, reason: 'expired' };
     if (stored.usedAt !== null) {
-      await this.repository.revokeFamily(stored.familyId, now);
+      await this.revokeFamily(stored);
       return { ok: false, reason: 'reused' };
     }
     const successor = randomBytes(32).toString('base64url');
@@ -67,13 +85,21 @@ export class RefreshTokens {
     );
     if (!won) {
       // Another request rotated it a moment ago: a second use of one token is reuse.
-      await this.repository.revokeFamily(stored.familyId, now);
+      await this.revokeFamily(stored);
       return { ok: false, reason: 'reused' };
     }
     return { ok: true, previous: stored, refreshToken: successor };
   }
 
-  async revokeFamily(familyId: string): Promise<void> {
-    await this.repository.revokeFamily(familyId, Date.now());
+  /**
+   * Revokes every refresh token of the family and every access token issued from it, on every instance
+   * (through the change feed), until the last of those access tokens has expired. Idempotent: a retry
+   * after a failure completes what the first call did not.
+   */
+  async revokeFamily(family: Pick<StoredRefreshToken, 'familyId' | 'clientId'>): Promise<void> {
+    const now = Date.now();
+    await this.repository.revokeFamily(family.familyId, now);
+    const expiresAt = now + this.maxAccessTokenLifetime() * 1000 + GRANT_REVOCATION_MARGIN_MS;
+    await this.revocations.revokeGrant({ familyId: family.familyId, clientId: family.clientId, expiresAt });
   }
 }

@@ -1,9 +1,13 @@
 import { CacheStats } from '../shared/cache-stats.js';
-import type { Revocation, RevocationsRepository } from '../store/revocations-repository.js';
+import type { GrantRevocation, Revocation, RevocationsRepository } from '../store/revocations-repository.js';
 
-/** Revoked access-token ids held in memory until their tokens expire, so checks never read the store. */
+/**
+ * Revoked access-token ids, and revoked grants (refresh-token families, whose access tokens carry the
+ * family id), held in memory until their tokens expire, so checks never read the store.
+ */
 export class RevocationList {
   private readonly revoked = new Map<string, number>();
+  private readonly revokedGrants = new Map<string, number>();
   /** Checks of token ids; a hit is a revoked token. */
   readonly stats = new CacheStats();
 
@@ -11,8 +15,11 @@ export class RevocationList {
 
   async loadAll(): Promise<void> {
     const now = Date.now();
+    const [tokens, grants] = await Promise.all([this.repository.unexpired(now), this.repository.unexpiredGrants(now)]);
     this.revoked.clear();
-    for (const revocation of await this.repository.unexpired(now)) this.revoked.set(revocation.jti, revocation.expiresAt);
+    for (const revocation of tokens) this.revoked.set(revocation.jti, revocation.expiresAt);
+    this.revokedGrants.clear();
+    for (const revocation of grants) this.revokedGrants.set(revocation.familyId, revocation.expiresAt);
   }
 
   /** Re-reads one revocation after a change event. */
@@ -21,13 +28,26 @@ export class RevocationList {
     if (revocation) this.revoked.set(jti, revocation.expiresAt);
   }
 
+  /** Re-reads one revoked grant after a change event. */
+  async refreshGrant(familyId: string): Promise<void> {
+    const revocation = await this.repository.getGrant(familyId);
+    if (revocation) this.revokedGrants.set(familyId, revocation.expiresAt);
+  }
+
   async revoke(revocation: Revocation): Promise<void> {
     await this.repository.revoke(revocation);
     this.revoked.set(revocation.jti, revocation.expiresAt);
   }
 
-  isRevoked(jti: string): boolean {
-    const revoked = this.revoked.has(jti);
+  /** RFC 7009 §2.1: the access tokens of a revoked refresh-token family are refused until `expiresAt`. */
+  async revokeGrant(revocation: GrantRevocation): Promise<void> {
+    await this.repository.revokeGrant(revocation);
+    this.revokedGrants.set(revocation.familyId, Math.max(revocation.expiresAt, this.revokedGrants.get(revocation.familyId) ?? 0));
+  }
+
+  /** Whether the token `jti`, or the grant `familyId` it was issued from (if any), is revoked. */
+  isRevoked(jti: string, familyId?: string): boolean {
+    const revoked = this.revoked.has(jti) || (familyId !== undefined && this.revokedGrants.has(familyId));
     this.stats.record(revoked);
     return revoked;
   }
@@ -35,9 +55,10 @@ export class RevocationList {
   /** Forgets revocations whose tokens have expired (they fail the exp check anyway). */
   prune(now: number): void {
     for (const [jti, expiresAt] of this.revoked) if (expiresAt <= now) this.revoked.delete(jti);
+    for (const [familyId, expiresAt] of this.revokedGrants) if (expiresAt <= now) this.revokedGrants.delete(familyId);
   }
 
   get size(): number {
-    return this.revoked.size;
+    return this.revoked.size + this.revokedGrants.size;
   }
 }

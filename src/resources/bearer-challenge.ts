@@ -1,3 +1,5 @@
+import { toErrorDescription } from '../shared/error-description.js';
+
 /** A refusal of a protected resource, answered per RFC 6750 §3 with a `WWW-Authenticate: Bearer` challenge. */
 export class BearerChallenge extends Error {
   constructor(
@@ -17,7 +19,7 @@ export class BearerChallenge extends Error {
     const parts = [`realm="${realm}"`];
     if (this.error) {
       parts.push(`error="${this.error}"`);
-      parts.push(`error_description="${this.description.replace(/["\\]/g, '')}"`);
+      parts.push(`error_description="${toErrorDescription(this.description)}"`);
     }
     if (this.scope !== undefined) parts.push(`scope="${this.scope}"`);
     if (resourceMetadataUrl) parts.push(`resource_metadata="${resourceMetadataUrl}"`);
@@ -25,6 +27,6 @@ export class BearerChallenge extends Error {
   }
 
   body(): { error: string; error_description: string; scope?: string } {
-    return { error: this.error ?? 'unauthorized', error_description: this.description, ...(this.scope === undefined ? {} : { scope: this.scope }) };
+    return { error: this.error ?? 'unauthorized', error_description: toErrorDescription(this.description), ...(this.scope === undefined ? {} : { scope: this.scope }) };
   }
 }

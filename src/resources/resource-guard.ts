@@ -20,7 +20,7 @@ export interface GuardOptions {
 export function bearerTokenOf(authorization: string | undefined): string | undefined {
   if (authorization === undefined) return undefined;
   const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(authorization);
-  if (!match?.[1]) throw new BearerChallenge(400, 'invalid_request', 'malformed Authorization header; expected "Bearer <token>"');
+  if (!match?.[1]) throw new BearerChallenge(400, 'invalid_request', 'malformed Authorization header; expected Bearer <token>');
   return match[1];
 }
 

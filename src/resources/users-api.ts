@@ -34,7 +34,7 @@ export function registerUserRoutes(app: FastifyInstance, users: UserRegistry, op
 
   app.post<{ Params: IdParams }>('/users/:id/password', async (request, reply) => {
     const body = request.body as Record<string, unknown> | undefined;
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new UserValidationError('body', 'must be a JSON object {"password": ...}');
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new UserValidationError('body', 'must be a JSON object with a password member');
     await users.setPassword(request.params.id, body.password as string);
     request.log.info({ userId: request.params.id }, 'user password reset');
     return reply.status(204).send();

@@ -8,7 +8,7 @@ import { ProfileNotFoundError } from './security-profile.js';
 
 export class InitialAccessTokenNotFoundError extends Error {
   constructor(readonly tokenId: string) {
-    super(`no initial access token "${tokenId}" for this profile`);
+    super(`no initial access token '${tokenId}' for this profile`);
     this.name = 'InitialAccessTokenNotFoundError';
   }
 }

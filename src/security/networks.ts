@@ -13,7 +13,7 @@ export function parseCidrList(raw: unknown): string[] {
     const family = isIP(address);
     const max = family === 4 ? 32 : 128;
     if (family === 0 || extra !== undefined || (prefix !== undefined && (!/^\d{1,3}$/.test(prefix) || Number(prefix) > max))) {
-      throw new Error(`"${text}" is not an IP address or CIDR range (such as 10.0.0.0/8 or 2001:db8::/32)`);
+      throw new Error(`'${text}' is not an IP address or CIDR range (such as 10.0.0.0/8 or 2001:db8::/32)`);
     }
     ranges.push(`${address}/${prefix ?? max}`);
   }

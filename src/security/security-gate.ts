@@ -209,8 +209,8 @@ export function parseChallengeResponse(value: string | undefined): Record<string
   try {
     parsed = JSON.parse(value);
   } catch {
-    throw invalidRequest('challenge_response must be a JSON object {"CheckName": answer, ...}');
+    throw invalidRequest('challenge_response must be a JSON object mapping check names to answers');
   }
-  if (!isRecord(parsed)) throw invalidRequest('challenge_response must be a JSON object {"CheckName": answer, ...}');
+  if (!isRecord(parsed)) throw invalidRequest('challenge_response must be a JSON object mapping check names to answers');
   return parsed;
 }

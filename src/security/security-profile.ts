@@ -53,14 +53,14 @@ export class ProfileValidationError extends FieldValidationError {
 
 export class ProfileNotFoundError extends Error {
   constructor(readonly profileName: string) {
-    super(`no security profile named "${profileName}"`);
+    super(`no security profile named '${profileName}'`);
     this.name = 'ProfileNotFoundError';
   }
 }
 
 export class DuplicateProfileError extends Error {
   constructor(readonly profileName: string) {
-    super(`a security profile named "${profileName}" already exists`);
+    super(`a security profile named '${profileName}' already exists`);
     this.name = 'DuplicateProfileError';
   }
 }
@@ -70,7 +70,7 @@ export class ProfileInUseError extends Error {
     readonly profileName: string,
     readonly clientCount: number,
   ) {
-    super(`the security profile "${profileName}" is used by ${clientCount} client(s); move them to another profile first`);
+    super(`the security profile '${profileName}' is used by ${clientCount} client(s); move them to another profile first`);
     this.name = 'ProfileInUseError';
   }
 }
@@ -81,7 +81,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 export function parseProfileName(value: unknown, field = 'name'): string {
   if (typeof value !== 'string' || !PROFILE_NAME.test(value)) {
-    throw new ProfileValidationError(field, 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit');
+    throw new ProfileValidationError(field, "must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
   }
   return value;
 }
@@ -94,14 +94,14 @@ function parseMaxTokenExpiration(value: unknown, field: string): number {
 }
 
 function parseMapping(value: unknown, field: string): Record<string, string[]> {
-  if (!isRecord(value)) throw new ProfileValidationError(field, 'must be an object {"scope element": ["CheckName", ...]}');
+  if (!isRecord(value)) throw new ProfileValidationError(field, 'must be an object mapping scope elements to lists of check names');
   const mapping: Record<string, string[]> = {};
   for (const [element, checks] of Object.entries(value)) {
-    if (!isScopeToken(element)) throw new ProfileValidationError(field, `${JSON.stringify(element)} is not a valid scope element (RFC 6749 §3.3)`);
+    if (!isScopeToken(element)) throw new ProfileValidationError(field, `'${element}' is not a valid scope element (RFC 6749 §3.3)`);
     if (!Array.isArray(checks)) throw new ProfileValidationError(field, `${element}: must be a list of check names ([] for no check)`);
     const names = new Set<string>();
     for (const check of checks) {
-      if (typeof check !== 'string' || !CHECK_NAME.test(check)) throw new ProfileValidationError(field, `${element}: ${JSON.stringify(check)} is not a check name`);
+      if (typeof check !== 'string' || !CHECK_NAME.test(check)) throw new ProfileValidationError(field, `${element}: '${String(check)}' is not a check name`);
       names.add(check);
     }
     mapping[element] = [...names];
@@ -114,7 +114,7 @@ function parseMandatoryScope(value: unknown, field: string): string[] {
   if (!Array.isArray(items)) throw new ProfileValidationError(field, 'must be a list of scope elements');
   const elements = new Set<string>();
   for (const item of items) {
-    if (typeof item !== 'string' || !isScopeToken(item)) throw new ProfileValidationError(field, `${JSON.stringify(item)} is not a valid scope element (RFC 6749 §3.3)`);
+    if (typeof item !== 'string' || !isScopeToken(item)) throw new ProfileValidationError(field, `'${String(item)}' is not a valid scope element (RFC 6749 §3.3)`);
     elements.add(item);
   }
   return [...elements];

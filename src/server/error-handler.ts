@@ -4,6 +4,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { ClientValidationError } from '../clients/client-metadata.js';
 import { ClientKeyNotFoundError, ClientNotFoundError } from '../clients/client-registry.js';
 import { OAuthError } from '../oauth/oauth-error.js';
+import { toErrorDescription } from '../shared/error-description.js';
 import { FieldValidationError } from '../shared/field-validation-error.js';
 import { DuplicateClientError } from '../store/clients-repository.js';
 import type { StoreAvailability } from '../store/store-availability.js';
@@ -29,6 +30,16 @@ const RETRY_AFTER_SECONDS = 5;
  * A database that cannot be reached answers 503 `temporarily_unavailable` (and is reported to `availability`).
  */
 export function installErrorHandling(app: FastifyInstance, availability?: StoreAvailability): void {
+  // RFC 6749 §5.2 / RFC 6750 §3: whichever route answers, and whatever its description echoes from the
+  // request, an error_description leaves in %x20-21 / %x23-5B / %x5D-7E only.
+  // A callback hook, not an async one: the hot path's 200 answers pay no extra promise.
+  app.addHook('preSerialization', (_request, reply, payload: unknown, done) => {
+    if (reply.statusCode < 400 || payload === null || typeof payload !== 'object') return done(null, payload);
+    const description = (payload as { error_description?: unknown }).error_description;
+    if (typeof description !== 'string') return done(null, payload);
+    const safe = toErrorDescription(description);
+    done(null, safe === description ? payload : { ...payload, error_description: safe });
+  });
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     if (isStoreUnavailableError(error)) {
       availability?.reportFailure('request', error);
@@ -83,7 +94,7 @@ export function installErrorHandling(app: FastifyInstance, availability?: StoreA
   });
 
   app.setNotFoundHandler((request, reply) => {
-    return reply.status(404).send({ error: 'not_found', error_description: `no route for ${request.method} ${request.url.split('?')[0]}` } satisfies ErrorBody);
+    return reply.status(404).send({ error: 'not_found', error_description: toErrorDescription(`no route for ${request.method} ${request.url.split('?')[0]}`) } satisfies ErrorBody);
   });
 }
 
@@ -98,8 +109,8 @@ function clientErrorDescription(error: FastifyError): string {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return 'the body is not valid JSON';
     default:
-      // Fastify's own 4xx messages name the problem without internals.
-      return error.message.replace(/[\r\n]+/g, ' ').slice(0, 300);
+      // Fastify's own 4xx messages name the problem without internals (and may quote the request).
+      return toErrorDescription(error.message.slice(0, 300));
   }
 }
 

@@ -5,7 +5,7 @@ import type { AdminsTable, Database } from './schema.js';
 
 export class DuplicateAdminError extends Error {
   constructor(readonly username: string) {
-    super(`the administrator "${username}" exists already`);
+    super(`the administrator '${username}' exists already`);
     this.name = 'DuplicateAdminError';
   }
 }

@@ -7,7 +7,7 @@ import type { ClientsTable, Database } from './schema.js';
 
 export class DuplicateClientError extends Error {
   constructor(readonly clientId: string) {
-    super(`a client with id "${clientId}" already exists`);
+    super(`a client with id '${clientId}' already exists`);
     this.name = 'DuplicateClientError';
   }
 }
@@ -73,7 +73,7 @@ function fromRow(row: ClientsTable): Client {
 async function requireProfile(trx: Transaction<Database>, profile: string | null): Promise<void> {
   if (profile === null) return;
   const found = await trx.selectFrom('security_profiles').select('name').where('name', '=', profile).executeTakeFirst();
-  if (!found) throw new ClientValidationError('profile', `there is no security profile named ${JSON.stringify(profile)}`);
+  if (!found) throw new ClientValidationError('profile', `there is no security profile named '${profile}'`);
 }
 
 /** SQL for the clients table. Every write records a change event in the same transaction. */

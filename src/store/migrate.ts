@@ -13,6 +13,7 @@ import { auditEventsMigration } from './migrations/0013-audit-events.js';
 import { auditTokenFieldsMigration } from './migrations/0014-audit-token-fields.js';
 import { refreshTokenResourcesMigration } from './migrations/0015-refresh-token-resources.js';
 import { attemptCountersMigration } from './migrations/0016-attempt-counters.js';
+import { revokedGrantsMigration } from './migrations/0017-revoked-grants.js';
 import { initialAccessTokenRegistrationsMigration } from './migrations/0018-initial-access-token-registrations.js';
 import type { Database } from './schema.js';
 
@@ -32,6 +33,7 @@ export function migrationsFor(engine: StoreConnection['engine']): Record<string,
     '0014-audit-token-fields': auditTokenFieldsMigration,
     '0015-refresh-token-resources': refreshTokenResourcesMigration,
     '0016-attempt-counters': attemptCountersMigration,
+    '0017-revoked-grants': revokedGrantsMigration,
     '0018-initial-access-token-registrations': initialAccessTokenRegistrationsMigration,
   };
 }

@@ -9,7 +9,14 @@ export interface Revocation {
   expiresAt: number;
 }
 
-/** Revoked JWT access tokens, remembered by jti until they expire. */
+/** A revoked refresh-token family (grant): its access tokens are refused until `expiresAt`. */
+export interface GrantRevocation {
+  familyId: string;
+  clientId: string;
+  expiresAt: number;
+}
+
+/** Revoked JWT access tokens, remembered by jti, and revoked grants, by family id, until they expire. */
 export class RevocationsRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -23,6 +30,44 @@ export class RevocationsRepository {
         .execute();
       await recordChange(trx, 'revocation', revocation.jti);
     });
+  }
+
+  /** Records a revoked grant, or moves its end later when it is already recorded. */
+  async revokeGrant(revocation: GrantRevocation): Promise<void> {
+    const now = Date.now();
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('revoked_grants')
+        .values({ family_id: revocation.familyId, client_id: revocation.clientId, expires_at: revocation.expiresAt, revoked_at: now })
+        .onConflict((oc) =>
+          oc
+            .column('family_id')
+            .doUpdateSet({ expires_at: revocation.expiresAt })
+            .where('revoked_grants.expires_at', '<', revocation.expiresAt),
+        )
+        .execute();
+      await recordChange(trx, 'grant_revocation', revocation.familyId);
+    });
+  }
+
+  async getGrant(familyId: string): Promise<GrantRevocation | undefined> {
+    const row = await this.db.selectFrom('revoked_grants').selectAll().where('family_id', '=', familyId).executeTakeFirst();
+    return row ? { familyId: row.family_id, clientId: row.client_id, expiresAt: Number(row.expires_at) } : undefined;
+  }
+
+  /** Revoked grants whose access tokens may not have expired yet. */
+  async unexpiredGrants(now: number): Promise<GrantRevocation[]> {
+    const rows = await this.db.selectFrom('revoked_grants').selectAll().where('expires_at', '>', now).execute();
+    return rows.map((row) => ({ familyId: row.family_id, clientId: row.client_id, expiresAt: Number(row.expires_at) }));
+  }
+
+  /** Deletes up to `limit` revoked grants whose access tokens have all expired; returns how many. */
+  async purgeExpiredGrants(now: number, limit = PURGE_BATCH_SIZE): Promise<number> {
+    const result = await this.db
+      .deleteFrom('revoked_grants')
+      .where('family_id', 'in', (eb) => eb.selectFrom('revoked_grants').select('family_id').where('expires_at', '<=', now).limit(limit))
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   async get(jti: string): Promise<Revocation | undefined> {

@@ -116,6 +116,14 @@ export interface RevokedTokensTable {
   revoked_at: number;
 }
 
+/** A revoked refresh-token family: its access tokens are refused until expires_at. */
+export interface RevokedGrantsTable {
+  family_id: string;
+  client_id: string;
+  expires_at: number;
+  revoked_at: number;
+}
+
 export interface SettingsTable {
   name: string;
   value: string;
@@ -191,6 +199,7 @@ export interface Database {
   used_assertions: UsedAssertionsTable;
   signing_keys: SigningKeysTable;
   revoked_tokens: RevokedTokensTable;
+  revoked_grants: RevokedGrantsTable;
   settings: SettingsTable;
   change_events: ChangeEventsTable;
   security_profiles: SecurityProfilesTable;

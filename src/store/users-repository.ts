@@ -5,7 +5,7 @@ import type { Database, UsersTable } from './schema.js';
 
 export class DuplicateUsernameError extends Error {
   constructor(readonly username: string) {
-    super(`the username "${username}" is taken`);
+    super(`the username '${username}' is taken`);
     this.name = 'DuplicateUsernameError';
   }
 }

@@ -6,7 +6,7 @@ import { parsePassword, type UserChanges } from './user-input.js';
 
 export class UserNotFoundError extends Error {
   constructor(readonly userId: string) {
-    super(`no user with id "${userId}"`);
+    super(`no user with id '${userId}'`);
     this.name = 'UserNotFoundError';
   }
 }

@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { SignJWT, type JWTPayload } from 'jose';
 import { expect } from 'vitest';
 import { fastifyGuard } from '../../src/resource-server/index.js';
+import { assertNoDescriptionViolations, witnessErrorDescriptions } from '../helpers/error-description-witness.js';
 import { signWithServerKey } from '../helpers/server-signed-token.js';
 import { basicAuth, postForm, startTestServer, type TestServer } from '../helpers/test-server.js';
 
@@ -50,8 +51,15 @@ interface Refusal {
   wwwAuthenticate: string | null;
 }
 
+/** What the external services answered outside the error_description character set (checked on close). */
+const serviceViolations: string[] = [];
+
 async function startService(gatehouse: TestServer, mode: 'jwks' | 'introspection', introspector: { client_id: string; client_secret: string }) {
   const service = Fastify();
+  const recorded = witnessErrorDescriptions(service);
+  service.addHook('onClose', async () => {
+    serviceViolations.push(...recorded);
+  });
   await service.register(fastifyGuard, {
     issuer: gatehouse.url,
     mode,
@@ -130,6 +138,7 @@ export async function startAttackTargets(options: { config?: Parameters<typeof s
       async close() {
         for (const service of services) await service.close();
         await gatehouse.close();
+        assertNoDescriptionViolations(serviceViolations.splice(0));
       },
     };
 

@@ -62,8 +62,9 @@ describe('gatehouse CLI', () => {
         [['clients', 'list'], { GATEHOUSE_DATA_DIR: join(blocker, 'data') }, 'GATEHOUSE_DATA_DIR', 'ENOTDIR'],
         [['migrate'], { GATEHOUSE_DATA_DIR: join(blocker, 'data') }, 'GATEHOUSE_DATA_DIR', 'ENOTDIR'],
         [['clients', 'list'], { DATABASE_URL: 'postgres://postgres:db-password-123@127.0.0.1:1/gatehouse' }, 'DATABASE_URL', 'postgres://127.0.0.1:1/gatehouse'],
-        [['serve'], { PORT: port }, 'PORT', 'already in use'],
-        [['serve'], { PORT: '0', HOST: '192.0.2.1' }, 'HOST', 'not an address of this machine'],
+        // One issuer for both starts: instances on one data folder must agree on it (the default follows PORT).
+        [['serve'], { PORT: port, GATEHOUSE_ISSUER: 'http://cli-test.example' }, 'PORT', 'already in use'],
+        [['serve'], { PORT: '0', HOST: '192.0.2.1', GATEHOUSE_ISSUER: 'http://cli-test.example' }, 'HOST', 'not an address of this machine'],
       ];
       for (const [args, overrides, name, detail] of cases) {
         const result = await runCli(args, { ...env, ...overrides });

@@ -83,7 +83,7 @@ describe.each(STORES)('gatehouse profiles on %s', (store) => {
   });
 
   it('names a missing profile', async () => {
-    await expectOneLineError(['profiles', 'pull', 'nope'], /^gatehouse: no security profile named "nope"$/);
+    await expectOneLineError(['profiles', 'pull', 'nope'], /^gatehouse: no security profile named 'nope'$/);
   });
 
   it('assigns a profile to a client and refuses to delete a profile in use', async () => {
@@ -91,11 +91,11 @@ describe.each(STORES)('gatehouse profiles on %s', (store) => {
     expect(created.code, created.stderr).toBe(0);
     const client = JSON.parse(created.stdout) as { client_id: string; profile: string };
     expect(client.profile).toBe('web');
-    await expectOneLineError(['clients', 'create', '--name', 'Other', '--profile', 'ghost'], /^gatehouse: --profile: there is no security profile named "ghost"$/);
-    await expectOneLineError(['profiles', 'delete', 'web'], /^gatehouse: the security profile "web" is used by 1 client\(s\)/);
+    await expectOneLineError(['clients', 'create', '--name', 'Other', '--profile', 'ghost'], /^gatehouse: --profile: there is no security profile named 'ghost'$/);
+    await expectOneLineError(['profiles', 'delete', 'web'], /^gatehouse: the security profile 'web' is used by 1 client\(s\)/);
     const cleared = await runCli(['clients', 'update', client.client_id, '--profile', 'none'], env);
     expect(cleared.code, cleared.stderr).toBe(0);
     expect((await runCli(['profiles', 'delete', 'web'], env)).stdout.trim()).toBe('profile web deleted');
-    await expectOneLineError(['profiles', 'delete', 'web'], /^gatehouse: no security profile named "web"$/);
+    await expectOneLineError(['profiles', 'delete', 'web'], /^gatehouse: no security profile named 'web'$/);
   });
 });

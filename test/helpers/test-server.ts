@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { openGatehouse, type Gatehouse } from '../../src/gatehouse.js';
 import { buildServer } from '../../src/server/build-server.js';
 import { createLogger } from '../../src/server/logger.js';
+import { assertNoDescriptionViolations, witnessErrorDescriptions } from './error-description-witness.js';
 import { createTestDatabase, type TestDatabase } from './postgres.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
@@ -68,6 +69,8 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
   });
   const gatehouse = await openGatehouse(config, createLogger(config.logLevel, options.logDestination), { watchChanges: true });
   const app = await buildServer(gatehouse);
+  // Every answer of a test server is a witness: an error_description outside the RFC set fails close().
+  const descriptionViolations = witnessErrorDescriptions(app);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (!address || typeof address !== 'object') throw new Error('server has no address');
@@ -99,6 +102,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
       await gatehouse.close();
       if (ownsDatabase) await database?.drop();
       if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
+      assertNoDescriptionViolations(descriptionViolations);
     },
   };
 }

@@ -255,6 +255,27 @@ describe('several Gatehouse instances on one PostgreSQL database', () => {
       expect((await b.token(app, { grant_type: 'refresh_token', refresh_token: second })).status).toBe(400);
     });
 
+    it('a refresh token revoked on A: the access tokens of its grant are refused on B too (RFC 7009 §2.1), others are not', async () => {
+      const app = await createClient(a, { grant_types: ['password'], refresh_tokens: true });
+      const username = `grant-${randomUUID().slice(0, 8)}`;
+      expect((await a.admin('POST', '/users', { username, password: 'grant password 1' })).status).toBe(201);
+      await reachesB('grant client created', async () => (await tokenStatus(b, app)) !== 401);
+      const signIn = () => accessToken(a, app, { grant_type: 'password', username, password: 'grant password 1' });
+      const revoked = await signIn();
+      const refreshed = await accessToken(a, app, { grant_type: 'refresh_token', refresh_token: revoked.refresh_token ?? '' });
+      const other = await signIn();
+      for (const token of [revoked.access_token, refreshed.access_token, other.access_token]) expect((await b.echo(token)).status).toBe(200);
+
+      const response = await postForm(`${a.url}/oauth/revoke`, { token: refreshed.refresh_token ?? '' }, { authorization: basicAuth(app.client_id, app.client_secret) });
+      expect(response.status).toBe(200);
+      await reachesB('grant revoked', async () => (await b.echo(refreshed.access_token)).status === 401);
+      expect((await b.echo(revoked.access_token)).status).toBe(401);
+      expect(await introspect(b, app, refreshed.access_token)).toEqual({ active: false });
+      expect(await introspect(b, app, revoked.access_token)).toEqual({ active: false });
+      expect((await b.echo(other.access_token)).status).toBe(200);
+      expect(await introspect(b, app, other.access_token)).toMatchObject({ active: true });
+    });
+
     it('two concurrent refreshes of one token on A and on B: exactly one wins', async () => {
       const { app, refreshToken } = await refreshSetup();
       for (let round = 0; round < 5; round++) {

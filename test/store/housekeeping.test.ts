@@ -76,6 +76,10 @@ describe.each(STORES)('housekeeping on %s', (engine) => {
       { jti: 'live-1', client_id: 'c', expires_at: NOW + 1, revoked_at: NOW - HOUR },
       { jti: 'live-2', client_id: 'c', expires_at: NOW + HOUR, revoked_at: NOW - HOUR },
     ]);
+    await insertMany(store, 'revoked_grants', [
+      { family_id: 'grant-gone', client_id: 'c', expires_at: NOW - 1, revoked_at: NOW - HOUR },
+      { family_id: 'grant-live', client_id: 'c', expires_at: NOW + HOUR, revoked_at: NOW - HOUR },
+    ]);
     await insertMany(store, 'used_assertions', [
       { client_id: 'c', jti: 'old', expires_at: NOW - 1 },
       { client_id: 'd', jti: 'old', expires_at: NOW },
@@ -138,6 +142,7 @@ describe.each(STORES)('housekeeping on %s', (engine) => {
       skipped: false,
       deleted: {
         revoked_tokens: expired,
+        revoked_grants: 1,
         used_assertions: 2,
         'refresh_tokens (expired)': 2,
         'refresh_tokens (used)': 1,
@@ -154,6 +159,8 @@ describe.each(STORES)('housekeeping on %s', (engine) => {
 
     const jtis = await store.db.selectFrom('revoked_tokens').select('jti').orderBy('jti').execute();
     expect(jtis.map((row) => row.jti)).toEqual(['live-1', 'live-2']);
+    const grants = await store.db.selectFrom('revoked_grants').select('family_id').execute();
+    expect(grants.map((row) => row.family_id)).toEqual(['grant-live']);
     const assertions = await store.db.selectFrom('used_assertions').select(['client_id', 'jti']).orderBy('client_id').execute();
     expect(assertions).toEqual([
       { client_id: 'c', jti: 'fresh' },
@@ -177,6 +184,7 @@ describe.each(STORES)('housekeeping on %s', (engine) => {
       skipped: false,
       deleted: {
         revoked_tokens: 0,
+        revoked_grants: 0,
         used_assertions: 0,
         'refresh_tokens (expired)': 0,
         'refresh_tokens (used)': 0,

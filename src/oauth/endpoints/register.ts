@@ -71,7 +71,7 @@ export async function registerRegistrationEndpoint(app: FastifyInstance, gatehou
           throw invalidMetadata('token_endpoint_auth_method must be private_key_jwt');
         }
         if (body.grant_types !== undefined && (!Array.isArray(body.grant_types) || body.grant_types.some((grant) => grant !== 'client_credentials'))) {
-          throw invalidMetadata('grant_types may only be ["client_credentials"]');
+          throw invalidMetadata('grant_types may only be [client_credentials]');
         }
         // Other metadata is ignored (RFC 7591 §2); what the instance may get is decided by its profile.
         const changes = parseClientChanges(

@@ -29,7 +29,7 @@ export function registerRevocationEndpoint(app: FastifyInstance, services: OAuth
       const stored = await gatehouse.refreshTokens.find(token);
       if (stored) {
         if (stored.clientId !== client.clientId) throw NOT_YOURS();
-        await gatehouse.refreshTokens.revokeFamily(stored.familyId);
+        await gatehouse.refreshTokens.revokeFamily(stored);
         request.log.info({ ...clientLogFields(client), familyId: stored.familyId }, 'refresh token family revoked');
       }
       return reply.status(200).send();

@@ -55,7 +55,7 @@ export async function registerTokenEndpoint(app: FastifyInstance, services: OAut
       case 'refresh_token':
         return services.refreshToken.handle(client, params, requestFacts);
       default:
-        throw new OAuthError(400, 'unsupported_grant_type', `the grant type ${JSON.stringify(grantType)} is not supported`);
+        throw new OAuthError(400, 'unsupported_grant_type', `the grant type '${grantType}' is not supported`);
     }
   }
 }

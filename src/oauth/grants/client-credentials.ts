@@ -35,7 +35,7 @@ export class ClientCredentialsGrant {
 /** RFC 8707: every requested resource must be registered with the server. */
 export function requestedResources(requested: string[], registered: string[]): string[] {
   for (const resource of requested) {
-    if (!registered.includes(resource)) throw new OAuthError(400, 'invalid_target', `the resource ${JSON.stringify(resource)} is not registered`);
+    if (!registered.includes(resource)) throw new OAuthError(400, 'invalid_target', `the resource '${resource}' is not registered`);
   }
   return [...new Set(requested)];
 }

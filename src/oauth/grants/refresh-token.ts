@@ -28,7 +28,7 @@ const REFUSALS: Record<string, string> = {
  */
 export function refreshedResources(requested: string[], granted: string[], registered: string[]): string[] {
   const outside = requested.filter((resource) => !granted.includes(resource));
-  if (outside.length > 0) throw new OAuthError(400, 'invalid_target', `the resource ${JSON.stringify(outside[0])} was not granted with this refresh token`);
+  if (outside.length > 0) throw new OAuthError(400, 'invalid_target', `the resource '${String(outside[0])}' was not granted with this refresh token`);
   return requestedResources(requested.length > 0 ? requested : granted, registered);
 }
 
@@ -62,7 +62,7 @@ export class RefreshTokenGrant {
       resources = refreshedResources(params.all('resource'), stored.resources, this.config.resources);
       user = await this.users.get(stored.userId);
       if (!user?.enabled) {
-        await this.refreshTokens.revokeFamily(stored.familyId);
+        await this.refreshTokens.revokeFamily(stored);
         throw new OAuthError(400, 'invalid_grant', 'the user of this grant is disabled or gone');
       }
       // The access token gets the narrowed scope, or the grant's; elements the client may no longer have
@@ -90,7 +90,7 @@ export class RefreshTokenGrant {
       resources,
       issuer: this.issuer,
       refreshTokens: this.refreshTokens,
-      refreshToken: outcome.refreshToken,
+      refreshToken: { token: outcome.refreshToken, familyId: outcome.previous.familyId },
     });
   }
 }

@@ -18,14 +18,25 @@ export async function userTokenResponse(options: {
   lifetime?: number;
   issuer: AccessTokenIssuer;
   refreshTokens: RefreshTokens;
-  /** An already rotated refresh token to hand out instead of starting a new family. */
-  refreshToken?: string;
+  /** An already rotated refresh token (and its family) to hand out instead of starting a new family. */
+  refreshToken?: { token: string; familyId: string };
 }): Promise<TokenResponse> {
   const { client, user, scopes } = options;
-  const response = tokenResponse(await options.issuer.issueForUser({ client, user, scopes, resources: options.resources, ...(options.lifetime === undefined ? {} : { lifetime: options.lifetime }) }), scopes);
-  if (options.refreshToken !== undefined) response.refresh_token = options.refreshToken;
-  else if (client.refreshTokens && scopes.includes(OFFLINE_ACCESS)) {
-    response.refresh_token = await options.refreshTokens.issue(client, user.id, scopes, options.resources);
+  const startsFamily = options.refreshToken === undefined && client.refreshTokens && scopes.includes(OFFLINE_ACCESS);
+  // The access token names its grant (refresh-token family), so that revoking the grant revokes it too.
+  const familyId = options.refreshToken?.familyId ?? (startsFamily ? options.refreshTokens.newFamilyId() : undefined);
+  const issued = await options.issuer.issueForUser({
+    client,
+    user,
+    scopes,
+    resources: options.resources,
+    ...(options.lifetime === undefined ? {} : { lifetime: options.lifetime }),
+    ...(familyId === undefined ? {} : { familyId }),
+  });
+  const response = tokenResponse(issued, scopes);
+  if (options.refreshToken !== undefined) response.refresh_token = options.refreshToken.token;
+  else if (startsFamily && familyId !== undefined) {
+    response.refresh_token = await options.refreshTokens.issue(client, user.id, scopes, options.resources, familyId);
   }
   return response;
 }
