@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditLog } from '../audit/audit-log.js';
-import { addressKey } from '../server/address-key.js';
+import { addressKey } from '../limits/address-key.js';
 import { WindowCounter } from '../server/window-counter.js';
 import { adminActorOf, adminAuthRefusalOf } from './admin-auth.js';
 

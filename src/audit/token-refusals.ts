@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { claimedClientId } from '../oauth/claimed-client.js';
-import { addressKey } from '../server/address-key.js';
+import { addressKey } from '../limits/address-key.js';
 import { WindowCounter } from '../server/window-counter.js';
 import type { AuditLog } from './audit-log.js';
 

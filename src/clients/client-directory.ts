@@ -8,7 +8,6 @@ import { clientUnusableReason, type Client } from './client.js';
  */
 export class ClientDirectory {
   private clients = new Map<string, Client>();
-  private scopesCache: string[] | undefined;
   private originsCache: Map<string, Client[]> | undefined;
   /** Lookups by client id; a miss is an id no registered client has. */
   readonly stats = new CacheStats();
@@ -18,7 +17,6 @@ export class ClientDirectory {
   async loadAll(): Promise<void> {
     const all = await this.repository.all();
     this.clients = new Map(all.map((client) => [client.clientId, client]));
-    this.scopesCache = undefined;
     this.originsCache = undefined;
   }
 
@@ -27,7 +25,6 @@ export class ClientDirectory {
     const client = await this.repository.get(clientId);
     if (client) this.clients.set(clientId, client);
     else this.clients.delete(clientId);
-    this.scopesCache = undefined;
     this.originsCache = undefined;
   }
 
@@ -50,15 +47,5 @@ export class ClientDirectory {
       }
     }
     return (this.originsCache.get(origin) ?? []).some((client) => clientUnusableReason(client, now) === null);
-  }
-
-  /** Every scope element some client may request, sorted. */
-  allScopes(): string[] {
-    if (!this.scopesCache) {
-      const scopes = new Set<string>();
-      for (const client of this.clients.values()) for (const scope of client.scopes) scopes.add(scope);
-      this.scopesCache = [...scopes].sort();
-    }
-    return this.scopesCache;
   }
 }

@@ -1,7 +1,7 @@
 import type { onRequestHookHandler } from 'fastify';
 import type { GatehouseConfig } from '../../config/config.js';
 import { WindowCounter, type WindowRule } from '../../server/window-counter.js';
-import { addressKey } from '../../server/address-key.js';
+import { addressKey } from '../../limits/address-key.js';
 import { unverifiedClaim } from '../claimed-client.js';
 import { OAuthError } from '../oauth-error.js';
 
