@@ -1,7 +1,7 @@
-import { generateKeyPairSync } from 'node:crypto';
-import { exportJWK, generateKeyPair } from 'jose';
+import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
+import { postForm, startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
 
 interface ErrorBody {
   error: string;
@@ -70,5 +70,34 @@ describe.each(STORES)('keys registered on clients, on %s', (store) => {
     expect(badKid.status).toBe(400);
     expect(((await badKid.json()) as ErrorBody).error_description).toMatch(/kid must be/);
     expect((await server.admin('POST', `/clients/${client.client_id}/keys`, { key: publicJwk, kid: 'good.kid_1-a' })).status).toBe(201);
+  });
+
+  it('does not verify with a weak key stored before keys were checked, even when it names its alg', async () => {
+    const client = await server.createClient({ token_endpoint_auth_method: 'private_key_jwt', grant_types: ['client_credentials'] });
+    const tokenWith = async (pair: { publicKey: KeyObject; privateKey: KeyObject }) => {
+      // Written straight into the store, as an older version (which did not check keys) may have left it.
+      const jwks = JSON.stringify({ keys: [{ ...pair.publicKey.export({ format: 'jwk' }), kid: 'legacy', alg: 'RS256', use: 'sig' }] });
+      await server.gatehouse.store.db.updateTable('clients').set({ jwks }).where('client_id', '=', client.client_id).execute();
+      await server.gatehouse.directory.refresh(client.client_id);
+      const now = Math.floor(Date.now() / 1000);
+      const assertion = await new SignJWT({ jti: randomUUID() })
+        .setProtectedHeader({ alg: 'RS256', kid: 'legacy' })
+        .setIssuer(client.client_id)
+        .setSubject(client.client_id)
+        .setAudience(`${server.url}/oauth/token`)
+        .setIssuedAt(now)
+        .setExpirationTime(now + 60)
+        .sign(pair.privateKey);
+      return postForm(`${server.url}/oauth/token`, {
+        grant_type: 'client_credentials',
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: assertion,
+      });
+    };
+    // The same path with a sound key gives a token, so the refusal below is the key's.
+    expect((await tokenWith(generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 65537 }))).status).toBe(200);
+    const weak = await tokenWith(generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 3 }));
+    expect(weak.status).toBe(401);
+    expect(((await weak.json()) as ErrorBody).error).toBe('invalid_client');
   });
 });

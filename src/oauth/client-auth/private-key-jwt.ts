@@ -24,10 +24,14 @@ function acceptableType(typ: unknown): boolean {
   return typ === undefined || (typeof typ === 'string' && ASSERTION_TYPES.has(typ.toLowerCase().replace(/^application\//, '')));
 }
 
-/** The algorithms a registered key may sign with: its JWK `alg` if set, else those of its type. */
+/**
+ * The algorithms a registered key may sign with: its JWK `alg` if set, else those of its type. algorithmOf runs
+ * either way: it throws for a key too weak or costly to verify with (a short RSA modulus, an exponent other than
+ * 65537), also one stored before keys were checked at registration, and such a key is never imported.
+ */
 function algorithmsFor(jwk: JWK, key: KeyObject): string[] {
-  if (typeof jwk.alg === 'string') return [jwk.alg];
   const alg = algorithmOf(key);
+  if (typeof jwk.alg === 'string') return [jwk.alg];
   return alg === 'RS256' ? ['RS256', 'PS256'] : [alg];
 }
 
