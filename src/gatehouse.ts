@@ -176,7 +176,14 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       attempts,
       () => ({ perAddress: config.passwordRateLimitPerAddress, perClient: config.passwordRateLimitPerClient }),
     );
-    const users = new UserRegistry(usersRepository, hasher, () => changes.pollNow(), (username) => passwordSignIn.forgetAttempts(username));
+    const users = new UserRegistry(
+      usersRepository,
+      hasher,
+      () => changes.pollNow(),
+      (username) => passwordSignIn.forgetAttempts(username),
+      // Declared below; called only once the Gatehouse is open.
+      (now) => refreshTokens.revokedGrantEnd(now),
+    );
     const admins = new AdminAccounts(new AdminsRepository(store.db), hasher);
     const consoleSignIn = new ConsoleSignIn(admins, attempts, () => ({ perAddress: config.adminSignInLimitPerAddress, perUsername: config.adminSignInLimitPerUsername }));
     const adminSessions = new AdminSessions(new AdminSessionsRepository(store.db), digester, () => ({

@@ -99,7 +99,11 @@ export class RefreshTokens {
   async revokeFamily(family: Pick<StoredRefreshToken, 'familyId' | 'clientId'>): Promise<void> {
     const now = Date.now();
     await this.repository.revokeFamily(family.familyId, now);
-    const expiresAt = now + this.maxAccessTokenLifetime() * 1000 + GRANT_REVOCATION_MARGIN_MS;
-    await this.revocations.revokeGrant({ familyId: family.familyId, clientId: family.clientId, expiresAt });
+    await this.revocations.revokeGrant({ familyId: family.familyId, clientId: family.clientId, expiresAt: this.revokedGrantEnd(now) });
+  }
+
+  /** Until when a grant revoked at `now` stays recorded: past the end of the last access token it can have given. */
+  revokedGrantEnd(now: number): number {
+    return now + this.maxAccessTokenLifetime() * 1000 + GRANT_REVOCATION_MARGIN_MS;
   }
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { recordChange } from './change-events-repository.js';
 import { PURGE_BATCH_SIZE } from './purge-batch.js';
 import type { Database } from './schema.js';
@@ -14,6 +14,24 @@ export interface GrantRevocation {
   familyId: string;
   clientId: string;
   expiresAt: number;
+}
+
+/**
+ * Records a revoked grant (or moves its end later when it is already recorded) and its change event, inside
+ * the caller's transaction: the revoke endpoint's, or a user's password change revoking all their grants.
+ */
+export async function recordGrantRevocation(trx: Transaction<Database>, revocation: GrantRevocation, now: number): Promise<void> {
+  await trx
+    .insertInto('revoked_grants')
+    .values({ family_id: revocation.familyId, client_id: revocation.clientId, expires_at: revocation.expiresAt, revoked_at: now })
+    .onConflict((oc) =>
+      oc
+        .column('family_id')
+        .doUpdateSet({ expires_at: revocation.expiresAt })
+        .where('revoked_grants.expires_at', '<', revocation.expiresAt),
+    )
+    .execute();
+  await recordChange(trx, 'grant_revocation', revocation.familyId);
 }
 
 /** Revoked JWT access tokens, remembered by jti, and revoked grants, by family id, until they expire. */
@@ -34,20 +52,7 @@ export class RevocationsRepository {
 
   /** Records a revoked grant, or moves its end later when it is already recorded. */
   async revokeGrant(revocation: GrantRevocation): Promise<void> {
-    const now = Date.now();
-    await this.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('revoked_grants')
-        .values({ family_id: revocation.familyId, client_id: revocation.clientId, expires_at: revocation.expiresAt, revoked_at: now })
-        .onConflict((oc) =>
-          oc
-            .column('family_id')
-            .doUpdateSet({ expires_at: revocation.expiresAt })
-            .where('revoked_grants.expires_at', '<', revocation.expiresAt),
-        )
-        .execute();
-      await recordChange(trx, 'grant_revocation', revocation.familyId);
-    });
+    await this.db.transaction().execute((trx) => recordGrantRevocation(trx, revocation, Date.now()));
   }
 
   async getGrant(familyId: string): Promise<GrantRevocation | undefined> {

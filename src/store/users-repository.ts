@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { usernameKey, type User } from '../users/user.js';
 import { recordChange } from './change-events-repository.js';
+import { recordGrantRevocation } from './revocations-repository.js';
 import type { Database, UsersTable } from './schema.js';
 
 export class DuplicateUsernameError extends Error {
@@ -105,9 +106,10 @@ export class UsersRepository {
 
   /**
    * Reads, changes and writes one user in a transaction; undefined when there is no such user.
-   * `revokeRefreshTokens` also revokes every refresh token the user holds, in the same transaction.
+   * `revokeGrantsUntil` also revokes, in the same transaction, every refresh token the user holds and the
+   * grants (refresh-token families) they belong to, whose access tokens are then refused until that time.
    */
-  async update(id: string, change: (current: User) => User, options: { revokeRefreshTokens?: boolean } = {}): Promise<User | undefined> {
+  async update(id: string, change: (current: User) => User, options: { revokeGrantsUntil?: number } = {}): Promise<User | undefined> {
     return this.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
       if (!row) return undefined;
@@ -118,8 +120,12 @@ export class UsersRepository {
       }
       const { id: _id, created_at: _created, ...values } = toRow(next);
       await trx.updateTable('users').set(values).where('id', '=', id).execute();
-      if (options.revokeRefreshTokens) {
+      if (options.revokeGrantsUntil !== undefined) {
+        const grants = await trx.selectFrom('refresh_tokens').select(['family_id', 'client_id']).distinct().where('user_id', '=', id).where('revoked_at', 'is', null).execute();
         await trx.updateTable('refresh_tokens').set({ revoked_at: next.updatedAt }).where('user_id', '=', id).where('revoked_at', 'is', null).execute();
+        for (const grant of grants) {
+          await recordGrantRevocation(trx, { familyId: grant.family_id, clientId: grant.client_id, expiresAt: options.revokeGrantsUntil }, next.updatedAt);
+        }
       }
       await recordChange(trx, 'user', id);
       return next;

@@ -20,6 +20,8 @@ export class UserRegistry {
     private readonly afterChange: () => Promise<void> = () => Promise.resolve(),
     /** Forgets the password attempts counted for a username whose lockout was lifted. */
     private readonly lockLifted: (username: string) => Promise<void> = () => Promise.resolve(),
+    /** Until when a grant revoked at `now` is remembered: past the end of every access token it gave. */
+    private readonly revokedGrantEnd: (now: number) => number,
   ) {}
 
   async create(changes: UserChanges): Promise<User> {
@@ -70,8 +72,9 @@ export class UserRegistry {
   }
 
   /**
-   * Sets a new password; also clears a lockout and revokes the user's refresh tokens, so that grants
-   * obtained with the old password end with it (RFC 9700 §4.14.2).
+   * Sets a new password; also clears a lockout and revokes the user's grants, their refresh tokens and the
+   * access tokens issued from them, so that what was obtained with the old password ends with it
+   * (RFC 9700 §4.14.2, RFC 7009 §2.1).
    */
   async setPassword(id: string, password: string): Promise<User> {
     const passwordHash = await this.hasher.hash(parsePassword(password));
@@ -79,7 +82,7 @@ export class UserRegistry {
     const updated = await this.repository.update(
       id,
       (current) => ({ ...current, passwordHash, failedAttempts: 0, firstFailedAt: null, lockedUntil: null, updatedAt: now }),
-      { revokeRefreshTokens: true },
+      { revokeGrantsUntil: this.revokedGrantEnd(now) },
     );
     if (!updated) throw new UserNotFoundError(id);
     await this.lockLifted(updated.username);

@@ -85,4 +85,26 @@ describe.each(STORES)('revoking a refresh token revokes its grant on %s', (store
       await restarted.close();
     }
   });
+
+  it('refuses the access tokens of every grant of a user whose password was set, and of no one else', async () => {
+    const created = await server.admin('POST', '/users', { username: 'ivan', password: 'ivan password 1' });
+    expect(created.status).toBe(201);
+    const ivanId = ((await created.json()) as { id: string }).id;
+    const ivanSignIn = () => token({ grant_type: 'password', username: 'ivan', password: 'ivan password 1' });
+    const first = await ivanSignIn();
+    const second = await ivanSignIn();
+    const refreshed = await refresh(second.refresh_token ?? '');
+    const grace = await signIn();
+    for (const accessToken of [first.access_token, refreshed.access_token, grace.access_token]) expect(await verdict(accessToken)).toEqual(ACCEPTED);
+
+    expect((await server.admin('POST', `/users/${ivanId}/password`, { password: 'ivan password 2' })).status).toBe(204);
+
+    await expect.poll(() => verdict(first.access_token)).toEqual(REFUSED);
+    expect(await verdict(second.access_token)).toEqual(REFUSED);
+    expect(await verdict(refreshed.access_token)).toEqual(REFUSED);
+    expect(await verdict(grace.access_token)).toEqual(ACCEPTED);
+    // The new password gives a new grant, which works.
+    const after = await token({ grant_type: 'password', username: 'ivan', password: 'ivan password 2' });
+    expect(await verdict(after.access_token)).toEqual(ACCEPTED);
+  });
 });
