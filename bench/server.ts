@@ -67,6 +67,9 @@ export function startServer(env: Record<string, string>, workers?: number): Prom
       GATEHOUSE_LOG_LEVEL: 'warn',
       GATEHOUSE_PASSWORD_RATE_LIMIT_PER_ADDRESS: '1000000',
       GATEHOUSE_PASSWORD_RATE_LIMIT_PER_CLIENT: '1000000',
+      // Every connection signs the one bench user in at once: the per-username budget (the lockout threshold,
+      // which also bounds the password checks of one username under way) must not refuse them.
+      GATEHOUSE_LOCKOUT_THRESHOLD: '1000',
       // On, so that their cost is measured, but far above what a run asks for (one address, a few clients).
       GATEHOUSE_TOKEN_RATE_LIMIT_PER_ADDRESS: '100000000',
       GATEHOUSE_TOKEN_RATE_LIMIT_PER_CLIENT: '100000000',

@@ -168,7 +168,7 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
     const hasher = new PasswordHasher();
     const usersRepository = new UsersRepository(store.db);
     const userStatus = new UserStatusCache(usersRepository);
-    const attempts = new AttemptLimiter(new AttemptCountersRepository(store.db));
+    const attempts = new AttemptLimiter(new AttemptCountersRepository(store.db, store.batchWriter));
     const passwordSignIn = new PasswordSignIn(
       usersRepository,
       hasher,

@@ -51,7 +51,7 @@ export async function buildServer(gatehouse: Gatehouse): Promise<FastifyInstance
   if (rateLimitStore) {
     services.rateLimitStore = rateLimitStore;
     // Password checks too count in Redis, with the database's counters while Redis is unreachable.
-    gatehouse.attempts.countIn(new RedisAttemptCounters(rateLimitStore.redis, rateLimitStore.keyPrefix, new AttemptCountersRepository(gatehouse.store.db)));
+    gatehouse.attempts.countIn(new RedisAttemptCounters(rateLimitStore.redis, rateLimitStore.keyPrefix, new AttemptCountersRepository(gatehouse.store.db, gatehouse.store.batchWriter)));
     app.addHook('onClose', () => rateLimitStore.close());
     // Counting starts with the first request; without a connection, requests would pass uncounted.
     await rateLimitStore.ready();

@@ -123,8 +123,13 @@ export function batchesOnConnection(db: Kysely<Database>): BatchFallback {
   return (statement, parameterLists) =>
     db.transaction().execute(async (trx) => {
       let changes = 0;
-      for (const parameters of parameterLists) changes += Number((await trx.executeQuery(CompiledQuery.raw(statement, parameters))).numAffectedRows ?? 0);
-      return changes;
+      const rows: unknown[] = [];
+      for (const parameters of parameterLists) {
+        const result = await trx.executeQuery(CompiledQuery.raw(statement, parameters));
+        changes += Number(result.numAffectedRows ?? result.rows.length);
+        rows.push(...result.rows);
+      }
+      return { changes, rows };
     });
 }
 

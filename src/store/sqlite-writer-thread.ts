@@ -7,19 +7,27 @@ import type { WriterReply } from './sqlite-writer-protocol.js';
 export interface BatchWriter {
   /** Runs `sql` once per parameter list, all in one transaction (all or nothing); resolves with the rows changed. */
   runBatch(sql: string, parameterLists: unknown[][]): Promise<number>;
+  /** Runs one write with a RETURNING clause in its own transaction; resolves with the rows it returned. */
+  runReturning(sql: string, parameters: unknown[]): Promise<unknown[]>;
   /** Lets the batches under way finish, then closes. */
   close(): Promise<void>;
+}
+
+/** What a batch did: the rows changed, and the rows a RETURNING clause gave. */
+export interface BatchResult {
+  changes: number;
+  rows: unknown[];
 }
 
 interface Pending {
   sql: string;
   parameterLists: unknown[][];
-  resolve: (changes: number) => void;
+  resolve: (result: BatchResult) => void;
   reject: (error: Error) => void;
 }
 
 /** Runs a batch on the main connection: what a SqliteWriterThread does when its thread cannot start. */
-export type BatchFallback = (sql: string, parameterLists: unknown[][]) => Promise<number>;
+export type BatchFallback = (sql: string, parameterLists: unknown[][]) => Promise<BatchResult>;
 
 export interface SqliteWriterThreadOptions {
   /** Called for every batch posted (the store's statement count). */
@@ -53,13 +61,21 @@ export class SqliteWriterThread implements BatchWriter {
     private readonly options: SqliteWriterThreadOptions = {},
   ) {}
 
-  runBatch(sql: string, parameterLists: unknown[][]): Promise<number> {
+  async runBatch(sql: string, parameterLists: unknown[][]): Promise<number> {
+    return (await this.run(sql, parameterLists)).changes;
+  }
+
+  async runReturning(sql: string, parameters: unknown[]): Promise<unknown[]> {
+    return (await this.run(sql, [parameters])).rows;
+  }
+
+  private run(sql: string, parameterLists: unknown[][]): Promise<BatchResult> {
     if (this.closed) return Promise.reject(new StoreUnavailableError('the embedded database is closed'));
     this.options.onBatch?.();
     if (this.unavailable) return this.runElsewhere(sql, parameterLists);
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
-    return new Promise<number>((resolve, reject) => {
+    return new Promise<BatchResult>((resolve, reject) => {
       // The thread keeps the process alive while it holds batches, and only then.
       if (this.pending.size === 0) worker.ref();
       this.pending.set(id, { sql, parameterLists, resolve, reject });
@@ -98,7 +114,7 @@ export class SqliteWriterThread implements BatchWriter {
     if (!waiting) return;
     this.pending.delete(reply.id);
     if ('error' in reply) waiting.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
-    else waiting.resolve(reply.changes);
+    else waiting.resolve({ changes: reply.changes, rows: reply.rows });
     if (this.pending.size === 0) {
       this.worker?.unref();
       this.wakeClose();
@@ -118,7 +134,7 @@ export class SqliteWriterThread implements BatchWriter {
     this.wakeClose();
   }
 
-  private runElsewhere(sql: string, parameterLists: unknown[][]): Promise<number> {
+  private runElsewhere(sql: string, parameterLists: unknown[][]): Promise<BatchResult> {
     const fallback = this.options.fallback;
     return fallback ? fallback(sql, parameterLists) : Promise.reject(new StoreUnavailableError("the embedded database's writer thread cannot start"));
   }

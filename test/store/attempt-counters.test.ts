@@ -7,11 +7,14 @@ import { openStore, type StoreConnection } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { AttemptLimiter, TooManyAttempts, type AttemptRule } from '../../src/users/attempt-limiter.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
-import { STORES } from '../helpers/test-server.js';
+import { STORES, type StoreKind } from '../helpers/test-server.js';
 
 const MINUTE = 60_000;
 
-describe.each(STORES)('attempt counters on %s', (engine) => {
+/** On SQLite the server counts through the writer thread; the main connection is what a store without one uses. */
+const VARIANTS: { engine: StoreKind; through: string }[] = STORES.flatMap((engine): { engine: StoreKind; through: string }[] => (engine === 'sqlite' ? [{ engine, through: 'the writer thread' }, { engine, through: 'the main connection' }] : [{ engine, through: 'the pool' }]));
+
+describe.each(VARIANTS)('attempt counters on $engine, through $through', ({ engine, through }) => {
   let store: StoreConnection;
   let dataDir: string;
   let database: TestDatabase | undefined;
@@ -22,7 +25,8 @@ describe.each(STORES)('attempt counters on %s', (engine) => {
     database = engine === 'postgres' ? await createTestDatabase() : undefined;
     store = openStore({ databaseUrl: database?.url, dataDir });
     await migrateToLatest(store);
-    counters = new AttemptCountersRepository(store.db);
+    counters = new AttemptCountersRepository(store.db, through === 'the writer thread' ? store.batchWriter : undefined);
+    if (through === 'the writer thread') expect(store.batchWriter).toBeDefined();
   });
   afterAll(async () => {
     await store.close();
