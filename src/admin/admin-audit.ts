@@ -1,7 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditLog } from '../audit/audit-log.js';
-import { addressKey } from '../limits/address-key.js';
-import { WindowCounter } from '../server/window-counter.js';
+import { RefusalSample } from '../audit/refusal-sample.js';
 import { adminActorOf, adminAuthRefusalOf } from './admin-auth.js';
 
 const CHANGING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -68,9 +67,6 @@ export interface AdminAuthFailureCounter {
   adminAuthenticationFailed(error: string): void;
 }
 
-/** A sampled kind of refusal is recorded once per source address and this long. */
-const SAMPLE_WINDOW_MS = 60_000;
-
 /**
  * onSend hook of the admin API: every state-changing request of an administrator (by token or session),
  * and every sign-in attempt under the name it gave (succeeded or refused), becomes one audit event before
@@ -84,8 +80,7 @@ const SAMPLE_WINDOW_MS = 60_000;
  * authentication is counted by `failures` (a metric).
  */
 export function auditAdminChanges(audit: AuditLog, failures?: AdminAuthFailureCounter) {
-  const anonymous = new WindowCounter(() => ({ max: 1, windowMs: SAMPLE_WINDOW_MS }));
-  const rateLimited = new WindowCounter(() => ({ max: 1, windowMs: SAMPLE_WINDOW_MS }));
+  const sampled = new RefusalSample();
   return async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
     const route = request.routeOptions.url;
     const refusal = adminAuthRefusalOf(request);
@@ -95,7 +90,7 @@ export function auditAdminChanges(audit: AuditLog, failures?: AdminAuthFailureCo
     const action = refusal !== undefined ? 'admin.authentication_failed' : adminActionOf(request.method, route);
     const actor = adminActorOf(request)?.actor;
     if (actor === undefined) {
-      if (anonymous.take(`${action} ${addressKey(request.ip)}`) > 0) return payload;
+      if (!sampled.first(`anonymous ${action}`, request.ip)) return payload;
       const answer = jsonOf(payload);
       const error = refusal ?? textOf(answer?.error);
       await audit.record({
@@ -110,7 +105,7 @@ export function auditAdminChanges(audit: AuditLog, failures?: AdminAuthFailureCo
       });
       return payload;
     }
-    if (reply.statusCode === 429 && rateLimited.take(addressKey(request.ip)) > 0) return payload;
+    if (reply.statusCode === 429 && !sampled.first('429', request.ip)) return payload;
     const answer = jsonOf(payload);
     const failed = reply.statusCode >= 400;
     const clientId = route.startsWith('/admin/api/clients') ? targetOf(request, answer)?.split('/')[0] ?? null : null;

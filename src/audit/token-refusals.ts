@@ -1,11 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { claimedClientId } from '../oauth/claimed-client.js';
-import { addressKey } from '../limits/address-key.js';
-import { WindowCounter } from '../server/window-counter.js';
 import type { AuditLog } from './audit-log.js';
-
-/** A sampled kind of refusal is recorded once per source address and this long. */
-const SAMPLE_WINDOW_MS = 60_000;
+import { RefusalSample } from './refusal-sample.js';
 
 type OnSendCallback = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => void;
 
@@ -47,11 +43,11 @@ function recordRefusal(audit: AuditLog, action: string, request: FastifyRequest,
  * a second, and a database write for each would cost more than the tokens the limit saves.
  */
 export function auditTokenRefusals(audit: AuditLog, paths: readonly string[]): OnSendCallback {
-  const rateLimited = new WindowCounter(() => ({ max: 1, windowMs: SAMPLE_WINDOW_MS }));
+  const rateLimited = new RefusalSample();
   // A callback hook: every answer of these endpoints passes here, and successes should not pay for a promise.
   return (request, reply, payload, done) => {
     if (reply.statusCode < 400 || request.method !== 'POST' || !paths.includes(request.routeOptions.url ?? '')) return done(null, payload);
-    if (reply.statusCode === 429 && rateLimited.take(addressKey(request.ip)) > 0) return done(null, payload);
+    if (reply.statusCode === 429 && !rateLimited.first('429', request.ip)) return done(null, payload);
     recordRefusal(audit, 'token.refused', request, reply, payload, () => done(null, payload));
   };
 }
@@ -63,13 +59,13 @@ export function auditTokenRefusals(audit: AuditLog, paths: readonly string[]): O
  * of each kind per source address and minute. Every refusal is counted in gatehouse_refusals_total.
  */
 export function auditClientAuthFailures(audit: AuditLog, actions: Readonly<Record<string, string>>): OnSendCallback {
-  const sampled = { 401: new WindowCounter(() => ({ max: 1, windowMs: SAMPLE_WINDOW_MS })), 429: new WindowCounter(() => ({ max: 1, windowMs: SAMPLE_WINDOW_MS })) };
+  const sampled = new RefusalSample();
   return (request, reply, payload, done) => {
     const status = reply.statusCode;
     const action = request.method === 'POST' ? actions[request.routeOptions.url ?? ''] : undefined;
     if (action === undefined || (status !== 401 && status !== 429)) return done(null, payload);
     // Sampled per action (endpoint), kind and address.
-    if (sampled[status].take(`${action} ${addressKey(request.ip)}`) > 0) return done(null, payload);
+    if (!sampled.first(`${status} ${action}`, request.ip)) return done(null, payload);
     recordRefusal(audit, action, request, reply, payload, () => done(null, payload));
   };
 }

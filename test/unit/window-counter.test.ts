@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_KEYS, WindowCounter, type WindowRule } from '../../src/server/window-counter.js';
+import { DEFAULT_MAX_KEYS, WindowCounter, type WindowRule } from '../../src/limits/window-counter.js';
 
 const SECOND = 1_000;
 

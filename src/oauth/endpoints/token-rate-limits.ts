@@ -1,6 +1,6 @@
 import type { onRequestHookHandler } from 'fastify';
 import type { GatehouseConfig } from '../../config/config.js';
-import { WindowCounter, type WindowRule } from '../../server/window-counter.js';
+import { WindowCounter, type WindowRule } from '../../limits/window-counter.js';
 import { addressKey } from '../../limits/address-key.js';
 import { unverifiedClaim } from '../claimed-client.js';
 import { OAuthError } from '../oauth-error.js';
