@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicAuth, postForm, startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
+import { CLIENT_ASSERTION_TYPE, clientAssertion } from '../helpers/client-assertion.js';
 
-const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 interface Body {
   error?: string;
@@ -68,15 +67,8 @@ describe.each(STORES)('scope elements named after a security check on %s', (stor
       });
       expect(registered.status).toBe(201);
       const { client_id: clientId } = (await registered.json()) as { client_id: string };
-      const assertion = await new SignJWT({ jti: randomUUID() })
-        .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
-        .setIssuer(clientId)
-        .setSubject(clientId)
-        .setAudience(`${server.url}/oauth/token`)
-        .setIssuedAt()
-        .setExpirationTime('1m')
-        .sign(pair.privateKey);
-      const response = await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials', client_assertion_type: ASSERTION_TYPE, client_assertion: assertion, ...userLogin('victim password 1') });
+      const assertion = await clientAssertion(server.url, clientId, pair.privateKey, { alg: 'ES256', kid: 'k1' });
+      const response = await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials', client_assertion_type: CLIENT_ASSERTION_TYPE, client_assertion: assertion, ...userLogin('victim password 1') });
       return { status: response.status, body: (await response.json()) as Body };
     };
     const refused = await statusFor('devices');

@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicAuth, postForm, startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
+import { CLIENT_ASSERTION_TYPE, clientAssertion } from '../helpers/client-assertion.js';
 
-const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const METRICS_TOKEN = 'metrics-token-for-exposure-tests';
 
 /** Without GATEHOUSE_METRICS_TOKEN or GATEHOUSE_METRICS_LISTEN, /metrics tells an anonymous caller nothing. */
@@ -86,16 +85,8 @@ describe.each(STORES)('metrics labels of registered app instances on %s', (store
       expect(registered.status).toBe(201);
       const { client_id: clientId } = (await registered.json()) as { client_id: string };
       instanceIds.push(clientId);
-      const now = Math.floor(Date.now() / 1000);
-      const assertion = await new SignJWT({ jti: randomUUID() })
-        .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
-        .setIssuer(clientId)
-        .setSubject(clientId)
-        .setAudience(`${server.url}/oauth/token`)
-        .setIssuedAt(now)
-        .setExpirationTime(now + 60)
-        .sign(pair.privateKey);
-      const token = await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials', scope: 'device', client_assertion_type: ASSERTION_TYPE, client_assertion: assertion });
+      const assertion = await clientAssertion(server.url, clientId, pair.privateKey, { alg: 'ES256', kid: 'k1' });
+      const token = await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials', scope: 'device', client_assertion_type: CLIENT_ASSERTION_TYPE, client_assertion: assertion });
       expect(token.status).toBe(200);
     }
     const partner = await server.createClient({ client_id: 'admin-made' });

@@ -1,7 +1,8 @@
-import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postForm, startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
+import { CLIENT_ASSERTION_TYPE, clientAssertion } from '../helpers/client-assertion.js';
 
 interface ErrorBody {
   error: string;
@@ -79,18 +80,10 @@ describe.each(STORES)('keys registered on clients, on %s', (store) => {
       const jwks = JSON.stringify({ keys: [{ ...pair.publicKey.export({ format: 'jwk' }), kid: 'legacy', alg: 'RS256', use: 'sig' }] });
       await server.gatehouse.store.db.updateTable('clients').set({ jwks }).where('client_id', '=', client.client_id).execute();
       await server.gatehouse.directory.refresh(client.client_id);
-      const now = Math.floor(Date.now() / 1000);
-      const assertion = await new SignJWT({ jti: randomUUID() })
-        .setProtectedHeader({ alg: 'RS256', kid: 'legacy' })
-        .setIssuer(client.client_id)
-        .setSubject(client.client_id)
-        .setAudience(`${server.url}/oauth/token`)
-        .setIssuedAt(now)
-        .setExpirationTime(now + 60)
-        .sign(pair.privateKey);
+      const assertion = await clientAssertion(server.url, client.client_id, pair.privateKey, { alg: 'RS256', kid: 'legacy' });
       return postForm(`${server.url}/oauth/token`, {
         grant_type: 'client_credentials',
-        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion_type: CLIENT_ASSERTION_TYPE,
         client_assertion: assertion,
       });
     };

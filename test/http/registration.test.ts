@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { exportJWK, generateKeyPair, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postForm, startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
+import { CLIENT_ASSERTION_TYPE, clientAssertion } from '../helpers/client-assertion.js';
 
-const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 interface ErrorBody {
   error: string;
@@ -100,16 +99,8 @@ describe.each(STORES)('app-instance registration (RFC 7591) on %s', (store) => {
     const admin = (await (await server.admin('GET', `/clients/${registered.client_id}`)).json()) as { profile: string; client_name: string; scope: string };
     expect(admin).toMatchObject({ profile: 'instances', client_name: 'Kiosk 12', scope: '' });
 
-    const now = Math.floor(Date.now() / 1000);
-    const assertion = await new SignJWT({ jti: randomUUID() })
-      .setProtectedHeader({ alg: 'ES256', kid: 'instance-key-1' })
-      .setIssuer(registered.client_id)
-      .setSubject(registered.client_id)
-      .setAudience(`${server.url}/oauth/token`)
-      .setIssuedAt(now)
-      .setExpirationTime(now + 60)
-      .sign(privateKey);
-    const token = await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials', scope: 'device', client_assertion_type: ASSERTION_TYPE, client_assertion: assertion });
+    const assertion = await clientAssertion(server.url, registered.client_id, privateKey, { alg: 'ES256', kid: 'instance-key-1' });
+    const token = await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials', scope: 'device', client_assertion_type: CLIENT_ASSERTION_TYPE, client_assertion: assertion });
     const body = (await token.json()) as { scope?: string; expires_in?: number };
     expect(token.status, JSON.stringify(body)).toBe(200);
     expect(body).toMatchObject({ scope: 'device', expires_in: 600 });

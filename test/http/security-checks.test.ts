@@ -1,16 +1,16 @@
-import { createPrivateKey, randomUUID, type KeyObject } from 'node:crypto';
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeJwt, SignJWT } from 'jose';
+import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { openGatehouse } from '../../src/gatehouse.js';
 import { createLogger } from '../../src/server/logger.js';
 import { basicAuth, postForm, startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
+import { CLIENT_ASSERTION_TYPE, clientAssertion } from '../helpers/client-assertion.js';
 import { ROOT } from '../helpers/cli.js';
 
-const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const CHECKS_DIR = `${ROOT}test/fixtures/checks`;
 
 interface TokenBody {
@@ -218,16 +218,8 @@ describe.each(STORES)('security checks and profiles at the token endpoint on %s'
     const keyed = await server.createClient({ token_endpoint_auth_method: 'private_key_jwt', scope: 'read ClientKey' });
     const generated = (await (await server.admin('POST', `/clients/${keyed.client_id}/keys`, {})).json()) as { key: { kid: string }; private_key_pem: string };
     const privateKey: KeyObject = createPrivateKey(generated.private_key_pem);
-    const now = Math.floor(Date.now() / 1000);
-    const assertion = await new SignJWT({ jti: randomUUID() })
-      .setProtectedHeader({ alg: 'ES256', kid: generated.key.kid })
-      .setIssuer(keyed.client_id)
-      .setSubject(keyed.client_id)
-      .setAudience(`${server.url}/oauth/token`)
-      .setIssuedAt(now)
-      .setExpirationTime(now + 60)
-      .sign(privateKey);
-    const response = await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials', scope: 'ClientKey read', client_assertion_type: ASSERTION_TYPE, client_assertion: assertion });
+    const assertion = await clientAssertion(server.url, keyed.client_id, privateKey, { alg: 'ES256', kid: generated.key.kid });
+    const response = await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials', scope: 'ClientKey read', client_assertion_type: CLIENT_ASSERTION_TYPE, client_assertion: assertion });
     expect((await expectToken(response)).scope).toBe('ClientKey read');
   });
 
