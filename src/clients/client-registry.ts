@@ -1,6 +1,7 @@
-import { createPrivateKey, randomBytes, type JsonWebKey } from 'node:crypto';
+import { createPrivateKey, type JsonWebKey } from 'node:crypto';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { FieldValidationError } from '../shared/field-validation-error.js';
+import { newClientId } from './client-id.js';
 import { parseClientPublicKey, type ClientKeyAlg } from './client-keys.js';
 import type { SecretDigester } from '../keys/secret-digest.js';
 import { generateSecret } from '../keys/secret-digest.js';
@@ -47,7 +48,7 @@ export class ClientRegistry {
 
   async create(changes: ClientChanges): Promise<{ client: Client; clientSecret: string }> {
     const now = Date.now();
-    const clientId = changes.clientId ?? randomBytes(16).toString('base64url');
+    const clientId = changes.clientId ?? newClientId();
     const clientSecret = changes.clientSecret ?? generateSecret();
     const client = applyClientChanges(defaultClient(clientId, now), changes, now);
     client.secretDigest = this.digester.digest(clientSecret);
@@ -59,7 +60,7 @@ export class ClientRegistry {
   /** Registers an app instance (RFC 7591): a private_key_jwt client that has no secret at all. */
   async registerInstance(changes: ClientChanges): Promise<Client> {
     const now = Date.now();
-    const client = applyClientChanges(defaultClient(randomBytes(16).toString('base64url'), now), changes, now);
+    const client = applyClientChanges(defaultClient(newClientId(), now), changes, now);
     await this.repository.insert(client);
     await this.afterChange();
     return client;
