@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { AdminToken } from './admin/admin-token.js';
+import { AdminToken } from './admin-api/admin-token.js';
 import { ChangeFeed } from './changes/change-feed.js';
 import type { PgChangeListener } from './changes/pg-change-listener.js';
 import { watchChanges } from './changes/watch-changes.js';
@@ -31,7 +31,7 @@ import { PasswordHasher } from './users/password-hasher.js';
 import { PasswordSignIn } from './users/password-sign-in.js';
 import { UserRegistry } from './users/user-registry.js';
 import { UserStatusCache } from './users/user-status-cache.js';
-import { TokenDeliverySettings } from './resources/token-delivery.js';
+import { TokenDeliverySettings } from './protected-apis/token-delivery.js';
 import { CheckRegistry } from './security/check-registry.js';
 import { builtInChecks } from './security/checks/built-in-checks.js';
 import { ProfileDirectory } from './security/profile-directory.js';
@@ -40,8 +40,8 @@ import { CheckStatesRepository } from './store/check-states-repository.js';
 import { ProfilesRepository } from './store/profiles-repository.js';
 import { InitialAccessTokens } from './security/initial-access-tokens.js';
 import { InitialAccessTokensRepository } from './store/initial-access-tokens-repository.js';
-import { AdminAccounts } from './admins/admin-accounts.js';
-import { AdminSessions } from './admins/admin-sessions.js';
+import { AdminAccounts } from './admin-accounts/admin-accounts.js';
+import { AdminSessions } from './admin-accounts/admin-sessions.js';
 import { AdminsRepository } from './store/admins-repository.js';
 import { AuditLog } from './audit/audit-log.js';
 import { AUDIT_BATCH_SIZE, SQLITE_AUDIT_BATCH_SIZE } from './audit/audit-writer.js';
@@ -50,7 +50,7 @@ import { AuditEventsRepository } from './store/audit-events-repository.js';
 import { AdminSessionsRepository } from './store/admin-sessions-repository.js';
 import { AttemptCountersRepository } from './store/attempt-counters-repository.js';
 import { AttemptLimiter } from './users/attempt-limiter.js';
-import { ConsoleSignIn } from './admins/console-sign-in.js';
+import { ConsoleSignIn } from './admin-accounts/console-sign-in.js';
 
 /** Change events older than this have been read by every running instance. */
 const CHANGE_EVENT_RETENTION_MS = 60 * 60_000;

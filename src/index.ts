@@ -13,7 +13,7 @@ export {
   type CommandContext,
   type CommandDefinition,
   type JsonSchema,
-} from './resources/commands/command.js';
+} from './protected-apis/commands/command.js';
 export {
   defineSecurityCheck,
   success,

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { routeRequirement } from '../resources/route-requirement.js';
+import { routeRequirement } from '../protected-apis/route-requirement.js';
 import { createResourceServer, type Caller, type GuardResult, type ResourceServerOptions } from './resource-server.js';
 
 declare module 'fastify' {

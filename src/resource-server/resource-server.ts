@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { BearerChallenge } from '../resources/bearer-challenge.js';
-import { bearerTokenOf } from '../resources/resource-guard.js';
+import { BearerChallenge } from '../protected-apis/bearer-challenge.js';
+import { bearerTokenOf } from '../protected-apis/resource-guard.js';
 import { IntrospectionTokenChecker, JwksTokenChecker, type TokenChecker } from './token-checkers.js';
 
 /** Longest bearer token looked at, characters (Gatehouse's own limit too). */

@@ -1,9 +1,9 @@
 import cookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { adminApi } from '../admin/admin-api.js';
+import { adminApi } from '../admin-api/admin-api.js';
 import type { Gatehouse } from '../gatehouse.js';
 import { oauthEndpoints } from '../oauth/endpoints/oauth-endpoints.js';
-import { gatehouseResources, USERS_SCOPE } from '../resources/gatehouse-resources.js';
+import { gatehouseResources, USERS_SCOPE } from '../protected-apis/gatehouse-resources.js';
 import { createOAuthServices } from '../oauth/oauth-services.js';
 import { answerClientError, installErrorHandling } from './error-handler.js';
 import { requestTimeouts } from './request-timeouts.js';
@@ -16,8 +16,8 @@ import { clientLabel, GatehouseMetrics } from './metrics.js';
 import { connectRateLimitStore } from './rate-limit-store.js';
 import { RedisAttemptCounters } from './redis-attempt-counters.js';
 import { AttemptCountersRepository } from '../store/attempt-counters-repository.js';
-import { COMMANDS_SCOPE, CommandRegistry } from '../resources/commands/command-registry.js';
-import { adminConsole } from '../admin/console.js';
+import { COMMANDS_SCOPE, CommandRegistry } from '../protected-apis/commands/command-registry.js';
+import { adminConsole } from '../admin-api/console.js';
 
 /** Assembles the HTTP server: error handling, health, the authorization server and the admin API. */
 export async function buildServer(gatehouse: Gatehouse): Promise<FastifyInstance> {

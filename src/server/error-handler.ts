@@ -13,7 +13,7 @@ import { DuplicateUsernameError } from '../store/users-repository.js';
 import { UserNotFoundError } from '../users/user-registry.js';
 import { InitialAccessTokenNotFoundError } from '../security/initial-access-tokens.js';
 import { DuplicateProfileError, ProfileInUseError, ProfileNotFoundError } from '../security/security-profile.js';
-import { AdminNotFoundError } from '../admins/admin-accounts.js';
+import { AdminNotFoundError } from '../admin-accounts/admin-accounts.js';
 import { DuplicateAdminError } from '../store/admins-repository.js';
 
 export interface ErrorBody {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { AdminAccount } from '../admins/admin-account.js';
+import type { AdminAccount } from '../admin-accounts/admin-account.js';
 import { usernameKey } from '../users/user.js';
 import type { AdminsTable, Database } from './schema.js';
 

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build, type Rollup } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type * as ClientSdk from '../../src/client/index.js';
+import type * as ClientSdk from '../../src/client-sdk/index.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
-const CLIENT_DIR = fileURLToPath(new URL('../../src/client', import.meta.url));
+const CLIENT_DIR = fileURLToPath(new URL('../../src/client-sdk', import.meta.url));
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 /** gatehouse/client bundled for the browser (jose included), as an application would ship it. */

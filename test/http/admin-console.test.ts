@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONSOLE_ROOT } from '../../src/admin/console.js';
+import { CONSOLE_ROOT } from '../../src/admin-api/console.js';
 import { startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
 
 describe.each(STORES)('web console files and read-only admin routes on %s', (store) => {

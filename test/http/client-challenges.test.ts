@@ -8,7 +8,7 @@ import {
   SecurityCheckFailedError,
   type ChallengeContext,
   type GatehouseClientOptions,
-} from '../../src/client/index.js';
+} from '../../src/client-sdk/index.js';
 import { basicAuth } from '../helpers/test-server.js';
 
 /**

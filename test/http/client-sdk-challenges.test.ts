@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GatehouseClient, MissingChallengeHandlerError, requestAppToken, SecurityCheckFailedError, type GatehouseClientOptions } from '../../src/client/index.js';
+import { GatehouseClient, MissingChallengeHandlerError, requestAppToken, SecurityCheckFailedError, type GatehouseClientOptions } from '../../src/client-sdk/index.js';
 import { recordingFetch } from '../helpers/recording-fetch.js';
 import { startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
 

@@ -8,7 +8,7 @@ import {
   GatehouseResponseError,
   requestAppToken,
   type GatehouseClientOptions,
-} from '../../src/client/index.js';
+} from '../../src/client-sdk/index.js';
 import { recordingFetch, type RecordingFetch } from '../helpers/recording-fetch.js';
 import { basicAuth, postForm, startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
 

@@ -1,7 +1,7 @@
 import { createPrivateKey, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requestAppToken } from '../../src/client/index.js';
+import { requestAppToken } from '../../src/client-sdk/index.js';
 import { ADMIN_TOKEN, basicAuth, postForm, startTestServer, type TestServer } from '../helpers/test-server.js';
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';

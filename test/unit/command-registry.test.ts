@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CommandLoadError, CommandRegistry } from '../../src/resources/commands/command-registry.js';
+import { CommandLoadError, CommandRegistry } from '../../src/protected-apis/commands/command-registry.js';
 
 describe('command registry', () => {
   const folders: string[] = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { defineCommand } from '../../src/resources/commands/command.js';
-import { resolveProtection, scopeReaches } from '../../src/resources/commands/command-registry.js';
-import { routeRequirement } from '../../src/resources/protect.js';
+import { defineCommand } from '../../src/protected-apis/commands/command.js';
+import { resolveProtection, scopeReaches } from '../../src/protected-apis/commands/command-registry.js';
+import { routeRequirement } from '../../src/protected-apis/protect.js';
 
 describe('route protection declarations', () => {
   it('lets a route declaration win over its group, and needs a token by default', () => {

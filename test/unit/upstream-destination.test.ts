@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DestinationRefused, destinationPolicy, guardedLookup, isPublicAddress } from '../../src/resources/commands/upstream-destination.js';
+import { DestinationRefused, destinationPolicy, guardedLookup, isPublicAddress } from '../../src/protected-apis/commands/upstream-destination.js';
 
 describe('http-request command destinations', () => {
   it.each([

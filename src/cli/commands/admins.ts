@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { toAdminJson } from '../../admins/admin-account.js';
+import { toAdminJson } from '../../admin-accounts/admin-account.js';
 import { printJson, withGatehouse } from '../context.js';
 import { namingFlags } from '../flag-errors.js';
 import { passwordFrom } from './users.js';

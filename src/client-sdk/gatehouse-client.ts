@@ -1,4 +1,4 @@
-import { ClientAuthenticator, type ClientCredentials } from './client-authentication.js';
+import { CredentialPresenter, type ClientCredentials } from './client-authentication.js';
 import { discoverMetadata, trimIssuer, type AuthorizationServerMetadata } from './discovery.js';
 import { GatehouseOAuthError, MissingChallengeHandlerError, SecurityCheckFailedError, ChallengeRoundsExceededError } from './errors.js';
 import { normaliseScope, type ScopeInput } from './scope.js';
@@ -60,7 +60,7 @@ export class GatehouseClient {
   private readonly now: () => number;
   private readonly defaultScope: string;
   private readonly tokenEndpoint: TokenEndpoint;
-  private readonly authenticator: ClientAuthenticator;
+  private readonly authenticator: CredentialPresenter;
   private readonly handlers = new Map<string, ChallengeHandler>();
   private readonly tokens = new Map<string, CachedToken>();
   private readonly refreshTokens = new Map<string, string>();
@@ -76,7 +76,7 @@ export class GatehouseClient {
     this.fetchImpl = custom ? (input, init) => custom(input, init) : (input, init) => fetch(input, init);
     this.now = options.now ?? (() => Date.now());
     this.defaultScope = normaliseScope(options.scope);
-    this.authenticator = new ClientAuthenticator(options.credentials, this.now);
+    this.authenticator = new CredentialPresenter(options.credentials, this.now);
     this.tokenEndpoint = new TokenEndpoint({
       metadata: () => this.metadata(),
       authenticator: this.authenticator,

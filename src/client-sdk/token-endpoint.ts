@@ -1,4 +1,4 @@
-import type { ClientAuthenticator } from './client-authentication.js';
+import type { CredentialPresenter } from './client-authentication.js';
 import type { AuthorizationServerMetadata } from './discovery.js';
 import { isObject, runChallengeFlow, type ChallengeHandler } from './challenge-flow.js';
 import { GatehouseResponseError } from './errors.js';
@@ -14,7 +14,7 @@ export interface TokenEndpointResponse {
 
 export interface TokenEndpointDependencies {
   metadata: () => Promise<AuthorizationServerMetadata>;
-  authenticator: ClientAuthenticator;
+  authenticator: CredentialPresenter;
   fetch: typeof fetch;
   challengeHandler: (check: string) => ChallengeHandler | undefined;
   /** How many rounds of answers one token request may take before giving up. */

@@ -12,10 +12,10 @@ export type ClientKeyAlgorithm = 'ES256' | 'EdDSA' | 'RS256' | 'PS256';
 export type PrivateKeyInput = string | CryptoKey | KeyObject | JWK;
 
 /** A key jose can sign with. */
-export type SigningKey = CryptoKey | KeyObject | Uint8Array;
+export type AssertionKey = CryptoKey | KeyObject | Uint8Array;
 
 /** Turns a PEM or JWK into a key to sign with (WebCrypto import: works in Node.js and browsers). */
-export async function importSigningKey(key: PrivateKeyInput, alg: ClientKeyAlgorithm): Promise<SigningKey> {
+export async function importSigningKey(key: PrivateKeyInput, alg: ClientKeyAlgorithm): Promise<AssertionKey> {
   if (typeof key === 'string') return importPKCS8(key, alg);
   if (isJwk(key)) return importJWK(key, alg);
   return key;
@@ -57,7 +57,7 @@ export async function createClientAssertion(options: ClientAssertionOptions): Pr
 }
 
 /** The same with a key already imported (what `GatehouseClient` does for every token request). */
-export async function signClientAssertion(key: SigningKey, options: Omit<ClientAssertionOptions, 'privateKey'> & { alg: ClientKeyAlgorithm }): Promise<string> {
+export async function signClientAssertion(key: AssertionKey, options: Omit<ClientAssertionOptions, 'privateKey'> & { alg: ClientKeyAlgorithm }): Promise<string> {
   const now = Math.floor((options.now ?? Date.now)() / 1000);
   return new SignJWT({ jti: randomId() })
     .setProtectedHeader({ alg: options.alg, kid: options.kid, typ: 'JWT' })

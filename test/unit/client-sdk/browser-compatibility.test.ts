@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { build, type Rollup } from 'vite';
 import { describe, expect, it } from 'vitest';
 
-const CLIENT_DIR = fileURLToPath(new URL('../../../src/client', import.meta.url));
+const CLIENT_DIR = fileURLToPath(new URL('../../../src/client-sdk', import.meta.url));
 const clientFiles = () => readdirSync(CLIENT_DIR, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
 const BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
 

@@ -1,4 +1,4 @@
-import { CLIENT_ASSERTION_TYPE, importSigningKey, signClientAssertion, type ClientKeyAlgorithm, type PrivateKeyInput, type SigningKey } from './private-key-jwt.js';
+import { CLIENT_ASSERTION_TYPE, importSigningKey, signClientAssertion, type ClientKeyAlgorithm, type PrivateKeyInput, type AssertionKey } from './private-key-jwt.js';
 
 /** A client that authenticates with its secret: HTTP Basic (default) or in the form body. */
 export interface ClientSecretCredentials {
@@ -33,8 +33,8 @@ export function basicAuthorization(clientId: string, clientSecret: string): stri
 }
 
 /** Adds a client's authentication to a request to the token (or revocation) endpoint. */
-export class ClientAuthenticator {
-  private signingKey: Promise<SigningKey> | undefined;
+export class CredentialPresenter {
+  private signingKey: Promise<AssertionKey> | undefined;
 
   constructor(
     readonly credentials: ClientCredentials,
@@ -59,7 +59,7 @@ export class ClientAuthenticator {
     }
     const alg = credentials.alg ?? 'ES256';
     this.signingKey ??= importSigningKey(credentials.privateKey, alg);
-    let key: SigningKey;
+    let key: AssertionKey;
     try {
       key = await this.signingKey;
     } catch (error) {

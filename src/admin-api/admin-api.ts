@@ -6,14 +6,14 @@ import { registerSessionApi } from './session-api.js';
 import { auditAdminChanges, type AdminAuthFailureCounter } from './admin-audit.js';
 import { registerAuditApi } from './audit-api.js';
 import { registerApplicationsApi } from './applications-api.js';
-import type { CommandRegistry } from '../resources/commands/command-registry.js';
+import type { CommandRegistry } from '../protected-apis/commands/command-registry.js';
 import { registerClientsApi } from './clients-api.js';
 import { registerClientKeysApi } from './client-keys-api.js';
 import { registerKeysApi } from './keys-api.js';
 import { registerProfilesApi } from './profiles-api.js';
 import { registerClientPinApi } from './client-pin-api.js';
 import { lenientJsonBodies } from '../server/json-body.js';
-import { registerUserRoutes } from '../resources/users-api.js';
+import { registerUserRoutes } from '../protected-apis/users-api.js';
 
 /** The admin REST API, mounted under /admin/api. */
 export async function adminApi(app: FastifyInstance, options: { gatehouse: Gatehouse; commands: CommandRegistry; authFailures?: AdminAuthFailureCounter | undefined }): Promise<void> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { discoverMetadata, metadataUrl } from '../../../src/client/discovery.js';
-import { GatehouseResponseError } from '../../../src/client/errors.js';
+import { discoverMetadata, metadataUrl } from '../../../src/client-sdk/discovery.js';
+import { GatehouseResponseError } from '../../../src/client-sdk/errors.js';
 
 const answering =
   (status: number, body: string): typeof fetch =>

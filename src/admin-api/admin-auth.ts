@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AdminSessions } from '../admins/admin-sessions.js';
+import type { AdminSessions } from '../admin-accounts/admin-sessions.js';
 import type { AdminToken } from './admin-token.js';
 
 /** The console's session cookie (Path=/admin, HttpOnly, SameSite=Strict, Secure on https). */

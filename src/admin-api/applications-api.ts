@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { RESERVED_SCOPES, type CommandRegistry } from '../resources/commands/command-registry.js';
+import { RESERVED_SCOPES, type CommandRegistry } from '../protected-apis/commands/command-registry.js';
 
 /**
  * `GET /admin/api/applications`: the loaded applications and server commands, each command with the

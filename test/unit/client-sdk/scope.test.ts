@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseScope, scopeElements } from '../../../src/client/scope.js';
+import { normaliseScope, scopeElements } from '../../../src/client-sdk/scope.js';
 
 describe('scope normalisation', () => {
   it('sorts elements, drops duplicates and extra spaces', () => {

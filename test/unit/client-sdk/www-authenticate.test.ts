@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bearerChallenge, parseWwwAuthenticate } from '../../../src/client/www-authenticate.js';
+import { bearerChallenge, parseWwwAuthenticate } from '../../../src/client-sdk/www-authenticate.js';
 
 describe('WWW-Authenticate parsing', () => {
   it('reads Gatehouse\'s Bearer challenges', () => {
