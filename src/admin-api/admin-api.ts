@@ -12,7 +12,7 @@ import { registerClientKeysApi } from './client-keys-api.js';
 import { registerKeysApi } from './keys-api.js';
 import { registerProfilesApi } from './profiles-api.js';
 import { registerClientPinApi } from './client-pin-api.js';
-import { lenientJsonBodies } from '../server/json-body.js';
+import { lenientJsonBodies } from '../http/json-body.js';
 import { registerUserRoutes } from '../protected-apis/users-api.js';
 
 /** The admin REST API, mounted under /admin/api. */

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { toAuditJson } from '../audit/audit-event.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import { queryInteger } from '../server/query-params.js';
+import { queryInteger } from '../http/query-params.js';
 import { FieldValidationError } from '../shared/field-validation-error.js';
 
 function timeOf(value: unknown, field: string): number | undefined {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { clientLogFields } from '../clients/client.js';
 import { ClientValidationError, parseClientChanges, toClientMetadata } from '../clients/client-metadata.js';
 import type { ClientRegistry } from '../clients/client-registry.js';
-import { pageQuery } from '../server/query-params.js';
+import { pageQuery } from '../http/query-params.js';
 
 interface IdParams {
   id: string;

@@ -10,7 +10,7 @@ import {
   type Client,
   type GrantType,
 } from './client.js';
-import { isScopeToken, splitScopeList } from '../oauth/scope.js';
+import { isScopeToken, splitScopeList } from '../shared/scope.js';
 import { checkClientJwk } from './client-keys.js';
 import { FieldValidationError } from '../shared/field-validation-error.js';
 

@@ -7,7 +7,7 @@ import type { SecretDigester } from '../keys/secret-digest.js';
 import { generateSecret } from '../keys/secret-digest.js';
 import type { ClientListQuery, ClientsRepository } from '../store/clients-repository.js';
 import type { Client } from './client.js';
-import { parsePin, pinDigestInput } from '../security/checks/pin.js';
+import { parsePin, pinDigestInput } from './client-pin.js';
 import { applyClientChanges, ClientValidationError, defaultClient, parseAdminSecret, type ClientChanges } from './client-metadata.js';
 
 export class ClientNotFoundError extends Error {

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { LOG_LEVELS, SIGNING_ALGS, type GatehouseConfig, type ListenAddress } from './config.js';
-import { parseCidrList } from '../security/networks.js';
+import { parseCidrList } from '../shared/networks.js';
 
 /** One configuration setting: where it comes from, what it means, how it is checked. */
 export interface SettingSpec<K extends keyof GatehouseConfig = keyof GatehouseConfig> {

@@ -11,7 +11,7 @@ import { RefreshTokenGrant } from './grants/refresh-token.js';
 import { JwtBearerGrant } from './grants/jwt-bearer.js';
 import { SecurityGate } from '../security/security-gate.js';
 import { NO_TOKEN_METRICS, type TokenMetrics } from '../server/metrics.js';
-import type { SharedRateLimitStore } from '../server/rate-limit-store.js';
+import type { SharedRateLimitStore } from '../limits/rate-limit-store.js';
 import { TokenRateLimits } from './endpoints/token-rate-limits.js';
 
 /** The authorization server's parts, wired from the shared Gatehouse services. */

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { lenientJsonBodies } from '../server/json-body.js';
+import { lenientJsonBodies } from '../http/json-body.js';
 import type { Gatehouse } from '../gatehouse.js';
 import type { OAuthServices } from '../oauth/oauth-services.js';
 import { COMMANDS_SCOPE, CommandRegistry } from './commands/command-registry.js';

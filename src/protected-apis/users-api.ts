@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { UserValidationError, parseUserChanges } from '../users/user-input.js';
 import { toUserJson, type UserRegistry } from '../users/user-registry.js';
-import { pageQuery } from '../server/query-params.js';
+import { pageQuery } from '../http/query-params.js';
 
 interface IdParams {
   id: string;

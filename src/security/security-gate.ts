@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { accessTokenLifetime } from '../oauth/access-token-issuer.js';
 import { OAuthError, invalidRequest } from '../oauth/oauth-error.js';
-import { parseScopeParameter } from '../oauth/scope.js';
+import { parseScopeParameter } from '../shared/scope.js';
 import type { Client } from '../clients/client.js';
 import type { CheckStatesRepository, StoredCheckState } from '../store/check-states-repository.js';
 import type { CheckRegistry } from './check-registry.js';

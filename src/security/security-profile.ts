@@ -1,5 +1,5 @@
 import { PROFILE_NAME } from '../clients/client-metadata.js';
-import { isScopeToken } from '../oauth/scope.js';
+import { isScopeToken } from '../shared/scope.js';
 import { FieldValidationError } from '../shared/field-validation-error.js';
 
 export const DEFAULT_MAX_TOKEN_EXPIRATION = 3600;

@@ -13,7 +13,7 @@ import { clusterMetricsSource } from './cluster-metrics.js';
 import { installSecurityHeaders } from './security-headers.js';
 import { frameworkErrorAnswer, installInputGuard } from './input-guard.js';
 import { clientLabel, GatehouseMetrics } from './metrics.js';
-import { connectRateLimitStore } from './rate-limit-store.js';
+import { connectRateLimitStore } from '../limits/rate-limit-store.js';
 import { RedisAttemptCounters } from './redis-attempt-counters.js';
 import { AttemptCountersRepository } from '../store/attempt-counters-repository.js';
 import { COMMANDS_SCOPE, CommandRegistry } from '../protected-apis/commands/command-registry.js';

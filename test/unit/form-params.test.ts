@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FormParams } from '../../src/oauth/form-params.js';
 import { OAuthError } from '../../src/oauth/oauth-error.js';
-import { isScopeToken, parseScopeParameter } from '../../src/oauth/scope.js';
+import { isScopeToken, parseScopeParameter } from '../../src/shared/scope.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactUrl } from '../../src/server/logger.js';
+import { redactUrl } from '../../src/shared/redact-url.js';
 
 describe('redactUrl', () => {
   it('keeps URLs without a query as they are', () => {

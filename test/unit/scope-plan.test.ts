@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCidrList, networkMatcher } from '../../src/security/networks.js';
+import { parseCidrList, networkMatcher } from '../../src/shared/networks.js';
 import { planScope, tokenLifetime } from '../../src/security/scope-plan.js';
 import { defineSecurityCheck, success } from '../../src/security/security-check.js';
 import { parseChallengeResponse } from '../../src/security/security-gate.js';

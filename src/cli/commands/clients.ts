@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { parseClientChanges, toClientMetadata, type ClientMetadata } from '../../clients/client-metadata.js';
-import { splitScopeList } from '../../oauth/scope.js';
+import { splitScopeList } from '../../shared/scope.js';
 import { CliError, printJson, withGatehouse } from '../context.js';
 import { namingFlags } from '../flag-errors.js';
 import { pagingOf, withListOptions, type ListFlags } from '../list-options.js';

@@ -6,7 +6,7 @@ import { OAuthError } from '../oauth-error.js';
 import { noStore } from './oauth-endpoints.js';
 import { tooManyRequests } from './token-rate-limits.js';
 import { addressKey } from '../../limits/address-key.js';
-import { rateLimitStoreOptions, type SharedRateLimitStore } from '../../server/rate-limit-store.js';
+import { rateLimitStoreOptions, type SharedRateLimitStore } from '../../limits/rate-limit-store.js';
 
 export const REGISTRATION_PATH = '/oauth/register';
 

@@ -6,7 +6,7 @@ import type { AccessTokenIssuer } from '../access-token-issuer.js';
 import type { FormParams } from '../form-params.js';
 import { OAuthError } from '../oauth-error.js';
 import type { RefreshTokens } from '../refresh-tokens.js';
-import { parseScopeParameter } from '../scope.js';
+import { parseScopeParameter } from '../../shared/scope.js';
 import type { TokenResponse } from './token-response.js';
 import type { PlannedScope, SecurityGate, TokenRequestFacts } from '../../security/security-gate.js';
 import { userTokenResponse } from './user-token-response.js';

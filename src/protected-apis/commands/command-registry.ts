@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isApplicationDefinition, isCommandDefinition, type ApplicationDefinition, type CommandDefinition } from './command.js';
-import { parseCidrList } from '../../security/networks.js';
+import { parseCidrList } from '../../shared/networks.js';
 import type { GatehouseConfig } from '../../config/config.js';
 import { httpRequestCommand, type HttpRequestCommandSpec, type OutboundSettings } from './http-request-command.js';
 

@@ -1,7 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
-import { networkMatcher } from '../../security/networks.js';
+import { networkMatcher } from '../../shared/networks.js';
 
 /** A connection an http-request command may not make: the address is not public and no setting allows it. */
 export class DestinationRefused extends Error {

@@ -1,4 +1,4 @@
-import { redactUrl } from '../../server/logger.js';
+import { redactUrl } from '../../shared/redact-url.js';
 import { CommandError } from './command.js';
 
 /** `{{input.path}}`: a value from the command's input. */

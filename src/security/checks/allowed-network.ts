@@ -1,4 +1,4 @@
-import { networkMatcher } from '../networks.js';
+import { networkMatcher } from '../../shared/networks.js';
 import { defineSecurityCheck, failure, success, type SecurityCheck } from '../security-check.js';
 
 /** `AllowedNetwork`: the request comes from one of the configured CIDR ranges (evaluated on every request). */

@@ -5,7 +5,7 @@ import type { PasswordSignIn } from '../../users/password-sign-in.js';
 import type { SecurityCheck } from '../security-check.js';
 import { allowedNetworkCheck } from './allowed-network.js';
 import { clientKeyCheck } from './client-key.js';
-import { pinDigestInput } from './pin.js';
+import { pinDigestInput } from '../../clients/client-pin.js';
 import { pinCodeCheck } from './pin-code.js';
 import { userLoginCheck } from './user-login.js';
 
