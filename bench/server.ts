@@ -73,6 +73,8 @@ export function startServer(env: Record<string, string>, workers?: number): Prom
       // On, so that their cost is measured, but far above what a run asks for (one address, a few clients).
       GATEHOUSE_TOKEN_RATE_LIMIT_PER_ADDRESS: '100000000',
       GATEHOUSE_TOKEN_RATE_LIMIT_PER_CLIENT: '100000000',
+      // Introspection has a per-address limit since issue 17; the bench sends everything from one address.
+      GATEHOUSE_INTROSPECTION_RATE_LIMIT_PER_ADDRESS: '100000000',
       GATEHOUSE_COMMANDS_DIR: 'examples/commands',
       ...env,
     },
