@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AdminsRepository } from '../store/admins-repository.js';
+import type { AdminAccountsStore } from './admin-accounts-store.js';
 import type { PasswordHasher } from '../users/password-hasher.js';
 import { parseAdminPassword, parseAdminUsername, type AdminAccount } from './admin-account.js';
 
@@ -16,7 +16,7 @@ export const INITIAL_ADMIN_USERNAME = 'admin';
 /** Administrator accounts: creation with an argon2id hash, password checks, removal. */
 export class AdminAccounts {
   constructor(
-    private readonly repository: AdminsRepository,
+    private readonly repository: AdminAccountsStore,
     private readonly hasher: PasswordHasher,
   ) {}
 

@@ -1,6 +1,6 @@
 import type { SecretDigester } from '../keys/secret-digest.js';
 import { generateSecret } from '../keys/secret-digest.js';
-import type { AdminSessionsRepository } from '../store/admin-sessions-repository.js';
+import type { AdminSessionsStore } from './admin-accounts-store.js';
 import type { AdminAccount } from './admin-account.js';
 
 export interface SessionLimits {
@@ -28,7 +28,7 @@ const TOUCH_INTERVAL_MS = 15_000;
  */
 export class AdminSessions {
   constructor(
-    private readonly repository: AdminSessionsRepository,
+    private readonly repository: AdminSessionsStore,
     private readonly digester: SecretDigester,
     private readonly limits: () => SessionLimits,
   ) {}
@@ -38,7 +38,7 @@ export class AdminSessions {
     const cookieValue = generateSecret();
     const { maxSeconds, idleSeconds } = this.limits();
     const expiresAt = now + maxSeconds * 1000;
-    await this.repository.insert({ session_digest: this.digester.digest(cookieValue), admin_id: admin.id, created_at: now, last_used_at: now, expires_at: expiresAt });
+    await this.repository.insert({ sessionDigest: this.digester.digest(cookieValue), adminId: admin.id, createdAt: now, lastUsedAt: now, expiresAt });
     return { cookieValue, session: { username: admin.username, csrfToken: this.csrfTokenOf(cookieValue), expiresAt, idleExpiresAt: Math.min(expiresAt, now + idleSeconds * 1000) } };
   }
 

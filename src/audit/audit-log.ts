@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { AuditEventsRepository } from '../store/audit-events-repository.js';
+import type { AuditEventsStore } from './audit-events-store.js';
 import { toAuditJson, type AuditEvent, type AuditQuery } from './audit-event.js';
 import { BufferedAuditWriter, type AuditWriterOptions, type AuditWriterStats } from './audit-writer.js';
 
@@ -37,7 +37,7 @@ export class AuditLog {
   private readonly stream: ((line: string) => void) | undefined;
 
   constructor(
-    private readonly repository: AuditEventsRepository,
+    private readonly repository: AuditEventsStore,
     private readonly logger: Logger,
     options: AuditLogOptions,
   ) {
@@ -77,7 +77,7 @@ export class AuditLog {
     return this.writer.stats;
   }
 
-  query(query: AuditQuery): ReturnType<AuditEventsRepository['query']> {
+  query(query: AuditQuery): ReturnType<AuditEventsStore['query']> {
     return this.repository.query(query);
   }
 

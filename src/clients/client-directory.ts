@@ -1,4 +1,4 @@
-import type { ClientsRepository } from '../store/clients-repository.js';
+import type { ClientsStore } from './clients-store.js';
 import { CacheStats } from '../shared/cache-stats.js';
 import { clientUnusableReason, type Client } from './client.js';
 
@@ -12,7 +12,7 @@ export class ClientDirectory {
   /** Lookups by client id; a miss is an id no registered client has. */
   readonly stats = new CacheStats();
 
-  constructor(private readonly repository: ClientsRepository) {}
+  constructor(private readonly repository: ClientsStore) {}
 
   async loadAll(): Promise<void> {
     const all = await this.repository.all();

@@ -5,7 +5,7 @@ import { newClientId } from './client-id.js';
 import { parseClientPublicKey, type ClientKeyAlg } from './client-keys.js';
 import type { SecretDigester } from '../keys/secret-digest.js';
 import { generateSecret } from '../keys/secret-digest.js';
-import type { ClientListQuery, ClientsRepository } from '../store/clients-repository.js';
+import type { ClientListQuery, ClientsStore } from './clients-store.js';
 import type { Client } from './client.js';
 import { parsePin, pinDigestInput } from './client-pin.js';
 import { applyClientChanges, ClientValidationError, defaultClient, parseAdminSecret, type ClientChanges } from './client-metadata.js';
@@ -40,7 +40,7 @@ export interface SecretRotation {
  */
 export class ClientRegistry {
   constructor(
-    private readonly repository: ClientsRepository,
+    private readonly repository: ClientsStore,
     private readonly digester: SecretDigester,
     private readonly defaultGraceSeconds: () => number,
     private readonly afterChange: () => Promise<void> = () => Promise.resolve(),

@@ -2,7 +2,7 @@ import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } fr
 import { CacheStats } from '../shared/cache-stats.js';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { SIGNING_ALGS, type SigningAlg } from '../config/config.js';
-import type { SigningKeysRepository, StoredSigningKey } from '../store/signing-keys-repository.js';
+import type { SigningKeysStore, StoredSigningKey } from './signing-keys-store.js';
 import { CompactJwsSigner } from './jws-signer.js';
 import type { SigningThread } from './signing-thread.js';
 import type { KeyEncryption } from './key-encryption.js';
@@ -48,7 +48,7 @@ export class SigningKeys {
   readonly stats = new CacheStats();
 
   constructor(
-    private readonly repository: SigningKeysRepository,
+    private readonly repository: SigningKeysStore,
     private readonly encryption: KeyEncryption,
     /** Longest lifetime any access token can have, seconds: how long a retired key stays published. */
     private readonly maxTokenLifetime: () => number,

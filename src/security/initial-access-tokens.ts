@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { SecretDigester } from '../keys/secret-digest.js';
 import { generateSecret } from '../keys/secret-digest.js';
-import type { InitialAccessToken, InitialAccessTokensRepository } from '../store/initial-access-tokens-repository.js';
-import type { ProfilesRepository } from '../store/profiles-repository.js';
+import type { InitialAccessToken, InitialAccessTokensStore, ProfilesStore } from './security-store.js';
 import { FieldValidationError } from '../shared/field-validation-error.js';
 import { ProfileNotFoundError } from './security-profile.js';
 
@@ -22,8 +21,8 @@ const MAX_TOKEN_LIFETIME = 365 * 86_400;
  */
 export class InitialAccessTokens {
   constructor(
-    private readonly repository: InitialAccessTokensRepository,
-    private readonly profiles: ProfilesRepository,
+    private readonly repository: InitialAccessTokensStore,
+    private readonly profiles: ProfilesStore,
     private readonly digester: SecretDigester,
   ) {}
 

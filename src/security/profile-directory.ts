@@ -1,11 +1,11 @@
-import type { ProfilesRepository } from '../store/profiles-repository.js';
+import type { ProfilesStore } from './security-store.js';
 import type { SecurityProfile } from './security-profile.js';
 
 /** Every security profile, in memory: a token request never reads the store for its client's profile. */
 export class ProfileDirectory {
   private profiles = new Map<string, SecurityProfile>();
 
-  constructor(private readonly repository: ProfilesRepository) {}
+  constructor(private readonly repository: ProfilesStore) {}
 
   async loadAll(): Promise<void> {
     const all = await this.repository.all();

@@ -1,4 +1,4 @@
-import type { ProfilesRepository } from '../store/profiles-repository.js';
+import type { ProfilesStore } from './security-store.js';
 import { ProfileNotFoundError, ProfileValidationError, checksNamedBy, type ProfileSettings, type SecurityProfile } from './security-profile.js';
 
 /**
@@ -7,7 +7,7 @@ import { ProfileNotFoundError, ProfileValidationError, checksNamedBy, type Profi
  */
 export class ProfileRegistry {
   constructor(
-    private readonly repository: ProfilesRepository,
+    private readonly repository: ProfilesStore,
     private readonly knownChecks: () => readonly string[] | undefined,
     private readonly afterChange: () => Promise<void> = () => Promise.resolve(),
   ) {}

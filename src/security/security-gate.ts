@@ -3,7 +3,7 @@ import { accessTokenLifetime } from '../oauth/access-token-issuer.js';
 import { OAuthError, invalidRequest } from '../oauth/oauth-error.js';
 import { parseScopeParameter } from '../shared/scope.js';
 import type { Client } from '../clients/client.js';
-import type { CheckStatesRepository, StoredCheckState } from '../store/check-states-repository.js';
+import type { CheckStatesStore, StoredCheckState } from './security-store.js';
 import type { CheckRegistry } from './check-registry.js';
 import type { ProfileDirectory } from './profile-directory.js';
 import { planScope, tokenLifetime } from './scope-plan.js';
@@ -64,7 +64,7 @@ export class SecurityGate {
   constructor(
     private readonly checks: CheckRegistry,
     private readonly profiles: ProfileDirectory,
-    private readonly states: CheckStatesRepository,
+    private readonly states: CheckStatesStore,
     private readonly serverMaxLifetime: () => number,
     private readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>,
   ) {}

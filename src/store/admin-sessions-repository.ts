@@ -1,20 +1,20 @@
 import type { Kysely } from 'kysely';
 import { PURGE_BATCH_SIZE } from './purge-batch.js';
 import type { AdminSessionsTable, Database } from './schema.js';
-
-export interface StoredAdminSession {
-  adminId: string;
-  username: string;
-  createdAt: number;
-  lastUsedAt: number;
-  expiresAt: number;
-}
+import type { AdminSessionsStore, NewAdminSession, StoredAdminSession } from '../admin-accounts/admin-accounts-store.js';
 
 /** SQL for the admin_sessions table: console sessions, keyed by a digest of the cookie's value. */
-export class AdminSessionsRepository {
+export class AdminSessionsRepository implements AdminSessionsStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async insert(row: AdminSessionsTable): Promise<void> {
+  async insert(session: NewAdminSession): Promise<void> {
+    const row: AdminSessionsTable = {
+      session_digest: session.sessionDigest,
+      admin_id: session.adminId,
+      created_at: session.createdAt,
+      last_used_at: session.lastUsedAt,
+      expires_at: session.expiresAt,
+    };
     await this.db.insertInto('admin_sessions').values(row).execute();
   }
 

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { AdminAccount } from '../admin-accounts/admin-account.js';
 import { usernameKey } from '../users/user.js';
 import type { AdminsTable, Database } from './schema.js';
+import type { AdminAccountsStore } from '../admin-accounts/admin-accounts-store.js';
 
 export class DuplicateAdminError extends Error {
   constructor(readonly username: string) {
@@ -21,7 +22,7 @@ function fromRow(row: AdminsTable): AdminAccount {
 }
 
 /** SQL for the admins table (administrator accounts of the web console). */
-export class AdminsRepository {
+export class AdminsRepository implements AdminAccountsStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async findByUsername(username: string): Promise<AdminAccount | undefined> {

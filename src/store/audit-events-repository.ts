@@ -3,6 +3,7 @@ import type { AuditEvent, AuditQuery } from '../audit/audit-event.js';
 import type { StoreEngine } from './database.js';
 import type { BatchWriter } from './sqlite-writer-thread.js';
 import type { AuditEventsTable, Database } from './schema.js';
+import type { AuditEventsStore } from '../audit/audit-events-store.js';
 
 const COLUMNS = [
   'id',
@@ -99,7 +100,7 @@ export async function purgeAuditEventsBefore(db: Kysely<Database>, cutoff: numbe
 }
 
 /** SQL for the audit_events table. */
-export class AuditEventsRepository {
+export class AuditEventsRepository implements AuditEventsStore {
   /** `batchWriter`: where `insertMany` writes when the store has one (the embedded database's writer thread). */
   constructor(
     private readonly db: Kysely<Database>,

@@ -1,18 +1,10 @@
 import type { Kysely } from 'kysely';
 import { PURGE_BATCH_SIZE } from './purge-batch.js';
 import type { Database } from './schema.js';
-
-export interface StoredCheckState {
-  checkName: string;
-  passedUntil: number | null;
-  failedAttempts: number;
-  blockedUntil: number | null;
-  /** Null for a state that has never been written. */
-  version: number | null;
-}
+import type { CheckStatesStore, StoredCheckState } from '../security/security-store.js';
 
 /** SQL for security_check_states: each write is one statement that applies only to the version it read. */
-export class CheckStatesRepository {
+export class CheckStatesRepository implements CheckStatesStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async load(clientId: string, checkNames: readonly string[]): Promise<Map<string, StoredCheckState>> {

@@ -4,19 +4,13 @@ import { ClientValidationError } from '../clients/client-metadata.js';
 import type { AuthMethod, Client, GrantType } from '../clients/client.js';
 import { recordChange } from './change-events-repository.js';
 import type { ClientsTable, Database } from './schema.js';
+import type { ClientListQuery, ClientsStore } from '../clients/clients-store.js';
 
 export class DuplicateClientError extends Error {
   constructor(readonly clientId: string) {
     super(`a client with id '${clientId}' already exists`);
     this.name = 'DuplicateClientError';
   }
-}
-
-export interface ClientListQuery {
-  /** Case-insensitive substring of the client id or name. */
-  search?: string | undefined;
-  limit: number;
-  offset: number;
 }
 
 function toRow(client: Client): ClientsTable {
@@ -77,7 +71,7 @@ async function requireProfile(trx: Transaction<Database>, profile: string | null
 }
 
 /** SQL for the clients table. Every write records a change event in the same transaction. */
-export class ClientsRepository {
+export class ClientsRepository implements ClientsStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async get(clientId: string): Promise<Client | undefined> {

@@ -1,16 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, InitialAccessTokensTable } from './schema.js';
-
-export interface InitialAccessToken {
-  id: string;
-  profile: string;
-  description: string | null;
-  createdAt: number;
-  expiresAt: number | null;
-  revokedAt: number | null;
-  /** App instances registered with it so far. */
-  registrations: number;
-}
+import type { InitialAccessToken, InitialAccessTokensStore } from '../security/security-store.js';
 
 function fromRow(row: Selectable<InitialAccessTokensTable>): InitialAccessToken {
   return {
@@ -25,7 +15,7 @@ function fromRow(row: Selectable<InitialAccessTokensTable>): InitialAccessToken 
 }
 
 /** SQL for initial_access_tokens (RFC 7591 §3): tokens exist here only as keyed digests. */
-export class InitialAccessTokensRepository {
+export class InitialAccessTokensRepository implements InitialAccessTokensStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async insert(token: InitialAccessToken, tokenDigest: string): Promise<void> {

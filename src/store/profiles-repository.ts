@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { DuplicateProfileError, ProfileInUseError, type SecurityProfile } from '../security/security-profile.js';
 import { recordChange } from './change-events-repository.js';
 import type { Database, SecurityProfilesTable } from './schema.js';
+import type { ProfilesStore } from '../security/security-store.js';
 
 function toRow(profile: SecurityProfile): SecurityProfilesTable {
   return {
@@ -28,7 +29,7 @@ function fromRow(row: SecurityProfilesTable): SecurityProfile {
 }
 
 /** SQL for the security_profiles table. Every write records a change event in the same transaction. */
-export class ProfilesRepository {
+export class ProfilesRepository implements ProfilesStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async get(name: string): Promise<SecurityProfile | undefined> {

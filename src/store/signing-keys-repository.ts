@@ -2,15 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { StoreEngine } from './database.js';
 import { recordChange } from './change-events-repository.js';
 import type { Database, SigningKeysTable } from './schema.js';
-
-export interface StoredSigningKey {
-  kid: string;
-  alg: string;
-  publicJwk: string;
-  privateJwkEncrypted: string;
-  createdAt: number;
-  activatesAt: number;
-}
+import type { SigningKeysStore, StoredSigningKey } from '../keys/signing-keys-store.js';
 
 function fromRow(row: SigningKeysTable): StoredSigningKey {
   return {
@@ -37,7 +29,7 @@ function toRow(key: StoredSigningKey): SigningKeysTable {
   };
 }
 
-export class SigningKeysRepository {
+export class SigningKeysRepository implements SigningKeysStore {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly engine: StoreEngine,

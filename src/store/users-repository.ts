@@ -3,6 +3,7 @@ import { usernameKey, type User } from '../users/user.js';
 import { recordChange } from './change-events-repository.js';
 import { recordGrantRevocation } from './revocations-repository.js';
 import type { Database, UsersTable } from './schema.js';
+import type { UsersStore } from '../users/users-store.js';
 
 export class DuplicateUsernameError extends Error {
   constructor(readonly username: string) {
@@ -47,7 +48,7 @@ function fromRow(row: UsersTable): User {
 }
 
 /** SQL for the users table. */
-export class UsersRepository {
+export class UsersRepository implements UsersStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async get(id: string): Promise<User | undefined> {

@@ -1,4 +1,4 @@
-import type { UsersRepository } from '../store/users-repository.js';
+import type { UsersStore } from './users-store.js';
 import { addressKey } from '../limits/address-key.js';
 import { TooManyAttempts, type AttemptLimiter, type AttemptRule } from './attempt-limiter.js';
 import type { PasswordHasher } from './password-hasher.js';
@@ -45,7 +45,7 @@ export class PasswordSignIn {
   private readonly byUser: AttemptRule;
 
   constructor(
-    private readonly repository: UsersRepository,
+    private readonly repository: UsersStore,
     private readonly hasher: PasswordHasher,
     private readonly policy: () => LockoutPolicy,
     private readonly limiter: AttemptLimiter,

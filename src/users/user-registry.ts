@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { UsersRepository } from '../store/users-repository.js';
+import type { UsersStore } from './users-store.js';
 import type { PasswordHasher } from './password-hasher.js';
 import type { User } from './user.js';
 import { parsePassword, type UserChanges } from './user-input.js';
@@ -14,7 +14,7 @@ export class UserNotFoundError extends Error {
 /** Creating and changing users: shared by the admin API, the user API and the CLI. */
 export class UserRegistry {
   constructor(
-    private readonly repository: UsersRepository,
+    private readonly repository: UsersStore,
     private readonly hasher: PasswordHasher,
     /** Lets the running server refresh its caches at once. */
     private readonly afterChange: () => Promise<void> = () => Promise.resolve(),

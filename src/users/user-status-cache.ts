@@ -1,5 +1,5 @@
 import { CacheStats } from '../shared/cache-stats.js';
-import type { UsersRepository } from '../store/users-repository.js';
+import type { UsersStore } from './users-store.js';
 
 /** Users whose status is remembered at most; the oldest entry leaves first. */
 const MAX_ENTRIES = 50_000;
@@ -13,7 +13,7 @@ export class UserStatusCache {
   /** A miss reads the store. */
   readonly stats = new CacheStats();
 
-  constructor(private readonly repository: UsersRepository) {}
+  constructor(private readonly repository: UsersStore) {}
 
   async isActive(userId: string): Promise<boolean> {
     const known = this.active.get(userId);

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { KeyEncryption } from '../../src/keys/key-encryption.js';
 import { deriveKeys } from '../../src/keys/master-secret.js';
 import { SigningKeys } from '../../src/keys/signing-keys.js';
-import type { SigningKeysRepository, StoredSigningKey } from '../../src/store/signing-keys-repository.js';
+import type { SigningKeysStore, StoredSigningKey } from '../../src/keys/signing-keys-store.js';
 
 /** The repository's contract in memory: keys in activation order. */
-function memoryRepository(): SigningKeysRepository {
+function memoryRepository(): SigningKeysStore {
   const rows: StoredSigningKey[] = [];
   const sorted = () => [...rows].sort((a, b) => a.activatesAt - b.activatesAt || a.createdAt - b.createdAt);
   return {
@@ -19,7 +19,7 @@ function memoryRepository(): SigningKeysRepository {
       rows.push(key);
       return Promise.resolve(true);
     },
-  } as unknown as SigningKeysRepository;
+  };
 }
 
 const MAX_TOKEN_LIFETIME_S = 3600;
