@@ -1,6 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import { DEFAULT_ACCESS_TOKEN_LIFETIME } from '../clients/client.js';
-import type { Gatehouse } from '../gatehouse.js';
+import type { GatehouseConfig } from '../config/config.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { ChangeFeed } from '../changes/change-feed.js';
+import type { ClientRegistry } from '../clients/client-registry.js';
+import type { UserRegistry } from '../users/user-registry.js';
+import type { AdminSessions } from '../admin-accounts/admin-sessions.js';
+import type { ConsoleSignIn } from '../admin-accounts/console-sign-in.js';
+import type { TokenDeliverySettings } from '../protected-apis/token-delivery.js';
+import type { AdminToken } from './admin-token.js';
+import type { KeysApiServices } from './keys-api.js';
+import type { ProfilesApiServices } from './profiles-api.js';
 import { adminAuthentication } from './admin-auth.js';
 import { registerSessionApi } from './session-api.js';
 import { auditAdminChanges, type AdminAuthFailureCounter } from './admin-audit.js';
@@ -15,8 +25,21 @@ import { registerClientPinApi } from './client-pin-api.js';
 import { lenientJsonBodies } from '../http/json-body.js';
 import { registerUserRoutes } from '../protected-apis/users-api.js';
 
+/** What the admin REST API uses of the assembled services. */
+export interface AdminApiServices extends KeysApiServices, ProfilesApiServices {
+  config: GatehouseConfig;
+  adminToken: AdminToken;
+  adminSessions: AdminSessions;
+  consoleSignIn: ConsoleSignIn;
+  audit: AuditLog;
+  clients: ClientRegistry;
+  users: UserRegistry;
+  tokenDelivery: TokenDeliverySettings;
+  changes: Pick<ChangeFeed, 'pollNow'>;
+}
+
 /** The admin REST API, mounted under /admin/api. */
-export async function adminApi(app: FastifyInstance, options: { gatehouse: Gatehouse; commands: CommandRegistry; authFailures?: AdminAuthFailureCounter | undefined }): Promise<void> {
+export async function adminApi(app: FastifyInstance, options: { gatehouse: AdminApiServices; commands: CommandRegistry; authFailures?: AdminAuthFailureCounter | undefined }): Promise<void> {
   app.addHook('onRequest', adminAuthentication(options.gatehouse.adminToken, options.gatehouse.adminSessions));
   lenientJsonBodies(app);
   app.addHook('onSend', auditAdminChanges(options.gatehouse.audit, options.authFailures));
@@ -44,7 +67,7 @@ export async function adminApi(app: FastifyInstance, options: { gatehouse: Gateh
 }
 
 /** The configuration values an administrator may want to see (read-only; set by environment or file). Never secrets. */
-function serverSettings(config: Gatehouse['config']) {
+function serverSettings(config: GatehouseConfig) {
   return {
     issuer: config.issuer,
     store: config.databaseUrl === undefined ? 'sqlite' : 'postgres',

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { clientLogFields } from '../clients/client.js';
-import type { Gatehouse } from '../gatehouse.js';
+import type { ClientRegistry } from '../clients/client-registry.js';
 import { FieldValidationError } from '../shared/field-validation-error.js';
 
 interface IdParams {
@@ -8,7 +8,7 @@ interface IdParams {
 }
 
 /** `/admin/api/clients/:id/pin`: the PIN of the PinCode check (write-only; a new PIN restarts the check). */
-export function registerClientPinApi(app: FastifyInstance, gatehouse: Gatehouse): void {
+export function registerClientPinApi(app: FastifyInstance, gatehouse: { clients: ClientRegistry }): void {
   app.put<{ Params: IdParams }>('/clients/:id/pin', async (request, reply) => {
     const body: unknown = request.body;
     if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new FieldValidationError('body', 'must be a JSON object with a pin member');

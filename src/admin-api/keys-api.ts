@@ -1,10 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import { ClientValidationError } from '../clients/client-metadata.js';
-import type { Gatehouse } from '../gatehouse.js';
+import type { GatehouseConfig } from '../config/config.js';
+import type { SigningKeys } from '../keys/signing-keys.js';
+
+/** What the signing-key routes use. */
+export interface KeysApiServices {
+  keys: SigningKeys;
+  config: Pick<GatehouseConfig, 'keyActivationDelay' | 'signingAlg'>;
+}
 import { signingKeyJson } from '../keys/signing-key-json.js';
 
 /** `/admin/api/keys`: signing keys and their rotation. */
-export function registerKeysApi(app: FastifyInstance, gatehouse: Gatehouse): void {
+export function registerKeysApi(app: FastifyInstance, gatehouse: KeysApiServices): void {
   app.get('/keys', async () => ({ keys: gatehouse.keys.status(Date.now()).map(signingKeyJson) }));
 
   app.post('/keys/rotate', async (request, reply) => {

@@ -1,6 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import type { Gatehouse } from '../gatehouse.js';
-import { toInitialAccessTokenJson } from '../security/initial-access-tokens.js';
+import { toInitialAccessTokenJson, type InitialAccessTokens } from '../security/initial-access-tokens.js';
+import type { ProfileRegistry } from '../security/profile-registry.js';
+
+/** What the profile routes use. */
+export interface ProfilesApiServices {
+  profiles: ProfileRegistry;
+  initialAccessTokens: InitialAccessTokens;
+}
 import { parseProfileBody, parseProfileName, ProfileValidationError, toProfileJson, type ProfileSettings } from '../security/security-profile.js';
 
 interface NameParams {
@@ -8,7 +14,7 @@ interface NameParams {
 }
 
 /** `/admin/api/profiles`: security profiles over JSON. */
-export function registerProfilesApi(app: FastifyInstance, gatehouse: Gatehouse): void {
+export function registerProfilesApi(app: FastifyInstance, gatehouse: ProfilesApiServices): void {
   const registry = gatehouse.profiles;
   app.get('/profiles', async () => ({ profiles: (await registry.list()).map(toProfileJson) }));
 

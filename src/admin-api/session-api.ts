@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Gatehouse } from '../gatehouse.js';
+import type { AdminSessions } from '../admin-accounts/admin-sessions.js';
+import type { ConsoleSignIn } from '../admin-accounts/console-sign-in.js';
+import type { GatehouseConfig } from '../config/config.js';
 import { TooManyAttempts } from '../users/attempt-limiter.js';
 import { ADMIN_SESSION_COOKIE, CSRF_HEADER, rememberAdminActor } from './admin-auth.js';
 
@@ -19,7 +21,7 @@ function sessionJson(session: { username: string; csrfToken: string; expiresAt: 
  * Sign-ins are counted per source address and per username when they arrive (gatehouse.consoleSignIn, shared by
  * every instance); beyond the limits 429 with Retry-After, before any password check.
  */
-export function registerSessionApi(app: FastifyInstance, gatehouse: Gatehouse): void {
+export function registerSessionApi(app: FastifyInstance, gatehouse: { config: Pick<GatehouseConfig, 'issuer'>; consoleSignIn: ConsoleSignIn; adminSessions: AdminSessions }): void {
   const { config } = gatehouse;
   const secureCookie = () => config.issuer.startsWith('https:');
 
