@@ -4,7 +4,7 @@ import { startAttackTargets, type AttackTargets } from './attack-targets.js';
 
 // RFC 7009: a revoked access token is refused at once by Gatehouse's resources and by introspection, and
 // so by the middleware in introspection mode. The middleware in JWKS mode checks signatures locally and
-// cannot know of a revocation: it accepts the token until it expires (documented in the README).
+// cannot know of a revocation: it accepts the token until it expires (documented in docs/resource-server.md).
 describe('attack: revoked token', () => {
   let targets: AttackTargets;
   beforeAll(async () => {

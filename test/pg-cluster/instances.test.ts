@@ -13,7 +13,7 @@ const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const SAFETY_POLL_MS = 600_000;
 /**
  * How long a change may take to reach another instance's caches: far below the safety poll, so that meeting
- * it proves the notification, and far above what it takes (milliseconds, printed after the run; README's
+ * it proves the notification, and far above what it takes (milliseconds, printed after the run; docs/deployment.md's
  * figure) even on a loaded machine, where the check itself (a token request, a password grant) may take a
  * second.
  */
