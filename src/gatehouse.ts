@@ -25,7 +25,7 @@ import { SigningKeysRepository } from './store/signing-keys-repository.js';
 import { RefreshTokensRepository } from './store/refresh-tokens-repository.js';
 import { UsersRepository } from './store/users-repository.js';
 import { Housekeeping } from './housekeeping/housekeeping.js';
-import { purgeTasks } from './housekeeping/purge-tasks.js';
+import { purgeTasks } from './store/purge-tasks.js';
 import { RefreshTokens } from './oauth/refresh-tokens.js';
 import { PasswordHasher } from './users/password-hasher.js';
 import { PasswordSignIn } from './users/password-sign-in.js';

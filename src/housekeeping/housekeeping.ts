@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { HOUSEKEEPING_LOCK, withTryLock } from '../store/advisory-lock.js';
 import type { StoreConnection } from '../store/database.js';
 import { PURGE_BATCH_SIZE } from '../store/purge-batch.js';
-import type { PurgeTask } from './purge-tasks.js';
+import type { PurgeTask } from '../store/purge-tasks.js';
 
 export interface HousekeepingOptions {
   /** Milliseconds between runs; 0 never runs on its own (runOnce still works). */

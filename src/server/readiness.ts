@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import type { Gatehouse } from '../gatehouse.js';
+import { ping } from '../store/ping.js';
 
 /** How long a readiness answer is reused, so that many probes cost the database one query. */
 const CACHE_MS = 1_000;
@@ -41,7 +41,7 @@ export class ReadinessProbe {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
     try {
-      const result = await Promise.race([sql`select 1`.execute(this.gatehouse.store.db), timedOut]);
+      const result = await Promise.race([ping(this.gatehouse.store.db), timedOut]);
       if (result === 'timeout') throw new Error(`the database did not answer within ${timeoutMs} ms`);
       this.gatehouse.availability.reportSuccess();
       return true;

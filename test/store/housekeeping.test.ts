@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Housekeeping } from '../../src/housekeeping/housekeeping.js';
-import { purgeTasks, type PurgeTask } from '../../src/housekeeping/purge-tasks.js';
+import { purgeTasks, type PurgeTask } from '../../src/store/purge-tasks.js';
 import { openStore, type StoreConnection } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import type { Database } from '../../src/store/schema.js';

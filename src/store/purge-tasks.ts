@@ -1,13 +1,13 @@
 import type { Kysely } from 'kysely';
-import { AdminSessionsRepository } from '../store/admin-sessions-repository.js';
-import { AttemptCountersRepository } from '../store/attempt-counters-repository.js';
-import { ChangeEventsRepository } from '../store/change-events-repository.js';
-import { CheckStatesRepository } from '../store/check-states-repository.js';
-import { RefreshTokensRepository } from '../store/refresh-tokens-repository.js';
-import { RevocationsRepository } from '../store/revocations-repository.js';
-import type { Database } from '../store/schema.js';
-import { UsedAssertionsRepository } from '../store/used-assertions-repository.js';
-import { purgeAuditEventsBefore } from '../store/audit-events-repository.js';
+import { AdminSessionsRepository } from './admin-sessions-repository.js';
+import { AttemptCountersRepository } from './attempt-counters-repository.js';
+import { ChangeEventsRepository } from './change-events-repository.js';
+import { CheckStatesRepository } from './check-states-repository.js';
+import { RefreshTokensRepository } from './refresh-tokens-repository.js';
+import { RevocationsRepository } from './revocations-repository.js';
+import type { Database } from './schema.js';
+import { UsedAssertionsRepository } from './used-assertions-repository.js';
+import { purgeAuditEventsBefore } from './audit-events-repository.js';
 
 /**
  * One kind of row housekeeping deletes. `purgeBatch` deletes at most `limit` rows that are no longer
