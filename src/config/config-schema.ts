@@ -8,7 +8,7 @@ import { bindAddress, httpUrl, integer, matching, nonEmptyString, oneOf, optiona
  */
 
 /** One configuration setting: where it comes from, what it means, how it is checked, what it is when unset. */
-export interface SettingSpec<T> {
+interface SettingSpec<T> {
   /** Environment variable (the config file uses the setting's key). */
   env: string;
   description: string;
@@ -583,7 +583,7 @@ export const SETTING_TABLE = {
   }),
 };
 
-export type SettingKey = keyof typeof SETTING_TABLE;
+type SettingKey = keyof typeof SETTING_TABLE;
 
 /** A table entry with its key. */
 export type Setting = { [K in SettingKey]: (typeof SETTING_TABLE)[K] & { readonly key: K } }[SettingKey];

@@ -8,7 +8,7 @@ const DEFAULTS: Record<string, unknown> = Object.fromEntries(
   SETTINGS.flatMap((setting) => (setting.default instanceof DerivedDefault ? [] : [[setting.key, setting.default]])),
 );
 
-export interface LoadConfigOptions {
+interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;
   /** Path of an optional JSON file whose keys are the camelCase setting names. */
   configFile?: string | undefined;
