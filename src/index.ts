@@ -2,7 +2,8 @@
 export { openGatehouse, type Gatehouse } from './gatehouse.js';
 export { buildServer } from './server/build-server.js';
 export { loadConfig } from './config/load-config.js';
-export type { GatehouseConfig, SigningAlg } from './config/config.js';
+export type { GatehouseConfig } from './config/config.js';
+export type { SigningAlg } from './shared/signing-algs.js';
 export { createLogger } from './server/logger.js';
 export {
   defineApplication,

@@ -1,82 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { GatehouseConfig } from './config.js';
-import { ConfigError, SETTINGS } from './config-schema.js';
+import { ConfigError, DerivedDefault, SETTINGS, SETTING_TABLE } from './config-schema.js';
 
-const DEFAULTS: Omit<GatehouseConfig, 'issuer'> = {
-  port: 8080,
-  host: '127.0.0.1',
-  dataDir: './data',
-  databaseUrl: undefined,
-  adminToken: undefined,
-  adminPassword: undefined,
-  adminSessionIdle: 1800,
-  adminSessionMax: 43_200,
-  adminSignInLimitPerUsername: 5,
-  adminSignInLimitPerAddress: 20,
-  signingAlg: 'ES256',
-  masterSecret: undefined,
-  maxTokenLifetime: 86_400,
-  secretRotationGrace: 3_600,
-  keyActivationDelay: 300,
-  resources: [],
-  changePollInterval: 250,
-  changeSafetyPollInterval: 5_000,
-  dbTimeoutMs: 5_000,
-  shutdownGraceMs: 10_000,
-  requestTimeoutMs: 30_000,
-  headersTimeoutMs: 10_000,
-  connectionTimeoutMs: 120_000,
-  lockoutThreshold: 5,
-  lockoutWindow: 900,
-  lockoutDuration: 900,
-  passwordRateLimitPerClient: 120,
-  passwordRateLimitPerAddress: 60,
-  tokenRateLimitPerClient: 6_000,
-  tokenRateLimitPerAddress: 20_000,
-  tokenRateLimitWindow: 60,
-  introspectionRateLimitPerAddress: 20_000,
-  revocationRateLimitPerAddress: 6_000,
-  clockTolerance: 5,
-  cookieName: 'gatehouse_access_token',
-  cookieDomain: undefined,
-  cookiePath: '/',
-  cookieSameSite: 'lax',
-  cookieSecure: undefined,
-  cookieHttpOnly: true,
-  tokenHeader: 'X-Gatehouse-Access-Token',
-  cookieRenewFraction: 0.2,
-  maxAssertionLifetime: 300,
-  commandsDir: undefined,
-  auditStream: undefined,
-  auditFlushMs: 200,
-  auditQueueLimit: 20_000,
-  commandTimeoutMs: 30_000,
-  commandMaxResponseBytes: 1_048_576,
-  commandInternalNetworks: [],
-  housekeepingInterval: 60,
-  usedRefreshTokenRetention: 7 * 86_400,
-  auditRetention: 90 * 86_400,
-  metrics: true,
-  metricsToken: undefined,
-  metricsListen: undefined,
-  redisUrl: undefined,
-  redisKeyPrefix: 'gatehouse:',
-  workers: 1,
-  logLevel: 'info',
-  checksDir: undefined,
-  trustedProxies: [],
-  allowedNetworks: [],
-  pinMaxAttempts: 3,
-  pinBlockDuration: 300,
-  pinLifetime: 3600,
-  userLoginLifetime: 3600,
-  userLoginRememberMeLifetime: 30 * 86_400,
-  registrationRateLimitPerAddress: 20,
-  registrationsPerInitialAccessToken: 1000,
-};
+/** Every constant default of the table; derived defaults are computed once the other settings are read. */
+const DEFAULTS: Record<string, unknown> = Object.fromEntries(
+  SETTINGS.flatMap((setting) => (setting.default instanceof DerivedDefault ? [] : [[setting.key, setting.default]])),
+);
 
-export interface LoadConfigOptions {
+interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;
   /** Path of an optional JSON file whose keys are the camelCase setting names. */
   configFile?: string | undefined;
@@ -135,11 +67,13 @@ export function loadConfig(options: LoadConfigOptions = {}): GatehouseConfig {
     }
   }
   Object.assign(values, options.overrides ?? {});
-  const config = values as unknown as GatehouseConfig;
+  const config = values as GatehouseConfig;
   config.dataDir = resolve(config.dataDir);
-  if (config.issuer === undefined) config.issuer = `http://127.0.0.1:${config.port}`;
+  for (const setting of SETTINGS) {
+    if (setting.default instanceof DerivedDefault && values[setting.key] === undefined) values[setting.key] = setting.default.compute(values);
+  }
   if (config.cookieSameSite === 'none' && !isHttpsIssuer(config.issuer)) {
-    const setting = SETTINGS.find((candidate) => candidate.key === 'cookieSameSite') as { key: string; env: string };
+    const setting = { key: 'cookieSameSite', env: SETTING_TABLE.cookieSameSite.env };
     throw new ConfigError(sourceOf(setting), `none needs an https issuer (GATEHOUSE_ISSUER is ${config.issuer}): browsers drop a SameSite=None cookie that is not Secure`);
   }
   return config;

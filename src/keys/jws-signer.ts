@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import type { SigningAlg } from '../config/config.js';
+import type { SigningAlg } from '../shared/signing-algs.js';
 import { signOnThreadPool, type SigningThread } from './signing-thread.js';
 
 /**

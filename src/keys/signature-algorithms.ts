@@ -1,5 +1,5 @@
 import { constants, type KeyObject, type SignKeyObjectInput } from 'node:crypto';
-import type { SigningAlg } from '../config/config.js';
+import type { SigningAlg } from '../shared/signing-algs.js';
 
 /** The digest and key arguments of node:crypto's `sign` for a JWS algorithm (RFC 7518 §3, RFC 8037). */
 export function signArguments(alg: SigningAlg, key: KeyObject): { digest: string | null; key: KeyObject | SignKeyObjectInput } {

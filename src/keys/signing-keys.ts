@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { CacheStats } from '../shared/cache-stats.js';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
-import { SIGNING_ALGS, type SigningAlg } from '../config/config.js';
+import { SIGNING_ALGS, type SigningAlg } from '../shared/signing-algs.js';
 import type { SigningKeysStore, StoredSigningKey } from './signing-keys-store.js';
 import { CompactJwsSigner } from './jws-signer.js';
 import type { SigningThread } from './signing-thread.js';

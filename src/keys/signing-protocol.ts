@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import type { SigningAlg } from '../config/config.js';
+import type { SigningAlg } from '../shared/signing-algs.js';
 
 /** Messages between SigningThread (main thread) and signing-worker. */
 export type SigningRequest =

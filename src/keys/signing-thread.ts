@@ -1,6 +1,6 @@
 import { sign, type KeyObject } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
-import type { SigningAlg } from '../config/config.js';
+import type { SigningAlg } from '../shared/signing-algs.js';
 import { startModuleWorker } from '../shared/module-worker.js';
 import { signArguments } from './signature-algorithms.js';
 import type { SigningReply, SigningRequest } from './signing-protocol.js';

@@ -1,6 +1,6 @@
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SIGNING_ALGS } from '../../src/config/config.js';
+import { SIGNING_ALGS } from '../../src/shared/signing-algs.js';
 import { basicAuth, postForm, startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
 
 async function issue(server: TestServer, client: { client_id: string; client_secret: string }): Promise<string> {

@@ -1,7 +1,7 @@
 import { createPrivateKey, type JsonWebKey } from 'node:crypto';
 import { compactVerify, exportJWK, generateKeyPair, jwtVerify } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SIGNING_ALGS } from '../../src/config/config.js';
+import { SIGNING_ALGS } from '../../src/shared/signing-algs.js';
 import { CompactJwsSigner } from '../../src/keys/jws-signer.js';
 import { SigningThread } from '../../src/keys/signing-thread.js';
 

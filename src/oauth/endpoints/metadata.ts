@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { AUTH_METHODS, OFFLINE_ACCESS } from '../../clients/client.js';
 import { CLIENT_KEY_ALGS } from '../../clients/client-keys.js';
-import { SIGNING_ALGS } from '../../config/config.js';
+import { SIGNING_ALGS } from '../../shared/signing-algs.js';
 import type { Gatehouse } from '../../gatehouse.js';
 import { INTROSPECTION_PATH } from './introspect.js';
 import { JWKS_PATH } from './jwks.js';
