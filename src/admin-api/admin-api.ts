@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { DEFAULT_ACCESS_TOKEN_LIFETIME } from '../clients/client.js';
+import { DEFAULT_ACCESS_TOKEN_LIFETIME, type ServerSettingsJson } from './wire.js';
 import type { Gatehouse } from '../gatehouse.js';
 import { adminAuthentication } from './admin-auth.js';
 import { registerSessionApi } from './session-api.js';
@@ -44,7 +44,7 @@ export async function adminApi(app: FastifyInstance, options: { gatehouse: Gateh
 }
 
 /** The configuration values an administrator may want to see (read-only; set by environment or file). Never secrets. */
-function serverSettings(config: Gatehouse['config']) {
+function serverSettings(config: Gatehouse['config']): ServerSettingsJson {
   return {
     issuer: config.issuer,
     store: config.databaseUrl === undefined ? 'sqlite' : 'postgres',

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Gatehouse } from '../gatehouse.js';
 import { toInitialAccessTokenJson } from '../security/initial-access-tokens.js';
+import type { CreatedInitialAccessTokenJson } from './wire.js';
 import { parseProfileBody, parseProfileName, ProfileValidationError, toProfileJson, type ProfileSettings } from '../security/security-profile.js';
 
 interface NameParams {
@@ -52,7 +53,7 @@ export function registerProfilesApi(app: FastifyInstance, gatehouse: Gatehouse):
     const { description, expires_in: expiresIn } = body as { description?: unknown; expires_in?: unknown };
     const { token, record } = await gatehouse.initialAccessTokens.create(request.params.name, { description, expiresIn });
     request.log.info({ profile: record.profile, id: record.id }, 'initial access token created');
-    return reply.status(201).header('Cache-Control', 'no-store').send({ ...toInitialAccessTokenJson(record), token });
+    return reply.status(201).header('Cache-Control', 'no-store').send({ ...toInitialAccessTokenJson(record), token } satisfies CreatedInitialAccessTokenJson);
   });
 
   app.delete<{ Params: NameParams & { id: string } }>('/profiles/:name/initial-access-tokens/:id', async (request, reply) => {
