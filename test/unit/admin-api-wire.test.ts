@@ -1,13 +1,14 @@
 import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { build, type Rollup } from 'vite';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import * as wire from '../../src/admin-api/wire.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { builtInChecks } from '../../src/security/checks/built-in-checks.js';
 import { RESERVED_SCOPES } from '../../src/protected-apis/commands/command-registry.js';
 import { USERS_SCOPE } from '../../src/protected-apis/gatehouse-resources.js';
 import { CLIENT_KEY_ALGS } from '../../src/clients/client-keys.js';
+import type { ClientKeyAlgorithm } from '../../src/client-sdk/index.js';
 
 const WIRE = fileURLToPath(new URL('../../src/admin-api/wire.ts', import.meta.url));
 const BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
@@ -22,6 +23,10 @@ describe("the admin API's wire module", () => {
     expect(wire.CLIENT_KEY_ALGS).toBe(CLIENT_KEY_ALGS);
     expect(wire.GRANT_TYPES).toEqual(['client_credentials', 'password']);
     expect(wire.MAX_ACCESS_TOKEN_LIFETIME).toBe(99_999_999);
+  });
+
+  it("matches the SDK's key algorithms (checked by tsc: the SDK's types do not import server modules)", () => {
+    expectTypeOf<ClientKeyAlgorithm>().toEqualTypeOf<wire.ClientKeyAlg>();
   });
 
   it('bundles for the browser (the console) without any Node.js built-in', async () => {
