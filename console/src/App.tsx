@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { api, setApiSession, whenSignedOut, type Session } from './api';
+import type { SessionJson } from '../../src/admin-api/wire';
+import { api, setApiSession, whenSignedOut } from './api';
 import { navigate, usePath } from './router';
 import { Link } from './ui';
 import { SignIn } from './pages/SignIn';
@@ -23,7 +24,7 @@ const SECTIONS = [
 ];
 
 export function App() {
-  const [session, setSession] = useState<Session | null | undefined>(undefined);
+  const [session, setSession] = useState<SessionJson | null | undefined>(undefined);
   const path = usePath();
 
   useEffect(() => {
@@ -31,7 +32,7 @@ export function App() {
       setApiSession(null);
       setSession(null);
     });
-    api<Session>('GET', '/session').then(
+    api<SessionJson>('GET', '/session').then(
       (found) => {
         setApiSession(found);
         setSession(found);

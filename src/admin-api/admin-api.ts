@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { DEFAULT_ACCESS_TOKEN_LIFETIME } from '../clients/client.js';
+import { DEFAULT_ACCESS_TOKEN_LIFETIME, type ServerSettingsJson } from './wire.js';
 import type { GatehouseConfig } from '../config/config.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { ChangeFeed } from '../changes/change-feed.js';
@@ -67,7 +67,7 @@ export async function adminApi(app: FastifyInstance, options: { gatehouse: Admin
 }
 
 /** The configuration values an administrator may want to see (read-only; set by environment or file). Never secrets. */
-function serverSettings(config: GatehouseConfig) {
+function serverSettings(config: GatehouseConfig): ServerSettingsJson {
   return {
     issuer: config.issuer,
     store: config.databaseUrl === undefined ? 'sqlite' : 'postgres',

@@ -1,13 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import { RESERVED_SCOPES, type CommandRegistry } from '../protected-apis/commands/command-registry.js';
+import type { CommandRegistry } from '../protected-apis/commands/command-registry.js';
+import { RESERVED_SCOPES, type ApplicationsJson, type CommandJson } from './wire.js';
 
 /**
  * `GET /admin/api/applications`: the loaded applications and server commands, each command with the
  * scope and protection that apply to it (read-only: they come from GATEHOUSE_COMMANDS_DIR).
  */
 export function registerApplicationsApi(app: FastifyInstance, commands: CommandRegistry): void {
-  app.get('/applications', async () => {
-    const byApp = new Map<string, ReturnType<typeof commandJson>[]>();
+  app.get('/applications', async (): Promise<ApplicationsJson> => {
+    const byApp = new Map<string, CommandJson[]>();
     for (const command of commands.all()) {
       const list = byApp.get(command.definition.app) ?? [];
       list.push(commandJson(command));
@@ -24,7 +25,7 @@ export function registerApplicationsApi(app: FastifyInstance, commands: CommandR
   });
 }
 
-function commandJson(command: ReturnType<CommandRegistry['all']>[number]) {
+function commandJson(command: ReturnType<CommandRegistry['all']>[number]): CommandJson {
   return {
     name: command.definition.name,
     path: `/api/apps/${command.definition.app}/commands/${command.definition.name}`,

@@ -3,6 +3,7 @@ import { clientLogFields } from '../clients/client.js';
 import { ClientValidationError, parseClientChanges, toClientMetadata } from '../clients/client-metadata.js';
 import type { ClientRegistry } from '../clients/client-registry.js';
 import { pageQuery } from '../http/query-params.js';
+import type { CreatedClientJson, RotatedClientSecretJson } from './wire.js';
 
 interface IdParams {
   id: string;
@@ -28,7 +29,7 @@ export function registerClientsApi(app: FastifyInstance, registry: ClientRegistr
       .status(201)
       .header('Location', `/admin/api/clients/${encodeURIComponent(client.clientId)}`)
       .header('Cache-Control', 'no-store')
-      .send({ ...toClientMetadata(client), client_secret: clientSecret });
+      .send({ ...toClientMetadata(client), client_secret: clientSecret } satisfies CreatedClientJson);
   });
 
   app.get<{ Params: IdParams }>('/clients/:id', async (request) => toClientMetadata(await registry.get(request.params.id)));
@@ -65,6 +66,6 @@ export function registerClientsApi(app: FastifyInstance, registry: ClientRegistr
       ...toClientMetadata(rotation.client),
       client_secret: rotation.clientSecret,
       previous_secret_expires_at: rotation.previousSecretExpiresAt === null ? null : new Date(rotation.previousSecretExpiresAt).toISOString(),
-    });
+    } satisfies RotatedClientSecretJson);
   });
 }

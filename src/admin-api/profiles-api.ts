@@ -7,6 +7,7 @@ export interface ProfilesApiServices {
   profiles: ProfileRegistry;
   initialAccessTokens: InitialAccessTokens;
 }
+import type { CreatedInitialAccessTokenJson } from './wire.js';
 import { parseProfileBody, parseProfileName, ProfileValidationError, toProfileJson, type ProfileSettings } from '../security/security-profile.js';
 
 interface NameParams {
@@ -58,7 +59,7 @@ export function registerProfilesApi(app: FastifyInstance, gatehouse: ProfilesApi
     const { description, expires_in: expiresIn } = body as { description?: unknown; expires_in?: unknown };
     const { token, record } = await gatehouse.initialAccessTokens.create(request.params.name, { description, expiresIn });
     request.log.info({ profile: record.profile, id: record.id }, 'initial access token created');
-    return reply.status(201).header('Cache-Control', 'no-store').send({ ...toInitialAccessTokenJson(record), token });
+    return reply.status(201).header('Cache-Control', 'no-store').send({ ...toInitialAccessTokenJson(record), token } satisfies CreatedInitialAccessTokenJson);
   });
 
   app.delete<{ Params: NameParams & { id: string } }>('/profiles/:name/initial-access-tokens/:id', async (request, reply) => {

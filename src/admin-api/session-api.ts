@@ -4,10 +4,11 @@ import type { ConsoleSignIn } from '../admin-accounts/console-sign-in.js';
 import type { GatehouseConfig } from '../config/config.js';
 import { TooManyAttempts } from '../users/attempt-limiter.js';
 import { ADMIN_SESSION_COOKIE, CSRF_HEADER, rememberAdminActor } from './admin-auth.js';
+import type { SessionJson } from './wire.js';
 
 const COOKIE_PATH = '/admin';
 
-function sessionJson(session: { username: string; csrfToken: string; expiresAt: number; idleExpiresAt: number }) {
+function sessionJson(session: { username: string; csrfToken: string; expiresAt: number; idleExpiresAt: number }): SessionJson {
   return {
     username: session.username,
     csrf_token: session.csrfToken,

@@ -1,3 +1,4 @@
+import { authorizationServerMetadataUrl, trimIssuer } from '../shared/authorization-server-metadata-url.js';
 import { GatehouseResponseError } from './errors.js';
 
 /** The RFC 8414 metadata fields the SDK uses (the server sends more). */
@@ -12,24 +13,15 @@ export interface AuthorizationServerMetadata {
   [name: string]: unknown;
 }
 
-/** Without its trailing slashes: `https://auth.example.com/` and `https://auth.example.com` are one issuer. */
-export function trimIssuer(issuer: string): string {
-  return issuer.replace(/\/+$/, '');
-}
-
-/** The RFC 8414 §3.1 metadata URL: the well-known suffix goes between the host and the issuer's path. */
-export function metadataUrl(issuer: string): string {
-  const url = new URL(trimIssuer(issuer));
-  const path = url.pathname === '/' ? '' : url.pathname;
-  return `${url.origin}/.well-known/oauth-authorization-server${path}`;
-}
+/** The RFC 8414 §3.1 metadata URL (one function, shared with gatehouse/resource-server). */
+export { authorizationServerMetadataUrl as metadataUrl, trimIssuer };
 
 /**
  * Reads the issuer's metadata. Checks that the document names the same issuer (RFC 8414 §3.3) and a token
  * endpoint, so that a misconfigured URL fails here and not with a confusing token error.
  */
 export async function discoverMetadata(issuer: string, fetchImpl: typeof fetch): Promise<AuthorizationServerMetadata> {
-  const url = metadataUrl(issuer);
+  const url = authorizationServerMetadataUrl(issuer);
   const response = await fetchImpl(url, { headers: { accept: 'application/json' }, credentials: 'omit' });
   if (!response.ok) throw new GatehouseResponseError(`the authorization server metadata at ${url} answered ${response.status}`, response.status);
   let document: unknown;

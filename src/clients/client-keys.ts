@@ -1,10 +1,10 @@
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import { FieldValidationError } from '../shared/field-validation-error.js';
+import { CLIENT_KEY_ALGS, type ClientKeyAlg } from './client.js';
 
-/** Algorithms a client may sign assertions with; each fits one key type. */
-export const CLIENT_KEY_ALGS = ['ES256', 'EdDSA', 'RS256', 'PS256'] as const;
-export type ClientKeyAlg = (typeof CLIENT_KEY_ALGS)[number];
+// Defined in client.ts (no Node.js imports: the console reads it through the admin API's wire module).
+export { CLIENT_KEY_ALGS, type ClientKeyAlg };
 
 const MIN_RSA_BITS = 2048;
 /** Larger moduli only cost the server verification time. */

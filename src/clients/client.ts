@@ -8,6 +8,10 @@ export type GrantType = (typeof GRANT_TYPES)[number];
 export const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const;
 export type AuthMethod = (typeof AUTH_METHODS)[number];
 
+/** Algorithms a client may sign assertions with; each fits one key type. */
+export const CLIENT_KEY_ALGS = ['ES256', 'EdDSA', 'RS256', 'PS256'] as const;
+export type ClientKeyAlg = (typeof CLIENT_KEY_ALGS)[number];
+
 export const OFFLINE_ACCESS = 'offline_access';
 export const DEFAULT_ACCESS_TOKEN_LIFETIME = 7200;
 export const MAX_ACCESS_TOKEN_LIFETIME = 99_999_999;

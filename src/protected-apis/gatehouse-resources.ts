@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { lenientJsonBodies } from '../http/json-body.js';
 import type { Gatehouse } from '../gatehouse.js';
 import type { OAuthServices } from '../oauth/oauth-services.js';
-import { COMMANDS_SCOPE, CommandRegistry } from './commands/command-registry.js';
+import { CommandRegistry } from './commands/command-registry.js';
+import { COMMANDS_SCOPE, USERS_SCOPE } from './reserved-scopes.js';
 import { registerCommandsApi } from './commands/commands-api.js';
 import { PROTECTED_RESOURCE_METADATA_PATH, protectGroup } from './protect.js';
 import { ResourceGuard } from './resource-guard.js';
@@ -12,7 +13,7 @@ import { cookieUnsafeMethodCheck } from './cookie-unsafe-method.js';
 import cors from '@fastify/cors';
 import { registerUserRoutes } from './users-api.js';
 
-export const USERS_SCOPE = 'users';
+export { USERS_SCOPE };
 
 /** Gatehouse's own protected resources (the user API, server commands) and their RFC 9728 metadata. */
 export async function gatehouseResources(app: FastifyInstance, options: { gatehouse: Gatehouse; services: OAuthServices; commands?: CommandRegistry }): Promise<void> {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { authorizationServerMetadataUrl, trimIssuer } from '../shared/authorization-server-metadata-url.js';
 import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 
 /** What a checker learned about a token: its claims when active, else why not. */
@@ -17,12 +18,15 @@ export interface AuthorizationServerMetadata {
 /** Algorithms Gatehouse signs with; anything else (none, HS*) is refused. */
 const ALGORITHMS = ['ES256', 'EdDSA', 'RS256', 'PS256'];
 
-/** Reads RFC 8414 metadata and checks that it names the expected issuer (RFC 8414 §3.3). */
+/**
+ * Reads RFC 8414 metadata from the well-known URL of RFC 8414 §3.1 (the suffix between the host and the
+ * issuer's path) and checks that it names the expected issuer (RFC 8414 §3.3).
+ */
 export async function discover(issuer: string, fetchImpl: typeof fetch = fetch): Promise<AuthorizationServerMetadata> {
-  const response = await fetchImpl(`${issuer.replace(/\/+$/, '')}/.well-known/oauth-authorization-server`);
+  const response = await fetchImpl(authorizationServerMetadataUrl(issuer));
   if (!response.ok) throw new Error(`authorization server metadata: HTTP ${response.status}`);
   const metadata = (await response.json()) as AuthorizationServerMetadata;
-  if (metadata.issuer !== issuer.replace(/\/+$/, '')) throw new Error(`authorization server metadata names issuer ${metadata.issuer}, expected ${issuer}`);
+  if (metadata.issuer !== trimIssuer(issuer)) throw new Error(`authorization server metadata names issuer ${metadata.issuer}, expected ${issuer}`);
   return metadata;
 }
 

@@ -83,7 +83,18 @@ export class InitialAccessTokens {
   }
 }
 
-export function toInitialAccessTokenJson(record: InitialAccessToken): Record<string, unknown> {
+/** An initial access token as the admin API shows it; never the token itself. */
+export interface InitialAccessTokenJson {
+  id: string;
+  profile: string;
+  description: string | null;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  registrations: number;
+}
+
+export function toInitialAccessTokenJson(record: InitialAccessToken): InitialAccessTokenJson {
   return {
     id: record.id,
     profile: record.profile,

@@ -1,12 +1,13 @@
 import { useEffect, useState } from 'react';
-import { api, type ApplicationJson } from '../api';
+import type { ApplicationsJson } from '../../../src/admin-api/wire';
+import { api } from '../api';
 import { Alert, Badge, errorText } from '../ui';
 
 export function Applications() {
-  const [data, setData] = useState<{ applications: ApplicationJson[]; reserved_scopes: string[] } | null>(null);
+  const [data, setData] = useState<ApplicationsJson | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    api<{ applications: ApplicationJson[]; reserved_scopes: string[] }>('GET', '/applications').then(setData, (failure: unknown) => setError(errorText(failure)));
+    api<ApplicationsJson>('GET', '/applications').then(setData, (failure: unknown) => setError(errorText(failure)));
   }, []);
 
   return (

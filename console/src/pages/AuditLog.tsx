@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, query, type AuditEventJson, type Page } from '../api';
+import type { AuditJson, PageJson } from '../../../src/admin-api/wire';
+import { api, query } from '../api';
 import { Alert, Badge, Field, Pager, errorText } from '../ui';
 
 const LIMIT = 25;
@@ -27,7 +28,7 @@ const GRANT_TYPES: [value: string, label: string][] = [
 ];
 
 /** What an issued-token event says about its token (never the token itself). */
-function TokenDetails({ event }: { event: AuditEventJson }) {
+function TokenDetails({ event }: { event: AuditJson }) {
   if (event.grant_type === null && event.jti === null) return null;
   const rows: [string, string | null][] = [
     ['grant', event.grant_type],
@@ -61,13 +62,13 @@ export function AuditLog() {
   const [draft, setDraft] = useState<Filters>(NONE);
   const [filters, setFilters] = useState<Filters>(NONE);
   const [offset, setOffset] = useState(0);
-  const [page, setPage] = useState<(Page & { events: AuditEventJson[] }) | null>(null);
+  const [page, setPage] = useState<(PageJson & { events: AuditJson[] }) | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
     let current = true;
     const params = { ...filters, from: isoOf(filters.from), to: isoOf(filters.to), limit: LIMIT, offset };
-    api<Page & { events: AuditEventJson[] }>('GET', `/audit${query(params)}`).then(
+    api<PageJson & { events: AuditJson[] }>('GET', `/audit${query(params)}`).then(
       (found) => current && (setPage(found), setError(null)),
       (failure: unknown) => current && setError(errorText(failure)),
     );

@@ -1,20 +1,40 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { ApiError, api, type ApplicationJson, type ClientJson } from '../api';
+import {
+  AUTH_METHODS,
+  DEFAULT_ACCESS_TOKEN_LIFETIME,
+  DEFAULT_REFRESH_TOKEN_LIFETIME,
+  GRANT_TYPES,
+  MAX_ACCESS_TOKEN_LIFETIME,
+  OFFLINE_ACCESS,
+  COMMANDS_SCOPE,
+  USERS_SCOPE,
+  type ApplicationJson,
+  type ApplicationsJson,
+  type AuthMethod,
+  type ClientMetadata,
+  type CreatedClientJson,
+  type GrantType,
+  type RotatedClientSecretJson,
+  type SecurityProfileJson,
+} from '../../../src/admin-api/wire';
+import { ApiError, api } from '../api';
 import { navigate } from '../router';
 import { Alert, Check, Field, Link, SecretOnce, errorText, fieldErrorsOf, formatTime } from '../ui';
 import { ClientKeys } from './ClientKeys';
 import { ScopeChips } from './ScopeChips';
 
-const GRANTS = [
-  { value: 'client_credentials', label: 'Client credentials', note: 'the client acts on its own behalf (server to server)' },
-  { value: 'password', label: 'Password', note: "the client sends a user's username and password" },
-];
-const AUTH_METHODS = [
-  { value: 'client_secret_basic', label: 'Client secret in HTTP Basic (client_secret_basic)' },
-  { value: 'client_secret_post', label: 'Client secret in the form body (client_secret_post)' },
-  { value: 'private_key_jwt', label: 'Signed assertion with a registered key (private_key_jwt)' },
-];
-const MAX_LIFETIME = 99_999_999;
+/** Labels of the grant types and authentication methods the admin API accepts (the lists are the server's). */
+const GRANT_LABELS: Record<GrantType, { label: string; note: string }> = {
+  client_credentials: { label: 'Client credentials', note: 'the client acts on its own behalf (server to server)' },
+  password: { label: 'Password', note: "the client sends a user's username and password" },
+};
+const GRANTS = GRANT_TYPES.map((value) => ({ value, ...GRANT_LABELS[value] }));
+const AUTH_METHOD_LABELS: Record<AuthMethod, string> = {
+  client_secret_basic: 'Client secret in HTTP Basic (client_secret_basic)',
+  client_secret_post: 'Client secret in the form body (client_secret_post)',
+  private_key_jwt: 'Signed assertion with a registered key (private_key_jwt)',
+};
+const AUTH_METHOD_CHOICES = AUTH_METHODS.map((value) => ({ value, label: AUTH_METHOD_LABELS[value] }));
 
 interface FormState {
   client_name: string;
@@ -37,9 +57,9 @@ const EMPTY: FormState = {
   client_id: '',
   grant_types: ['client_credentials'],
   scopes: [],
-  access_token_lifetime: '7200',
+  access_token_lifetime: String(DEFAULT_ACCESS_TOKEN_LIFETIME),
   refresh_tokens: false,
-  refresh_token_lifetime: '2592000',
+  refresh_token_lifetime: String(DEFAULT_REFRESH_TOKEN_LIFETIME),
   enabled: true,
   expires_at: '',
   allowed_origins: '',
@@ -48,12 +68,12 @@ const EMPTY: FormState = {
   profile: '',
 };
 
-function stateOf(client: ClientJson): FormState {
+function stateOf(client: ClientMetadata): FormState {
   return {
     client_name: client.client_name,
     client_id: client.client_id,
     grant_types: client.grant_types,
-    scopes: client.scope.split(' ').filter((scope) => scope !== '' && scope !== 'offline_access'),
+    scopes: client.scope.split(' ').filter((scope) => scope !== '' && scope !== OFFLINE_ACCESS),
     access_token_lifetime: String(client.access_token_lifetime),
     refresh_tokens: client.refresh_tokens,
     refresh_token_lifetime: String(client.refresh_token_lifetime),
@@ -92,7 +112,7 @@ function bodyOf(form: FormState, creating: boolean): Record<string, unknown> {
 
 export function ClientForm(props: { clientId: string | null }) {
   const [clientId, setClientId] = useState(props.clientId);
-  const [client, setClient] = useState<ClientJson | null>(null);
+  const [client, setClient] = useState<ClientMetadata | null>(null);
   const [form, setForm] = useState<FormState>(EMPTY);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
@@ -104,16 +124,16 @@ export function ClientForm(props: { clientId: string | null }) {
   const creating = clientId === null;
 
   useEffect(() => {
-    api<{ applications: ApplicationJson[] }>('GET', '/applications').then(
+    api<ApplicationsJson>('GET', '/applications').then(
       (found) => setApplications(found.applications),
       () => setApplications([]),
     );
-    api<{ profiles: { name: string }[] }>('GET', '/profiles').then(
+    api<{ profiles: SecurityProfileJson[] }>('GET', '/profiles').then(
       (found) => setProfiles(found.profiles.map((profile) => profile.name)),
       () => setProfiles([]),
     );
     if (props.clientId === null) return;
-    api<ClientJson>('GET', `/clients/${encodeURIComponent(props.clientId)}`).then(
+    api<ClientMetadata>('GET', `/clients/${encodeURIComponent(props.clientId)}`).then(
       (found) => {
         setClient(found);
         setForm(stateOf(found));
@@ -132,7 +152,7 @@ export function ClientForm(props: { clientId: string | null }) {
     setMessage(null);
     try {
       if (creating) {
-        const created = await api<ClientJson>('POST', '/clients', bodyOf(form, true));
+        const created = await api<CreatedClientJson>('POST', '/clients', bodyOf(form, true));
         setClient(created);
         setForm(stateOf(created));
         setClientId(created.client_id);
@@ -140,7 +160,7 @@ export function ClientForm(props: { clientId: string | null }) {
         if (created.client_secret) setSecret({ title: 'Client secret', value: created.client_secret });
         setMessage({ kind: 'success', text: `Client ${created.client_id} created.` });
       } else {
-        const updated = await api<ClientJson>('PATCH', `/clients/${encodeURIComponent(clientId)}`, bodyOf(form, false));
+        const updated = await api<ClientMetadata>('PATCH', `/clients/${encodeURIComponent(clientId)}`, bodyOf(form, false));
         setClient(updated);
         setForm(stateOf(updated));
         setMessage({ kind: 'success', text: 'Changes saved. They apply to the next token request.' });
@@ -159,7 +179,7 @@ export function ClientForm(props: { clientId: string | null }) {
     setMessage(null);
     try {
       const body = grace.trim() === '' ? {} : { grace_period: integerOrText(grace) };
-      const rotated = await api<ClientJson & { previous_secret_expires_at: string | null }>('POST', `/clients/${encodeURIComponent(clientId)}/secret`, body);
+      const rotated = await api<RotatedClientSecretJson>('POST', `/clients/${encodeURIComponent(clientId)}/secret`, body);
       setSecret({
         title: 'New client secret',
         value: rotated.client_secret ?? '',
@@ -183,8 +203,8 @@ export function ClientForm(props: { clientId: string | null }) {
   }
 
   const suggestions = [
-    { scope: 'users', note: 'the user API' },
-    { scope: 'commands', note: "every application's server commands" },
+    { scope: USERS_SCOPE, note: 'the user API' },
+    { scope: COMMANDS_SCOPE, note: "every application's server commands" },
     ...applications.map((application) => ({ scope: application.name, note: `the commands of the application ${application.name}` })),
   ];
 
@@ -245,7 +265,7 @@ export function ClientForm(props: { clientId: string | null }) {
           <Field
             label="Access-token lifetime (seconds)"
             error={errors.access_token_lifetime}
-            hint="0 to 99,999,999; default 7200 (2 hours). 0 means this client sets no limit of its own: only the server's maximum token lifetime applies."
+            hint={`0 to ${MAX_ACCESS_TOKEN_LIFETIME.toLocaleString('en-US')}; default ${DEFAULT_ACCESS_TOKEN_LIFETIME} (${DEFAULT_ACCESS_TOKEN_LIFETIME / 3600} hours). 0 means this client sets no limit of its own: only the server's maximum token lifetime applies.`}
           >
             {({ id, describedBy, invalid }) => (
               <input
@@ -254,7 +274,7 @@ export function ClientForm(props: { clientId: string | null }) {
                 type="number"
                 inputMode="numeric"
                 min={0}
-                max={MAX_LIFETIME}
+                max={MAX_ACCESS_TOKEN_LIFETIME}
                 step={1}
                 value={form.access_token_lifetime}
                 aria-describedby={describedBy}
@@ -273,7 +293,7 @@ export function ClientForm(props: { clientId: string | null }) {
                 aria-invalid={invalid || undefined}
                 onChange={(event) => set('token_endpoint_auth_method', event.target.value)}
               >
-                {AUTH_METHODS.map((method) => (
+                {AUTH_METHOD_CHOICES.map((method) => (
                   <option key={method.value} value={method.value}>
                     {method.label}
                   </option>
@@ -298,7 +318,7 @@ export function ClientForm(props: { clientId: string | null }) {
             }
           />
           {refreshAllowed && form.refresh_tokens && (
-            <Field label="Refresh-token lifetime (seconds)" error={errors.refresh_token_lifetime} hint="60 to 31,536,000; default 2,592,000 (30 days).">
+            <Field label="Refresh-token lifetime (seconds)" error={errors.refresh_token_lifetime} hint={`60 to 31,536,000; default ${DEFAULT_REFRESH_TOKEN_LIFETIME.toLocaleString('en-US')} (${DEFAULT_REFRESH_TOKEN_LIFETIME / 86_400} days).`}>
               {({ id, describedBy, invalid }) => (
                 <input
                   id={id}

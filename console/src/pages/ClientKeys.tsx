@@ -1,13 +1,12 @@
 import { useEffect, useState } from 'react';
-import { api, type Jwk } from '../api';
+import { CLIENT_KEY_ALGS, type ClientKeyJson } from '../../../src/admin-api/wire';
+import { api } from '../api';
 import { Alert, CopyButton, Field, errorText, fieldErrorsOf } from '../ui';
-
-const ALGS = ['ES256', 'EdDSA', 'RS256', 'PS256'];
 
 /** A client's public keys: list, paste a PEM/JWK/OpenSSH key, or generate a pair (private key shown once). */
 export function ClientKeys(props: { clientId: string }) {
   const path = `/clients/${encodeURIComponent(props.clientId)}/keys`;
-  const [keys, setKeys] = useState<Jwk[] | null>(null);
+  const [keys, setKeys] = useState<ClientKeyJson[] | null>(null);
   const [pasted, setPasted] = useState('');
   const [kid, setKid] = useState('');
   const [alg, setAlg] = useState('');
@@ -17,7 +16,7 @@ export function ClientKeys(props: { clientId: string }) {
   const [privateKey, setPrivateKey] = useState<{ kid: string; pem: string; url: string } | null>(null);
 
   const load = () =>
-    api<{ keys: Jwk[] }>('GET', path).then(
+    api<{ keys: ClientKeyJson[] }>('GET', path).then(
       (found) => setKeys(found.keys),
       (failure: unknown) => setMessage({ kind: 'error', text: errorText(failure) }),
     );
@@ -40,7 +39,7 @@ export function ClientKeys(props: { clientId: string }) {
       }
     }
     try {
-      const added = await api<{ key: Jwk }>('POST', path, { key, ...(kid ? { kid } : {}), ...(alg ? { alg } : {}) });
+      const added = await api<{ key: ClientKeyJson }>('POST', path, { key, ...(kid ? { kid } : {}), ...(alg ? { alg } : {}) });
       setPasted('');
       setKid('');
       setMessage({ kind: 'success', text: `Key ${added.key.kid ?? ''} registered.` });
@@ -55,7 +54,7 @@ export function ClientKeys(props: { clientId: string }) {
     setErrors({});
     setMessage(null);
     try {
-      const generated = await api<{ key: Jwk; private_key_pem: string }>('POST', path, { alg: generateAlg });
+      const generated = await api<{ key: ClientKeyJson; private_key_pem: string }>('POST', path, { alg: generateAlg });
       const url = URL.createObjectURL(new Blob([generated.private_key_pem], { type: 'application/x-pem-file' }));
       setPrivateKey({ kid: generated.key.kid ?? 'key', pem: generated.private_key_pem, url });
       await load();
@@ -158,7 +157,7 @@ export function ClientKeys(props: { clientId: string }) {
               {({ id, describedBy }) => (
                 <select id={id} name="alg" value={alg} aria-describedby={describedBy} onChange={(event) => setAlg(event.target.value)}>
                   <option value="">Automatic</option>
-                  {ALGS.map((value) => (
+                  {CLIENT_KEY_ALGS.map((value) => (
                     <option key={value}>{value}</option>
                   ))}
                 </select>
@@ -175,7 +174,7 @@ export function ClientKeys(props: { clientId: string }) {
           <Field label="Algorithm of the new pair">
             {({ id }) => (
               <select id={id} name="generate_alg" value={generateAlg} onChange={(event) => setGenerateAlg(event.target.value)}>
-                {ALGS.map((value) => (
+                {CLIENT_KEY_ALGS.map((value) => (
                   <option key={value}>{value}</option>
                 ))}
               </select>

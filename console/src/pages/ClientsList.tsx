@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { api, query, type ClientJson, type Page } from '../api';
+import type { ClientMetadata, PageJson } from '../../../src/admin-api/wire';
+import { api, query } from '../api';
 import { navigate } from '../router';
 import { Alert, Badge, Field, Link, Pager, errorText, formatTime } from '../ui';
 
@@ -8,12 +9,12 @@ const LIMIT = 20;
 export function ClientsList() {
   const [search, setSearch] = useState('');
   const [offset, setOffset] = useState(0);
-  const [page, setPage] = useState<(Page & { clients: ClientJson[] }) | null>(null);
+  const [page, setPage] = useState<(PageJson & { clients: ClientMetadata[] }) | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
     let current = true;
-    api<Page & { clients: ClientJson[] }>('GET', `/clients${query({ search, limit: LIMIT, offset })}`).then(
+    api<PageJson & { clients: ClientMetadata[] }>('GET', `/clients${query({ search, limit: LIMIT, offset })}`).then(
       (found) => current && (setPage(found), setError(null)),
       (failure: unknown) => current && setError(errorText(failure)),
     );
@@ -93,7 +94,7 @@ export function ClientsList() {
   );
 }
 
-function clientStatus(client: ClientJson) {
+function clientStatus(client: ClientMetadata) {
   if (!client.enabled) return <Badge kind="off">Disabled</Badge>;
   if (client.expires_at && Date.parse(client.expires_at) <= Date.now()) return <Badge kind="warn">Expired</Badge>;
   return <Badge kind="on">Enabled</Badge>;

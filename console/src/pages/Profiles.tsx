@@ -1,38 +1,13 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { BUILT_IN_CHECKS, type CreatedInitialAccessTokenJson, type InitialAccessTokenJson, type SecurityProfileFile, type SecurityProfileJson } from '../../../src/admin-api/wire';
 import { ApiError, api } from '../api';
 import { Alert, Check, Field, SecretOnce, errorText, fieldErrorsOf, formatTime } from '../ui';
 import { ScopeChips } from './ScopeChips';
 
-export interface ProfileJson {
-  name: string;
-  max_token_expiration: number;
-  scope_element_mapping: Record<string, string[]>;
-  mandatory_scope: string[];
-  registration_enabled: boolean;
-  created_at: string;
-  updated_at: string;
-}
+/** The file of `gatehouse profiles pull` / `push` (camelCase keys, no registration switch); read from text, so any key may be absent. */
+type ProfileFile = Partial<SecurityProfileFile>;
 
-interface InitialAccessTokenJson {
-  id: string;
-  description: string | null;
-  created_at: string;
-  expires_at: string | null;
-  revoked_at: string | null;
-}
-
-/** The built-in security checks (custom ones come from GATEHOUSE_CHECKS_DIR and are typed by name). */
-const BUILT_IN_CHECKS = ['PinCode', 'UserLogin', 'ClientKey', 'AllowedNetwork'];
-
-/** The file of `gatehouse profiles pull` / `push`: camelCase keys, no registration switch. */
-interface ProfileFile {
-  name?: string;
-  maxTokenExpiration?: number;
-  scopeElementMapping?: Record<string, string[]>;
-  mandatoryScope?: string[];
-}
-
-function toFile(profile: ProfileJson): ProfileFile {
+function toFile(profile: SecurityProfileJson): ProfileFile {
   return { name: profile.name, maxTokenExpiration: profile.max_token_expiration, scopeElementMapping: profile.scope_element_mapping, mandatoryScope: profile.mandatory_scope };
 }
 
@@ -46,7 +21,7 @@ function download(name: string, text: string): void {
 }
 
 export function Profiles() {
-  const [profiles, setProfiles] = useState<ProfileJson[] | null>(null);
+  const [profiles, setProfiles] = useState<SecurityProfileJson[] | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [newName, setNewName] = useState('');
   const [importText, setImportText] = useState('');
@@ -54,7 +29,7 @@ export function Profiles() {
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
 
   const load = () =>
-    api<{ profiles: ProfileJson[] }>('GET', '/profiles').then(
+    api<{ profiles: SecurityProfileJson[] }>('GET', '/profiles').then(
       (found) => setProfiles(found.profiles),
       (failure: unknown) => setMessage({ kind: 'error', text: errorText(failure) }),
     );
@@ -67,7 +42,7 @@ export function Profiles() {
     setErrors({});
     setMessage(null);
     try {
-      const created = await api<ProfileJson>('POST', '/profiles', { name: newName });
+      const created = await api<SecurityProfileJson>('POST', '/profiles', { name: newName });
       setNewName('');
       await load();
       setSelected(created.name);
@@ -198,7 +173,7 @@ interface MappingRow {
   checks: string;
 }
 
-function ProfileEditor(props: { profile: ProfileJson; onSaved: (message: string) => void; onDeleted: () => void }) {
+function ProfileEditor(props: { profile: SecurityProfileJson; onSaved: (message: string) => void; onDeleted: () => void }) {
   const { profile } = props;
   const [rows, setRows] = useState<MappingRow[]>(Object.entries(profile.scope_element_mapping).map(([element, checks]) => ({ element, checks: checks.join(', ') })));
   const [mandatory, setMandatory] = useState<string[]>(profile.mandatory_scope);
@@ -252,7 +227,7 @@ function ProfileEditor(props: { profile: ProfileJson; onSaved: (message: string)
 
   async function createToken() {
     try {
-      const created = await api<InitialAccessTokenJson & { token: string }>('POST', `${path}/initial-access-tokens`, tokenDescription ? { description: tokenDescription } : {});
+      const created = await api<CreatedInitialAccessTokenJson>('POST', `${path}/initial-access-tokens`, tokenDescription ? { description: tokenDescription } : {});
       setNewToken(created.token);
       setTokenDescription('');
       await loadTokens();

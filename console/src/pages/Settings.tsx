@@ -1,8 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, type TokenDelivery } from '../api';
+import type { ServerSettingsJson, TokenDelivery } from '../../../src/admin-api/wire';
+import { api } from '../api';
 import { Alert, Check, Field, errorText, fieldErrorsOf } from '../ui';
-
-type ServerSettings = Record<string, string | number>;
 
 const SERVER_LABELS: Record<string, string> = {
   issuer: 'Issuer',
@@ -29,13 +28,13 @@ const SERVER_LABELS: Record<string, string> = {
 
 export function Settings() {
   const [delivery, setDelivery] = useState<TokenDelivery | null>(null);
-  const [server, setServer] = useState<ServerSettings | null>(null);
+  const [server, setServer] = useState<ServerSettingsJson | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
 
   useEffect(() => {
     api<TokenDelivery>('GET', '/settings/token-delivery').then(setDelivery, (failure: unknown) => setMessage({ kind: 'error', text: errorText(failure) }));
-    api<ServerSettings>('GET', '/settings/server').then(setServer, () => setServer(null));
+    api<ServerSettingsJson>('GET', '/settings/server').then(setServer, () => setServer(null));
   }, []);
 
   async function save(event: FormEvent) {

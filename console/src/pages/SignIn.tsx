@@ -1,8 +1,9 @@
 import { useState, type FormEvent } from 'react';
-import { api, type Session } from '../api';
+import type { SessionJson } from '../../../src/admin-api/wire';
+import { api } from '../api';
 import { Alert, Field, errorText } from '../ui';
 
-export function SignIn(props: { onSignedIn: (session: Session) => void }) {
+export function SignIn(props: { onSignedIn: (session: SessionJson) => void }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -13,7 +14,7 @@ export function SignIn(props: { onSignedIn: (session: Session) => void }) {
     setBusy(true);
     setError(null);
     try {
-      props.onSignedIn(await api<Session>('POST', '/session', { username, password }));
+      props.onSignedIn(await api<SessionJson>('POST', '/session', { username, password }));
     } catch (failure) {
       setError(errorText(failure));
       setPassword('');

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { api, type SigningKeyJson } from '../api';
+import type { SigningKeyJson } from '../../../src/admin-api/wire';
+import { api } from '../api';
 import { Alert, Badge, Field, errorText, fieldErrorsOf, formatTime } from '../ui';
 
 const STATE_KIND: Record<string, 'on' | 'off' | 'warn' | 'neutral'> = { active: 'on', next: 'warn', retired: 'neutral', expired: 'off' };

@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, query, type Page, type UserJson } from '../api';
+import type { PageJson, UserJson } from '../../../src/admin-api/wire';
+import { api, query } from '../api';
 import { Alert, Badge, Check, Field, Pager, errorText, fieldErrorsOf, formatTime } from '../ui';
 
 const LIMIT = 20;
@@ -9,14 +10,14 @@ type Panel = { kind: 'add' } | { kind: 'edit'; user: UserJson } | { kind: 'passw
 export function Users() {
   const [search, setSearch] = useState('');
   const [offset, setOffset] = useState(0);
-  const [page, setPage] = useState<(Page & { users: UserJson[] }) | null>(null);
+  const [page, setPage] = useState<(PageJson & { users: UserJson[] }) | null>(null);
   const [panel, setPanel] = useState<Panel>(null);
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
   const [version, setVersion] = useState(0);
 
   useEffect(() => {
     let current = true;
-    api<Page & { users: UserJson[] }>('GET', `/users${query({ search, limit: LIMIT, offset })}`).then(
+    api<PageJson & { users: UserJson[] }>('GET', `/users${query({ search, limit: LIMIT, offset })}`).then(
       (found) => current && setPage(found),
       (failure: unknown) => current && setMessage({ kind: 'error', text: errorText(failure) }),
     );

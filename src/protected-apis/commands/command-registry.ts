@@ -5,15 +5,9 @@ import { isApplicationDefinition, isCommandDefinition, type ApplicationDefinitio
 import { parseCidrList } from '../../shared/networks.js';
 import type { GatehouseConfig } from '../../config/config.js';
 import { httpRequestCommand, type HttpRequestCommandSpec, type OutboundSettings } from './http-request-command.js';
+import { COMMANDS_SCOPE, RESERVED_SCOPES } from '../reserved-scopes.js';
 
-/** The reserved scope that reaches every application's commands. */
-export const COMMANDS_SCOPE = 'commands';
-
-/**
- * Scope names with a meaning of their own (the user API, every command, refresh tokens): no application
- * may take one as its name, else a token granted for that meaning would also reach its commands.
- */
-export const RESERVED_SCOPES: readonly string[] = ['users', COMMANDS_SCOPE, 'offline_access'];
+export { COMMANDS_SCOPE, RESERVED_SCOPES };
 
 /** What a command needs: nothing (unprotected) or a valid token with these scope elements (or `commands`). */
 export interface Protection {

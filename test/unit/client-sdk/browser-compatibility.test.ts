@@ -1,25 +1,39 @@
 import { builtinModules } from 'node:module';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { build, type Rollup } from 'vite';
 import { describe, expect, it } from 'vitest';
 
-const CLIENT_DIR = fileURLToPath(new URL('../../../src/client-sdk', import.meta.url));
+const SRC_DIR = fileURLToPath(new URL('../../../src', import.meta.url));
+const CLIENT_DIR = join(SRC_DIR, 'client-sdk');
 const clientFiles = () => readdirSync(CLIENT_DIR, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
 const BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
+/** Folders of src/ whose files the SDK may reach: its own, and src/shared (modules free of Node.js). */
+const ALLOWED_FOLDERS = ['client-sdk', 'shared'];
 
 describe('gatehouse/client runs in browsers', () => {
   it('imports no Node.js modules and uses no Node.js globals', () => {
     const files = clientFiles();
     expect(files.length).toBeGreaterThan(5);
-    for (const file of files) {
-      const source = readFileSync(join(CLIENT_DIR, file), 'utf8');
+    // Every file the SDK reaches, following relative imports (src/client-sdk, and what it uses of src/shared).
+    const seen = new Set(files.map((file) => join(CLIENT_DIR, file)));
+    const queue = [...seen];
+    for (let path = queue.shift(); path !== undefined; path = queue.shift()) {
+      const file = relative(SRC_DIR, path);
+      const source = readFileSync(path, 'utf8');
       const specifiers = [...source.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"]([^'"]+)['"]/g)].map((match) => match[1] ?? '');
       for (const specifier of specifiers) {
         expect(specifier.startsWith('node:') || BUILTINS.has(specifier), `${file} imports ${specifier}`).toBe(false);
-        // Only its own files and jose (universal: WebCrypto).
-        expect(specifier.startsWith('./') || specifier === 'jose', `${file} imports ${specifier}`).toBe(true);
+        // Only files of the SDK and of src/shared, and jose (universal: WebCrypto).
+        if (specifier === 'jose') continue;
+        expect(specifier.startsWith('./') || specifier.startsWith('../'), `${file} imports ${specifier}`).toBe(true);
+        const target = resolve(dirname(path), specifier.replace(/\.js$/, '.ts'));
+        expect(ALLOWED_FOLDERS, `${file} imports ${specifier}`).toContain(relative(SRC_DIR, target).split(sep)[0]);
+        if (!seen.has(target)) {
+          seen.add(target);
+          queue.push(target);
+        }
       }
       expect(source, `${file} uses Buffer`).not.toMatch(/\bBuffer\b/);
       expect(source, `${file} uses process`).not.toMatch(/\bprocess\./);

@@ -1,0 +1,101 @@
+/**
+ * The admin API's wire contract: the JSON of its requests and answers, and the constants a caller needs.
+ * The web console imports the types with `import type` and the constants as values, so this module and
+ * every module it imports values from have no Node.js imports (the console bundles them for the browser;
+ * `npm run build` checks that the bundle has no `node:` import). Types already defined where the server
+ * builds the JSON are re-exported from there, not written again.
+ */
+import type { JWK } from 'jose';
+import type { ClientMetadata } from '../clients/client-metadata.js';
+import type { toUserJson } from '../users/user-registry.js';
+import type { signingKeyJson } from '../keys/signing-key-json.js';
+import type { InitialAccessTokenJson } from '../security/initial-access-tokens.js';
+
+// Constants, as values (from modules without Node.js imports).
+export {
+  AUTH_METHODS,
+  CLIENT_KEY_ALGS,
+  DEFAULT_ACCESS_TOKEN_LIFETIME,
+  DEFAULT_REFRESH_TOKEN_LIFETIME,
+  GRANT_TYPES,
+  MAX_ACCESS_TOKEN_LIFETIME,
+  OFFLINE_ACCESS,
+  type AuthMethod,
+  type ClientKeyAlg,
+  type GrantType,
+} from '../clients/client.js';
+export { COMMANDS_SCOPE, RESERVED_SCOPES, USERS_SCOPE } from '../protected-apis/reserved-scopes.js';
+export { BUILT_IN_CHECKS, type BuiltInCheckName } from '../security/checks/built-in-check-names.js';
+
+// Answers whose type lives where the server builds them.
+export type { ClientMetadata } from '../clients/client-metadata.js';
+export type { AuditJson } from '../audit/audit-event.js';
+export type { TokenDelivery } from '../protected-apis/token-delivery.js';
+export type { SecurityProfileFile, SecurityProfileJson } from '../security/security-profile.js';
+export type { InitialAccessTokenJson } from '../security/initial-access-tokens.js';
+
+/** `POST /admin/api/session`, `GET /admin/api/session`: the console session (the cookie travels apart). */
+export interface SessionJson {
+  username: string;
+  csrf_token: string;
+  expires_at: string;
+  idle_expires_at: string;
+}
+
+/** The paging fields of every list answer (`GET /clients`, `/users`, `/audit`). */
+export interface PageJson {
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+/** A client's public key as `/admin/api/clients/:id/keys` lists it (a public JWK). */
+export type ClientKeyJson = JWK;
+
+/** `POST /admin/api/clients`: the new client, with its secret (shown this once). */
+export type CreatedClientJson = ClientMetadata & { client_secret: string };
+
+/** `POST /admin/api/clients/:id/secret`: the client with its new secret, and when the previous one stops. */
+export type RotatedClientSecretJson = CreatedClientJson & { previous_secret_expires_at: string | null };
+
+/** A user as `/admin/api/users` shows it (never a password hash). */
+export type UserJson = ReturnType<typeof toUserJson>;
+
+/** A signing key as `/admin/api/keys` shows it (never key material). */
+export type SigningKeyJson = ReturnType<typeof signingKeyJson>;
+
+/** A server command as `GET /admin/api/applications` lists it. */
+export interface CommandJson {
+  name: string;
+  path: string;
+  description: string | null;
+  protected: boolean;
+  scope: string[];
+  timeout_ms: number | null;
+}
+
+/** An application (its name is also its scope) and its commands. */
+export interface ApplicationJson {
+  name: string;
+  scope: string;
+  commands: CommandJson[];
+}
+
+/** `GET /admin/api/applications`. */
+export interface ApplicationsJson {
+  applications: ApplicationJson[];
+  reserved_scopes: readonly string[];
+}
+
+/** `POST /admin/api/profiles/:name/initial-access-tokens`: the new token, shown this once. */
+export type CreatedInitialAccessTokenJson = InitialAccessTokenJson & { token: string };
+
+/** `GET /admin/api/settings/server`: configuration values to show (read-only; never secrets). */
+export type ServerSettingsJson = Record<string, string | number>;
+
+/** The body of every refusal: an error code, a description, and the field at fault when there is one. */
+export interface ErrorJson {
+  error: string;
+  error_description: string;
+  field?: string;
+}

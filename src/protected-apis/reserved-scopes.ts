@@ -1,0 +1,14 @@
+import { OFFLINE_ACCESS } from '../clients/client.js';
+
+/** The scope of the user API (`/api/users`). */
+export const USERS_SCOPE = 'users';
+
+/** The reserved scope that reaches every application's commands. */
+export const COMMANDS_SCOPE = 'commands';
+
+/**
+ * Scope names with a meaning of their own (the user API, every command, refresh tokens): no application
+ * may take one as its name, else a token granted for that meaning would also reach its commands.
+ * No Node.js imports: the console reads these through the admin API's wire module.
+ */
+export const RESERVED_SCOPES: readonly string[] = [USERS_SCOPE, COMMANDS_SCOPE, OFFLINE_ACCESS];
