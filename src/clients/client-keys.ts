@@ -1,6 +1,6 @@
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, type JWK } from 'jose';
-import { FieldValidationError } from '../shared/field-validation-error.js';
+import { FieldValidationError } from '../shared/errors.js';
 
 /** Algorithms a client may sign assertions with; each fits one key type. */
 export const CLIENT_KEY_ALGS = ['ES256', 'EdDSA', 'RS256', 'PS256'] as const;

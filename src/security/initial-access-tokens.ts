@@ -3,10 +3,10 @@ import type { SecretDigester } from '../keys/secret-digest.js';
 import { generateSecret } from '../keys/secret-digest.js';
 import type { InitialAccessToken, InitialAccessTokensRepository } from '../store/initial-access-tokens-repository.js';
 import type { ProfilesRepository } from '../store/profiles-repository.js';
-import { FieldValidationError } from '../shared/field-validation-error.js';
+import { FieldValidationError, NotFoundError } from '../shared/errors.js';
 import { ProfileNotFoundError } from './security-profile.js';
 
-export class InitialAccessTokenNotFoundError extends Error {
+export class InitialAccessTokenNotFoundError extends NotFoundError {
   constructor(readonly tokenId: string) {
     super(`no initial access token '${tokenId}' for this profile`);
     this.name = 'InitialAccessTokenNotFoundError';
