@@ -1,4 +1,4 @@
-import { FieldValidationError } from '../shared/field-validation-error.js';
+import { FieldValidationError } from '../shared/errors.js';
 
 /** An administrator of the web console. The password exists only as an argon2id hash. */
 export interface AdminAccount {

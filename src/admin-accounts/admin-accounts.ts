@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { AdminAccountsStore } from './admin-accounts-store.js';
+import { NotFoundError } from '../shared/errors.js';
 import type { PasswordHasher } from '../users/password-hasher.js';
 import { parseAdminPassword, parseAdminUsername, type AdminAccount } from './admin-account.js';
 
-export class AdminNotFoundError extends Error {
+export class AdminNotFoundError extends NotFoundError {
   constructor(username: string) {
     super(`no administrator '${username}'`);
     this.name = 'AdminNotFoundError';

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { toAuditJson } from '../audit/audit-event.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { queryInteger } from '../http/query-params.js';
-import { FieldValidationError } from '../shared/field-validation-error.js';
+import { FieldValidationError } from '../shared/errors.js';
 
 function timeOf(value: unknown, field: string): number | undefined {
   if (value === undefined || value === '') return undefined;

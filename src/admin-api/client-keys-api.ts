@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { CLIENT_KEY_ALGS, type ClientKeyAlg } from '../clients/client-keys.js';
 import type { ClientRegistry } from '../clients/client-registry.js';
-import { FieldValidationError } from '../shared/field-validation-error.js';
+import { FieldValidationError } from '../shared/errors.js';
 
 interface KeyParams {
   id: string;

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { clientLogFields } from '../clients/client.js';
 import type { ClientRegistry } from '../clients/client-registry.js';
-import { FieldValidationError } from '../shared/field-validation-error.js';
+import { FieldValidationError } from '../shared/errors.js';
 
 interface IdParams {
   id: string;

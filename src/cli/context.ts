@@ -1,15 +1,8 @@
 import type { Command } from 'commander';
 import type { GatehouseConfig } from '../config/config.js';
-import { ConfigError } from '../config/config-schema.js';
 import { loadConfig } from '../config/load-config.js';
-import { ClientKeyNotFoundError, ClientNotFoundError } from '../clients/client-registry.js';
 import { openGatehouse, type Gatehouse } from '../gatehouse.js';
 import { createLogger } from '../server/logger.js';
-import { DuplicateClientError } from '../store/clients-repository.js';
-import { DuplicateUsernameError } from '../store/users-repository.js';
-import { FieldValidationError } from '../shared/field-validation-error.js';
-import { UserNotFoundError } from '../users/user-registry.js';
-import { DuplicateProfileError, ProfileInUseError, ProfileNotFoundError } from '../security/security-profile.js';
 import { recordCliChange } from './cli-audit.js';
 
 /** A failure the CLI reports as one line on stderr with exit code 1. */
@@ -57,17 +50,13 @@ export async function withGatehouse<T>(command: Command, work: (gatehouse: Gateh
   }
 }
 
-/** One line for errors a user can act on; exit code 1. */
+/**
+ * One line on stderr, exit code 1. Every error a user can act on says what to fix in its message: the domain's
+ * (each base in src/shared/errors.ts), ConfigError and CliError alike; anything else is reported by its message
+ * too. Commander has already printed its own usage errors.
+ */
 export function reportCliError(error: unknown): never {
-  if (error instanceof FieldValidationError) {
-    process.stderr.write(`gatehouse: ${error.message}\n`);
-  } else if (error instanceof ConfigError || error instanceof CliError || error instanceof ClientNotFoundError || error instanceof DuplicateClientError || error instanceof UserNotFoundError || error instanceof DuplicateUsernameError || error instanceof ClientKeyNotFoundError || error instanceof ProfileNotFoundError || error instanceof DuplicateProfileError || error instanceof ProfileInUseError) {
-    process.stderr.write(`gatehouse: ${error.message}\n`);
-  } else if (error instanceof Error && error.name === 'CommanderError') {
-    process.exit(1);
-  } else {
-    process.stderr.write(`gatehouse: ${error instanceof Error ? error.message : String(error)}\n`);
-  }
+  if (!(error instanceof Error && error.name === 'CommanderError')) process.stderr.write(`gatehouse: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 }
 

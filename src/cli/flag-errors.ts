@@ -1,4 +1,4 @@
-import { FieldValidationError } from '../shared/field-validation-error.js';
+import { FieldValidationError } from '../shared/errors.js';
 
 /**
  * Runs `work` and renames the field of a validation error to the command-line flag that set it, so that

@@ -1,7 +1,7 @@
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, type JWK } from 'jose';
-import { FieldValidationError } from '../shared/field-validation-error.js';
 import { CLIENT_KEY_ALGS, type ClientKeyAlg } from './client.js';
+import { FieldValidationError } from '../shared/errors.js';
 
 // Defined in client.ts (no Node.js imports: the console reads it through the admin API's wire module).
 export { CLIENT_KEY_ALGS, type ClientKeyAlg };

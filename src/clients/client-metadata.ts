@@ -12,7 +12,7 @@ import {
 } from './client.js';
 import { isScopeToken, splitScopeList } from '../shared/scope.js';
 import { checkClientJwk } from './client-keys.js';
-import { FieldValidationError } from '../shared/field-validation-error.js';
+import { FieldValidationError } from '../shared/errors.js';
 
 /** Longest refresh-token lifetime an administrator may set: one year. */
 export const MAX_REFRESH_TOKEN_LIFETIME = 365 * 86_400;
@@ -20,6 +20,8 @@ export const MAX_REFRESH_TOKEN_LIFETIME = 365 * 86_400;
 /** A client field that failed validation; the admin API answers 400 naming `field`. */
 export class ClientValidationError extends FieldValidationError {
   override name = 'ClientValidationError';
+  /** RFC 7591 §3.2.2: the registration error for bad metadata. */
+  override readonly code: string = 'invalid_client_metadata';
 }
 
 /** Client metadata as the admin API and the CLI speak it (RFC 7591 names where one exists). */

@@ -1,4 +1,4 @@
-import { FieldValidationError } from '../shared/field-validation-error.js';
+import { FieldValidationError } from '../shared/errors.js';
 
 /**
  * What the keyed digest of a PIN covers: the client id and the PIN, so two clients with the same PIN have

@@ -1,6 +1,6 @@
 import { createPrivateKey, type JsonWebKey } from 'node:crypto';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import { FieldValidationError } from '../shared/field-validation-error.js';
+import { FieldValidationError, NotFoundError } from '../shared/errors.js';
 import { newClientId } from './client-id.js';
 import { parseClientPublicKey, type ClientKeyAlg } from './client-keys.js';
 import type { SecretDigester } from '../keys/secret-digest.js';
@@ -10,14 +10,14 @@ import type { Client } from './client.js';
 import { parsePin, pinDigestInput } from './client-pin.js';
 import { applyClientChanges, ClientValidationError, defaultClient, parseAdminSecret, type ClientChanges } from './client-metadata.js';
 
-export class ClientNotFoundError extends Error {
+export class ClientNotFoundError extends NotFoundError {
   constructor(readonly clientId: string) {
     super(`no client with id '${clientId}'`);
     this.name = 'ClientNotFoundError';
   }
 }
 
-export class ClientKeyNotFoundError extends Error {
+export class ClientKeyNotFoundError extends NotFoundError {
   constructor(readonly kid: string) {
     super(`the client has no key '${kid}'`);
     this.name = 'ClientKeyNotFoundError';

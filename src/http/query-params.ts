@@ -1,4 +1,4 @@
-import { FieldValidationError } from '../shared/field-validation-error.js';
+import { FieldValidationError } from '../shared/errors.js';
 
 /** An integer query parameter within bounds; absent or empty gives the fallback. */
 export function queryInteger(value: unknown, field: string, min: number, max: number, fallback: number): number {

@@ -2,7 +2,7 @@ import type { GatehouseConfig } from '../config/config.js';
 import { COOKIE_NAME_PATTERN, COOKIE_PATH_PATTERN, DOMAIN_PATTERN, HEADER_NAME_PATTERN, RESERVED_TOKEN_HEADERS } from '../config/config-schema.js';
 import { isHttpsIssuer } from '../config/load-config.js';
 import type { SettingsRepository } from '../store/settings-repository.js';
-import { FieldValidationError } from '../shared/field-validation-error.js';
+import { FieldValidationError } from '../shared/errors.js';
 
 export const TOKEN_DELIVERY_SETTING = 'token_delivery';
 

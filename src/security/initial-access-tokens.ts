@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { SecretDigester } from '../keys/secret-digest.js';
 import { generateSecret } from '../keys/secret-digest.js';
 import type { InitialAccessToken, InitialAccessTokensStore, ProfilesStore } from './security-store.js';
-import { FieldValidationError } from '../shared/field-validation-error.js';
+import { FieldValidationError, NotFoundError } from '../shared/errors.js';
 import { ProfileNotFoundError } from './security-profile.js';
 
-export class InitialAccessTokenNotFoundError extends Error {
+export class InitialAccessTokenNotFoundError extends NotFoundError {
   constructor(readonly tokenId: string) {
     super(`no initial access token '${tokenId}' for this profile`);
     this.name = 'InitialAccessTokenNotFoundError';

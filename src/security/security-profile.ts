@@ -1,6 +1,6 @@
 import { PROFILE_NAME } from '../clients/client-metadata.js';
 import { isScopeToken } from '../shared/scope.js';
-import { FieldValidationError } from '../shared/field-validation-error.js';
+import { ConflictError, FieldValidationError, NotFoundError } from '../shared/errors.js';
 
 export const DEFAULT_MAX_TOKEN_EXPIRATION = 3600;
 export const MAX_TOKEN_EXPIRATION = 99_999_999;
@@ -51,21 +51,21 @@ export class ProfileValidationError extends FieldValidationError {
   override name = 'ProfileValidationError';
 }
 
-export class ProfileNotFoundError extends Error {
+export class ProfileNotFoundError extends NotFoundError {
   constructor(readonly profileName: string) {
     super(`no security profile named '${profileName}'`);
     this.name = 'ProfileNotFoundError';
   }
 }
 
-export class DuplicateProfileError extends Error {
+export class DuplicateProfileError extends ConflictError {
   constructor(readonly profileName: string) {
-    super(`a security profile named '${profileName}' already exists`);
+    super(`a security profile named '${profileName}' already exists`, 'name');
     this.name = 'DuplicateProfileError';
   }
 }
 
-export class ProfileInUseError extends Error {
+export class ProfileInUseError extends ConflictError {
   constructor(
     readonly profileName: string,
     readonly clientCount: number,

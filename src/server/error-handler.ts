@@ -1,25 +1,37 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { ClientValidationError } from '../clients/client-metadata.js';
-import { ClientKeyNotFoundError, ClientNotFoundError } from '../clients/client-registry.js';
 import { OAuthError } from '../oauth/oauth-error.js';
 import { toErrorDescription } from '../shared/error-description.js';
-import { FieldValidationError } from '../shared/field-validation-error.js';
-import { DuplicateClientError } from '../store/clients-repository.js';
+import { ConflictError, FieldValidationError, ForbiddenError, GatehouseError, NotFoundError, UnauthorizedError, UnavailableError } from '../shared/errors.js';
 import type { StoreAvailability } from '../store/store-availability.js';
 import { isStoreUnavailableError } from '../store/store-errors.js';
-import { DuplicateUsernameError } from '../store/users-repository.js';
-import { UserNotFoundError } from '../users/user-registry.js';
-import { InitialAccessTokenNotFoundError } from '../security/initial-access-tokens.js';
-import { DuplicateProfileError, ProfileInUseError, ProfileNotFoundError } from '../security/security-profile.js';
-import { AdminNotFoundError } from '../admin-accounts/admin-accounts.js';
-import { DuplicateAdminError } from '../store/admins-repository.js';
 
 export interface ErrorBody {
   error: string;
   error_description: string;
   field?: string;
+}
+
+/** The status of each kind of domain error (src/shared/errors.ts); the first base an error extends decides. */
+export const STATUS_BY_BASE: ReadonlyArray<readonly [base: abstract new (...args: never[]) => GatehouseError, status: number]> = [
+  [FieldValidationError, 400],
+  [UnauthorizedError, 401],
+  [ForbiddenError, 403],
+  [NotFoundError, 404],
+  [ConflictError, 409],
+  [UnavailableError, 503],
+];
+
+/** The status a domain error is answered with; undefined for one of no known kind. */
+export function statusOf(error: GatehouseError): number | undefined {
+  return STATUS_BY_BASE.find(([base]) => error instanceof base)?.[1];
+}
+
+/** `{"error": code, "error_description": message}`, with the field when the error names one. */
+export function errorBodyOf(error: GatehouseError): ErrorBody {
+  const field = error instanceof FieldValidationError || error instanceof ConflictError ? error.field : undefined;
+  return field === undefined ? { error: error.code, error_description: error.message } : { error: error.code, error_description: error.message, field };
 }
 
 /** Seconds a client is asked to wait before retrying while the database is unavailable. */
@@ -41,7 +53,7 @@ export function installErrorHandling(app: FastifyInstance, availability?: StoreA
     done(null, safe === description ? payload : { ...payload, error_description: safe });
   });
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
-    if (isStoreUnavailableError(error)) {
+    if (error instanceof UnavailableError || isStoreUnavailableError(error)) {
       availability?.reportFailure('request', error);
       return reply
         .status(503)
@@ -52,38 +64,9 @@ export function installErrorHandling(app: FastifyInstance, availability?: StoreA
     if (error instanceof OAuthError) {
       return reply.status(error.status).headers(error.headers).send(error.toJSON());
     }
-    if (error instanceof ClientValidationError) {
-      return reply.status(400).send({ error: 'invalid_client_metadata', error_description: error.message, field: error.field } satisfies ErrorBody);
-    }
-    if (error instanceof ClientNotFoundError || error instanceof ClientKeyNotFoundError) {
-      return reply.status(404).send({ error: 'not_found', error_description: error.message } satisfies ErrorBody);
-    }
-    if (error instanceof DuplicateClientError) {
-      return reply.status(409).send({ error: 'conflict', error_description: error.message, field: 'client_id' } satisfies ErrorBody);
-    }
-    if (error instanceof AdminNotFoundError) {
-      return reply.status(404).send({ error: 'not_found', error_description: error.message } satisfies ErrorBody);
-    }
-    if (error instanceof DuplicateAdminError) {
-      return reply.status(409).send({ error: 'conflict', error_description: error.message, field: 'username' } satisfies ErrorBody);
-    }
-    if (error instanceof UserNotFoundError) {
-      return reply.status(404).send({ error: 'not_found', error_description: error.message } satisfies ErrorBody);
-    }
-    if (error instanceof DuplicateUsernameError) {
-      return reply.status(409).send({ error: 'conflict', error_description: error.message, field: 'username' } satisfies ErrorBody);
-    }
-    if (error instanceof ProfileNotFoundError || error instanceof InitialAccessTokenNotFoundError) {
-      return reply.status(404).send({ error: 'not_found', error_description: error.message } satisfies ErrorBody);
-    }
-    if (error instanceof DuplicateProfileError) {
-      return reply.status(409).send({ error: 'conflict', error_description: error.message, field: 'name' } satisfies ErrorBody);
-    }
-    if (error instanceof ProfileInUseError) {
-      return reply.status(409).send({ error: 'conflict', error_description: error.message } satisfies ErrorBody);
-    }
-    if (error instanceof FieldValidationError) {
-      return reply.status(400).send({ error: 'invalid_request', error_description: error.message, field: error.field } satisfies ErrorBody);
+    if (error instanceof GatehouseError) {
+      const status = statusOf(error);
+      if (status !== undefined) return reply.status(status).send(errorBodyOf(error));
     }
     const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
     if (status >= 400 && status < 500) {

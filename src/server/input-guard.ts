@@ -3,7 +3,8 @@ import { OAuthError } from '../oauth/oauth-error.js';
 import { APP_TOKEN_PATH } from '../oauth/endpoints/app-token.js';
 import { BearerChallenge } from '../protected-apis/bearer-challenge.js';
 import { PROTECTED_RESOURCE_METADATA_PATH, REALM } from '../protected-apis/protect.js';
-import { FieldValidationError } from '../shared/field-validation-error.js';
+import { FieldValidationError } from '../shared/errors.js';
+import { errorBodyOf } from './error-handler.js';
 
 /**
  * Characters no store keeps as sent: NUL (a PostgreSQL text value cannot hold U+0000; SQLite would keep it,
@@ -132,7 +133,7 @@ export function frameworkErrorAnswer(issuer: () => string) {
     const refusal = refusalError(request, issuer, { status, field: 'path', reason, description: `a path segment ${reason}` });
     reply.status(status).header('Cache-Control', 'no-store');
     if (refusal instanceof FieldValidationError) {
-      void reply.send({ error: 'invalid_request', error_description: refusal.message, field: refusal.field });
+      void reply.send(errorBodyOf(refusal));
     } else {
       void reply.headers(refusal.headers).send(refusal.toJSON());
     }

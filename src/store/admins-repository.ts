@@ -1,12 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { AdminAccount } from '../admin-accounts/admin-account.js';
+import { ConflictError } from '../shared/errors.js';
 import { usernameKey } from '../users/user.js';
 import type { AdminsTable, Database } from './schema.js';
 import type { AdminAccountsStore } from '../admin-accounts/admin-accounts-store.js';
 
-export class DuplicateAdminError extends Error {
+export class DuplicateAdminError extends ConflictError {
   constructor(readonly username: string) {
-    super(`the administrator '${username}' exists already`);
+    super(`the administrator '${username}' exists already`, 'username');
     this.name = 'DuplicateAdminError';
   }
 }

@@ -1,14 +1,15 @@
 import type { JSONWebKeySet } from 'jose';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { ClientValidationError } from '../clients/client-metadata.js';
+import { ConflictError } from '../shared/errors.js';
 import type { AuthMethod, Client, GrantType } from '../clients/client.js';
 import { recordChange } from './change-events-repository.js';
 import type { ClientsTable, Database } from './schema.js';
 import type { ClientListQuery, ClientsStore } from '../clients/clients-store.js';
 
-export class DuplicateClientError extends Error {
+export class DuplicateClientError extends ConflictError {
   constructor(readonly clientId: string) {
-    super(`a client with id '${clientId}' already exists`);
+    super(`a client with id '${clientId}' already exists`, 'client_id');
     this.name = 'DuplicateClientError';
   }
 }

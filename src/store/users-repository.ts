@@ -1,13 +1,14 @@
 import { sql, type Kysely } from 'kysely';
+import { ConflictError } from '../shared/errors.js';
 import { usernameKey, type User } from '../users/user.js';
 import { recordChange } from './change-events-repository.js';
 import { recordGrantRevocation } from './revocations-repository.js';
 import type { Database, UsersTable } from './schema.js';
 import type { UsersStore } from '../users/users-store.js';
 
-export class DuplicateUsernameError extends Error {
+export class DuplicateUsernameError extends ConflictError {
   constructor(readonly username: string) {
-    super(`the username '${username}' is taken`);
+    super(`the username '${username}' is taken`, 'username');
     this.name = 'DuplicateUsernameError';
   }
 }

@@ -1,4 +1,4 @@
-import { FieldValidationError } from '../shared/field-validation-error.js';
+import { FieldValidationError } from '../shared/errors.js';
 
 /** A user field that failed validation; answered 400 naming `field`. */
 export class UserValidationError extends FieldValidationError {

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { UsersStore } from './users-store.js';
+import { NotFoundError } from '../shared/errors.js';
 import type { PasswordHasher } from './password-hasher.js';
 import type { User } from './user.js';
 import { parsePassword, type UserChanges } from './user-input.js';
 
-export class UserNotFoundError extends Error {
+export class UserNotFoundError extends NotFoundError {
   constructor(readonly userId: string) {
     super(`no user with id '${userId}'`);
     this.name = 'UserNotFoundError';

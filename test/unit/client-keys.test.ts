@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { checkClientJwk, parseClientPublicKey } from '../../src/clients/client-keys.js';
-import { FieldValidationError } from '../../src/shared/field-validation-error.js';
+import { FieldValidationError } from '../../src/shared/errors.js';
 
 const rsa = (modulusLength: number, publicExponent = 65537) => generateKeyPairSync('rsa', { modulusLength, publicExponent }).publicKey.export({ format: 'jwk' }) as Record<string, unknown>;
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }) as Record<string, unknown>;

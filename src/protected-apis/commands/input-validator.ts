@@ -1,5 +1,5 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { FieldValidationError } from '../../shared/field-validation-error.js';
+import { FieldValidationError } from '../../shared/errors.js';
 import type { JsonSchema } from './command.js';
 
 const ajv = new Ajv({ allErrors: false, strict: false, coerceTypes: false, useDefaults: true });
