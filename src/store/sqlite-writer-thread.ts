@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { startModuleWorker } from '../shared/module-worker.js';
-import { StoreUnavailableError } from './database.js';
+import { StoreUnavailableError } from './store-errors.js';
 import type { WriterReply } from './sqlite-writer-protocol.js';
 
 /** Writes that may run off the event loop. */
