@@ -1,6 +1,6 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { isStoreUnavailableError } from '../store/store-errors.js';
+import { isStoreUnavailableError } from '../shared/store-errors.js';
 import type { AuditEvent } from './audit-event.js';
 
 export interface AuditWriterOptions {

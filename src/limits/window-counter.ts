@@ -1,13 +1,10 @@
+import { overLimitWait, windowEnd, windowEnded, type FixedWindow } from './fixed-window.js';
+
 /** How many requests a key may make per window. */
 export interface WindowRule {
   /** Requests allowed per window; 0 turns the limit off (nothing is counted). */
   max: number;
   windowMs: number;
-}
-
-interface Window {
-  count: number;
-  endsAt: number;
 }
 
 /** Keys remembered at most, unless told otherwise: about 10 MB of counters. */
@@ -27,8 +24,8 @@ export const DEFAULT_MAX_KEYS = 100_000;
  * costs at most `maxKeys` entries.
  */
 export class WindowCounter {
-  private current = new Map<string, Window>();
-  private previous = new Map<string, Window>();
+  private current = new Map<string, FixedWindow>();
+  private previous = new Map<string, FixedWindow>();
   private turnedAt: number;
   private readonly generationSize: number;
 
@@ -50,11 +47,11 @@ export class WindowCounter {
     const window = this.running(key, now);
     if (window === undefined) {
       if (this.current.size >= this.generationSize) this.turn(now);
-      this.current.set(key, { count: 1, endsAt: now + windowMs });
+      this.current.set(key, { count: 1, endsAt: windowEnd(now, windowMs) });
       return 0;
     }
     window.count += 1;
-    return window.count > max ? window.endsAt - now : 0;
+    return overLimitWait(window, max, now) ?? 0;
   }
 
   /** Like take, without counting: 0 when the next request of `key` would be allowed. */
@@ -63,8 +60,8 @@ export class WindowCounter {
     if (max <= 0) return 0;
     const now = this.clock();
     const window = this.current.get(key) ?? this.previous.get(key);
-    if (window === undefined || window.endsAt <= now || window.count < max) return 0;
-    return window.endsAt - now;
+    if (window === undefined || windowEnded(window.endsAt, now)) return 0;
+    return overLimitWait({ count: window.count + 1, endsAt: window.endsAt }, max, now) ?? 0;
   }
 
   /** Keys currently remembered (for tests). */
@@ -73,17 +70,17 @@ export class WindowCounter {
   }
 
   /** The key's window if it is still running, moved into the current generation. */
-  private running(key: string, now: number): Window | undefined {
+  private running(key: string, now: number): FixedWindow | undefined {
     const window = this.current.get(key);
     if (window !== undefined) {
-      if (window.endsAt > now) return window;
+      if (!windowEnded(window.endsAt, now)) return window;
       this.current.delete(key);
       return undefined;
     }
     const older = this.previous.get(key);
     if (older === undefined) return undefined;
     this.previous.delete(key);
-    if (older.endsAt <= now) return undefined;
+    if (windowEnded(older.endsAt, now)) return undefined;
     if (this.current.size >= this.generationSize) this.turn(now);
     this.current.set(key, older);
     return older;

@@ -5,7 +5,7 @@ import { OAuthError } from '../oauth/oauth-error.js';
 import { toErrorDescription } from '../shared/error-description.js';
 import { ConflictError, FieldValidationError, ForbiddenError, GatehouseError, NotFoundError, UnauthorizedError, UnavailableError } from '../shared/errors.js';
 import type { StoreAvailability } from '../store/store-availability.js';
-import { isStoreUnavailableError } from '../store/store-errors.js';
+import { isStoreUnavailableError } from '../shared/store-errors.js';
 
 export interface ErrorBody {
   error: string;

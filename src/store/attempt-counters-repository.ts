@@ -1,4 +1,5 @@
 import { sql, type Compilable, type Kysely } from 'kysely';
+import { windowEnd } from '../limits/fixed-window.js';
 import type { AttemptCounters, AttemptWindow } from '../users/attempt-counters.js';
 import { PURGE_BATCH_SIZE } from './purge-batch.js';
 import type { Database } from './schema.js';
@@ -20,13 +21,13 @@ export class AttemptCountersRepository implements AttemptCounters {
   ) {}
 
   async add(key: string, windowMs: number, now: number): Promise<AttemptWindow> {
-    const endsAt = now + windowMs;
+    const endsAt = windowEnd(now, windowMs);
     const upsert = this.db
       .insertInto('attempt_counters')
       .values({ key, attempts: 1, window_ends_at: endsAt })
       .onConflict((conflict) =>
         conflict.column('key').doUpdateSet({
-          // A window that has ended starts afresh with this attempt.
+          // A window that has ended (limits/fixed-window.ts: windowEnded) starts afresh with this attempt.
           attempts: sql<number>`case when attempt_counters.window_ends_at <= ${now} then 1 else attempt_counters.attempts + 1 end`,
           window_ends_at: sql<number>`case when attempt_counters.window_ends_at <= ${now} then ${endsAt} else attempt_counters.window_ends_at end`,
         }),

@@ -2,10 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely';
 import pg from 'pg';
-import { UnavailableError } from '../shared/errors.js';
 import type { Database } from './schema.js';
 import { openSqliteConnection } from './sqlite-connection.js';
 import { SqliteWriterThread, type BatchFallback, type BatchWriter } from './sqlite-writer-thread.js';
+import { StoreTimeoutError, StoreUnavailableError } from '../shared/store-errors.js';
 
 export type StoreEngine = 'sqlite' | 'postgres';
 
@@ -58,16 +58,6 @@ function queryCounter(): { log: () => void; count: () => number } {
 
 // int8 (bigint) columns hold epoch milliseconds, well inside Number's exact range.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
-
-/** The database cannot be opened or does not answer; the message names where it was looked for, without credentials. */
-export class StoreUnavailableError extends UnavailableError {
-  override name = 'StoreUnavailableError';
-}
-
-/** A statement did not answer within the statement timeout. */
-export class StoreTimeoutError extends UnavailableError {
-  override name = 'StoreTimeoutError';
-}
 
 function reasonOf(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);

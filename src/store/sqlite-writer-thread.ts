@@ -1,7 +1,6 @@
-import type { Worker } from 'node:worker_threads';
-import { startModuleWorker } from '../shared/module-worker.js';
-import { StoreUnavailableError } from './database.js';
-import type { WriterReply } from './sqlite-writer-protocol.js';
+import { WorkerLifecycle } from '../shared/worker-lifecycle.js';
+import { StoreUnavailableError } from '../shared/store-errors.js';
+import type { WriterReply, WriterRequest } from './sqlite-writer-protocol.js';
 
 /** Writes that may run off the event loop. */
 export interface BatchWriter {
@@ -47,19 +46,33 @@ export interface SqliteWriterThreadOptions {
  * batch starts a new one; if it cannot start at all, every batch runs on the main connection (the fallback).
  */
 export class SqliteWriterThread implements BatchWriter {
-  private worker: Worker | undefined;
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
-  private idle: (() => void) | undefined;
-  private closed = false;
-  /** A thread ended before it answered anything: batches run on the main connection from then on. */
-  private unavailable = false;
-  private answered = false;
+  private readonly thread: WorkerLifecycle<Pending, WriterReply>;
 
   constructor(
-    private readonly file: string,
+    file: string,
     private readonly options: SqliteWriterThreadOptions = {},
-  ) {}
+  ) {
+    this.thread = new WorkerLifecycle<Pending, WriterReply>({
+      referrer: import.meta.url,
+      module: options.workerModule ?? 'sqlite-writer-worker',
+      workerData: { file },
+      closeMessage: { kind: 'close' } satisfies WriterRequest,
+      // A thread that ended before it answered anything cannot start here: batches run on the fallback from then on.
+      giveUpWhenStartFails: options.fallback !== undefined,
+      idOf: (reply) => reply.id,
+      answered: (waiting, reply) => {
+        if ('error' in reply) waiting.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
+        else waiting.resolve({ changes: reply.changes, rows: reply.rows });
+      },
+      // The thread is gone: its batches fail as "store unavailable" (their callers retry), or run on the fallback when it never started.
+      unanswered: (held, reason) => {
+        for (const waiting of held) {
+          if (this.thread.unavailable) this.runElsewhere(waiting.sql, waiting.parameterLists).then(waiting.resolve, waiting.reject);
+          else waiting.reject(new StoreUnavailableError(`the embedded database's writer thread stopped (${reason})`));
+        }
+      },
+    });
+  }
 
   async runBatch(sql: string, parameterLists: unknown[][]): Promise<number> {
     return (await this.run(sql, parameterLists)).changes;
@@ -70,78 +83,20 @@ export class SqliteWriterThread implements BatchWriter {
   }
 
   private run(sql: string, parameterLists: unknown[][]): Promise<BatchResult> {
-    if (this.closed) return Promise.reject(new StoreUnavailableError('the embedded database is closed'));
+    if (this.thread.closed) return Promise.reject(new StoreUnavailableError('the embedded database is closed'));
     this.options.onBatch?.();
-    if (this.unavailable) return this.runElsewhere(sql, parameterLists);
-    const worker = this.worker ?? this.start();
-    const id = this.nextId++;
+    if (this.thread.unavailable) return this.runElsewhere(sql, parameterLists);
     return new Promise<BatchResult>((resolve, reject) => {
-      // The thread keeps the process alive while it holds batches, and only then.
-      if (this.pending.size === 0) worker.ref();
-      this.pending.set(id, { sql, parameterLists, resolve, reject });
-      worker.postMessage({ kind: 'batch', id, sql, parameterLists });
+      this.thread.request({ sql, parameterLists, resolve, reject }, (id) => [{ kind: 'batch', id, sql, parameterLists } satisfies WriterRequest]);
     });
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    const worker = this.worker;
-    if (!worker) return;
-    if (this.pending.size > 0) await new Promise<void>((resolve) => (this.idle = resolve));
-    // The thread may have ended meanwhile.
-    if (this.worker !== worker) return;
-    // Held until the thread has ended: nothing else may keep a closing process alive.
-    worker.ref();
-    const exited = new Promise((resolve) => worker.once('exit', resolve));
-    worker.postMessage({ kind: 'close' });
-    await exited;
-  }
-
-  private start(): Worker {
-    const worker = startModuleWorker(import.meta.url, this.options.workerModule ?? 'sqlite-writer-worker', { file: this.file });
-    this.answered = false;
-    worker.on('message', (reply: WriterReply) => this.settle(reply));
-    worker.on('error', (error) => this.lost(worker, error.message));
-    worker.on('exit', (code) => this.lost(worker, `exit code ${code}`));
-    worker.unref();
-    this.worker = worker;
-    return worker;
-  }
-
-  private settle(reply: WriterReply): void {
-    this.answered = true;
-    const waiting = this.pending.get(reply.id);
-    if (!waiting) return;
-    this.pending.delete(reply.id);
-    if ('error' in reply) waiting.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
-    else waiting.resolve({ changes: reply.changes, rows: reply.rows });
-    if (this.pending.size === 0) {
-      this.worker?.unref();
-      this.wakeClose();
-    }
-  }
-
-  /** The thread is gone: its batches fail as "store unavailable" (their callers retry), or run on the fallback when it never started. */
-  private lost(worker: Worker, reason: string): void {
-    if (this.worker !== worker) return;
-    this.worker = undefined;
-    if (!this.answered && this.options.fallback) this.unavailable = true;
-    for (const waiting of this.pending.values()) {
-      if (this.unavailable) this.runElsewhere(waiting.sql, waiting.parameterLists).then(waiting.resolve, waiting.reject);
-      else waiting.reject(new StoreUnavailableError(`the embedded database's writer thread stopped (${reason})`));
-    }
-    this.pending.clear();
-    this.wakeClose();
+    await this.thread.close();
   }
 
   private runElsewhere(sql: string, parameterLists: unknown[][]): Promise<BatchResult> {
     const fallback = this.options.fallback;
     return fallback ? fallback(sql, parameterLists) : Promise.reject(new StoreUnavailableError("the embedded database's writer thread cannot start"));
-  }
-
-  private wakeClose(): void {
-    const idle = this.idle;
-    this.idle = undefined;
-    idle?.();
   }
 }

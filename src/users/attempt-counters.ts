@@ -1,10 +1,7 @@
+import type { FixedWindow } from '../limits/fixed-window.js';
+
 /** One key's attempts within its current window. */
-export interface AttemptWindow {
-  /** Attempts counted in the window, this one included. */
-  count: number;
-  /** Epoch milliseconds at which the window ends. */
-  endsAt: number;
-}
+export type AttemptWindow = FixedWindow;
 
 /**
  * Attempt counters shared by every instance (implemented by the store's `attempt_counters` table, or by

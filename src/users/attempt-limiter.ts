@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { overLimitWait } from '../limits/fixed-window.js';
 import type { AttemptCounters } from './attempt-counters.js';
 
 /** How many attempts one kind of key may make per window. */
@@ -68,8 +69,8 @@ export class AttemptLimiter {
       if (max <= 0) continue;
       const now = this.clock();
       const key = attemptKey(rule.name, value);
-      const window = await this.counters.add(key, rule.windowMs(), now);
-      if (window.count > max) throw new TooManyAttempts(rule.name, window.endsAt - now);
+      const waitMs = overLimitWait(await this.counters.add(key, rule.windowMs(), now), max, now);
+      if (waitMs !== undefined) throw new TooManyAttempts(rule.name, waitMs);
       if (rule.successGivesBack) counted.push(key);
     }
     return {

@@ -1,8 +1,8 @@
 import { tmpdir } from 'node:os';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, StoreTimeoutError, type StoreConnection } from '../../src/store/database.js';
-import { isStoreUnavailableError } from '../../src/store/store-errors.js';
+import { openStore, type StoreConnection } from '../../src/store/database.js';
+import { isStoreUnavailableError, StoreTimeoutError } from '../../src/shared/store-errors.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 
 /** The bound on the statement that stalls. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { batchesOnConnection, openStore, type StoreConnection } from '../../src/store/database.js';
-import { isStoreUnavailableError } from '../../src/store/store-errors.js';
+import { isStoreUnavailableError } from '../../src/shared/store-errors.js';
 import { SqliteWriterThread } from '../../src/store/sqlite-writer-thread.js';
 
 const INSERT = 'insert into "notes" ("n", "text") values (?, ?)';

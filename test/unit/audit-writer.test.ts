@@ -2,7 +2,7 @@ import { setImmediate as realSetImmediate } from 'node:timers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AuditEvent } from '../../src/audit/audit-event.js';
 import { BufferedAuditWriter, type AuditWriterOptions } from '../../src/audit/audit-writer.js';
-import { StoreUnavailableError } from '../../src/store/database.js';
+import { StoreUnavailableError } from '../../src/shared/store-errors.js';
 
 let sequence = 0;
 function event(): AuditEvent {

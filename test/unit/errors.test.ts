@@ -9,7 +9,7 @@ import { DuplicateProfileError, ProfileInUseError, ProfileNotFoundError, Profile
 import { ConflictError, FieldValidationError, ForbiddenError, GatehouseError, NotFoundError, UnauthorizedError, UnavailableError } from '../../src/shared/errors.js';
 import { DuplicateAdminError } from '../../src/store/admins-repository.js';
 import { DuplicateClientError } from '../../src/store/clients-repository.js';
-import { StoreTimeoutError, StoreUnavailableError } from '../../src/store/database.js';
+import { StoreTimeoutError, StoreUnavailableError } from '../../src/shared/store-errors.js';
 import { DuplicateUsernameError } from '../../src/store/users-repository.js';
 import { UserValidationError } from '../../src/users/user-input.js';
 import { UserNotFoundError } from '../../src/users/user-registry.js';

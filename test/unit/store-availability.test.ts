@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { StoreTimeoutError } from '../../src/store/database.js';
 import { StoreAvailability } from '../../src/store/store-availability.js';
-import { isStoreUnavailableError } from '../../src/store/store-errors.js';
+import { isStoreUnavailableError, StoreTimeoutError } from '../../src/shared/store-errors.js';
 
 function recordingLogger() {
   const lines: { level: string; fields: Record<string, unknown>; message: string }[] = [];

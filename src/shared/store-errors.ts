@@ -1,4 +1,14 @@
-import { StoreTimeoutError, StoreUnavailableError } from './database.js';
+import { UnavailableError } from './errors.js';
+
+/** The database cannot be opened or does not answer; the message names where it was looked for, without credentials. */
+export class StoreUnavailableError extends UnavailableError {
+  override name = 'StoreUnavailableError';
+}
+
+/** A statement did not answer within the statement timeout. */
+export class StoreTimeoutError extends UnavailableError {
+  override name = 'StoreTimeoutError';
+}
 
 /** Node socket errors that mean the database cannot be reached. */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
