@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Gatehouse } from '../gatehouse.js';
 import type { AccessTokenIssuer } from '../oauth/access-token-issuer.js';
 import { setTokenCookie } from '../oauth/endpoints/app-token.js';
-import type { SecurityGate } from '../security/security-gate.js';
+import type { SecurityGate } from '../oauth/security-gate.js';
 
 /**
  * onSend hook: a still-valid token that came in the cookie and is in the last part of its life

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { lenientJsonBodies } from '../http/json-body.js';
 import type { Gatehouse } from '../gatehouse.js';
-import type { OAuthServices } from '../oauth/oauth-services.js';
+import type { OAuthServices } from '../server/oauth-services.js';
 import { COMMANDS_SCOPE, CommandRegistry } from './commands/command-registry.js';
 import { registerCommandsApi } from './commands/commands-api.js';
 import { PROTECTED_RESOURCE_METADATA_PATH, protectGroup } from './protect.js';

@@ -4,7 +4,7 @@ import { adminApi } from '../admin-api/admin-api.js';
 import type { Gatehouse } from '../gatehouse.js';
 import { oauthEndpoints } from '../oauth/endpoints/oauth-endpoints.js';
 import { gatehouseResources, USERS_SCOPE } from '../protected-apis/gatehouse-resources.js';
-import { createOAuthServices } from '../oauth/oauth-services.js';
+import { createOAuthServices } from './oauth-services.js';
 import { answerClientError, installErrorHandling } from './error-handler.js';
 import { requestTimeouts } from './request-timeouts.js';
 import { lazyChildLoggerFactory } from './lazy-request-logger.js';

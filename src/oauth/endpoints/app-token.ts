@@ -4,7 +4,7 @@ import type { Gatehouse } from '../../gatehouse.js';
 import { FormParams } from '../form-params.js';
 import { facts } from './token.js';
 import { tokenResponse } from '../grants/token-response.js';
-import type { OAuthServices } from '../oauth-services.js';
+import type { OAuthServices } from '../../server/oauth-services.js';
 import { OAuthError } from '../oauth-error.js';
 import { noStore, refuseOtherMethods } from './oauth-endpoints.js';
 

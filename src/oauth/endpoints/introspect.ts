@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Client } from '../../clients/client.js';
 import type { Gatehouse } from '../../gatehouse.js';
 import { FormParams } from '../form-params.js';
-import type { OAuthServices } from '../oauth-services.js';
+import type { OAuthServices } from '../../server/oauth-services.js';
 import { noStore, refuseOtherMethods } from './oauth-endpoints.js';
 import { addressLimit } from './token-rate-limits.js';
 

@@ -1,7 +1,7 @@
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Gatehouse } from '../../gatehouse.js';
-import type { OAuthServices } from '../oauth-services.js';
+import type { OAuthServices } from '../../server/oauth-services.js';
 import { OAuthError } from '../oauth-error.js';
 import { INTROSPECTION_PATH, registerIntrospectionEndpoint } from './introspect.js';
 import { registerJwksEndpoint } from './jwks.js';

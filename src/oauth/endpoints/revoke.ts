@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { clientLogFields } from '../../clients/client.js';
 import type { Gatehouse } from '../../gatehouse.js';
 import { FormParams } from '../form-params.js';
-import type { OAuthServices } from '../oauth-services.js';
+import type { OAuthServices } from '../../server/oauth-services.js';
 import { OAuthError } from '../oauth-error.js';
 import { looksLikeJwt } from './introspect.js';
 import { noStore, refuseOtherMethods } from './oauth-endpoints.js';

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { decodeJwt } from 'jose';
-import type { TokenRequestFacts } from '../../security/security-gate.js';
+import type { TokenRequestFacts } from '../security-gate.js';
 import { clientLogFields, type Client } from '../../clients/client.js';
 import type { TokenResponse } from '../grants/token-response.js';
 import { FormParams } from '../form-params.js';
-import type { OAuthServices } from '../oauth-services.js';
+import type { OAuthServices } from '../../server/oauth-services.js';
 import { OAuthError } from '../oauth-error.js';
 import { noStore, refuseOtherMethods } from './oauth-endpoints.js';
 import { JWT_BEARER_GRANT } from '../grants/jwt-bearer.js';

@@ -4,7 +4,7 @@ import type { StoreAvailability } from '../../store/store-availability.js';
 import type { AccessTokenIssuer } from '../access-token-issuer.js';
 import type { FormParams } from '../form-params.js';
 import { OAuthError } from '../oauth-error.js';
-import type { SecurityGate, TokenRequestFacts } from '../../security/security-gate.js';
+import type { SecurityGate, TokenRequestFacts } from '../security-gate.js';
 import { tokenResponse, type TokenResponse } from './token-response.js';
 
 /** RFC 6749 §4.4: a client asks for a token for itself. Needs no database (cached clients and keys). */

@@ -6,7 +6,7 @@ import type { ClientAssertionVerifier } from '../client-auth/private-key-jwt.js'
 import type { FormParams } from '../form-params.js';
 import { OAuthError } from '../oauth-error.js';
 import { requestedResources } from './client-credentials.js';
-import type { SecurityGate, TokenRequestFacts } from '../../security/security-gate.js';
+import type { SecurityGate, TokenRequestFacts } from '../security-gate.js';
 import { tokenResponse, type TokenResponse } from './token-response.js';
 
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';

@@ -8,7 +8,7 @@ import type { FormParams } from '../form-params.js';
 import { OAuthError } from '../oauth-error.js';
 import type { RefreshTokens } from '../refresh-tokens.js';
 import { requestedResources } from './client-credentials.js';
-import type { SecurityGate, TokenRequestFacts } from '../../security/security-gate.js';
+import type { SecurityGate, TokenRequestFacts } from '../security-gate.js';
 import { userTokenResponse } from './user-token-response.js';
 import type { TokenResponse } from './token-response.js';
 

@@ -8,7 +8,7 @@ import { OAuthError } from '../oauth-error.js';
 import type { RefreshTokens } from '../refresh-tokens.js';
 import { parseScopeParameter } from '../../shared/scope.js';
 import type { TokenResponse } from './token-response.js';
-import type { PlannedScope, SecurityGate, TokenRequestFacts } from '../../security/security-gate.js';
+import type { PlannedScope, SecurityGate, TokenRequestFacts } from '../security-gate.js';
 import { userTokenResponse } from './user-token-response.js';
 import { requestedResources } from './client-credentials.js';
 

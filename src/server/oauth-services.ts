@@ -1,18 +1,18 @@
 import type { Gatehouse } from '../gatehouse.js';
-import { AccessTokenIssuer } from './access-token-issuer.js';
-import { AccessTokenVerifier } from './access-token-verifier.js';
-import { ClientAuthenticator } from './client-auth/authenticate-client.js';
-import { ClientAssertionVerifier } from './client-auth/private-key-jwt.js';
+import { AccessTokenIssuer } from '../oauth/access-token-issuer.js';
+import { AccessTokenVerifier } from '../oauth/access-token-verifier.js';
+import { ClientAuthenticator } from '../oauth/client-auth/authenticate-client.js';
+import { ClientAssertionVerifier } from '../oauth/client-auth/private-key-jwt.js';
 import { UsedAssertionsRepository } from '../store/used-assertions-repository.js';
-import { AssertionClaims } from './client-auth/assertion-claims.js';
-import { ClientCredentialsGrant } from './grants/client-credentials.js';
-import { PasswordGrant } from './grants/password.js';
-import { RefreshTokenGrant } from './grants/refresh-token.js';
-import { JwtBearerGrant } from './grants/jwt-bearer.js';
-import { SecurityGate } from '../security/security-gate.js';
-import { NO_TOKEN_METRICS, type TokenMetrics } from '../server/metrics.js';
+import { AssertionClaims } from '../oauth/client-auth/assertion-claims.js';
+import { ClientCredentialsGrant } from '../oauth/grants/client-credentials.js';
+import { PasswordGrant } from '../oauth/grants/password.js';
+import { RefreshTokenGrant } from '../oauth/grants/refresh-token.js';
+import { JwtBearerGrant } from '../oauth/grants/jwt-bearer.js';
+import { SecurityGate } from '../oauth/security-gate.js';
+import { NO_TOKEN_METRICS, type TokenMetrics } from './metrics.js';
 import type { SharedRateLimitStore } from '../limits/rate-limit-store.js';
-import { TokenRateLimits } from './endpoints/token-rate-limits.js';
+import { TokenRateLimits } from '../oauth/endpoints/token-rate-limits.js';
 
 /** The authorization server's parts, wired from the shared Gatehouse services. */
 export interface OAuthServices {

@@ -1,15 +1,15 @@
 import type { Logger } from 'pino';
-import { accessTokenLifetime } from '../oauth/access-token-issuer.js';
-import { OAuthError, invalidRequest } from '../oauth/oauth-error.js';
+import { accessTokenLifetime } from './access-token-issuer.js';
+import { OAuthError, invalidRequest } from './oauth-error.js';
 import { parseScopeParameter } from '../shared/scope.js';
 import type { Client } from '../clients/client.js';
 import type { CheckStatesRepository, StoredCheckState } from '../store/check-states-repository.js';
-import type { CheckRegistry } from './check-registry.js';
-import type { ProfileDirectory } from './profile-directory.js';
-import { planScope, tokenLifetime } from './scope-plan.js';
-import type { CheckClient, CheckOutcome, CheckRequest, CheckState, SecurityCheck } from './security-check.js';
+import type { CheckRegistry } from '../security/check-registry.js';
+import type { ProfileDirectory } from '../security/profile-directory.js';
+import { planScope, tokenLifetime } from '../security/scope-plan.js';
+import type { CheckClient, CheckOutcome, CheckRequest, CheckState, SecurityCheck } from '../security/security-check.js';
 import { TooManyAttempts } from '../users/attempt-limiter.js';
-import { passwordAttemptsRefused } from '../oauth/password-attempts-refused.js';
+import { passwordAttemptsRefused } from './password-attempts-refused.js';
 
 /** What the token endpoint knows about a request, for the security checks. */
 export type TokenRequestFacts = Omit<CheckRequest, 'requestedScope'>;
