@@ -1,34 +1,30 @@
+import type { FastifyReply } from 'fastify';
 import type { Gatehouse } from '../gatehouse.js';
+import { setTokenCookie } from '../http/token-cookie.js';
+import type { SharedRateLimitStore } from '../limits/rate-limit-store.js';
 import { AccessTokenIssuer } from '../oauth/access-token-issuer.js';
 import { AccessTokenVerifier } from '../oauth/access-token-verifier.js';
+import { AssertionClaims } from '../oauth/client-auth/assertion-claims.js';
 import { ClientAuthenticator } from '../oauth/client-auth/authenticate-client.js';
 import { ClientAssertionVerifier } from '../oauth/client-auth/private-key-jwt.js';
-import { UsedAssertionsRepository } from '../store/used-assertions-repository.js';
-import { AssertionClaims } from '../oauth/client-auth/assertion-claims.js';
-import { ClientCredentialsGrant } from '../oauth/grants/client-credentials.js';
-import { PasswordGrant } from '../oauth/grants/password.js';
-import { RefreshTokenGrant } from '../oauth/grants/refresh-token.js';
-import { JwtBearerGrant } from '../oauth/grants/jwt-bearer.js';
-import { SecurityGate } from '../oauth/security-gate.js';
-import { NO_TOKEN_METRICS, type TokenMetrics } from './metrics.js';
-import type { SharedRateLimitStore } from '../limits/rate-limit-store.js';
+import type { OAuthEndpointServices } from '../oauth/endpoints/oauth-endpoints.js';
+import { APP_TOKEN_PATH } from '../oauth/endpoints/paths.js';
+import type { TokenMetrics } from '../oauth/endpoints/request-facts.js';
 import { TokenRateLimits } from '../oauth/endpoints/token-rate-limits.js';
+import { applicationTokenGrant, tokenEndpointGrants } from '../oauth/grants/grant-table.js';
+import { SecurityGate } from '../oauth/security-gate.js';
+import { TokenTail } from '../oauth/token-tail.js';
+import type { CookieRenewalServices } from '../protected-apis/cookie-renewal.js';
+import { UsedAssertionsRepository } from '../store/used-assertions-repository.js';
 
-/** The authorization server's parts, wired from the shared Gatehouse services. */
+/** The authorization server's parts, each built once from the shared Gatehouse services. */
 export interface OAuthServices {
   authenticator: ClientAuthenticator;
-  issuer: AccessTokenIssuer;
   verifier: AccessTokenVerifier;
-  clientCredentials: ClientCredentialsGrant;
-  password: PasswordGrant;
-  refreshToken: RefreshTokenGrant;
-  jwtBearer: JwtBearerGrant;
   assertions: ClientAssertionVerifier;
   gate: SecurityGate;
-  /** Counts issued tokens (the metrics endpoint replaces the no-op). */
-  metrics: TokenMetrics;
-  /** Redis shared by every instance for rate-limit counters (REDIS_URL); undefined: counted in memory. */
-  rateLimitStore: SharedRateLimitStore | undefined;
+  /** From the planned scope to the signed response: every grant and cookie renewal. */
+  tail: TokenTail;
   /** In-memory limits of every token request, per source address and per authenticated client. */
   tokenRateLimits: TokenRateLimits;
 }
@@ -39,16 +35,56 @@ export function createOAuthServices(gatehouse: Gatehouse): OAuthServices {
   const gate = new SecurityGate(gatehouse.checks, gatehouse.profileDirectory, gatehouse.checkStates, () => gatehouse.config.maxTokenLifetime, gatehouse.logger);
   return {
     authenticator: new ClientAuthenticator(gatehouse.directory, gatehouse.digester, assertions, gatehouse.logger),
-    issuer,
     verifier: new AccessTokenVerifier(gatehouse.config, gatehouse.keys, gatehouse.revocations, gatehouse.directory, gatehouse.userStatus),
-    clientCredentials: new ClientCredentialsGrant(gatehouse.config, issuer, gate, gatehouse.availability),
-    password: new PasswordGrant(gatehouse.config, gatehouse.passwordSignIn, issuer, gatehouse.refreshTokens, gate),
-    refreshToken: new RefreshTokenGrant(gatehouse.config, gatehouse.refreshTokens, gatehouse.usersRepository, issuer, gate),
-    jwtBearer: new JwtBearerGrant(gatehouse.config, assertions, gatehouse.usersRepository, issuer, gate),
     assertions,
     gate,
-    metrics: NO_TOKEN_METRICS,
-    rateLimitStore: undefined,
+    tail: new TokenTail(gate, issuer, gatehouse.refreshTokens, gatehouse.audit, gatehouse.logger),
     tokenRateLimits: new TokenRateLimits(gatehouse.config),
   };
+}
+
+/**
+ * What each OAuth endpoint uses, from the Gatehouse and the OAuth services: metrics (a no-op when off) and
+ * the Redis rate-limit store (undefined: counted in memory) are made before, and passed in.
+ */
+export function oauthEndpointServices(
+  gatehouse: Gatehouse,
+  services: OAuthServices,
+  options: { metrics: TokenMetrics; rateLimitStore: SharedRateLimitStore | undefined; resourceScopes: readonly string[] },
+): OAuthEndpointServices {
+  const { config } = gatehouse;
+  const grantServices = {
+    config,
+    gate: services.gate,
+    tail: services.tail,
+    signIn: gatehouse.passwordSignIn,
+    refreshTokens: gatehouse.refreshTokens,
+    users: gatehouse.usersRepository,
+    assertions: services.assertions,
+    availability: gatehouse.availability,
+    appTokenAudience: () => `${config.issuer}${APP_TOKEN_PATH}`,
+  };
+  const { authenticator, verifier, tokenRateLimits: limits } = services;
+  return {
+    metadata: { config, profileDirectory: gatehouse.profileDirectory },
+    jwks: { config, keys: gatehouse.keys },
+    registration: { config, initialAccessTokens: gatehouse.initialAccessTokens, profiles: gatehouse.profiles, clients: gatehouse.clients, rateLimitStore: options.rateLimitStore },
+    token: { authenticator, grants: tokenEndpointGrants(grantServices), limits, metrics: options.metrics },
+    introspection: { config, authenticator, verifier, refreshTokens: gatehouse.refreshTokens, users: gatehouse.usersRepository },
+    revocation: { config, authenticator, verifier, refreshTokens: gatehouse.refreshTokens, revocations: gatehouse.revocations },
+    appToken: {
+      authenticator,
+      grant: applicationTokenGrant(grantServices),
+      limits,
+      metrics: options.metrics,
+      setTokenCookie: (reply: FastifyReply, token: string, maxAgeSeconds: number) => setTokenCookie(reply, gatehouse.tokenDelivery.current(), config.issuer, token, maxAgeSeconds),
+    },
+    audit: gatehouse.audit,
+    resourceScopes: options.resourceScopes,
+  };
+}
+
+/** What cookie renewal uses. */
+export function cookieRenewalServices(gatehouse: Gatehouse, services: OAuthServices): CookieRenewalServices {
+  return { config: gatehouse.config, directory: gatehouse.directory, gate: services.gate, tail: services.tail, tokenDelivery: gatehouse.tokenDelivery };
 }
