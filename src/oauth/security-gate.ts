@@ -161,7 +161,7 @@ export class SecurityGate {
       const result = resultOf(outcome);
       if (check.everyRequest) return result;
       // A check reports a changed count in its outcome; one that changed its state argument instead is stored as it did.
-      const reported = outcome.kind !== 'success' && outcome.failedAttempts === undefined ? { ...outcome, failedAttempts: state.failedAttempts } : outcome;
+      const reported = outcome.kind !== 'success' && typeof outcome.failedAttempts !== 'number' ? { ...outcome, failedAttempts: state.failedAttempts } : outcome;
       const next = nextCheckState(stored, reported, { now, successLifetime: check.successLifetime });
       if (sameCheckState(next, stored) || (await this.states.save(client.clientId, next, now))) return result;
       // Another request (here or on another instance) wrote this state since it was read: read it again.
