@@ -1,40 +1,42 @@
-import type { FastifyReply, FastifyRequest, preSerializationHookHandler } from 'fastify';
-import { issuedTokenOf, type TokenResponse } from '../oauth/grants/token-response.js';
+import type { Logger } from 'pino';
 import type { AuditLog } from './audit-log.js';
 
-/** The grant type of a successful request to one token endpoint (by route), for its audit event. */
-export type GrantTypeOf = (request: FastifyRequest) => string | undefined;
+/** What the audit log keeps of an issued access token: never the token, the refresh token or any secret. */
+export interface IssuedTokenRecord {
+  clientId: string;
+  /** The token's `sub`: the client id, or the user's id. */
+  subject: string;
+  jti: string;
+  /** Epoch ms. */
+  expiresAt: number;
+  /** The granted scope as in the response; null when the token has none. */
+  scope: string | null;
+  grantType: string;
+  sourceAddress: string;
+}
 
 /**
- * preSerialization hook of the token endpoints: every access token they issue (any grant, the
- * application token endpoint) becomes one `token.issued` audit event with the client, grant type,
- * subject, scope, jti and expiry of the token the response was made from (`issuedTokenOf`). Never the token, the refresh token or
- * any secret. The event is queued for a batched write: the answer does not wait for the store.
+ * Records an issued access token (any grant, the application token endpoint) as one `token.issued` audit
+ * event, queued for a batched write: the answer does not wait for the store, and a failure to queue is
+ * logged, never the request's.
  */
-export function auditIssuedTokens(audit: AuditLog, grantTypes: Record<string, GrantTypeOf>): preSerializationHookHandler<unknown> {
-  return (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => {
-    const grantTypeOf = reply.statusCode === 200 && request.method === 'POST' ? grantTypes[request.routeOptions.url ?? ''] : undefined;
-    const issued = grantTypeOf === undefined ? undefined : issuedTokenOf(payload);
-    if (grantTypeOf !== undefined && issued !== undefined) {
-      try {
-        audit.recordLater({
-          actor: 'client',
-          action: 'token.issued',
-          target: issued.clientId,
-          outcome: 'success',
-          status: reply.statusCode,
-          clientId: issued.clientId,
-          sourceAddress: request.ip,
-          grantType: grantTypeOf(request) ?? null,
-          subject: issued.subject,
-          scope: (payload as TokenResponse).scope ?? null,
-          jti: issued.jti,
-          expiresAt: issued.expiresAt,
-        });
-      } catch (error) {
-        request.log.warn({ err: error }, 'could not record an issued token in the audit log');
-      }
-    }
-    done(null, payload);
-  };
+export function recordIssuedToken(audit: Pick<AuditLog, 'recordLater'>, token: IssuedTokenRecord, logger: Pick<Logger, 'warn'>): void {
+  try {
+    audit.recordLater({
+      actor: 'client',
+      action: 'token.issued',
+      target: token.clientId,
+      outcome: 'success',
+      status: 200,
+      clientId: token.clientId,
+      sourceAddress: token.sourceAddress,
+      grantType: token.grantType,
+      subject: token.subject,
+      scope: token.scope,
+      jti: token.jti,
+      expiresAt: token.expiresAt,
+    });
+  } catch (error) {
+    logger.warn({ err: error }, 'could not record an issued token in the audit log');
+  }
 }

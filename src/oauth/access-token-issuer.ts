@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '../clients/client.js';
 import type { GatehouseConfig } from '../config/config.js';
 import type { SigningKeys } from '../keys/signing-keys.js';
-import type { User } from '../users/user.js';
 
 export interface AccessTokenRequest {
   client: Client;
@@ -11,9 +10,9 @@ export interface AccessTokenRequest {
   scopes: string[];
   /** RFC 8707 resources; empty means the issuer is the audience. */
   resources: string[];
-  /** Seconds, when the security gate decided a shorter lifetime (profile, checks). */
-  lifetime?: number;
-  /** Further claims, e.g. the username of a user token. */
+  /** expires_in in seconds, as the security gate planned it (the client's, the server's, the profile's and the checks' limits). */
+  lifetime: number;
+  /** Further claims, e.g. the username of a user token and its grant (GRANT_ID_CLAIM). */
   extraClaims?: Record<string, unknown>;
 }
 
@@ -30,11 +29,6 @@ export interface IssuedAccessToken {
 /** Private claim: the refresh-token family (grant) an access token was issued from. */
 export const GRANT_ID_CLAIM = 'grant_id';
 
-/** The lifetime that applies: the client's own (0: none) capped by the server's maximum. */
-export function accessTokenLifetime(client: Client, serverMaximum: number): number {
-  return client.accessTokenLifetime === 0 ? serverMaximum : Math.min(client.accessTokenLifetime, serverMaximum);
-}
-
 /** Issues RFC 9068 JWT access tokens signed with the currently active key. */
 export class AccessTokenIssuer {
   constructor(
@@ -42,19 +36,10 @@ export class AccessTokenIssuer {
     private readonly keys: SigningKeys,
   ) {}
 
-  /**
-   * A token for a user: `sub` is the user's id and the token carries the username, and, when it comes from
-   * a grant with refresh tokens, the grant's family id (GRANT_ID_CLAIM), by which revoking the grant revokes it.
-   */
-  issueForUser(request: Omit<AccessTokenRequest, 'subject' | 'extraClaims'> & { user: User; familyId?: string }): Promise<IssuedAccessToken> {
-    const { user, familyId, ...rest } = request;
-    return this.issue({ ...rest, subject: user.id, extraClaims: { username: user.username, ...(familyId === undefined ? {} : { [GRANT_ID_CLAIM]: familyId }) } });
-  }
-
   async issue(request: AccessTokenRequest): Promise<IssuedAccessToken> {
     const now = Date.now();
     const iat = Math.floor(now / 1000);
-    const expiresIn = Math.min(request.lifetime ?? Infinity, accessTokenLifetime(request.client, this.config.maxTokenLifetime));
+    const expiresIn = request.lifetime;
     const jti = randomUUID();
     const aud = request.resources.length === 0 ? this.config.issuer : request.resources.length === 1 ? request.resources[0] : request.resources;
     const claims: Record<string, unknown> = {

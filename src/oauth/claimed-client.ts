@@ -1,8 +1,14 @@
-import type { FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
 import { decodeJwt } from 'jose';
 
+/** What these functions read of a request: its headers and its parsed body (a fastify request is one). */
+export interface RequestParts {
+  headers: IncomingHttpHeaders;
+  body?: unknown;
+}
+
 /** A string field of an already parsed form (or JSON) body; undefined when absent or not a string. */
-export function formField(request: FastifyRequest, name: string): string | undefined {
+export function formField(request: RequestParts, name: string): string | undefined {
   const body = request.body as Record<string, unknown> | undefined;
   const value = body?.[name];
   return typeof value === 'string' ? value : undefined;
@@ -44,7 +50,7 @@ export function unverifiedClaim(jwt: string | undefined, claim: 'iss' | 'sub'): 
  * '' when the request names no client. Every per-client limit and record keys on this one value, so that
  * spelling an id differently, or moving it between header and form, never makes another client of it.
  */
-export function claimedClientId(request: FastifyRequest): string {
+export function claimedClientId(request: RequestParts): string {
   const basicUser = basicUserOf(request.headers.authorization);
   // An undecodable user part (a stray %) fails authentication; it is counted as sent.
   if (basicUser !== undefined) return formDecode(basicUser) ?? basicUser;

@@ -1,15 +1,26 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Gatehouse } from '../gatehouse.js';
-import type { AccessTokenIssuer } from '../oauth/access-token-issuer.js';
-import { setTokenCookie } from '../oauth/endpoints/app-token.js';
-import type { SecurityGate } from '../security/security-gate.js';
+import type { ClientDirectory } from '../clients/client-directory.js';
+import type { GatehouseConfig } from '../config/config.js';
+import { setTokenCookie, type TokenCookieAttributes } from '../http/token-cookie.js';
+import { RENEWAL_FACTS, type SecurityGate } from '../oauth/security-gate.js';
+import type { TokenTail } from '../oauth/token-tail.js';
+
+/** What cookie renewal uses. */
+export interface CookieRenewalServices {
+  config: Pick<GatehouseConfig, 'cookieRenewFraction' | 'issuer'>;
+  directory: Pick<ClientDirectory, 'get'>;
+  gate: Pick<SecurityGate, 'planRenewal'>;
+  tail: Pick<TokenTail, 'finish'>;
+  tokenDelivery: { current(): Readonly<TokenCookieAttributes> };
+}
 
 /**
  * onSend hook: a still-valid token that came in the cookie and is in the last part of its life
  * (`GATEHOUSE_COOKIE_RENEW_FRACTION`) is replaced by a fresh one for the same grant (client, subject,
  * scope). Invalid cookie tokens never reach here (the guard refused them); expired ones are never renewed.
  */
-export function renewCookieTokens(gatehouse: Gatehouse, issuer: AccessTokenIssuer, gate: SecurityGate) {
+export function renewCookieTokens(services: CookieRenewalServices) {
+  const { config, directory, gate, tail } = services;
   return async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
     const caller = request.caller;
     if (!caller || request.tokenSource !== 'cookie' || reply.statusCode >= 400) return payload;
@@ -17,21 +28,22 @@ export function renewCookieTokens(gatehouse: Gatehouse, issuer: AccessTokenIssue
     const now = Date.now() / 1000;
     // A token past its exp that the guard let through within its clock tolerance has expired: no renewal.
     if (exp <= now) return payload;
-    if (exp - now > (exp - iat) * gatehouse.config.cookieRenewFraction) return payload;
-    const client = gatehouse.directory.get(caller.clientId);
+    if (exp - now > (exp - iat) * config.cookieRenewFraction) return payload;
+    const client = directory.get(caller.clientId);
     if (!client) return payload;
     // Scopes behind security checks are renewed only at the token endpoint; the profile caps the lifetime.
-    const lifetime = gate.renewalLifetime(client, caller.scope);
-    if (lifetime === undefined) return payload;
-    const issued = await issuer.issue({
-      client,
-      lifetime,
-      subject: caller.sub,
-      scopes: caller.scope,
+    const planned = gate.planRenewal(client, caller.scope);
+    if (planned === undefined) return payload;
+    // The same scope as the token's (the plan keeps it whole), for the same subject; not recorded as a new grant.
+    const { issued } = await tail.finish({
+      planned: { ...planned, scopes: [...caller.scope] },
+      facts: RENEWAL_FACTS,
+      answer: undefined,
       resources: [],
-      ...(typeof caller.claims.username === 'string' ? { extraClaims: { username: caller.claims.username } } : {}),
+      holder: { subject: caller.sub, ...(typeof caller.claims.username === 'string' ? { username: caller.claims.username } : {}) },
+      audited: false,
     });
-    setTokenCookie(reply, gatehouse, issued.accessToken, issued.expiresIn);
+    setTokenCookie(reply, services.tokenDelivery.current(), config.issuer, issued.accessToken, issued.expiresIn);
     return payload;
   };
 }

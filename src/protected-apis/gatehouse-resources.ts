@@ -1,14 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { lenientJsonBodies } from '../http/json-body.js';
 import type { Gatehouse } from '../gatehouse.js';
-import type { OAuthServices } from '../oauth/oauth-services.js';
+import type { AccessTokenVerifier } from '../oauth/access-token-verifier.js';
 import { CommandRegistry } from './commands/command-registry.js';
 import { COMMANDS_SCOPE, USERS_SCOPE } from './reserved-scopes.js';
 import { registerCommandsApi } from './commands/commands-api.js';
 import { PROTECTED_RESOURCE_METADATA_PATH, protectGroup } from './protect.js';
 import { ResourceGuard } from './resource-guard.js';
 import { requestTokenReader } from './request-token.js';
-import { renewCookieTokens } from './cookie-renewal.js';
+import { renewCookieTokens, type CookieRenewalServices } from './cookie-renewal.js';
 import { cookieUnsafeMethodCheck } from './cookie-unsafe-method.js';
 import cors from '@fastify/cors';
 import { registerUserRoutes } from './users-api.js';
@@ -16,9 +16,9 @@ import { registerUserRoutes } from './users-api.js';
 export { USERS_SCOPE };
 
 /** Gatehouse's own protected resources (the user API, server commands) and their RFC 9728 metadata. */
-export async function gatehouseResources(app: FastifyInstance, options: { gatehouse: Gatehouse; services: OAuthServices; commands?: CommandRegistry }): Promise<void> {
-  const { gatehouse, services } = options;
-  const guard = new ResourceGuard(services.verifier, {
+export async function gatehouseResources(app: FastifyInstance, options: { gatehouse: Gatehouse; verifier: AccessTokenVerifier; renewal: CookieRenewalServices; commands?: CommandRegistry }): Promise<void> {
+  const { gatehouse } = options;
+  const guard = new ResourceGuard(options.verifier, {
     audiences: () => [gatehouse.config.issuer],
     clockToleranceSeconds: gatehouse.config.clockTolerance,
   });
@@ -54,7 +54,7 @@ export async function gatehouseResources(app: FastifyInstance, options: { gateho
         methods: ['GET', 'POST', 'PATCH', 'DELETE'],
         maxAge: 600,
       });
-      api.addHook('onSend', renewCookieTokens(gatehouse, services.issuer, services.gate));
+      api.addHook('onSend', renewCookieTokens(options.renewal));
       api.addHook('onSend', async (_request, reply, payload) => {
         reply.header('Cache-Control', 'no-store');
         return payload;

@@ -22,7 +22,10 @@ export interface CheckRequest {
   headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
-/** The check's stored state for this client; a check may change `failedAttempts` (the gate stores it). */
+/**
+ * The check's stored state for this client. A check reports a changed count of wrong answers in its outcome
+ * (`failedAttempts`); one that changes `failedAttempts` here instead is still stored (checks written before).
+ */
 export interface CheckState {
   /** Epoch ms until which an earlier success holds; null when none does. */
   passedUntil: number | null;
@@ -44,8 +47,15 @@ export interface CheckContext<Answer = unknown> {
 
 export type CheckOutcome =
   | { kind: 'success'; /** Seconds this success holds instead of the check's lifetime (e.g. "remember me"). */ lifetime?: number }
-  | { kind: 'challenge'; challenge: Record<string, unknown> }
-  | { kind: 'failure'; reason: string; /** Epoch ms until which the check refuses at once. */ blockedUntil?: number };
+  | { kind: 'challenge'; challenge: Record<string, unknown>; /** Wrong answers so far, when this answer changed the count. */ failedAttempts?: number }
+  | {
+      kind: 'failure';
+      reason: string;
+      /** Epoch ms until which the check refuses at once. */
+      blockedUntil?: number;
+      /** Wrong answers so far, when this answer changed the count (a block starts a fresh count). */
+      failedAttempts?: number;
+    };
 
 export interface SecurityCheckDefinition<Answer = unknown> {
   /** The check's name; by default the scope element of the same name needs it. */
@@ -84,9 +94,14 @@ export function isSecurityCheck(value: unknown): value is SecurityCheck {
 
 /** Outcomes, for checks to return. */
 export const success = (options: { lifetime?: number } = {}): CheckOutcome => ({ kind: 'success', ...options });
-export const challenge = (body: Record<string, unknown> = {}): CheckOutcome => ({ kind: 'challenge', challenge: body });
-export const failure = (reason: string, options: { blockedUntil?: number | Date } = {}): CheckOutcome => ({
+export const challenge = (body: Record<string, unknown> = {}, options: { failedAttempts?: number } = {}): CheckOutcome => ({
+  kind: 'challenge',
+  challenge: body,
+  ...(options.failedAttempts === undefined ? {} : { failedAttempts: options.failedAttempts }),
+});
+export const failure = (reason: string, options: { blockedUntil?: number | Date; failedAttempts?: number } = {}): CheckOutcome => ({
   kind: 'failure',
   reason,
   ...(options.blockedUntil === undefined ? {} : { blockedUntil: options.blockedUntil instanceof Date ? options.blockedUntil.getTime() : options.blockedUntil }),
+  ...(options.failedAttempts === undefined ? {} : { failedAttempts: options.failedAttempts }),
 });

@@ -4,7 +4,7 @@ import { adminApi } from '../admin-api/admin-api.js';
 import type { Gatehouse } from '../gatehouse.js';
 import { oauthEndpoints } from '../oauth/endpoints/oauth-endpoints.js';
 import { gatehouseResources, USERS_SCOPE } from '../protected-apis/gatehouse-resources.js';
-import { createOAuthServices } from '../oauth/oauth-services.js';
+import { cookieRenewalServices, createOAuthServices, oauthEndpointServices } from './oauth-services.js';
 import { answerClientError, installErrorHandling } from './error-handler.js';
 import { requestTimeouts } from './request-timeouts.js';
 import { lazyChildLoggerFactory } from './lazy-request-logger.js';
@@ -12,7 +12,7 @@ import { registerHealthEndpoints } from './health.js';
 import { clusterMetricsSource } from './cluster-metrics.js';
 import { installSecurityHeaders } from './security-headers.js';
 import { frameworkErrorAnswer, installInputGuard } from './input-guard.js';
-import { clientLabel, GatehouseMetrics } from './metrics.js';
+import { clientLabel, GatehouseMetrics, NO_TOKEN_METRICS } from './metrics.js';
 import { connectRateLimitStore } from '../limits/rate-limit-store.js';
 import { RedisAttemptCounters } from './redis-attempt-counters.js';
 import { AttemptCountersRepository } from '../store/attempt-counters-repository.js';
@@ -46,10 +46,8 @@ export async function buildServer(gatehouse: Gatehouse): Promise<FastifyInstance
   // One set of OAuth services: the token endpoint and the resources share its verified-token cache.
   const services = createOAuthServices(gatehouse);
   const metrics = gatehouse.config.metrics ? installMetrics(app, gatehouse, services) : undefined;
-  if (metrics) services.metrics = metrics;
   const rateLimitStore = connectRateLimitStore(gatehouse.config.redisUrl, gatehouse.config.redisKeyPrefix, gatehouse.logger);
   if (rateLimitStore) {
-    services.rateLimitStore = rateLimitStore;
     // Password checks too count in Redis, with the database's counters while Redis is unreachable.
     gatehouse.attempts.countIn(new RedisAttemptCounters(rateLimitStore.redis, rateLimitStore.keyPrefix, new AttemptCountersRepository(gatehouse.store.db, gatehouse.store.batchWriter)));
     app.addHook('onClose', () => rateLimitStore.close());
@@ -61,8 +59,8 @@ export async function buildServer(gatehouse: Gatehouse): Promise<FastifyInstance
   const commands = await CommandRegistry.fromConfig(gatehouse.config);
   // The scopes the resources require (as their RFC 9728 metadata lists them): a protected application's name, or what its commands declare.
   const resourceScopes = [USERS_SCOPE, COMMANDS_SCOPE, ...commands.scopes()];
-  await app.register(oauthEndpoints, { gatehouse, services, resourceScopes });
-  await app.register(gatehouseResources, { gatehouse, services, commands });
+  await app.register(oauthEndpoints, oauthEndpointServices(gatehouse, services, { metrics: metrics ?? NO_TOKEN_METRICS, rateLimitStore, resourceScopes }));
+  await app.register(gatehouseResources, { gatehouse, verifier: services.verifier, renewal: cookieRenewalServices(gatehouse, services), commands });
   await app.register(adminApi, { gatehouse, commands, prefix: '/admin/api', authFailures: metrics });
   await app.register(adminConsole, { prefix: '/admin' });
   return app;

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OAuthError } from '../oauth/oauth-error.js';
-import { APP_TOKEN_PATH } from '../oauth/endpoints/app-token.js';
+import { APP_TOKEN_PATH } from '../oauth/endpoints/paths.js';
 import { BearerChallenge } from '../protected-apis/bearer-challenge.js';
 import { PROTECTED_RESOURCE_METADATA_PATH, REALM } from '../protected-apis/protect.js';
 import { FieldValidationError } from '../shared/errors.js';

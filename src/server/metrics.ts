@@ -7,10 +7,9 @@ import type { PoolStats } from '../store/database.js';
 import type { AuditWriterStats } from '../audit/audit-writer.js';
 import type { Client } from '../clients/client.js';
 
-/** What the token endpoints report; a no-op when metrics are off. */
-export interface TokenMetrics {
-  tokenIssued(grantType: string, clientId: string): void;
-}
+import type { TokenMetrics } from '../oauth/endpoints/request-facts.js';
+
+export type { TokenMetrics };
 
 export const NO_TOKEN_METRICS: TokenMetrics = { tokenIssued: () => undefined };
 

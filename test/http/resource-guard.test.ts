@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createOAuthServices } from '../../src/oauth/oauth-services.js';
+import { createOAuthServices } from '../../src/server/oauth-services.js';
 import { BearerChallenge } from '../../src/protected-apis/bearer-challenge.js';
 import { protectGroup } from '../../src/protected-apis/protect.js';
 import { bearerTokenOf, ResourceGuard } from '../../src/protected-apis/resource-guard.js';

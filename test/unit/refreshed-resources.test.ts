@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { refreshedResources } from '../../src/oauth/grants/refresh-token.js';
+import { refreshedResources } from '../../src/oauth/resource-indicators.js';
 import { OAuthError } from '../../src/oauth/oauth-error.js';
 
 const A = 'https://a.example/';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCidrList, networkMatcher } from '../../src/shared/networks.js';
 import { planScope, tokenLifetime } from '../../src/security/scope-plan.js';
 import { defineSecurityCheck, success } from '../../src/security/security-check.js';
-import { parseChallengeResponse } from '../../src/security/security-gate.js';
+import { parseChallengeResponse } from '../../src/oauth/security-gate.js';
 import { parseProfileBody, parseProfileFile, toProfileFile } from '../../src/security/security-profile.js';
 
 const checks = new Set(['PinCode', 'UserLogin', 'AllowedNetwork']);

@@ -1,12 +1,23 @@
 import type { FastifyInstance } from 'fastify';
 import type { Client } from '../../clients/client.js';
-import type { Gatehouse } from '../../gatehouse.js';
+import type { GatehouseConfig } from '../../config/config.js';
+import { noStore, refuseOtherMethods } from '../../http/oauth-replies.js';
+import type { UsersRepository } from '../../store/users-repository.js';
+import type { AccessTokenVerifier } from '../access-token-verifier.js';
+import type { ClientAuthenticator } from '../client-auth/authenticate-client.js';
 import { FormParams } from '../form-params.js';
-import type { OAuthServices } from '../oauth-services.js';
-import { noStore, refuseOtherMethods } from './oauth-endpoints.js';
+import type { RefreshTokens } from '../refresh-tokens.js';
+import { INTROSPECTION_PATH } from './paths.js';
 import { addressLimit } from './token-rate-limits.js';
 
-export const INTROSPECTION_PATH = '/oauth/introspect';
+/** What the introspection endpoint uses. */
+export interface IntrospectionEndpointServices {
+  config: Pick<GatehouseConfig, 'issuer' | 'introspectionRateLimitPerAddress' | 'tokenRateLimitWindow'>;
+  authenticator: Pick<ClientAuthenticator, 'authenticate'>;
+  verifier: Pick<AccessTokenVerifier, 'verify'>;
+  refreshTokens: Pick<RefreshTokens, 'find'>;
+  users: Pick<UsersRepository, 'get'>;
+}
 
 /** JWT access tokens have three dot-separated parts; refresh tokens are opaque without dots. */
 export function looksLikeJwt(token: string): boolean {
@@ -14,17 +25,17 @@ export function looksLikeJwt(token: string): boolean {
 }
 
 /** RFC 7662 token introspection, for authenticated clients. */
-export function registerIntrospectionEndpoint(app: FastifyInstance, services: OAuthServices, gatehouse: Gatehouse): void {
+export function registerIntrospectionEndpoint(app: FastifyInstance, services: IntrospectionEndpointServices): void {
   refuseOtherMethods(app, INTROSPECTION_PATH);
 
   async function introspectRefreshToken(token: string, caller: Client) {
-    const stored = await gatehouse.refreshTokens.find(token);
+    const stored = await services.refreshTokens.find(token);
     const now = Date.now();
     // A refresh token is confidential to its client: others learn nothing about it.
     if (!stored || stored.clientId !== caller.clientId || stored.usedAt !== null || stored.revokedAt !== null || stored.expiresAt <= now) {
       return { active: false };
     }
-    const user = await gatehouse.usersRepository.get(stored.userId);
+    const user = await services.users.get(stored.userId);
     if (!user?.enabled) return { active: false };
     return {
       active: true,
@@ -34,12 +45,12 @@ export function registerIntrospectionEndpoint(app: FastifyInstance, services: OA
       username: user.username,
       exp: Math.floor(stored.expiresAt / 1000),
       iat: Math.floor(stored.createdAt / 1000),
-      iss: gatehouse.config.issuer,
+      iss: services.config.issuer,
       token_type: 'refresh_token',
     };
   }
 
-  const { config } = gatehouse;
+  const { config } = services;
   const limitAddress = addressLimit('introspection requests', () => ({ max: config.introspectionRateLimitPerAddress, windowMs: config.tokenRateLimitWindow * 1000 }));
   app.post(INTROSPECTION_PATH, { onRequest: limitAddress }, async (request, reply) => {
     noStore(reply);

@@ -1,16 +1,28 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { parseClientChanges } from '../../clients/client-metadata.js';
-import type { Gatehouse } from '../../gatehouse.js';
+import type { ClientRegistry } from '../../clients/client-registry.js';
+import type { GatehouseConfig } from '../../config/config.js';
+import { noStore } from '../../http/oauth-replies.js';
+import type { InitialAccessTokens } from '../../security/initial-access-tokens.js';
+import type { ProfileRegistry } from '../../security/profile-registry.js';
 import { OAuthError } from '../oauth-error.js';
-import { noStore } from './oauth-endpoints.js';
+import { REGISTRATION_PATH } from './paths.js';
 import { tooManyRequests } from './token-rate-limits.js';
 import { addressKey } from '../../limits/address-key.js';
 import { rateLimitStoreOptions, type SharedRateLimitStore } from '../../limits/rate-limit-store.js';
 
-export const REGISTRATION_PATH = '/oauth/register';
+/** What the registration endpoint uses. */
+export interface RegistrationEndpointServices {
+  config: Pick<GatehouseConfig, 'registrationRateLimitPerAddress' | 'registrationsPerInitialAccessToken'>;
+  initialAccessTokens: Pick<InitialAccessTokens, 'verify' | 'withRegistrationSlot'>;
+  profiles: Pick<ProfileRegistry, 'get'>;
+  clients: Pick<ClientRegistry, 'registerInstance'>;
+  /** Redis shared by every instance for the per-address limit (REDIS_URL); undefined: counted in memory. */
+  rateLimitStore: SharedRateLimitStore | undefined;
+}
 
-const BEARER_ERROR = { 'WWW-Authenticate': 'Bearer realm="gatehouse", error="invalid_token"' };
+const BEARER_ERROR = { 'WWW-Authenticate': 'Bearer realm="services", error="invalid_token"' };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -23,11 +35,11 @@ const invalidMetadata = (description: string) => new OAuthError(400, 'invalid_cl
  * profile; the body's `jwks` is the instance's public key(s). The new client authenticates with private_key_jwt,
  * gets no secret and no allowed scopes of its own: its scope elements go through its profile's mapping and checks.
  */
-export async function registerRegistrationEndpoint(app: FastifyInstance, gatehouse: Gatehouse, shared?: SharedRateLimitStore): Promise<void> {
+export async function registerRegistrationEndpoint(app: FastifyInstance, services: RegistrationEndpointServices): Promise<void> {
   await app.register(async (scope) => {
     await scope.register(rateLimit, {
       global: false,
-      ...rateLimitStoreOptions(shared, 'register'),
+      ...rateLimitStoreOptions(services.rateLimitStore, 'register'),
     });
     scope.route({
       method: ['GET', 'PUT', 'DELETE', 'PATCH'],
@@ -42,9 +54,9 @@ export async function registerRegistrationEndpoint(app: FastifyInstance, gatehou
         bodyLimit: 64 * 1024,
         config: {
           rateLimit: {
-            max: () => gatehouse.config.registrationRateLimitPerAddress,
+            max: () => services.config.registrationRateLimitPerAddress,
             // 0 turns the limit off: nothing is counted.
-            allowList: () => gatehouse.config.registrationRateLimitPerAddress === 0,
+            allowList: () => services.config.registrationRateLimitPerAddress === 0,
             timeWindow: 60_000,
             keyGenerator: (request) => `register:${addressKey(request.ip)}`,
             errorResponseBuilder: (_request, context) => tooManyRequests('registrations', context.ttl),
@@ -54,10 +66,10 @@ export async function registerRegistrationEndpoint(app: FastifyInstance, gatehou
       async (request, reply) => {
         noStore(reply);
         const match = /^Bearer +(\S+) *$/i.exec(request.headers.authorization ?? '');
-        if (!match?.[1]) throw new OAuthError(401, 'invalid_token', 'registration needs Authorization: Bearer <initial access token>', { 'WWW-Authenticate': 'Bearer realm="gatehouse"' });
-        const token = await gatehouse.initialAccessTokens.verify(match[1]);
+        if (!match?.[1]) throw new OAuthError(401, 'invalid_token', 'registration needs Authorization: Bearer <initial access token>', { 'WWW-Authenticate': 'Bearer realm="services"' });
+        const token = await services.initialAccessTokens.verify(match[1]);
         if (!token) throw new OAuthError(401, 'invalid_token', 'the initial access token is not valid, expired or revoked', BEARER_ERROR);
-        const profile = await gatehouse.profiles.get(token.profile).catch(() => undefined);
+        const profile = await services.profiles.get(token.profile).catch(() => undefined);
         if (!profile?.registrationEnabled) throw new OAuthError(401, 'invalid_token', 'registration is turned off for the profile of this initial access token', BEARER_ERROR);
 
         const mediaType = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
@@ -85,8 +97,8 @@ export async function registerRegistrationEndpoint(app: FastifyInstance, gatehou
           'create',
         );
         if (!changes.jwks || changes.jwks.keys.length === 0) throw invalidMetadata('jwks must hold at least one public key');
-        const maxRegistrations = gatehouse.config.registrationsPerInitialAccessToken;
-        const client = await gatehouse.initialAccessTokens.withRegistrationSlot(token, maxRegistrations, () => gatehouse.clients.registerInstance(changes));
+        const maxRegistrations = services.config.registrationsPerInitialAccessToken;
+        const client = await services.initialAccessTokens.withRegistrationSlot(token, maxRegistrations, () => services.clients.registerInstance(changes));
         if (!client) throw new OAuthError(401, 'invalid_token', `the initial access token has registered its maximum of ${maxRegistrations} app instances`, BEARER_ERROR);
         request.log.info({ clientId: client.clientId, clientName: client.clientName, profile: profile.name, initialAccessToken: token.id }, 'app instance registered');
         return reply.status(201).send({

@@ -1,41 +1,33 @@
-import { accessTokenScopes, type Client } from '../../clients/client.js';
+import { accessTokenScopes } from '../../clients/client.js';
 import type { GatehouseConfig } from '../../config/config.js';
 import type { StoreAvailability } from '../../store/store-availability.js';
-import type { AccessTokenIssuer } from '../access-token-issuer.js';
-import type { FormParams } from '../form-params.js';
 import { OAuthError } from '../oauth-error.js';
-import type { SecurityGate, TokenRequestFacts } from '../../security/security-gate.js';
-import { tokenResponse, type TokenResponse } from './token-response.js';
+import { requestedResources } from '../resource-indicators.js';
+import type { SecurityGate } from '../security-gate.js';
+import { clientHolder, type TokenTail } from '../token-tail.js';
+import { requiredClient, type ClientAuthentication, type GrantHandle } from './grant.js';
 
 /** RFC 6749 §4.4: a client asks for a token for itself. Needs no database (cached clients and keys). */
-export class ClientCredentialsGrant {
-  constructor(
-    private readonly config: GatehouseConfig,
-    private readonly issuer: AccessTokenIssuer,
-    private readonly gate: SecurityGate,
-    /** Told of every token issued, so that an outage log says this grant keeps working from cache. */
-    private readonly availability?: StoreAvailability,
-  ) {}
+export const grantType = 'client_credentials';
+export const clientAuthentication: ClientAuthentication = 'required';
 
-  async handle(client: Client, params: FormParams, facts: TokenRequestFacts): Promise<TokenResponse> {
+export function handler(services: {
+  config: Pick<GatehouseConfig, 'resources'>;
+  gate: Pick<SecurityGate, 'plan'>;
+  tail: Pick<TokenTail, 'finish'>;
+  /** Told of every token issued, so that an outage log says this grant keeps working from cache. */
+  availability?: Pick<StoreAvailability, 'servedFromCache'> | undefined;
+}): GrantHandle {
+  const { config, gate, tail, availability } = services;
+  return async (authenticated, params, facts) => {
+    const client = requiredClient(authenticated);
     if (!client.grantTypes.includes('client_credentials')) {
       throw new OAuthError(400, 'unauthorized_client', 'this client may not use the client_credentials grant');
     }
-    const planned = this.gate.plan({ client, scope: params.get('scope'), allowed: accessTokenScopes(client), request: facts, challengeResponse: params.get('challenge_response') });
-    const resources = requestedResources(params.all('resource'), this.config.resources);
-    // Most clients need no check: skip the await (and its microtask) then.
-    if (planned.checks.length > 0) await this.gate.enforce(planned);
-    const { scopes, lifetime } = planned;
-    const response = tokenResponse(await this.issuer.issue({ client, subject: client.clientId, scopes, resources, lifetime }), scopes);
-    this.availability?.servedFromCache('client_credentials tokens');
-    return response;
-  }
-}
-
-/** RFC 8707: every requested resource must be registered with the server. */
-export function requestedResources(requested: string[], registered: string[]): string[] {
-  for (const resource of requested) {
-    if (!registered.includes(resource)) throw new OAuthError(400, 'invalid_target', `the resource '${resource}' is not registered`);
-  }
-  return [...new Set(requested)];
+    const planned = gate.plan(client, params.get('scope'), accessTokenScopes(client));
+    const resources = requestedResources(params.all('resource'), config.resources);
+    const issued = await tail.finish({ planned, facts, answer: params.get('challenge_response'), resources, holder: clientHolder(client) });
+    availability?.servedFromCache('client_credentials tokens');
+    return issued;
+  };
 }

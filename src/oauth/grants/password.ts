@@ -1,16 +1,12 @@
-import type { Client } from '../../clients/client.js';
 import type { GatehouseConfig } from '../../config/config.js';
 import type { PasswordSignIn } from '../../users/password-sign-in.js';
 import { TooManyAttempts } from '../../users/attempt-limiter.js';
 import { passwordAttemptsRefused } from '../password-attempts-refused.js';
-import type { AccessTokenIssuer } from '../access-token-issuer.js';
-import type { FormParams } from '../form-params.js';
 import { OAuthError } from '../oauth-error.js';
-import type { RefreshTokens } from '../refresh-tokens.js';
-import { requestedResources } from './client-credentials.js';
-import type { SecurityGate, TokenRequestFacts } from '../../security/security-gate.js';
-import { userTokenResponse } from './user-token-response.js';
-import type { TokenResponse } from './token-response.js';
+import { requestedResources } from '../resource-indicators.js';
+import type { SecurityGate } from '../security-gate.js';
+import { userHolder, type TokenTail } from '../token-tail.js';
+import { requiredClient, type ClientAuthentication, type GrantHandle } from './grant.js';
 
 const INVALID_CREDENTIALS = 'the username or password is wrong, or the account is disabled';
 
@@ -18,27 +14,27 @@ const INVALID_CREDENTIALS = 'the username or password is wrong, or the account i
  * RFC 6749 §4.3: a trusted client exchanges a user's username and password for tokens. The password check
  * goes through the one password guard (per address, per client, per user, counted on arrival).
  */
-export class PasswordGrant {
-  constructor(
-    private readonly config: GatehouseConfig,
-    private readonly signIn: PasswordSignIn,
-    private readonly issuer: AccessTokenIssuer,
-    private readonly refreshTokens: RefreshTokens,
-    private readonly gate: SecurityGate,
-  ) {}
+export const grantType = 'password';
+export const clientAuthentication: ClientAuthentication = 'required';
 
-  async handle(client: Client, params: FormParams, facts: TokenRequestFacts): Promise<TokenResponse> {
+export function handler(services: {
+  config: Pick<GatehouseConfig, 'resources'>;
+  gate: Pick<SecurityGate, 'plan'>;
+  tail: Pick<TokenTail, 'finish'>;
+  signIn: Pick<PasswordSignIn, 'check'>;
+}): GrantHandle {
+  const { config, gate, tail, signIn } = services;
+  return async (authenticated, params, facts) => {
+    const client = requiredClient(authenticated);
     if (!client.grantTypes.includes('password')) throw new OAuthError(400, 'unauthorized_client', 'this client may not use the password grant');
     const username = params.require('username');
     const password = params.require('password');
-    const planned = this.gate.plan({ client, scope: params.get('scope'), allowed: client.scopes, request: facts, challengeResponse: params.get('challenge_response') });
-    const resources = requestedResources(params.all('resource'), this.config.resources);
-    const result = await this.signIn.check(username, password, { sourceAddress: facts.sourceAddress, clientId: client.clientId }).catch((error: unknown) => {
+    const planned = gate.plan(client, params.get('scope'), client.scopes);
+    const resources = requestedResources(params.all('resource'), config.resources);
+    const result = await signIn.check(username, password, { sourceAddress: facts.sourceAddress, clientId: client.clientId }).catch((error: unknown) => {
       throw error instanceof TooManyAttempts ? passwordAttemptsRefused(error) : error;
     });
     if (!result.ok) throw new OAuthError(400, 'invalid_grant', INVALID_CREDENTIALS);
-    await this.gate.enforce(planned);
-    const { scopes, lifetime } = planned;
-    return userTokenResponse({ client, user: result.user, scopes, resources, lifetime, issuer: this.issuer, refreshTokens: this.refreshTokens });
-  }
+    return tail.finish({ planned, facts, answer: params.get('challenge_response'), resources, holder: userHolder(result.user), refreshToken: 'start' });
+  };
 }

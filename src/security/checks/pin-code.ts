@@ -25,11 +25,11 @@ export function pinCodeCheck(options: PinCodeOptions): SecurityCheck<string> {
       const remaining = options.maxAttempts - state.failedAttempts;
       if (answer === undefined) return challenge({ remainingAttempts: remaining });
       if (typeof answer === 'string' && options.pinMatches(client.clientId, answer)) return success();
-      state.failedAttempts += 1;
-      if (state.failedAttempts >= options.maxAttempts) {
+      const failedAttempts = state.failedAttempts + 1;
+      if (failedAttempts >= options.maxAttempts) {
         return failure(`wrong PIN ${options.maxAttempts} times; the PIN check is blocked`, { blockedUntil: now + options.blockSeconds * 1000 });
       }
-      return challenge({ remainingAttempts: options.maxAttempts - state.failedAttempts, errorMsg: 'wrong PIN' });
+      return challenge({ remainingAttempts: options.maxAttempts - failedAttempts, errorMsg: 'wrong PIN' }, { failedAttempts });
     },
   });
 }

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { claimedClientId } from '../oauth/claimed-client.js';
-import type { AuditLog } from './audit-log.js';
-import { RefusalSample } from './refusal-sample.js';
+import { claimedClientId } from '../claimed-client.js';
+import type { AuditLog } from '../../audit/audit-log.js';
+import { RefusalSample } from '../../audit/refusal-sample.js';
 
 type OnSendCallback = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => void;
 

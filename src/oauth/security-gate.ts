@@ -1,41 +1,33 @@
 import type { Logger } from 'pino';
-import { accessTokenLifetime } from '../oauth/access-token-issuer.js';
-import { OAuthError, invalidRequest } from '../oauth/oauth-error.js';
+import { OAuthError, invalidRequest } from './oauth-error.js';
 import { parseScopeParameter } from '../shared/scope.js';
 import type { Client } from '../clients/client.js';
-import type { CheckStatesStore, StoredCheckState } from './security-store.js';
-import type { CheckRegistry } from './check-registry.js';
-import type { ProfileDirectory } from './profile-directory.js';
-import { planScope, tokenLifetime } from './scope-plan.js';
-import type { CheckClient, CheckOutcome, CheckRequest, CheckState, SecurityCheck } from './security-check.js';
+import type { CheckStatesStore, StoredCheckState } from '../security/security-store.js';
+import type { CheckRegistry } from '../security/check-registry.js';
+import { nextCheckState, sameCheckState } from '../security/check-state.js';
+import type { ProfileDirectory } from '../security/profile-directory.js';
+import { planScope, tokenLifetime } from '../security/scope-plan.js';
+import type { CheckClient, CheckOutcome, CheckRequest, CheckState, SecurityCheck } from '../security/security-check.js';
 import { TooManyAttempts } from '../users/attempt-limiter.js';
-import { passwordAttemptsRefused } from '../oauth/password-attempts-refused.js';
+import { passwordAttemptsRefused } from './password-attempts-refused.js';
 
 /** What the token endpoint knows about a request, for the security checks. */
 export type TokenRequestFacts = Omit<CheckRequest, 'requestedScope'>;
 
-/** What a grant asks the gate about: the scope parameter (or an explicit list) and the request around it. */
-export interface ScopeRequest {
-  client: Client;
-  /** The scope parameter as sent (undefined: absent, meaning every allowed element), or the elements themselves. */
-  scope: string | readonly string[] | undefined;
-  /** Elements the client may have without a check. */
-  allowed: readonly string[];
-  request: Omit<CheckRequest, 'requestedScope'>;
-  /** The `challenge_response` parameter: a JSON object {"CheckName": answer}. */
-  challengeResponse: string | undefined;
-  /** Drop elements the client may no longer have instead of refusing the request (a refresh keeps what it still may). */
-  dropRefused?: boolean;
-}
-
-/** A scope request that passed planning: what the token will carry and which checks must pass first. */
+/** A scope request that passed planning: what the token will carry, for how long, and which checks must pass first. */
 export interface PlannedScope {
+  client: Client;
+  /** The elements asked for: the scope parameter parsed, or the allowed ones when it was absent. */
+  requested: readonly string[];
+  /** The elements the token carries. */
   scopes: string[];
-  /** expires_in of the token. */
+  /** expires_in of the token, in seconds: computed here once, for every grant and for cookie renewal. */
   lifetime: number;
   checks: SecurityCheck[];
-  source: ScopeRequest;
 }
+
+/** The facts of a cookie renewal: no request of the client's own (its planned scope has no checks to run). */
+export const RENEWAL_FACTS: TokenRequestFacts = { sourceAddress: '', grantType: 'renewal', clientAuthMethod: 'none', keyProven: false, headers: {} };
 
 const MAX_CONFLICT_RETRIES = 3;
 
@@ -55,10 +47,17 @@ function checkClientOf(client: Client): CheckClient {
   return { clientId: client.clientId, clientName: client.clientName, scopes: [...client.scopes], profile: client.profile };
 }
 
+/** The lifetime that applies to a client's tokens: its own (0: none) capped by the server's maximum. */
+export function accessTokenLifetime(client: Pick<Client, 'accessTokenLifetime'>, serverMaximum: number): number {
+  return client.accessTokenLifetime === 0 ? serverMaximum : Math.min(client.accessTokenLifetime, serverMaximum);
+}
+
+type CheckResult = { kind: 'passed' } | { kind: 'challenge'; challenge: Record<string, unknown> } | { kind: 'failure'; reason: string; blockedUntil?: number };
+
 /**
- * Decides a token request's scope and lifetime: maps scope elements to security checks (profile mapping, else the
- * check of the same name, else the client's allowed scopes), runs the checks with their stored per-client state,
- * and answers pending checks with `challenge_required` and failed ones with `access_denied`.
+ * Decides a token request's scope and lifetime: `plan` maps scope elements to security checks (profile mapping,
+ * else the check of the same name, else the client's allowed scopes); `enforce` runs the checks with their stored
+ * per-client state, and answers pending checks with `challenge_required` and failed ones with `access_denied`.
  */
 export class SecurityGate {
   constructor(
@@ -69,19 +68,23 @@ export class SecurityGate {
     private readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>,
   ) {}
 
-  /** Checks the scope against the client and its profile (no I/O); throws invalid_scope. */
-  plan(source: ScopeRequest): PlannedScope {
-    const { client } = source;
+  /**
+   * Checks a scope against the client and its profile (no I/O); throws invalid_scope. `scope` is the parameter as
+   * sent (undefined: absent, meaning every allowed element) or the elements themselves; `allowed` the elements the
+   * client may have without a check. `dropRefused`: leave out elements the client may no longer have instead of
+   * refusing the request (a refresh keeps what it still may).
+   */
+  plan(client: Client, scope: string | readonly string[] | undefined, allowed: readonly string[], options: { dropRefused?: boolean } = {}): PlannedScope {
     let requested: readonly string[];
-    if (source.scope === undefined) requested = source.allowed;
-    else if (typeof source.scope === 'string') {
-      const parsed = parseScopeParameter(source.scope);
+    if (scope === undefined) requested = allowed;
+    else if (typeof scope === 'string') {
+      const parsed = parseScopeParameter(scope);
       if (parsed === null) throw new OAuthError(400, 'invalid_scope', 'the scope parameter is malformed');
       requested = parsed;
-    } else requested = source.scope;
+    } else requested = scope;
     const profile = client.profile === null ? undefined : this.profiles.get(client.profile);
-    const plan = planScope({ requested, allowed: source.allowed, profile, checkNames: this.checks.names() });
-    if (plan.refused.length > 0 && !source.dropRefused) throw new OAuthError(400, 'invalid_scope', `scope not allowed for this client: ${plan.refused.join(' ')}`);
+    const plan = planScope({ requested, allowed, profile, checkNames: this.checks.names() });
+    if (plan.refused.length > 0 && options.dropRefused !== true) throw new OAuthError(400, 'invalid_scope', `scope not allowed for this client: ${plan.refused.join(' ')}`);
     const checks = plan.checks.map((name) => {
       const check = this.checks.get(name);
       if (!check) {
@@ -96,44 +99,40 @@ export class SecurityGate {
       profile,
       checkLifetimes: checks.map((check) => check.successLifetime),
     });
-    return { scopes: plan.tokenScope, lifetime, checks, source: { ...source, scope: requested } };
+    return { client, requested, scopes: plan.tokenScope, lifetime, checks };
   }
 
   /**
-   * The lifetime of a renewed token (cookie renewal) for this scope, or undefined when it must not be renewed:
+   * The plan of a renewed token (cookie renewal) for this scope, or undefined when it must not be renewed:
    * a scope that needs security checks is renewed only through the token endpoint, where the checks run.
    */
-  renewalLifetime(client: Client, scopes: readonly string[]): number | undefined {
+  planRenewal(client: Client, scopes: readonly string[]): PlannedScope | undefined {
     try {
-      const planned = this.plan({
-        client,
-        scope: scopes,
-        allowed: client.scopes,
-        request: { sourceAddress: '', grantType: 'renewal', clientAuthMethod: 'none', keyProven: false, headers: {} },
-        challengeResponse: undefined,
-        dropRefused: true,
-      });
-      return planned.checks.length === 0 && planned.scopes.length === scopes.length ? planned.lifetime : undefined;
+      const planned = this.plan(client, scopes, client.scopes, { dropRefused: true });
+      return planned.checks.length === 0 && planned.scopes.length === scopes.length ? planned : undefined;
     } catch {
       return undefined;
     }
   }
 
-  /** Runs the planned checks; resolves when all have succeeded, else throws challenge_required or access_denied. */
-  async enforce(planned: PlannedScope): Promise<void> {
+  /**
+   * Runs the planned checks against the request's facts and its `challenge_response` (a JSON object
+   * {"CheckName": answer}); resolves when all have succeeded, else throws challenge_required or access_denied.
+   */
+  async enforce(planned: PlannedScope, facts: TokenRequestFacts, answer: string | undefined): Promise<void> {
     if (planned.checks.length === 0) return;
-    const { client, request } = planned.source;
-    const answers = parseChallengeResponse(planned.source.challengeResponse);
+    const { client } = planned;
+    const answers = parseChallengeResponse(answer);
     const remembered = planned.checks.filter((check) => !check.everyRequest).map((check) => check.name);
     const states = await this.states.load(client.clientId, remembered);
-    const checkRequest: CheckRequest = { ...request, requestedScope: [...(planned.source.scope as readonly string[])] };
+    const checkRequest: CheckRequest = { ...facts, requestedScope: [...planned.requested] };
     const challenges: Record<string, Record<string, unknown>> = {};
     for (const check of planned.checks) {
-      const answer = Object.hasOwn(answers, check.name) ? answers[check.name] : undefined;
-      const result = await this.evaluate(check, client, checkRequest, answer, states.get(check.name));
+      const checkAnswer = Object.hasOwn(answers, check.name) ? answers[check.name] : undefined;
+      const result = await this.evaluate(check, client, checkRequest, checkAnswer, states.get(check.name));
       if (result.kind === 'passed') continue;
       if (result.kind === 'challenge') {
-        if (answer !== undefined) this.logger.info({ clientId: client.clientId, clientName: client.clientName, check: check.name }, 'security check answer refused');
+        if (checkAnswer !== undefined) this.logger.info({ clientId: client.clientId, clientName: client.clientName, check: check.name }, 'security check answer refused');
         challenges[check.name] = result.challenge;
         continue;
       }
@@ -149,13 +148,7 @@ export class SecurityGate {
     }
   }
 
-  private async evaluate(
-    check: SecurityCheck,
-    client: Client,
-    request: CheckRequest,
-    answer: unknown,
-    initial: StoredCheckState | undefined,
-  ): Promise<{ kind: 'passed' } | { kind: 'challenge'; challenge: Record<string, unknown> } | { kind: 'failure'; reason: string; blockedUntil?: number }> {
+  private async evaluate(check: SecurityCheck, client: Client, request: CheckRequest, answer: unknown, initial: StoredCheckState | undefined): Promise<CheckResult> {
     let stored = initial ?? fresh(check.name);
     for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
       const now = Date.now();
@@ -165,18 +158,12 @@ export class SecurityGate {
       }
       const state: CheckState = { passedUntil: stored.passedUntil, failedAttempts: stored.failedAttempts, blockedUntil: null };
       const outcome = await this.run(check, { client: checkClientOf(client), request, answer, state, now });
-      if (check.everyRequest) return outcome.kind === 'success' ? { kind: 'passed' } : outcome;
-      const next: StoredCheckState = { ...stored };
-      if (outcome.kind === 'success') {
-        Object.assign(next, { passedUntil: now + (outcome.lifetime ?? check.successLifetime) * 1000, failedAttempts: 0, blockedUntil: null });
-      } else if (outcome.kind === 'failure' && outcome.blockedUntil !== undefined) {
-        // A block starts a fresh count of attempts for when it ends.
-        Object.assign(next, { failedAttempts: 0, blockedUntil: outcome.blockedUntil });
-      } else {
-        Object.assign(next, { failedAttempts: Math.max(0, Math.trunc(state.failedAttempts)) || 0, blockedUntil: stored.blockedUntil });
-      }
-      const changed = next.passedUntil !== stored.passedUntil || next.failedAttempts !== stored.failedAttempts || next.blockedUntil !== stored.blockedUntil;
-      if (!changed || (await this.states.save(client.clientId, next, now))) return outcome.kind === 'success' ? { kind: 'passed' } : outcome;
+      const result = resultOf(outcome);
+      if (check.everyRequest) return result;
+      // A check reports a changed count in its outcome; one that changed its state argument instead is stored as it did.
+      const reported = outcome.kind !== 'success' && typeof outcome.failedAttempts !== 'number' ? { ...outcome, failedAttempts: state.failedAttempts } : outcome;
+      const next = nextCheckState(stored, reported, { now, successLifetime: check.successLifetime });
+      if (sameCheckState(next, stored) || (await this.states.save(client.clientId, next, now))) return result;
       // Another request (here or on another instance) wrote this state since it was read: read it again.
       stored = (await this.states.load(client.clientId, [check.name])).get(check.name) ?? fresh(check.name);
     }
@@ -196,6 +183,13 @@ export class SecurityGate {
     }
     return { kind: 'failure', reason: `the ${check.name} check could not be evaluated` };
   }
+}
+
+/** What the gate does with an outcome: passes, collects the challenge, or refuses (the attempt count is stored, never answered). */
+function resultOf(outcome: CheckOutcome): CheckResult {
+  if (outcome.kind === 'success') return { kind: 'passed' };
+  if (outcome.kind === 'challenge') return { kind: 'challenge', challenge: outcome.challenge };
+  return { kind: 'failure', reason: outcome.reason, ...(outcome.blockedUntil === undefined ? {} : { blockedUntil: outcome.blockedUntil }) };
 }
 
 function fresh(checkName: string): StoredCheckState {

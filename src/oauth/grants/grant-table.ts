@@ -1,0 +1,50 @@
+import type { GatehouseConfig } from '../../config/config.js';
+import type { StoreAvailability } from '../../store/store-availability.js';
+import type { UsersRepository } from '../../store/users-repository.js';
+import type { PasswordSignIn } from '../../users/password-sign-in.js';
+import type { ClientAssertionVerifier } from '../client-auth/private-key-jwt.js';
+import type { RefreshTokens } from '../refresh-tokens.js';
+import type { SecurityGate } from '../security-gate.js';
+import type { TokenTail } from '../token-tail.js';
+import * as applicationToken from './application-token.js';
+import * as clientCredentials from './client-credentials.js';
+import type { Grant } from './grant.js';
+import * as jwtBearer from './jwt-bearer.js';
+import * as password from './password.js';
+import * as refreshToken from './refresh-token.js';
+
+/** The grants of POST /oauth/token, in the order discovery lists them. */
+const TOKEN_ENDPOINT_GRANTS = [clientCredentials, password, refreshToken, jwtBearer] as const;
+
+/** `grant_types_supported` (RFC 8414): the grant types the token endpoint accepts. */
+export const TOKEN_ENDPOINT_GRANT_TYPES: readonly string[] = TOKEN_ENDPOINT_GRANTS.map((grant) => grant.grantType);
+
+/** The grant type of tokens from the application token endpoint (audit events and metrics name it). */
+export const APPLICATION_TOKEN_GRANT_TYPE = applicationToken.grantType;
+
+/** Every grant type under which tokens are issued (metrics' grant_type label values). */
+export const ISSUING_GRANT_TYPES: readonly string[] = [...TOKEN_ENDPOINT_GRANT_TYPES, APPLICATION_TOKEN_GRANT_TYPE];
+
+/** Everything the grants' handlers use, wired once by the server. */
+export interface GrantServices {
+  config: Pick<GatehouseConfig, 'resources'>;
+  gate: Pick<SecurityGate, 'plan'>;
+  tail: Pick<TokenTail, 'finish'>;
+  signIn: Pick<PasswordSignIn, 'check'>;
+  refreshTokens: Pick<RefreshTokens, 'find' | 'rotate' | 'revokeFamily'>;
+  users: Pick<UsersRepository, 'get' | 'findByIdOrUsername'>;
+  assertions: Pick<ClientAssertionVerifier, 'verifyGrant' | 'verifyAppRequest'>;
+  availability?: Pick<StoreAvailability, 'servedFromCache'> | undefined;
+  /** The `aud` an application token request must name: the endpoint's URL. */
+  appTokenAudience: () => string;
+}
+
+/** The token endpoint's grants by grant type, ready to run: the endpoint dispatches by this table alone. */
+export function tokenEndpointGrants(services: GrantServices): ReadonlyMap<string, Grant> {
+  return new Map(TOKEN_ENDPOINT_GRANTS.map((grant) => [grant.grantType, { grantType: grant.grantType, clientAuthentication: grant.clientAuthentication, handle: grant.handler(services) }]));
+}
+
+/** The application token endpoint's grant, ready to run. */
+export function applicationTokenGrant(services: GrantServices): Grant {
+  return { grantType: applicationToken.grantType, clientAuthentication: applicationToken.clientAuthentication, handle: applicationToken.handler(services) };
+}
