@@ -1,6 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { lenientJsonBodies } from '../http/json-body.js';
-import type { Gatehouse } from '../gatehouse.js';
+import type { Logger } from 'pino';
+import type { ClientDirectory } from '../clients/client-directory.js';
+import type { GatehouseConfig } from '../config/config.js';
+import type { UserRegistry } from '../users/user-registry.js';
+import type { TokenDeliverySettings } from './token-delivery.js';
 import type { AccessTokenVerifier } from '../oauth/access-token-verifier.js';
 import { CommandRegistry } from './commands/command-registry.js';
 import { COMMANDS_SCOPE, USERS_SCOPE } from './reserved-scopes.js';
@@ -15,8 +19,17 @@ import { registerUserRoutes } from './users-api.js';
 
 export { USERS_SCOPE };
 
+/** What Gatehouse's own protected resources use of the assembled services. */
+export interface GatehouseResourcesServices {
+  config: GatehouseConfig;
+  logger: Logger;
+  directory: ClientDirectory;
+  users: UserRegistry;
+  tokenDelivery: TokenDeliverySettings;
+}
+
 /** Gatehouse's own protected resources (the user API, server commands) and their RFC 9728 metadata. */
-export async function gatehouseResources(app: FastifyInstance, options: { gatehouse: Gatehouse; verifier: AccessTokenVerifier; renewal: CookieRenewalServices; commands?: CommandRegistry }): Promise<void> {
+export async function gatehouseResources(app: FastifyInstance, options: { gatehouse: GatehouseResourcesServices; verifier: AccessTokenVerifier; renewal: CookieRenewalServices; commands?: CommandRegistry }): Promise<void> {
   const { gatehouse } = options;
   const guard = new ResourceGuard(options.verifier, {
     audiences: () => [gatehouse.config.issuer],

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Client } from '../../clients/client.js';
 import type { GatehouseConfig } from '../../config/config.js';
-import { noStore, refuseOtherMethods } from '../../http/oauth-replies.js';
+import { noStore, refuseOtherMethods } from './oauth-replies.js';
 import type { UsersRepository } from '../../store/users-repository.js';
 import type { AccessTokenVerifier } from '../access-token-verifier.js';
 import type { ClientAuthenticator } from '../client-auth/authenticate-client.js';

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { parseClientChanges } from '../../clients/client-metadata.js';
 import type { ClientRegistry } from '../../clients/client-registry.js';
 import type { GatehouseConfig } from '../../config/config.js';
-import { noStore } from '../../http/oauth-replies.js';
+import { noStore } from './oauth-replies.js';
 import type { InitialAccessTokens } from '../../security/initial-access-tokens.js';
 import type { ProfileRegistry } from '../../security/profile-registry.js';
 import { OAuthError } from '../oauth-error.js';

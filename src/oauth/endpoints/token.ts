@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { clientLogFields } from '../../clients/client.js';
-import { noStore, refuseOtherMethods } from '../../http/oauth-replies.js';
+import { noStore, refuseOtherMethods } from './oauth-replies.js';
 import type { ClientAuthenticator } from '../client-auth/authenticate-client.js';
 import { FormParams } from '../form-params.js';
 import type { Grant } from '../grants/grant.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { OAuthError } from '../oauth/oauth-error.js';
+import { OAuthError } from '../oauth-error.js';
 
 /** Answers every method but POST on a POST-only endpoint with 405 and the RFC 6749 error body. */
 export function refuseOtherMethods(app: FastifyInstance, url: string): void {
