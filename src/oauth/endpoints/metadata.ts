@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AUTH_METHODS, OFFLINE_ACCESS } from '../../clients/client.js';
 import { CLIENT_KEY_ALGS } from '../../clients/client-keys.js';
 import { SIGNING_ALGS } from '../../shared/signing-algs.js';
@@ -21,7 +21,7 @@ export interface MetadataEndpointServices {
  */
 export function registerMetadataEndpoint(app: FastifyInstance, services: MetadataEndpointServices, resourceScopes: readonly string[]): void {
   const declaredScopes = () => [...new Set([OFFLINE_ACCESS, ...resourceScopes, ...services.profileDirectory.scopeElements()])].sort();
-  app.get(METADATA_PATH, async (_request, reply) => {
+  const metadata = async (_request: FastifyRequest, reply: FastifyReply) => {
     const issuer = services.config.issuer;
     reply.header('Cache-Control', 'public, max-age=60');
     return {
@@ -42,5 +42,14 @@ export function registerMetadataEndpoint(app: FastifyInstance, services: Metadat
       scopes_supported: declaredScopes(),
       access_token_signing_alg_values_supported: [...SIGNING_ALGS],
     };
+  };
+  app.get(METADATA_PATH, metadata);
+  // RFC 8414 §3.1: an issuer with a path (https://as.example/tenant1) publishes its metadata at the suffix
+  // followed by that path (/.well-known/oauth-authorization-server/tenant1), where gatehouse/client and
+  // gatehouse/resource-server look. Read per request: the issuer may be set after the routes.
+  app.get(`${METADATA_PATH}/*`, async (request, reply) => {
+    const issuerPath = new URL(services.config.issuer).pathname.replace(/\/+$/, '');
+    if (issuerPath === '' || request.url.split('?')[0] !== `${METADATA_PATH}${issuerPath}`) return reply.callNotFound();
+    return metadata(request, reply);
   });
 }
