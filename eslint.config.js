@@ -3,7 +3,7 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['eslint.config.js', 'dist/', 'data/', 'node_modules/', 'bench/results/', 'coverage/'] },
+  { ignores: ['eslint.config.js', '.dependency-cruiser.cjs', 'dist/', 'data/', 'node_modules/', 'bench/results/', 'coverage/'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
