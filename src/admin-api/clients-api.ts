@@ -3,13 +3,10 @@ import { clientLogFields } from '../clients/client.js';
 import { ClientValidationError, parseClientChanges, toClientMetadata } from '../clients/client-metadata.js';
 import type { ClientRegistry } from '../clients/client-registry.js';
 import { pageQuery } from '../http/query-params.js';
+import { isRecord } from '../shared/is-record.js';
 
 interface IdParams {
   id: string;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** `/admin/api/clients`: the client registry over JSON. */
