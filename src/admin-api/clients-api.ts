@@ -4,13 +4,10 @@ import { ClientValidationError, parseClientChanges, toClientMetadata } from '../
 import type { ClientRegistry } from '../clients/client-registry.js';
 import { pageQuery } from '../http/query-params.js';
 import type { CreatedClientJson, RotatedClientSecretJson } from './wire.js';
+import { isRecord } from '../shared/is-record.js';
 
 interface IdParams {
   id: string;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** `/admin/api/clients`: the client registry over JSON. */

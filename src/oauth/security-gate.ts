@@ -10,6 +10,7 @@ import { planScope, tokenLifetime } from '../security/scope-plan.js';
 import type { CheckClient, CheckOutcome, CheckRequest, CheckState, SecurityCheck } from '../security/security-check.js';
 import { TooManyAttempts } from '../users/attempt-limiter.js';
 import { passwordAttemptsRefused } from './password-attempts-refused.js';
+import { isRecord } from '../shared/is-record.js';
 
 /** What the token endpoint knows about a request, for the security checks. */
 export type TokenRequestFacts = Omit<CheckRequest, 'requestedScope'>;
@@ -30,10 +31,6 @@ export interface PlannedScope {
 export const RENEWAL_FACTS: TokenRequestFacts = { sourceAddress: '', grantType: 'renewal', clientAuthMethod: 'none', keyProven: false, headers: {} };
 
 const MAX_CONFLICT_RETRIES = 3;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function isOutcome(value: unknown): value is CheckOutcome {
   if (!isRecord(value)) return false;

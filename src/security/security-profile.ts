@@ -1,6 +1,7 @@
 import { PROFILE_NAME } from '../clients/client-metadata.js';
 import { isScopeToken } from '../shared/scope.js';
 import { ConflictError, FieldValidationError, NotFoundError } from '../shared/errors.js';
+import { isRecord } from '../shared/is-record.js';
 
 export const DEFAULT_MAX_TOKEN_EXPIRATION = 3600;
 export const MAX_TOKEN_EXPIRATION = 99_999_999;
@@ -28,25 +29,6 @@ export type ProfileSettings = Pick<SecurityProfile, 'maxTokenExpiration' | 'scop
   registrationEnabled?: boolean;
 };
 
-/** The admin API's JSON form. */
-export interface SecurityProfileJson {
-  name: string;
-  max_token_expiration: number;
-  scope_element_mapping: Record<string, string[]>;
-  mandatory_scope: string[];
-  registration_enabled: boolean;
-  created_at: string;
-  updated_at: string;
-}
-
-/** The file form of `gatehouse profiles pull/push` (camelCase, for version control). */
-export interface SecurityProfileFile {
-  name?: string;
-  maxTokenExpiration: number;
-  scopeElementMapping: Record<string, string[]>;
-  mandatoryScope: string[];
-}
-
 export class ProfileValidationError extends FieldValidationError {
   override name = 'ProfileValidationError';
 }
@@ -73,10 +55,6 @@ export class ProfileInUseError extends ConflictError {
     super(`the security profile '${profileName}' is used by ${clientCount} client(s); move them to another profile first`);
     this.name = 'ProfileInUseError';
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 export function parseProfileName(value: unknown, field = 'name'): string {
@@ -120,8 +98,60 @@ function parseMandatoryScope(value: unknown, field: string): string[] {
   return [...elements];
 }
 
-const API_FIELDS = ['name', 'max_token_expiration', 'scope_element_mapping', 'mandatory_scope', 'registration_enabled'];
-const API_READ_ONLY = ['created_at', 'updated_at'];
+function parseBoolean(value: unknown, field: string): boolean {
+  if (typeof value !== 'boolean') throw new ProfileValidationError(field, 'must be true or false');
+  return value;
+}
+
+/**
+ * One field of a security profile, keyed by its SecurityProfile property:
+ * - `api`: its name in the admin API's JSON;
+ * - `file`: the profile file (`profiles pull/push`, camelCase: the property's name) carries it;
+ * - `parse`: checks a given value, naming the field (absent: read-only, accepted on input and ignored);
+ * - `initial`: the value when a full body or a file leaves it out (absent: not a setting);
+ * - `toJson`: the JSON value when it is not the property's value itself.
+ */
+interface ProfileField<Value> {
+  readonly api: string;
+  readonly file?: true;
+  readonly parse?: (value: unknown, field: string) => Value;
+  readonly initial?: () => Value;
+  readonly toJson?: (profile: SecurityProfile) => unknown;
+}
+
+const iso = (time: number): string => new Date(time).toISOString();
+
+/** Every field of a security profile, once, in the order of the JSON and file forms. */
+export const PROFILE_FIELDS = {
+  name: { api: 'name', file: true, parse: parseProfileName },
+  maxTokenExpiration: { api: 'max_token_expiration', file: true, parse: parseMaxTokenExpiration, initial: () => DEFAULT_MAX_TOKEN_EXPIRATION },
+  scopeElementMapping: { api: 'scope_element_mapping', file: true, parse: parseMapping, initial: () => ({}) },
+  mandatoryScope: { api: 'mandatory_scope', file: true, parse: parseMandatoryScope, initial: () => [] },
+  registrationEnabled: { api: 'registration_enabled', parse: parseBoolean, initial: () => false },
+  createdAt: { api: 'created_at', toJson: (profile) => iso(profile.createdAt) },
+  updatedAt: { api: 'updated_at', toJson: (profile) => iso(profile.updatedAt) },
+} as const satisfies { readonly [Property in keyof SecurityProfile]: ProfileField<SecurityProfile[Property]> };
+
+type Fields = typeof PROFILE_FIELDS;
+type Flat<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The admin API's JSON form. */
+export type SecurityProfileJson = Flat<{
+  [Property in keyof Fields as Fields[Property]['api']]: Fields[Property] extends { toJson: (profile: SecurityProfile) => infer Json } ? Json : SecurityProfile[Property];
+}>;
+
+type FileProperty = { [Property in keyof Fields]: Fields[Property] extends { file: true } ? Property : never }[keyof Fields];
+
+/** The file form of `gatehouse profiles pull/push` (camelCase, for version control); `name` may be left to the command line. */
+export type SecurityProfileFile = Flat<Partial<Pick<SecurityProfile, 'name' & FileProperty>> & Pick<SecurityProfile, Exclude<FileProperty, 'name'>>>;
+
+type Entry = readonly [property: keyof SecurityProfile, field: ProfileField<unknown>];
+const ENTRIES = Object.entries(PROFILE_FIELDS) as Entry[];
+/** Settings: the fields with a default, which a body or file gives apart from the name. */
+const SETTINGS = ENTRIES.filter(([, field]) => field.initial !== undefined);
+const API_FIELDS = ENTRIES.filter(([, field]) => field.parse !== undefined).map(([, field]) => field.api);
+const API_READ_ONLY = ENTRIES.filter(([, field]) => field.parse === undefined).map(([, field]) => field.api);
+const FILE_FIELDS = ENTRIES.filter(([, field]) => field.file).map(([property]) => property);
 
 /**
  * Checks an admin API body. `partial` (PATCH) keeps absent fields; otherwise absent fields take their defaults.
@@ -132,60 +162,38 @@ export function parseProfileBody(body: unknown, partial: boolean): { name?: stri
   for (const key of Object.keys(body)) {
     if (!API_FIELDS.includes(key) && !API_READ_ONLY.includes(key)) throw new ProfileValidationError(key, `unknown field; use ${API_FIELDS.join(', ')}`);
   }
-  const settings: Partial<ProfileSettings> = {};
-  if (body.max_token_expiration !== undefined) settings.maxTokenExpiration = parseMaxTokenExpiration(body.max_token_expiration, 'max_token_expiration');
-  if (body.scope_element_mapping !== undefined) settings.scopeElementMapping = parseMapping(body.scope_element_mapping, 'scope_element_mapping');
-  if (body.mandatory_scope !== undefined) settings.mandatoryScope = parseMandatoryScope(body.mandatory_scope, 'mandatory_scope');
-  if (body.registration_enabled !== undefined) {
-    if (typeof body.registration_enabled !== 'boolean') throw new ProfileValidationError('registration_enabled', 'must be true or false');
-    settings.registrationEnabled = body.registration_enabled;
-  }
-  if (!partial) {
-    settings.registrationEnabled ??= false;
-    settings.maxTokenExpiration ??= DEFAULT_MAX_TOKEN_EXPIRATION;
-    settings.scopeElementMapping ??= {};
-    settings.mandatoryScope ??= [];
-  }
+  const settings: Record<string, unknown> = {};
+  for (const [property, { api, parse }] of SETTINGS) if (parse && body[api] !== undefined) settings[property] = parse(body[api], api);
+  if (!partial) for (const [property, { initial }] of SETTINGS) settings[property] ??= initial?.();
+  // Each value comes from its field's parser or default, typed by the table against SecurityProfile.
   return { ...(body.name === undefined ? {} : { name: parseProfileName(body.name) }), settings };
 }
-
-const FILE_FIELDS = ['name', 'maxTokenExpiration', 'scopeElementMapping', 'mandatoryScope'];
 
 /** Checks a profile file of `gatehouse profiles push` (camelCase keys; absent settings take their defaults). */
 export function parseProfileFile(value: unknown): { name?: string; settings: ProfileSettings } {
   if (!isRecord(value)) throw new ProfileValidationError('file', 'must hold a JSON object');
   for (const key of Object.keys(value)) {
-    if (!FILE_FIELDS.includes(key)) throw new ProfileValidationError(key, `unknown key; use ${FILE_FIELDS.join(', ')}`);
+    if (!(FILE_FIELDS as string[]).includes(key)) throw new ProfileValidationError(key, `unknown key; use ${FILE_FIELDS.join(', ')}`);
   }
-  return {
-    ...(value.name === undefined ? {} : { name: parseProfileName(value.name) }),
-    settings: {
-      maxTokenExpiration: value.maxTokenExpiration === undefined ? DEFAULT_MAX_TOKEN_EXPIRATION : parseMaxTokenExpiration(value.maxTokenExpiration, 'maxTokenExpiration'),
-      scopeElementMapping: value.scopeElementMapping === undefined ? {} : parseMapping(value.scopeElementMapping, 'scopeElementMapping'),
-      mandatoryScope: value.mandatoryScope === undefined ? [] : parseMandatoryScope(value.mandatoryScope, 'mandatoryScope'),
-    },
-  };
+  const name = value.name === undefined ? {} : { name: parseProfileName(value.name) };
+  const settings: Record<string, unknown> = {};
+  for (const [property, { file, parse, initial }] of SETTINGS) {
+    if (file) settings[property] = value[property] === undefined ? initial?.() : parse?.(value[property], property);
+  }
+  // As above: the table types each value; the file carries every setting but registrationEnabled.
+  return { ...name, settings: settings as ProfileSettings };
 }
 
 export function toProfileJson(profile: SecurityProfile): SecurityProfileJson {
-  return {
-    name: profile.name,
-    max_token_expiration: profile.maxTokenExpiration,
-    scope_element_mapping: profile.scopeElementMapping,
-    mandatory_scope: profile.mandatoryScope,
-    registration_enabled: profile.registrationEnabled,
-    created_at: new Date(profile.createdAt).toISOString(),
-    updated_at: new Date(profile.updatedAt).toISOString(),
-  };
+  const json: Record<string, unknown> = {};
+  for (const [property, { api, toJson }] of ENTRIES) json[api] = toJson ? toJson(profile) : profile[property];
+  return json as SecurityProfileJson;
 }
 
 export function toProfileFile(profile: SecurityProfile): SecurityProfileFile {
-  return {
-    name: profile.name,
-    maxTokenExpiration: profile.maxTokenExpiration,
-    scopeElementMapping: profile.scopeElementMapping,
-    mandatoryScope: profile.mandatoryScope,
-  };
+  const file: Record<string, unknown> = {};
+  for (const [property, field] of ENTRIES) if (field.file) file[property] = profile[property];
+  return file as SecurityProfileFile;
 }
 
 /** Every check name a profile refers to. */

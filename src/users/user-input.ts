@@ -1,58 +1,17 @@
 import { FieldValidationError } from '../shared/errors.js';
+import { isRecord } from '../shared/is-record.js';
+import type { User } from './user.js';
 
 /** A user field that failed validation; answered 400 naming `field`. */
 export class UserValidationError extends FieldValidationError {
   override name = 'UserValidationError';
 }
 
-export interface UserChanges {
-  username?: string;
-  password?: string;
-  displayName?: string | null;
-  email?: string | null;
-  roles?: string[];
-  enabled?: boolean;
-}
-
 export const MIN_PASSWORD_LENGTH = 8;
 const MAX_PASSWORD_LENGTH = 1024;
 
-const CREATE_FIELDS = ['username', 'password', 'display_name', 'email', 'roles', 'enabled'];
-const UPDATE_FIELDS = ['display_name', 'email', 'roles', 'enabled'];
-const READ_ONLY_FIELDS = ['id', 'created_at', 'updated_at', 'locked_until', 'failed_attempts'];
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 // eslint-disable-next-line no-control-regex -- control characters are what this refuses
 const CONTROL = /[\u0000-\u001f\u007f]/;
-
-/** Checks a create or update body of the user API and the admin API. */
-export function parseUserChanges(body: unknown, mode: 'create' | 'update'): UserChanges {
-  if (!isRecord(body)) throw new UserValidationError('body', 'must be a JSON object');
-  const allowed = mode === 'create' ? CREATE_FIELDS : UPDATE_FIELDS;
-  for (const key of Object.keys(body)) {
-    if (READ_ONLY_FIELDS.includes(key)) continue;
-    if (!allowed.includes(key)) {
-      const hint = key === 'password' ? '; reset it with POST .../password' : key === 'username' ? '; usernames cannot be changed' : '';
-      throw new UserValidationError(key, `unknown or read-only field${hint}`);
-    }
-  }
-  const changes: UserChanges = {};
-  if (mode === 'create') {
-    changes.username = parseUsername(body.username);
-    changes.password = parsePassword(body.password);
-  }
-  if (body.display_name !== undefined) changes.displayName = optionalText(body.display_name, 'display_name', 200);
-  if (body.email !== undefined) changes.email = parseEmail(body.email);
-  if (body.roles !== undefined) changes.roles = parseRoles(body.roles);
-  if (body.enabled !== undefined) {
-    if (typeof body.enabled !== 'boolean') throw new UserValidationError('enabled', 'must be true or false');
-    changes.enabled = body.enabled;
-  }
-  return changes;
-}
 
 export function parseUsername(value: unknown): string {
   if (typeof value !== 'string' || value.trim() === '' || value.length > 128 || value !== value.trim() || CONTROL.test(value)) {
@@ -87,4 +46,111 @@ function parseRoles(value: unknown): string[] {
     throw new UserValidationError('roles', 'must be a list of role names (1 to 64 printable characters, no spaces)');
   }
   return [...new Set(value)];
+}
+
+function parseBoolean(value: unknown, field: string): boolean {
+  if (typeof value !== 'boolean') throw new UserValidationError(field, 'must be true or false');
+  return value;
+}
+
+/**
+ * One field of the user APIs, keyed by its wire name:
+ * - `property` and `parse`: where a create or update puts the checked value (absent: read-only, accepted and ignored);
+ * - `createOnly`: only a create may give it, and must (the text is the hint when an update tries);
+ * - `initial`: a setting, with the value of a new user that was not given one;
+ * - `toJson`: the value in the JSON form (absent: never shown).
+ */
+interface UserField {
+  readonly property?: keyof User | 'password';
+  readonly parse?: (value: unknown, field: string) => unknown;
+  readonly createOnly?: string;
+  readonly initial?: () => unknown;
+  readonly toJson?: (user: User) => unknown;
+}
+
+const iso = (time: number): string => new Date(time).toISOString();
+
+/** Every field of a user, once, in the order of the JSON form and of the checks. */
+export const USER_FIELDS = {
+  id: { toJson: (user: User) => user.id },
+  username: { property: 'username' as const, parse: parseUsername, createOnly: '; usernames cannot be changed', toJson: (user: User) => user.username },
+  password: { property: 'password' as const, parse: parsePassword, createOnly: '; reset it with POST .../password' },
+  display_name: {
+    property: 'displayName' as const,
+    parse: (value: unknown, field: string) => optionalText(value, field, 200),
+    initial: (): string | null => null,
+    toJson: (user: User) => user.displayName,
+  },
+  email: { property: 'email' as const, parse: parseEmail, initial: (): string | null => null, toJson: (user: User) => user.email },
+  roles: { property: 'roles' as const, parse: parseRoles, initial: (): string[] => [], toJson: (user: User) => [...user.roles] },
+  enabled: { property: 'enabled' as const, parse: parseBoolean, initial: () => true, toJson: (user: User) => user.enabled },
+  locked_until: { toJson: (user: User) => (user.lockedUntil !== null && user.lockedUntil > Date.now() ? iso(user.lockedUntil) : null) },
+  created_at: { toJson: (user: User) => iso(user.createdAt) },
+  updated_at: { toJson: (user: User) => iso(user.updatedAt) },
+  failed_attempts: {},
+} satisfies Record<string, UserField>;
+
+type Fields = typeof USER_FIELDS;
+
+/** A user as the APIs show it: never the password hash. */
+export type UserJson = {
+  [Wire in keyof Fields as Fields[Wire] extends { toJson: unknown } ? Wire : never]: Fields[Wire] extends { toJson: (user: User) => infer Json } ? Json : never;
+};
+
+/** The fields a create or update may set, already checked one by one. */
+export type UserChanges = {
+  [Wire in keyof Fields as Fields[Wire] extends { property: infer Property extends string; parse: unknown } ? Property : never]?: Fields[Wire] extends {
+    parse: (...args: never[]) => infer Value;
+  }
+    ? Value
+    : never;
+};
+
+/** The User properties a create sets from the table and an update may change. */
+type SettingProperty = { [Wire in keyof Fields]: Fields[Wire] extends { initial: unknown; property: infer Property extends keyof User } ? Property : never }[keyof Fields];
+
+const ENTRIES: readonly (readonly [wire: string, field: UserField])[] = Object.entries(USER_FIELDS);
+const PARSED = ENTRIES.flatMap(([wire, { property, parse, createOnly }]) => (property && parse ? [{ wire, property, parse, createOnly }] : []));
+const SETTINGS = ENTRIES.flatMap(([, { property, initial }]) => (property && initial ? [{ property, initial }] : []));
+const SHOWN = ENTRIES.flatMap(([wire, { toJson }]) => (toJson ? [{ wire, toJson }] : []));
+
+/** Checks a create or update body of the user API and the admin API. */
+export function parseUserChanges(body: unknown, mode: 'create' | 'update'): UserChanges {
+  if (!isRecord(body)) throw new UserValidationError('body', 'must be a JSON object');
+  for (const key of Object.keys(body)) {
+    const field = Object.hasOwn(USER_FIELDS, key) ? (USER_FIELDS as Record<string, UserField>)[key] : undefined;
+    if (field?.parse === undefined) {
+      if (field) continue; // read-only
+      throw new UserValidationError(key, 'unknown or read-only field');
+    }
+    if (mode === 'update' && field.createOnly !== undefined) throw new UserValidationError(key, `unknown or read-only field${field.createOnly}`);
+  }
+  const changes: Record<string, unknown> = {};
+  for (const { wire, property, parse, createOnly } of PARSED) {
+    // A create must give every create-only field; the parser refuses undefined.
+    if (createOnly !== undefined ? mode === 'create' : body[wire] !== undefined) changes[property] = parse(body[wire], wire);
+  }
+  // Each value comes from its field's parser, whose return type UserChanges is derived from.
+  return changes;
+}
+
+/** The settings of a new user: the given ones, the defaults for the rest. */
+export function initialUserSettings(changes: UserChanges): Pick<User, SettingProperty> {
+  const settings: Record<string, unknown> = {};
+  for (const { property, initial } of SETTINGS) settings[property] = changes[property as keyof UserChanges] ?? initial();
+  return settings as Pick<User, SettingProperty>;
+}
+
+/** A user's settings after an update: the given ones, the current ones for the rest. */
+export function changedUserSettings(current: User, changes: UserChanges): Pick<User, SettingProperty> {
+  const settings: Record<string, unknown> = {};
+  for (const { property } of SETTINGS) settings[property] = changes[property as keyof UserChanges] === undefined ? current[property as keyof User] : changes[property as keyof UserChanges];
+  return settings as Pick<User, SettingProperty>;
+}
+
+/** A user as the APIs show it: never the password hash. */
+export function toUserJson(user: User): UserJson {
+  const json: Record<string, unknown> = {};
+  for (const { wire, toJson } of SHOWN) json[wire] = toJson(user);
+  return json as UserJson;
 }

@@ -3,7 +3,9 @@ import type { UsersStore } from './users-store.js';
 import { NotFoundError } from '../shared/errors.js';
 import type { PasswordHasher } from './password-hasher.js';
 import type { User } from './user.js';
-import { parsePassword, type UserChanges } from './user-input.js';
+import { changedUserSettings, initialUserSettings, parsePassword, type UserChanges } from './user-input.js';
+
+export { toUserJson } from './user-input.js';
 
 export class UserNotFoundError extends NotFoundError {
   constructor(readonly userId: string) {
@@ -32,10 +34,7 @@ export class UserRegistry {
       id: randomUUID(),
       username: changes.username,
       passwordHash: await this.hasher.hash(changes.password),
-      displayName: changes.displayName ?? null,
-      email: changes.email ?? null,
-      roles: changes.roles ?? [],
-      enabled: changes.enabled ?? true,
+      ...initialUserSettings(changes),
       failedAttempts: 0,
       firstFailedAt: null,
       lockedUntil: null,
@@ -61,10 +60,7 @@ export class UserRegistry {
     const now = Date.now();
     const updated = await this.repository.update(id, (current) => ({
       ...current,
-      displayName: changes.displayName === undefined ? current.displayName : changes.displayName,
-      email: changes.email === undefined ? current.email : changes.email,
-      roles: changes.roles ?? current.roles,
-      enabled: changes.enabled ?? current.enabled,
+      ...changedUserSettings(current, changes),
       updatedAt: now,
     }));
     if (!updated) throw new UserNotFoundError(id);
@@ -104,19 +100,4 @@ export class UserRegistry {
     if (!(await this.repository.delete(id))) throw new UserNotFoundError(id);
     await this.afterChange();
   }
-}
-
-/** A user as the APIs show it: never the password hash. */
-export function toUserJson(user: User) {
-  return {
-    id: user.id,
-    username: user.username,
-    display_name: user.displayName,
-    email: user.email,
-    roles: [...user.roles],
-    enabled: user.enabled,
-    locked_until: user.lockedUntil !== null && user.lockedUntil > Date.now() ? new Date(user.lockedUntil).toISOString() : null,
-    created_at: new Date(user.createdAt).toISOString(),
-    updated_at: new Date(user.updatedAt).toISOString(),
-  };
 }

@@ -11,6 +11,7 @@ import { REGISTRATION_PATH } from './paths.js';
 import { tooManyRequests } from './token-rate-limits.js';
 import { addressKey } from '../../limits/address-key.js';
 import { rateLimitStoreOptions, type SharedRateLimitStore } from '../../limits/rate-limit-store.js';
+import { isRecord } from '../../shared/is-record.js';
 
 /** What the registration endpoint uses. */
 export interface RegistrationEndpointServices {
@@ -23,10 +24,6 @@ export interface RegistrationEndpointServices {
 }
 
 const BEARER_ERROR = { 'WWW-Authenticate': 'Bearer realm="services", error="invalid_token"' };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 const invalidMetadata = (description: string) => new OAuthError(400, 'invalid_client_metadata', description);
 

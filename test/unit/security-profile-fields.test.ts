@@ -1,0 +1,74 @@
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import {
+  parseProfileBody,
+  parseProfileFile,
+  ProfileValidationError,
+  PROFILE_FIELDS,
+  toProfileFile,
+  toProfileJson,
+  type SecurityProfile,
+  type SecurityProfileFile,
+  type SecurityProfileJson,
+} from '../../src/security/security-profile.js';
+
+const profile: SecurityProfile = {
+  name: 'orders',
+  maxTokenExpiration: 600,
+  scopeElementMapping: { 'orders:write': ['PinCode'] },
+  mandatoryScope: ['device'],
+  registrationEnabled: true,
+  createdAt: Date.UTC(2026, 0, 1),
+  updatedAt: Date.UTC(2026, 0, 2),
+};
+
+describe('the security profile field table', () => {
+  it('shows every field in the JSON form and the file form, in order', () => {
+    expect(toProfileJson(profile)).toStrictEqual({
+      name: 'orders',
+      max_token_expiration: 600,
+      scope_element_mapping: { 'orders:write': ['PinCode'] },
+      mandatory_scope: ['device'],
+      registration_enabled: true,
+      created_at: '2026-01-01T00:00:00.000Z',
+      updated_at: '2026-01-02T00:00:00.000Z',
+    });
+    expect(Object.keys(toProfileJson(profile))).toEqual(Object.values(PROFILE_FIELDS).map((field) => field.api));
+    expect(Object.keys(toProfileFile(profile))).toEqual(['name', 'maxTokenExpiration', 'scopeElementMapping', 'mandatoryScope']);
+  });
+
+  it('reads back what it shows, and gives left-out settings their defaults', () => {
+    expect(parseProfileBody(toProfileJson(profile), false)).toEqual({ name: 'orders', settings: { maxTokenExpiration: 600, scopeElementMapping: { 'orders:write': ['PinCode'] }, mandatoryScope: ['device'], registrationEnabled: true } });
+    expect(parseProfileFile(toProfileFile(profile))).toEqual({ name: 'orders', settings: { maxTokenExpiration: 600, scopeElementMapping: { 'orders:write': ['PinCode'] }, mandatoryScope: ['device'] } });
+    expect(parseProfileBody({}, false).settings).toEqual({ maxTokenExpiration: 3600, scopeElementMapping: {}, mandatoryScope: [], registrationEnabled: false });
+    expect(parseProfileBody({}, true).settings).toEqual({});
+    expect(parseProfileFile({}).settings).toEqual({ maxTokenExpiration: 3600, scopeElementMapping: {}, mandatoryScope: [] });
+  });
+
+  it('names the field of the form it was given, and lists the known ones', () => {
+    expect(() => parseProfileBody({ max_token_expiration: 0 }, true)).toThrow(new ProfileValidationError('max_token_expiration', 'must be an integer from 1 to 99999999 (seconds)'));
+    expect(() => parseProfileFile({ maxTokenExpiration: 0 })).toThrow(new ProfileValidationError('maxTokenExpiration', 'must be an integer from 1 to 99999999 (seconds)'));
+    expect(() => parseProfileBody({ registration_enabled: 'yes' }, true)).toThrow(new ProfileValidationError('registration_enabled', 'must be true or false'));
+    expect(() => parseProfileBody({ nope: 1 }, true)).toThrow(
+      new ProfileValidationError('nope', 'unknown field; use name, max_token_expiration, scope_element_mapping, mandatory_scope, registration_enabled'),
+    );
+    expect(() => parseProfileFile({ registrationEnabled: true })).toThrow(new ProfileValidationError('registrationEnabled', 'unknown key; use name, maxTokenExpiration, scopeElementMapping, mandatoryScope'));
+  });
+
+  it('derives the JSON and file types from the table', () => {
+    expectTypeOf<SecurityProfileJson>().toEqualTypeOf<{
+      name: string;
+      max_token_expiration: number;
+      scope_element_mapping: Record<string, string[]>;
+      mandatory_scope: string[];
+      registration_enabled: boolean;
+      created_at: string;
+      updated_at: string;
+    }>();
+    expectTypeOf<SecurityProfileFile>().toEqualTypeOf<{
+      name?: string;
+      maxTokenExpiration: number;
+      scopeElementMapping: Record<string, string[]>;
+      mandatoryScope: string[];
+    }>();
+  });
+});
