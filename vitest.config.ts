@@ -23,6 +23,10 @@ export default defineConfig({
       include: ['src/**/*.ts'],
       reporter: ['text-summary', 'json-summary'],
       reportsDirectory: 'coverage',
+      // The floor, rounded down from 2026-12-05: statements 54.2%, branches 42.61%, functions 56.23%,
+      // lines 57.48%, measured over test/{unit,store,attacks,bench,docs} (60 files). The whole suite covers
+      // at least that much (it runs those files too). Raise the floor as coverage rises; never lower it.
+      thresholds: { statements: 54, branches: 42, functions: 56, lines: 57 },
     },
   },
 });
