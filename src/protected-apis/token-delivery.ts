@@ -3,18 +3,12 @@ import { COOKIE_NAME_PATTERN, COOKIE_PATH_PATTERN, DOMAIN_PATTERN, HEADER_NAME_P
 import { isHttpsIssuer } from '../config/load-config.js';
 import type { SettingsRepository } from '../store/settings-repository.js';
 import { FieldValidationError } from '../shared/errors.js';
+import type { TokenCookieAttributes } from '../http/token-cookie.js';
 
 export const TOKEN_DELIVERY_SETTING = 'token_delivery';
 
 /** How access tokens travel besides the Authorization header: the cookie's attributes and an extra header. */
-export interface TokenDelivery {
-  cookie_name: string;
-  cookie_domain: string | null;
-  cookie_path: string;
-  cookie_same_site: 'strict' | 'lax' | 'none';
-  /** null: Secure when the issuer is https. */
-  cookie_secure: boolean | null;
-  cookie_http_only: boolean;
+export interface TokenDelivery extends TokenCookieAttributes {
   header_name: string;
 }
 

@@ -182,6 +182,9 @@ describe('gatehouse: security checks', () => {
     expectTypeOf(failure).toBeCallableWith('wrong');
     expectTypeOf(failure).toBeCallableWith('wrong', { blockedUntil: 1_700_000_000_000 });
     expectTypeOf(failure).toBeCallableWith('wrong', { blockedUntil: new Date() });
+    // A check reports its count of wrong answers as part of its outcome (the gate stores it).
+    expectTypeOf(failure).toBeCallableWith('wrong', { failedAttempts: 3 });
+    expectTypeOf(challenge).toBeCallableWith({ prompt: 'PIN' }, { failedAttempts: 1 });
     expectTypeOf(success).returns.toEqualTypeOf<CheckOutcome>();
     expectTypeOf(challenge).returns.toEqualTypeOf<CheckOutcome>();
     expectTypeOf(failure).returns.toEqualTypeOf<CheckOutcome>();
@@ -191,7 +194,7 @@ describe('gatehouse: security checks', () => {
     expectTypeOf<CheckOutcome['kind']>().toEqualTypeOf<'success' | 'challenge' | 'failure'>();
     expectTypeOf<Extract<CheckOutcome, { kind: 'success' }>>().toEqualTypeOf<{ kind: 'success'; lifetime?: number }>();
     expectTypeOf<Extract<CheckOutcome, { kind: 'challenge' }>>().toMatchObjectType<{ kind: 'challenge'; challenge: Record<string, unknown> }>();
-    expectTypeOf<Extract<CheckOutcome, { kind: 'failure' }>>().toEqualTypeOf<{ kind: 'failure'; reason: string; blockedUntil?: number }>();
+    expectTypeOf<Extract<CheckOutcome, { kind: 'failure' }>>().toEqualTypeOf<{ kind: 'failure'; reason: string; blockedUntil?: number; failedAttempts?: number }>();
   });
 
   it('what a check learns: client, request and state', () => {
