@@ -1,4 +1,6 @@
 import type { FastifyReply } from 'fastify';
+// The setCookie reply decoration's types (the console's type check reaches this file through the wire types).
+import type {} from '@fastify/cookie';
 
 /** The cookie attributes of token delivery (protected-apis/token-delivery.ts keeps the current ones). */
 export interface TokenCookieAttributes {
