@@ -118,5 +118,4 @@ module.exports = {
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
     exclude: { path: '^src/.*\\.d\\.ts$' },
   },
-
 };

@@ -129,7 +129,9 @@ async function main(): Promise<void> {
       const flat = Math.abs(growth) <= meanRss * 0.05 || growth <= 0;
       const errors = minutes.reduce((sum, row) => sum + row.errors, 0);
       const verdict = { flat, errors, rssTrendMiBPerMinute: Number(trend.toFixed(2)), fittedGrowthMiB: Number(growth.toFixed(1)), meanRssMiB: Math.round(meanRss) };
-      console.log(`RSS trend ${verdict.rssTrendMiBPerMinute} MiB/min (fitted growth ${verdict.fittedGrowthMiB} MiB over the run, mean ${verdict.meanRssMiB} MiB): ${flat ? 'flat' : 'GROWING'}; errors: ${errors}`);
+      console.log(
+        `RSS trend ${verdict.rssTrendMiBPerMinute} MiB/min (fitted growth ${verdict.fittedGrowthMiB} MiB over the run, mean ${verdict.meanRssMiB} MiB): ${flat ? 'flat' : 'GROWING'}; errors: ${errors}`,
+      );
 
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
       const dir = join('bench', 'results');
@@ -139,7 +141,10 @@ async function main(): Promise<void> {
       const table = ['| minute | req/s | p99 ms | errors | admin changes | RSS MiB |', '| --- | --- | --- | --- | --- | --- |']
         .concat(minutes.map((row) => `| ${row.minute} | ${row.requestsPerSecond} | ${row.p99Ms} | ${row.errors} | ${row.adminChanges} | ${row.rssMiB} |`))
         .join('\n');
-      writeFileSync(`${base}.md`, `# Soak, ${options.minutes} min on ${options.store}, ${options.connections} connections\n\n${table}\n\nRSS trend: ${verdict.rssTrendMiBPerMinute} MiB/min, ${flat ? 'flat' : 'growing'}; errors: ${errors}.\n`);
+      writeFileSync(
+        `${base}.md`,
+        `# Soak, ${options.minutes} min on ${options.store}, ${options.connections} connections\n\n${table}\n\nRSS trend: ${verdict.rssTrendMiBPerMinute} MiB/min, ${flat ? 'flat' : 'growing'}; errors: ${errors}.\n`,
+      );
       console.log(`written: ${base}.json, ${base}.md`);
       if (!flat || errors > 0) process.exitCode = 1;
     } finally {

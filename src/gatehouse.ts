@@ -151,12 +151,7 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
     const directory = new ClientDirectory(new ClientsRepository(store.db));
     const revocationsRepository = new RevocationsRepository(store.db);
     const revocations = new RevocationList(revocationsRepository);
-    const keys = new SigningKeys(
-      new SigningKeysRepository(store.db, store.engine),
-      new KeyEncryption(derived.keyEncryptionKey),
-      () => config.maxTokenLifetime,
-      signingThread,
-    );
+    const keys = new SigningKeys(new SigningKeysRepository(store.db, store.engine), new KeyEncryption(derived.keyEncryptionKey), () => config.maxTokenLifetime, signingThread);
     const adminToken = new AdminToken(digester, new SettingsRepository(store.db), config.adminToken);
     const tokenDelivery = new TokenDeliverySettings(config, new SettingsRepository(store.db));
     const clients = new ClientRegistry(
@@ -213,7 +208,11 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
     const profilesRepository = new ProfilesRepository(store.db);
     const profileDirectory = new ProfileDirectory(profilesRepository);
     const initialAccessTokens = new InitialAccessTokens(new InitialAccessTokensRepository(store.db), profilesRepository, digester);
-    const profiles = new ProfileRegistry(profilesRepository, () => [...checks.names()].sort(), () => changes.pollNow());
+    const profiles = new ProfileRegistry(
+      profilesRepository,
+      () => [...checks.names()].sort(),
+      () => changes.pollNow(),
+    );
 
     await changes.markCurrent();
     await keys.ensureSigningKey(config.signingAlg, config.keyActivationDelay);

@@ -58,7 +58,11 @@ export async function runMemory(options: BenchOptions): Promise<void> {
         '',
         `${machine()}; one \`serve\` process on ${store}, ES256; autocannon on the same machine, ${options.connections} connections.`,
         '',
-        table(['tokens issued', 'server RSS MiB', 'requests/s (stretch)', 'errors'], ['r', 'r', 'r', 'r'], samples.map((sample) => [sample.tokens, sample.rssMiB, sample.requestsPerSecond, sample.errors])),
+        table(
+          ['tokens issued', 'server RSS MiB', 'requests/s (stretch)', 'errors'],
+          ['r', 'r', 'r', 'r'],
+          samples.map((sample) => [sample.tokens, sample.rssMiB, sample.requestsPerSecond, sample.errors]),
+        ),
         '',
         `RSS after ${last.tokens} tokens / after ${first.tokens}: ${(last.rssMiB / first.rssMiB).toFixed(3)} (${verdict.growthPercent >= 0 ? '+' : ''}${verdict.growthPercent}%): ${judged}.`,
       ].join('\n');

@@ -98,7 +98,9 @@ export async function runPeer(options: BenchOptions): Promise<void> {
           for (const name of SERVERS) {
             const result = await runMeasuringCpu({ ...scenario.loads[name], connections: options.connections, duration: options.duration }, servers[name]?.pid ?? 0);
             results[name].push(result);
-            console.log(`${scenario.name}\trun ${index + 1}\t${name}\t${Math.round(result.requests.average)} req/s\tp99 ${result.latency.p99} ms\tCPU/request: server ${Math.round(result.cpu?.server ?? 0)} µs, autocannon ${Math.round(result.cpu?.loadGenerator ?? 0)} µs`);
+            console.log(
+              `${scenario.name}\trun ${index + 1}\t${name}\t${Math.round(result.requests.average)} req/s\tp99 ${result.latency.p99} ms\tCPU/request: server ${Math.round(result.cpu?.server ?? 0)} µs, autocannon ${Math.round(result.cpu?.loadGenerator ?? 0)} µs`,
+            );
           }
         }
         for (const name of SERVERS) rows.push({ scenario: scenario.name, server: name, ...median(results[name]), rssMiB: rssMiB(servers[name]?.pid ?? 0) });

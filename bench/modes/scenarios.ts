@@ -68,7 +68,9 @@ export async function runScenarios(options: BenchOptions): Promise<void> {
           for (const scenario of selected) {
             const row = { store, ...(await runScenario(server, scenario, fixture, options)) };
             rows.push(row);
-            console.log(`${store}\t${row.scenario}\t${row.requestsPerSecond} req/s\tp50 ${row.p50} ms\tp99 ${row.p99} ms\terrors ${row.errors}\tserver CPU ${row.cpu?.server ?? '-'} µs/request\tRSS ${row.rssMiB} MiB`);
+            console.log(
+              `${store}\t${row.scenario}\t${row.requestsPerSecond} req/s\tp50 ${row.p50} ms\tp99 ${row.p99} ms\terrors ${row.errors}\tserver CPU ${row.cpu?.server ?? '-'} µs/request\tRSS ${row.rssMiB} MiB`,
+            );
           }
         } finally {
           await server.stop();

@@ -58,7 +58,15 @@ function targetOf(request: FastifyRequest, answer: Record<string, unknown> | und
   const body = request.body as Record<string, unknown> | undefined;
   const key = answer?.key as Record<string, unknown> | undefined;
   return (
-    textOf(answer?.client_id) ?? textOf(answer?.username) ?? textOf(answer?.kid) ?? textOf(key?.kid) ?? textOf(answer?.name) ?? textOf(body?.client_id) ?? textOf(body?.username) ?? textOf(body?.name) ?? null
+    textOf(answer?.client_id) ??
+    textOf(answer?.username) ??
+    textOf(answer?.kid) ??
+    textOf(key?.kid) ??
+    textOf(answer?.name) ??
+    textOf(body?.client_id) ??
+    textOf(body?.username) ??
+    textOf(body?.name) ??
+    null
   );
 }
 
@@ -108,7 +116,7 @@ export function auditAdminChanges(audit: AuditLog, failures?: AdminAuthFailureCo
     if (reply.statusCode === 429 && !sampled.first('429', request.ip)) return payload;
     const answer = jsonOf(payload);
     const failed = reply.statusCode >= 400;
-    const clientId = route.startsWith('/admin/api/clients') ? targetOf(request, answer)?.split('/')[0] ?? null : null;
+    const clientId = route.startsWith('/admin/api/clients') ? (targetOf(request, answer)?.split('/')[0] ?? null) : null;
     await audit.record({
       actor,
       action,

@@ -44,9 +44,7 @@ export async function adminConsole(app: FastifyInstance, options: { root?: strin
   app.get('', async (_request, reply) => reply.redirect('/admin/', 308));
 
   if (!existsSync(`${root}index.html`)) {
-    app.get('/*', async (_request, reply) =>
-      reply.status(503).type('text/plain; charset=utf-8').send('The web console is not built. Run "npm run build" (npm install does it).\n'),
-    );
+    app.get('/*', async (_request, reply) => reply.status(503).type('text/plain; charset=utf-8').send('The web console is not built. Run "npm run build" (npm install does it).\n'));
     return;
   }
   await app.register(fastifyStatic, { root, prefix: '/', index: 'index.html', wildcard: true, cacheControl: false });

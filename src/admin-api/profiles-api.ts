@@ -24,7 +24,10 @@ export function registerProfilesApi(app: FastifyInstance, gatehouse: ProfilesApi
     if (name === undefined) throw new ProfileValidationError('name', 'is required');
     const profile = await registry.create(name, settings as ProfileSettings);
     request.log.info({ profile: name }, 'security profile created');
-    return reply.status(201).header('Location', `/admin/api/profiles/${encodeURIComponent(name)}`).send(toProfileJson(profile));
+    return reply
+      .status(201)
+      .header('Location', `/admin/api/profiles/${encodeURIComponent(name)}`)
+      .send(toProfileJson(profile));
   });
 
   app.get<{ Params: NameParams }>('/profiles/:name', async (request) => toProfileJson(await registry.get(request.params.name)));
@@ -59,7 +62,10 @@ export function registerProfilesApi(app: FastifyInstance, gatehouse: ProfilesApi
     const { description, expires_in: expiresIn } = body as { description?: unknown; expires_in?: unknown };
     const { token, record } = await gatehouse.initialAccessTokens.create(request.params.name, { description, expiresIn });
     request.log.info({ profile: record.profile, id: record.id }, 'initial access token created');
-    return reply.status(201).header('Cache-Control', 'no-store').send({ ...toInitialAccessTokenJson(record), token } satisfies CreatedInitialAccessTokenJson);
+    return reply
+      .status(201)
+      .header('Cache-Control', 'no-store')
+      .send({ ...toInitialAccessTokenJson(record), token } satisfies CreatedInitialAccessTokenJson);
   });
 
   app.delete<{ Params: NameParams & { id: string } }>('/profiles/:name/initial-access-tokens/:id', async (request, reply) => {

@@ -125,7 +125,7 @@ export class BufferedAuditWriter {
   }
 
   private async drain(count: number): Promise<void> {
-    for (let left = count; left > 0 && this.queue.length > 0; ) {
+    for (let left = count; left > 0 && this.queue.length > 0;) {
       // Only add() touches the queue meanwhile, and only at its end: the batch stays at the front.
       const batch = this.queue.slice(0, Math.min(this.batchSize, left));
       const kept = await this.writeBatch(batch);

@@ -10,11 +10,7 @@ export interface ListFlags {
 
 /** `--search`, `--limit`, `--offset` and `--json` of the list commands. */
 export function withListOptions(command: Command, searchHelp: string): Command {
-  return command
-    .option('--search <text>', searchHelp)
-    .option('--limit <n>', 'at most this many', '100')
-    .option('--offset <n>', 'skip this many', '0')
-    .option('--json', 'machine-readable output');
+  return command.option('--search <text>', searchHelp).option('--limit <n>', 'at most this many', '100').option('--offset <n>', 'skip this many', '0').option('--json', 'machine-readable output');
 }
 
 /** The paging of a list command, checked. */

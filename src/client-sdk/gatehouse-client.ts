@@ -170,7 +170,11 @@ export class GatehouseClient {
       const response = await this.fetchImpl(endpoint, { method: 'POST', headers, body: form.toString(), credentials: 'omit' });
       if (!response.ok) {
         const body = (await response.json().catch(() => ({}))) as { error?: unknown; error_description?: unknown };
-        throw new GatehouseOAuthError(typeof body.error === 'string' ? body.error : `http_${response.status}`, typeof body.error_description === 'string' ? body.error_description : undefined, response.status);
+        throw new GatehouseOAuthError(
+          typeof body.error === 'string' ? body.error : `http_${response.status}`,
+          typeof body.error_description === 'string' ? body.error_description : undefined,
+          response.status,
+        );
       }
       await response.body?.cancel();
     }
@@ -289,14 +293,7 @@ function isRefusedRefresh(error: unknown): boolean {
 function canRepeat(input: string | URL | Request, init: RequestInit): boolean {
   const body = init.body;
   if (body !== undefined && body !== null) {
-    return (
-      typeof body === 'string' ||
-      body instanceof URLSearchParams ||
-      body instanceof FormData ||
-      body instanceof Blob ||
-      body instanceof ArrayBuffer ||
-      ArrayBuffer.isView(body)
-    );
+    return typeof body === 'string' || body instanceof URLSearchParams || body instanceof FormData || body instanceof Blob || body instanceof ArrayBuffer || ArrayBuffer.isView(body);
   }
   return !(input instanceof Request && input.bodyUsed);
 }

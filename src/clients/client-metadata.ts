@@ -7,15 +7,6 @@
  */
 export { ClientValidationError } from './client-validation-error.js';
 export { CLIENT_FIELDS, type ClientChanges, type ClientField, type ClientInputMode, type ClientMetadata } from './client-fields.js';
-export {
-  MAX_REFRESH_TOKEN_LIFETIME,
-  MIN_ADMIN_SECRET_LENGTH,
-  PROFILE_NAME,
-  parseAdminSecret,
-  parseClientId,
-  parseExpiresAt,
-  parseLifetime,
-  parseScopes,
-} from './client-values.js';
+export { MAX_REFRESH_TOKEN_LIFETIME, MIN_ADMIN_SECRET_LENGTH, PROFILE_NAME, parseAdminSecret, parseClientId, parseExpiresAt, parseLifetime, parseScopes } from './client-values.js';
 export { parseClientChanges, toClientMetadata } from './client-wire.js';
 export { applyClientChanges, defaultClient } from './client-rules.js';

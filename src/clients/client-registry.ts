@@ -123,7 +123,9 @@ export class ClientRegistry {
   async generateKey(clientId: string, alg: ClientKeyAlg = 'ES256', kid?: string): Promise<{ jwk: JWK; privateKeyPem: string }> {
     const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'RS256' || alg === 'PS256' ? { modulusLength: 3072 } : {}) });
     const jwk = await this.addKey(clientId, await exportJWK(publicKey), { alg, kid });
-    const privateKeyPem = createPrivateKey({ key: (await exportJWK(privateKey)) as JsonWebKey, format: 'jwk' }).export({ type: 'pkcs8', format: 'pem' }).toString();
+    const privateKeyPem = createPrivateKey({ key: (await exportJWK(privateKey)) as JsonWebKey, format: 'jwk' })
+      .export({ type: 'pkcs8', format: 'pem' })
+      .toString();
     return { jwk, privateKeyPem };
   }
 

@@ -15,10 +15,7 @@ export function applyClientChanges(current: Client, changes: ClientChanges, now:
   for (const property of APPLIED) if (changes[property] !== undefined) target[property] = changes[property];
 
   if (next.refreshTokens && next.grantTypes.every((grant) => grant === 'client_credentials')) {
-    throw new ClientValidationError(
-      'refresh_tokens',
-      'refresh tokens are never issued for client_credentials; add the password grant or turn refresh_tokens off',
-    );
+    throw new ClientValidationError('refresh_tokens', 'refresh tokens are never issued for client_credentials; add the password grant or turn refresh_tokens off');
   }
   const requestedOffline = changes.scopes?.includes(OFFLINE_ACCESS) ?? false;
   if (requestedOffline && !next.refreshTokens) {

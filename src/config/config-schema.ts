@@ -306,8 +306,7 @@ export const SETTING_TABLE = {
   }),
   revocationRateLimitPerAddress: setting({
     env: 'GATEHOUSE_REVOCATION_RATE_LIMIT_PER_ADDRESS',
-    description:
-      'revocation requests (POST /oauth/revoke, authenticated or not) per token-limit window per source address (429 with Retry-After beyond); in memory, per instance; 0 turns it off',
+    description: 'revocation requests (POST /oauth/revoke, authenticated or not) per token-limit window per source address (429 with Retry-After beyond); in memory, per instance; 0 turns it off',
     default: 6_000,
     parse: integer(0, 100_000_000),
   }),
@@ -424,13 +423,15 @@ export const SETTING_TABLE = {
   }),
   commandMaxResponseBytes: setting({
     env: 'GATEHOUSE_COMMAND_MAX_RESPONSE_BYTES',
-    description: 'most bytes of response body an http-request command reads from its upstream system (checked against Content-Length and while reading; beyond, the call is aborted and answers 502 `upstream_too_large`), unless the command sets its own `maxResponseBytes`',
+    description:
+      'most bytes of response body an http-request command reads from its upstream system (checked against Content-Length and while reading; beyond, the call is aborted and answers 502 `upstream_too_large`), unless the command sets its own `maxResponseBytes`',
     default: 1_048_576,
     parse: integer(1, 1_073_741_824),
   }),
   commandInternalNetworks: setting({
     env: 'GATEHOUSE_COMMAND_INTERNAL_NETWORKS',
-    description: 'comma-separated CIDR ranges of non-public addresses (loopback, private, link-local, unique-local, metadata) that every http-request command may call; other such addresses are refused (checked on the resolved address connected to; a command may add its own `internalNetworks`)',
+    description:
+      'comma-separated CIDR ranges of non-public addresses (loopback, private, link-local, unique-local, metadata) that every http-request command may call; other such addresses are refused (checked on the resolved address connected to; a command may add its own `internalNetworks`)',
     default: [],
     defaultText: '(none)',
     parse: parseCidrList,
@@ -507,16 +508,14 @@ export const SETTING_TABLE = {
   }),
   auditRetention: setting({
     env: 'GATEHOUSE_AUDIT_RETENTION',
-    description:
-      'seconds audit events are kept; housekeeping deletes older ones (every issued token is an event, so the table grows with the token rate); 0 keeps them forever',
+    description: 'seconds audit events are kept; housekeeping deletes older ones (every issued token is an event, so the table grows with the token rate); 0 keeps them forever',
     default: 90 * 86_400,
     defaultText: '7776000 (90 days)',
     parse: integer(0, 100 * 365 * 86_400),
   }),
   usedRefreshTokenRetention: setting({
     env: 'GATEHOUSE_USED_REFRESH_TOKEN_RETENTION',
-    description:
-      'seconds a rotated refresh token is kept (unless it expires first) so that its replay revokes its family; afterwards housekeeping deletes it and a replay is merely refused',
+    description: 'seconds a rotated refresh token is kept (unless it expires first) so that its replay revokes its family; afterwards housekeeping deletes it and a replay is merely refused',
     default: 7 * 86_400,
     parse: integer(60, 400 * 86_400),
   }),
@@ -533,8 +532,7 @@ export const SETTING_TABLE = {
   }),
   metricsToken: setting({
     env: 'GATEHOUSE_METRICS_TOKEN',
-    description:
-      'bearer token that GET /metrics requires (401 without it), on the main address or on GATEHOUSE_METRICS_LISTEN; with neither set, /metrics answers every caller 401',
+    description: 'bearer token that GET /metrics requires (401 without it), on the main address or on GATEHOUSE_METRICS_LISTEN; with neither set, /metrics answers every caller 401',
     default: undefined,
     defaultText: '(none)',
     sensitive: true,

@@ -4,9 +4,7 @@ import type { GatehouseConfig } from './config.js';
 import { ConfigError, DerivedDefault, SETTINGS, SETTING_TABLE } from './config-schema.js';
 
 /** Every constant default of the table; derived defaults are computed once the other settings are read. */
-const DEFAULTS: Record<string, unknown> = Object.fromEntries(
-  SETTINGS.flatMap((setting) => (setting.default instanceof DerivedDefault ? [] : [[setting.key, setting.default]])),
-);
+const DEFAULTS: Record<string, unknown> = Object.fromEntries(SETTINGS.flatMap((setting) => (setting.default instanceof DerivedDefault ? [] : [[setting.key, setting.default]])));
 
 interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;

@@ -21,9 +21,7 @@ export class KeyEncryption {
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
       return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
     } catch {
-      throw new KeyDecryptionError(
-        'cannot decrypt a stored signing key: the master secret (GATEHOUSE_SECRET or <data dir>/master.key) is not the one that encrypted it',
-      );
+      throw new KeyDecryptionError('cannot decrypt a stored signing key: the master secret (GATEHOUSE_SECRET or <data dir>/master.key) is not the one that encrypted it');
     }
   }
 }

@@ -91,17 +91,21 @@ export class AccessTokenVerifier {
     let payload: JWTPayload;
     let kid = '';
     try {
-      ({ payload } = await jwtVerify(token, (header: JWTHeaderParameters) => {
-        kid = String(header.kid);
-        return this.keyFor(header, now);
-      }, {
-        issuer: this.config.issuer,
-        typ: ACCESS_TOKEN_TYP,
-        algorithms: [...SIGNING_ALGS],
-        requiredClaims: ['iss', 'sub', 'exp', 'iat', 'jti', 'client_id'],
-        clockTolerance: tolerance,
-        currentDate: new Date(now),
-      }));
+      ({ payload } = await jwtVerify(
+        token,
+        (header: JWTHeaderParameters) => {
+          kid = String(header.kid);
+          return this.keyFor(header, now);
+        },
+        {
+          issuer: this.config.issuer,
+          typ: ACCESS_TOKEN_TYP,
+          algorithms: [...SIGNING_ALGS],
+          requiredClaims: ['iss', 'sub', 'exp', 'iat', 'jti', 'client_id'],
+          clockTolerance: tolerance,
+          currentDate: new Date(now),
+        },
+      ));
     } catch (error) {
       return { active: false, reason: describe(error) };
     }

@@ -7,9 +7,7 @@ import type { RevocationList } from './revocation-list.js';
 /** Beyond the longest access-token lifetime, a revoked grant is remembered this much longer (a token signed just after), ms. */
 const GRANT_REVOCATION_MARGIN_MS = 60_000;
 
-export type RefreshOutcome =
-  | { ok: true; previous: StoredRefreshToken; refreshToken: string }
-  | { ok: false; reason: 'unknown' | 'expired' | 'revoked' | 'other_client' | 'reused' };
+export type RefreshOutcome = { ok: true; previous: StoredRefreshToken; refreshToken: string } | { ok: false; reason: 'unknown' | 'expired' | 'revoked' | 'other_client' | 'reused' };
 
 /**
  * Opaque 256-bit refresh tokens with rotation and reuse detection (RFC 9700 §4.14.2). Revoking a family

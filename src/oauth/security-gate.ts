@@ -134,10 +134,16 @@ export class SecurityGate {
         continue;
       }
       this.logger.info({ clientId: client.clientId, clientName: client.clientName, check: check.name, reason: result.reason, blockedUntil: result.blockedUntil }, 'security check refused');
-      throw new OAuthError(400, 'access_denied', result.reason, {}, {
-        check: check.name,
-        ...(result.blockedUntil === undefined ? {} : { blocked_until: new Date(result.blockedUntil).toISOString() }),
-      });
+      throw new OAuthError(
+        400,
+        'access_denied',
+        result.reason,
+        {},
+        {
+          check: check.name,
+          ...(result.blockedUntil === undefined ? {} : { blocked_until: new Date(result.blockedUntil).toISOString() }),
+        },
+      );
     }
     const pending = Object.keys(challenges);
     if (pending.length > 0) {

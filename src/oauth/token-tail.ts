@@ -74,7 +74,15 @@ export class TokenTail {
       const { facts } = request;
       recordIssuedToken(
         this.audit,
-        { clientId: issued.clientId, subject: issued.subject, jti: issued.jti, expiresAt: issued.expiresAt, scope: response.scope ?? null, grantType: facts.grantType, sourceAddress: facts.sourceAddress },
+        {
+          clientId: issued.clientId,
+          subject: issued.subject,
+          jti: issued.jti,
+          expiresAt: issued.expiresAt,
+          scope: response.scope ?? null,
+          grantType: facts.grantType,
+          sourceAddress: facts.sourceAddress,
+        },
         this.logger,
       );
     }

@@ -29,7 +29,10 @@ export interface GatehouseResourcesServices {
 }
 
 /** Gatehouse's own protected resources (the user API, server commands) and their RFC 9728 metadata. */
-export async function gatehouseResources(app: FastifyInstance, options: { gatehouse: GatehouseResourcesServices; verifier: AccessTokenVerifier; renewal: CookieRenewalServices; commands?: CommandRegistry }): Promise<void> {
+export async function gatehouseResources(
+  app: FastifyInstance,
+  options: { gatehouse: GatehouseResourcesServices; verifier: AccessTokenVerifier; renewal: CookieRenewalServices; commands?: CommandRegistry },
+): Promise<void> {
   const { gatehouse } = options;
   const guard = new ResourceGuard(options.verifier, {
     audiences: () => [gatehouse.config.issuer],

@@ -46,11 +46,7 @@ export function protectGroup(
       request.caller = caller;
     } catch (error) {
       if (!(error instanceof BearerChallenge)) throw error;
-      await reply
-        .status(error.status)
-        .header('WWW-Authenticate', error.header(REALM, resourceMetadataUrl()))
-        .header('Cache-Control', 'no-store')
-        .send(error.body());
+      await reply.status(error.status).header('WWW-Authenticate', error.header(REALM, resourceMetadataUrl())).header('Cache-Control', 'no-store').send(error.body());
     }
   };
 }

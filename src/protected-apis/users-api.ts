@@ -21,7 +21,10 @@ export function registerUserRoutes(app: FastifyInstance, users: UserRegistry, op
   app.post('/users', async (request, reply) => {
     const user = await users.create(parseUserChanges(request.body, 'create'));
     request.log.info({ userId: user.id }, 'user created');
-    return reply.status(201).header('Location', `${request.url.split('?')[0] ?? ''}/${user.id}`).send(toUserJson(user));
+    return reply
+      .status(201)
+      .header('Location', `${request.url.split('?')[0] ?? ''}/${user.id}`)
+      .send(toUserJson(user));
   });
 
   app.get<{ Params: IdParams }>('/users/:id', async (request) => toUserJson(await users.get(request.params.id)));

@@ -42,9 +42,7 @@ export interface Caller {
 }
 
 /** The guard's answer: the caller, or the status, headers and JSON body to refuse with. */
-export type GuardResult =
-  | { ok: true; caller: Caller }
-  | { ok: false; status: number; headers: Record<string, string>; body: { error: string; error_description: string; scope?: string } };
+export type GuardResult = { ok: true; caller: Caller } | { ok: false; status: number; headers: Record<string, string>; body: { error: string; error_description: string; scope?: string } };
 
 /**
  * The resource guard for services outside Gatehouse: bearer token from the Authorization header, checked

@@ -40,9 +40,7 @@ class KeySetUnavailable extends Error {}
 export class JwksTokenChecker implements TokenChecker {
   private verifier: Promise<ReturnType<typeof createRemoteJWKSet>> | undefined;
 
-  constructor(
-    private readonly options: { issuer: string; audience: string | string[]; clockToleranceSeconds: number; fetch?: typeof fetch },
-  ) {}
+  constructor(private readonly options: { issuer: string; audience: string | string[]; clockToleranceSeconds: number; fetch?: typeof fetch }) {}
 
   private keys(): Promise<ReturnType<typeof createRemoteJWKSet>> {
     this.verifier ??= discover(this.options.issuer, this.options.fetch).then((metadata) => {
@@ -68,7 +66,7 @@ export class JwksTokenChecker implements TokenChecker {
         return await keys(header, input);
       } catch (error) {
         if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys || error instanceof errors.JOSENotSupported) throw error;
-        throw new KeySetUnavailable('the issuer\'s key set cannot be read', { cause: error });
+        throw new KeySetUnavailable("the issuer's key set cannot be read", { cause: error });
       }
     };
     try {

@@ -6,10 +6,7 @@ export interface ProfilesStore {
   all(): Promise<SecurityProfile[]>;
   insert(profile: SecurityProfile): Promise<void>;
   /** Applies `change` in one transaction; undefined when `change` answers undefined. */
-  upsert(
-    name: string,
-    change: (current: SecurityProfile | undefined) => SecurityProfile | undefined,
-  ): Promise<{ profile: SecurityProfile; created: boolean } | undefined>;
+  upsert(name: string, change: (current: SecurityProfile | undefined) => SecurityProfile | undefined): Promise<{ profile: SecurityProfile; created: boolean } | undefined>;
   delete(name: string): Promise<boolean>;
 }
 

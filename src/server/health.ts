@@ -8,6 +8,9 @@ export function registerHealthEndpoints(app: FastifyInstance, gatehouse: Gatehou
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     const { ready, checks } = await probe.check();
-    return reply.status(ready ? 200 : 503).header('Cache-Control', 'no-store').send({ status: ready ? 'ready' : 'not_ready', checks });
+    return reply
+      .status(ready ? 200 : 503)
+      .header('Cache-Control', 'no-store')
+      .send({ status: ready ? 'ready' : 'not_ready', checks });
   });
 }

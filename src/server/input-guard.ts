@@ -85,11 +85,7 @@ function familyOf(url: string): 'admin' | 'resource' | 'oauth' {
  * resources under /api, and RFC 6749 `{"error", "error_description"}` elsewhere. Thrown, so the error
  * handler answers it as it answers every other error of the family.
  */
-function refusalError(
-  request: FastifyRequest,
-  issuer: () => string,
-  refusal: { status: number; field: string; reason: string; description: string },
-): FieldValidationError | OAuthError {
+function refusalError(request: FastifyRequest, issuer: () => string, refusal: { status: number; field: string; reason: string; description: string }): FieldValidationError | OAuthError {
   switch (familyOf(request.url)) {
     case 'admin':
       return new FieldValidationError(refusal.field, refusal.reason);

@@ -25,7 +25,6 @@ export const REDACTED_PATHS = [
   '*.privateKey',
 ];
 
-
 interface LoggedRequest {
   method?: string;
   url?: string;

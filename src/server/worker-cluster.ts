@@ -56,12 +56,7 @@ export function restartDelay(crashes: number): number {
  * forwards SIGTERM/SIGINT to every worker and exits 0 once all have exited. A worker that fails before any
  * worker ever listened (a bad port, say) ends the primary with exit code 1 instead of a restart loop.
  */
-export async function runClusterPrimary(
-  config: GatehouseConfig,
-  workers: number,
-  logger: Logger,
-  announceAdminToken: (token: string | undefined) => void,
-): Promise<void> {
+export async function runClusterPrimary(config: GatehouseConfig, workers: number, logger: Logger, announceAdminToken: (token: string | undefined) => void): Promise<void> {
   const gatehouse = await openGatehouse(config, logger);
   announceAdminToken(gatehouse.generatedAdminToken);
   await gatehouse.close();

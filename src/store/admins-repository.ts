@@ -42,7 +42,10 @@ export class AdminsRepository implements AdminAccountsStore {
   }
 
   async count(): Promise<number> {
-    const row = await this.db.selectFrom('admins').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('admins')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 

@@ -38,16 +38,12 @@ function parametersOf(row: Insertable<AuditEventsTable>): unknown[] {
  */
 function batchInsert(engine: StoreEngine, rows: Insertable<AuditEventsTable>[]): CompiledQuery {
   if (engine === 'postgres') {
-    return CompiledQuery.raw(
-      `insert into "audit_events" (${COLUMN_LIST}) select ${COLUMN_LIST} from json_populate_recordset(null::"audit_events", $1) on conflict ("id") do nothing`,
-      [JSON.stringify(rows)],
-    );
+    return CompiledQuery.raw(`insert into "audit_events" (${COLUMN_LIST}) select ${COLUMN_LIST} from json_populate_recordset(null::"audit_events", $1) on conflict ("id") do nothing`, [
+      JSON.stringify(rows),
+    ]);
   }
   const values = rows.map(() => ROW_PLACEHOLDERS).join(', ');
-  return CompiledQuery.raw(
-    `insert into "audit_events" (${COLUMN_LIST}) values ${values} on conflict ("id") do nothing`,
-    rows.flatMap(parametersOf),
-  );
+  return CompiledQuery.raw(`insert into "audit_events" (${COLUMN_LIST}) values ${values} on conflict ("id") do nothing`, rows.flatMap(parametersOf));
 }
 
 function fromRow(row: AuditEventsTable): AuditEvent {

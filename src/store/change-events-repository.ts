@@ -30,7 +30,10 @@ export class ChangeEventsRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async latestSeq(): Promise<number> {
-    const row = await this.db.selectFrom('change_events').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('change_events')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .executeTakeFirst();
     return Number(row?.seq ?? 0);
   }
 

@@ -49,7 +49,10 @@ export class InitialAccessTokensRepository implements InitialAccessTokensStore {
    * lock on PostgreSQL, the single writer on SQLite).
    */
   async claimRegistration(id: string, max: number): Promise<boolean> {
-    let update = this.db.updateTable('initial_access_tokens').set((eb) => ({ registrations: eb('registrations', '+', 1) })).where('id', '=', id);
+    let update = this.db
+      .updateTable('initial_access_tokens')
+      .set((eb) => ({ registrations: eb('registrations', '+', 1) }))
+      .where('id', '=', id);
     if (max > 0) update = update.where('registrations', '<', max);
     const result = await update.executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;

@@ -71,7 +71,11 @@ export class ProfilesRepository implements ProfilesStore {
   /** Deletes the profile unless clients use it (ProfileInUseError); false when there is none. */
   async delete(name: string): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
-      const users = await trx.selectFrom('clients').select((eb) => eb.fn.countAll().as('n')).where('profile', '=', name).executeTakeFirstOrThrow();
+      const users = await trx
+        .selectFrom('clients')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('profile', '=', name)
+        .executeTakeFirstOrThrow();
       if (Number(users.n) > 0) throw new ProfileInUseError(name, Number(users.n));
       // Its initial access tokens go with it (the schema cascades too, where foreign keys are enforced).
       await trx.deleteFrom('initial_access_tokens').where('profile', '=', name).execute();

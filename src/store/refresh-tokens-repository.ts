@@ -80,12 +80,7 @@ export class RefreshTokensRepository {
 
   /** Revokes every token of a family; returns how many were still unrevoked. */
   async revokeFamily(familyId: string, now: number): Promise<number> {
-    const result = await this.db
-      .updateTable('refresh_tokens')
-      .set({ revoked_at: now })
-      .where('family_id', '=', familyId)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
+    const result = await this.db.updateTable('refresh_tokens').set({ revoked_at: now }).where('family_id', '=', familyId).where('revoked_at', 'is', null).executeTakeFirst();
     return Number(result.numUpdatedRows);
   }
 

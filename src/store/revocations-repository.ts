@@ -24,12 +24,7 @@ export async function recordGrantRevocation(trx: Transaction<Database>, revocati
   await trx
     .insertInto('revoked_grants')
     .values({ family_id: revocation.familyId, client_id: revocation.clientId, expires_at: revocation.expiresAt, revoked_at: now })
-    .onConflict((oc) =>
-      oc
-        .column('family_id')
-        .doUpdateSet({ expires_at: revocation.expiresAt })
-        .where('revoked_grants.expires_at', '<', revocation.expiresAt),
-    )
+    .onConflict((oc) => oc.column('family_id').doUpdateSet({ expires_at: revocation.expiresAt }).where('revoked_grants.expires_at', '<', revocation.expiresAt))
     .execute();
   await recordChange(trx, 'grant_revocation', revocation.familyId);
 }
@@ -42,10 +37,7 @@ export class RevocationsRepository {
     await this.db.transaction().execute(async (trx) => {
       const existing = await trx.selectFrom('revoked_tokens').select('jti').where('jti', '=', revocation.jti).executeTakeFirst();
       if (existing) return;
-      await trx
-        .insertInto('revoked_tokens')
-        .values({ jti: revocation.jti, client_id: revocation.clientId, expires_at: revocation.expiresAt, revoked_at: Date.now() })
-        .execute();
+      await trx.insertInto('revoked_tokens').values({ jti: revocation.jti, client_id: revocation.clientId, expires_at: revocation.expiresAt, revoked_at: Date.now() }).execute();
       await recordChange(trx, 'revocation', revocation.jti);
     });
   }

@@ -43,10 +43,7 @@ export class SigningKeysRepository implements SigningKeysStore {
 
   async insert(key: StoredSigningKey): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('signing_keys')
-        .values(toRow(key))
-        .execute();
+      await trx.insertInto('signing_keys').values(toRow(key)).execute();
       await recordChange(trx, 'signing_key', key.kid);
     });
   }
@@ -61,10 +58,7 @@ export class SigningKeysRepository implements SigningKeysStore {
       if (this.engine === 'postgres') await sql`select pg_advisory_xact_lock(${FIRST_KEY_LOCK})`.execute(trx);
       const existing = await trx.selectFrom('signing_keys').select('kid').limit(1).executeTakeFirst();
       if (existing) return false;
-      await trx
-        .insertInto('signing_keys')
-        .values(toRow(key))
-        .execute();
+      await trx.insertInto('signing_keys').values(toRow(key)).execute();
       await recordChange(trx, 'signing_key', key.kid);
       return true;
     });

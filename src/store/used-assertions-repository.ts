@@ -37,13 +37,7 @@ export class UsedAssertionsRepository {
   async purgeExpired(now: number, limit = PURGE_BATCH_SIZE): Promise<number> {
     const result = await this.db
       .deleteFrom('used_assertions')
-      .where((eb) =>
-        eb(
-          eb.refTuple('client_id', 'jti'),
-          'in',
-          eb.selectFrom('used_assertions').select(['client_id', 'jti']).where('expires_at', '<=', now).limit(limit).$asTuple('client_id', 'jti'),
-        ),
-      )
+      .where((eb) => eb(eb.refTuple('client_id', 'jti'), 'in', eb.selectFrom('used_assertions').select(['client_id', 'jti']).where('expires_at', '<=', now).limit(limit).$asTuple('client_id', 'jti')))
       .executeTakeFirst();
     return Number(result.numDeletedRows);
   }

@@ -76,11 +76,9 @@ export class UserRegistry {
   async setPassword(id: string, password: string): Promise<User> {
     const passwordHash = await this.hasher.hash(parsePassword(password));
     const now = Date.now();
-    const updated = await this.repository.update(
-      id,
-      (current) => ({ ...current, passwordHash, failedAttempts: 0, firstFailedAt: null, lockedUntil: null, updatedAt: now }),
-      { revokeGrantsUntil: this.revokedGrantEnd(now) },
-    );
+    const updated = await this.repository.update(id, (current) => ({ ...current, passwordHash, failedAttempts: 0, firstFailedAt: null, lockedUntil: null, updatedAt: now }), {
+      revokeGrantsUntil: this.revokedGrantEnd(now),
+    });
     if (!updated) throw new UserNotFoundError(id);
     await this.lockLifted(updated.username);
     await this.afterChange();

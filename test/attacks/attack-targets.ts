@@ -123,7 +123,11 @@ export async function startAttackTargets(options: { config?: Parameters<typeof s
       },
       async expectAccessTokenRefused(token) {
         const verdicts = await targets.verdicts(token);
-        for (const [target, verdict] of [['guard', verdicts.guard], ['jwks middleware', verdicts.jwksMiddleware], ['introspection middleware', verdicts.introspectionMiddleware]] as const) {
+        for (const [target, verdict] of [
+          ['guard', verdicts.guard],
+          ['jwks middleware', verdicts.jwksMiddleware],
+          ['introspection middleware', verdicts.introspectionMiddleware],
+        ] as const) {
           expect({ target, status: verdict.status }).toEqual({ target, status: 401 });
           expect(verdict.wwwAuthenticate, target).toMatch(/^Bearer .*error="invalid_token"/);
         }
@@ -145,7 +149,11 @@ export async function startAttackTargets(options: { config?: Parameters<typeof s
     // The control: a genuine token passes every target and a genuine assertion authenticates, so a
     // refusal in an attack test is the attack's doing.
     await targets.expectAccessTokenAccepted(await targets.validToken());
-    const genuine = await postForm(`${gatehouse.url}/oauth/token`, { grant_type: 'client_credentials', client_assertion_type: CLIENT_ASSERTION_TYPE, client_assertion: await targets.clientAssertion() });
+    const genuine = await postForm(`${gatehouse.url}/oauth/token`, {
+      grant_type: 'client_credentials',
+      client_assertion_type: CLIENT_ASSERTION_TYPE,
+      client_assertion: await targets.clientAssertion(),
+    });
     expect(genuine.status).toBe(200);
     return targets;
   } catch (error) {

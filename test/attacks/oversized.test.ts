@@ -39,7 +39,11 @@ describe('attack: oversized tokens', () => {
     const response = await fetch(`${targets.gatehouse.url}/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: await targets.clientAssertion({ claims: { padding: 'x'.repeat(200_000) } }) }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: await targets.clientAssertion({ claims: { padding: 'x'.repeat(200_000) } }),
+      }),
     });
     expect(response.status).toBe(413);
     expect(await response.json()).toMatchObject({ error: 'invalid_request' });

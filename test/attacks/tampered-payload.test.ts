@@ -35,7 +35,12 @@ describe('attack: tampered payload', () => {
     const [headerPart, payloadPart, signature = ''] = genuine.split('.');
     const bytes = Buffer.from(signature, 'base64url');
     bytes[bytes.length - 1] = (bytes[bytes.length - 1] ?? 0) ^ 1;
-    for (const forged of [`${headerPart}.${payloadPart}.${bytes.toString('base64url')}`, `${headerPart}.${payloadPart}.${signature.slice(0, -4)}`, `${headerPart}.${payloadPart}.`, `${headerPart}.${payloadPart}`]) {
+    for (const forged of [
+      `${headerPart}.${payloadPart}.${bytes.toString('base64url')}`,
+      `${headerPart}.${payloadPart}.${signature.slice(0, -4)}`,
+      `${headerPart}.${payloadPart}.`,
+      `${headerPart}.${payloadPart}`,
+    ]) {
       await targets.expectAccessTokenRefused(forged);
     }
   });

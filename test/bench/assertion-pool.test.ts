@@ -36,8 +36,7 @@ describe('bench assertion pool', () => {
 });
 
 describe('bench figures and options', () => {
-  const result = (rate: number, p99: number): Result =>
-({
+  const result = (rate: number, p99: number): Result => ({
     requests: { average: rate, p50: 0, p99: 0, mean: rate, total: rate * 10 },
     latency: { average: 0, p50: 1, p99, mean: 0 },
     errors: 0,
@@ -63,7 +62,7 @@ describe('bench figures and options', () => {
     // machine 60 ms of wall time may bring only a few ms of CPU).
     const cpuBefore = process.cpuUsage();
     let spin = 0;
-    for (const until = Date.now() + 30_000; Date.now() < until; ) {
+    for (const until = Date.now() + 30_000; Date.now() < until;) {
       spin += 1;
       const used = process.cpuUsage(cpuBefore);
       if (used.user + used.system >= 60_000) break;

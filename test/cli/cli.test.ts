@@ -97,7 +97,10 @@ describe('gatehouse CLI', () => {
     expect(updated.scope).toBe('c offline_access');
     const disabled = JSON.parse((await runCli(['clients', 'disable', 'cli-client', '--json'], env)).stdout) as { enabled: boolean };
     expect(disabled.enabled).toBe(false);
-    const rotated = JSON.parse((await runCli(['clients', 'rotate-secret', 'cli-client', '--grace', '0', '--json'], env)).stdout) as { client_secret: string; previous_secret_expires_at: string | null };
+    const rotated = JSON.parse((await runCli(['clients', 'rotate-secret', 'cli-client', '--grace', '0', '--json'], env)).stdout) as {
+      client_secret: string;
+      previous_secret_expires_at: string | null;
+    };
     expect(rotated.client_secret).not.toBe(client.client_secret);
     expect(rotated.previous_secret_expires_at).toBeNull();
 
@@ -172,7 +175,10 @@ describe('gatehouse CLI', () => {
 
   it('generates, registers, lists and removes client keys', async () => {
     expect((await runCli(['clients', 'create', '--id', 'keyed', '--auth-method', 'private_key_jwt'], env)).code).toBe(0);
-    const generated = JSON.parse((await runCli(['clients', 'keygen', 'keyed', '--alg', 'EdDSA', '--kid', 'cli-key', '--json'], env)).stdout) as { key: { kid: string; alg: string }; private_key_pem: string };
+    const generated = JSON.parse((await runCli(['clients', 'keygen', 'keyed', '--alg', 'EdDSA', '--kid', 'cli-key', '--json'], env)).stdout) as {
+      key: { kid: string; alg: string };
+      private_key_pem: string;
+    };
     expect(generated.key).toMatchObject({ alg: 'EdDSA', kid: 'cli-key' });
     expect(generated.private_key_pem).toContain('BEGIN PRIVATE KEY');
     const pem = `-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n-----END PUBLIC KEY-----\n`;

@@ -58,9 +58,7 @@ describe.each(STORES)('gatehouse profiles on %s', (store) => {
     expect(JSON.parse((await runCli(['profiles', 'pull', 'mobile'], env)).stdout)).toEqual({ name: 'mobile', ...changed });
 
     const listed = await runCli(['profiles', 'list', '--json'], env);
-    expect((JSON.parse(listed.stdout) as { profiles: { name: string; max_token_expiration: number }[] }).profiles).toEqual([
-      expect.objectContaining({ name: 'mobile', max_token_expiration: 300 }),
-    ]);
+    expect((JSON.parse(listed.stdout) as { profiles: { name: string; max_token_expiration: number }[] }).profiles).toEqual([expect.objectContaining({ name: 'mobile', max_token_expiration: 300 })]);
   });
 
   it('takes the name from --name or the file name', async () => {

@@ -124,10 +124,7 @@ describe.each(STORES)('gatehouse serve --workers 2 on %s', (store) => {
     const db = openStore({ databaseUrl: database?.url, dataDir });
     try {
       expect(await db.db.selectFrom('signing_keys').select('kid').execute()).toHaveLength(1);
-      const recorded = await (db.db as unknown as Kysely<{ gatehouse_migrations: { name: string } }>)
-        .selectFrom('gatehouse_migrations')
-        .select('name')
-        .execute();
+      const recorded = await (db.db as unknown as Kysely<{ gatehouse_migrations: { name: string } }>).selectFrom('gatehouse_migrations').select('name').execute();
       expect(recorded).toHaveLength(Object.keys(migrationsFor(db.engine)).length);
     } finally {
       await db.close();
@@ -169,7 +166,7 @@ describe.each(STORES)('gatehouse serve --workers 2 on %s', (store) => {
       ).status;
     // The other worker learns of the new client from the change feed (GATEHOUSE_CHANGE_POLL_MS): polled
     // until both answer, up to a deadline (not a count of attempts, whose duration depends on the machine).
-    for (const until = Date.now() + 30_000; Date.now() < until; ) {
+    for (const until = Date.now() + 30_000; Date.now() < until;) {
       const statuses = [await tokenStatus(), await tokenStatus()];
       if (statuses.every((status) => status === 200)) break;
       await new Promise((resolve) => setTimeout(resolve, 50));

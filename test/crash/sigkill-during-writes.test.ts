@@ -179,7 +179,7 @@ describe.each(STORES)('SIGKILL in the middle of a burst of writes on %s', (store
       const writers = Promise.all([createClients(), rotateSecrets(), rotateRefreshTokens()]);
       // Killed at a random moment once this burst has had a few writes answered: a fixed stretch of wall time
       // brings few writes, or none, on a loaded machine.
-      for (const until = Date.now() + 60_000; acknowledgedWrites - acknowledgedBefore < WRITES_PER_BURST && Date.now() < until; ) {
+      for (const until = Date.now() + 60_000; acknowledgedWrites - acknowledgedBefore < WRITES_PER_BURST && Date.now() < until;) {
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 350));

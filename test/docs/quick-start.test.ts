@@ -11,7 +11,10 @@ const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 function quickStartCommands(): string[] {
   const block = /<!-- quick-start -->\n```sh\n([\s\S]*?)\n```\n<!-- \/quick-start -->/.exec(readme);
   if (!block) throw new Error('README.md has no quick-start block');
-  return block[1]!.replace(/\\\n/g, '').split('\n').filter((line) => line.trim() !== '' && !line.startsWith('#'));
+  return block[1]!
+    .replace(/\\\n/g, '')
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !line.startsWith('#'));
 }
 
 function bash(script: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -50,8 +53,7 @@ describe('README quick start', () => {
     const [adminToken, ...rest] = quickStartCommands().map((command) => command.replaceAll('http://127.0.0.1:8080', server.url));
     // A person types the second command after the server has heard of the new admin token (it polls the
     // change table); the script waits for that instead, up to 30 s.
-    const waitForAdminToken =
-      `for _ in $(seq 1 150); do curl -sf -o /dev/null -H "Authorization: Bearer $ADMIN" ${server.url}/admin/api/clients && break; sleep 0.2; done`;
+    const waitForAdminToken = `for _ in $(seq 1 150); do curl -sf -o /dev/null -H "Authorization: Bearer $ADMIN" ${server.url}/admin/api/clients && break; sleep 0.2; done`;
     const script = ['set -euo pipefail', adminToken, waitForAdminToken, ...rest].join('\n');
     const result = await bash(script, { GATEHOUSE_DATA_DIR: dataDir });
     expect(result.stderr).toBe('');

@@ -70,9 +70,11 @@ describe('client SDK in Chromium against a real server', () => {
     const secretClient = await server.createClient({ scope: 'read' });
 
     await page.goto(`${server.url}/sdk/index.html`);
-    await page.waitForFunction(() => (globalThis as unknown as { document: { title: string } }).document.title === 'ready', undefined, { timeout: 20_000 }).catch((error: unknown) => {
-      throw new Error(`the SDK did not load: ${String(error)} ${pageMessages.join('; ')}`);
-    });
+    await page
+      .waitForFunction(() => (globalThis as unknown as { document: { title: string } }).document.title === 'ready', undefined, { timeout: 20_000 })
+      .catch((error: unknown) => {
+        throw new Error(`the SDK did not load: ${String(error)} ${pageMessages.join('; ')}`);
+      });
     expect(await page.evaluate(() => typeof (globalThis as { Buffer?: unknown }).Buffer)).toBe('undefined');
 
     // Bounded: a browser login prompt (a 401 with WWW-Authenticate: Basic fetched with credentials) would hang the page.

@@ -303,7 +303,8 @@ describe.each(STORES)('web console in Chromium on %s', (store) => {
   });
 
   it('works from the keyboard alone, with a visible focus', async () => {
-    const focused = () => page.evaluate<{ tag: string; name: string | null; text: string; outline: string; width: number }>(`(() => {
+    const focused = () =>
+      page.evaluate<{ tag: string; name: string | null; text: string; outline: string; width: number }>(`(() => {
       const element = document.activeElement;
       const style = getComputedStyle(element);
       return { tag: element.tagName, name: element.getAttribute('name'), text: element.textContent, outline: style.outlineStyle, width: parseFloat(style.outlineWidth) };

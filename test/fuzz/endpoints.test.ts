@@ -113,13 +113,15 @@ describe.each(STORES)('fuzzing the HTTP surface on %s', (store) => {
     const raw = fc.oneof(
       fc.uint8Array({ minLength: 1, maxLength: 300 }),
       fc.string({ unit: 'binary', maxLength: 200 }).map((junk) => new TextEncoder().encode(`POST /oauth/token HTTP/1.1\r\nHost: x\r\n${junk}\r\n\r\n`)),
-      fc.constantFrom(
-        'GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n',
-        'POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
-        `GET /api/users HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${'a'.repeat(70_000)}\r\n\r\n`,
-        'GET /\u0000 HTTP/1.1\r\nHost: x\r\n\r\n',
-        'POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 5\r\n\r\nab\u0000\u00ff\u00fe',
-      ).map((text) => Uint8Array.from(Buffer.from(text, 'latin1'))),
+      fc
+        .constantFrom(
+          'GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n',
+          'POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+          `GET /api/users HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${'a'.repeat(70_000)}\r\n\r\n`,
+          'GET /\u0000 HTTP/1.1\r\nHost: x\r\n\r\n',
+          'POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 5\r\n\r\nab\u0000\u00ff\u00fe',
+        )
+        .map((text) => Uint8Array.from(Buffer.from(text, 'latin1'))),
     );
     await fc.assert(
       fc.asyncProperty(raw, async (bytes) => {

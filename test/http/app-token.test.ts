@@ -40,8 +40,7 @@ describe.each(STORES)('application token endpoint on %s', (store) => {
       .setExpirationTime(now + 60)
       .sign(signer);
   };
-  const call = (params: Record<string, string>, headers: Record<string, string> = { authorization: basicAuth(app.client_id, app.client_secret) }) =>
-    postForm(endpoint, params, headers);
+  const call = (params: Record<string, string>, headers: Record<string, string> = { authorization: basicAuth(app.client_id, app.client_secret) }) => postForm(endpoint, params, headers);
 
   it('issues an application token for a request proving both secret and key', async () => {
     const response = await call({ request: await signed({ scope: 'portal' }) });

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditPage } from '../helpers/audit.js';
 import { basicAuth, postForm, startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
 
-
 const PASSWORD = 'audit-admin-password';
 
 describe.each(STORES)('audit log on %s', (store) => {
@@ -43,7 +42,11 @@ describe.each(STORES)('audit log on %s', (store) => {
     expect(events[0]!.reason).toMatch(/^invalid_client_metadata: access_token_lifetime/);
     expect((await audit({ actor: 'admin', action: 'session.sign_in' })).events[0]).toMatchObject({ outcome: 'success', status: 201 });
 
-    const wrongSignIn = await fetch(`${server.url}/admin/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'a-wrong-password' }) });
+    const wrongSignIn = await fetch(`${server.url}/admin/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'a-wrong-password' }),
+    });
     expect(wrongSignIn.status).toBe(401);
     const failures = await audit({ action: 'session.sign_in', outcome: 'failure' });
     expect(failures.events[0]).toMatchObject({ actor: 'admin', status: 401 });

@@ -35,7 +35,10 @@ describe('the audit stream', () => {
       await server.close();
     }
     const text = readFileSync(file, 'utf8');
-    const events = text.trim().split('\n').map((line) => JSON.parse(line) as StreamedEvent);
+    const events = text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as StreamedEvent);
     expect(events).toEqual([
       expect.objectContaining({ actor: 'admin-token', action: 'client.create', outcome: 'success' }),
       expect.objectContaining({ actor: 'client', action: 'token.refused', outcome: 'failure', client_id: 'streamed' }),

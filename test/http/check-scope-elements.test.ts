@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicAuth, postForm, startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
 import { CLIENT_ASSERTION_TYPE, clientAssertion } from '../helpers/client-assertion.js';
 
-
 interface Body {
   error?: string;
   error_description?: string;
@@ -45,7 +44,11 @@ describe.each(STORES)('scope elements named after a security check on %s', (stor
 
   it('still lets a client whose allowed scopes name UserLogin answer it', async () => {
     const client = await server.createClient({ grant_types: ['client_credentials'], scope: 'read UserLogin' });
-    const response = await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials', ...userLogin('victim password 1') }, { authorization: basicAuth(client.client_id, client.client_secret) });
+    const response = await postForm(
+      `${server.url}/oauth/token`,
+      { grant_type: 'client_credentials', ...userLogin('victim password 1') },
+      { authorization: basicAuth(client.client_id, client.client_secret) },
+    );
     expect(response.status, await response.clone().text()).toBe(200);
   });
 
@@ -68,7 +71,12 @@ describe.each(STORES)('scope elements named after a security check on %s', (stor
       expect(registered.status).toBe(201);
       const { client_id: clientId } = (await registered.json()) as { client_id: string };
       const assertion = await clientAssertion(server.url, clientId, pair.privateKey, { alg: 'ES256', kid: 'k1' });
-      const response = await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials', client_assertion_type: CLIENT_ASSERTION_TYPE, client_assertion: assertion, ...userLogin('victim password 1') });
+      const response = await postForm(`${server.url}/oauth/token`, {
+        grant_type: 'client_credentials',
+        client_assertion_type: CLIENT_ASSERTION_TYPE,
+        client_assertion: assertion,
+        ...userLogin('victim password 1'),
+      });
       return { status: response.status, body: (await response.json()) as Body };
     };
     const refused = await statusFor('devices');

@@ -10,7 +10,10 @@ function rawBasic(user: string, secret: string): string {
 function spellings(clientId: string): string[] {
   const everyCharEncoded = [...clientId].map((char) => `%${char.charCodeAt(0).toString(16).padStart(2, '0')}`).join('');
   const firstEncoded = `%${clientId.charCodeAt(0).toString(16)}${clientId.slice(1)}`;
-  const lastEncoded = `${clientId.slice(0, -1)}%${clientId.charCodeAt(clientId.length - 1).toString(16).toUpperCase()}`;
+  const lastEncoded = `${clientId.slice(0, -1)}%${clientId
+    .charCodeAt(clientId.length - 1)
+    .toString(16)
+    .toUpperCase()}`;
   return [clientId, firstEncoded, everyCharEncoded, lastEncoded];
 }
 

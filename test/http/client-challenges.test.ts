@@ -62,7 +62,8 @@ class ChallengeProtocolFake {
       const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
       const scope = token === undefined ? undefined : this.tokenScopes.get(token);
       if (scope === undefined) return void response.writeHead(401, { 'www-authenticate': 'Bearer error="invalid_token"' }).end();
-      if (!scope.split(' ').includes('pin')) return void response.writeHead(403, { 'www-authenticate': 'Bearer realm="fake", error="insufficient_scope", error_description="needs \\"pin\\"", scope="pin"' }).end();
+      if (!scope.split(' ').includes('pin'))
+        return void response.writeHead(403, { 'www-authenticate': 'Bearer realm="fake", error="insufficient_scope", error_description="needs \\"pin\\"", scope="pin"' }).end();
       return void send(200, { secret: 'behind a PIN' });
     }
     if (request.method !== 'POST' || request.url !== '/token') return void send(404, { error: 'not_found' });
@@ -261,7 +262,7 @@ describe('client SDK challenge handlers against a protocol fake of the challenge
     await expect(unprepared.request(`${fake.url}/resource`)).rejects.toMatchObject({ name: 'MissingChallengeHandlerError', check: 'PinCode' });
   });
 
-  it('passes a handler\'s own error through (e.g. the user cancelled the prompt)', async () => {
+  it("passes a handler's own error through (e.g. the user cancelled the prompt)", async () => {
     const client = clientFor();
     client.registerChallengeHandler('PinCode', () => {
       throw new Error('cancelled by the user');

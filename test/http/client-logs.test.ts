@@ -35,10 +35,7 @@ describe.each(STORES)('client names in the logs on %s', (store) => {
     expect(wrong.status).toBe(401);
     const unknown = await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials', client_id: 'nobody', client_secret: 'whatever' });
     expect(unknown.status).toBe(401);
-    expect(logged('client authentication failed')).toEqual([
-      expect.objectContaining({ ...named, reason: 'wrong secret' }),
-      expect.objectContaining({ clientId: 'nobody', reason: 'unknown client' }),
-    ]);
+    expect(logged('client authentication failed')).toEqual([expect.objectContaining({ ...named, reason: 'wrong secret' }), expect.objectContaining({ clientId: 'nobody', reason: 'unknown client' })]);
 
     const accessToken = ((await token.json()) as { access_token: string }).access_token;
     expect((await postForm(`${server.url}/oauth/revoke`, { token: accessToken }, { authorization: basicAuth(client.client_id, client.client_secret) })).status).toBe(200);

@@ -1,14 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { decodeJwt, exportJWK, importPKCS8 } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createClientAssertion,
-  GatehouseClient,
-  GatehouseOAuthError,
-  GatehouseResponseError,
-  requestAppToken,
-  type GatehouseClientOptions,
-} from '../../src/client-sdk/index.js';
+import { createClientAssertion, GatehouseClient, GatehouseOAuthError, GatehouseResponseError, requestAppToken, type GatehouseClientOptions } from '../../src/client-sdk/index.js';
 import { recordingFetch, type RecordingFetch } from '../helpers/recording-fetch.js';
 import { basicAuth, postForm, startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
 
@@ -155,7 +148,12 @@ describe.each(STORES)('client SDK against a real server on %s', (store) => {
     const users = (await (await server.admin('GET', '/users?search=ivy')).json()) as { users: { id: string }[] };
     const ivy = users.users[0]!.id;
     let clock = Date.now();
-    const client = clientFor({ credentials: { clientId: app.client_id, clientSecret: app.client_secret }, user: { username: 'ivy', password: 'ivy password 1' }, now: () => clock, scope: 'profile offline_access' });
+    const client = clientFor({
+      credentials: { clientId: app.client_id, clientSecret: app.client_secret },
+      user: { username: 'ivy', password: 'ivy password 1' },
+      now: () => clock,
+      scope: 'profile offline_access',
+    });
     const first = await client.getToken();
     expect(decodeJwt(first)).toMatchObject({ sub: ivy, username: 'ivy', client_id: app.client_id });
     expect(tokenRequests()[0]?.form?.get('grant_type')).toBe('password');
@@ -173,7 +171,11 @@ describe.each(STORES)('client SDK against a real server on %s', (store) => {
     clock += 7_200_000;
     const again = await client.getToken();
     expect(decodeJwt(again).sub).toBe(ivy);
-    expect(tokenRequests().slice(2).map((request) => request.form?.get('grant_type'))).toEqual(['refresh_token', 'password']);
+    expect(
+      tokenRequests()
+        .slice(2)
+        .map((request) => request.form?.get('grant_type')),
+    ).toEqual(['refresh_token', 'password']);
 
     const wrongPassword = clientFor({ credentials: { clientId: app.client_id, clientSecret: app.client_secret }, user: { username: 'ivy', password: 'wrong' } });
     await expect(wrongPassword.getToken()).rejects.toMatchObject({ error: 'invalid_grant', status: 400 });
@@ -234,14 +236,18 @@ describe.each(STORES)('client SDK against a real server on %s', (store) => {
     expect(tokenRequests().map((request) => request.form?.get('scope'))).toEqual(['read', 'users', 'demo']);
 
     // A scope the client may not have (the command declares demo:write): request() throws the token request's error.
-    const refused = await client.request(`${server.url}/api/apps/demo/commands/reserve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"seat":"1A"}' }).catch((error: unknown) => error);
+    const refused = await client
+      .request(`${server.url}/api/apps/demo/commands/reserve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"seat":"1A"}' })
+      .catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(GatehouseOAuthError);
     expect(refused).toMatchObject({ error: 'invalid_scope', status: 400 });
     expect(tokenRequests().map((request) => request.form?.get('scope'))).toEqual(['read', 'users', 'demo', 'demo:write']);
 
     // A Request object with a body works the same (its body is kept for the retry).
     const fresh = clientFor({ scope: 'read' });
-    const asRequest = await fresh.request(new Request(`${server.url}/api/apps/demo/commands/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'again' }) }));
+    const asRequest = await fresh.request(
+      new Request(`${server.url}/api/apps/demo/commands/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'again' }) }),
+    );
     expect(asRequest.status).toBe(200);
     expect(await asRequest.json()).toMatchObject({ echo: 'again' });
   });
@@ -290,7 +296,16 @@ describe.each(STORES)('client SDK against a real server on %s', (store) => {
     const app = await server.createClient({ scope: 'users portal', may_act_for_users: true });
     const generated = (await (await server.admin('POST', `/clients/${app.client_id}/keys`, {})).json()) as { key: { kid: string }; private_key_pem: string };
     const recording = recordingFetch();
-    const response = await requestAppToken({ issuer: server.url, clientId: app.client_id, clientSecret: app.client_secret, privateKey: generated.private_key_pem, kid: generated.key.kid, sub: 'ivy', scope: 'portal', fetch: recording.fetch });
+    const response = await requestAppToken({
+      issuer: server.url,
+      clientId: app.client_id,
+      clientSecret: app.client_secret,
+      privateKey: generated.private_key_pem,
+      kid: generated.key.kid,
+      sub: 'ivy',
+      scope: 'portal',
+      fetch: recording.fetch,
+    });
     expect(response).toMatchObject({ token_type: 'Bearer', scope: 'portal' });
     expect(decodeJwt(response.access_token)).toMatchObject({ username: 'ivy', client_id: app.client_id });
     const request = recording.to('/api/auth/sign/ap/token')[0];
@@ -300,7 +315,9 @@ describe.each(STORES)('client SDK against a real server on %s', (store) => {
     const jwk = await exportJWK(await importPKCS8(generated.private_key_pem, 'ES256', { extractable: true }));
     const viaJwk = await requestAppToken({ issuer: server.url, clientId: app.client_id, clientSecret: app.client_secret, privateKey: jwk, kid: generated.key.kid });
     expect(decodeJwt(viaJwk.access_token).sub).toBe(app.client_id);
-    const refused = await requestAppToken({ issuer: server.url, clientId: app.client_id, clientSecret: 'wrong-secret-value', privateKey: jwk, kid: generated.key.kid }).catch((error: unknown) => error);
+    const refused = await requestAppToken({ issuer: server.url, clientId: app.client_id, clientSecret: 'wrong-secret-value', privateKey: jwk, kid: generated.key.kid }).catch(
+      (error: unknown) => error,
+    );
     expect(refused).toBeInstanceOf(GatehouseOAuthError);
     expect(refused).toMatchObject({ error: 'invalid_client', status: 401 });
   });

@@ -22,8 +22,11 @@ describe('CORS for registered origins and cookie renewal', () => {
     disabledOrigin = 'https://old.example';
     expect(disabled.client_id).toBeTruthy();
     await server.createClient({ scope: 'users', allowed_origins: ['https://expired.example'], expires_at: '2020-01-01' });
-    token = ((await (await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth(client.client_id, client.client_secret) })).json()) as { access_token: string })
-      .access_token;
+    token = (
+      (await (await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth(client.client_id, client.client_secret) })).json()) as {
+        access_token: string;
+      }
+    ).access_token;
     brief = await server.createClient({ scope: 'users', access_token_lifetime: 1 });
   });
   afterAll(async () => {
@@ -75,8 +78,11 @@ describe('CORS for registered origins and cookie renewal', () => {
     // to, so that the request lands inside the tolerance however long the machine takes.
     const clock = freezeDate();
     try {
-      const briefToken = ((await (await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth(brief.client_id, brief.client_secret) })).json()) as { access_token: string })
-        .access_token;
+      const briefToken = (
+        (await (await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth(brief.client_id, brief.client_secret) })).json()) as {
+          access_token: string;
+        }
+      ).access_token;
       clock.advance(2_000);
       expect(claims(briefToken).exp).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) - 1);
       const expired = await fetch(`${server.url}/api/users`, { headers: { cookie: `gatehouse_access_token=${briefToken}` } });
@@ -99,8 +105,11 @@ describe('cookie renewal on server commands', () => {
 
   it('renews a cookie token late in its life when it calls a protected command, never a header token', async () => {
     const client = await server.createClient({ scope: 'demo', access_token_lifetime: 100 });
-    const token = ((await (await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth(client.client_id, client.client_secret) })).json()) as { access_token: string })
-      .access_token;
+    const token = (
+      (await (await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth(client.client_id, client.client_secret) })).json()) as {
+        access_token: string;
+      }
+    ).access_token;
     const call = (headers: Record<string, string>) => fetch(`${server.url}/api/apps/demo/commands/noop`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
     // Renewed once less than 99.5% of its 100 s is left (cookieRenewFraction 0.995).
     await new Promise((resolve) => setTimeout(resolve, 1_100));
@@ -145,8 +154,11 @@ describe('token-delivery settings through the admin API', () => {
     }
 
     const client = await server.createClient({ scope: 'users' });
-    const token = ((await (await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth(client.client_id, client.client_secret) })).json()) as { access_token: string })
-      .access_token;
+    const token = (
+      (await (await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth(client.client_id, client.client_secret) })).json()) as {
+        access_token: string;
+      }
+    ).access_token;
     expect((await fetch(`${server.url}/api/users`, { headers: { cookie: `portal_token=${token}` } })).status).toBe(200);
     expect((await fetch(`${server.url}/api/users`, { headers: { 'x-portal-token': token } })).status).toBe(200);
     expect((await fetch(`${server.url}/api/users`, { headers: { cookie: `gatehouse_access_token=${token}` } })).status).toBe(401);
@@ -161,7 +173,15 @@ describe('token-delivery settings from the configuration file', () => {
     const file = join(dir, 'gatehouse.json');
     writeFileSync(
       file,
-      JSON.stringify({ cookieName: 'app_session', cookieDomain: 'example.org', cookiePath: '/portal', cookieSameSite: 'strict', cookieSecure: true, cookieHttpOnly: false, tokenHeader: 'X-App-Token' }),
+      JSON.stringify({
+        cookieName: 'app_session',
+        cookieDomain: 'example.org',
+        cookiePath: '/portal',
+        cookieSameSite: 'strict',
+        cookieSecure: true,
+        cookieHttpOnly: false,
+        tokenHeader: 'X-App-Token',
+      }),
     );
     const fromFile = loadConfig({ env: {}, configFile: file });
     const { cookieName, cookieDomain, cookiePath, cookieSameSite, cookieSecure, cookieHttpOnly, tokenHeader } = fromFile;
@@ -220,8 +240,11 @@ describe.each(STORES)('unsafe methods with a cookie-carried token (%s)', (store)
     server = await startTestServer({ store, config: { commandsDir: 'examples/commands' } });
     const client = await server.createClient({ scope: 'users demo', allowed_origins: ['https://portal.example'] });
     await server.createClient({ scope: 'users', allowed_origins: ['https://other-client.example'] });
-    token = ((await (await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials', scope: 'users demo' }, { authorization: basicAuth(client.client_id, client.client_secret) })).json()) as { access_token: string })
-      .access_token;
+    token = (
+      (await (await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials', scope: 'users demo' }, { authorization: basicAuth(client.client_id, client.client_secret) })).json()) as {
+        access_token: string;
+      }
+    ).access_token;
     cookie = `gatehouse_access_token=${token}`;
     userId = ((await (await server.admin('POST', '/users', { username: 'cookie-target', password: 'a long enough password' })).json()) as { id: string }).id;
   });

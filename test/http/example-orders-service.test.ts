@@ -46,8 +46,11 @@ describe.each(['introspection', 'jwks'] as const)('examples/orders-service prote
   });
 
   const token = async (scope: string) =>
-    ((await (await postForm(`${gatehouse.url}/oauth/token`, { grant_type: 'client_credentials', scope }, { authorization: basicAuth(client.client_id, client.client_secret) })).json()) as { access_token: string })
-      .access_token;
+    (
+      (await (await postForm(`${gatehouse.url}/oauth/token`, { grant_type: 'client_credentials', scope }, { authorization: basicAuth(client.client_id, client.client_secret) })).json()) as {
+        access_token: string;
+      }
+    ).access_token;
 
   it('serves callers with the scope and refuses the rest', async () => {
     const reader = await token('orders:read');

@@ -60,7 +60,11 @@ describe.each(STORES)('revoking a refresh token revokes its grant on %s', (store
   it('refuses the access tokens of a grant revoked by refresh-token reuse', async () => {
     const first = await signIn();
     const second = await refresh(first.refresh_token ?? '');
-    const replay = await postForm(`${server.url}/oauth/token`, { grant_type: 'refresh_token', refresh_token: first.refresh_token ?? '' }, { authorization: basicAuth(app.client_id, app.client_secret) });
+    const replay = await postForm(
+      `${server.url}/oauth/token`,
+      { grant_type: 'refresh_token', refresh_token: first.refresh_token ?? '' },
+      { authorization: basicAuth(app.client_id, app.client_secret) },
+    );
     expect(replay.status).toBe(400);
     expect(await verdict(second.access_token)).toEqual(REFUSED);
     expect(await verdict(first.access_token)).toEqual(REFUSED);

@@ -67,8 +67,7 @@ describe('http-request commands', () => {
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
     upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
     commandsDir = mkdtempSync(join(tmpdir(), 'gatehouse-http-commands-'));
-    const spec = (name: string, extra: Record<string, unknown>) =>
-      writeFileSync(join(commandsDir, `${name}.json`), JSON.stringify({ kind: 'http-request', app: 'crm', name, ...extra }));
+    const spec = (name: string, extra: Record<string, unknown>) => writeFileSync(join(commandsDir, `${name}.json`), JSON.stringify({ kind: 'http-request', app: 'crm', name, ...extra }));
     spec('note', {
       method: 'POST',
       url: `${upstreamUrl}/customers/{{input.id}}/notes`,
@@ -92,13 +91,14 @@ describe('http-request commands', () => {
     spec('capped-chunked', { url: `${upstreamUrl}/big-chunked?bytes={{input.bytes}}`, maxResponseBytes: 1000 });
     spec('echo-input', { method: 'POST', url: `${upstreamUrl}/echo`, body: { value: '{{input.value}}' } });
     // A code command answering a bare string (branded as defineCommand does, without importing the package).
-    writeFileSync(
-      join(commandsDir, 'text.mjs'),
-      "export const text = { app: 'crm', name: 'text', handler: () => 'plain words', [Symbol.for('gatehouse.command')]: true };\n",
-    );
+    writeFileSync(join(commandsDir, 'text.mjs'), "export const text = { app: 'crm', name: 'text', handler: () => 'plain words', [Symbol.for('gatehouse.command')]: true };\n");
     // The server-wide limit bounds every command that answers too: seconds, far above a stub's answer on a
     // loaded machine. Only the commands whose upstream never answers run into their limits.
-    server = await startTestServer({ store: 'sqlite', config: { commandsDir, commandTimeoutMs: 3_000, commandInternalNetworks: ['127.0.0.1/32'], logLevel: 'info' }, logDestination: { write: (line) => logLines.push(line) } });
+    server = await startTestServer({
+      store: 'sqlite',
+      config: { commandsDir, commandTimeoutMs: 3_000, commandInternalNetworks: ['127.0.0.1/32'], logLevel: 'info' },
+      logDestination: { write: (line) => logLines.push(line) },
+    });
     client = await server.createClient({ scope: 'crm' });
     const response = await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials', scope: 'crm' }, { authorization: basicAuth(client.client_id, client.client_secret) });
     token = ((await response.json()) as { access_token: string }).access_token;
@@ -303,8 +303,7 @@ describe('http-request command destinations', () => {
     rmSync(commandsDir, { recursive: true, force: true });
   });
 
-  const run = (name: string) =>
-    fetch(`${server.url}/api/apps/net/commands/${name}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+  const run = (name: string) => fetch(`${server.url}/api/apps/net/commands/${name}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
 
   it.each(['loopback', 'loopback-decimal', 'loopback6', 'mapped', 'localhost', 'unspecified', 'metadata', 'private', 'unique-local'])(
     'refuses the internal destination of %s by default, before connecting',
@@ -333,7 +332,10 @@ describe('http-request command destinations allowed by the server configuration'
     const upstream = createServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
     const commandsDir = mkdtempSync(join(tmpdir(), 'gatehouse-http-destinations-'));
-    writeFileSync(join(commandsDir, 'call.json'), JSON.stringify({ kind: 'http-request', app: 'net', name: 'call', protected: false, url: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/x` }));
+    writeFileSync(
+      join(commandsDir, 'call.json'),
+      JSON.stringify({ kind: 'http-request', app: 'net', name: 'call', protected: false, url: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/x` }),
+    );
     const refusing = await startTestServer({ store: 'sqlite', config: { commandsDir } });
     const allowing = await startTestServer({ store: 'sqlite', config: { commandsDir, commandInternalNetworks: ['127.0.0.0/8'] } });
     try {

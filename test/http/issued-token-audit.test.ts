@@ -130,7 +130,7 @@ describe.each(STORES)('issued tokens in the audit log on %s', (store) => {
     }
   });
 
-  it('counts tokens in the metrics under the audit\'s grant types (application_token included)', async () => {
+  it("counts tokens in the metrics under the audit's grant types (application_token included)", async () => {
     const metrics = await (await scrapeMetrics(server.url)).text();
     const counted = (grant: string) => Number(new RegExp(`^gatehouse_tokens_issued_total\\{[^}]*grant_type="${grant}"[^}]*\\} (\\d+)$`, 'm').exec(metrics)?.[1] ?? 0);
     for (const grant of new Set(issued.map((entry) => entry.grant))) {

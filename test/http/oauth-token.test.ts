@@ -119,11 +119,7 @@ describe.each(STORES)('token endpoint (client_credentials) on %s', (store) => {
     await expectError(await postForm(tokenUrl, 'grant_type=client_credentials&grant_type=client_credentials', basic()), 400, 'invalid_request');
     await expectError(await postForm(tokenUrl, 'grant_type=client_credentials&scope=read&scope=write', basic()), 400, 'invalid_request');
     await expectError(await postForm(tokenUrl, { grant_type: 'authorization_code', code: 'x' }, basic()), 400, 'unsupported_grant_type');
-    await expectError(
-      await postForm(tokenUrl, { grant_type: 'client_credentials', client_secret: client.client_secret }, basic()),
-      400,
-      'invalid_request',
-    );
+    await expectError(await postForm(tokenUrl, { grant_type: 'client_credentials', client_secret: client.client_secret }, basic()), 400, 'invalid_request');
     const json = await fetch(tokenUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...basic() }, body: '{"grant_type":"client_credentials"}' });
     await expectError(json, 400, 'invalid_request');
     const get = await fetch(`${tokenUrl}?grant_type=client_credentials`, { headers: basic() });

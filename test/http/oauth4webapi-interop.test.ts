@@ -22,11 +22,7 @@ describe.each(STORES)('interoperability with oauth4webapi on %s', (store) => {
     const client: oauth.Client = { client_id: registered.client_id };
     const auth = oauth.ClientSecretBasic(registered.client_secret);
 
-    const tokenResponse = await oauth.processClientCredentialsResponse(
-      as,
-      client,
-      await oauth.clientCredentialsGrantRequest(as, client, auth, { scope: 'reports:read' }, options),
-    );
+    const tokenResponse = await oauth.processClientCredentialsResponse(as, client, await oauth.clientCredentialsGrantRequest(as, client, auth, { scope: 'reports:read' }, options));
     expect(tokenResponse.token_type).toBe('bearer');
     expect(tokenResponse.scope).toBe('reports:read');
 
@@ -61,12 +57,7 @@ describe.each(STORES)('interoperability with oauth4webapi on %s', (store) => {
     expect(second.refresh_token).not.toBe(first.refresh_token);
     const third = await oauth.processRefreshTokenResponse(as, client, await oauth.refreshTokenGrantRequest(as, client, auth, second.refresh_token ?? '', options));
     expect(third.access_token).not.toBe(second.access_token);
-    const claims = await oauth.validateJwtAccessToken(
-      as,
-      new Request('https://resource.example/', { headers: { authorization: `Bearer ${third.access_token}` } }),
-      server.url,
-      options,
-    );
+    const claims = await oauth.validateJwtAccessToken(as, new Request('https://resource.example/', { headers: { authorization: `Bearer ${third.access_token}` } }), server.url, options);
     expect(claims.username).toBe('interop-user');
   });
 });

@@ -34,10 +34,8 @@ describe.each(STORES)('password grant and refresh tokens on %s', (store) => {
     await server.close();
   });
 
-  const token = (params: Record<string, string>, client = app) =>
-    postForm(`${server.url}/oauth/token`, params, { authorization: basicAuth(client.client_id, client.client_secret) });
-  const password = (username: string, secret: string, extra: Record<string, string> = {}, client = app) =>
-    token({ grant_type: 'password', username, password: secret, ...extra }, client);
+  const token = (params: Record<string, string>, client = app) => postForm(`${server.url}/oauth/token`, params, { authorization: basicAuth(client.client_id, client.client_secret) });
+  const password = (username: string, secret: string, extra: Record<string, string> = {}, client = app) => token({ grant_type: 'password', username, password: secret, ...extra }, client);
   const refresh = (refreshToken: string, extra: Record<string, string> = {}, client = app) => token({ grant_type: 'refresh_token', refresh_token: refreshToken, ...extra }, client);
 
   it('issues a user token with a refresh token, case-insensitive username', async () => {
@@ -49,15 +47,27 @@ describe.each(STORES)('password grant and refresh tokens on %s', (store) => {
     expect(claimsOf(body.access_token)).toMatchObject({ sub: userId, client_id: app.client_id, username: 'Ivy', scope: 'profile orders offline_access' });
   });
 
-  it('keeps the grant\'s RFC 8707 resources on refresh: all of them, or some of them, never another, and a refused resource does not use the token up', async () => {
+  it("keeps the grant's RFC 8707 resources on refresh: all of them, or some of them, never another, and a refused resource does not use the token up", async () => {
     const form = (params: [string, string][]) => postForm(`${server.url}/oauth/token`, new URLSearchParams(params).toString(), { authorization: basicAuth(app.client_id, app.client_secret) });
-    const granted = (await (await form([['grant_type', 'password'], ['username', 'Ivy'], ['password', 'ivy password 1'], ['resource', API], ['resource', REPORTS]])).json()) as TokenBody;
+    const granted = (await (
+      await form([
+        ['grant_type', 'password'],
+        ['username', 'Ivy'],
+        ['password', 'ivy password 1'],
+        ['resource', API],
+        ['resource', REPORTS],
+      ])
+    ).json()) as TokenBody;
     expect(claimsOf(granted.access_token).aud).toEqual([API, REPORTS]);
 
     const all = (await (await refresh(granted.refresh_token ?? '')).json()) as TokenBody;
     expect(claimsOf(all.access_token).aud).toEqual([API, REPORTS]);
 
-    const outside = await form([['grant_type', 'refresh_token'], ['refresh_token', all.refresh_token ?? ''], ['resource', 'https://other.example/']]);
+    const outside = await form([
+      ['grant_type', 'refresh_token'],
+      ['refresh_token', all.refresh_token ?? ''],
+      ['resource', 'https://other.example/'],
+    ]);
     expect(outside.status).toBe(400);
     expect((await outside.json()) as ErrorBody).toMatchObject({ error: 'invalid_target' });
 
@@ -194,13 +204,17 @@ describe.each(STORES)('password grant and refresh tokens on %s', (store) => {
     const rotated = (await (await refresh(tokens.refresh_token ?? '')).json()) as TokenBody;
     const notYours = await postForm(`${server.url}/oauth/revoke`, { token: rotated.refresh_token ?? '' }, { authorization: basicAuth(sibling.client_id, sibling.client_secret) });
     expect(notYours.status).toBe(400);
-    const revoked = await postForm(`${server.url}/oauth/revoke`, { token: rotated.refresh_token ?? '', token_type_hint: 'refresh_token' }, { authorization: basicAuth(app.client_id, app.client_secret) });
+    const revoked = await postForm(
+      `${server.url}/oauth/revoke`,
+      { token: rotated.refresh_token ?? '', token_type_hint: 'refresh_token' },
+      { authorization: basicAuth(app.client_id, app.client_secret) },
+    );
     expect(revoked.status).toBe(200);
     expect((await refresh(rotated.refresh_token ?? '')).status).toBe(400);
     expect(await introspect(app, rotated.refresh_token ?? '')).toEqual({ active: false });
   });
 
-  it('stores refresh tokens only as digests, with a family, the scope and the client\'s lifetime (default 30 days)', async () => {
+  it("stores refresh tokens only as digests, with a family, the scope and the client's lifetime (default 30 days)", async () => {
     const before = Date.now();
     const tokens = (await (await password('ivy', 'ivy password 1')).json()) as TokenBody;
     const rows = await server.gatehouse.store.db.selectFrom('refresh_tokens').selectAll().execute();
@@ -252,7 +266,11 @@ describe.each(STORES)('password grant and refresh tokens on %s', (store) => {
   it('refuses an expired refresh token and one whose client has since turned refresh tokens off', async () => {
     const tokens = (await (await password('ivy', 'ivy password 1')).json()) as TokenBody;
     const digest = server.gatehouse.digester.digest(tokens.refresh_token ?? '');
-    await server.gatehouse.store.db.updateTable('refresh_tokens').set({ expires_at: Date.now() - 1000 }).where('token_digest', '=', digest).execute();
+    await server.gatehouse.store.db
+      .updateTable('refresh_tokens')
+      .set({ expires_at: Date.now() - 1000 })
+      .where('token_digest', '=', digest)
+      .execute();
     const expired = await refresh(tokens.refresh_token ?? '');
     expect(expired.status).toBe(400);
     expect(((await expired.json()) as ErrorBody).error).toBe('invalid_grant');

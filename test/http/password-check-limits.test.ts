@@ -122,7 +122,11 @@ describe.each(STORES)('one password-check budget for every path on %s', (store) 
     const authorization = basicAuth(client.client_id, client.client_secret);
     const grant = (username: string) => postForm(`${server.url}/oauth/token`, { grant_type: 'password', username, password: 'wrong' }, { authorization });
     const login = (username: string) =>
-      postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials', scope: 'UserLogin', challenge_response: JSON.stringify({ UserLogin: { username, password: 'wrong' } }) }, { authorization });
+      postForm(
+        `${server.url}/oauth/token`,
+        { grant_type: 'client_credentials', scope: 'UserLogin', challenge_response: JSON.stringify({ UserLogin: { username, password: 'wrong' } }) },
+        { authorization },
+      );
     const statuses: number[] = [];
     // Distinct usernames: only the address's budget (4) is shared.
     for (const [index, send] of [grant, login, grant, login, grant, login].entries()) statuses.push((await send(`someone-${index}`)).status);

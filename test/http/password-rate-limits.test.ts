@@ -99,7 +99,11 @@ describe('password-grant rate limits set to 0', () => {
       const client = await unlimited.createClient({ grant_types: ['password'] });
       // Distinct usernames: the per-user limit (the lockout threshold) still applies to each.
       for (let i = 0; i < 30; i++) {
-        const response = await postForm(`${unlimited.url}/oauth/token`, { grant_type: 'password', username: `nobody-${i}`, password: 'wrong password' }, { authorization: basicAuth(client.client_id, client.client_secret) });
+        const response = await postForm(
+          `${unlimited.url}/oauth/token`,
+          { grant_type: 'password', username: `nobody-${i}`, password: 'wrong password' },
+          { authorization: basicAuth(client.client_id, client.client_secret) },
+        );
         expect(response.status).toBe(400);
       }
     } finally {

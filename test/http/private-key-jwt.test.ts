@@ -88,7 +88,9 @@ describe.each(STORES)('client keys and private_key_jwt on %s', (store) => {
     const stored = (await (await server.admin('GET', `/clients/${clientId}/keys`)).json()) as { keys: Record<string, string>[] };
     const publicBytes = new TextEncoder().encode(JSON.stringify(stored.keys[0]));
     await expectInvalidClient(await tokenWith(await assertion({ key: publicBytes, alg: 'HS256' })));
-    const publicPem = createPublicKey({ key: stored.keys[0] as JsonWebKey, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();
+    const publicPem = createPublicKey({ key: stored.keys[0] as JsonWebKey, format: 'jwk' })
+      .export({ type: 'spki', format: 'pem' })
+      .toString();
     expect(await expectInvalidClient(await tokenWith(await assertion({ key: new TextEncoder().encode(publicPem), alg: 'HS256' })))).toMatch(/alg must be one of/);
 
     await expectInvalidClient(await tokenWith(await assertion({ aud: 'https://elsewhere.example/token' })));
@@ -103,9 +105,23 @@ describe.each(STORES)('client keys and private_key_jwt on %s', (store) => {
     const now = Math.floor(Date.now() / 1000);
     const base = () => new SignJWT({ jti: randomUUID() }).setProtectedHeader({ alg: 'ES256', kid }).setIssuer(clientId).setSubject(clientId).setAudience(server.url);
     expect(await expectInvalidClient(await tokenWith(await base().setIssuedAt(now).sign(privateKey)))).toMatch(/'exp'/);
-    const noJti = new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid }).setIssuer(clientId).setSubject(clientId).setAudience(server.url).setIssuedAt(now).setExpirationTime(now + 60);
+    const noJti = new SignJWT({})
+      .setProtectedHeader({ alg: 'ES256', kid })
+      .setIssuer(clientId)
+      .setSubject(clientId)
+      .setAudience(server.url)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 60);
     expect(await expectInvalidClient(await tokenWith(await noJti.sign(privateKey)))).toMatch(/'jti'/);
-    expect(await expectInvalidClient(await tokenWith(await base().setExpirationTime(now + 86_400).sign(privateKey)))).toMatch(/at most 300/);
+    expect(
+      await expectInvalidClient(
+        await tokenWith(
+          await base()
+            .setExpirationTime(now + 86_400)
+            .sign(privateKey),
+        ),
+      ),
+    ).toMatch(/at most 300/);
   });
 
   it('refuses an assertion signed with a key registered on another client', async () => {
@@ -271,7 +287,13 @@ describe('client key formats', () => {
       [[{ ...p384, kid: 'p384' }], /P-256/],
       [[{ ...ec, kid: 'ec', alg: 'RS256' }], /signs with ES256, not RS256/],
       [[{ ...ec, kid: 'ec', alg: 'HS256' }], /not HS256/],
-      [[{ ...ec, kid: 'same' }, { ...ec, kid: 'same' }], /two keys/],
+      [
+        [
+          { ...ec, kid: 'same' },
+          { ...ec, kid: 'same' },
+        ],
+        /two keys/,
+      ],
     ] as const) {
       const response = await server.admin('POST', '/clients', { token_endpoint_auth_method: 'private_key_jwt', jwks: { keys } });
       expect(response.status).toBe(400);

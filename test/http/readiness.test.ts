@@ -22,7 +22,7 @@ describe.each(STORES)('liveness and readiness on %s', (store) => {
 
       // A readiness answer is reused for a second: polled until it changes (a long deadline, for a loaded machine).
       let notReady = await fetch(`${server.url}/readyz`);
-      for (const until = Date.now() + 30_000; notReady.status === 200 && Date.now() < until; ) {
+      for (const until = Date.now() + 30_000; notReady.status === 200 && Date.now() < until;) {
         await new Promise((resolve) => setTimeout(resolve, 100));
         notReady = await fetch(`${server.url}/readyz`);
       }

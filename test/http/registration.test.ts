@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postForm, startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
 import { CLIENT_ASSERTION_TYPE, clientAssertion } from '../helpers/client-assertion.js';
 
-
 interface ErrorBody {
   error: string;
   error_description: string;

@@ -149,28 +149,43 @@ describe('protectGroup on a fastify plugin', () => {
     const guard = new ResourceGuard(createOAuthServices(server.gatehouse).verifier, { audiences: () => [server.config.issuer], clockToleranceSeconds: 5 });
     const client = await server.createClient({ scope: 'users reports' });
     const tokenWith = async (scope?: string) =>
-      ((await (await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials', ...(scope ? { scope } : {}) }, { authorization: basicAuth(client.client_id, client.client_secret) })).json()) as { access_token: string })
-        .access_token;
+      (
+        (await (
+          await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials', ...(scope ? { scope } : {}) }, { authorization: basicAuth(client.client_id, client.client_secret) })
+        ).json()) as { access_token: string }
+      ).access_token;
     const scopeless = await server.createClient({});
-    const none = ((await (await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth(scopeless.client_id, scopeless.client_secret) })).json()) as { access_token: string })
-      .access_token;
+    const none = (
+      (await (await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth(scopeless.client_id, scopeless.client_secret) })).json()) as {
+        access_token: string;
+      }
+    ).access_token;
     tokens = { reports: await tokenWith('reports'), users: await tokenWith('users'), none };
     app = Fastify();
     const answer = async (request: { caller?: unknown }) => ({ caller: request.caller ?? null });
     await app.register(async (group) => {
-      group.addHook('onRequest', protectGroup(guard, { scope: 'reports' }, () => metadataUrl));
+      group.addHook(
+        'onRequest',
+        protectGroup(guard, { scope: 'reports' }, () => metadataUrl),
+      );
       group.get('/reports', answer);
       group.get('/reports/users', { config: { scope: 'users' } }, answer);
       group.get('/reports/open', { config: { protected: false } }, answer);
     });
     await app.register(async (group) => {
-      group.addHook('onRequest', protectGroup(guard, { protected: false }, () => metadataUrl));
+      group.addHook(
+        'onRequest',
+        protectGroup(guard, { protected: false }, () => metadataUrl),
+      );
       group.get('/open', answer);
       group.get('/open/reports', { config: { scope: 'reports' } }, answer);
       group.get('/open/any-token', { config: { protected: true } }, answer);
     });
     await app.register(async (group) => {
-      group.addHook('onRequest', protectGroup(guard, {}, () => metadataUrl));
+      group.addHook(
+        'onRequest',
+        protectGroup(guard, {}, () => metadataUrl),
+      );
       group.get('/plain', answer);
     });
     await app.listen({ port: 0, host: '127.0.0.1' });

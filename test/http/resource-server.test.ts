@@ -17,8 +17,11 @@ describe.each(MODES)('gatehouse/resource-server in %s mode', (mode) => {
   let introspector: { client_id: string; client_secret: string };
 
   const tokenWith = async (scope: string) =>
-    ((await (await postForm(`${gatehouse.url}/oauth/token`, { grant_type: 'client_credentials', scope }, { authorization: basicAuth(client.client_id, client.client_secret) })).json()) as { access_token: string })
-      .access_token;
+    (
+      (await (await postForm(`${gatehouse.url}/oauth/token`, { grant_type: 'client_credentials', scope }, { authorization: basicAuth(client.client_id, client.client_secret) })).json()) as {
+        access_token: string;
+      }
+    ).access_token;
 
   beforeAll(async () => {
     gatehouse = await startTestServer({ store: 'sqlite' });
@@ -133,8 +136,11 @@ describe('gatehouse/resource-server for node:http and Express-style middleware',
   beforeAll(async () => {
     gatehouse = await startTestServer({ store: 'sqlite' });
     const client = await gatehouse.createClient({ scope: 'reports' });
-    token = ((await (await postForm(`${gatehouse.url}/oauth/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth(client.client_id, client.client_secret) })).json()) as { access_token: string })
-      .access_token;
+    token = (
+      (await (await postForm(`${gatehouse.url}/oauth/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth(client.client_id, client.client_secret) })).json()) as {
+        access_token: string;
+      }
+    ).access_token;
     const guard = createNodeGuard({ issuer: gatehouse.url, scope: 'reports' });
     const check = createRequestGuard({ issuer: gatehouse.url, mode: 'jwks' });
     const middleware = expressGuard({ issuer: gatehouse.url, scope: 'reports' });
@@ -152,7 +158,12 @@ describe('gatehouse/resource-server for node:http and Express-style middleware',
         return;
       }
       middleware(request, response, (error?: unknown) => {
-        response.end(JSON.stringify({ error: error === undefined ? null : error instanceof Error ? error.message : "error", scope: (request as { gatehouseCaller?: { scope: string[] } }).gatehouseCaller?.scope }));
+        response.end(
+          JSON.stringify({
+            error: error === undefined ? null : error instanceof Error ? error.message : 'error',
+            scope: (request as { gatehouseCaller?: { scope: string[] } }).gatehouseCaller?.scope,
+          }),
+        );
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -15,7 +15,11 @@ describe('response headers', () => {
   beforeAll(async () => {
     server = await startTestServer({ store: 'sqlite' });
     client = await server.createClient({ scope: 'users' });
-    token = ((await (await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials', scope: 'users' }, { authorization: basicAuth(client.client_id, client.client_secret) })).json()) as { access_token: string }).access_token;
+    token = (
+      (await (await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials', scope: 'users' }, { authorization: basicAuth(client.client_id, client.client_secret) })).json()) as {
+        access_token: string;
+      }
+    ).access_token;
   });
   afterAll(async () => {
     await server.close();
@@ -68,7 +72,10 @@ describe('response headers', () => {
     const now = Math.floor(Date.now() / 1000);
     const request = await new SignJWT({ jti: randomUUID() })
       .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'JWT' })
-      .setIssuer(client.client_id).setAudience(`${url}/api/auth/sign/ap/token`).setIssuedAt(now).setExpirationTime(now + 60)
+      .setIssuer(client.client_id)
+      .setAudience(`${url}/api/auth/sign/ap/token`)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 60)
       .sign(createPrivateKey(private_key_pem));
     const appToken = await postForm(`${url}/api/auth/sign/ap/token`, { request }, auth);
     expect(appToken.status).toBe(200);

@@ -35,7 +35,9 @@ describe('secrets never reach the log, even at trace level', () => {
     const chosenSecret = `chosen-${randomUUID()}`;
     const chosen = await server.createClient({ client_name: 'chosen secret', client_secret: chosenSecret });
     remember(service.client_secret, chosen.client_secret, chosenSecret);
-    const issued = (await (await postForm(`${url}/oauth/token`, { grant_type: 'client_credentials', scope: 'users' }, { authorization: basicAuth(service.client_id, service.client_secret) })).json()) as { access_token: string };
+    const issued = (await (
+      await postForm(`${url}/oauth/token`, { grant_type: 'client_credentials', scope: 'users' }, { authorization: basicAuth(service.client_id, service.client_secret) })
+    ).json()) as { access_token: string };
     remember(issued.access_token);
     const wrongSecret = `wrong-${randomUUID()}`;
     remember(wrongSecret);
@@ -55,10 +57,16 @@ describe('secrets never reach the log, even at trace level', () => {
     const app = await server.createClient({ client_name: 'mobile', grant_types: ['password'], refresh_tokens: true, scope: 'profile' });
     remember(app.client_secret);
     const appAuth = { authorization: basicAuth(app.client_id, app.client_secret) };
-    const userTokens = (await (await postForm(`${url}/oauth/token`, { grant_type: 'password', username: 'alice', password, scope: 'profile offline_access' }, appAuth)).json()) as { access_token: string; refresh_token: string };
+    const userTokens = (await (await postForm(`${url}/oauth/token`, { grant_type: 'password', username: 'alice', password, scope: 'profile offline_access' }, appAuth)).json()) as {
+      access_token: string;
+      refresh_token: string;
+    };
     remember(userTokens.access_token, userTokens.refresh_token);
     expect((await postForm(`${url}/oauth/token`, { grant_type: 'password', username: 'alice', password: wrongPassword }, appAuth)).status).toBe(400);
-    const refreshed = (await (await postForm(`${url}/oauth/token`, { grant_type: 'refresh_token', refresh_token: userTokens.refresh_token }, appAuth)).json()) as { access_token: string; refresh_token: string };
+    const refreshed = (await (await postForm(`${url}/oauth/token`, { grant_type: 'refresh_token', refresh_token: userTokens.refresh_token }, appAuth)).json()) as {
+      access_token: string;
+      refresh_token: string;
+    };
     remember(refreshed.access_token, refreshed.refresh_token);
     // Reuse of the rotated refresh token (reuse detection logs the family, never the token).
     expect((await postForm(`${url}/oauth/token`, { grant_type: 'refresh_token', refresh_token: userTokens.refresh_token }, appAuth)).status).toBe(400);
@@ -69,15 +77,24 @@ describe('secrets never reach the log, even at trace level', () => {
     // Keys: a generated pair (private key shown once), assertions, the application token endpoint.
     const keyed = await server.createClient({ client_name: 'keyed', token_endpoint_auth_method: 'private_key_jwt', scope: 'users' });
     const pair = (await (await server.admin('POST', `/clients/${keyed.client_id}/keys`, {})).json()) as { key: { kid: string }; private_key_pem: string };
-    const pemBody = pair.private_key_pem.split('\n').filter((line) => line !== '' && !line.startsWith('-----')).join('');
+    const pemBody = pair.private_key_pem
+      .split('\n')
+      .filter((line) => line !== '' && !line.startsWith('-----'))
+      .join('');
     remember(pemBody, ...pair.private_key_pem.split('\n').filter((line) => line.length > 40));
     const now = Math.floor(Date.now() / 1000);
     const assertion = await new SignJWT({ jti: randomUUID() })
       .setProtectedHeader({ alg: 'ES256', kid: pair.key.kid })
-      .setIssuer(keyed.client_id).setSubject(keyed.client_id).setAudience(`${url}/oauth/token`).setIssuedAt(now).setExpirationTime(now + 60)
+      .setIssuer(keyed.client_id)
+      .setSubject(keyed.client_id)
+      .setAudience(`${url}/oauth/token`)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 60)
       .sign(createPrivateKey(pair.private_key_pem));
     remember(assertion);
-    const asserted = (await (await postForm(`${url}/oauth/token`, { grant_type: 'client_credentials', client_assertion_type: ASSERTION_TYPE, client_assertion: assertion })).json()) as { access_token: string };
+    const asserted = (await (await postForm(`${url}/oauth/token`, { grant_type: 'client_credentials', client_assertion_type: ASSERTION_TYPE, client_assertion: assertion })).json()) as {
+      access_token: string;
+    };
     remember(asserted.access_token);
     expect((await postForm(`${url}/oauth/token`, { grant_type: 'client_credentials', client_assertion_type: ASSERTION_TYPE, client_assertion: assertion })).status).toBe(401);
     const appSecret = (await (await server.admin('POST', `/clients/${keyed.client_id}/secret`, {})).json()) as { client_secret?: string };

@@ -219,7 +219,12 @@ describe.each(STORES)('security checks and profiles at the token endpoint on %s'
     const generated = (await (await server.admin('POST', `/clients/${keyed.client_id}/keys`, {})).json()) as { key: { kid: string }; private_key_pem: string };
     const privateKey: KeyObject = createPrivateKey(generated.private_key_pem);
     const assertion = await clientAssertion(server.url, keyed.client_id, privateKey, { alg: 'ES256', kid: generated.key.kid });
-    const response = await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials', scope: 'ClientKey read', client_assertion_type: CLIENT_ASSERTION_TYPE, client_assertion: assertion });
+    const response = await postForm(`${server.url}/oauth/token`, {
+      grant_type: 'client_credentials',
+      scope: 'ClientKey read',
+      client_assertion_type: CLIENT_ASSERTION_TYPE,
+      client_assertion: assertion,
+    });
     expect((await expectToken(response)).scope).toBe('ClientKey read');
   });
 
@@ -271,7 +276,15 @@ describe.each(STORES)('security checks and profiles at the token endpoint on %s'
 
 describe('security checks: start-up and untrusted proxies', () => {
   it('a bad plug-in in GATEHOUSE_CHECKS_DIR stops start-up with one line naming the file', async () => {
-    const config = loadConfig({ env: {}, overrides: { dataDir: mkdtempSync(join(tmpdir(), 'gatehouse-checks-')), checksDir: `${ROOT}test/fixtures/bad-checks`, masterSecret: 'dGVzdC1tYXN0ZXItc2VjcmV0LTAxMjM0NTY3ODlhYmNkZWY', logLevel: 'silent' } });
+    const config = loadConfig({
+      env: {},
+      overrides: {
+        dataDir: mkdtempSync(join(tmpdir(), 'gatehouse-checks-')),
+        checksDir: `${ROOT}test/fixtures/bad-checks`,
+        masterSecret: 'dGVzdC1tYXN0ZXItc2VjcmV0LTAxMjM0NTY3ODlhYmNkZWY',
+        logLevel: 'silent',
+      },
+    });
     const error = await openGatehouse(config, createLogger('silent')).then(
       () => undefined,
       (failure: unknown) => failure as Error,
@@ -285,10 +298,14 @@ describe('security checks: start-up and untrusted proxies', () => {
     const server = await startTestServer({ store: 'sqlite', config: { allowedNetworks: ['10.0.0.0/8'] } });
     try {
       const client = await server.createClient({ scope: 'read AllowedNetwork' });
-      const response = await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials', scope: 'AllowedNetwork' }, {
-        authorization: basicAuth(client.client_id, client.client_secret),
-        'x-forwarded-for': '10.1.1.1',
-      });
+      const response = await postForm(
+        `${server.url}/oauth/token`,
+        { grant_type: 'client_credentials', scope: 'AllowedNetwork' },
+        {
+          authorization: basicAuth(client.client_id, client.client_secret),
+          'x-forwarded-for': '10.1.1.1',
+        },
+      );
       expect(response.status).toBe(400);
       expect(((await response.json()) as ErrorBody).error).toBe('access_denied');
     } finally {

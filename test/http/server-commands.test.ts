@@ -34,8 +34,11 @@ describe('server commands from the example folder', () => {
   });
 
   const tokenWith = async (scope: string) =>
-    ((await (await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials', scope }, { authorization: basicAuth(client.client_id, client.client_secret) })).json()) as { access_token: string })
-      .access_token;
+    (
+      (await (await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials', scope }, { authorization: basicAuth(client.client_id, client.client_secret) })).json()) as {
+        access_token: string;
+      }
+    ).access_token;
   const run = (app: string, name: string, token: string | undefined, body?: unknown) =>
     fetch(`${server.url}/api/apps/${app}/commands/${name}`, {
       method: 'POST',
@@ -148,8 +151,18 @@ describe('server commands from the example folder', () => {
     };
     const names = listing.apps.map((app) => app.name).sort();
     expect(names).toEqual(['demo', 'public']);
-    expect(listing.apps.find((app) => app.name === 'demo')?.commands.map((command) => command.name).sort()).toEqual(['crash', 'echo', 'noop', 'slow']);
-    expect(listing.apps.find((app) => app.name === 'public')?.commands.map((command) => command.name).sort()).toEqual(['noop', 'ping']);
+    expect(
+      listing.apps
+        .find((app) => app.name === 'demo')
+        ?.commands.map((command) => command.name)
+        .sort(),
+    ).toEqual(['crash', 'echo', 'noop', 'slow']);
+    expect(
+      listing.apps
+        .find((app) => app.name === 'public')
+        ?.commands.map((command) => command.name)
+        .sort(),
+    ).toEqual(['noop', 'ping']);
     expect((await fetch(`${server.url}/api/apps`)).status).toBe(401);
   });
 });

@@ -104,7 +104,11 @@ describe('password-check limits shared by instances through Redis', () => {
   it('a concurrent burst split over both instances gets at most the per-user budget checked, counted in Redis', { timeout: 120_000 }, async () => {
     const statuses = await Promise.all(
       Array.from({ length: 300 }, async (_, index) => {
-        const response = await postForm(`${(index % 2 === 0 ? a : b).url}/oauth/token`, { grant_type: 'password', username: 'redis-user', password: `guess ${index}` }, { authorization: basicAuth(client.client_id, client.client_secret) });
+        const response = await postForm(
+          `${(index % 2 === 0 ? a : b).url}/oauth/token`,
+          { grant_type: 'password', username: 'redis-user', password: `guess ${index}` },
+          { authorization: basicAuth(client.client_id, client.client_secret) },
+        );
         await response.arrayBuffer();
         return response.status;
       }),

@@ -52,8 +52,7 @@ describe('password-grant rate limits across instances', () => {
 
   it('with REDIS_URL, registration attempts to either instance count against one limit', async () => {
     const { a, b } = await pair({ redisUrl: REDIS_URL, redisKeyPrefix: prefix, registrationRateLimitPerAddress: 3 });
-    const register = (server: TestServer) =>
-      fetch(`${server.url}/oauth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const register = (server: TestServer) => fetch(`${server.url}/oauth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     const statuses: number[] = [];
     for (const server of [a, b, a, b]) statuses.push((await register(server)).status);
     // Counted before the (missing) initial access token is checked: three answered, then both refuse.

@@ -53,10 +53,8 @@ describe.each(STORES)('token rate limits on %s', (store) => {
     Object.assign(server.config, { tokenRateLimitPerClient: perClient, tokenRateLimitPerAddress: perAddress, tokenRateLimitWindow: windowSeconds });
   }
 
-  const token = (params: Record<string, string>, from: string, headers: Record<string, string> = {}) =>
-    postForm(`${server.url}/oauth/token`, params, { 'x-forwarded-for': from, ...headers });
-  const clientCredentials = (client: Client, from: string, secret = client.client_secret) =>
-    token({ grant_type: 'client_credentials' }, from, { authorization: basicAuth(client.client_id, secret) });
+  const token = (params: Record<string, string>, from: string, headers: Record<string, string> = {}) => postForm(`${server.url}/oauth/token`, params, { 'x-forwarded-for': from, ...headers });
+  const clientCredentials = (client: Client, from: string, secret = client.client_secret) => token({ grant_type: 'client_credentials' }, from, { authorization: basicAuth(client.client_id, secret) });
 
   async function signingClient(metadata: Record<string, unknown>): Promise<SigningClient> {
     const client = await server.createClient(metadata);
@@ -73,13 +71,16 @@ describe.each(STORES)('token rate limits on %s', (store) => {
       .setExpirationTime(now + 60)
       .sign(key);
   };
-  const jwtBearer = async (client: SigningClient, from: string, key?: KeyObject) =>
-    token({ grant_type: JWT_BEARER, assertion: await signed(client, server.url, { sub: 'rita' }, key) }, from);
+  const jwtBearer = async (client: SigningClient, from: string, key?: KeyObject) => token({ grant_type: JWT_BEARER, assertion: await signed(client, server.url, { sub: 'rita' }, key) }, from);
   const appToken = async (client: SigningClient, from: string) =>
-    postForm(`${server.url}${APP_TOKEN_PATH}`, { request: await signed(client, `${server.url}${APP_TOKEN_PATH}`) }, {
-      authorization: basicAuth(client.client_id, client.client_secret),
-      'x-forwarded-for': from,
-    });
+    postForm(
+      `${server.url}${APP_TOKEN_PATH}`,
+      { request: await signed(client, `${server.url}${APP_TOKEN_PATH}`) },
+      {
+        authorization: basicAuth(client.client_id, client.client_secret),
+        'x-forwarded-for': from,
+      },
+    );
 
   it('client_credentials: limits each client wherever it asks from, and no other client', async () => {
     limits(3, 1000);

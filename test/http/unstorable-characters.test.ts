@@ -123,7 +123,7 @@ describe.each(STORES)('characters no store can keep, on %s', (store) => {
     }
   }
 
-  it('answers 400 invalid_request in the route family\'s form wherever a NUL or an unpaired surrogate arrives', async () => {
+  it("answers 400 invalid_request in the route family's form wherever a NUL or an unpaired surrogate arrives", async () => {
     const failures: string[] = [];
     for (const item of cases('placeholder')) {
       const path = item.path.replace('placeholder', client.client_id);

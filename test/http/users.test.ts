@@ -21,7 +21,11 @@ describe.each(STORES)('users: admin API and the protected user API on %s', (stor
     server = await startTestServer({ store });
     const client = await server.createClient({ scope: 'users reports' });
     const token = async (scope: string) =>
-      ((await (await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials', scope }, { authorization: basicAuth(client.client_id, client.client_secret) })).json()) as { access_token: string }).access_token;
+      (
+        (await (await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials', scope }, { authorization: basicAuth(client.client_id, client.client_secret) })).json()) as {
+          access_token: string;
+        }
+      ).access_token;
     usersToken = await token('users');
     otherToken = await token('reports');
   });
@@ -79,9 +83,7 @@ describe.each(STORES)('users: admin API and the protected user API on %s', (stor
   });
 
   it('answers 409, never 500, when concurrent requests create the same username', async () => {
-    const statuses = await Promise.all(
-      ['Zed', 'ZED', 'zed', 'zEd'].map((username) => api('POST', '/users', usersToken, { username, password: 'zed password 1' }).then((response) => response.status)),
-    );
+    const statuses = await Promise.all(['Zed', 'ZED', 'zed', 'zEd'].map((username) => api('POST', '/users', usersToken, { username, password: 'zed password 1' }).then((response) => response.status)));
     expect(statuses.sort()).toEqual([201, 409, 409, 409]);
   });
 

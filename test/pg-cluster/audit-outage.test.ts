@@ -48,8 +48,7 @@ describe('issued-token audit events during a PostgreSQL outage', () => {
     console.info(`audit outage figures (ms): ${JSON.stringify(figures)}`);
   });
 
-  const storedIssued = async () =>
-    Number((await queryDatabase<{ n: string }>(database.url, `select count(*) as n from audit_events where action = 'token.issued'`))[0]?.n);
+  const storedIssued = async () => Number((await queryDatabase<{ n: string }>(database.url, `select count(*) as n from audit_events where action = 'token.issued'`))[0]?.n);
   const logged = (text: string) => lines.filter((line) => typeof line.msg === 'string' && line.msg.includes(text));
 
   /** Issues `count` tokens one after another; every one must be 200. Returns the slowest answer, ms. */

@@ -58,8 +58,7 @@ describe('several Gatehouse instances on one PostgreSQL database', () => {
     return (await response.json()) as Created;
   }
 
-  const tokenStatus = (on: Instance, client: Created, params: Record<string, string> = {}) =>
-    on.token(client, { grant_type: 'client_credentials', ...params }).then((response) => response.status);
+  const tokenStatus = (on: Instance, client: Created, params: Record<string, string> = {}) => on.token(client, { grant_type: 'client_credentials', ...params }).then((response) => response.status);
 
   async function accessToken(on: Instance, client: Created, params: Record<string, string> = { grant_type: 'client_credentials' }): Promise<TokenBody> {
     const response = await on.token(client, params);

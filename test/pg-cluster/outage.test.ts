@@ -48,7 +48,10 @@ describe('a PostgreSQL outage seen by one instance of two', () => {
     const port = await proxy.start();
     const proxied = new URL(database.url);
     proxied.host = `127.0.0.1:${port}`;
-    instances = await startCluster(2, { databaseUrl: database.url, env: [{ DATABASE_URL: proxied.toString(), GATEHOUSE_DB_TIMEOUT_MS: String(DB_TIMEOUT_MS), GATEHOUSE_CHANGE_SAFETY_POLL_MS: String(SAFETY_POLL_MS) }, {}] });
+    instances = await startCluster(2, {
+      databaseUrl: database.url,
+      env: [{ DATABASE_URL: proxied.toString(), GATEHOUSE_DB_TIMEOUT_MS: String(DB_TIMEOUT_MS), GATEHOUSE_CHANGE_SAFETY_POLL_MS: String(SAFETY_POLL_MS) }, {}],
+    });
     [a, b] = instances as [Instance, Instance];
     cached = await createClient(b, 'cached');
     expect(await within(SETUP_MS, async () => (await tokenStatus(a, cached)) === 200)).toBeDefined();

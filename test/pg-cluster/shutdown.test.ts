@@ -49,7 +49,7 @@ describe.each(STORES)('SIGTERM with requests in flight on %s', (store) => {
     });
 
   async function waitForStarted(instance: Instance, count: number): Promise<void> {
-    for (const until = Date.now() + 20_000; instance.logLines('sleep command started').length < count; ) {
+    for (const until = Date.now() + 20_000; instance.logLines('sleep command started').length < count;) {
       if (Date.now() > until) throw new Error(`the sleep commands did not start:\n${instance.logs()}`);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }

@@ -12,7 +12,14 @@ import { STORES, type StoreKind } from '../helpers/test-server.js';
 const MINUTE = 60_000;
 
 /** On SQLite the server counts through the writer thread; the main connection is what a store without one uses. */
-const VARIANTS: { engine: StoreKind; through: string }[] = STORES.flatMap((engine): { engine: StoreKind; through: string }[] => (engine === 'sqlite' ? [{ engine, through: 'the writer thread' }, { engine, through: 'the main connection' }] : [{ engine, through: 'the pool' }]));
+const VARIANTS: { engine: StoreKind; through: string }[] = STORES.flatMap((engine): { engine: StoreKind; through: string }[] =>
+  engine === 'sqlite'
+    ? [
+        { engine, through: 'the writer thread' },
+        { engine, through: 'the main connection' },
+      ]
+    : [{ engine, through: 'the pool' }],
+);
 
 describe.each(VARIANTS)('attempt counters on $engine, through $through', ({ engine, through }) => {
   let store: StoreConnection;
@@ -59,7 +66,14 @@ describe.each(VARIANTS)('attempt counters on $engine, through $through', ({ engi
     const limiter = new AttemptLimiter(counters, () => now);
     const perUser: AttemptRule = { name: 'user', max: () => 3, windowMs: () => MINUTE, successGivesBack: true };
     const perAddress: AttemptRule = { name: 'address', max: () => 1000, windowMs: () => MINUTE, successGivesBack: false };
-    const results = await Promise.allSettled(Array.from({ length: 100 }, () => limiter.reserve([{ rule: perAddress, value: '192.0.2.1' }, { rule: perUser, value: 'ann' }])));
+    const results = await Promise.allSettled(
+      Array.from({ length: 100 }, () =>
+        limiter.reserve([
+          { rule: perAddress, value: '192.0.2.1' },
+          { rule: perUser, value: 'ann' },
+        ]),
+      ),
+    );
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(3);
     const refused = results.find((result): result is PromiseRejectedResult => result.status === 'rejected')!.reason as TooManyAttempts;
     expect(refused).toBeInstanceOf(TooManyAttempts);

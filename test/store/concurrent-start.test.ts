@@ -14,7 +14,10 @@ describe.each(STORES)('instances starting together on an empty %s store', (engin
     const database = engine === 'postgres' ? await createTestDatabase() : undefined;
     try {
       const config = () =>
-        loadConfig({ env: {}, overrides: { dataDir, databaseUrl: database?.url, masterSecret: 'dGVzdC1tYXN0ZXItc2VjcmV0LTAxMjM0NTY3ODlhYmNkZWY', adminToken: 'concurrent-start-admin-token', logLevel: 'silent' } });
+        loadConfig({
+          env: {},
+          overrides: { dataDir, databaseUrl: database?.url, masterSecret: 'dGVzdC1tYXN0ZXItc2VjcmV0LTAxMjM0NTY3ODlhYmNkZWY', adminToken: 'concurrent-start-admin-token', logLevel: 'silent' },
+        });
       const instances = await Promise.all([0, 1, 2].map(() => openGatehouse(config(), createLogger('silent'))));
       try {
         const kids = instances.map((instance) => instance.keys.status(Date.now()).map((key) => key.kid));

@@ -18,13 +18,19 @@ const RETENTION = { changeEventsMs: HOUR, usedRefreshTokensMs: 24 * HOUR, adminS
 
 async function insertMany<T extends keyof Database>(store: StoreConnection, table: T, rows: Database[T][]): Promise<void> {
   for (let start = 0; start < rows.length; start += 500) {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows of the named table
-    await store.db.insertInto(table).values(rows.slice(start, start + 500) as any).execute();
+    await store.db
+      .insertInto(table)
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows of the named table
+      .values(rows.slice(start, start + 500) as any)
+      .execute();
   }
 }
 
 async function count(store: StoreConnection, table: keyof Database): Promise<number> {
-  const row = await store.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+  const row = await store.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -129,7 +135,23 @@ describe.each(STORES)('housekeeping on %s', (engine) => {
       { key: 'running', attempts: 3, window_ends_at: NOW + 1 },
     ]);
 
-    const auditEvent = (id: string, at: number) => ({ id, at, actor: 'client', action: 'token.issued', target: null, outcome: 'success', status: 200, reason: null, client_id: 'c', source_address: null, grant_type: 'client_credentials', subject: 'c', scope: null, jti: id, expires_at: null });
+    const auditEvent = (id: string, at: number) => ({
+      id,
+      at,
+      actor: 'client',
+      action: 'token.issued',
+      target: null,
+      outcome: 'success',
+      status: 200,
+      reason: null,
+      client_id: 'c',
+      source_address: null,
+      grant_type: 'client_credentials',
+      subject: 'c',
+      scope: null,
+      jti: id,
+      expires_at: null,
+    });
     await insertMany(store, 'audit_events', [auditEvent('older-than-retention', NOW - 25 * HOUR), auditEvent('within-retention', NOW - 23 * HOUR)]);
     // With retention 0 the audit log is kept whole.
     expect(purgeTasks({ ...RETENTION, auditEventsMs: 0 }).map((task) => task.name)).not.toContain('audit_events');

@@ -52,8 +52,20 @@ describe.each(STORES)('password sign-in with lockout on %s', (engine) => {
     now = Date.now();
     const limiter = new AttemptLimiter(new AttemptCountersRepository(store.db), () => now);
     rates = { perAddress: 1000, perClient: 1000 };
-    signIn = new PasswordSignIn(repository, hasher, () => POLICY, limiter, () => rates);
-    registry = new UserRegistry(repository, hasher, undefined, (username) => signIn.forgetAttempts(username), (now) => now + 86_400_000);
+    signIn = new PasswordSignIn(
+      repository,
+      hasher,
+      () => POLICY,
+      limiter,
+      () => rates,
+    );
+    registry = new UserRegistry(
+      repository,
+      hasher,
+      undefined,
+      (username) => signIn.forgetAttempts(username),
+      (now) => now + 86_400_000,
+    );
   });
   afterEach(() => {
     vi.restoreAllMocks();

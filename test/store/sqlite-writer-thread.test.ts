@@ -50,7 +50,13 @@ describe('SqliteWriterThread (the embedded database written from a worker thread
   });
 
   it('writes all of a batch or none of it, and passes SQLite’s error code on (a refused statement, not an outage)', async () => {
-    const refused = await writer.runBatch(INSERT, [[1, 'one'], [2, 'two'], [3, null]]).catch((error: unknown) => error);
+    const refused = await writer
+      .runBatch(INSERT, [
+        [1, 'one'],
+        [2, 'two'],
+        [3, null],
+      ])
+      .catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(Error);
     expect((refused as { code?: string }).code).toBe('SQLITE_CONSTRAINT_NOTNULL');
     expect(isStoreUnavailableError(refused)).toBe(false);
@@ -93,7 +99,11 @@ describe('SqliteWriterThread (the embedded database written from a worker thread
     let mainDone = false;
     let written = 0;
     const keepWriting = (async () => {
-      for (let b = 0; !mainDone; b++) written += await writer.runBatch(INSERT, Array.from({ length: 20 }, (_, n) => [b * 20 + n, 'x']));
+      for (let b = 0; !mainDone; b++)
+        written += await writer.runBatch(
+          INSERT,
+          Array.from({ length: 20 }, (_, n) => [b * 20 + n, 'x']),
+        );
     })();
     try {
       for (let n = 0; n < 40; n++) {
@@ -117,8 +127,18 @@ describe('SqliteWriterThread (the embedded database written from a worker thread
   it('runs batches on the main connection, all or nothing, when its thread cannot start', async () => {
     const stranded = new SqliteWriterThread(join(dataDir, 'gatehouse.db'), { workerModule: 'no-such-writer-worker', fallback: batchesOnConnection(store.db) });
     try {
-      expect(await stranded.runBatch(INSERT, [[1, 'one'], [2, 'two']])).toBe(2);
-      const refused = await stranded.runBatch(INSERT, [[3, 'three'], [4, null]]).catch((error: unknown) => error);
+      expect(
+        await stranded.runBatch(INSERT, [
+          [1, 'one'],
+          [2, 'two'],
+        ]),
+      ).toBe(2);
+      const refused = await stranded
+        .runBatch(INSERT, [
+          [3, 'three'],
+          [4, null],
+        ])
+        .catch((error: unknown) => error);
       expect((refused as { code?: string }).code).toBe('SQLITE_CONSTRAINT_NOTNULL');
       expect(await stranded.runBatch(INSERT, [[5, 'five']])).toBe(1);
       const { rows } = await sql<{ n: number }>`select n from notes order by n`.execute(store.db);

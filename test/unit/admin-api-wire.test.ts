@@ -46,7 +46,10 @@ describe("the admin API's wire module", () => {
       build: { write: false, minify: false, lib: { entry: WIRE, formats: ['es'], fileName: 'wire' } },
     });
     const outputs = (Array.isArray(result) ? result : [result]) as Rollup.RollupOutput[];
-    const code = outputs.flatMap((output) => output.output).map((item) => (item.type === 'chunk' ? item.code : '')).join('\n');
+    const code = outputs
+      .flatMap((output) => output.output)
+      .map((item) => (item.type === 'chunk' ? item.code : ''))
+      .join('\n');
     expect(code).toContain('99999999');
     expect(code).toContain('AllowedNetwork');
     expect(code).not.toMatch(/\bimport\s*[^;]*from\s*['"]/);

@@ -19,7 +19,11 @@ describe('nextCheckState', () => {
   });
 
   it('starts a fresh count with a block', () => {
-    expect(nextCheckState(old, failure('blocked', { blockedUntil: NOW + 1000, failedAttempts: 5 }), { now: NOW, successLifetime: 60 })).toEqual({ ...old, failedAttempts: 0, blockedUntil: NOW + 1000 });
+    expect(nextCheckState(old, failure('blocked', { blockedUntil: NOW + 1000, failedAttempts: 5 }), { now: NOW, successLifetime: 60 })).toEqual({
+      ...old,
+      failedAttempts: 0,
+      blockedUntil: NOW + 1000,
+    });
   });
 
   it('is pure: the old state is left as it was', () => {

@@ -66,7 +66,7 @@ describe('the client field table', () => {
     expect(defaultClient('a', now).scopes).not.toBe(defaultClient('b', now).scopes);
   });
 
-  it("parses a field with its parser, into its property, and names the wire field on error", () => {
+  it('parses a field with its parser, into its property, and names the wire field on error', () => {
     expect(CLIENT_FIELDS.expires_at.parse('2030-02-03', 'expires_at', 'create')).toBe(Date.UTC(2030, 1, 3));
     expect(CLIENT_FIELDS.expires_at.toJson({ ...defaultClient('c1', now), expiresAt: Date.UTC(2030, 1, 3) })).toBe('2030-02-03T00:00:00.000Z');
     expect(parseClientChanges({ access_token_lifetime: '60', may_act_for_users: true }, 'update')).toEqual({ accessTokenLifetime: 60, mayActForUsers: true });

@@ -12,8 +12,7 @@ describe('command registry', () => {
     for (const [name, text] of Object.entries(files)) writeFileSync(join(folder, name), text);
     return folder;
   };
-  const httpCommand = (app: string, extra: Record<string, unknown> = {}) =>
-    JSON.stringify({ kind: 'http-request', app, name: 'call', url: 'http://127.0.0.1:9/x', ...extra });
+  const httpCommand = (app: string, extra: Record<string, unknown> = {}) => JSON.stringify({ kind: 'http-request', app, name: 'call', url: 'http://127.0.0.1:9/x', ...extra });
   afterEach(() => {
     for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
   });
@@ -50,7 +49,12 @@ describe('command registry', () => {
   });
 
   it('accepts input placeholders in the path, query and fragment', async () => {
-    for (const url of ['{{env.CRM_BASE_URL}}/customers/{{input.id}}', 'https://api.example.com/x/{{input.id}}?q={{input.q}}', 'https://api.example.com?q={{input.q}}', 'https://api.example.com#{{input.f}}']) {
+    for (const url of [
+      '{{env.CRM_BASE_URL}}/customers/{{input.id}}',
+      'https://api.example.com/x/{{input.id}}?q={{input.q}}',
+      'https://api.example.com?q={{input.q}}',
+      'https://api.example.com#{{input.f}}',
+    ]) {
       const registry = await CommandRegistry.fromFolder(folderWith({ 'call.json': httpCommand('crm', { url }) }));
       expect(registry.get('crm', 'call')?.file).toMatch(/call\.json$/);
     }

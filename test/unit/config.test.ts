@@ -14,7 +14,13 @@ describe('configuration', () => {
 
   it('reads environment variables', () => {
     const config = loadConfig({
-      env: { PORT: '9000', GATEHOUSE_ISSUER: 'https://auth.example.com/', DATABASE_URL: 'postgres://u@db/g', GATEHOUSE_SIGNING_ALG: 'EdDSA', GATEHOUSE_RESOURCES: 'https://a.example, https://b.example' },
+      env: {
+        PORT: '9000',
+        GATEHOUSE_ISSUER: 'https://auth.example.com/',
+        DATABASE_URL: 'postgres://u@db/g',
+        GATEHOUSE_SIGNING_ALG: 'EdDSA',
+        GATEHOUSE_RESOURCES: 'https://a.example, https://b.example',
+      },
     });
     expect(config.port).toBe(9000);
     expect(config.issuer).toBe('https://auth.example.com');

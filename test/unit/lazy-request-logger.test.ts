@@ -21,10 +21,7 @@ describe('LazyRequestLogger', () => {
     lazy.info({ clientId: 'c1' }, 'hello');
     lazy.warn('again');
     expect(child).toHaveBeenCalledTimes(1);
-    expect(lines).toEqual([
-      expect.objectContaining({ reqId: 'req-7', clientId: 'c1', msg: 'hello', level: 30 }),
-      expect.objectContaining({ reqId: 'req-7', msg: 'again', level: 40 }),
-    ]);
+    expect(lines).toEqual([expect.objectContaining({ reqId: 'req-7', clientId: 'c1', msg: 'hello', level: 30 }), expect.objectContaining({ reqId: 'req-7', msg: 'again', level: 40 })]);
   });
 
   it('writes debug lines with the request id when debug is on, and keeps redaction', () => {

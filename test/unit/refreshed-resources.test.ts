@@ -17,7 +17,7 @@ function refusal(action: () => unknown): OAuthError {
 }
 
 describe('resources of a refreshed access token (RFC 8707 §2.2)', () => {
-  it('are the grant\'s when the refresh names none, and those named when they are the grant\'s', () => {
+  it("are the grant's when the refresh names none, and those named when they are the grant's", () => {
     expect(refreshedResources([], [A, B], [A, B, C])).toEqual([A, B]);
     expect(refreshedResources([B], [A, B], [A, B, C])).toEqual([B]);
     expect(refreshedResources([B, B], [A, B], [A, B, C])).toEqual([B]);

@@ -37,8 +37,14 @@ describe('the security profile field table', () => {
   });
 
   it('reads back what it shows, and gives left-out settings their defaults', () => {
-    expect(parseProfileBody(toProfileJson(profile), false)).toEqual({ name: 'orders', settings: { maxTokenExpiration: 600, scopeElementMapping: { 'orders:write': ['PinCode'] }, mandatoryScope: ['device'], registrationEnabled: true } });
-    expect(parseProfileFile(toProfileFile(profile))).toEqual({ name: 'orders', settings: { maxTokenExpiration: 600, scopeElementMapping: { 'orders:write': ['PinCode'] }, mandatoryScope: ['device'] } });
+    expect(parseProfileBody(toProfileJson(profile), false)).toEqual({
+      name: 'orders',
+      settings: { maxTokenExpiration: 600, scopeElementMapping: { 'orders:write': ['PinCode'] }, mandatoryScope: ['device'], registrationEnabled: true },
+    });
+    expect(parseProfileFile(toProfileFile(profile))).toEqual({
+      name: 'orders',
+      settings: { maxTokenExpiration: 600, scopeElementMapping: { 'orders:write': ['PinCode'] }, mandatoryScope: ['device'] },
+    });
     expect(parseProfileBody({}, false).settings).toEqual({ maxTokenExpiration: 3600, scopeElementMapping: {}, mandatoryScope: [], registrationEnabled: false });
     expect(parseProfileBody({}, true).settings).toEqual({});
     expect(parseProfileFile({}).settings).toEqual({ maxTokenExpiration: 3600, scopeElementMapping: {}, mandatoryScope: [] });
@@ -51,7 +57,9 @@ describe('the security profile field table', () => {
     expect(() => parseProfileBody({ nope: 1 }, true)).toThrow(
       new ProfileValidationError('nope', 'unknown field; use name, max_token_expiration, scope_element_mapping, mandatory_scope, registration_enabled'),
     );
-    expect(() => parseProfileFile({ registrationEnabled: true })).toThrow(new ProfileValidationError('registrationEnabled', 'unknown key; use name, maxTokenExpiration, scopeElementMapping, mandatoryScope'));
+    expect(() => parseProfileFile({ registrationEnabled: true })).toThrow(
+      new ProfileValidationError('registrationEnabled', 'unknown key; use name, maxTokenExpiration, scopeElementMapping, mandatoryScope'),
+    );
   });
 
   it('derives the JSON and file types from the table', () => {

@@ -7,7 +7,11 @@ const SECOND = 1_000;
 /** A counter on a clock the test moves. */
 function counterAt(rule: WindowRule, maxKeys?: number) {
   const clock = { now: 1_000_000 };
-  const counter = new WindowCounter(() => rule, maxKeys, () => clock.now);
+  const counter = new WindowCounter(
+    () => rule,
+    maxKeys,
+    () => clock.now,
+  );
   return { counter, clock };
 }
 
@@ -96,23 +100,19 @@ describe('window counter', () => {
 
   it('agrees with a naive model of per-key windows (property)', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 4 }),
-        fc.array(fc.record({ key: fc.constantFrom('a', 'b', 'c'), advance: fc.integer({ min: 0, max: 25 * SECOND }) }), { maxLength: 60 }),
-        (max, steps) => {
-          const windowMs = 60 * SECOND;
-          const { counter, clock } = counterAt({ max, windowMs });
-          const model = new Map<string, { start: number; count: number }>();
-          for (const { key, advance } of steps) {
-            clock.now += advance;
-            let entry = model.get(key);
-            if (!entry || clock.now >= entry.start + windowMs) model.set(key, (entry = { start: clock.now, count: 0 }));
-            entry.count += 1;
-            const expected = entry.count > max ? entry.start + windowMs - clock.now : 0;
-            expect(counter.take(key)).toBe(expected);
-          }
-        },
-      ),
+      fc.property(fc.integer({ min: 1, max: 4 }), fc.array(fc.record({ key: fc.constantFrom('a', 'b', 'c'), advance: fc.integer({ min: 0, max: 25 * SECOND }) }), { maxLength: 60 }), (max, steps) => {
+        const windowMs = 60 * SECOND;
+        const { counter, clock } = counterAt({ max, windowMs });
+        const model = new Map<string, { start: number; count: number }>();
+        for (const { key, advance } of steps) {
+          clock.now += advance;
+          let entry = model.get(key);
+          if (!entry || clock.now >= entry.start + windowMs) model.set(key, (entry = { start: clock.now, count: 0 }));
+          entry.count += 1;
+          const expected = entry.count > max ? entry.start + windowMs - clock.now : 0;
+          expect(counter.take(key)).toBe(expected);
+        }
+      }),
     );
   });
 });

@@ -14,15 +14,18 @@ export function Applications() {
     <section aria-labelledby="apps-title">
       <h1 id="apps-title">Applications and server commands</h1>
       <p className="lead">
-        What this server loaded from its commands folder (<code>GATEHOUSE_COMMANDS_DIR</code>). An application&apos;s name is the scope of its commands; the reserved scope{' '}
-        <code>commands</code> reaches every command. Read-only: change the command modules and restart to change them.
+        What this server loaded from its commands folder (<code>GATEHOUSE_COMMANDS_DIR</code>). An application&apos;s name is the scope of its commands; the reserved scope <code>commands</code>{' '}
+        reaches every command. Read-only: change the command modules and restart to change them.
       </p>
       {error && <Alert kind="error">{error}</Alert>}
       {data && data.applications.length === 0 && <Alert kind="info">No server commands are loaded.</Alert>}
       {data?.applications.map((application) => (
         <section key={application.name} className="card" aria-labelledby={`app-${application.name}`}>
           <h2 id={`app-${application.name}`}>
-            {application.name} <span className="hint">scope <code>{application.scope}</code></span>
+            {application.name}{' '}
+            <span className="hint">
+              scope <code>{application.scope}</code>
+            </span>
           </h2>
           <div className="table-wrap">
             <table className="commands-table">
@@ -61,7 +64,10 @@ export function Applications() {
       ))}
       {data && (
         <p className="hint">
-          Reserved scopes: {data.reserved_scopes.map((scope) => <code key={scope}>{scope} </code>)}
+          Reserved scopes:{' '}
+          {data.reserved_scopes.map((scope) => (
+            <code key={scope}>{scope} </code>
+          ))}
         </p>
       )}
     </section>

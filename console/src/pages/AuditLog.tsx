@@ -84,9 +84,7 @@ export function AuditLog() {
   }
 
   const text = (name: keyof Filters, label: string, type = 'text') => (
-    <Field label={label}>
-      {({ id }) => <input id={id} name={name} type={type} value={draft[name]} onChange={(event) => setDraft({ ...draft, [name]: event.target.value })} />}
-    </Field>
+    <Field label={label}>{({ id }) => <input id={id} name={name} type={type} value={draft[name]} onChange={(event) => setDraft({ ...draft, [name]: event.target.value })} />}</Field>
   );
 
   return (

@@ -219,181 +219,208 @@ export function ClientForm(props: { clientId: string | null }) {
 
       {!creating && client === null && !message && <p className="loading">Loading…</p>}
       {(creating || client !== null) && (
-      <form className="card form" onSubmit={(event) => void save(event)} noValidate aria-label="Client settings">
-        <div className="grid-2">
-          <Field label="Client name" error={errors.client_name} hint="Shown to administrators and in logs.">
-            {({ id, describedBy, invalid }) => (
-              <input id={id} name="client_name" required value={form.client_name} aria-describedby={describedBy} aria-invalid={invalid || undefined} onChange={(event) => set('client_name', event.target.value)} />
-            )}
-          </Field>
-          <Field label="Client ID" error={errors.client_id} hint={creating ? 'Leave empty to generate one. It cannot be changed later.' : 'Cannot be changed.'}>
-            {({ id, describedBy, invalid }) => (
-              <input
-                id={id}
-                name="client_id"
-                value={form.client_id}
-                readOnly={!creating}
-                aria-describedby={describedBy}
-                aria-invalid={invalid || undefined}
-                onChange={(event) => set('client_id', event.target.value)}
-              />
-            )}
-          </Field>
-        </div>
-
-        <fieldset className={errors.grant_types ? 'field-invalid' : undefined}>
-          <legend>Grant types</legend>
-          {GRANTS.map((grant) => (
-            <Check
-              key={grant.value}
-              name="grant_types"
-              label={grant.label}
-              hint={grant.note}
-              checked={form.grant_types.includes(grant.value)}
-              onChange={(checked) => {
-                const next = checked ? [...form.grant_types, grant.value] : form.grant_types.filter((other) => other !== grant.value);
-                setForm((current) => ({ ...current, grant_types: next, refresh_tokens: next.some((g) => g !== 'client_credentials') && current.refresh_tokens }));
-              }}
-            />
-          ))}
-          {errors.grant_types && <p className="field-error">{errors.grant_types}</p>}
-        </fieldset>
-
-        <ScopeChips value={form.scopes} onChange={(scopes) => set('scopes', scopes)} suggestions={suggestions} error={errors.scope} />
-
-        <div className="grid-2">
-          <Field
-            label="Access-token lifetime (seconds)"
-            error={errors.access_token_lifetime}
-            hint={`0 to ${MAX_ACCESS_TOKEN_LIFETIME.toLocaleString('en-US')}; default ${DEFAULT_ACCESS_TOKEN_LIFETIME} (${DEFAULT_ACCESS_TOKEN_LIFETIME / 3600} hours). 0 means this client sets no limit of its own: only the server's maximum token lifetime applies.`}
-          >
-            {({ id, describedBy, invalid }) => (
-              <input
-                id={id}
-                name="access_token_lifetime"
-                type="number"
-                inputMode="numeric"
-                min={0}
-                max={MAX_ACCESS_TOKEN_LIFETIME}
-                step={1}
-                value={form.access_token_lifetime}
-                aria-describedby={describedBy}
-                aria-invalid={invalid || undefined}
-                onChange={(event) => set('access_token_lifetime', event.target.value)}
-              />
-            )}
-          </Field>
-          <Field label="Token endpoint authentication method" error={errors.token_endpoint_auth_method} hint="How the client proves who it is when it asks for a token.">
-            {({ id, describedBy, invalid }) => (
-              <select
-                id={id}
-                name="token_endpoint_auth_method"
-                value={form.token_endpoint_auth_method}
-                aria-describedby={describedBy}
-                aria-invalid={invalid || undefined}
-                onChange={(event) => set('token_endpoint_auth_method', event.target.value)}
-              >
-                {AUTH_METHOD_CHOICES.map((method) => (
-                  <option key={method.value} value={method.value}>
-                    {method.label}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-        </div>
-
-        <div className="grid-2">
-          <Check
-            name="refresh_tokens"
-            label="Refresh tokens"
-            checked={refreshAllowed && form.refresh_tokens}
-            disabled={!refreshAllowed}
-            error={errors.refresh_tokens}
-            onChange={(checked) => set('refresh_tokens', checked)}
-            hint={
-              refreshAllowed
-                ? 'Issues a refresh token with password-grant tokens, so the client can renew access without the password. Turning it on adds the offline_access scope to the client.'
-                : 'Not available with client credentials alone: such a client can always ask for a new token. Add the password grant to turn it on (it adds the offline_access scope).'
-            }
-          />
-          {refreshAllowed && form.refresh_tokens && (
-            <Field label="Refresh-token lifetime (seconds)" error={errors.refresh_token_lifetime} hint={`60 to 31,536,000; default ${DEFAULT_REFRESH_TOKEN_LIFETIME.toLocaleString('en-US')} (${DEFAULT_REFRESH_TOKEN_LIFETIME / 86_400} days).`}>
+        <form className="card form" onSubmit={(event) => void save(event)} noValidate aria-label="Client settings">
+          <div className="grid-2">
+            <Field label="Client name" error={errors.client_name} hint="Shown to administrators and in logs.">
               {({ id, describedBy, invalid }) => (
                 <input
                   id={id}
-                  name="refresh_token_lifetime"
-                  type="number"
-                  min={60}
-                  step={1}
-                  value={form.refresh_token_lifetime}
+                  name="client_name"
+                  required
+                  value={form.client_name}
                   aria-describedby={describedBy}
                   aria-invalid={invalid || undefined}
-                  onChange={(event) => set('refresh_token_lifetime', event.target.value)}
+                  onChange={(event) => set('client_name', event.target.value)}
                 />
               )}
             </Field>
-          )}
-        </div>
+            <Field label="Client ID" error={errors.client_id} hint={creating ? 'Leave empty to generate one. It cannot be changed later.' : 'Cannot be changed.'}>
+              {({ id, describedBy, invalid }) => (
+                <input
+                  id={id}
+                  name="client_id"
+                  value={form.client_id}
+                  readOnly={!creating}
+                  aria-describedby={describedBy}
+                  aria-invalid={invalid || undefined}
+                  onChange={(event) => set('client_id', event.target.value)}
+                />
+              )}
+            </Field>
+          </div>
 
-        <div className="grid-2">
-          <Check name="enabled" label="Enabled" checked={form.enabled} error={errors.enabled} onChange={(checked) => set('enabled', checked)} hint="A disabled client gets no tokens, and its tokens stop passing introspection." />
-          <Check
-            name="may_act_for_users"
-            label="May act for users"
-            checked={form.may_act_for_users}
-            error={errors.may_act_for_users}
-            onChange={(checked) => set('may_act_for_users', checked)}
-            hint="Lets this client obtain tokens for users with a signed assertion (JWT-bearer grant, application tokens)."
-          />
-        </div>
-
-        <div className="grid-2">
-          <Field label="Security profile" error={errors.profile} hint="Which checks the client's scope elements need, its mandatory scope and longest token (see Security profiles).">
-            {({ id, describedBy, invalid }) => (
-              <select id={id} name="profile" value={form.profile} aria-describedby={describedBy} aria-invalid={invalid || undefined} onChange={(event) => set('profile', event.target.value)}>
-                <option value="">None</option>
-                {[...new Set([...profiles, ...(form.profile ? [form.profile] : [])])].map((name) => (
-                  <option key={name} value={name}>
-                    {name}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-        </div>
-
-        <div className="grid-2">
-          <Field label="Expiry date" error={errors.expires_at} hint="Optional. From this day on the client gets no tokens.">
-            {({ id, describedBy, invalid }) => (
-              <input id={id} name="expires_at" type="date" value={form.expires_at} aria-describedby={describedBy} aria-invalid={invalid || undefined} onChange={(event) => set('expires_at', event.target.value)} />
-            )}
-          </Field>
-          <Field label="Allowed origins" error={errors.allowed_origins} hint="One per line, e.g. https://app.example.com. Browsers on these origins may call the APIs with credentials (CORS).">
-            {({ id, describedBy, invalid }) => (
-              <textarea
-                id={id}
-                name="allowed_origins"
-                rows={3}
-                value={form.allowed_origins}
-                aria-describedby={describedBy}
-                aria-invalid={invalid || undefined}
-                onChange={(event) => set('allowed_origins', event.target.value)}
+          <fieldset className={errors.grant_types ? 'field-invalid' : undefined}>
+            <legend>Grant types</legend>
+            {GRANTS.map((grant) => (
+              <Check
+                key={grant.value}
+                name="grant_types"
+                label={grant.label}
+                hint={grant.note}
+                checked={form.grant_types.includes(grant.value)}
+                onChange={(checked) => {
+                  const next = checked ? [...form.grant_types, grant.value] : form.grant_types.filter((other) => other !== grant.value);
+                  setForm((current) => ({ ...current, grant_types: next, refresh_tokens: next.some((g) => g !== 'client_credentials') && current.refresh_tokens }));
+                }}
               />
-            )}
-          </Field>
-        </div>
+            ))}
+            {errors.grant_types && <p className="field-error">{errors.grant_types}</p>}
+          </fieldset>
 
-        {errors.jwks && <Alert kind="error">{errors.jwks}</Alert>}
-        <div className="actions">
-          <button type="submit" disabled={busy}>
-            {busy ? 'Saving…' : creating ? 'Create client' : 'Save changes'}
-          </button>
-          <button type="button" className="button-secondary" onClick={() => navigate('/admin/clients')}>
-            Back to the list
-          </button>
-        </div>
-      </form>
+          <ScopeChips value={form.scopes} onChange={(scopes) => set('scopes', scopes)} suggestions={suggestions} error={errors.scope} />
+
+          <div className="grid-2">
+            <Field
+              label="Access-token lifetime (seconds)"
+              error={errors.access_token_lifetime}
+              hint={`0 to ${MAX_ACCESS_TOKEN_LIFETIME.toLocaleString('en-US')}; default ${DEFAULT_ACCESS_TOKEN_LIFETIME} (${DEFAULT_ACCESS_TOKEN_LIFETIME / 3600} hours). 0 means this client sets no limit of its own: only the server's maximum token lifetime applies.`}
+            >
+              {({ id, describedBy, invalid }) => (
+                <input
+                  id={id}
+                  name="access_token_lifetime"
+                  type="number"
+                  inputMode="numeric"
+                  min={0}
+                  max={MAX_ACCESS_TOKEN_LIFETIME}
+                  step={1}
+                  value={form.access_token_lifetime}
+                  aria-describedby={describedBy}
+                  aria-invalid={invalid || undefined}
+                  onChange={(event) => set('access_token_lifetime', event.target.value)}
+                />
+              )}
+            </Field>
+            <Field label="Token endpoint authentication method" error={errors.token_endpoint_auth_method} hint="How the client proves who it is when it asks for a token.">
+              {({ id, describedBy, invalid }) => (
+                <select
+                  id={id}
+                  name="token_endpoint_auth_method"
+                  value={form.token_endpoint_auth_method}
+                  aria-describedby={describedBy}
+                  aria-invalid={invalid || undefined}
+                  onChange={(event) => set('token_endpoint_auth_method', event.target.value)}
+                >
+                  {AUTH_METHOD_CHOICES.map((method) => (
+                    <option key={method.value} value={method.value}>
+                      {method.label}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          </div>
+
+          <div className="grid-2">
+            <Check
+              name="refresh_tokens"
+              label="Refresh tokens"
+              checked={refreshAllowed && form.refresh_tokens}
+              disabled={!refreshAllowed}
+              error={errors.refresh_tokens}
+              onChange={(checked) => set('refresh_tokens', checked)}
+              hint={
+                refreshAllowed
+                  ? 'Issues a refresh token with password-grant tokens, so the client can renew access without the password. Turning it on adds the offline_access scope to the client.'
+                  : 'Not available with client credentials alone: such a client can always ask for a new token. Add the password grant to turn it on (it adds the offline_access scope).'
+              }
+            />
+            {refreshAllowed && form.refresh_tokens && (
+              <Field
+                label="Refresh-token lifetime (seconds)"
+                error={errors.refresh_token_lifetime}
+                hint={`60 to 31,536,000; default ${DEFAULT_REFRESH_TOKEN_LIFETIME.toLocaleString('en-US')} (${DEFAULT_REFRESH_TOKEN_LIFETIME / 86_400} days).`}
+              >
+                {({ id, describedBy, invalid }) => (
+                  <input
+                    id={id}
+                    name="refresh_token_lifetime"
+                    type="number"
+                    min={60}
+                    step={1}
+                    value={form.refresh_token_lifetime}
+                    aria-describedby={describedBy}
+                    aria-invalid={invalid || undefined}
+                    onChange={(event) => set('refresh_token_lifetime', event.target.value)}
+                  />
+                )}
+              </Field>
+            )}
+          </div>
+
+          <div className="grid-2">
+            <Check
+              name="enabled"
+              label="Enabled"
+              checked={form.enabled}
+              error={errors.enabled}
+              onChange={(checked) => set('enabled', checked)}
+              hint="A disabled client gets no tokens, and its tokens stop passing introspection."
+            />
+            <Check
+              name="may_act_for_users"
+              label="May act for users"
+              checked={form.may_act_for_users}
+              error={errors.may_act_for_users}
+              onChange={(checked) => set('may_act_for_users', checked)}
+              hint="Lets this client obtain tokens for users with a signed assertion (JWT-bearer grant, application tokens)."
+            />
+          </div>
+
+          <div className="grid-2">
+            <Field label="Security profile" error={errors.profile} hint="Which checks the client's scope elements need, its mandatory scope and longest token (see Security profiles).">
+              {({ id, describedBy, invalid }) => (
+                <select id={id} name="profile" value={form.profile} aria-describedby={describedBy} aria-invalid={invalid || undefined} onChange={(event) => set('profile', event.target.value)}>
+                  <option value="">None</option>
+                  {[...new Set([...profiles, ...(form.profile ? [form.profile] : [])])].map((name) => (
+                    <option key={name} value={name}>
+                      {name}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          </div>
+
+          <div className="grid-2">
+            <Field label="Expiry date" error={errors.expires_at} hint="Optional. From this day on the client gets no tokens.">
+              {({ id, describedBy, invalid }) => (
+                <input
+                  id={id}
+                  name="expires_at"
+                  type="date"
+                  value={form.expires_at}
+                  aria-describedby={describedBy}
+                  aria-invalid={invalid || undefined}
+                  onChange={(event) => set('expires_at', event.target.value)}
+                />
+              )}
+            </Field>
+            <Field label="Allowed origins" error={errors.allowed_origins} hint="One per line, e.g. https://app.example.com. Browsers on these origins may call the APIs with credentials (CORS).">
+              {({ id, describedBy, invalid }) => (
+                <textarea
+                  id={id}
+                  name="allowed_origins"
+                  rows={3}
+                  value={form.allowed_origins}
+                  aria-describedby={describedBy}
+                  aria-invalid={invalid || undefined}
+                  onChange={(event) => set('allowed_origins', event.target.value)}
+                />
+              )}
+            </Field>
+          </div>
+
+          {errors.jwks && <Alert kind="error">{errors.jwks}</Alert>}
+          <div className="actions">
+            <button type="submit" disabled={busy}>
+              {busy ? 'Saving…' : creating ? 'Create client' : 'Save changes'}
+            </button>
+            <button type="button" className="button-secondary" onClick={() => navigate('/admin/clients')}>
+              Back to the list
+            </button>
+          </div>
+        </form>
       )}
 
       {!creating && clientId !== null && client !== null && (
@@ -404,7 +431,16 @@ export function ClientForm(props: { clientId: string | null }) {
             <div className="inline-form">
               <Field label="Grace period (seconds)" error={errors.grace_period} hint="Empty: the server's default. 0 stops the old secret at once.">
                 {({ id, describedBy, invalid }) => (
-                  <input id={id} name="grace_period" type="number" min={0} value={grace} aria-describedby={describedBy} aria-invalid={invalid || undefined} onChange={(event) => setGrace(event.target.value)} />
+                  <input
+                    id={id}
+                    name="grace_period"
+                    type="number"
+                    min={0}
+                    value={grace}
+                    aria-describedby={describedBy}
+                    aria-invalid={invalid || undefined}
+                    onChange={(event) => setGrace(event.target.value)}
+                  />
                 )}
               </Field>
               <button type="button" onClick={() => void rotate()}>

@@ -80,7 +80,15 @@ export function ClientsList() {
                     </td>
                     <td>{clientStatus(client)}</td>
                     <td>{client.grant_types.join(', ')}</td>
-                    <td className="chips-cell">{client.scope ? client.scope.split(' ').map((scope) => <span key={scope} className="chip chip-static">{scope}</span>) : '—'}</td>
+                    <td className="chips-cell">
+                      {client.scope
+                        ? client.scope.split(' ').map((scope) => (
+                            <span key={scope} className="chip chip-static">
+                              {scope}
+                            </span>
+                          ))
+                        : '—'}
+                    </td>
                     <td>{formatTime(client.updated_at)}</td>
                   </tr>
                 ))}

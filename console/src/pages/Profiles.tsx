@@ -63,7 +63,10 @@ export function Profiles() {
     }
     const unknown = Object.keys(file).filter((key) => !['name', 'maxTokenExpiration', 'scopeElementMapping', 'mandatoryScope'].includes(key));
     if (unknown.length > 0 || typeof file.name !== 'string') {
-      setMessage({ kind: 'error', text: unknown.length > 0 ? `Unknown keys: ${unknown.join(', ')} (the file uses name, maxTokenExpiration, scopeElementMapping, mandatoryScope).` : 'The file needs a "name".' });
+      setMessage({
+        kind: 'error',
+        text: unknown.length > 0 ? `Unknown keys: ${unknown.join(', ')} (the file uses name, maxTokenExpiration, scopeElementMapping, mandatoryScope).` : 'The file needs a "name".',
+      });
       return;
     }
     // Like `gatehouse profiles push`: absent settings take their defaults; the registration switch stays as it is.
@@ -89,8 +92,8 @@ export function Profiles() {
     <section aria-labelledby="profiles-title">
       <h1 id="profiles-title">Security profiles</h1>
       <p className="lead">
-        How a client&apos;s scope is checked: which security checks each scope element needs, the scope whose checks run on every request, the longest token, and
-        registration of app instances. Assign a profile to a client in the client&apos;s form.
+        How a client&apos;s scope is checked: which security checks each scope element needs, the scope whose checks run on every request, the longest token, and registration of app instances. Assign
+        a profile to a client in the client&apos;s form.
       </p>
       {message && <Alert kind={message.kind}>{message.text}</Alert>}
       {profiles && (
@@ -150,7 +153,9 @@ export function Profiles() {
         <form className="card" onSubmit={(event) => void create(event)} noValidate aria-labelledby="new-profile-title">
           <h2 id="new-profile-title">Add a profile</h2>
           <Field label="Profile name" error={errors.name} hint="Letters, digits, '.', '_' or '-'. It starts with the defaults: no mapping, 3600 s.">
-            {({ id, describedBy, invalid }) => <input id={id} name="profile_name" value={newName} aria-describedby={describedBy} aria-invalid={invalid || undefined} onChange={(event) => setNewName(event.target.value)} />}
+            {({ id, describedBy, invalid }) => (
+              <input id={id} name="profile_name" value={newName} aria-describedby={describedBy} aria-invalid={invalid || undefined} onChange={(event) => setNewName(event.target.value)} />
+            )}
           </Field>
           <button type="submit">Add profile</button>
         </form>
@@ -186,7 +191,11 @@ function ProfileEditor(props: { profile: SecurityProfileJson; onSaved: (message:
   const [tokenDescription, setTokenDescription] = useState('');
   const path = `/profiles/${encodeURIComponent(profile.name)}`;
 
-  const loadTokens = () => api<{ initial_access_tokens: InitialAccessTokenJson[] }>('GET', `${path}/initial-access-tokens`).then((found) => setTokens(found.initial_access_tokens), () => setTokens([]));
+  const loadTokens = () =>
+    api<{ initial_access_tokens: InitialAccessTokenJson[] }>('GET', `${path}/initial-access-tokens`).then(
+      (found) => setTokens(found.initial_access_tokens),
+      () => setTokens([]),
+    );
   useEffect(() => {
     void loadTokens();
     // Reload when another profile is shown.
@@ -253,17 +262,28 @@ function ProfileEditor(props: { profile: SecurityProfileJson; onSaved: (message:
       <form onSubmit={(event) => void save(event)} noValidate aria-label={`Settings of ${profile.name}`}>
         <fieldset className={errors.scope_element_mapping ? 'field-invalid' : undefined}>
           <legend>Scope-element mapping</legend>
-          <p className="hint">
-            Each scope element needs the listed checks (comma-separated; empty means no check). Built-in checks: {BUILT_IN_CHECKS.join(', ')}.
-          </p>
+          <p className="hint">Each scope element needs the listed checks (comma-separated; empty means no check). Built-in checks: {BUILT_IN_CHECKS.join(', ')}.</p>
           {rows.map((row, index) => (
             <div className="mapping-row" key={index}>
               <Field label={`Scope element ${index + 1}`}>
-                {({ id }) => <input id={id} name={`element-${index}`} value={row.element} onChange={(event) => setRows(rows.map((other, at) => (at === index ? { ...other, element: event.target.value } : other)))} />}
+                {({ id }) => (
+                  <input
+                    id={id}
+                    name={`element-${index}`}
+                    value={row.element}
+                    onChange={(event) => setRows(rows.map((other, at) => (at === index ? { ...other, element: event.target.value } : other)))}
+                  />
+                )}
               </Field>
               <Field label={`Checks for element ${index + 1}`}>
                 {({ id }) => (
-                  <input id={id} name={`checks-${index}`} list="known-checks" value={row.checks} onChange={(event) => setRows(rows.map((other, at) => (at === index ? { ...other, checks: event.target.value } : other)))} />
+                  <input
+                    id={id}
+                    name={`checks-${index}`}
+                    list="known-checks"
+                    value={row.checks}
+                    onChange={(event) => setRows(rows.map((other, at) => (at === index ? { ...other, checks: event.target.value } : other)))}
+                  />
                 )}
               </Field>
               <button type="button" className="button-secondary" aria-label={`Remove mapping ${row.element || index + 1}`} onClick={() => setRows(rows.filter((_, at) => at !== index))}>
@@ -281,14 +301,36 @@ function ProfileEditor(props: { profile: SecurityProfileJson; onSaved: (message:
             Add mapping
           </button>
         </fieldset>
-        <ScopeChips label="Mandatory scope" value={mandatory} onChange={setMandatory} suggestions={[]} error={errors.mandatory_scope} hintText="Its checks run on every token request of the profile's clients; its elements never go into tokens." />
+        <ScopeChips
+          label="Mandatory scope"
+          value={mandatory}
+          onChange={setMandatory}
+          suggestions={[]}
+          error={errors.mandatory_scope}
+          hintText="Its checks run on every token request of the profile's clients; its elements never go into tokens."
+        />
         <div className="grid-2">
           <Field label="Maximum token lifetime (seconds)" error={errors.max_token_expiration} hint="Tokens of the profile's clients live at most this long (default 3600).">
             {({ id, describedBy, invalid }) => (
-              <input id={id} name="max_token_expiration" type="number" min={1} value={lifetime} aria-describedby={describedBy} aria-invalid={invalid || undefined} onChange={(event) => setLifetime(event.target.value)} />
+              <input
+                id={id}
+                name="max_token_expiration"
+                type="number"
+                min={1}
+                value={lifetime}
+                aria-describedby={describedBy}
+                aria-invalid={invalid || undefined}
+                onChange={(event) => setLifetime(event.target.value)}
+              />
             )}
           </Field>
-          <Check label="Registration of app instances" checked={registration} onChange={setRegistration} error={errors.registration_enabled} hint="Lets app instances register as clients of this profile with an initial access token (RFC 7591)." />
+          <Check
+            label="Registration of app instances"
+            checked={registration}
+            onChange={setRegistration}
+            error={errors.registration_enabled}
+            hint="Lets app instances register as clients of this profile with an initial access token (RFC 7591)."
+          />
         </div>
         <div className="actions">
           <button type="submit">Save profile</button>

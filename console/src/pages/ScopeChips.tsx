@@ -4,7 +4,14 @@ import { useId, useState, type KeyboardEvent } from 'react';
  * Scopes typed comma- or space-separated (Enter or comma adds), shown as removable chips, with
  * suggestions (the reserved scopes and the known application names) one click away.
  */
-export function ScopeChips(props: { value: string[]; onChange: (scopes: string[]) => void; suggestions: { scope: string; note: string }[]; error?: string | undefined; label?: string; hintText?: string }) {
+export function ScopeChips(props: {
+  value: string[];
+  onChange: (scopes: string[]) => void;
+  suggestions: { scope: string; note: string }[];
+  error?: string | undefined;
+  label?: string;
+  hintText?: string;
+}) {
   const id = useId();
   const [text, setText] = useState('');
 

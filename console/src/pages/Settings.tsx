@@ -63,7 +63,16 @@ export function Settings() {
           <p className="hint">Besides the Authorization header, Gatehouse&apos;s own APIs accept an access token in this header and this cookie.</p>
           <div className="grid-2">
             <Field label="Cookie name" error={errors.cookie_name}>
-              {({ id, describedBy, invalid }) => <input id={id} name="cookie_name" value={delivery.cookie_name} aria-describedby={describedBy} aria-invalid={invalid || undefined} onChange={(event) => set('cookie_name', event.target.value)} />}
+              {({ id, describedBy, invalid }) => (
+                <input
+                  id={id}
+                  name="cookie_name"
+                  value={delivery.cookie_name}
+                  aria-describedby={describedBy}
+                  aria-invalid={invalid || undefined}
+                  onChange={(event) => set('cookie_name', event.target.value)}
+                />
+              )}
             </Field>
             <Field label="Cookie domain" error={errors.cookie_domain} hint="Empty: host only. Set a parent domain so that sibling hosts share the cookie.">
               {({ id, describedBy, invalid }) => (
@@ -78,11 +87,26 @@ export function Settings() {
               )}
             </Field>
             <Field label="Cookie path" error={errors.cookie_path}>
-              {({ id, describedBy, invalid }) => <input id={id} name="cookie_path" value={delivery.cookie_path} aria-describedby={describedBy} aria-invalid={invalid || undefined} onChange={(event) => set('cookie_path', event.target.value)} />}
+              {({ id, describedBy, invalid }) => (
+                <input
+                  id={id}
+                  name="cookie_path"
+                  value={delivery.cookie_path}
+                  aria-describedby={describedBy}
+                  aria-invalid={invalid || undefined}
+                  onChange={(event) => set('cookie_path', event.target.value)}
+                />
+              )}
             </Field>
             <Field label="Cookie SameSite" error={errors.cookie_same_site}>
               {({ id, describedBy }) => (
-                <select id={id} name="cookie_same_site" value={delivery.cookie_same_site} aria-describedby={describedBy} onChange={(event) => set('cookie_same_site', event.target.value as TokenDelivery['cookie_same_site'])}>
+                <select
+                  id={id}
+                  name="cookie_same_site"
+                  value={delivery.cookie_same_site}
+                  aria-describedby={describedBy}
+                  onChange={(event) => set('cookie_same_site', event.target.value as TokenDelivery['cookie_same_site'])}
+                >
                   <option value="strict">Strict</option>
                   <option value="lax">Lax</option>
                   <option value="none">None</option>
@@ -105,9 +129,23 @@ export function Settings() {
               )}
             </Field>
             <Field label="Token header name" error={errors.header_name}>
-              {({ id, describedBy, invalid }) => <input id={id} name="header_name" value={delivery.header_name} aria-describedby={describedBy} aria-invalid={invalid || undefined} onChange={(event) => set('header_name', event.target.value)} />}
+              {({ id, describedBy, invalid }) => (
+                <input
+                  id={id}
+                  name="header_name"
+                  value={delivery.header_name}
+                  aria-describedby={describedBy}
+                  aria-invalid={invalid || undefined}
+                  onChange={(event) => set('header_name', event.target.value)}
+                />
+              )}
             </Field>
-            <Check label="Cookie HttpOnly (page scripts cannot read the token)" checked={delivery.cookie_http_only} error={errors.cookie_http_only} onChange={(checked) => set('cookie_http_only', checked)} />
+            <Check
+              label="Cookie HttpOnly (page scripts cannot read the token)"
+              checked={delivery.cookie_http_only}
+              error={errors.cookie_http_only}
+              onChange={(checked) => set('cookie_http_only', checked)}
+            />
           </div>
           <div className="actions">
             <button type="submit">Save token delivery</button>

@@ -33,9 +33,7 @@ export function SignIn(props: { onSignedIn: (session: SessionJson) => void }) {
           {({ id }) => <input id={id} name="username" autoComplete="username" required value={username} onChange={(event) => setUsername(event.target.value)} autoFocus />}
         </Field>
         <Field label="Password">
-          {({ id }) => (
-            <input id={id} name="password" type="password" autoComplete="current-password" required value={password} onChange={(event) => setPassword(event.target.value)} />
-          )}
+          {({ id }) => <input id={id} name="password" type="password" autoComplete="current-password" required value={password} onChange={(event) => setPassword(event.target.value)} />}
         </Field>
         <button type="submit" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}

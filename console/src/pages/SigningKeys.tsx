@@ -11,7 +11,11 @@ export function SigningKeys() {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
 
-  const load = () => api<{ keys: SigningKeyJson[] }>('GET', '/keys').then((found) => setKeys(found.keys), (failure: unknown) => setMessage({ kind: 'error', text: errorText(failure) }));
+  const load = () =>
+    api<{ keys: SigningKeyJson[] }>('GET', '/keys').then(
+      (found) => setKeys(found.keys),
+      (failure: unknown) => setMessage({ kind: 'error', text: errorText(failure) }),
+    );
   useEffect(() => {
     void load();
   }, []);
@@ -34,8 +38,8 @@ export function SigningKeys() {
     <section aria-labelledby="keys-page-title">
       <h1 id="keys-page-title">Signing keys</h1>
       <p className="lead">
-        The keys that sign access tokens, as published in the JWKS (<code>/oauth/jwks</code>). A new key is published at once and signs after the activation delay;
-        old keys stay published until their tokens have expired.
+        The keys that sign access tokens, as published in the JWKS (<code>/oauth/jwks</code>). A new key is published at once and signs after the activation delay; old keys stay published until their
+        tokens have expired.
       </p>
       {message && <Alert kind={message.kind}>{message.text}</Alert>}
       {keys && (
@@ -73,9 +77,22 @@ export function SigningKeys() {
       <section className="card" aria-labelledby="rotate-title">
         <h2 id="rotate-title">Rotate</h2>
         <div className="inline-form">
-          <Field label="Activation delay (seconds)" error={errors.activation_delay} hint="Empty: the server's default. Resource servers that cache the JWKS need it to see the new key before it signs.">
+          <Field
+            label="Activation delay (seconds)"
+            error={errors.activation_delay}
+            hint="Empty: the server's default. Resource servers that cache the JWKS need it to see the new key before it signs."
+          >
             {({ id, describedBy, invalid }) => (
-              <input id={id} name="activation_delay" type="number" min={0} value={delay} aria-describedby={describedBy} aria-invalid={invalid || undefined} onChange={(event) => setDelay(event.target.value)} />
+              <input
+                id={id}
+                name="activation_delay"
+                type="number"
+                min={0}
+                value={delay}
+                aria-describedby={describedBy}
+                aria-invalid={invalid || undefined}
+                onChange={(event) => setDelay(event.target.value)}
+              />
             )}
           </Field>
           <button type="button" onClick={() => void rotate()}>

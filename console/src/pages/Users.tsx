@@ -103,14 +103,18 @@ export function Users() {
                       <td>{user.email ?? '—'}</td>
                       <td>{user.roles.join(', ') || '—'}</td>
                       <td>
-                        {user.enabled ? <Badge kind="on">Enabled</Badge> : <Badge kind="off">Disabled</Badge>}{' '}
-                        {locked && <Badge kind="warn">Locked until {formatTime(user.locked_until)}</Badge>}
+                        {user.enabled ? <Badge kind="on">Enabled</Badge> : <Badge kind="off">Disabled</Badge>} {locked && <Badge kind="warn">Locked until {formatTime(user.locked_until)}</Badge>}
                       </td>
                       <td className="row-actions">
                         <button type="button" className="button-secondary" onClick={() => setPanel({ kind: 'edit', user })} aria-label={`Edit ${user.username}`}>
                           Edit
                         </button>
-                        <button type="button" className="button-secondary" onClick={() => void act(user, user.enabled ? 'disable' : 'enable')} aria-label={`${user.enabled ? 'Disable' : 'Enable'} ${user.username}`}>
+                        <button
+                          type="button"
+                          className="button-secondary"
+                          onClick={() => void act(user, user.enabled ? 'disable' : 'enable')}
+                          aria-label={`${user.enabled ? 'Disable' : 'Enable'} ${user.username}`}
+                        >
                           {user.enabled ? 'Disable' : 'Enable'}
                         </button>
                         <button type="button" className="button-secondary" onClick={() => setPanel({ kind: 'password', user })} aria-label={`Reset the password of ${user.username}`}>
@@ -153,7 +157,10 @@ function UserEditor(props: { user?: UserJson; onDone: (message: string) => void;
     const body = {
       display_name: displayName.trim() === '' ? null : displayName,
       email: email.trim() === '' ? null : email,
-      roles: roles.split(',').map((role) => role.trim()).filter((role) => role !== ''),
+      roles: roles
+        .split(',')
+        .map((role) => role.trim())
+        .filter((role) => role !== ''),
       enabled,
     };
     try {
@@ -173,24 +180,48 @@ function UserEditor(props: { user?: UserJson; onDone: (message: string) => void;
       <div className="grid-2">
         <Field label="Username" error={errors.username} hint={editing ? 'Usernames cannot be changed.' : 'Unique, regardless of case.'}>
           {({ id, describedBy, invalid }) => (
-            <input id={id} name="username" value={username} readOnly={editing} autoComplete="off" aria-describedby={describedBy} aria-invalid={invalid || undefined} onChange={(event) => setUsername(event.target.value)} />
+            <input
+              id={id}
+              name="username"
+              value={username}
+              readOnly={editing}
+              autoComplete="off"
+              aria-describedby={describedBy}
+              aria-invalid={invalid || undefined}
+              onChange={(event) => setUsername(event.target.value)}
+            />
           )}
         </Field>
         {!editing && (
           <Field label="Password" error={errors.password} hint="At least 8 characters. Stored only as an argon2id hash.">
             {({ id, describedBy, invalid }) => (
-              <input id={id} name="password" type="password" autoComplete="new-password" value={password} aria-describedby={describedBy} aria-invalid={invalid || undefined} onChange={(event) => setPassword(event.target.value)} />
+              <input
+                id={id}
+                name="password"
+                type="password"
+                autoComplete="new-password"
+                value={password}
+                aria-describedby={describedBy}
+                aria-invalid={invalid || undefined}
+                onChange={(event) => setPassword(event.target.value)}
+              />
             )}
           </Field>
         )}
         <Field label="Display name" error={errors.display_name}>
-          {({ id, describedBy, invalid }) => <input id={id} name="display_name" value={displayName} aria-describedby={describedBy} aria-invalid={invalid || undefined} onChange={(event) => setDisplayName(event.target.value)} />}
+          {({ id, describedBy, invalid }) => (
+            <input id={id} name="display_name" value={displayName} aria-describedby={describedBy} aria-invalid={invalid || undefined} onChange={(event) => setDisplayName(event.target.value)} />
+          )}
         </Field>
         <Field label="Email" error={errors.email}>
-          {({ id, describedBy, invalid }) => <input id={id} name="email" type="email" value={email} aria-describedby={describedBy} aria-invalid={invalid || undefined} onChange={(event) => setEmail(event.target.value)} />}
+          {({ id, describedBy, invalid }) => (
+            <input id={id} name="email" type="email" value={email} aria-describedby={describedBy} aria-invalid={invalid || undefined} onChange={(event) => setEmail(event.target.value)} />
+          )}
         </Field>
         <Field label="Roles" error={errors.roles} hint="Comma-separated.">
-          {({ id, describedBy, invalid }) => <input id={id} name="roles" value={roles} aria-describedby={describedBy} aria-invalid={invalid || undefined} onChange={(event) => setRoles(event.target.value)} />}
+          {({ id, describedBy, invalid }) => (
+            <input id={id} name="roles" value={roles} aria-describedby={describedBy} aria-invalid={invalid || undefined} onChange={(event) => setRoles(event.target.value)} />
+          )}
         </Field>
         <Check label="Enabled" checked={enabled} onChange={setEnabled} error={errors.enabled} />
       </div>
@@ -223,7 +254,16 @@ function PasswordReset(props: { user: UserJson; onDone: (message: string) => voi
       <h2 id="password-title">Reset the password of {props.user.username}</h2>
       <Field label="New password" error={error ?? undefined} hint="At least 8 characters. Also clears a lockout and revokes the user's refresh tokens.">
         {({ id, describedBy, invalid }) => (
-          <input id={id} name="new_password" type="password" autoComplete="new-password" value={password} aria-describedby={describedBy} aria-invalid={invalid || undefined} onChange={(event) => setPassword(event.target.value)} />
+          <input
+            id={id}
+            name="new_password"
+            type="password"
+            autoComplete="new-password"
+            value={password}
+            aria-describedby={describedBy}
+            aria-invalid={invalid || undefined}
+            onChange={(event) => setPassword(event.target.value)}
+          />
         )}
       </Field>
       <div className="actions">

@@ -86,7 +86,7 @@ export function registerClientKeyCommands(clients: Command): void {
 
   clients
     .command('remove-key <client_id> <kid>')
-    .description('remove one of the client\'s keys')
+    .description("remove one of the client's keys")
     .action(async (clientId: string, kid: string, _flags: unknown, command: Command) => {
       await withGatehouse(command, async (gatehouse) => {
         await gatehouse.clients.removeKey(clientId, kid);

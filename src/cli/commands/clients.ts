@@ -61,7 +61,6 @@ function metadataFromFlags(flags: ClientFlags, mode: 'create' | 'update'): Recor
   return body;
 }
 
-
 function describe(client: ClientMetadata): string {
   return [
     `client_id:              ${client.client_id}`,
@@ -142,16 +141,14 @@ export function registerClientsCommands(program: Command): void {
       });
     });
 
-  addMetadataOptions(clients.command('update <client_id>').description('change a client')).action(
-    async (clientId: string, flags: ClientFlags, command: Command) => {
-      await withGatehouse(command, async (gatehouse) => {
-        const changes = await namingFlags(FLAG_OF_FIELD, () => parseClientChanges(metadataFromFlags(flags, 'update'), 'update'));
-        const metadata = toClientMetadata(await namingFlags(FLAG_OF_FIELD, () => gatehouse.clients.update(clientId, changes)));
-        if (flags.json) printJson(metadata);
-        else process.stdout.write(`${describe(metadata)}\n`);
-      });
-    },
-  );
+  addMetadataOptions(clients.command('update <client_id>').description('change a client')).action(async (clientId: string, flags: ClientFlags, command: Command) => {
+    await withGatehouse(command, async (gatehouse) => {
+      const changes = await namingFlags(FLAG_OF_FIELD, () => parseClientChanges(metadataFromFlags(flags, 'update'), 'update'));
+      const metadata = toClientMetadata(await namingFlags(FLAG_OF_FIELD, () => gatehouse.clients.update(clientId, changes)));
+      if (flags.json) printJson(metadata);
+      else process.stdout.write(`${describe(metadata)}\n`);
+    });
+  });
 
   clients
     .command('rotate-secret <client_id>')
@@ -205,4 +202,3 @@ export function registerClientsCommands(program: Command): void {
       });
     });
 }
-

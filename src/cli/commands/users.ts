@@ -20,14 +20,20 @@ export async function passwordFrom(flags: { password?: string; passwordStdin?: b
   if (!flags.passwordStdin) throw new CliError('a password is required: --password <password> or --password-stdin');
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 function bodyFromFlags(flags: UserFlags): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   if (flags.displayName !== undefined) body.display_name = flags.displayName;
   if (flags.email !== undefined) body.email = flags.email === '' ? null : flags.email;
-  if (flags.roles !== undefined) body.roles = flags.roles.split(',').map((role) => role.trim()).filter((role) => role !== '');
+  if (flags.roles !== undefined)
+    body.roles = flags.roles
+      .split(',')
+      .map((role) => role.trim())
+      .filter((role) => role !== '');
   if (flags.disabled) body.enabled = false;
   return body;
 }
@@ -39,7 +45,6 @@ const FLAG_OF_FIELD: Record<string, string> = {
   email: '--email',
   roles: '--roles',
 };
-
 
 function describe(user: ReturnType<typeof toUserJson>): string {
   return [
@@ -83,18 +88,16 @@ export function registerUsersCommands(program: Command): void {
       });
     });
 
-  withListOptions(users.command('list').description('list users'), 'filter by username or display name').action(
-    async (flags: ListFlags, command: Command) => {
-      const paging = pagingOf(flags);
-      await withGatehouse(command, async (gatehouse) => {
-        const { users: found, total } = await gatehouse.users.list(paging);
-        const list = found.map(toUserJson);
-        if (flags.json) return printJson({ users: list, total });
-        for (const user of list) process.stdout.write(`${user.id}\t${user.enabled ? 'enabled ' : 'disabled'}\t${user.username}\n`);
-        process.stdout.write(`${list.length} of ${total} user(s)\n`);
-      });
-    },
-  );
+  withListOptions(users.command('list').description('list users'), 'filter by username or display name').action(async (flags: ListFlags, command: Command) => {
+    const paging = pagingOf(flags);
+    await withGatehouse(command, async (gatehouse) => {
+      const { users: found, total } = await gatehouse.users.list(paging);
+      const list = found.map(toUserJson);
+      if (flags.json) return printJson({ users: list, total });
+      for (const user of list) process.stdout.write(`${user.id}\t${user.enabled ? 'enabled ' : 'disabled'}\t${user.username}\n`);
+      process.stdout.write(`${list.length} of ${total} user(s)\n`);
+    });
+  });
 
   users
     .command('show <user>')
@@ -167,4 +170,3 @@ export function registerUsersCommands(program: Command): void {
       });
     });
 }
-

@@ -78,9 +78,7 @@ export class ClientAuthenticator {
     // Compute a digest even for unknown clients so that timing does not tell which ids exist.
     const current = this.digester.matches(secret, client?.secretDigest ?? null);
     const previous =
-      client?.previousSecretDigest != null && client.previousSecretExpiresAt !== null && client.previousSecretExpiresAt > now
-        ? this.digester.matches(secret, client.previousSecretDigest)
-        : false;
+      client?.previousSecretDigest != null && client.previousSecretExpiresAt !== null && client.previousSecretExpiresAt > now ? this.digester.matches(secret, client.previousSecretDigest) : false;
     if (!client || !(current || previous)) {
       this.logFailure(clientId, client, client ? 'wrong secret' : 'unknown client');
       throw invalidClient('client authentication failed', usedBasic);

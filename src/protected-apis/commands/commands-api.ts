@@ -57,11 +57,7 @@ export function registerCommandsApi(
   );
 
   async function refuse(reply: FastifyReply, challenge: BearerChallenge): Promise<void> {
-    await reply
-      .status(challenge.status)
-      .header('WWW-Authenticate', challenge.header(REALM, options.resourceMetadataUrl()))
-      .header('Cache-Control', 'no-store')
-      .send(challenge.body());
+    await reply.status(challenge.status).header('WWW-Authenticate', challenge.header(REALM, options.resourceMetadataUrl())).header('Cache-Control', 'no-store').send(challenge.body());
   }
 
   /** The caller of a valid token (any scope), or undefined after answering a refusal. */

@@ -43,7 +43,14 @@ export function guardedLookup(allows: (address: string) => boolean) {
       if (error) return callback(error, []);
       const allowed = addresses.filter((entry) => allows(entry.address));
       const first = allowed[0];
-      if (!first) return callback(new DestinationRefused(hostname, addresses.map((entry) => entry.address)), []);
+      if (!first)
+        return callback(
+          new DestinationRefused(
+            hostname,
+            addresses.map((entry) => entry.address),
+          ),
+          [],
+        );
       if (options.all) return callback(null, allowed);
       return callback(null, first.address, first.family);
     });

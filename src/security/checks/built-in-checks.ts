@@ -10,10 +10,7 @@ import { pinCodeCheck } from './pin-code.js';
 import { userLoginCheck } from './user-login.js';
 
 /** PinCode, UserLogin, ClientKey and AllowedNetwork, configured. */
-export function builtInChecks(
-  config: GatehouseConfig,
-  services: { passwordSignIn: PasswordSignIn; digester: SecretDigester; directory: ClientDirectory },
-): SecurityCheck[] {
+export function builtInChecks(config: GatehouseConfig, services: { passwordSignIn: PasswordSignIn; digester: SecretDigester; directory: ClientDirectory }): SecurityCheck[] {
   // Checks evaluated on every request never cap a token below the server's own maximum.
   const everyRequestLifetime = config.maxTokenLifetime;
   return [

@@ -52,9 +52,7 @@ export function initialMigration(engine: StoreEngine): Migration {
 
       await db.schema
         .createTable('change_events')
-        .addColumn('seq', engine === 'postgres' ? 'bigserial' : 'integer', (col) =>
-          engine === 'postgres' ? col.primaryKey() : col.primaryKey().autoIncrement(),
-        )
+        .addColumn('seq', engine === 'postgres' ? 'bigserial' : 'integer', (col) => (engine === 'postgres' ? col.primaryKey() : col.primaryKey().autoIncrement()))
         .addColumn('kind', 'text', (col) => col.notNull())
         .addColumn('ref', 'text', (col) => col.notNull())
         .addColumn('created_at', 'bigint', (col) => col.notNull())

@@ -15,7 +15,10 @@ export const securityProfilesMigration: Migration = {
       .addColumn('updated_at', 'bigint', (col) => col.notNull())
       .execute();
     // A foreign key: a profile that clients use cannot go, even when its deletion races a client's update.
-    await db.schema.alterTable('clients').addColumn('profile', 'text', (col) => col.references('security_profiles.name')).execute();
+    await db.schema
+      .alterTable('clients')
+      .addColumn('profile', 'text', (col) => col.references('security_profiles.name'))
+      .execute();
     await db.schema.createIndex('clients_profile').on('clients').column('profile').execute();
   },
   async down(db: Kysely<unknown>) {

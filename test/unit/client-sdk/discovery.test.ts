@@ -16,7 +16,9 @@ describe('metadata discovery', () => {
 
   it('refuses documents of another issuer, without a token endpoint, or not JSON', async () => {
     const issuer = 'https://auth.example.com';
-    await expect(discoverMetadata(issuer, answering(200, JSON.stringify({ issuer: 'https://evil.example', token_endpoint: 'https://evil.example/t' })))).rejects.toThrow(/issuer https:\/\/evil.example/);
+    await expect(discoverMetadata(issuer, answering(200, JSON.stringify({ issuer: 'https://evil.example', token_endpoint: 'https://evil.example/t' })))).rejects.toThrow(
+      /issuer https:\/\/evil.example/,
+    );
     await expect(discoverMetadata(issuer, answering(200, JSON.stringify({ issuer })))).rejects.toBeInstanceOf(GatehouseResponseError);
     await expect(discoverMetadata(issuer, answering(200, '<html>'))).rejects.toThrow(/not JSON/);
     await expect(discoverMetadata(issuer, answering(503, '{}'))).rejects.toMatchObject({ status: 503 });

@@ -2,8 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { bearerChallenge, parseWwwAuthenticate } from '../../../src/client-sdk/www-authenticate.js';
 
 describe('WWW-Authenticate parsing', () => {
-  it('reads Gatehouse\'s Bearer challenges', () => {
-    expect(parseWwwAuthenticate('Bearer realm="gatehouse", error="insufficient_scope", error_description="the access token lacks the scope users", scope="users", resource_metadata="http://x/.well-known/oauth-protected-resource"')).toEqual([
+  it("reads Gatehouse's Bearer challenges", () => {
+    expect(
+      parseWwwAuthenticate(
+        'Bearer realm="gatehouse", error="insufficient_scope", error_description="the access token lacks the scope users", scope="users", resource_metadata="http://x/.well-known/oauth-protected-resource"',
+      ),
+    ).toEqual([
       {
         scheme: 'bearer',
         params: {
