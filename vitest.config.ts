@@ -23,10 +23,11 @@ export default defineConfig({
       include: ['src/**/*.ts'],
       reporter: ['text-summary', 'json-summary'],
       reportsDirectory: 'coverage',
-      // The floor, rounded down from 2026-12-05: statements 54.2%, branches 42.61%, functions 56.23%,
-      // lines 57.48%, measured over test/{unit,store,attacks,bench,docs} (60 files). The whole suite covers
-      // at least that much (it runs those files too). Raise the floor as coverage rises; never lower it.
-      thresholds: { statements: 54, branches: 42, functions: 56, lines: 57 },
+      // The floor: the whole suite's figures on a clean clone (CI=true bash .ci/run, 2026-12-05: statements
+      // 83.11%, branches 79.27%, functions 84.91%, lines 85.29%), each lowered one point below its integer so
+      // that code reached only on some runs (a retry, a race's losing side) does not fail CI. Raise the floor
+      // as coverage rises; never lower it.
+      thresholds: { statements: 82, branches: 78, functions: 83, lines: 84 },
     },
   },
 });
