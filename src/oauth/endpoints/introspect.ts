@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Client } from '../../clients/client.js';
 import type { GatehouseConfig } from '../../config/config.js';
 import { noStore, refuseOtherMethods } from './oauth-replies.js';
-import type { UsersRepository } from '../../store/users-repository.js';
+import type { UsersStore } from '../../users/users-store.js';
 import type { AccessTokenVerifier } from '../access-token-verifier.js';
 import type { ClientAuthenticator } from '../client-auth/authenticate-client.js';
 import { FormParams } from '../form-params.js';
@@ -16,7 +16,7 @@ export interface IntrospectionEndpointServices {
   authenticator: Pick<ClientAuthenticator, 'authenticate'>;
   verifier: Pick<AccessTokenVerifier, 'verify'>;
   refreshTokens: Pick<RefreshTokens, 'find'>;
-  users: Pick<UsersRepository, 'get'>;
+  users: Pick<UsersStore, 'get'>;
 }
 
 /** JWT access tokens have three dot-separated parts; refresh tokens are opaque without dots. */

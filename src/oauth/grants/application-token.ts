@@ -1,5 +1,5 @@
 import { accessTokenScopes } from '../../clients/client.js';
-import type { UsersRepository } from '../../store/users-repository.js';
+import type { UsersStore } from '../../users/users-store.js';
 import type { ClientAssertionVerifier } from '../client-auth/private-key-jwt.js';
 import type { SecurityGate } from '../security-gate.js';
 import { clientHolder, userHolder, type TokenTail } from '../token-tail.js';
@@ -18,7 +18,7 @@ export function handler(services: {
   gate: Pick<SecurityGate, 'plan'>;
   tail: Pick<TokenTail, 'finish'>;
   assertions: Pick<ClientAssertionVerifier, 'verifyAppRequest'>;
-  users: Pick<UsersRepository, 'findByIdOrUsername'>;
+  users: Pick<UsersStore, 'findByIdOrUsername'>;
   /** The `aud` the request must name: the endpoint's URL. */
   appTokenAudience: () => string;
 }): GrantHandle {

@@ -1,6 +1,6 @@
 import type { GatehouseConfig } from '../../config/config.js';
 import type { StoreAvailability } from '../../store/store-availability.js';
-import type { UsersRepository } from '../../store/users-repository.js';
+import type { UsersStore } from '../../users/users-store.js';
 import type { PasswordSignIn } from '../../users/password-sign-in.js';
 import type { ClientAssertionVerifier } from '../client-auth/private-key-jwt.js';
 import type { RefreshTokens } from '../refresh-tokens.js';
@@ -8,7 +8,7 @@ import type { SecurityGate } from '../security-gate.js';
 import type { TokenTail } from '../token-tail.js';
 import * as applicationToken from './application-token.js';
 import * as clientCredentials from './client-credentials.js';
-import type { Grant } from './grant.js';
+import type { ClientAuthentication, Grant, GrantHandle } from './grant.js';
 import * as jwtBearer from './jwt-bearer.js';
 import * as password from './password.js';
 import * as refreshToken from './refresh-token.js';
@@ -32,19 +32,31 @@ export interface GrantServices {
   tail: Pick<TokenTail, 'finish'>;
   signIn: Pick<PasswordSignIn, 'check'>;
   refreshTokens: Pick<RefreshTokens, 'find' | 'rotate' | 'revokeFamily'>;
-  users: Pick<UsersRepository, 'get' | 'findByIdOrUsername'>;
+  users: Pick<UsersStore, 'get' | 'findByIdOrUsername'>;
   assertions: Pick<ClientAssertionVerifier, 'verifyGrant' | 'verifyAppRequest'>;
   availability?: Pick<StoreAvailability, 'servedFromCache'> | undefined;
   /** The `aud` an application token request must name: the endpoint's URL. */
   appTokenAudience: () => string;
 }
 
+/** What a grant module exports. */
+interface GrantModule {
+  grantType: string;
+  clientAuthentication: ClientAuthentication;
+  handler(services: GrantServices): GrantHandle;
+}
+
+/** A grant module wired to the services, ready to run. */
+function ready(grant: GrantModule, services: GrantServices): Grant {
+  return { grantType: grant.grantType, clientAuthentication: grant.clientAuthentication, handle: grant.handler(services) };
+}
+
 /** The token endpoint's grants by grant type, ready to run: the endpoint dispatches by this table alone. */
 export function tokenEndpointGrants(services: GrantServices): ReadonlyMap<string, Grant> {
-  return new Map(TOKEN_ENDPOINT_GRANTS.map((grant) => [grant.grantType, { grantType: grant.grantType, clientAuthentication: grant.clientAuthentication, handle: grant.handler(services) }]));
+  return new Map(TOKEN_ENDPOINT_GRANTS.map((grant) => [grant.grantType, ready(grant, services)]));
 }
 
 /** The application token endpoint's grant, ready to run. */
 export function applicationTokenGrant(services: GrantServices): Grant {
-  return { grantType: applicationToken.grantType, clientAuthentication: applicationToken.clientAuthentication, handle: applicationToken.handler(services) };
+  return ready(applicationToken, services);
 }

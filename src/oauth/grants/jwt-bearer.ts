@@ -1,6 +1,6 @@
 import { accessTokenScopes } from '../../clients/client.js';
 import type { GatehouseConfig } from '../../config/config.js';
-import type { UsersRepository } from '../../store/users-repository.js';
+import type { UsersStore } from '../../users/users-store.js';
 import type { ClientAssertionVerifier } from '../client-auth/private-key-jwt.js';
 import { OAuthError } from '../oauth-error.js';
 import { requestedResources } from '../resource-indicators.js';
@@ -22,7 +22,7 @@ export function handler(services: {
   gate: Pick<SecurityGate, 'plan'>;
   tail: Pick<TokenTail, 'finish'>;
   assertions: Pick<ClientAssertionVerifier, 'verifyGrant'>;
-  users: Pick<UsersRepository, 'findByIdOrUsername'>;
+  users: Pick<UsersStore, 'findByIdOrUsername'>;
 }): GrantHandle {
   const { config, gate, tail, assertions, users } = services;
   /** `authenticated` is the client that authenticated the request, if it did; it must be the assertion's. */

@@ -1,5 +1,5 @@
 import type { GatehouseConfig } from '../../config/config.js';
-import type { UsersRepository } from '../../store/users-repository.js';
+import type { UsersStore } from '../../users/users-store.js';
 import { parseScopeParameter } from '../../shared/scope.js';
 import { OAuthError } from '../oauth-error.js';
 import type { RefreshTokens } from '../refresh-tokens.js';
@@ -27,7 +27,7 @@ export function handler(services: {
   gate: Pick<SecurityGate, 'plan'>;
   tail: Pick<TokenTail, 'finish'>;
   refreshTokens: Pick<RefreshTokens, 'find' | 'rotate' | 'revokeFamily'>;
-  users: Pick<UsersRepository, 'get'>;
+  users: Pick<UsersStore, 'get'>;
 }): GrantHandle {
   const { config, gate, tail, refreshTokens, users } = services;
   return async (authenticated, params, facts) => {
