@@ -1,5 +1,6 @@
 import { basicAuthorization } from './client-authentication.js';
-import { isObject, runChallengeFlow, type ChallengeHandler } from './challenge-flow.js';
+import { isRecord } from '../shared/is-record.js';
+import { runChallengeFlow, type ChallengeHandler } from './challenge-flow.js';
 import { GatehouseResponseError } from './errors.js';
 import { normaliseScope } from './scope.js';
 import { trimIssuer } from './discovery.js';
@@ -87,6 +88,6 @@ export async function requestAppToken(options: AppTokenCallOptions): Promise<App
     scope: normaliseScope(options.scope),
     endpointName: 'application token endpoint',
   });
-  if (!isObject(body) || typeof body.access_token !== 'string') throw new GatehouseResponseError('the application token endpoint answered without an access_token', 200);
+  if (!isRecord(body) || typeof body.access_token !== 'string') throw new GatehouseResponseError('the application token endpoint answered without an access_token', 200);
   return body as unknown as AppTokenResponse;
 }

@@ -1,3 +1,4 @@
+import { isRecord } from '../shared/is-record.js';
 import { ChallengeRoundsExceededError, GatehouseOAuthError, GatehouseResponseError, MissingChallengeHandlerError, SecurityCheckFailedError } from './errors.js';
 
 /** What a challenge handler learns besides the challenge itself. */
@@ -53,7 +54,7 @@ export async function runChallengeFlow(options: ChallengeFlowOptions): Promise<u
     const error = (body ?? {}) as ErrorBody;
     const description = typeof error.error_description === 'string' ? error.error_description : undefined;
     const code = typeof error.error === 'string' ? error.error : `http_${response.status}`;
-    if (code === 'challenge_required' && isObject(error.challenges)) {
+    if (code === 'challenge_required' && isRecord(error.challenges)) {
       const challenges = error.challenges;
       const checks = Object.keys(challenges);
       if (round >= options.maxRounds) throw new ChallengeRoundsExceededError(checks, round);
@@ -71,10 +72,6 @@ export async function runChallengeFlow(options: ChallengeFlowOptions): Promise<u
     }
     throw new GatehouseOAuthError(code, description, response.status);
   }
-}
-
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function blockedUntil(value: unknown): Date | undefined {

@@ -1,6 +1,7 @@
 import type { CredentialPresenter } from './client-authentication.js';
 import type { AuthorizationServerMetadata } from './discovery.js';
-import { isObject, runChallengeFlow, type ChallengeHandler } from './challenge-flow.js';
+import { isRecord } from '../shared/is-record.js';
+import { runChallengeFlow, type ChallengeHandler } from './challenge-flow.js';
 import { GatehouseResponseError } from './errors.js';
 
 /** A successful RFC 6749 §5.1 token response. */
@@ -47,7 +48,7 @@ export class TokenEndpoint {
 }
 
 function tokenResponse(body: unknown, status: number): TokenEndpointResponse {
-  if (!isObject(body) || typeof body.access_token !== 'string' || body.access_token === '') {
+  if (!isRecord(body) || typeof body.access_token !== 'string' || body.access_token === '') {
     throw new GatehouseResponseError('the token endpoint answered without an access_token', status);
   }
   if (typeof body.token_type !== 'string' || body.token_type.toLowerCase() !== 'bearer') {
