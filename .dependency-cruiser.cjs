@@ -17,10 +17,12 @@ const LAYERS = [
   // HTTP
   'admin-api',
   'protected-apis',
+  'sign-in-pages',
   'oauth/endpoints',
   'http',
   // application
   'oauth/grants',
+  'oauth/authorization',
   'oauth/client-auth',
   'oauth',
   'housekeeping',
@@ -29,6 +31,7 @@ const LAYERS = [
   'store',
   // domain
   'security',
+  'sign-in',
   'admin-accounts',
   'users',
   'clients',
@@ -51,7 +54,7 @@ function unitPath(unit) {
 const SDK = '^src/client-sdk/';
 
 /** fastify belongs to the HTTP layer and the assembly. */
-const HTTP_UNITS = ['server', 'resource-server', 'admin-api', 'protected-apis', 'oauth/endpoints', 'http'];
+const HTTP_UNITS = ['server', 'resource-server', 'admin-api', 'protected-apis', 'sign-in-pages', 'oauth/endpoints', 'http'];
 
 /** SQL drivers belong to the store (and the change feed's LISTEN connection). */
 const SQL_UNITS = ['store', 'changes'];

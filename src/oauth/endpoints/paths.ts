@@ -10,3 +10,17 @@ export const APP_TOKEN_PATH = '/api/auth/sign/ap/token';
 
 /** Form bodies of OAuth requests are small; anything larger is refused early. */
 export const OAUTH_BODY_LIMIT = 64 * 1024;
+
+/** Browser sign-in (issue 19). */
+export const AUTHORIZATION_PATH = '/oauth/authorize';
+/** RFC 9126 pushed authorization requests. */
+export const PAR_PATH = '/oauth/par';
+/** OpenID Connect UserInfo. */
+export const USERINFO_PATH = '/oauth/userinfo';
+/** OpenID Connect RP-initiated logout. */
+export const END_SESSION_PATH = '/oauth/logout';
+export const OPENID_CONFIGURATION_PATH = '/.well-known/openid-configuration';
+/** The hosted sign-in pages of one interaction: `${SIGN_IN_PAGES_PATH}/:interaction`. */
+export const SIGN_IN_PAGES_PATH = '/sign-in';
+/** The signed-in person's own page: the applications they allowed, sign out. */
+export const ACCOUNT_PATH = '/account';
