@@ -14,6 +14,7 @@ import type { InitialAccessTokenJson } from '../security/initial-access-tokens.j
 // Constants, as values (from modules without Node.js imports).
 export {
   AUTH_METHODS,
+  CLIENT_AUTH_METHODS,
   CLIENT_KEY_ALGS,
   DEFAULT_ACCESS_TOKEN_LIFETIME,
   DEFAULT_REFRESH_TOKEN_LIFETIME,
@@ -21,6 +22,7 @@ export {
   MAX_ACCESS_TOKEN_LIFETIME,
   OFFLINE_ACCESS,
   type AuthMethod,
+  type ClientAuthMethod,
   type ClientKeyAlg,
   type GrantType,
 } from '../clients/client.js';

@@ -15,6 +15,7 @@ import {
   parseRefreshLifetime,
   parseScopes,
 } from './client-values.js';
+import { parseRedirectUris } from './redirect-uris.js';
 
 /** Whether a body creates a client or changes one. */
 export type ClientInputMode = 'create' | 'update';
@@ -105,6 +106,16 @@ export const CLIENT_FIELDS = {
   jwks: setting('jwks', { parse: parseJwks, initial: () => null, toJson: (client) => client.jwks }),
   /** Security profile name, or null. */
   profile: setting('profile', { parse: parseProfileReference, initial: () => null, toJson: (client) => client.profile }),
+  redirect_uris: setting('redirectUris', { parse: parseRedirectUris, initial: () => [], toJson: (client) => [...client.redirectUris] }),
+  post_logout_redirect_uris: setting('postLogoutRedirectUris', { parse: parseRedirectUris, initial: () => [], toJson: (client) => [...client.postLogoutRedirectUris] }),
+  /** A first-party client: no consent page. */
+  skip_consent: setting('skipConsent', { parse: parseBoolean, initial: () => false, toJson: (client) => client.skipConsent }),
+  /** RFC 9126 §6 client metadata. */
+  require_pushed_authorization_requests: setting('requirePushedAuthorizationRequests', {
+    parse: parseBoolean,
+    initial: () => false,
+    toJson: (client) => client.requirePushedAuthorizationRequests,
+  }),
   /** Whether an administrator set a PIN (PinCode check); the PIN itself is never shown. */
   pin_set: readOnly((client) => client.pinDigest !== null),
   client_id_issued_at: readOnly((client) => Math.floor(client.createdAt / 1000)),

@@ -1,4 +1,4 @@
-import { OFFLINE_ACCESS, type Client } from './client.js';
+import { isPublicClient, OFFLINE_ACCESS, type Client } from './client.js';
 import { CLIENT_FIELD_LIST, type AppliedProperty, type ClientChanges, type InitialProperty } from './client-fields.js';
 import { ClientValidationError } from './client-validation-error.js';
 
@@ -15,7 +15,15 @@ export function applyClientChanges(current: Client, changes: ClientChanges, now:
   for (const property of APPLIED) if (changes[property] !== undefined) target[property] = changes[property];
 
   if (next.refreshTokens && next.grantTypes.every((grant) => grant === 'client_credentials')) {
-    throw new ClientValidationError('refresh_tokens', 'refresh tokens are never issued for client_credentials; add the password grant or turn refresh_tokens off');
+    throw new ClientValidationError('refresh_tokens', 'refresh tokens are never issued for client_credentials; add the password or authorization_code grant, or turn refresh_tokens off');
+  }
+  if (isPublicClient(next)) {
+    if (next.grantTypes.some((grant) => grant !== 'authorization_code')) {
+      throw new ClientValidationError('grant_types', "a public client (token_endpoint_auth_method 'none') may use only authorization_code");
+    }
+  }
+  if (next.grantTypes.includes('authorization_code') && next.redirectUris.length === 0) {
+    throw new ClientValidationError('redirect_uris', 'the authorization_code grant needs at least one redirect URI');
   }
   const requestedOffline = changes.scopes?.includes(OFFLINE_ACCESS) ?? false;
   if (requestedOffline && !next.refreshTokens) {

@@ -1,5 +1,5 @@
 import type { JSONWebKeySet } from 'jose';
-import { AUTH_METHODS, GRANT_TYPES, MAX_ACCESS_TOKEN_LIFETIME, type AuthMethod, type GrantType } from './client.js';
+import { CLIENT_AUTH_METHODS, GRANT_TYPES, MAX_ACCESS_TOKEN_LIFETIME, type ClientAuthMethod, type GrantType } from './client.js';
 import { isScopeToken, splitScopeList } from '../shared/scope.js';
 import { isRecord } from '../shared/is-record.js';
 import { checkClientJwk } from './client-keys.js';
@@ -80,9 +80,9 @@ export function parseScopes(value: unknown, field: string): string[] {
   return [...scopes];
 }
 
-export function parseAuthMethod(value: unknown): AuthMethod {
-  const method = AUTH_METHODS.find((candidate) => candidate === value);
-  if (!method) throw new ClientValidationError('token_endpoint_auth_method', `must be one of ${AUTH_METHODS.join(', ')}`);
+export function parseAuthMethod(value: unknown): ClientAuthMethod {
+  const method = CLIENT_AUTH_METHODS.find((candidate) => candidate === value);
+  if (!method) throw new ClientValidationError('token_endpoint_auth_method', `must be one of ${CLIENT_AUTH_METHODS.join(', ')}`);
   return method;
 }
 

@@ -1,12 +1,16 @@
 import type { JSONWebKeySet } from 'jose';
 
 /** Grant types a client may be registered for. */
-export const GRANT_TYPES = ['client_credentials', 'password'] as const;
+export const GRANT_TYPES = ['client_credentials', 'password', 'authorization_code'] as const;
 export type GrantType = (typeof GRANT_TYPES)[number];
 
 /** Client authentication methods at the token, introspection and revocation endpoints. */
 export const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const;
 export type AuthMethod = (typeof AUTH_METHODS)[number];
+
+/** How a client is registered to authenticate: one of AUTH_METHODS, or 'none' for a public client (browser or native app, RFC 8252). */
+export const CLIENT_AUTH_METHODS = [...AUTH_METHODS, 'none'] as const;
+export type ClientAuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
 
 /** Algorithms a client may sign assertions with; each fits one key type. */
 export const CLIENT_KEY_ALGS = ['ES256', 'EdDSA', 'RS256', 'PS256'] as const;
@@ -27,7 +31,8 @@ export interface Client {
   previousSecretExpiresAt: number | null;
   grantTypes: GrantType[];
   scopes: string[];
-  tokenEndpointAuthMethod: AuthMethod;
+  /** 'none': a public client, which has no secret and may use only the authorization code grant. */
+  tokenEndpointAuthMethod: ClientAuthMethod;
   /** Seconds; 0 means only the server's maximum applies. */
   accessTokenLifetime: number;
   refreshTokens: boolean;
@@ -44,8 +49,21 @@ export interface Client {
   profile: string | null;
   /** Keyed digest of the PIN an administrator set for the PinCode check, or null. */
   pinDigest: string | null;
+  /** Redirect URIs of the authorization code flow, matched exactly (the port of loopback ones aside). */
+  redirectUris: string[];
+  /** Where OpenID Connect RP-initiated logout may send the browser afterwards. */
+  postLogoutRedirectUris: string[];
+  /** A first-party client: people are not asked to consent to its scopes. */
+  skipConsent: boolean;
+  /** RFC 9126: authorization requests must be pushed first (request_uri). */
+  requirePushedAuthorizationRequests: boolean;
   createdAt: number;
   updatedAt: number;
+}
+
+/** A public client: no secret, no key; it can keep nothing confidential (RFC 6749 §2.1). */
+export function isPublicClient(client: Pick<Client, 'tokenEndpointAuthMethod'>): boolean {
+  return client.tokenEndpointAuthMethod === 'none';
 }
 
 /** The scope elements an access token may carry for this client (offline_access only governs refresh tokens). */

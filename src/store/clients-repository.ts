@@ -2,7 +2,7 @@ import type { JSONWebKeySet } from 'jose';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { ClientValidationError } from '../clients/client-metadata.js';
 import { ConflictError } from '../shared/errors.js';
-import type { AuthMethod, Client, GrantType } from '../clients/client.js';
+import type { Client, ClientAuthMethod, GrantType } from '../clients/client.js';
 import { recordChange } from './change-events-repository.js';
 import type { ClientsTable, Database } from './schema.js';
 import type { ClientListQuery, ClientsStore } from '../clients/clients-store.js';
@@ -36,6 +36,10 @@ function toRow(client: Client): ClientsTable {
     may_act_for_users: client.mayActForUsers ? 1 : 0,
     profile: client.profile,
     pin_digest: client.pinDigest,
+    redirect_uris: JSON.stringify(client.redirectUris),
+    post_logout_redirect_uris: JSON.stringify(client.postLogoutRedirectUris),
+    skip_consent: client.skipConsent ? 1 : 0,
+    require_par: client.requirePushedAuthorizationRequests ? 1 : 0,
   };
 }
 
@@ -48,7 +52,7 @@ function fromRow(row: ClientsTable): Client {
     previousSecretExpiresAt: row.previous_secret_expires_at === null ? null : Number(row.previous_secret_expires_at),
     grantTypes: JSON.parse(row.grant_types) as GrantType[],
     scopes: row.scope === '' ? [] : row.scope.split(' '),
-    tokenEndpointAuthMethod: row.token_endpoint_auth_method as AuthMethod,
+    tokenEndpointAuthMethod: row.token_endpoint_auth_method as ClientAuthMethod,
     accessTokenLifetime: Number(row.access_token_lifetime),
     refreshTokens: Number(row.refresh_tokens) === 1,
     enabled: Number(row.enabled) === 1,
@@ -59,6 +63,10 @@ function fromRow(row: ClientsTable): Client {
     mayActForUsers: Number(row.may_act_for_users) === 1,
     profile: row.profile ?? null,
     pinDigest: row.pin_digest ?? null,
+    redirectUris: JSON.parse(row.redirect_uris) as string[],
+    postLogoutRedirectUris: JSON.parse(row.post_logout_redirect_uris) as string[],
+    skipConsent: Number(row.skip_consent) === 1,
+    requirePushedAuthorizationRequests: Number(row.require_par) === 1,
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
   };

@@ -29,6 +29,12 @@ export interface ClientsTable {
   profile: string | null;
   /** Keyed digest of the PIN an administrator set (PinCode check), or null. */
   pin_digest: string | null;
+  /** JSON arrays of URIs (migration 0019). */
+  redirect_uris: string;
+  post_logout_redirect_uris: string;
+  skip_consent: number;
+  /** RFC 9126 require_pushed_authorization_requests. */
+  require_par: number;
 }
 
 export interface SecurityProfilesTable {

@@ -1,6 +1,6 @@
 import type { JSONWebKeySet } from 'jose';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { AuthMethod, Client, GrantType } from '../../src/clients/client.js';
+import type { Client, ClientAuthMethod, GrantType } from '../../src/clients/client.js';
 import { CLIENT_FIELDS, type ClientChanges, type ClientMetadata } from '../../src/clients/client-fields.js';
 import { defaultClient } from '../../src/clients/client-rules.js';
 import { parseClientChanges, toClientMetadata } from '../../src/clients/client-wire.js';
@@ -22,6 +22,10 @@ const JSON_FIELDS = [
   'allowed_origins',
   'jwks',
   'profile',
+  'redirect_uris',
+  'post_logout_redirect_uris',
+  'skip_consent',
+  'require_pushed_authorization_requests',
   'pin_set',
   'client_id_issued_at',
   'client_secret_expires_at',
@@ -59,6 +63,10 @@ describe('the client field table', () => {
       mayActForUsers: false,
       profile: null,
       pinDigest: null,
+      redirectUris: [],
+      postLogoutRedirectUris: [],
+      skipConsent: false,
+      requirePushedAuthorizationRequests: false,
       createdAt: now,
       updatedAt: now,
     } satisfies Client);
@@ -87,7 +95,7 @@ describe('the client field table', () => {
       client_name: string;
       grant_types: GrantType[];
       scope: string;
-      token_endpoint_auth_method: AuthMethod;
+      token_endpoint_auth_method: ClientAuthMethod;
       access_token_lifetime: number;
       refresh_tokens: boolean;
       refresh_token_lifetime: number;
@@ -97,6 +105,10 @@ describe('the client field table', () => {
       allowed_origins: string[];
       jwks: JSONWebKeySet | null;
       profile: string | null;
+      redirect_uris: string[];
+      post_logout_redirect_uris: string[];
+      skip_consent: boolean;
+      require_pushed_authorization_requests: boolean;
       pin_set: boolean;
       client_id_issued_at: number;
       client_secret_expires_at: number;
@@ -109,7 +121,7 @@ describe('the client field table', () => {
       clientSecret?: string;
       grantTypes?: GrantType[];
       scopes?: string[];
-      tokenEndpointAuthMethod?: AuthMethod;
+      tokenEndpointAuthMethod?: ClientAuthMethod;
       accessTokenLifetime?: number;
       refreshTokens?: boolean;
       refreshTokenLifetime?: number;
@@ -119,6 +131,10 @@ describe('the client field table', () => {
       allowedOrigins?: string[];
       jwks?: JSONWebKeySet | null;
       profile?: string | null;
+      redirectUris?: string[];
+      postLogoutRedirectUris?: string[];
+      skipConsent?: boolean;
+      requirePushedAuthorizationRequests?: boolean;
     }>();
   });
 });

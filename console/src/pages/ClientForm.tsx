@@ -26,7 +26,8 @@ import { ScopeChips } from './ScopeChips';
 /** Labels of the grant types and authentication methods the admin API accepts (the lists are the server's). */
 const GRANT_LABELS: Record<GrantType, { label: string; note: string }> = {
   client_credentials: { label: 'Client credentials', note: 'the client acts on its own behalf (server to server)' },
-  password: { label: 'Password', note: "the client sends a user's username and password" },
+  password: { label: 'Password', note: "the client sends a user's username and password (legacy)" },
+  authorization_code: { label: 'Authorization code', note: 'people sign in through the browser (with PKCE)' },
 };
 const GRANTS = GRANT_TYPES.map((value) => ({ value, ...GRANT_LABELS[value] }));
 const AUTH_METHOD_LABELS: Record<AuthMethod, string> = {

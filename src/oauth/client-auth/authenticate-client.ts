@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from 'pino';
-import { clientUnusableReason, type Client } from '../../clients/client.js';
+import { clientUnusableReason, isPublicClient, type Client } from '../../clients/client.js';
 import type { ClientDirectory } from '../../clients/client-directory.js';
 import type { SecretDigester } from '../../keys/secret-digest.js';
 import type { FormParams } from '../form-params.js';
@@ -8,7 +8,8 @@ import { invalidRequest, OAuthError } from '../oauth-error.js';
 import type { ClientAssertionVerifier } from './private-key-jwt.js';
 import { formDecode } from '../claimed-client.js';
 
-export type ClientAuthMethodUsed = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+/** 'none': a public client named by client_id alone, where the endpoint allows it. */
+export type ClientAuthMethodUsed = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
 
 export interface AuthenticatedClient {
   client: Client;
@@ -47,7 +48,11 @@ export class ClientAuthenticator {
     private readonly logger?: Pick<Logger, 'info'>,
   ) {}
 
-  async authenticate(headers: IncomingHttpHeaders, params: FormParams): Promise<AuthenticatedClient> {
+  /**
+   * `allowPublic`: a request that sends no credentials but a client_id names a public client (token and
+   * revocation endpoints, RFC 6749 §3.2.1, RFC 7009 §2.1); elsewhere (introspection) public clients are refused.
+   */
+  async authenticate(headers: IncomingHttpHeaders, params: FormParams, options: { allowPublic?: boolean } = {}): Promise<AuthenticatedClient> {
     const authorization = headers.authorization;
     const postedSecret = params.get('client_secret');
     const postedId = params.get('client_id');
@@ -69,7 +74,23 @@ export class ClientAuthenticator {
       if (postedId === undefined) throw invalidClient('client_id is missing', false);
       return { client: this.check(postedId, postedSecret, false), method: 'client_secret_post' };
     }
+    if (options.allowPublic === true && postedId !== undefined) return { client: this.publicClient(postedId), method: 'none' };
     throw invalidClient('client authentication is required (HTTP Basic or client_secret_post)', false);
+  }
+
+  /** A public client named by its id: it exists, is public, and is usable. */
+  private publicClient(clientId: string): Client {
+    const client = this.directory.get(clientId);
+    if (!client || !isPublicClient(client)) {
+      this.logFailure(clientId, client, client ? 'no credentials sent by a confidential client' : 'unknown client');
+      throw invalidClient('client authentication is required (HTTP Basic or client_secret_post)', false);
+    }
+    const unusable = clientUnusableReason(client, Date.now());
+    if (unusable) {
+      this.logFailure(clientId, client, unusable);
+      throw invalidClient(`client authentication failed: ${unusable}`, false);
+    }
+    return client;
   }
 
   private check(clientId: string, secret: string, usedBasic: boolean): Client {

@@ -34,7 +34,7 @@ export function registerRevocationEndpoint(app: FastifyInstance, services: Revoc
   app.post(REVOCATION_PATH, { onRequest: limitAddress }, async (request, reply) => {
     noStore(reply);
     const params = FormParams.fromRequest(request.headers['content-type'], request.body);
-    const { client } = await services.authenticator.authenticate(request.headers, params);
+    const { client } = await services.authenticator.authenticate(request.headers, params, { allowPublic: true });
     const token = params.require('token');
     if (!looksLikeJwt(token)) {
       const stored = await services.refreshTokens.find(token);

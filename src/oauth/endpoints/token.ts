@@ -31,7 +31,7 @@ export function registerTokenEndpoint(app: FastifyInstance, services: TokenEndpo
     // An unknown grant type is answered after client authentication, like any grant that requires it.
     const optional = grant?.clientAuthentication === 'optional';
     const sentAuthentication = request.headers.authorization !== undefined || params.get('client_secret') !== undefined || params.get('client_assertion') !== undefined;
-    const authenticated = optional && !sentAuthentication ? undefined : await authenticator.authenticate(request.headers, params);
+    const authenticated = optional && !sentAuthentication ? undefined : await authenticator.authenticate(request.headers, params, { allowPublic: true });
     if (authenticated) limits.countClient(authenticated.client.clientId);
     // Without client authentication, the (not yet verified) assertion names the client: refused at once when it is spent.
     else limits.refuseIfSpent(params.get('assertion'));
