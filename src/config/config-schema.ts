@@ -487,6 +487,18 @@ export const SETTING_TABLE = {
     default: 30 * 86_400,
     parse: integer(1, 99_999_999),
   }),
+  browserSessionIdleLifetime: setting({
+    env: 'GATEHOUSE_BROWSER_SESSION_IDLE_LIFETIME',
+    description: 'seconds a browser sign-in session (single sign-on) lasts without use; each sign-in through it moves the end forward',
+    default: 1800,
+    parse: integer(60, 99_999_999),
+  }),
+  browserSessionLifetime: setting({
+    env: 'GATEHOUSE_BROWSER_SESSION_LIFETIME',
+    description: 'seconds a browser sign-in session lasts at most, however much it is used; the person signs in again afterwards',
+    default: 36_000,
+    parse: integer(60, 99_999_999),
+  }),
   registrationRateLimitPerAddress: setting({
     env: 'GATEHOUSE_REGISTRATION_RATE_LIMIT_PER_ADDRESS',
     description: 'app-instance registrations (POST /oauth/register) per minute per source address (429 beyond); counted per instance, or across instances with REDIS_URL; 0 turns it off',

@@ -19,6 +19,11 @@ export class FormParams {
     if (mediaType !== 'application/x-www-form-urlencoded') {
       throw invalidRequest('the request body must be application/x-www-form-urlencoded');
     }
+    return FormParams.fromRecord(body);
+  }
+
+  /** Reads parameters already parsed (a query string, or a form body), with the same rules. */
+  static fromRecord(body: unknown): FormParams {
     const single = new Map<string, string>();
     const multi = new Map<string, string[]>();
     if (body === null || typeof body !== 'object') return new FormParams(single, multi);

@@ -51,6 +51,12 @@ export function accessTokenLifetime(client: Pick<Client, 'accessTokenLifetime'>,
 
 type CheckResult = { kind: 'passed' } | { kind: 'challenge'; challenge: Record<string, unknown> } | { kind: 'failure'; reason: string; blockedUntil?: number };
 
+/** Where a browser sign-in stands with its checks: all passed, or the first that is not. */
+export type PendingCheck =
+  | { kind: 'passed'; passed: string[] }
+  | { kind: 'challenge'; check: SecurityCheck; challenge: Record<string, unknown> }
+  | { kind: 'failure'; check: SecurityCheck; reason: string; blockedUntil?: number };
+
 /**
  * Decides a token request's scope and lifetime: `plan` maps scope elements to security checks (profile mapping,
  * else the check of the same name, else the client's allowed scopes); `enforce` runs the checks with their stored
@@ -126,7 +132,7 @@ export class SecurityGate {
     const challenges: Record<string, Record<string, unknown>> = {};
     for (const check of planned.checks) {
       const checkAnswer = Object.hasOwn(answers, check.name) ? answers[check.name] : undefined;
-      const result = await this.evaluate(check, client, checkRequest, checkAnswer, states.get(check.name));
+      const result = await this.evaluate(check, client, checkRequest, checkAnswer, states.get(check.name), client.clientId);
       if (result.kind === 'passed') continue;
       if (result.kind === 'challenge') {
         if (checkAnswer !== undefined) this.logger.info({ clientId: client.clientId, clientName: client.clientName, check: check.name }, 'security check answer refused');
@@ -151,7 +157,37 @@ export class SecurityGate {
     }
   }
 
-  private async evaluate(check: SecurityCheck, client: Client, request: CheckRequest, answer: unknown, initial: StoredCheckState | undefined): Promise<CheckResult> {
+  /**
+   * Browser sign-in: runs the planned checks in order, except those in `skip` (the session's sign-in proves
+   * UserLogin), with their state kept per `stateKey` (a person and a client: one person's PIN success is never
+   * another's, and wrong answers count across that person's browsers). `answer` goes to the check named
+   * `answering` only. Stops at the first check that has not passed.
+   */
+  async firstPendingCheck(
+    planned: PlannedScope,
+    facts: TokenRequestFacts,
+    options: { stateKey: string; skip: ReadonlySet<string>; answering?: string | undefined; answer?: unknown },
+  ): Promise<PendingCheck> {
+    const checks = planned.checks.filter((check) => !options.skip.has(check.name));
+    const remembered = checks.filter((check) => !check.everyRequest).map((check) => check.name);
+    const states = remembered.length === 0 ? new Map<string, StoredCheckState>() : await this.states.load(options.stateKey, remembered);
+    const checkRequest: CheckRequest = { ...facts, requestedScope: [...planned.requested] };
+    const passed: string[] = [];
+    for (const check of checks) {
+      const answer = options.answering === check.name ? options.answer : undefined;
+      const result = await this.evaluate(check, planned.client, checkRequest, answer, states.get(check.name), options.stateKey);
+      if (result.kind === 'passed') {
+        passed.push(check.name);
+        continue;
+      }
+      if (result.kind === 'challenge') return { kind: 'challenge', check, challenge: result.challenge };
+      this.logger.info({ clientId: planned.client.clientId, check: check.name, reason: result.reason }, 'security check refused a browser sign-in');
+      return { kind: 'failure', check, reason: result.reason, ...(result.blockedUntil === undefined ? {} : { blockedUntil: result.blockedUntil }) };
+    }
+    return { kind: 'passed', passed };
+  }
+
+  private async evaluate(check: SecurityCheck, client: Client, request: CheckRequest, answer: unknown, initial: StoredCheckState | undefined, stateKey: string): Promise<CheckResult> {
     let stored = initial ?? fresh(check.name);
     for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
       const now = Date.now();
@@ -166,9 +202,9 @@ export class SecurityGate {
       // A check reports a changed count in its outcome; one that changed its state argument instead is stored as it did.
       const reported = outcome.kind !== 'success' && typeof outcome.failedAttempts !== 'number' ? { ...outcome, failedAttempts: state.failedAttempts } : outcome;
       const next = nextCheckState(stored, reported, { now, successLifetime: check.successLifetime });
-      if (sameCheckState(next, stored) || (await this.states.save(client.clientId, next, now))) return result;
+      if (sameCheckState(next, stored) || (await this.states.save(stateKey, next, now))) return result;
       // Another request (here or on another instance) wrote this state since it was read: read it again.
-      stored = (await this.states.load(client.clientId, [check.name])).get(check.name) ?? fresh(check.name);
+      stored = (await this.states.load(stateKey, [check.name])).get(check.name) ?? fresh(check.name);
     }
     throw new OAuthError(503, 'temporarily_unavailable', `concurrent answers to the ${check.name} check; try again`, { 'Retry-After': '1' });
   }

@@ -7,6 +7,8 @@ export interface TokenResponse {
   expires_in: number;
   scope?: string;
   refresh_token?: string;
+  /** OpenID Connect: the ID token of a code grant whose scope has `openid`. */
+  id_token?: string;
 }
 
 /** A token response and the issued token behind it (for the audit event, metrics and rate limits, so that nothing decodes the token again). */

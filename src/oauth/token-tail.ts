@@ -39,6 +39,8 @@ export interface TailRequest {
    * offline_access. A function: a rotation, run once the checks have passed and before the token is signed.
    */
   refreshToken?: 'start' | (() => Promise<RotatedRefreshToken>);
+  /** The grant the tokens belong to (an authorization code's): its refresh-token family, and the access token's grant id. */
+  grantId?: string;
   /** false: no `token.issued` audit event (cookie renewal). */
   audited?: boolean;
 }
@@ -65,7 +67,7 @@ export class TokenTail {
     const rotated = typeof request.refreshToken === 'function' ? await request.refreshToken() : undefined;
     const startsFamily = request.refreshToken === 'start' && client.refreshTokens && scopes.includes(OFFLINE_ACCESS);
     // The access token names its grant (refresh-token family), so that revoking the grant revokes it too.
-    const familyId = rotated?.familyId ?? (startsFamily ? this.refreshTokens.newFamilyId() : undefined);
+    const familyId = rotated?.familyId ?? request.grantId ?? (startsFamily ? this.refreshTokens.newFamilyId() : undefined);
     const issued = await this.issuer.issue({ client, subject: holder.subject, scopes, resources, lifetime: planned.lifetime, extraClaims: claimsOf(holder, familyId) });
     const response = tokenResponse(issued, scopes);
     if (rotated !== undefined) response.refresh_token = rotated.token;

@@ -136,14 +136,19 @@ export class ClientsRepository implements ClientsStore {
 
   /**
    * Sets (or with null removes) the client's PIN digest and forgets its PinCode check state (attempts, block,
-   * success) in the same transaction: a new PIN is always asked for. Returns the client, or undefined.
+   * success) in the same transaction — also the per-person states of browser sign-in (`<client id> <user id>`: client ids have no spaces):
+   * a new PIN is always asked for. Returns the client, or undefined.
    */
   async setPin(clientId: string, pinDigest: string | null, now: number): Promise<Client | undefined> {
     return this.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
       if (!row) return undefined;
       await trx.updateTable('clients').set({ pin_digest: pinDigest, updated_at: now }).where('client_id', '=', clientId).execute();
-      await trx.deleteFrom('security_check_states').where('client_id', '=', clientId).where('check_name', '=', 'PinCode').execute();
+      await trx
+        .deleteFrom('security_check_states')
+        .where((eb) => eb.or([eb('client_id', '=', clientId), eb(sql<string>`substr(client_id, 1, ${clientId.length + 1})`, '=', `${clientId} `)]))
+        .where('check_name', '=', 'PinCode')
+        .execute();
       await recordChange(trx, 'client', clientId);
       return { ...fromRow(row), pinDigest, updatedAt: now };
     });
@@ -153,7 +158,10 @@ export class ClientsRepository implements ClientsStore {
     return this.db.transaction().execute(async (trx) => {
       const result = await trx.deleteFrom('clients').where('client_id', '=', clientId).executeTakeFirst();
       if (Number(result.numDeletedRows) === 0) return false;
-      await trx.deleteFrom('security_check_states').where('client_id', '=', clientId).execute();
+      await trx
+        .deleteFrom('security_check_states')
+        .where((eb) => eb.or([eb('client_id', '=', clientId), eb(sql<string>`substr(client_id, 1, ${clientId.length + 1})`, '=', `${clientId} `)]))
+        .execute();
       await recordChange(trx, 'client', clientId);
       return true;
     });

@@ -7,6 +7,10 @@ import type { RefreshTokens } from '../refresh-tokens.js';
 import type { SecurityGate } from '../security-gate.js';
 import type { TokenTail } from '../token-tail.js';
 import * as applicationToken from './application-token.js';
+import * as authorizationCode from './authorization-code.js';
+import type { IdTokenSigner } from './authorization-code.js';
+import type { AuthorizationCodesStore } from '../../sign-in/authorization-code.js';
+import type { SecretDigester } from '../../keys/secret-digest.js';
 import * as clientCredentials from './client-credentials.js';
 import type { ClientAuthentication, Grant, GrantHandle } from './grant.js';
 import * as jwtBearer from './jwt-bearer.js';
@@ -14,7 +18,7 @@ import * as password from './password.js';
 import * as refreshToken from './refresh-token.js';
 
 /** The grants of POST /oauth/token, in the order discovery lists them. */
-const TOKEN_ENDPOINT_GRANTS = [clientCredentials, password, refreshToken, jwtBearer] as const;
+const TOKEN_ENDPOINT_GRANTS = [authorizationCode, clientCredentials, password, refreshToken, jwtBearer] as const;
 
 /** `grant_types_supported` (RFC 8414): the grant types the token endpoint accepts. */
 export const TOKEN_ENDPOINT_GRANT_TYPES: readonly string[] = TOKEN_ENDPOINT_GRANTS.map((grant) => grant.grantType);
@@ -35,6 +39,10 @@ export interface GrantServices {
   users: Pick<UsersStore, 'get' | 'findByIdOrUsername'>;
   assertions: Pick<ClientAssertionVerifier, 'verifyGrant' | 'verifyAppRequest'>;
   availability?: Pick<StoreAvailability, 'servedFromCache'> | undefined;
+  /** Authorization codes of browser sign-in, their digests, and ID tokens. */
+  codes: Pick<AuthorizationCodesStore, 'redeem'>;
+  digester: Pick<SecretDigester, 'digest'>;
+  idTokens: IdTokenSigner;
   /** The `aud` an application token request must name: the endpoint's URL. */
   appTokenAudience: () => string;
 }

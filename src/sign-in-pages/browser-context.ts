@@ -1,0 +1,15 @@
+import type { FastifyRequest } from 'fastify';
+import type { BrowserContext } from '../oauth/authorization/sign-in-flow.js';
+import { BROWSER_COOKIE, readCookie, SESSION_COOKIE } from './browser-cookies.js';
+
+/** The browser of a request as the sign-in flow sees it. */
+export function browserOf(request: FastifyRequest): BrowserContext {
+  const userAgent = request.headers['user-agent'];
+  return {
+    sessionId: readCookie(request, SESSION_COOKIE),
+    browserToken: readCookie(request, BROWSER_COOKIE),
+    sourceAddress: request.ip,
+    userAgent: typeof userAgent === 'string' ? userAgent : undefined,
+    headers: request.headers,
+  };
+}
