@@ -52,6 +52,8 @@ import { AdminSessionsRepository } from './store/admin-sessions-repository.js';
 import { AttemptCountersRepository } from './store/attempt-counters-repository.js';
 import { AttemptLimiter } from './users/attempt-limiter.js';
 import { ConsoleSignIn } from './admin-accounts/console-sign-in.js';
+import type { SignInStores } from './sign-in/sign-in-stores.js';
+import { signInStores } from './store/sign-in-stores-repository.js';
 
 /** Change events older than this have been read by every running instance. */
 const CHANGE_EVENT_RETENTION_MS = 60 * 60_000;
@@ -91,6 +93,8 @@ export interface Gatehouse {
   checkStates: CheckStatesRepository;
   /** Initial access tokens for app-instance registration (RFC 7591). */
   initialAccessTokens: InitialAccessTokens;
+  /** Browser sign-in: interactions, authorization codes, browser sessions, consents, pushed requests. */
+  signInStores: SignInStores;
   /** Whether the database answers, as last seen; logs outages once. */
   availability: StoreAvailability;
   /** PostgreSQL servers: the connection that LISTENs for changes (undefined on SQLite and in CLI commands). */
@@ -256,6 +260,7 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
     }
 
     return {
+      signInStores: signInStores(store.db),
       config,
       logger,
       store,

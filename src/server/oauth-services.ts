@@ -12,6 +12,7 @@ import { APP_TOKEN_PATH } from '../oauth/endpoints/paths.js';
 import type { TokenMetrics } from '../oauth/endpoints/request-facts.js';
 import { TokenRateLimits } from '../oauth/endpoints/token-rate-limits.js';
 import { applicationTokenGrant, tokenEndpointGrants } from '../oauth/grants/grant-table.js';
+import type { IdTokenSigner } from '../oauth/grants/authorization-code.js';
 import { SecurityGate } from '../oauth/security-gate.js';
 import { TokenTail } from '../oauth/token-tail.js';
 import type { CookieRenewalServices } from '../protected-apis/cookie-renewal.js';
@@ -27,6 +28,8 @@ export interface OAuthServices {
   tail: TokenTail;
   /** In-memory limits of every token request, per source address and per authenticated client. */
   tokenRateLimits: TokenRateLimits;
+  /** OpenID Connect ID tokens of the authorization code grant. */
+  idTokens: IdTokenSigner;
 }
 
 export function createOAuthServices(gatehouse: Gatehouse): OAuthServices {
@@ -40,6 +43,7 @@ export function createOAuthServices(gatehouse: Gatehouse): OAuthServices {
     gate,
     tail: new TokenTail(gate, issuer, gatehouse.refreshTokens, gatehouse.audit, gatehouse.logger),
     tokenRateLimits: new TokenRateLimits(gatehouse.config),
+    idTokens: { issue: () => Promise.reject(new Error('ID tokens are not available yet')) },
   };
 }
 
@@ -63,6 +67,9 @@ export function oauthEndpointServices(
     assertions: services.assertions,
     availability: gatehouse.availability,
     appTokenAudience: () => `${config.issuer}${APP_TOKEN_PATH}`,
+    codes: gatehouse.signInStores.codes,
+    digester: gatehouse.digester,
+    idTokens: services.idTokens,
   };
   const { authenticator, verifier, tokenRateLimits: limits } = services;
   return {

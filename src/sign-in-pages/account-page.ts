@@ -1,0 +1,80 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { Client } from '../clients/client.js';
+import type { GatehouseConfig } from '../config/config.js';
+import { generateSecret, type SecretDigester } from '../keys/secret-digest.js';
+import { ACCOUNT_PATH } from '../oauth/endpoints/paths.js';
+import { sessionIsLive, type BrowserSession, type BrowserSessionsStore } from '../sign-in/browser-session.js';
+import type { ConsentsStore } from '../sign-in/consent.js';
+import type { UsersStore } from '../users/users-store.js';
+import { BROWSER_COOKIE, readCookie, SESSION_COOKIE, setBrowserCookie } from './browser-cookies.js';
+import { sendPage, type PageContext } from './page-reply.js';
+import { sameText } from './same-text.js';
+
+export interface AccountPageServices {
+  config: Pick<GatehouseConfig, 'issuer'>;
+  client(clientId: string): Client | undefined;
+  sessions: Pick<BrowserSessionsStore, 'get'>;
+  consents: Pick<ConsentsStore, 'list' | 'withdraw'>;
+  users: Pick<UsersStore, 'get'>;
+  digester: Pick<SecretDigester, 'digest'>;
+  audit: Pick<AuditLog, 'record'>;
+  page: PageContext;
+}
+
+const LISTED_CONSENTS = 200;
+
+/** The signed-in person's own page: the applications they allowed (each can be withdrawn) and signing out. */
+export function registerAccountPage(app: FastifyInstance, services: AccountPageServices): void {
+  const { config } = services;
+
+  const sessionOf = async (request: FastifyRequest): Promise<BrowserSession | undefined> => {
+    const sessionId = readCookie(request, SESSION_COOKIE);
+    if (sessionId === undefined) return undefined;
+    const session = await services.sessions.get(services.digester.digest(sessionId));
+    return session && sessionIsLive(session, Date.now()) ? session : undefined;
+  };
+
+  const notSignedIn = (request: FastifyRequest, reply: FastifyReply) =>
+    sendPage(request, reply, services.page, { kind: 'error', status: 401, title: 'error.notSignedIn', detail: 'you are not signed in; sign in through an application first' });
+
+  app.get(ACCOUNT_PATH, async (request, reply) => {
+    const session = await sessionOf(request);
+    const user = session === undefined ? undefined : await services.users.get(session.userId);
+    if (!session || !user) return notSignedIn(request, reply);
+    let browserToken = readCookie(request, BROWSER_COOKIE);
+    if (browserToken === undefined) {
+      browserToken = generateSecret();
+      setBrowserCookie(reply, config.issuer, browserToken);
+    }
+    const { consents } = await services.consents.list({ userId: user.id, limit: LISTED_CONSENTS, offset: 0 });
+    return sendPage(request, reply, services.page, {
+      kind: 'account',
+      action: `${config.issuer}${ACCOUNT_PATH}`,
+      csrfToken: browserToken,
+      username: user.username,
+      consents: consents.map((consent) => ({
+        clientId: consent.clientId,
+        clientName: services.client(consent.clientId)?.clientName ?? consent.clientId,
+        scopes: consent.scopes,
+        grantedAt: consent.grantedAt,
+      })),
+    });
+  });
+
+  app.post(ACCOUNT_PATH, async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const browserToken = readCookie(request, BROWSER_COOKIE);
+    if (typeof body.csrf !== 'string' || browserToken === undefined || !sameText(body.csrf, browserToken)) {
+      return sendPage(request, reply, services.page, { kind: 'error', status: 403, title: 'error.csrf', detail: 'the form could not be verified; reload the page and try again' });
+    }
+    const session = await sessionOf(request);
+    if (!session) return notSignedIn(request, reply);
+    if (typeof body.withdraw === 'string' && body.withdraw.length <= 255) {
+      if (await services.consents.withdraw(session.userId, body.withdraw)) {
+        await services.audit.record({ actor: 'anonymous', action: 'consent.withdrawn', target: session.userId, outcome: 'success', status: null, reason: null, clientId: body.withdraw, sourceAddress: request.ip });
+      }
+    }
+    return reply.header('Cache-Control', 'no-store').redirect(`${config.issuer}${ACCOUNT_PATH}`, 303);
+  });
+}
