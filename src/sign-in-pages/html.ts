@@ -1,6 +1,6 @@
 import { escapeHtml } from './escape-html.js';
 
-/** Markup that is already safe: what `html` returns. Anything else put into `html` is escaped. */
+/** Markup that is already safe: what `markup` returns. Anything else put into `markup` is escaped. */
 export class Html {
   constructor(readonly text: string) {}
 
@@ -18,8 +18,11 @@ function partText(part: HtmlPart): string {
   return escapeHtml(String(part));
 }
 
-/** A template of markup: its literal parts are markup, every value is escaped unless it is Html already. */
-export function html(strings: TemplateStringsArray, ...values: HtmlPart[]): Html {
+/**
+ * A template of markup: its literal parts are markup, every value is escaped unless it is Html already.
+ * (Not named `html`: prettier would reformat such templates as HTML, changing the output.)
+ */
+export function markup(strings: TemplateStringsArray, ...values: HtmlPart[]): Html {
   let text = strings[0] ?? '';
   values.forEach((value, index) => {
     text += partText(value) + (strings[index + 1] ?? '');

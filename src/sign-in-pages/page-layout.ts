@@ -1,6 +1,5 @@
-import type { Branding } from './branding.js';
-import { isLogoUrl } from './branding.js';
-import { html, trustedHtml, type Html } from './html.js';
+import { isLogoUrl, type Branding } from './branding.js';
+import { markup, trustedHtml, type Html } from './html.js';
 import { pageStyles } from './page-styles.js';
 import type { PageText } from './page-text.js';
 
@@ -16,34 +15,26 @@ export interface LayoutParts {
 export function pageLayout(parts: LayoutParts, context: { text: PageText; branding: Branding; cspNonce: string }): string {
   const { text, branding, cspNonce } = context;
   const logo = branding.logoUrl !== null && isLogoUrl(branding.logoUrl) ? branding.logoUrl : null;
-  const brand = logo === null ? html`<span>${branding.productName}</span>` : html`<img src="${logo}" alt="${branding.productName}" />`;
-  return html`<!DOCTYPE html>
-    <html lang="${text.locale}">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="no-referrer" />
-        <meta name="robots" content="noindex, nofollow" />
-        <title>${text.text('page.title', { title: parts.title, product: branding.productName })}</title>
-        <style nonce="${cspNonce}">
-          ${trustedHtml(pageStyles(branding))}
-        </style>
-      </head>
-      <body>
-        <div class="page">
-          <header class="brand">${brand}</header>
-          <main>
-            <h1>${parts.title}</h1>
-            ${parts.body}
-          </main>
-        </div>
-        ${
-          parts.script === undefined
-            ? ''
-            : html`<script nonce="${cspNonce}">
-                ${trustedHtml(parts.script)};
-              </script> `
-        }
-      </body>
-    </html> `.text;
+  const brand = logo === null ? markup`<span>${branding.productName}</span>` : markup`<img src="${logo}" alt="${branding.productName}">`;
+  const script = parts.script === undefined ? '' : markup`<script nonce="${cspNonce}">${trustedHtml(parts.script)}</script>\n`;
+  return markup`<!DOCTYPE html>
+<html lang="${text.locale}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<meta name="robots" content="noindex, nofollow">
+<title>${text.text('page.title', { title: parts.title, product: branding.productName })}</title>
+<style nonce="${cspNonce}">${trustedHtml(pageStyles(branding))}</style>
+</head>
+<body>
+<div class="page">
+<header class="brand">${brand}</header>
+<main>
+<h1>${parts.title}</h1>
+${parts.body}</main>
+</div>
+${script}</body>
+</html>
+`.text;
 }

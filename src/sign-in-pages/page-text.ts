@@ -1,5 +1,5 @@
 import { escapeHtml } from './escape-html.js';
-import { html, Html, type HtmlPart } from './html.js';
+import { Html, markup, type HtmlPart } from './html.js';
 import type { Locale } from './locale.js';
 import { formatMessage, isMessageKey, messagesFor, type MessageKey, type Messages } from './messages.js';
 
@@ -22,7 +22,7 @@ export class PageText {
   /** A message as markup: its text escaped, each placeholder replaced by a value (escaped unless Html). */
   markup(key: MessageKey, values: Readonly<Record<string, HtmlPart>> = {}): Html {
     const pieces = this.messages[key].split(/\{(\w+)\}/);
-    return new Html(pieces.map((piece, index) => (index % 2 === 0 ? escapeHtml(piece) : Object.hasOwn(values, piece) ? html`${values[piece]}`.text : escapeHtml(`{${piece}}`))).join(''));
+    return new Html(pieces.map((piece, index) => (index % 2 === 0 ? escapeHtml(piece) : Object.hasOwn(values, piece) ? markup`${values[piece]}`.text : escapeHtml(`{${piece}}`))).join(''));
   }
 
   /** A text that is a message key or already the words to show (labels, titles, errors). */
@@ -49,7 +49,7 @@ export class PageText {
 
   /** A point in time as `<time>`, date and minutes with the time zone named. */
   time(epochMs: number): Html {
-    return this.timeElement(epochMs, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
+    return this.timeElement(epochMs, { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' });
   }
 
   /** A day as `<time>`. */
@@ -59,8 +59,8 @@ export class PageText {
 
   private timeElement(epochMs: number, options: Intl.DateTimeFormatOptions): Html {
     const when = new Date(epochMs);
-    if (Number.isNaN(when.getTime())) return html``;
-    return html`<time datetime="${when.toISOString()}">${this.format(when, options)}</time>`;
+    if (Number.isNaN(when.getTime())) return markup``;
+    return markup`<time datetime="${when.toISOString()}">${this.format(when, options)}</time>`;
   }
 
   private format(when: Date, options: Intl.DateTimeFormatOptions): string {

@@ -1,7 +1,8 @@
 import type { Branding } from './branding.js';
 import { errorSummary, fieldInput, postForm, type PageError } from './form-parts.js';
-import { html, type Html } from './html.js';
+import { markup, type Html } from './html.js';
 import type { Locale } from './locale.js';
+import type { MessageKey } from './messages.js';
 import { pageLayout, type LayoutParts } from './page-layout.js';
 import { PageText } from './page-text.js';
 import type { PageField, PageView } from './page-view.js';
@@ -11,7 +12,7 @@ export interface PageContext {
   branding: Branding;
   /** The response's CSP nonce (page-headers.ts), for the inline style and the form_post script. */
   cspNonce: string;
-  /** IANA time zone for the times a page shows (a block's end, consent dates); UTC by default. */
+  /** IANA time zone of the times a page shows (a block's end, consent dates); UTC by default. */
   timeZone?: string | undefined;
 }
 
@@ -34,7 +35,7 @@ function pageParts(view: PageView, text: PageText, branding: Branding): LayoutPa
     case 'sign-out':
       return signOutPage(view, text, branding);
     case 'signed-out':
-      return { title: text.text('signedOut.title'), body: html`<p>${text.text('signedOut.detail')}</p> ` };
+      return { title: text.text('signedOut.title'), body: markup`<p>${text.text('signedOut.detail')}</p>\n` };
     case 'account':
       return accountPage(view, text);
     case 'error':
@@ -44,154 +45,114 @@ function pageParts(view: PageView, text: PageText, branding: Branding): LayoutPa
   }
 }
 
-const SIGN_IN_FIELDS: readonly PageField[] = [
-  { name: 'username', label: 'field.username', type: 'text', autocomplete: 'username', required: true },
-  { name: 'password', label: 'field.password', type: 'password', autocomplete: 'current-password', required: true },
-];
+const USERNAME: PageField = { name: 'username', label: 'field.username', type: 'text', autocomplete: 'username', required: true };
+const PASSWORD: PageField = { name: 'password', label: 'field.password', type: 'password', autocomplete: 'current-password', required: true };
+const REMEMBER_ME: PageField = { name: 'rememberMe', label: 'field.rememberMe', type: 'checkbox' };
 
 function signInPage(view: View<'sign-in'>, text: PageText): LayoutParts {
-  const errors: PageError[] = view.error === undefined ? [] : [{ text: text.keyOrText(view.error), field: 'username' }];
+  const errors: PageError[] = view.error === undefined || view.error === '' ? [] : [{ text: text.keyOrText(view.error), field: 'username' }];
+  const failed = errors.length > 0;
   const hasUsername = view.username !== undefined && view.username !== '';
-  const [username, password] = SIGN_IN_FIELDS as [PageField, PageField];
-  const noError = errors.length === 0;
-  const fields = html`${fieldInput(username, { value: view.username, autofocus: noError && !hasUsername, invalid: !noError }, text)}${fieldInput(
-    password,
-    { autofocus: noError && hasUsername, invalid: !noError },
-    text,
-  )}${view.rememberMe === undefined ? '' : fieldInput({ name: 'rememberMe', label: 'field.rememberMe', type: 'checkbox' }, { checked: view.rememberMe }, text)}`;
-  return {
-    title: text.text('signIn.title'),
-    body: html`${errorSummary(errors, text)}${intro(text.markup('signIn.intro', { client: clientName(view.clientName) }), view.clientName)}${postForm(
-      view.action,
-      view.csrfToken,
-      html`${fields}
-        <div class="actions"><button type="submit">${text.text('signIn.submit')}</button></div> `,
-    )}`,
-  };
+  const fields = [
+    fieldInput(USERNAME, { value: view.username, autofocus: !failed && !hasUsername, invalid: failed }, text),
+    fieldInput(PASSWORD, { autofocus: !failed && hasUsername, invalid: failed }, text),
+    view.rememberMe === undefined ? '' : fieldInput(REMEMBER_ME, { checked: view.rememberMe }, text),
+  ];
+  const form = postForm(view.action, view.csrfToken, markup`${fields}${submitButton(text.text('signIn.submit'))}`);
+  return { title: text.text('signIn.title'), body: markup`${errorSummary(errors, text)}${intro(text, 'signIn.intro', view.clientName)}${form}` };
 }
 
 function checkPage(view: View<'check'>, text: PageText): LayoutParts {
-  const title = text.message(`check.${view.checkName}.title`) ?? text.text('check.title');
-  const introKey = text.message(`check.${view.checkName}.intro`) === undefined ? 'check.intro' : (`check.${view.checkName}.intro` as 'check.intro');
-  const first = view.fields[0];
-  const errors: PageError[] = view.error === undefined || view.error === '' ? [] : [{ text: text.keyOrText(view.error), field: first?.name }];
+  const ownKey = `check.${view.checkName}`;
+  const title = text.message(`${ownKey}.title`) ?? text.text('check.title');
+  const introKey: MessageKey = text.message(`${ownKey}.intro`) === undefined ? 'check.intro' : (`${ownKey}.intro` as MessageKey);
+  const errors: PageError[] = view.error === undefined || view.error === '' ? [] : [{ text: text.keyOrText(view.error), field: view.fields[0]?.name }];
+  const failed = errors.length > 0;
   const attempts = view.remainingAttempts;
-  const attemptsHint =
-    attempts === undefined
-      ? html``
-      : html`<p class="hint" id="remaining-attempts">${text.text(attempts === 1 ? 'check.remainingAttempts.one' : 'check.remainingAttempts.other', { count: attempts })}</p> `;
-  const inputs = view.fields.map((field, index) =>
-    fieldInput(
-      field,
-      { autofocus: errors.length === 0 && index === 0, invalid: errors.length > 0 && index === 0, describedBy: index === 0 && attempts !== undefined ? 'remaining-attempts' : undefined },
-      text,
-    ),
-  );
-  return {
-    title,
-    body: html`${errorSummary(errors, text)}${intro(text.markup(introKey, { client: clientName(view.clientName) }), view.clientName)}${attemptsHint}${postForm(
-      view.action,
-      view.csrfToken,
-      html`${inputs}
-        <div class="actions"><button type="submit">${text.text('check.submit')}</button></div> `,
-    )}`,
-  };
+  const attemptsKey: MessageKey = attempts === 1 ? 'check.remainingAttempts.one' : 'check.remainingAttempts.other';
+  const attemptsHint = attempts === undefined ? '' : markup`<p class="hint" id="remaining-attempts">${text.text(attemptsKey, { count: attempts })}</p>\n`;
+  const inputs = view.fields.map((field, index) => {
+    const first = index === 0;
+    return fieldInput(field, { autofocus: first && !failed, invalid: first && failed, describedBy: first && attempts !== undefined ? 'remaining-attempts' : undefined }, text);
+  });
+  const form = postForm(view.action, view.csrfToken, markup`${inputs}${submitButton(text.text('check.submit'))}`);
+  return { title, body: markup`${errorSummary(errors, text)}${intro(text, introKey, view.clientName)}${attemptsHint}${form}` };
 }
 
 function consentPage(view: View<'consent'>, text: PageText): LayoutParts {
   const scopes = view.scopes.map((scope) => {
     const words = text.scope(scope.name, scope.description);
-    return html`<li>${words}${words === scope.name ? '' : html`<span class="scope-name">${scope.name}</span>`}</li>`;
+    return markup`<li>${words}${words === scope.name ? '' : markup`<span class="scope-name">${scope.name}</span>`}</li>`;
   });
+  // Allow and Deny both submit; no autofocus, so that a stray Enter grants nothing.
+  const buttons = markup`<div class="actions"><button type="submit" name="decision" value="allow">${text.text('consent.allow')}</button><button type="submit" name="decision" value="deny" class="secondary">${text.text('consent.deny')}</button></div>\n`;
   return {
     title: text.text('consent.title'),
-    body: html`<p>${text.markup('consent.intro', { client: clientName(view.clientName) })}</p>
-      <ul class="scopes">
-        ${scopes}
-      </ul>
-      <p>${text.text('consent.note')}</p>
-      ${postForm(
-        view.action,
-        view.csrfToken,
-        html`<div class="actions">
-          <button type="submit" name="decision" value="allow">${text.text('consent.allow')}</button
-          ><button type="submit" name="decision" value="deny" class="secondary">${text.text('consent.deny')}</button>
-        </div> `,
-      )}`,
+    body: markup`<p>${text.markup('consent.intro', { client: clientName(view.clientName) })}</p>
+<ul class="scopes">${scopes}</ul>
+<p>${text.text('consent.note')}</p>
+${postForm(view.action, view.csrfToken, buttons)}`,
   };
 }
 
 function signOutPage(view: View<'sign-out'>, text: PageText, branding: Branding): LayoutParts {
-  const leaving = view.clientName === '' ? html`` : html`<p>${text.markup('signOut.client', { client: clientName(view.clientName) })}</p> `;
-  const body = view.signedIn
-    ? html`<p>${text.text('signOut.question', { product: branding.productName })}</p>
-        ${leaving}${postForm(view.action, view.csrfToken, html`<div class="actions"><button type="submit" autofocus>${text.text('signOut.submit')}</button></div> `)}`
-    : html`<p>${text.text('signOut.notSignedIn')}</p>
-        ${postForm(view.action, view.csrfToken, html`<div class="actions"><button type="submit" autofocus>${text.text('signOut.continue')}</button></div> `)}`;
-  return { title: text.text('signOut.title'), body };
+  const leaving = view.clientName.trim() === '' ? '' : markup`<p>${text.markup('signOut.client', { client: clientName(view.clientName) })}</p>\n`;
+  const question = view.signedIn ? markup`<p>${text.text('signOut.question', { product: branding.productName })}</p>\n${leaving}` : markup`<p>${text.text('signOut.notSignedIn')}</p>\n`;
+  const button = markup`<div class="actions"><button type="submit" autofocus>${text.text(view.signedIn ? 'signOut.submit' : 'signOut.continue')}</button></div>\n`;
+  return { title: text.text('signOut.title'), body: markup`${question}${postForm(view.action, view.csrfToken, button)}` };
 }
 
 function accountPage(view: View<'account'>, text: PageText): LayoutParts {
-  const consents =
-    view.consents.length === 0
-      ? html`<p>${text.text('account.none')}</p> `
-      : postForm(
-          view.action,
-          view.csrfToken,
-          html`<ul class="consents">
-            ${view.consents.map(
-              (consent) =>
-                html`<li>
-                  <p><strong>${consent.clientName}</strong></p>
-                  <p>${text.text('account.scopes')}: ${consent.scopes.map((scope) => text.scope(scope)).join(', ')}</p>
-                  <p>${text.markup('account.grantedAt', { date: text.date(consent.grantedAt) })}</p>
-                  <button type="submit" name="client_id" value="${consent.clientId}" class="secondary">
-                    ${text.text('account.withdraw')}<span class="visually-hidden"> (${consent.clientName})</span>
-                  </button>
-                </li>`,
-            )}
-          </ul> `,
-        );
+  const items = view.consents.map(
+    (consent) => markup`<li>
+<p><strong>${consent.clientName}</strong></p>
+<p>${text.text('account.scopes')}: ${consent.scopes.map((scope) => text.scope(scope)).join(', ')}</p>
+<p>${text.markup('account.grantedAt', { date: text.date(consent.grantedAt) })}</p>
+<button type="submit" name="client_id" value="${consent.clientId}" class="secondary">${text.text('account.withdraw')}<span class="visually-hidden"> (${consent.clientName})</span></button>
+</li>`,
+  );
+  const consents = items.length === 0 ? markup`<p>${text.text('account.none')}</p>\n` : postForm(view.action, view.csrfToken, markup`<ul class="consents">${items}</ul>\n`);
   return {
     title: text.text('account.title'),
-    body: html`<p>${text.text('account.signedInAs', { username: view.username })}</p>
-      <h2>${text.text('account.applications')}</h2>
-      ${consents}`,
+    body: markup`<p>${text.text('account.signedInAs', { username: view.username })}</p>
+<h2>${text.text('account.applications')}</h2>
+${consents}`,
   };
 }
 
 function errorPage(view: View<'error'>, text: PageText): LayoutParts {
-  const blocked = view.blockedUntil === undefined ? html`` : html`<p>${text.markup('error.blockedUntil', { time: text.time(view.blockedUntil) })}</p> `;
-  return {
-    title: text.keyOrText(view.title),
-    body: html`${view.detail === '' ? '' : html`<p>${view.detail}</p> `}${blocked}
-      <p class="muted">${text.text('error.status', { status: view.status })}</p> `,
-  };
+  const detail = view.detail === '' ? '' : markup`<p>${view.detail}</p>\n`;
+  const blocked = view.blockedUntil === undefined ? '' : markup`<p>${text.markup('error.blockedUntil', { time: text.time(view.blockedUntil) })}</p>\n`;
+  return { title: text.keyOrText(view.title), body: markup`${detail}${blocked}<p class="muted">${text.text('error.status', { status: view.status })}</p>\n` };
 }
 
 /** Schemes a form must never post to, whatever the flow passed. */
 const UNSAFE_ACTION = /^\s*(javascript|data|vbscript|blob|file):/i;
 
+/** response_mode=form_post: the parameters in a form that the one inline script submits at once. */
 function formPostPage(view: View<'form-post'>, text: PageText): LayoutParts {
   if (UNSAFE_ACTION.test(view.redirectUri)) throw new TypeError('form_post: the redirect URI has a scheme a form may not post to');
-  const inputs = Object.entries(view.params).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}" /> `);
+  const inputs = Object.entries(view.params).map(([name, value]) => markup`<input type="hidden" name="${name}" value="${value}">\n`);
   return {
     title: text.text('formPost.title'),
-    body: html`<form method="post" action="${view.redirectUri}">
-      ${inputs}<noscript
-        ><p>${text.text('formPost.detail')}</p>
-        <div class="actions"><button type="submit">${text.text('formPost.continue')}</button></div></noscript
-      >
-    </form> `,
+    body: markup`<form method="post" action="${view.redirectUri}">
+${inputs}<noscript><p>${text.text('formPost.detail')}</p>
+${submitButton(text.text('formPost.continue'))}</noscript>
+</form>
+`,
     script: 'document.forms[0].submit()',
   };
 }
 
+function submitButton(label: string): Html {
+  return markup`<div class="actions"><button type="submit">${label}</button></div>\n`;
+}
+
 function clientName(name: string): Html {
-  return html`<strong>${name}</strong>`;
+  return markup`<strong>${name}</strong>`;
 }
 
 /** The line that says which application asks; left out when the client has no name to show. */
-function intro(line: Html, name: string): Html {
-  return name.trim() === '' ? html`` : html`<p>${line}</p> `;
+function intro(text: PageText, key: MessageKey, name: string): Html | '' {
+  return name.trim() === '' ? '' : markup`<p>${text.markup(key, { client: clientName(name) })}</p>\n`;
 }
