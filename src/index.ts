@@ -28,3 +28,4 @@ export {
   type CheckRequest,
   type CheckState,
 } from './security/security-check.js';
+export type { CheckPage, PageFieldSpec } from './security/check-page-spec.js';

@@ -1,4 +1,5 @@
 import { CHECK_NAME } from './security-profile.js';
+import { checkPageProblem, type CheckPage } from './check-page-spec.js';
 
 /** What a check learns about the client that asks for a token (never its secrets). */
 export interface CheckClient {
@@ -65,6 +66,8 @@ export interface SecurityCheckDefinition<Answer = unknown> {
   /** Evaluate on every token request and never remember a success (e.g. the source network). */
   everyRequest?: boolean;
   evaluate(context: CheckContext<Answer>): CheckOutcome | Promise<CheckOutcome>;
+  /** The fields of the check's page on the hosted sign-in pages (check-page.ts derives them when absent). */
+  page?: CheckPage<Answer>;
 }
 
 const BRAND = Symbol.for('gatehouse.security-check');
@@ -85,6 +88,8 @@ export function defineSecurityCheck<Answer = unknown>(definition: SecurityCheckD
     throw new SecurityCheckDefinitionError(`security check ${definition.name}: successLifetime must be a positive integer (seconds)`);
   }
   if (typeof definition.evaluate !== 'function') throw new SecurityCheckDefinitionError(`security check ${definition.name}: evaluate must be a function`);
+  const pageProblem = definition.page === undefined ? undefined : checkPageProblem(definition.page);
+  if (pageProblem !== undefined) throw new SecurityCheckDefinitionError(`security check ${definition.name}: page ${pageProblem}`);
   return Object.freeze({ ...definition, [BRAND]: true as const });
 }
 

@@ -25,7 +25,14 @@ interface FormPage {
 }
 
 export type PageView =
-  | (FormPage & { kind: 'sign-in'; username?: string | undefined; error?: string | undefined })
+  | (FormPage & {
+      kind: 'sign-in';
+      username?: string | undefined;
+      /** Message key (`signIn.error.*`) or text. */
+      error?: string | undefined;
+      /** When set, a "keep me signed in" checkbox `rememberMe` (value "true"), checked when true. */
+      rememberMe?: boolean | undefined;
+    })
   | (FormPage & {
       kind: 'check';
       checkName: string;

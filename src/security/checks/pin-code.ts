@@ -20,6 +20,10 @@ export function pinCodeCheck(options: PinCodeOptions): SecurityCheck<string> {
   return defineSecurityCheck<string>({
     name: 'PinCode',
     successLifetime: options.successLifetime,
+    page: {
+      fields: [{ name: 'pin', label: 'field.pin', type: 'password', inputMode: 'numeric', autocomplete: 'one-time-code', required: true }],
+      answer: (values) => values.pin ?? '',
+    },
     evaluate({ client, answer, state, now }) {
       if (!options.hasPin(client.clientId)) return failure('no PIN is set for this client; ask the administrator to set one');
       const remaining = options.maxAttempts - state.failedAttempts;

@@ -16,6 +16,13 @@ export function userLoginCheck(options: { signIn: PasswordSignIn; successLifetim
   return defineSecurityCheck<UserLoginAnswer>({
     name: 'UserLogin',
     successLifetime: options.successLifetime,
+    page: {
+      fields: [
+        { name: 'username', label: 'field.username', type: 'text', autocomplete: 'username', required: true },
+        { name: 'password', label: 'field.password', type: 'password', autocomplete: 'current-password', required: true },
+        { name: 'rememberMe', label: 'field.rememberMe', type: 'checkbox' },
+      ],
+    },
     async evaluate({ answer, client, request }) {
       if (answer === undefined) return challenge({ fields: ['username', 'password', 'rememberMe'] });
       if (typeof answer !== 'object' || answer === null || typeof answer.username !== 'string' || typeof answer.password !== 'string') {
