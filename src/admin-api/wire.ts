@@ -54,11 +54,11 @@ export interface PageJson {
 /** A client's public key as `/admin/api/clients/:id/keys` lists it (a public JWK). */
 export type ClientKeyJson = JWK;
 
-/** `POST /admin/api/clients`: the new client, with its secret (shown this once). */
-export type CreatedClientJson = ClientMetadata & { client_secret: string };
+/** `POST /admin/api/clients`: the client with its secret, shown once (null for a public client, which has none). */
+export type CreatedClientJson = ClientMetadata & { client_secret: string | null };
 
 /** `POST /admin/api/clients/:id/secret`: the client with its new secret, and when the previous one stops. */
-export type RotatedClientSecretJson = CreatedClientJson & { previous_secret_expires_at: string | null };
+export type RotatedClientSecretJson = ClientMetadata & { client_secret: string; previous_secret_expires_at: string | null };
 
 /** A user as `/admin/api/users` shows it (never a password hash). */
 export type UserJson = ReturnType<typeof toUserJson>;

@@ -6,7 +6,7 @@ import { parseClientPublicKey, type ClientKeyAlg } from './client-keys.js';
 import type { SecretDigester } from '../keys/secret-digest.js';
 import { generateSecret } from '../keys/secret-digest.js';
 import type { ClientListQuery, ClientsStore } from './clients-store.js';
-import type { Client } from './client.js';
+import { isPublicClient, type Client } from './client.js';
 import { parsePin, pinDigestInput } from './client-pin.js';
 import { applyClientChanges, ClientValidationError, defaultClient, parseAdminSecret, type ClientChanges } from './client-metadata.js';
 
@@ -46,12 +46,13 @@ export class ClientRegistry {
     private readonly afterChange: () => Promise<void> = () => Promise.resolve(),
   ) {}
 
-  async create(changes: ClientChanges): Promise<{ client: Client; clientSecret: string }> {
+  /** Creates a client; its secret is shown once (null for a public client, which has none). */
+  async create(changes: ClientChanges): Promise<{ client: Client; clientSecret: string | null }> {
     const now = Date.now();
     const clientId = changes.clientId ?? newClientId();
-    const clientSecret = changes.clientSecret ?? generateSecret();
     const client = applyClientChanges(defaultClient(clientId, now), changes, now);
-    client.secretDigest = this.digester.digest(clientSecret);
+    const clientSecret = isPublicClient(client) ? null : (changes.clientSecret ?? generateSecret());
+    client.secretDigest = clientSecret === null ? null : this.digester.digest(clientSecret);
     await this.repository.insert(client);
     await this.afterChange();
     return { client, clientSecret };
@@ -92,6 +93,8 @@ export class ClientRegistry {
    * (default: the configured grace period; 0 stops it at once).
    */
   async rotateSecret(clientId: string, options: { clientSecret?: string | undefined; graceSeconds?: number | undefined } = {}): Promise<SecretRotation> {
+    const current = await this.get(clientId);
+    if (isPublicClient(current)) throw new ClientValidationError('token_endpoint_auth_method', "a public client (token_endpoint_auth_method 'none') has no secret to rotate");
     const clientSecret = options.clientSecret === undefined ? generateSecret() : parseAdminSecret(options.clientSecret, 'client_secret');
     const grace = options.graceSeconds ?? this.defaultGraceSeconds();
     const now = Date.now();

@@ -21,6 +21,11 @@ export function applyClientChanges(current: Client, changes: ClientChanges, now:
     if (next.grantTypes.some((grant) => grant !== 'authorization_code')) {
       throw new ClientValidationError('grant_types', "a public client (token_endpoint_auth_method 'none') may use only authorization_code");
     }
+    if (changes.clientSecret !== undefined) throw new ClientValidationError('client_secret', "a public client (token_endpoint_auth_method 'none') has no secret");
+    // A client made public keeps no secret that could still authenticate it.
+    next.secretDigest = null;
+    next.previousSecretDigest = null;
+    next.previousSecretExpiresAt = null;
   }
   if (next.grantTypes.includes('authorization_code') && next.redirectUris.length === 0) {
     throw new ClientValidationError('redirect_uris', 'the authorization_code grant needs at least one redirect URI');

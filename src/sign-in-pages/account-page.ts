@@ -36,7 +36,7 @@ export function registerAccountPage(app: FastifyInstance, services: AccountPageS
   };
 
   const notSignedIn = (request: FastifyRequest, reply: FastifyReply) =>
-    sendPage(request, reply, services.page, { kind: 'error', status: 401, title: 'error.notSignedIn', detail: 'you are not signed in; sign in through an application first' });
+    sendPage(request, reply, services.page, { kind: 'error', status: 401, title: 'error.title', detail: 'you are not signed in; sign in through an application first' });
 
   app.get(ACCOUNT_PATH, async (request, reply) => {
     const session = await sessionOf(request);
@@ -70,9 +70,10 @@ export function registerAccountPage(app: FastifyInstance, services: AccountPageS
     }
     const session = await sessionOf(request);
     if (!session) return notSignedIn(request, reply);
-    if (typeof body.withdraw === 'string' && body.withdraw.length <= 255) {
-      if (await services.consents.withdraw(session.userId, body.withdraw)) {
-        await services.audit.record({ actor: 'anonymous', action: 'consent.withdrawn', target: session.userId, outcome: 'success', status: null, reason: null, clientId: body.withdraw, sourceAddress: request.ip });
+    const clientId = body.client_id;
+    if (typeof clientId === 'string' && clientId.length <= 255) {
+      if (await services.consents.withdraw(session.userId, clientId)) {
+        await services.audit.record({ actor: 'anonymous', action: 'consent.withdrawn', target: session.userId, outcome: 'success', status: null, reason: null, clientId, sourceAddress: request.ip });
       }
     }
     return reply.header('Cache-Control', 'no-store').redirect(`${config.issuer}${ACCOUNT_PATH}`, 303);

@@ -30,13 +30,13 @@ export function registerAuthorizeEndpoint(app: FastifyInstance, services: Author
   const { config } = services;
   const authorize = async (request: FastifyRequest, reply: FastifyReply, raw: unknown) => {
     const parsed = await parseAuthorizationRequest(raw, {
-      client: services.client,
+      client: (clientId) => services.client(clientId),
       pushedRequests: services.pushedRequests,
       digest: (secret) => services.digester.digest(secret),
       resources: config.resources,
       now: Date.now(),
     });
-    if (parsed.kind === 'page-error') return sendPage(request, reply, services.page, { kind: 'error', status: 400, title: 'error.badRequest', detail: parsed.detail });
+    if (parsed.kind === 'page-error') return sendPage(request, reply, services.page, { kind: 'error', status: 400, title: parsed.title, detail: parsed.detail });
     if (parsed.kind === 'redirect-error') {
       return answerClient(request, reply, services.page, errorResponse(parsed.target, parsed.error, parsed.description, config.issuer));
     }
@@ -52,7 +52,12 @@ export function registerAuthorizeEndpoint(app: FastifyInstance, services: Author
   app.post(AUTHORIZATION_PATH, (request, reply) => {
     const mediaType = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
     if (mediaType !== 'application/x-www-form-urlencoded') {
-      return sendPage(request, reply, services.page, { kind: 'error', status: 400, title: 'error.badRequest', detail: 'an authorization request sent by POST must be a form (application/x-www-form-urlencoded)' });
+      return sendPage(request, reply, services.page, {
+        kind: 'error',
+        status: 400,
+        title: 'error.invalidRequest',
+        detail: 'an authorization request sent by POST must be a form (application/x-www-form-urlencoded)',
+      });
     }
     return authorize(request, reply, request.body);
   });

@@ -44,7 +44,7 @@ export function registerEndSession(app: FastifyInstance, services: EndSessionSer
   const confirm = async (request: FastifyRequest, reply: FastifyReply) => {
     const query = request.query as Record<string, unknown>;
     const after = afterSignOut(query);
-    if (after.kind === 'error') return sendPage(request, reply, services.page, { kind: 'error', status: 400, title: 'error.badRequest', detail: after.detail });
+    if (after.kind === 'error') return sendPage(request, reply, services.page, { kind: 'error', status: 400, title: 'error.invalidRequest', detail: after.detail });
     let browserToken = readCookie(request, BROWSER_COOKIE);
     if (browserToken === undefined) {
       browserToken = generateSecret();
@@ -54,13 +54,19 @@ export function registerEndSession(app: FastifyInstance, services: EndSessionSer
     const session = sessionId === undefined ? undefined : await services.sessions.get(services.digester.digest(sessionId));
     const clientId = text(query.client_id);
     const action = `${config.issuer}${END_SESSION_PATH}${request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : ''}`;
-    return sendPage(request, reply, services.page, {
-      kind: 'sign-out',
-      action,
-      csrfToken: browserToken,
-      clientName: (clientId === undefined ? undefined : services.client(clientId)?.clientName) ?? '',
-      signedIn: session !== undefined && session.endedAt === null,
-    });
+    return sendPage(
+      request,
+      reply,
+      services.page,
+      {
+        kind: 'sign-out',
+        action,
+        csrfToken: browserToken,
+        clientName: (clientId === undefined ? undefined : services.client(clientId)?.clientName) ?? '',
+        signedIn: session !== undefined && session.endedAt === null,
+      },
+      { formActions: after.kind === 'redirect' ? [after.location] : [] },
+    );
   };
 
   app.get(END_SESSION_PATH, confirm);
@@ -74,13 +80,22 @@ export function registerEndSession(app: FastifyInstance, services: EndSessionSer
       return sendPage(request, reply, services.page, { kind: 'error', status: 403, title: 'error.csrf', detail: 'the form could not be verified; sign out again from the application' });
     }
     const after = afterSignOut(request.query as Record<string, unknown>);
-    if (after.kind === 'error') return sendPage(request, reply, services.page, { kind: 'error', status: 400, title: 'error.badRequest', detail: after.detail });
+    if (after.kind === 'error') return sendPage(request, reply, services.page, { kind: 'error', status: 400, title: 'error.invalidRequest', detail: after.detail });
     const sessionId = readCookie(request, SESSION_COOKIE);
     if (sessionId !== undefined) {
       const digest = services.digester.digest(sessionId);
       const session = await services.sessions.get(digest);
       if (await services.sessions.end(digest, Date.now())) {
-        await services.audit.record({ actor: 'anonymous', action: 'sign-out', target: session?.userId ?? null, outcome: 'success', status: null, reason: null, clientId: null, sourceAddress: request.ip });
+        await services.audit.record({
+          actor: 'anonymous',
+          action: 'sign-out',
+          target: session?.userId ?? null,
+          outcome: 'success',
+          status: null,
+          reason: null,
+          clientId: null,
+          sourceAddress: request.ip,
+        });
       }
     }
     clearSessionCookie(reply, config.issuer);

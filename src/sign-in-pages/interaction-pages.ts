@@ -38,16 +38,16 @@ export function registerInteractionPages(app: FastifyInstance, services: Interac
       action: `${config.issuer}${SIGN_IN_PAGES_PATH}/${interactionId}`,
       csrfToken: browser.browserToken ?? '',
       clientName: outcome.client.clientName,
-      scopeDescription: services.scopeDescription,
+      scopeDescription: (scope) => services.scopeDescription(scope),
     });
     const status = step.kind === 'sign-in' && step.retryAfterSeconds !== undefined ? 429 : step.kind === 'sign-in' && step.error !== undefined ? 400 : step.kind === 'blocked' ? 403 : 200;
     if (step.kind === 'sign-in' && step.retryAfterSeconds !== undefined) reply.header('Retry-After', String(step.retryAfterSeconds));
-    return sendPage(request, reply, services.page, view, { status, uiLocales: outcome.request.uiLocales });
+    return sendPage(request, reply, services.page, view, { status, uiLocales: outcome.request.uiLocales, formActions: [outcome.request.redirectUri] });
   };
 
   const failed = (request: FastifyRequest, reply: FastifyReply, error: unknown) => {
     if (error instanceof InteractionNotFound) return sendPage(request, reply, services.page, { kind: 'error', status: 400, title: 'error.expired', detail: error.message });
-    if (error instanceof BrowserMismatch) return sendPage(request, reply, services.page, { kind: 'error', status: 403, title: 'error.otherBrowser', detail: error.message });
+    if (error instanceof BrowserMismatch) return sendPage(request, reply, services.page, { kind: 'error', status: 403, title: 'error.csrf', detail: error.message });
     throw error;
   };
 
@@ -71,7 +71,7 @@ export function registerInteractionPages(app: FastifyInstance, services: Interac
       return sendPage(request, reply, services.page, { kind: 'error', status: 403, title: 'error.csrf', detail: 'the form could not be verified; go back to the application and start again' });
     }
     const input = inputOf(form);
-    if (input === undefined) return sendPage(request, reply, services.page, { kind: 'error', status: 400, title: 'error.badRequest', detail: 'the form is incomplete' });
+    if (input === undefined) return sendPage(request, reply, services.page, { kind: 'error', status: 400, title: 'error.invalidRequest', detail: 'the form is incomplete' });
     try {
       const outcome = await services.flow.submit(interactionId, browser, input);
       if (outcome.session) setSessionCookie(reply, config.issuer, outcome.session.sessionId, outcome.session.maxAgeSeconds);

@@ -11,19 +11,23 @@ export interface PageContext {
 }
 
 /** Sends a hosted page: rendered in the person's language, with a fresh CSP nonce and the pages' strict headers. */
-export function sendPage(request: FastifyRequest, reply: FastifyReply, context: PageContext, view: PageView, options: { status?: number; uiLocales?: string[] } = {}): FastifyReply {
+/**
+ * Sends a hosted page: rendered in the person's language, with a fresh CSP nonce and the pages' strict headers.
+ * `formActions`: where the page's form may end up besides this server — the client's redirect URI, since a
+ * POST answered with a redirect to it is subject to the page's form-action too.
+ */
+export function sendPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  context: PageContext,
+  view: PageView,
+  options: { status?: number; uiLocales?: readonly string[]; formActions?: readonly string[] } = {},
+): FastifyReply {
   const cspNonce = newCspNonce();
   const locale = chooseLocale(options.uiLocales ?? [], request.headers['accept-language']);
-  const formActions = view.kind === 'form-post' ? [formActionSource(view.redirectUri)] : [];
+  const formActions = [...(options.formActions ?? []), ...(view.kind === 'form-post' ? [view.redirectUri] : [])];
   return reply
     .status(options.status ?? (view.kind === 'error' ? view.status : 200))
     .headers(pageHeaders(cspNonce, formActions))
-    .type('text/html; charset=utf-8')
     .send(renderPage(view, { locale, branding: context.branding(), cspNonce }));
-}
-
-/** The CSP source that lets a form post to a redirect URI: its origin, or its scheme for a private-use one. */
-function formActionSource(uri: string): string {
-  const url = new URL(uri);
-  return url.protocol === 'https:' || url.protocol === 'http:' ? url.origin : url.protocol;
 }

@@ -19,12 +19,7 @@ export function stepView(step: Exclude<FlowStep, { kind: 'respond' }>, page: Ste
         kind: 'sign-in',
         ...form,
         username: step.username,
-        error:
-          step.retryAfterSeconds !== undefined
-            ? `Too many sign-in attempts. Try again in ${step.retryAfterSeconds} seconds.`
-            : step.error === 'invalid-credentials'
-              ? 'The username or password is wrong, or the account is disabled.'
-              : undefined,
+        error: step.retryAfterSeconds !== undefined ? 'signIn.error.tooManyAttempts' : step.error === 'invalid-credentials' ? 'signIn.error.wrongCredentials' : undefined,
       };
     case 'check': {
       const { challenge } = step;

@@ -42,12 +42,15 @@ function services(): GrantServices & { finished: TailRequest[] } {
     users: { get: vi.fn(), findByIdOrUsername: vi.fn() },
     assertions: { verifyGrant: vi.fn(), verifyAppRequest: vi.fn() },
     appTokenAudience: () => 'https://issuer.example/api/auth/sign/ap/token',
+    codes: { redeem: vi.fn() },
+    digester: { digest: (secret: string) => `digest:${secret}` },
+    idTokens: { issue: vi.fn() },
   };
 }
 
 describe('the grant table', () => {
   it('lists the token endpoint grants once, for discovery, dispatch and metrics', () => {
-    expect(TOKEN_ENDPOINT_GRANT_TYPES).toEqual(['client_credentials', 'password', 'refresh_token', 'urn:ietf:params:oauth:grant-type:jwt-bearer']);
+    expect(TOKEN_ENDPOINT_GRANT_TYPES).toEqual(['authorization_code', 'client_credentials', 'password', 'refresh_token', 'urn:ietf:params:oauth:grant-type:jwt-bearer']);
     expect(ISSUING_GRANT_TYPES).toEqual([...TOKEN_ENDPOINT_GRANT_TYPES, 'application_token']);
     const grants = tokenEndpointGrants(services());
     expect([...grants.keys()]).toEqual(TOKEN_ENDPOINT_GRANT_TYPES);

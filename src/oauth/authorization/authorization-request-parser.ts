@@ -16,11 +16,14 @@ export interface ResponseTarget {
   state: string | undefined;
 }
 
+/** Message keys of the pages' error titles (sign-in-pages/locales). */
+export type PageErrorTitle = 'error.invalidRequest' | 'error.unknownClient' | 'error.redirectUri' | 'error.expired';
+
 /** What checking an authorization request gives. */
 export type ParsedAuthorizationRequest =
   | { kind: 'valid'; client: Client; request: AuthorizationRequest }
   /** The client or the redirect URI cannot be trusted: shown on a page, never redirected to (RFC 6749 §4.1.2.1). */
-  | { kind: 'page-error'; detail: string }
+  | { kind: 'page-error'; title: PageErrorTitle; detail: string }
   /** Anything else wrong: answered at the redirect URI (RFC 6749 §4.1.2.1). */
   | { kind: 'redirect-error'; target: ResponseTarget; error: string; description: string };
 
@@ -49,30 +52,32 @@ export async function parseAuthorizationRequest(raw: unknown, context: Authoriza
   try {
     params = FormParams.fromRecord(raw);
   } catch (error) {
-    return { kind: 'page-error', detail: error instanceof OAuthError ? error.description : 'the request is malformed' };
+    return { kind: 'page-error', title: 'error.invalidRequest', detail: error instanceof OAuthError ? error.description : 'the request is malformed' };
   }
   const clientId = params.get('client_id');
-  if (clientId === undefined) return { kind: 'page-error', detail: 'the request names no client (client_id is missing)' };
+  if (clientId === undefined) return { kind: 'page-error', title: 'error.invalidRequest', detail: 'the request names no client (client_id is missing)' };
   const client = context.client(clientId);
-  if (!client) return { kind: 'page-error', detail: 'the application that sent you here is not registered' };
+  if (!client) return { kind: 'page-error', title: 'error.unknownClient', detail: 'the application that sent you here is not registered' };
   const unusable = clientUnusableReason(client, context.now);
-  if (unusable) return { kind: 'page-error', detail: `the application that sent you here cannot sign people in: ${unusable}` };
-  if (!client.grantTypes.includes('authorization_code')) return { kind: 'page-error', detail: 'the application that sent you here may not sign people in through the browser' };
+  if (unusable) return { kind: 'page-error', title: 'error.unknownClient', detail: `the application that sent you here cannot sign people in: ${unusable}` };
+  if (!client.grantTypes.includes('authorization_code'))
+    return { kind: 'page-error', title: 'error.unknownClient', detail: 'the application that sent you here may not sign people in through the browser' };
 
   // RFC 9126 §4: a pushed request replaces the parameters (client_id aside), once.
   const requestUri = params.get('request_uri');
   let pushed = false;
   if (requestUri !== undefined) {
-    if (!requestUri.startsWith(REQUEST_URI_PREFIX)) return { kind: 'page-error', detail: 'request_uri is not one this server issued' };
+    if (!requestUri.startsWith(REQUEST_URI_PREFIX)) return { kind: 'page-error', title: 'error.invalidRequest', detail: 'request_uri is not one this server issued' };
     const stored = await context.pushedRequests.take(context.digest(requestUri.slice(REQUEST_URI_PREFIX.length)), client.clientId, context.now);
-    if (!stored) return { kind: 'page-error', detail: 'the pushed authorization request is unknown, used or expired; start again from the application' };
+    if (!stored) return { kind: 'page-error', title: 'error.expired', detail: 'the pushed authorization request is unknown, used or expired; start again from the application' };
     params = FormParams.fromRecord(stored.params);
     pushed = true;
   }
 
   const redirectUri = params.get('redirect_uri');
-  if (redirectUri === undefined) return { kind: 'page-error', detail: 'the request has no redirect_uri' };
-  if (!redirectUriMatches(client.redirectUris, redirectUri)) return { kind: 'page-error', detail: 'the redirect URI of the request is not registered for this application' };
+  if (redirectUri === undefined) return { kind: 'page-error', title: 'error.redirectUri', detail: 'the request has no redirect_uri' };
+  if (!redirectUriMatches(client.redirectUris, redirectUri))
+    return { kind: 'page-error', title: 'error.redirectUri', detail: 'the redirect URI of the request is not registered for this application' };
 
   const state = params.get('state');
   const mode = params.get('response_mode');

@@ -44,8 +44,7 @@ export type FlowStep =
 
 /** Where a started request goes: answered at once (single sign-on, prompt=none, an error) or through the pages. */
 export type FlowStart =
-  | { kind: 'respond'; response: AuthorizationResponse; session?: NewSession | undefined }
-  | { kind: 'interact'; interactionId: string; browserToken: string; newBrowserToken: boolean };
+  { kind: 'respond'; response: AuthorizationResponse; session?: NewSession | undefined } | { kind: 'interact'; interactionId: string; browserToken: string; newBrowserToken: boolean };
 
 /** A session made by signing in: the cookie value to set. */
 export interface NewSession {
@@ -102,7 +101,15 @@ export class SignInFlow {
       const step = await this.advance({ request, client, session, signedInHere: false, browser, now });
       if (step.kind === 'respond') return { kind: 'respond', response: step.response };
       const error = step.kind === 'sign-in' ? 'login_required' : step.kind === 'consent' ? 'consent_required' : 'interaction_required';
-      return { kind: 'respond', response: errorResponse(targetOf(request), error, `prompt=none, but the person would have to ${step.kind === 'sign-in' ? 'sign in' : step.kind === 'consent' ? 'consent' : 'answer a security check'}`, this.services.config.issuer) };
+      return {
+        kind: 'respond',
+        response: errorResponse(
+          targetOf(request),
+          error,
+          `prompt=none, but the person would have to ${step.kind === 'sign-in' ? 'sign in' : step.kind === 'consent' ? 'consent' : 'answer a security check'}`,
+          this.services.config.issuer,
+        ),
+      };
     }
     if (session && !request.prompt.includes('login') && !request.prompt.includes('consent')) {
       const step = await this.advance({ request, client, session, signedInHere: false, browser, now, probe: true });

@@ -1,0 +1,172 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BrowserAgent, formsOf, pkcePair } from '../helpers/browser-agent.js';
+import { startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
+
+const REDIRECT_URI = 'https://app.example/callback';
+const PASSWORD = 'correct horse battery 1';
+
+/** The authorization code flow with PKCE through the hosted pages, as a browser would run it (no JavaScript). */
+describe.each(STORES)('browser sign-in on %s', (store) => {
+  let server: TestServer;
+  let clientId: string;
+
+  beforeAll(async () => {
+    server = await startTestServer({ store });
+    expect((await server.admin('POST', '/users', { username: 'alice', password: PASSWORD })).status).toBe(201);
+    const client = await server.createClient({
+      client_name: 'Reports <b>App</b>',
+      grant_types: ['authorization_code'],
+      token_endpoint_auth_method: 'none',
+      redirect_uris: [REDIRECT_URI],
+      refresh_tokens: true,
+      scope: 'reports',
+    });
+    expect(client.client_secret).toBeNull();
+    clientId = client.client_id;
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  function authorizeUrl(params: Record<string, string>): string {
+    return `/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: REDIRECT_URI, ...params }).toString()}`;
+  }
+
+  async function exchange(code: string, verifier: string, redirectUri = REDIRECT_URI): Promise<Response> {
+    return fetch(`${server.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier, client_id: clientId }).toString(),
+    });
+  }
+
+  /** Signs alice in through the pages and allows the client; returns the code of the redirect. */
+  async function signInThroughPages(browser: BrowserAgent, pkce: { challenge: string }, state: string, options: { consentAsked: boolean } = { consentAsked: true }): Promise<URL> {
+    const start = await browser.get(authorizeUrl({ scope: 'reports offline_access', state, code_challenge: pkce.challenge, code_challenge_method: 'S256' }));
+    expect(start.status).toBe(303);
+    const pageUrl = start.headers.get('location')!;
+    expect(pageUrl).toMatch(new RegExp(`^${server.url}/sign-in/[A-Za-z0-9_-]{43}$`));
+    const page = await browser.get(pageUrl);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    const html = await page.text();
+    expect(html).toContain('Reports &lt;b&gt;App&lt;/b&gt;');
+    const { inputs } = formsOf(html);
+    const csrf = inputs.get('csrf')!;
+    expect(csrf).toBe(browser.cookies.get('gatehouse_browser'));
+
+    const wrong = await browser.post(pageUrl, { csrf, step: 'sign-in', username: 'alice', password: 'wrong password' });
+    expect(wrong.status).toBe(400);
+    expect(browser.cookies.has('gatehouse_session')).toBe(false);
+
+    const signedIn = await browser.post(pageUrl, { csrf, step: 'sign-in', username: 'alice', password: PASSWORD });
+    expect(browser.cookies.has('gatehouse_session')).toBe(true);
+    // The page that posted may lead to the client's redirect URI (CSP form-action applies to the redirect too).
+    expect(page.headers.get('content-security-policy')).toContain('https://app.example');
+    let allowed = signedIn;
+    if (options.consentAsked) {
+      expect(signedIn.status).toBe(200);
+      expect(await signedIn.text()).toContain('name="decision"');
+      allowed = await browser.post(pageUrl, { csrf, step: 'consent', decision: 'allow' });
+    }
+    expect(allowed.status).toBe(303);
+    const location = new URL(allowed.headers.get('location')!);
+    expect(`${location.origin}${location.pathname}`).toBe(REDIRECT_URI);
+    expect(location.searchParams.get('state')).toBe(state);
+    expect(location.searchParams.get('iss')).toBe(server.url);
+    return location;
+  }
+
+  it('signs a person in, asks consent once, exchanges the code with PKCE, and serves the next request from the session', async () => {
+    const browser = new BrowserAgent(server.url);
+    const pkce = pkcePair();
+    const callback = await signInThroughPages(browser, pkce, 'state-1');
+    const code = callback.searchParams.get('code')!;
+
+    const tokens = (await (await exchange(code, pkce.verifier)).json()) as Record<string, unknown>;
+    expect(tokens.token_type).toBe('Bearer');
+    expect(tokens.scope).toBe('reports offline_access');
+    expect(typeof tokens.refresh_token).toBe('string');
+    const claims = JSON.parse(Buffer.from(String(tokens.access_token).split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+    expect(claims.username).toBe('alice');
+    expect(claims.client_id).toBe(clientId);
+
+    // Single sign-on: the session and the remembered consent answer at once.
+    const again = pkcePair();
+    const second = await browser.get(authorizeUrl({ scope: 'reports', state: 'state-2', code_challenge: again.challenge, code_challenge_method: 'S256' }));
+    expect(second.status).toBe(303);
+    const secondLocation = new URL(second.headers.get('location')!);
+    expect(secondLocation.searchParams.get('state')).toBe('state-2');
+    expect((await exchange(secondLocation.searchParams.get('code')!, again.verifier)).status).toBe(200);
+  });
+
+  it('refuses a second use of a code and revokes what the first gave (RFC 6749 4.1.2)', async () => {
+    const browser = new BrowserAgent(server.url);
+    const pkce = pkcePair();
+    const code = (await signInThroughPages(browser, pkce, 's', { consentAsked: false })).searchParams.get('code')!;
+    const first = (await (await exchange(code, pkce.verifier)).json()) as { refresh_token: string };
+    const replay = await exchange(code, pkce.verifier);
+    expect(replay.status).toBe(400);
+    expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+    const refresh = await fetch(`${server.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: clientId }).toString(),
+    });
+    expect(refresh.status).toBe(400);
+    expect(await refresh.json()).toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('refuses a wrong or missing PKCE verifier and a different redirect URI', async () => {
+    const browser = new BrowserAgent(server.url);
+    const pkce = pkcePair();
+    const code = (await signInThroughPages(browser, pkce, 's', { consentAsked: false })).searchParams.get('code')!;
+    expect(await (await exchange(code, pkcePair().verifier)).json()).toMatchObject({ error: 'invalid_grant' });
+
+    const fresh = pkcePair();
+    const next = await browser.get(authorizeUrl({ scope: 'reports', code_challenge: fresh.challenge, code_challenge_method: 'S256' }));
+    const nextCode = new URL(next.headers.get('location')!).searchParams.get('code')!;
+    expect(await (await exchange(nextCode, fresh.verifier, `${REDIRECT_URI}/other`)).json()).toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('never redirects to an unregistered redirect URI, and sends other errors to the registered one with iss', async () => {
+    const browser = new BrowserAgent(server.url);
+    const pkce = pkcePair();
+    for (const redirectUri of [`${REDIRECT_URI}/evil`, 'https://app.example/Callback', 'https://evil.example/callback', `${REDIRECT_URI}?x=1`]) {
+      const response = await browser.get(authorizeUrl({ redirect_uri: redirectUri, code_challenge: pkce.challenge, code_challenge_method: 'S256' }));
+      expect(response.status, redirectUri).toBe(400);
+      expect(response.headers.get('location')).toBeNull();
+    }
+    const plain = await browser.get(authorizeUrl({ code_challenge: pkce.verifier, code_challenge_method: 'plain', state: 'p' }));
+    expect(plain.status).toBe(303);
+    const location = new URL(plain.headers.get('location')!);
+    expect(location.searchParams.get('error')).toBe('invalid_request');
+    expect(location.searchParams.get('state')).toBe('p');
+    expect(location.searchParams.get('iss')).toBe(server.url);
+    const noPkce = new URL((await browser.get(authorizeUrl({}))).headers.get('location')!);
+    expect(noPkce.searchParams.get('error')).toBe('invalid_request');
+  });
+
+  it('answers prompt=none with login_required when no one is signed in', async () => {
+    const pkce = pkcePair();
+    const response = await new BrowserAgent(server.url).get(authorizeUrl({ prompt: 'none', state: 'n', code_challenge: pkce.challenge, code_challenge_method: 'S256' }));
+    expect(response.status).toBe(303);
+    const location = new URL(response.headers.get('location')!);
+    expect(location.searchParams.get('error')).toBe('login_required');
+    expect(location.searchParams.get('state')).toBe('n');
+  });
+
+  it('refuses a form posted without the browser cookie (CSRF) or from another browser', async () => {
+    const browser = new BrowserAgent(server.url);
+    const pkce = pkcePair();
+    const start = await browser.get(authorizeUrl({ code_challenge: pkce.challenge, code_challenge_method: 'S256' }));
+    const pageUrl = start.headers.get('location')!;
+    const csrf = browser.cookies.get('gatehouse_browser')!;
+    const attacker = new BrowserAgent(server.url);
+    const forged = await attacker.post(pageUrl, { csrf, step: 'sign-in', username: 'alice', password: PASSWORD });
+    expect(forged.status).toBe(403);
+    attacker.cookies.set('gatehouse_browser', 'A'.repeat(43));
+    const otherBrowser = await attacker.post(pageUrl, { csrf: 'A'.repeat(43), step: 'sign-in', username: 'alice', password: PASSWORD });
+    expect(otherBrowser.status).toBe(403);
+  });
+});
