@@ -86,6 +86,14 @@ export function oauthEndpointServices(
       metrics: options.metrics,
       setTokenCookie: (reply: FastifyReply, token: string, maxAgeSeconds: number) => setTokenCookie(reply, gatehouse.tokenDelivery.current(), config.issuer, token, maxAgeSeconds),
     },
+    par: {
+      config,
+      authenticator,
+      client: (clientId: string) => gatehouse.directory.get(clientId),
+      pushedRequests: gatehouse.signInStores.pushedRequests,
+      digester: gatehouse.digester,
+      limits,
+    },
     audit: gatehouse.audit,
     resourceScopes: options.resourceScopes,
   };

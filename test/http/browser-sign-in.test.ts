@@ -170,3 +170,74 @@ describe.each(STORES)('browser sign-in on %s', (store) => {
     expect(otherBrowser.status).toBe(403);
   });
 });
+
+describe.each(STORES)('pushed authorization requests (RFC 9126) on %s', (store) => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer({ store });
+    expect((await server.admin('POST', '/users', { username: 'bob', password: PASSWORD })).status).toBe(201);
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  async function push(clientId: string, params: Record<string, string>, secret?: string): Promise<Response> {
+    return fetch(`${server.url}/oauth/par`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(secret === undefined ? {} : { authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}` }) },
+      body: new URLSearchParams({ client_id: clientId, ...params }).toString(),
+    });
+  }
+
+  it('takes a pushed request once, and a client that requires PAR may not skip it', async () => {
+    const client = await server.createClient({
+      grant_types: ['authorization_code'],
+      redirect_uris: [REDIRECT_URI],
+      require_pushed_authorization_requests: true,
+      skip_consent: true,
+      scope: 'reports',
+    });
+    const pkce = pkcePair();
+    const params = { response_type: 'code', redirect_uri: REDIRECT_URI, scope: 'reports', state: 'par', code_challenge: pkce.challenge, code_challenge_method: 'S256' };
+    expect((await push(client.client_id, params)).status).toBe(401);
+    const pushed = await push(client.client_id, params, client.client_secret);
+    expect(pushed.status).toBe(201);
+    const { request_uri: requestUri, expires_in: expiresIn } = (await pushed.json()) as { request_uri: string; expires_in: number };
+    expect(requestUri).toMatch(/^urn:ietf:params:oauth:request_uri:/);
+    expect(expiresIn).toBe(60);
+
+    const browser = new BrowserAgent(server.url);
+    const direct = await browser.get(`/oauth/authorize?${new URLSearchParams({ client_id: client.client_id, ...params }).toString()}`);
+    expect(new URL(direct.headers.get('location')!).searchParams.get('error')).toBe('invalid_request');
+
+    const start = await browser.get(`/oauth/authorize?${new URLSearchParams({ client_id: client.client_id, request_uri: requestUri }).toString()}`);
+    expect(start.status).toBe(303);
+    const pageUrl = start.headers.get('location')!;
+    const csrf = formsOf(await (await browser.get(pageUrl)).text()).inputs.get('csrf')!;
+    const done = await browser.post(pageUrl, { csrf, step: 'sign-in', username: 'bob', password: PASSWORD });
+    expect(done.status).toBe(303);
+    const callback = new URL(done.headers.get('location')!);
+    expect(callback.searchParams.get('state')).toBe('par');
+    const token = await fetch(`${server.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}` },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code: callback.searchParams.get('code')!, redirect_uri: REDIRECT_URI, code_verifier: pkce.verifier }).toString(),
+    });
+    expect(token.status).toBe(200);
+
+    const reused = await browser.get(`/oauth/authorize?${new URLSearchParams({ client_id: client.client_id, request_uri: requestUri }).toString()}`);
+    expect(reused.status).toBe(400);
+    expect(reused.headers.get('location')).toBeNull();
+  });
+
+  it('checks a pushed request as the authorization endpoint would', async () => {
+    const client = await server.createClient({ grant_types: ['authorization_code'], redirect_uris: [REDIRECT_URI], scope: 'reports' });
+    const pkce = pkcePair();
+    const bad = await push(client.client_id, { response_type: 'code', redirect_uri: 'https://evil.example/cb', code_challenge: pkce.challenge, code_challenge_method: 'S256' }, client.client_secret);
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: 'invalid_request' });
+    const plain = await push(client.client_id, { response_type: 'code', redirect_uri: REDIRECT_URI, code_challenge: pkce.verifier, code_challenge_method: 'plain' }, client.client_secret);
+    expect(await plain.json()).toMatchObject({ error: 'invalid_request' });
+  });
+});

@@ -35,6 +35,8 @@ export interface AuthorizationRequestContext {
   /** RFC 8707 resources the server serves. */
   resources: readonly string[];
   now: number;
+  /** The request is being pushed (RFC 9126): it may not itself name a request_uri, and PAR is what it does. */
+  pushing?: boolean;
 }
 
 const PROMPTS = ['none', 'login', 'consent'] as const;
@@ -66,6 +68,7 @@ export async function parseAuthorizationRequest(raw: unknown, context: Authoriza
   // RFC 9126 §4: a pushed request replaces the parameters (client_id aside), once.
   const requestUri = params.get('request_uri');
   let pushed = false;
+  if (requestUri !== undefined && context.pushing === true) return { kind: 'page-error', title: 'error.invalidRequest', detail: 'a pushed request cannot name a request_uri' };
   if (requestUri !== undefined) {
     if (!requestUri.startsWith(REQUEST_URI_PREFIX)) return { kind: 'page-error', title: 'error.invalidRequest', detail: 'request_uri is not one this server issued' };
     const stored = await context.pushedRequests.take(context.digest(requestUri.slice(REQUEST_URI_PREFIX.length)), client.clientId, context.now);
@@ -87,7 +90,7 @@ export async function parseAuthorizationRequest(raw: unknown, context: Authoriza
 
   if (mode !== undefined && mode !== 'query' && mode !== 'form_post') return refuse('invalid_request', `response_mode '${mode}' is not supported; use query or form_post`);
   if (state !== undefined && state.length > MAX_STATE_LENGTH) return refuse('invalid_request', `state is longer than ${MAX_STATE_LENGTH} characters`);
-  if (client.requirePushedAuthorizationRequests && !pushed) return refuse('invalid_request', 'this client must push its authorization requests first (RFC 9126)');
+  if (client.requirePushedAuthorizationRequests && !pushed && context.pushing !== true) return refuse('invalid_request', 'this client must push its authorization requests first (RFC 9126)');
   if (params.get('request') !== undefined) return refuse('request_not_supported', 'request objects are not supported; push the request (PAR) instead');
   const responseType = params.get('response_type');
   if (responseType === undefined) return refuse('invalid_request', 'response_type is missing');
