@@ -127,7 +127,13 @@ export async function registerRegistrationEndpoint(app: FastifyInstance, service
           client = registered;
         }
         request.log.info(
-          { clientId: client.clientId, clientName: client.clientName, profile: admission.profile.name, policy: admission.policy, ...(admission.policy === 'open' ? {} : { initialAccessToken: admission.token.id }) },
+          {
+            clientId: client.clientId,
+            clientName: client.clientName,
+            profile: admission.profile.name,
+            policy: admission.policy,
+            ...(admission.policy === 'open' ? {} : { initialAccessToken: admission.token.id }),
+          },
           plan.kind === 'instance' ? 'app instance registered' : 'client registered',
         );
         return reply.status(201).send(registrationResponse(client, plan));
