@@ -74,6 +74,7 @@ export function oauthEndpointServices(
       profiles: gatehouse.profiles,
       clients: gatehouse.clients,
       attempts: gatehouse.attempts,
+      audit: gatehouse.audit,
       rateLimitStore: options.rateLimitStore,
     },
     token: { authenticator, grants: tokenEndpointGrants(grantServices), limits, metrics: options.metrics },

@@ -146,6 +146,9 @@ describe.each(STORES)('registration of code-flow clients (RFC 7591) on %s', (sto
     expect(minimal).toMatchObject({ grant_types: ['authorization_code'], response_types: ['code'], client_name: minimal.client_id });
     expect(await adminClient(open, minimal.client_id)).toMatchObject({ refresh_tokens: false, skip_consent: false });
 
+    const audit = (await (await open.admin('GET', `/audit?action=client.register&client_id=${body.client_id}`)).json()) as { events: Record<string, unknown>[] };
+    expect(audit.events).toMatchObject([{ actor: 'anonymous', action: 'client.register', target: body.client_id, outcome: 'success', status: 201 }]);
+
     // A bad initial access token is still refused, open registration or not.
     await expectError(await register(open, publicClient(), 'not-a-real-token'), 401, 'invalid_token');
   });

@@ -9,6 +9,7 @@ import type { InitialAccessTokens } from '../../security/initial-access-tokens.j
 import type { ProfileRegistry } from '../../security/profile-registry.js';
 import type { SecurityProfile } from '../../security/security-profile.js';
 import type { InitialAccessToken } from '../../security/security-store.js';
+import type { AuditLog } from '../../audit/audit-log.js';
 import { TooManyAttempts, type AttemptLimiter, type AttemptRule } from '../../users/attempt-limiter.js';
 import { OAuthError } from '../oauth-error.js';
 import { invalidClientMetadata, planRegistration, registrationResponse } from '../registration-request.js';
@@ -32,6 +33,8 @@ export interface RegistrationEndpointServices {
   initialAccessTokens: Pick<InitialAccessTokens, 'verify' | 'withRegistrationSlot'>;
   profiles: Pick<ProfileRegistry, 'get'>;
   clients: Pick<ClientRegistry, 'registerInstance'>;
+  /** Every registration is recorded (`client.register`): who registered what, from where. */
+  audit: Pick<AuditLog, 'record'>;
   /** Counters shared by every instance (database or Redis): the per-address limit of open registration. */
   attempts: Pick<AttemptLimiter, 'reserve'>;
   /** Redis shared by every instance for the per-address limit (REDIS_URL); undefined: counted in memory. */
@@ -136,6 +139,15 @@ export async function registerRegistrationEndpoint(app: FastifyInstance, service
           },
           plan.kind === 'instance' ? 'app instance registered' : 'client registered',
         );
+        await services.audit.record({
+          actor: admission.policy === 'open' ? 'anonymous' : `initial-access-token:${admission.token.id}`,
+          action: 'client.register',
+          target: client.clientId,
+          outcome: 'success',
+          status: 201,
+          clientId: client.clientId,
+          sourceAddress: request.ip,
+        });
         return reply.status(201).send(registrationResponse(client, plan));
       },
     );
