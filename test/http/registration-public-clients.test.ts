@@ -1,6 +1,6 @@
 import { exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
+import { postForm, startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
 
 interface ErrorBody {
   error: string;
@@ -148,6 +148,15 @@ describe.each(STORES)('registration of code-flow clients (RFC 7591) on %s', (sto
 
     const audit = (await (await open.admin('GET', `/audit?action=client.register&client_id=${body.client_id}`)).json()) as { events: Record<string, unknown>[] };
     expect(audit.events).toMatchObject([{ actor: 'anonymous', action: 'client.register', target: body.client_id, outcome: 'success', status: 201 }]);
+
+    // Named by its id alone, it gets no token but through the code flow.
+    for (const grant of [
+      { grant_type: 'client_credentials', scope: 'notes' },
+      { grant_type: 'password', username: 'someone', password: 'not-a-password' },
+    ]) {
+      const token = await postForm(`${open.url}/oauth/token`, { ...grant, client_id: body.client_id });
+      await expectError(token, 400, 'unauthorized_client');
+    }
 
     // A bad initial access token is still refused, open registration or not.
     await expectError(await register(open, publicClient(), 'not-a-real-token'), 401, 'invalid_token');
