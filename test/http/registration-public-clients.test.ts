@@ -150,10 +150,11 @@ describe.each(STORES)('registration of code-flow clients (RFC 7591) on %s', (sto
     expect(audit.events).toMatchObject([{ actor: 'anonymous', action: 'client.register', target: body.client_id, outcome: 'success', status: 201 }]);
 
     // Named by its id alone, it gets no token but through the code flow.
-    for (const grant of [
+    const otherGrants: Record<string, string>[] = [
       { grant_type: 'client_credentials', scope: 'notes' },
       { grant_type: 'password', username: 'someone', password: 'not-a-password' },
-    ]) {
+    ];
+    for (const grant of otherGrants) {
       const token = await postForm(`${open.url}/oauth/token`, { ...grant, client_id: body.client_id });
       await expectError(token, 400, 'unauthorized_client');
     }

@@ -79,6 +79,17 @@ export async function registerRegistrationEndpoint(app: FastifyInstance, service
     return { policy: 'initial-access-token', token, profile };
   }
 
+  const openProfile = services.config.openRegistration ? services.config.openRegistrationProfile : undefined;
+  if (openProfile !== undefined) {
+    // Said once at start: an operator who turned open registration on expects it to work.
+    app.addHook('onReady', async () => {
+      const profile = await services.profiles.get(openProfile).catch(() => undefined);
+      if (!profile) app.log.warn({ profile: openProfile }, 'open registration names a security profile that does not exist; registrations are refused until it is created');
+      else if (!profile.registrationEnabled) app.log.warn({ profile: openProfile }, 'open registration is on, but its security profile has registration_enabled false; registrations are refused');
+      else app.log.info({ profile: openProfile }, 'open registration is on: clients of the authorization code flow may register without an initial access token');
+    });
+  }
+
   await app.register(async (scope) => {
     await scope.register(rateLimit, {
       global: false,
