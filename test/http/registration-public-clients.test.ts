@@ -1,6 +1,11 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { postForm, startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
+
+const REDIS_URL = process.env.GATEHOUSE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 interface ErrorBody {
   error: string;
@@ -254,5 +259,42 @@ describe.each(STORES)('open registration rate limit on %s', (store) => {
     expect(((await refused?.json()) as ErrorBody).error).toBe('too_many_requests');
     const clients = (await (await server.admin('GET', '/clients?limit=500')).json()) as { clients: { profile?: string | null }[] };
     expect(clients.clients.filter((client) => client.profile === PROFILE)).toHaveLength(LIMIT);
+  });
+});
+
+/** Two instances on one PostgreSQL database: the open-registration limit counts across both, in the database or in a shared Redis. */
+describe('open registration rate limit across instances', () => {
+  let database: TestDatabase;
+  const servers: TestServer[] = [];
+  const prefix = `gatehouse-test-${randomBytes(6).toString('hex')}:`;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    for (const server of servers) await server.close();
+    const redis = new Redis(REDIS_URL);
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+    await database.drop();
+  });
+
+  it.each([
+    ['the database', {}],
+    ['Redis', { redisUrl: REDIS_URL, redisKeyPrefix: prefix }],
+  ])(`lets exactly ${LIMIT} of a burst split over two instances through, counted in %s`, async (_where, shared) => {
+    const config = { openRegistration: true, openRegistrationProfile: PROFILE, openRegistrationRateLimitPerAddress: LIMIT, registrationRateLimitPerAddress: 0, ...shared };
+    const a = await startTestServer({ store: 'postgres', database, config });
+    servers.push(a);
+    if ((await a.admin('GET', `/profiles/${PROFILE}`)).status === 404) await createProfile(a);
+    const b = await startTestServer({ store: 'postgres', database, config });
+    servers.push(b);
+    const responses = await Promise.all(Array.from({ length: LIMIT + 5 }, (_, index) => register(index % 2 === 0 ? a : b, publicClient({ client_name: `split ${index}` }))));
+    const statuses = responses.map((response) => response.status);
+    expect(statuses.filter((status) => status === 201)).toHaveLength(LIMIT);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(5);
+    await Promise.all([a.close(), b.close()]);
+    servers.length = 0;
   });
 });
