@@ -1,5 +1,5 @@
 import { parseClientChanges, ClientValidationError, type ClientChanges } from '../clients/client-metadata.js';
-import type { Client, GrantType } from '../clients/client.js';
+import { OFFLINE_ACCESS, type Client, type GrantType } from '../clients/client.js';
 import { parseRedirectUris } from '../clients/redirect-uris.js';
 import type { SecurityProfile } from '../security/security-profile.js';
 import { OAuthError } from './oauth-error.js';
@@ -79,7 +79,7 @@ export function planRegistration(body: Record<string, unknown>, profile: Pick<Se
   if (!codeFlow && (body.redirect_uris !== undefined || body.post_logout_redirect_uris !== undefined)) {
     throw invalidClientMetadata('redirect_uris and post_logout_redirect_uris belong to authorization_code clients; add it to grant_types');
   }
-  const scope = codeFlow ? checkScope(body.scope, profile) : [];
+  const scope = codeFlow ? checkScope(body.scope, profile, grants.includes('refresh_token')) : [];
 
   // Only fields named here reach the client: skip_consent, may_act_for_users, scope, profile and the rest are never taken from the body.
   const metadata: Record<string, unknown> = {
@@ -146,13 +146,17 @@ function checkRedirectUris(value: unknown): string[] {
   }
 }
 
-/** The requested scope, each element one the profile maps; absent: every element the profile maps. */
-function checkScope(value: unknown, profile: Pick<SecurityProfile, 'name' | 'scopeElementMapping'>): string[] {
-  const mapped = Object.keys(profile.scopeElementMapping);
-  if (value === undefined) return mapped;
+/**
+ * The requested scope, each element one the profile maps, or offline_access for a client with refresh tokens;
+ * absent: all of those.
+ */
+function checkScope(value: unknown, profile: Pick<SecurityProfile, 'name' | 'scopeElementMapping'>, refreshTokens: boolean): string[] {
+  const allowed = (element: string) => Object.hasOwn(profile.scopeElementMapping, element) || (refreshTokens && element === OFFLINE_ACCESS);
+  if (value === undefined) return [...Object.keys(profile.scopeElementMapping).filter((element) => element !== OFFLINE_ACCESS), ...(refreshTokens ? [OFFLINE_ACCESS] : [])];
   if (typeof value !== 'string') throw invalidClientMetadata('scope must be a string of space-separated scope elements');
   const requested = [...new Set(value.split(' ').filter((element) => element !== ''))];
-  const unknown = requested.filter((element) => !Object.hasOwn(profile.scopeElementMapping, element));
+  if (!refreshTokens && requested.includes(OFFLINE_ACCESS)) throw invalidClientMetadata(`scope: ${OFFLINE_ACCESS} needs refresh_token in grant_types`);
+  const unknown = requested.filter((element) => !allowed(element));
   if (unknown.length > 0) throw invalidClientMetadata(`scope: ${unknown.join(' ')} cannot be registered (not in the scope mapping of the profile ${profile.name})`);
   return requested;
 }

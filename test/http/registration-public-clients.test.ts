@@ -143,7 +143,7 @@ describe.each(STORES)('registration of code-flow clients (RFC 7591) on %s', (sto
     const body = await registered(await register(open, publicClient({ client_name: '  Gatehouse <b>Admin</b> ', skip_consent: true })));
     expect(body).toMatchObject({ token_endpoint_auth_method: 'none', client_name: 'Gatehouse <b>Admin</b>', grant_types: ['authorization_code', 'refresh_token'] });
     // Without scope, the profile's mapping is what the client may ask for.
-    expect(body.scope.split(' ').sort()).toEqual(['calendar', 'notes']);
+    expect(body.scope.split(' ').sort()).toEqual(['calendar', 'notes', 'offline_access']);
     expect(await adminClient(open, body.client_id)).toMatchObject({ token_endpoint_auth_method: 'none', skip_consent: false, may_act_for_users: false, profile: PROFILE });
 
     // RFC 7591 §2 defaults: grant_types authorization_code, response_types code; no client_name: the client id.

@@ -42,8 +42,13 @@ describe('planRegistration', () => {
     expect(planRegistration({ redirect_uris: ['https://a.example/cb'] }, PROFILE, 'initial-access-token').kind).toBe('code-flow');
     const instance = planRegistration({ jwks: { keys: [JWK] } }, PROFILE, 'initial-access-token');
     expect(instance).toMatchObject({ kind: 'instance', scope: [], changes: { tokenEndpointAuthMethod: 'private_key_jwt', grantTypes: ['client_credentials'], clientName: 'app instance (mcp)' } });
-    // Without scope, a code-flow client may ask for what the profile maps.
+    // Without scope, a code-flow client may ask for what the profile maps, and offline_access with refresh tokens.
     expect(planRegistration({ redirect_uris: ['https://a.example/cb'] }, PROFILE, 'open').scope).toEqual(['notes', 'calendar']);
+    expect(planRegistration({ redirect_uris: ['https://a.example/cb'], grant_types: ['authorization_code', 'refresh_token'] }, PROFILE, 'open').scope).toEqual(['notes', 'calendar', 'offline_access']);
+    expect(planRegistration({ redirect_uris: ['https://a.example/cb'], grant_types: ['authorization_code', 'refresh_token'], scope: 'notes offline_access' }, PROFILE, 'open').scope).toEqual([
+      'notes',
+      'offline_access',
+    ]);
   });
 
   it('answers RFC 7591 §3.2.2 errors with status 400', () => {
@@ -55,6 +60,7 @@ describe('planRegistration', () => {
     expect(refusal({ redirect_uris: ['https://a.example/cb'], grant_types: ['client_credentials'] })).toBe('400 invalid_client_metadata');
     expect(refusal({ redirect_uris: ['https://a.example/cb'], grant_types: ['refresh_token'] }, 'initial-access-token')).toBe('400 invalid_client_metadata');
     expect(refusal({ redirect_uris: ['https://a.example/cb'], scope: 'notes admin' })).toBe('400 invalid_client_metadata');
+    expect(refusal({ redirect_uris: ['https://a.example/cb'], scope: 'notes offline_access' })).toBe('400 invalid_client_metadata');
     expect(refusal({ redirect_uris: ['https://a.example/cb'], client_name: 'a\nb' })).toBe('400 invalid_client_metadata');
     expect(refusal({ redirect_uris: ['https://a.example/cb'], token_endpoint_auth_method: 'private_key_jwt' })).toBe('400 invalid_client_metadata');
     expect(refusal({ jwks: { keys: [JWK] }, grant_types: ['client_credentials'], redirect_uris: ['https://a.example/cb'] }, 'initial-access-token')).toBe('400 invalid_client_metadata');
