@@ -45,6 +45,12 @@ type RegistrableGrant = (typeof REGISTRABLE_GRANTS)[number];
 /** What open registration may ask for: the code flow, with or without refresh tokens. */
 const OPEN_GRANTS: readonly RegistrableGrant[] = ['authorization_code', 'refresh_token'];
 
+/**
+ * Characters a self-chosen name shown on the consent page (code-flow clients) could hide behind: controls
+ * (C0 and C1), and format characters (bidirectional overrides and isolates, zero-width ones) that reorder or hide text.
+ */
+const SPOOFING_CHARACTERS = /[\p{Cc}\p{Cf}]/u;
+
 export const invalidClientMetadata = (description: string) => new OAuthError(400, 'invalid_client_metadata', description);
 export const invalidRedirectUri = (description: string) => new OAuthError(400, 'invalid_redirect_uri', description);
 
@@ -89,6 +95,9 @@ export function planRegistration(body: Record<string, unknown>, profile: Pick<Se
     refresh_tokens: grants.includes('refresh_token'),
     profile: profile.name,
   };
+  if (codeFlow && typeof body.client_name === 'string' && SPOOFING_CHARACTERS.test(body.client_name)) {
+    throw invalidClientMetadata('client_name must not contain control, format or bidirectional override characters');
+  }
   if (body.client_name !== undefined || !codeFlow) metadata.client_name = body.client_name ?? `app instance (${profile.name})`;
   if (redirectUris !== undefined) metadata.redirect_uris = redirectUris;
   if (codeFlow && body.post_logout_redirect_uris !== undefined) metadata.post_logout_redirect_uris = body.post_logout_redirect_uris;

@@ -62,6 +62,11 @@ describe('planRegistration', () => {
     expect(refusal({ redirect_uris: ['https://a.example/cb'], scope: 'notes admin' })).toBe('400 invalid_client_metadata');
     expect(refusal({ redirect_uris: ['https://a.example/cb'], scope: 'notes offline_access' })).toBe('400 invalid_client_metadata');
     expect(refusal({ redirect_uris: ['https://a.example/cb'], client_name: 'a\nb' })).toBe('400 invalid_client_metadata');
+    // A self-chosen name must not reorder or hide text on the consent page.
+    for (const name of ['Example\u202Egnp.exe', 'Goo\u200Bgle', 'a\u0085b', 'x\u2066y\u2069']) {
+      expect(refusal({ redirect_uris: ['https://a.example/cb'], client_name: name })).toBe('400 invalid_client_metadata');
+    }
+    expect(planRegistration({ redirect_uris: ['https://a.example/cb'], client_name: 'ノート Notes – ✓' }, PROFILE, 'open').changes.clientName).toBe('ノート Notes – ✓');
     expect(refusal({ redirect_uris: ['https://a.example/cb'], token_endpoint_auth_method: 'private_key_jwt' })).toBe('400 invalid_client_metadata');
     expect(refusal({ jwks: { keys: [JWK] }, grant_types: ['client_credentials'], redirect_uris: ['https://a.example/cb'] }, 'initial-access-token')).toBe('400 invalid_client_metadata');
     expect(refusal({ redirect_uris: ['https://a.example/cb'], software_statement: 'x' })).toBe('400 invalid_software_statement');
