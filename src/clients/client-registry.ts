@@ -58,7 +58,7 @@ export class ClientRegistry {
     return { client, clientSecret };
   }
 
-  /** Registers an app instance (RFC 7591): a private_key_jwt client that has no secret at all. */
+  /** Registers a client that registered itself (RFC 7591: an app instance or a code-flow client): it has no secret at all. */
   async registerInstance(changes: ClientChanges): Promise<Client> {
     const now = Date.now();
     const client = applyClientChanges(defaultClient(newClientId(), now), changes, now);

@@ -501,7 +501,7 @@ export const SETTING_TABLE = {
   }),
   registrationRateLimitPerAddress: setting({
     env: 'GATEHOUSE_REGISTRATION_RATE_LIMIT_PER_ADDRESS',
-    description: 'app-instance registrations (POST /oauth/register) per minute per source address (429 beyond); counted per instance, or across instances with REDIS_URL; 0 turns it off',
+    description: 'requests to POST /oauth/register (RFC 7591 registration) per minute per source address (429 beyond); counted per instance, or across instances with REDIS_URL; 0 turns it off',
     default: 20,
     parse: integer(0, 1_000_000),
   }),
@@ -510,6 +510,37 @@ export const SETTING_TABLE = {
     description: 'app instances one initial access token may register (401 invalid_token beyond; counted in the database, so across instances); 0: no cap',
     default: 1000,
     parse: integer(0, 100_000_000),
+  }),
+  openRegistration: setting({
+    env: 'GATEHOUSE_OPEN_REGISTRATION',
+    description:
+      'true: POST /oauth/register also accepts, without an initial access token, authorization_code clients (public, or private_key_jwt with jwks) under GATEHOUSE_OPEN_REGISTRATION_PROFILE while that profile has registration_enabled (for MCP clients); false: every registration needs an initial access token',
+    default: false,
+    parse: (raw) => {
+      if (raw === true || raw === 'true') return true;
+      if (raw === false || raw === 'false') return false;
+      throw new Error('must be true or false');
+    },
+  }),
+  openRegistrationProfile: setting({
+    env: 'GATEHOUSE_OPEN_REGISTRATION_PROFILE',
+    description: 'the security profile open registrations go under: its scope mapping decides the scope elements and checks of the clients; required when GATEHOUSE_OPEN_REGISTRATION is true',
+    default: undefined,
+    defaultText: '(unset)',
+    parse: optional(matching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "must be a profile name: 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")),
+  }),
+  openRegistrationRateLimitPerAddress: setting({
+    env: 'GATEHOUSE_OPEN_REGISTRATION_RATE_LIMIT_PER_ADDRESS',
+    description:
+      'open registrations (no initial access token) per source address (IPv6 by /64) per GATEHOUSE_OPEN_REGISTRATION_RATE_LIMIT_WINDOW (429 beyond); counted atomically in the database, or in Redis with REDIS_URL, so across instances; 0 turns it off',
+    default: 10,
+    parse: integer(0, 1_000_000),
+  }),
+  openRegistrationRateLimitWindow: setting({
+    env: 'GATEHOUSE_OPEN_REGISTRATION_RATE_LIMIT_WINDOW',
+    description: 'seconds of the window of GATEHOUSE_OPEN_REGISTRATION_RATE_LIMIT_PER_ADDRESS',
+    default: 3600,
+    parse: integer(1, 7 * 86_400),
   }),
   housekeepingInterval: setting({
     env: 'GATEHOUSE_HOUSEKEEPING_INTERVAL',

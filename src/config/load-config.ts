@@ -74,6 +74,10 @@ export function loadConfig(options: LoadConfigOptions = {}): GatehouseConfig {
     const setting = { key: 'cookieSameSite', env: SETTING_TABLE.cookieSameSite.env };
     throw new ConfigError(sourceOf(setting), `none needs an https issuer (GATEHOUSE_ISSUER is ${config.issuer}): browsers drop a SameSite=None cookie that is not Secure`);
   }
+  if (config.openRegistration && config.openRegistrationProfile === undefined) {
+    const setting = { key: 'openRegistrationProfile', env: SETTING_TABLE.openRegistrationProfile.env };
+    throw new ConfigError(sourceOf(setting), 'must name a security profile when GATEHOUSE_OPEN_REGISTRATION is true (its scope mapping governs the clients that register)');
+  }
   return config;
 }
 

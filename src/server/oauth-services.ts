@@ -75,7 +75,15 @@ export function oauthEndpointServices(
   return {
     metadata: { config, profileDirectory: gatehouse.profileDirectory },
     jwks: { config, keys: gatehouse.keys },
-    registration: { config, initialAccessTokens: gatehouse.initialAccessTokens, profiles: gatehouse.profiles, clients: gatehouse.clients, rateLimitStore: options.rateLimitStore },
+    registration: {
+      config,
+      initialAccessTokens: gatehouse.initialAccessTokens,
+      profiles: gatehouse.profiles,
+      clients: gatehouse.clients,
+      attempts: gatehouse.attempts,
+      audit: gatehouse.audit,
+      rateLimitStore: options.rateLimitStore,
+    },
     token: { authenticator, grants: tokenEndpointGrants(grantServices), limits, metrics: options.metrics },
     introspection: { config, authenticator, verifier, refreshTokens: gatehouse.refreshTokens, users: gatehouse.usersRepository },
     revocation: { config, authenticator, verifier, refreshTokens: gatehouse.refreshTokens, revocations: gatehouse.revocations },

@@ -73,6 +73,10 @@ const SAMPLES: Record<string, [string, unknown]> = {
   GATEHOUSE_USER_LOGIN_REMEMBER_ME_LIFETIME: ['65', 65],
   GATEHOUSE_REGISTRATION_RATE_LIMIT_PER_ADDRESS: ['0', 0],
   GATEHOUSE_REGISTRATIONS_PER_INITIAL_ACCESS_TOKEN: ['0', 0],
+  GATEHOUSE_OPEN_REGISTRATION: ['true', true],
+  GATEHOUSE_OPEN_REGISTRATION_PROFILE: ['mcp', 'mcp'],
+  GATEHOUSE_OPEN_REGISTRATION_RATE_LIMIT_PER_ADDRESS: ['0', 0],
+  GATEHOUSE_OPEN_REGISTRATION_RATE_LIMIT_WINDOW: ['60', 60],
   GATEHOUSE_HOUSEKEEPING_INTERVAL: ['0', 0],
   GATEHOUSE_AUDIT_RETENTION: ['0', 0],
   GATEHOUSE_USED_REFRESH_TOKEN_RETENTION: ['60', 60],
@@ -83,6 +87,11 @@ const SAMPLES: Record<string, [string, unknown]> = {
   GATEHOUSE_REDIS_PREFIX: ['gh-test:', 'gh-test:'],
   GATEHOUSE_WORKERS: ['2', 2],
   GATEHOUSE_LOG_LEVEL: ['debug', 'debug'],
+};
+
+/** Settings that are valid only with another one set too: the companion's variable and value. */
+const COMPANIONS: Record<string, { env: string; key: string; raw: string }> = {
+  GATEHOUSE_OPEN_REGISTRATION: { env: 'GATEHOUSE_OPEN_REGISTRATION_PROFILE', key: 'openRegistrationProfile', raw: 'mcp' },
 };
 
 function sample(env: string): [string, unknown] {
@@ -133,11 +142,12 @@ describe('settings table', () => {
     for (const setting of SETTINGS) {
       const [raw, expected] = sample(setting.env);
       expect({ [setting.key]: defaults[setting.key] }).not.toEqual({ [setting.key]: expected });
-      const config: Record<string, unknown> = loadConfig({ env: { [setting.env]: raw } });
+      const companion = COMPANIONS[setting.env];
+      const config: Record<string, unknown> = loadConfig({ env: { [setting.env]: raw, ...(companion ? { [companion.env]: companion.raw } : {}) } });
       expect({ [setting.env]: config[setting.key] }).toEqual({ [setting.env]: expected });
       const changed = Object.keys(config).filter((key) => JSON.stringify(config[key]) !== JSON.stringify(defaults[key]));
       // The port also moves the derived issuer.
-      expect(changed).toEqual(setting.key === 'port' ? ['port', 'issuer'] : [setting.key]);
+      expect(changed.sort()).toEqual(setting.key === 'port' ? ['issuer', 'port'] : companion ? [setting.key, companion.key].sort() : [setting.key]);
     }
   });
 
