@@ -70,10 +70,23 @@ export function fieldInput(field: PageField, state: FieldState, text: PageText):
 `;
 }
 
-/** A form that posts to `action` with its CSRF token; `content` is its fields and buttons. */
-export function postForm(action: string, csrfToken: string, content: Html): Html {
+/**
+ * A form that posts to `action` with its CSRF token; `content` is its fields and buttons. `step` names what the
+ * form answers (`sign-in`, `check`, `consent`) and `check` which security check, as hidden fields the flow reads.
+ */
+export function postForm(action: string, csrfToken: string, content: Html, control: { step?: string; check?: string } = {}): Html {
+  const step =
+    control.step === undefined
+      ? ''
+      : markup`<input type="hidden" name="step" value="${control.step}">
+`;
+  const check =
+    control.check === undefined
+      ? ''
+      : markup`<input type="hidden" name="check" value="${control.check}">
+`;
   return markup`<form method="post" action="${action}">
 ${csrfField(csrfToken)}
-${content}</form>
+${step}${check}${content}</form>
 `;
 }

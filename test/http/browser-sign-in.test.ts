@@ -241,3 +241,130 @@ describe.each(STORES)('pushed authorization requests (RFC 9126) on %s', (store) 
     expect(await plain.json()).toMatchObject({ error: 'invalid_request' });
   });
 });
+
+describe.each(STORES)('security checks, prompt and sessions in browser sign-in on %s', (store) => {
+  let server: TestServer;
+  let clientId: string;
+  const browserFor = () => new BrowserAgent(server.url);
+
+  beforeAll(async () => {
+    server = await startTestServer({ store });
+    expect((await server.admin('POST', '/users', { username: 'carol', password: PASSWORD })).status).toBe(201);
+    expect((await server.admin('POST', '/profiles', { name: 'desk', scope_element_mapping: { payments: ['UserLogin', 'PinCode'] } })).status).toBe(201);
+    const client = await server.createClient({
+      grant_types: ['authorization_code'],
+      token_endpoint_auth_method: 'none',
+      redirect_uris: [REDIRECT_URI],
+      post_logout_redirect_uris: ['https://app.example/signed-out'],
+      skip_consent: true,
+      scope: 'reports',
+      profile: 'desk',
+    });
+    clientId = client.client_id;
+    expect((await server.admin('PUT', `/clients/${clientId}/pin`, { pin: '4321' })).status).toBeLessThan(300);
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  async function start(browser: BrowserAgent, params: Record<string, string>): Promise<Response> {
+    const pkce = pkcePair();
+    return browser.get(
+      `/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: REDIRECT_URI, code_challenge: pkce.challenge, code_challenge_method: 'S256', ...params }).toString()}`,
+    );
+  }
+
+  /** Posts the sign-in form as the page renders it (its hidden fields included). */
+  async function signIn(browser: BrowserAgent, pageUrl: string): Promise<{ csrf: string; response: Response }> {
+    const { inputs } = formsOf(await (await browser.get(pageUrl)).text());
+    const csrf = inputs.get('csrf')!;
+    return { csrf, response: await browser.post(pageUrl, { ...Object.fromEntries(inputs), username: 'carol', password: PASSWORD }) };
+  }
+
+  it('asks the PIN after the password, counts wrong answers, and remembers the success per person', async () => {
+    const browser = browserFor();
+    const pageUrl = (await start(browser, { scope: 'payments', state: 'pin' })).headers.get('location')!;
+    const { csrf, response } = await signIn(browser, pageUrl);
+    expect(response.status).toBe(200);
+    const pinPage = await response.text();
+    expect(pinPage).toContain('name="pin"');
+    const pinForm = Object.fromEntries(formsOf(pinPage).inputs);
+    expect(pinForm).toMatchObject({ csrf, step: 'check', check: 'PinCode' });
+
+    const wrong = await browser.post(pageUrl, { ...pinForm, pin: '0000' });
+    expect(wrong.status).toBe(200);
+    expect(await wrong.text()).toMatch(/2 attempts left/);
+
+    const right = await browser.post(pageUrl, { ...pinForm, pin: '4321' });
+    expect(right.status).toBe(303);
+    expect(new URL(right.headers.get('location')!).searchParams.get('state')).toBe('pin');
+
+    // The same person in the same browser: served by the session and the remembered PIN success.
+    const again = await start(browser, { scope: 'payments' });
+    expect(new URL(again.headers.get('location')!).searchParams.get('code')).toBeTruthy();
+  });
+
+  it('prompt=login and max_age=0 ask for the password again despite a session', async () => {
+    const browser = browserFor();
+    const first = (await start(browser, { scope: 'reports' })).headers.get('location')!;
+    expect((await signIn(browser, first)).response.status).toBe(303);
+    for (const params of [{ prompt: 'login' }, { max_age: '0' }] as Record<string, string>[]) {
+      const response = await start(browser, { scope: 'reports', ...params });
+      expect(response.headers.get('location'), JSON.stringify(params)).toMatch(/\/sign-in\//);
+    }
+    const hinted = await start(browserFor(), { scope: 'reports', login_hint: 'carol' });
+    const page = await (await browserFor().get(hinted.headers.get('location')!)).text();
+    // Another browser has no binding cookie: the page refuses, never showing another browser's sign-in.
+    expect(page).not.toContain('value="carol"');
+  });
+
+  it('signs out after a confirmation, ends the session and redirects only to a registered URI', async () => {
+    const browser = browserFor();
+    const pageUrl = (await start(browser, { scope: 'reports' })).headers.get('location')!;
+    expect((await signIn(browser, pageUrl)).response.status).toBe(303);
+    const noSession = await start(browser, { scope: 'reports', prompt: 'none' });
+    expect(new URL(noSession.headers.get('location')!).searchParams.get('code')).toBeTruthy();
+
+    const evil = await browser.get(`/oauth/logout?client_id=${clientId}&post_logout_redirect_uri=${encodeURIComponent('https://evil.example/')}`);
+    expect(evil.status).toBe(400);
+    expect(evil.headers.get('location')).toBeNull();
+
+    const logoutUrl = `/oauth/logout?client_id=${clientId}&post_logout_redirect_uri=${encodeURIComponent('https://app.example/signed-out')}&state=bye`;
+    const confirm = await browser.get(logoutUrl);
+    expect(confirm.status).toBe(200);
+    const { inputs, actions } = formsOf(await confirm.text());
+    const done = await browser.post(actions[0]!, { csrf: inputs.get('csrf')! });
+    expect(done.status).toBe(303);
+    expect(done.headers.get('location')).toBe('https://app.example/signed-out?state=bye');
+    const after = await start(browser, { scope: 'reports', prompt: 'none' });
+    expect(new URL(after.headers.get('location')!).searchParams.get('error')).toBe('login_required');
+  });
+
+  it('lists the applications a person allowed on the account page and withdraws one', async () => {
+    const consentClient = await server.createClient({
+      client_name: 'Third Party',
+      grant_types: ['authorization_code'],
+      token_endpoint_auth_method: 'none',
+      redirect_uris: [REDIRECT_URI],
+      scope: 'reports',
+    });
+    const browser = browserFor();
+    const pkce = pkcePair();
+    const begin = await browser.get(
+      `/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: consentClient.client_id, redirect_uri: REDIRECT_URI, scope: 'reports', code_challenge: pkce.challenge, code_challenge_method: 'S256' }).toString()}`,
+    );
+    const pageUrl = begin.headers.get('location')!;
+    const { csrf, response } = await signIn(browser, pageUrl);
+    expect(response.status).toBe(200);
+    expect((await browser.post(pageUrl, { csrf, step: 'consent', decision: 'allow' })).status).toBe(303);
+
+    const account = await browser.get('/account');
+    expect(account.status).toBe(200);
+    const html = await account.text();
+    expect(html).toContain('Third Party');
+    const withdrawn = await browser.post('/account', { csrf: formsOf(html).inputs.get('csrf')!, client_id: consentClient.client_id });
+    expect(withdrawn.status).toBe(303);
+    expect(await (await browser.get('/account')).text()).not.toContain('Third Party');
+    expect((await browserFor().get('/account')).status).toBe(401);
+  });
+});
