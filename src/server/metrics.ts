@@ -7,6 +7,7 @@ import type { PoolStats } from '../store/database.js';
 import type { AuditWriterStats } from '../audit/audit-writer.js';
 import type { Client } from '../clients/client.js';
 
+import type { SignInMetrics } from '../oauth/authorization/sign-in-flow.js';
 import type { TokenMetrics } from '../oauth/endpoints/request-facts.js';
 
 export type { TokenMetrics };
@@ -39,13 +40,14 @@ export type MetricsAccess = { token: string } | 'anyone' | 'no one';
  * latency, tokens issued by grant and client, refusals by OAuth error code, cache lookups, the database pool
  * and the process's default metrics.
  */
-export class GatehouseMetrics implements TokenMetrics {
+export class GatehouseMetrics implements TokenMetrics, SignInMetrics {
   readonly registry = new Registry();
   private readonly requests: Counter<'method' | 'route' | 'status'>;
   private readonly duration: Histogram<'method' | 'route'>;
   private readonly tokens: Counter<'grant_type' | 'client_id'>;
   private readonly refusals: Counter<'error' | 'route'>;
   private readonly adminAuthFailures: Counter<'error'>;
+  private readonly signInEvents: Counter<'event' | 'outcome'>;
   private readonly caches = new Map<string, CacheStats>();
   private poolStats: (() => PoolStats) | undefined;
   private auditStats: (() => AuditWriterStats) | undefined;
@@ -83,6 +85,12 @@ export class GatehouseMetrics implements TokenMetrics {
       name: 'gatehouse_admin_authentication_failures_total',
       help: 'Admin API requests refused because their credentials were missing or wrong, by error code (the audit log records one per address and minute)',
       labelNames: ['error'],
+      registers,
+    });
+    this.signInEvents = new Counter({
+      name: 'gatehouse_sign_in_events_total',
+      help: 'Browser sign-in events (sign-in.succeeded, sign-in.failed, sign-in.check-failed, consent.granted, consent.denied), by event and outcome',
+      labelNames: ['event', 'outcome'],
       registers,
     });
     const caches = this.caches;
@@ -155,6 +163,10 @@ export class GatehouseMetrics implements TokenMetrics {
 
   watchAuditQueue(stats: () => AuditWriterStats): void {
     this.auditStats = stats;
+  }
+
+  signInEvent(event: string, outcome: 'success' | 'failure'): void {
+    this.signInEvents.inc({ event, outcome });
   }
 
   tokenIssued(grantType: string, clientId: string): void {

@@ -1,11 +1,11 @@
 import type { Gatehouse } from '../gatehouse.js';
-import { SignInFlow } from '../oauth/authorization/sign-in-flow.js';
+import { SignInFlow, type SignInMetrics } from '../oauth/authorization/sign-in-flow.js';
 import type { SignInPagesServices } from '../sign-in-pages/sign-in-pages.js';
 import { DEFAULT_BRANDING } from '../sign-in-pages/branding.js';
 import type { OAuthServices } from './oauth-services.js';
 
 /** What the authorization endpoint and the hosted pages use, from the Gatehouse and the OAuth services. */
-export function signInPagesServices(gatehouse: Gatehouse, services: OAuthServices, options: { scopeDescription: (scope: string) => string | undefined }): SignInPagesServices {
+export function signInPagesServices(gatehouse: Gatehouse, services: OAuthServices, options: { scopeDescription: (scope: string) => string | undefined; metrics: SignInMetrics }): SignInPagesServices {
   const { config, signInStores: stores, digester, audit } = gatehouse;
   const client = (clientId: string) => gatehouse.directory.get(clientId);
   const page = { branding: () => DEFAULT_BRANDING };
@@ -18,6 +18,7 @@ export function signInPagesServices(gatehouse: Gatehouse, services: OAuthService
     users: gatehouse.usersRepository,
     digester,
     audit,
+    metrics: options.metrics,
     logger: gatehouse.logger,
   });
   return {

@@ -73,6 +73,13 @@ const INTERACTION_LIFETIME_MS = 10 * 60_000;
 const USER_LOGIN = 'UserLogin';
 const SKIPPED_CHECKS: ReadonlySet<string> = new Set([USER_LOGIN]);
 
+/** Counts what happens in browser sign-in (server/metrics.ts implements it; a no-op when metrics are off). */
+export interface SignInMetrics {
+  signInEvent(event: string, outcome: 'success' | 'failure'): void;
+}
+
+export const NO_SIGN_IN_METRICS: SignInMetrics = { signInEvent: () => undefined };
+
 export interface SignInFlowServices {
   config: Pick<GatehouseConfig, 'issuer' | 'browserSessionIdleLifetime' | 'browserSessionLifetime'>;
   stores: SignInStores;
@@ -82,6 +89,7 @@ export interface SignInFlowServices {
   users: Pick<UsersStore, 'get'>;
   digester: Pick<SecretDigester, 'digest' | 'matches'>;
   audit: Pick<AuditLog, 'record'>;
+  metrics: SignInMetrics;
   logger: Pick<Logger, 'warn'>;
 }
 
@@ -329,6 +337,7 @@ export class SignInFlow {
   }
 
   private async audit(action: string, username: string, client: Client, browser: BrowserContext, outcome: 'success' | 'failure', reason: string | null): Promise<void> {
+    this.services.metrics.signInEvent(action, outcome);
     await this.services.audit.record({
       actor: 'anonymous',
       action,
