@@ -164,7 +164,10 @@ export class CodeFlowClient {
     const metadata = await this.metadata();
     const iss = params.get('iss');
     if (iss !== null ? iss !== metadata.issuer : metadata.authorization_response_iss_parameter_supported === true) {
-      throw new SignInCallbackError('issuer_mismatch', iss === null ? 'the callback lacks the iss parameter the server promises (RFC 9207)' : `the callback comes from the issuer ${iss}, not ${metadata.issuer}`);
+      throw new SignInCallbackError(
+        'issuer_mismatch',
+        iss === null ? 'the callback lacks the iss parameter the server promises (RFC 9207)' : `the callback comes from the issuer ${iss}, not ${metadata.issuer}`,
+      );
     }
     const error = params.get('error');
     if (error !== null) throw new AuthorizationResponseError(error, params.get('error_description') ?? undefined);

@@ -61,7 +61,7 @@ export async function startNativeSignIn(options: NativeSignInOptions): Promise<N
       server.close();
       server.closeAllConnections();
       if ('tokens' in outcome) resolve(outcome.tokens);
-      else reject(outcome.error);
+      else reject(outcome.error instanceof Error ? outcome.error : new Error(String(outcome.error)));
     };
   });
   // Seen as handled: a caller that never awaits it (start failed, or it was cancelled) gets no unhandled rejection.

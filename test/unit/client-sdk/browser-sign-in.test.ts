@@ -81,7 +81,11 @@ describe('BrowserSignIn', () => {
     const entry = stored[params.get('state') ?? ''];
     expect(entry?.nonce).toBe(params.get('nonce'));
     expect(entry?.codeVerifier).toMatch(/^[A-Za-z0-9\-._~]{43,128}$/);
-    expect(params.get('code_challenge')).toBe(createHash('sha256').update(entry?.codeVerifier ?? '').digest('base64url'));
+    expect(params.get('code_challenge')).toBe(
+      createHash('sha256')
+        .update(entry?.codeVerifier ?? '')
+        .digest('base64url'),
+    );
     // Another sign-in gets other values.
     const second = new URL(await client.authorizationUrl()).searchParams;
     expect(second.get('state')).not.toBe(params.get('state'));
@@ -93,7 +97,13 @@ describe('BrowserSignIn', () => {
     await client.signIn({ state: '/orders/7' });
     const callback = server.authorize(visited[0] ?? '', 'ada');
     const result = await client.handleCallback(callback);
-    expect(result).toMatchObject({ accessToken: expect.stringMatching(/^at-/), refreshToken: expect.stringMatching(/^rt-/), expiresIn: 300, scope: 'offline_access openid profile', state: '/orders/7' });
+    expect(result).toMatchObject({
+      accessToken: expect.stringMatching(/^at-/),
+      refreshToken: expect.stringMatching(/^rt-/),
+      expiresIn: 300,
+      scope: 'offline_access openid profile',
+      state: '/orders/7',
+    });
     expect(result.expiresAt).toBe(clock + 300_000);
     expect(result.idToken).toEqual(expect.any(String));
     expect(result.claims).toMatchObject({ iss: server.issuer, sub: 'ada', aud: 'spa' });
