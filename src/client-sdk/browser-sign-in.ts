@@ -59,6 +59,8 @@ interface StoredSignIn extends Omit<PendingAuthorization, 'state'> {
 const PENDING_LIFETIME_MS = 60 * 60 * 1000;
 /** At most this many started sign-ins are kept (tabs, double clicks). */
 const PENDING_LIMIT = 8;
+/** Token endpoint errors that mean the refresh token will never work again (RFC 6749 §5.2); others (429, 5xx) may pass. */
+const REFUSED_REFRESH = new Set(['invalid_grant', 'invalid_client', 'unauthorized_client', 'invalid_scope']);
 
 /**
  * Signs people in from a browser app through Gatehouse's pages: the authorization code flow with PKCE (S256),
@@ -179,7 +181,7 @@ export class BrowserSignIn {
     } catch (error) {
       if (error instanceof SignInRequiredError) throw error;
       // A refused refresh token (expired, revoked, reused after rotation) ends the sign-in; a network error does not.
-      if (error instanceof GatehouseOAuthError && error.status >= 400 && error.status < 500) {
+      if (error instanceof GatehouseOAuthError && REFUSED_REFRESH.has(error.error)) {
         if (this.tokens === tokens) this.tokens = undefined;
         throw new SignInRequiredError(`the refresh token was refused (${error.message})`);
       }

@@ -242,6 +242,15 @@ describe('BrowserSignIn', () => {
     await expect(client.accessToken()).rejects.toBeInstanceOf(SignInRequiredError);
   });
 
+  it('a refresh that fails for another reason (rate limit) keeps the sign-in for the next try', async () => {
+    const { client } = await signedIn();
+    clock += 400_000;
+    server.nextTokenAnswer = { status: 429, body: { error: 'slow_down' } };
+    await expect(client.accessToken()).rejects.toMatchObject({ name: 'GatehouseOAuthError', status: 429 });
+    expect(client.signedIn).toBe(true);
+    expect(await client.accessToken()).toMatch(/^at-/);
+  });
+
   it('reads userinfo with the access token and checks its subject', async () => {
     const { client } = await signedIn();
     expect(await client.userInfo()).toEqual({ sub: 'ada', name: 'Ada Lovelace' });
