@@ -121,7 +121,9 @@ function reply(response: ServerResponse, status: number, title: string, message:
       'referrer-policy': 'no-referrer',
       connection: 'close',
     });
-    response.end(page, () => resolve());
+    // 'close' also when the browser went away before the page was sent: the sign-in completes all the same.
+    response.once('close', () => resolve());
+    response.end(page);
   });
 }
 

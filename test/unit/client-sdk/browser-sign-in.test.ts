@@ -192,7 +192,7 @@ describe('BrowserSignIn', () => {
       expect(client.signedIn).toBe(false);
     }
     server.idTokenOverrides = {};
-    // A token signed by another key (its kid is unknown to the issuer's JWKS).
+    // A token signed by another key that claims the issuer's key id.
     const other = new FakeAuthorizationServer();
     const forged = await other.idToken({ sub: 'ada', aud: 'spa' });
     const client = signInClient();
