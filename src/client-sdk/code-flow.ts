@@ -97,10 +97,16 @@ export class CodeFlowClient {
     this.clockTolerance = options.clockToleranceSeconds ?? 60;
   }
 
-  /** The issuer's RFC 8414 metadata, read once (a failed read is tried again on the next call). */
+  /**
+   * The issuer's RFC 8414 metadata, or its OpenID configuration when it serves no RFC 8414 document (404),
+   * read once (a failed read is tried again on the next call).
+   */
   metadata(): Promise<AuthorizationServerMetadata> {
     if (!this.metadataPromise) {
-      const loading = discoverMetadata(this.issuer, this.fetchImpl);
+      const loading = discoverMetadata(this.issuer, this.fetchImpl).catch((error: unknown) => {
+        if (error instanceof GatehouseResponseError && error.status === 404) return this.openIdConfiguration();
+        throw error;
+      });
       this.metadataPromise = loading;
       loading.catch(() => {
         if (this.metadataPromise === loading) this.metadataPromise = undefined;
@@ -113,6 +119,12 @@ export class CodeFlowClient {
   async endpoint(name: 'authorization_endpoint' | 'userinfo_endpoint' | 'end_session_endpoint' | 'revocation_endpoint' | 'jwks_uri'): Promise<string | undefined> {
     const value = (await this.metadata())[name];
     if (typeof value === 'string') return value;
+    const fallback = await this.openIdConfiguration().catch(() => undefined);
+    const found = fallback?.[name];
+    return typeof found === 'string' ? found : undefined;
+  }
+
+  private openIdConfiguration(): Promise<AuthorizationServerMetadata> {
     if (!this.openIdPromise) {
       const loading = discoverOpenIdConfiguration(this.issuer, this.fetchImpl);
       this.openIdPromise = loading;
@@ -120,9 +132,7 @@ export class CodeFlowClient {
         if (this.openIdPromise === loading) this.openIdPromise = undefined;
       });
     }
-    const fallback = await this.openIdPromise.catch(() => undefined);
-    const found = fallback?.[name];
-    return typeof found === 'string' ? found : undefined;
+    return this.openIdPromise;
   }
 
   /** A new authorization request: its URL, and what to keep until the callback (never sent to the server but the challenge). */
