@@ -110,6 +110,19 @@ export async function startNativeSignIn(options: NativeSignInOptions): Promise<N
   }
 }
 
+/** Where `refreshNativeSignIn` sends the refresh token. */
+export type NativeRefreshOptions = Pick<NativeSignInOptions, 'issuer' | 'clientId' | 'clockToleranceSeconds' | 'fetch' | 'now'>;
+
+/**
+ * New tokens for those of a native sign-in, with its refresh token (RFC 6749 §6, as the public client).
+ * Gatehouse rotates refresh tokens: keep the returned tokens, the old refresh token no longer works. A new ID
+ * token must be of the same person. A refused refresh token throws `GatehouseOAuthError` (`invalid_grant`):
+ * sign in again.
+ */
+export function refreshNativeSignIn(options: NativeRefreshOptions, tokens: SignInTokens): Promise<SignInTokens> {
+  return new CodeFlowClient(options).refresh(tokens);
+}
+
 /** A small page for the browser, with nothing active in it. */
 function reply(response: ServerResponse, status: number, title: string, message: string): Promise<void> {
   const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p></body></html>`;

@@ -2,12 +2,14 @@
 // native and command-line apps (Node.js only). Run by `npm run typecheck` (vitest --typecheck.only).
 import { describe, expectTypeOf, it } from 'vitest';
 import type * as native from '../../src/client-sdk/native.js';
-import { startNativeSignIn, type NativeSignIn, type NativeSignInOptions, type SignInTokens } from '../../src/client-sdk/native.js';
+import { refreshNativeSignIn, startNativeSignIn, type NativeRefreshOptions, type NativeSignIn, type NativeSignInOptions, type SignInTokens } from '../../src/client-sdk/native.js';
 import type { ScopeInput } from '../../src/client-sdk/index.js';
 
 describe('gatehouse/client/native', () => {
   it('exports the loopback sign-in and the errors it throws', () => {
-    expectTypeOf<'startNativeSignIn' | 'AuthorizationResponseError' | 'SignInCallbackError' | 'GatehouseOAuthError' | 'GatehouseResponseError'>().toExtend<keyof typeof native>();
+    expectTypeOf<'startNativeSignIn' | 'refreshNativeSignIn' | 'AuthorizationResponseError' | 'SignInCallbackError' | 'GatehouseOAuthError' | 'GatehouseResponseError'>().toExtend<
+      keyof typeof native
+    >();
   });
 
   it('startNativeSignIn starts a loopback server and returns the URL and the pending result', () => {
@@ -32,6 +34,8 @@ describe('gatehouse/client/native', () => {
       open?: (url: string) => void | Promise<void>;
       timeoutMs?: number;
     }>();
+    expectTypeOf(refreshNativeSignIn).toEqualTypeOf<(options: NativeRefreshOptions, tokens: SignInTokens) => Promise<SignInTokens>>();
+    expectTypeOf(refreshNativeSignIn).toBeCallableWith({ issuer: 'https://auth.example.com', clientId: 'cli' }, {} as SignInTokens);
     expectTypeOf<NativeSignIn>().toEqualTypeOf<{ authorizationUrl: string; redirectUri: string; result: Promise<SignInTokens>; cancel(): void }>();
   });
 });

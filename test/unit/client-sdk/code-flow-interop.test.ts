@@ -4,7 +4,7 @@ import { exportJWK, generateKeyPair } from 'jose';
 import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserSignIn, type SignInStorage } from '../../../src/client-sdk/index.js';
-import { startNativeSignIn } from '../../../src/client-sdk/native.js';
+import { refreshNativeSignIn, startNativeSignIn } from '../../../src/client-sdk/native.js';
 
 const APP = 'https://app.example';
 
@@ -147,5 +147,12 @@ describe('the SDK code flow against oidc-provider', () => {
     const tokens = await signIn.result;
     expect(tokens.claims).toMatchObject({ iss: issuer, sub: 'ada', aud: 'cli' });
     expect(tokens.refreshToken).toEqual(expect.any(String));
+
+    const refreshed = await refreshNativeSignIn({ issuer, clientId: 'cli' }, tokens);
+    expect(refreshed.accessToken).not.toBe(tokens.accessToken);
+    expect(refreshed.claims?.sub).toBe('ada');
+    // oidc-provider rotates public clients' refresh tokens: the old one is refused.
+    expect(refreshed.refreshToken).not.toBe(tokens.refreshToken);
+    await expect(refreshNativeSignIn({ issuer, clientId: 'cli' }, tokens)).rejects.toMatchObject({ name: 'GatehouseOAuthError', error: 'invalid_grant' });
   });
 });

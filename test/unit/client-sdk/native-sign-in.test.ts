@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startNativeSignIn, AuthorizationResponseError, SignInCallbackError } from '../../../src/client-sdk/native.js';
+import { refreshNativeSignIn, startNativeSignIn, AuthorizationResponseError, SignInCallbackError } from '../../../src/client-sdk/native.js';
 import { FakeAuthorizationServer } from '../../helpers/fake-authorization-server.js';
 
 /** What the person's browser saw at the loopback redirect URI. */
@@ -56,6 +56,12 @@ describe('startNativeSignIn (RFC 8252 loopback redirect)', () => {
     });
     // The loopback server is gone.
     await expect(fetch(signIn.redirectUri)).rejects.toThrow();
+
+    // Refresh as the same public client; the refresh token rotates.
+    const refreshed = await refreshNativeSignIn({ issuer, clientId: 'cli' }, tokens);
+    expect(Object.fromEntries(server.to('/oauth/token')[1]?.form ?? [])).toEqual({ grant_type: 'refresh_token', refresh_token: tokens.refreshToken, client_id: 'cli' });
+    expect(refreshed.refreshToken).not.toBe(tokens.refreshToken);
+    expect(refreshed.claims?.sub).toBe('ada');
   });
 
   it('answers a callback with another state 400 and keeps waiting for the right one', async () => {
