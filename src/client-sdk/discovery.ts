@@ -10,18 +10,37 @@ export interface AuthorizationServerMetadata {
   jwks_uri?: string;
   token_endpoint_auth_methods_supported?: string[];
   grant_types_supported?: string[];
+  /** The code flow (RFC 6749 §3.1), OpenID Connect and RFC 9207. */
+  authorization_endpoint?: string;
+  userinfo_endpoint?: string;
+  end_session_endpoint?: string;
+  code_challenge_methods_supported?: string[];
+  authorization_response_iss_parameter_supported?: boolean;
   [name: string]: unknown;
 }
 
 /** The RFC 8414 §3.1 metadata URL (one function, shared with gatehouse/resource-server). */
 export { authorizationServerMetadataUrl as metadataUrl, trimIssuer };
 
+/** The OpenID Connect Discovery 1.0 §4 URL: the issuer, then `/.well-known/openid-configuration`. */
+export function openIdConfigurationUrl(issuer: string): string {
+  return `${trimIssuer(issuer)}/.well-known/openid-configuration`;
+}
+
 /**
  * Reads the issuer's metadata. Checks that the document names the same issuer (RFC 8414 §3.3) and a token
  * endpoint, so that a misconfigured URL fails here and not with a confusing token error.
  */
-export async function discoverMetadata(issuer: string, fetchImpl: typeof fetch): Promise<AuthorizationServerMetadata> {
-  const url = authorizationServerMetadataUrl(issuer);
+export function discoverMetadata(issuer: string, fetchImpl: typeof fetch): Promise<AuthorizationServerMetadata> {
+  return readMetadata(authorizationServerMetadataUrl(issuer), issuer, fetchImpl);
+}
+
+/** Reads the issuer's OpenID Connect configuration (OIDC Discovery 1.0), checked as `discoverMetadata` checks. */
+export function discoverOpenIdConfiguration(issuer: string, fetchImpl: typeof fetch): Promise<AuthorizationServerMetadata> {
+  return readMetadata(openIdConfigurationUrl(issuer), issuer, fetchImpl);
+}
+
+async function readMetadata(url: string, issuer: string, fetchImpl: typeof fetch): Promise<AuthorizationServerMetadata> {
   const response = await fetchImpl(url, { headers: { accept: 'application/json' }, credentials: 'omit' });
   if (!response.ok) throw new GatehouseResponseError(`the authorization server metadata at ${url} answered ${response.status}`, response.status);
   let document: unknown;

@@ -61,3 +61,48 @@ export class GatehouseResponseError extends Error {
     this.name = 'GatehouseResponseError';
   }
 }
+
+/**
+ * The authorization endpoint redirected back with an error (RFC 6749 §4.1.2.1), e.g. `access_denied`,
+ * `login_required` (after `prompt=none`), `consent_required`. `status` is 0: it came as a redirect.
+ */
+export class AuthorizationResponseError extends GatehouseOAuthError {
+  constructor(error: string, errorDescription: string | undefined) {
+    super(error, errorDescription, 0);
+    this.name = 'AuthorizationResponseError';
+  }
+}
+
+/** Why a sign-in callback was refused before (or instead of) exchanging its code. */
+export type SignInCallbackReason =
+  /** No sign-in started here has this `state` (a forged or replayed callback, or storage was cleared). */
+  | 'state_mismatch'
+  /** The `iss` parameter names another issuer, or is missing where the server promised it (RFC 9207: mix-up). */
+  | 'issuer_mismatch'
+  /** Neither `code` nor `error`. */
+  | 'invalid_response'
+  /** The ID token failed validation (signature, `iss`, `aud`, `azp`, `nonce`, `exp`). */
+  | 'invalid_id_token'
+  /** No callback arrived in time (native sign-in). */
+  | 'timeout'
+  /** The caller cancelled it (native sign-in). */
+  | 'cancelled';
+
+/** A sign-in callback the SDK refuses: see `reason`. Nothing was exchanged, or the tokens were dropped. */
+export class SignInCallbackError extends Error {
+  constructor(
+    readonly reason: SignInCallbackReason,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SignInCallbackError';
+  }
+}
+
+/** No usable tokens: never signed in, signed out, or the refresh token was refused. Call `signIn()`. */
+export class SignInRequiredError extends Error {
+  constructor(message = 'sign-in required') {
+    super(message);
+    this.name = 'SignInRequiredError';
+  }
+}

@@ -43,11 +43,12 @@ export class TokenEndpoint {
       scope,
       endpointName: 'token endpoint',
     });
-    return tokenResponse(body, 200);
+    return parseTokenResponse(body, 200);
   }
 }
 
-function tokenResponse(body: unknown, status: number): TokenEndpointResponse {
+/** Checks and reads a successful token response (RFC 6749 §5.1): a Bearer access token is required. */
+export function parseTokenResponse(body: unknown, status: number): TokenEndpointResponse {
   if (!isRecord(body) || typeof body.access_token !== 'string' || body.access_token === '') {
     throw new GatehouseResponseError('the token endpoint answered without an access_token', status);
   }

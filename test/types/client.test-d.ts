@@ -5,6 +5,9 @@ import { describe, expectTypeOf, it } from 'vitest';
 import type * as client from '../../src/client-sdk/index.js';
 import type { APP_TOKEN_PATH, ChallengeRoundsExceededError, CLIENT_ASSERTION_TYPE, MissingChallengeHandlerError } from '../../src/client-sdk/index.js';
 import {
+  BrowserSignIn,
+  codeChallengeS256,
+  createCodeVerifier,
   basicAuthorization,
   bearerChallenge,
   createClientAssertion,
@@ -233,5 +236,74 @@ describe('gatehouse/client: application tokens', () => {
       maxChallengeRounds?: number;
     }>();
     expectTypeOf<AppTokenResponse>().toEqualTypeOf<{ access_token: string; token_type: 'Bearer'; expires_in: number; scope?: string }>();
+  });
+});
+
+describe('gatehouse/client: signing people in (authorization code + PKCE)', () => {
+  it('exports the browser sign-in, PKCE helpers and their errors', () => {
+    expectTypeOf<
+      | 'BrowserSignIn'
+      | 'codeChallengeS256'
+      | 'createCodeVerifier'
+      | 'discoverOpenIdConfiguration'
+      | 'openIdConfigurationUrl'
+      | 'AuthorizationResponseError'
+      | 'SignInCallbackError'
+      | 'SignInRequiredError'
+    >().toExtend<keyof typeof client>();
+    expectTypeOf<'startNativeSignIn'>().not.toExtend<keyof typeof client>();
+    expectTypeOf<client.AuthorizationResponseError>().toExtend<GatehouseOAuthError>();
+    expectTypeOf<client.SignInCallbackError['reason']>().toEqualTypeOf<client.SignInCallbackReason>();
+    expectTypeOf<client.SignInCallbackReason>().toEqualTypeOf<'state_mismatch' | 'issuer_mismatch' | 'invalid_response' | 'invalid_id_token' | 'timeout' | 'cancelled'>();
+  });
+
+  it('BrowserSignIn: options, sign-in, callback, tokens, sign-out', () => {
+    expectTypeOf(BrowserSignIn).toBeConstructibleWith({ issuer: 'https://auth.example.com', clientId: 'spa', redirectUri: 'https://app.example/callback' });
+    expectTypeOf<BrowserSignIn['signIn']>().toEqualTypeOf<(options?: client.SignInOptions) => Promise<void>>();
+    expectTypeOf<BrowserSignIn['authorizationUrl']>().toEqualTypeOf<(options?: client.SignInOptions) => Promise<string>>();
+    expectTypeOf<BrowserSignIn['handleCallback']>().toEqualTypeOf<(url?: string | URL) => Promise<client.SignInResult>>();
+    expectTypeOf<BrowserSignIn['accessToken']>().toEqualTypeOf<() => Promise<string>>();
+    expectTypeOf<BrowserSignIn['userInfo']>().toEqualTypeOf<() => Promise<Record<string, unknown>>>();
+    expectTypeOf<BrowserSignIn['signOut']>().toEqualTypeOf<(options?: client.SignOutOptions) => Promise<string | undefined>>();
+    expectTypeOf<BrowserSignIn['signedIn']>().toEqualTypeOf<boolean>();
+    expectTypeOf<BrowserSignIn['claims']>().toEqualTypeOf<client.IdTokenClaims | undefined>();
+    expectTypeOf<Pick<client.BrowserSignInOptions, 'issuer' | 'clientId' | 'redirectUri' | 'scope' | 'resource' | 'storage'>>().toEqualTypeOf<{
+      issuer: string;
+      clientId: string;
+      redirectUri: string;
+      scope?: ScopeInput;
+      resource?: string | readonly string[];
+      storage?: client.SignInStorage;
+    }>();
+    expectTypeOf<client.SignInOptions>().toEqualTypeOf<{
+      prompt?: 'none' | 'login' | 'consent' | 'login consent';
+      loginHint?: string;
+      uiLocales?: string | readonly string[];
+      maxAge?: number;
+      state?: string;
+    }>();
+    expectTypeOf<client.SignOutOptions>().toEqualTypeOf<{ postLogoutRedirectUri?: string; state?: string }>();
+    expectTypeOf<client.SignInTokens>().toEqualTypeOf<{
+      accessToken: string;
+      refreshToken: string | undefined;
+      idToken: string | undefined;
+      expiresIn: number | undefined;
+      expiresAt: number | undefined;
+      scope: string;
+      claims: client.IdTokenClaims | undefined;
+    }>();
+    expectTypeOf<client.SignInResult>().toExtend<client.SignInTokens>();
+    expectTypeOf<Omit<client.SignInResult, keyof client.SignInTokens>>().toEqualTypeOf<{ state: string | undefined }>();
+    expectTypeOf<client.IdTokenClaims['sub']>().toEqualTypeOf<string>();
+    expectTypeOf<client.IdTokenClaims['nonce']>().toEqualTypeOf<string | undefined>();
+    // sessionStorage fits the storage interface.
+    expectTypeOf<{ getItem(key: string): string | null; setItem(key: string, value: string): void; removeItem(key: string): void; length: number }>().toExtend<client.SignInStorage>();
+    // @ts-expect-error: a redirect URI is required
+    new BrowserSignIn({ issuer: 'https://auth.example.com', clientId: 'spa' });
+  });
+
+  it('PKCE helpers', () => {
+    expectTypeOf(createCodeVerifier).toEqualTypeOf<(length?: number) => string>();
+    expectTypeOf(codeChallengeS256).toEqualTypeOf<(verifier: string) => Promise<string>>();
   });
 });

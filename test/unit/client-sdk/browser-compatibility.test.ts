@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 
 const SRC_DIR = fileURLToPath(new URL('../../../src', import.meta.url));
 const CLIENT_DIR = join(SRC_DIR, 'client-sdk');
-const clientFiles = () => readdirSync(CLIENT_DIR, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
+/** The Node.js-only entry gatehouse/client/native (a loopback HTTP server) and its module: not part of the browser SDK. */
+const NODE_ONLY = ['native.ts', 'native-sign-in.ts'];
+const clientFiles = () => readdirSync(CLIENT_DIR, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts') && !NODE_ONLY.includes(file));
 const BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
 /** Folders of src/ whose files the SDK may reach: its own, and src/shared (modules free of Node.js). */
 const ALLOWED_FOLDERS = ['client-sdk', 'shared'];
@@ -77,5 +79,14 @@ describe('gatehouse/client runs in browsers', () => {
     expect(code).toContain('jose/dist/webapi');
     expect(code).not.toMatch(/\bimport\s*[^;]*from\s*['"]/);
     expect(code).not.toMatch(/['"]node:/);
+    // The browser sign-in is in it; the native (loopback server) one is not.
+    expect(code).toMatch(/class BrowserSignIn|BrowserSignIn = class/);
+    expect(code).not.toContain('startNativeSignIn');
+  });
+
+  it('keeps the Node.js-only files apart: only gatehouse/client/native reaches them', () => {
+    const sources = clientFiles().map((file) => readFileSync(join(CLIENT_DIR, file), 'utf8'));
+    for (const nodeOnly of NODE_ONLY) for (const source of sources) expect(source).not.toContain(`'./${nodeOnly.replace(/\.ts$/, '.js')}'`);
+    expect(readFileSync(join(CLIENT_DIR, 'native.ts'), 'utf8')).toContain("from './native-sign-in.js'");
   });
 });

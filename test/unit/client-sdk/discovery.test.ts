@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { discoverMetadata, metadataUrl } from '../../../src/client-sdk/discovery.js';
+import { discoverMetadata, discoverOpenIdConfiguration, metadataUrl, openIdConfigurationUrl } from '../../../src/client-sdk/discovery.js';
 import { GatehouseResponseError } from '../../../src/client-sdk/errors.js';
 
 const answering =
@@ -23,5 +23,21 @@ describe('metadata discovery', () => {
     await expect(discoverMetadata(issuer, answering(200, '<html>'))).rejects.toThrow(/not JSON/);
     await expect(discoverMetadata(issuer, answering(503, '{}'))).rejects.toMatchObject({ status: 503 });
     expect(await discoverMetadata(`${issuer}/`, answering(200, JSON.stringify({ issuer, token_endpoint: `${issuer}/oauth/token` })))).toMatchObject({ token_endpoint: `${issuer}/oauth/token` });
+  });
+});
+
+describe('OpenID Connect discovery', () => {
+  it('appends the well-known suffix to the issuer (OIDC Discovery §4) and checks the document as RFC 8414 metadata', async () => {
+    expect(openIdConfigurationUrl('https://auth.example.com/')).toBe('https://auth.example.com/.well-known/openid-configuration');
+    expect(openIdConfigurationUrl('https://example.com/tenant/a')).toBe('https://example.com/tenant/a/.well-known/openid-configuration');
+    const issuer = 'https://auth.example.com';
+    const asked: string[] = [];
+    const answer: typeof fetch = async (input) => {
+      asked.push(input instanceof Request ? input.url : input.toString());
+      return new Response(JSON.stringify({ issuer, token_endpoint: `${issuer}/oauth/token`, end_session_endpoint: `${issuer}/oauth/logout` }));
+    };
+    expect(await discoverOpenIdConfiguration(issuer, answer)).toMatchObject({ end_session_endpoint: `${issuer}/oauth/logout` });
+    expect(asked).toEqual([`${issuer}/.well-known/openid-configuration`]);
+    await expect(discoverOpenIdConfiguration(issuer, answering(200, JSON.stringify({ issuer: 'https://evil.example', token_endpoint: 'x' })))).rejects.toThrow(/evil/);
   });
 });
