@@ -147,6 +147,23 @@ describe.each(STORES)('browser sign-in on %s', (store) => {
     expect(noPkce.searchParams.get('error')).toBe('invalid_request');
   });
 
+  it('lets browser apps of any origin call the token and revocation endpoints, without credentials', async () => {
+    const preflight = await fetch(`${server.url}/oauth/token`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://spa.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
+    const refused = await fetch(`${server.url}/oauth/revoke`, {
+      method: 'POST',
+      headers: { origin: 'https://spa.example', 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: 'x', client_id: clientId }).toString(),
+    });
+    expect(refused.headers.get('access-control-allow-origin')).toBe('*');
+    expect((await fetch(`${server.url}/oauth/introspect`, { method: 'OPTIONS', headers: { origin: 'https://spa.example' } })).headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('answers prompt=none with login_required when no one is signed in', async () => {
     const pkce = pkcePair();
     const response = await new BrowserAgent(server.url).get(authorizeUrl({ prompt: 'none', state: 'n', code_challenge: pkce.challenge, code_challenge_method: 'S256' }));

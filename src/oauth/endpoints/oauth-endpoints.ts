@@ -10,7 +10,8 @@ import { registerAppTokenEndpoint, type AppTokenEndpointServices } from './app-t
 import { registerRegistrationEndpoint, type RegistrationEndpointServices } from './register.js';
 import { registerParEndpoint, type ParEndpointServices } from './par.js';
 import { auditClientAuthFailures, auditTokenRefusals } from './token-refusals.js';
-import { APP_TOKEN_PATH, INTROSPECTION_PATH, OAUTH_BODY_LIMIT, REVOCATION_PATH, TOKEN_PATH } from './paths.js';
+import { APP_TOKEN_PATH, INTROSPECTION_PATH, OAUTH_BODY_LIMIT, PAR_PATH, REVOCATION_PATH, TOKEN_PATH } from './paths.js';
+import { allowAnyOrigin } from '../../http/any-origin-cors.js';
 
 /** What each endpoint of the authorization server uses, built by the server (server/oauth-services.ts). */
 export interface OAuthEndpointServices {
@@ -39,6 +40,8 @@ export async function oauthEndpoints(app: FastifyInstance, services: OAuthEndpoi
     forms.removeAllContentTypeParsers();
     await forms.register(formbody, { bodyLimit: OAUTH_BODY_LIMIT });
     forms.addContentTypeParser('*', { parseAs: 'string', bodyLimit: OAUTH_BODY_LIMIT }, (_request, _body, done) => done(null, undefined));
+    // Browser apps (public clients) call these directly: any origin, never with credentials.
+    allowAnyOrigin(forms, [TOKEN_PATH, REVOCATION_PATH, PAR_PATH], ['POST']);
     forms.addHook('onSend', auditTokenRefusals(services.audit, [TOKEN_PATH, APP_TOKEN_PATH]));
     forms.addHook('onSend', auditClientAuthFailures(services.audit, { [INTROSPECTION_PATH]: 'introspection.refused', [REVOCATION_PATH]: 'revocation.refused' }));
     // Issued tokens are recorded by the token tail (oauth/token-tail.ts), from the token it signed.
