@@ -1,8 +1,12 @@
 import type { Kysely } from 'kysely';
 import { AdminSessionsRepository } from './admin-sessions-repository.js';
 import { AttemptCountersRepository } from './attempt-counters-repository.js';
+import { AuthorizationCodesRepository, EXPIRED_CODE_RETENTION_MS } from './authorization-codes-repository.js';
+import { BrowserSessionsRepository, ENDED_SESSION_RETENTION_MS } from './browser-sessions-repository.js';
 import { ChangeEventsRepository } from './change-events-repository.js';
 import { CheckStatesRepository } from './check-states-repository.js';
+import { InteractionsRepository } from './interactions-repository.js';
+import { PushedRequestsRepository } from './pushed-requests-repository.js';
 import { RefreshTokensRepository } from './refresh-tokens-repository.js';
 import { RevocationsRepository } from './revocations-repository.js';
 import type { Database } from './schema.js';
@@ -44,6 +48,10 @@ export function purgeTasks(retention: PurgeRetention): PurgeTask[] {
     { name: 'admin_sessions', purgeBatch: (db, now, limit) => new AdminSessionsRepository(db).purgeExpired(now, retention.adminSessionIdleMs, limit) },
     { name: 'attempt_counters', purgeBatch: (db, now, limit) => new AttemptCountersRepository(db).purgeEnded(now, limit) },
     { name: 'security_check_states', purgeBatch: (db, now, limit) => new CheckStatesRepository(db).purgeSettled(now, limit) },
+    { name: 'sign_in_interactions', purgeBatch: (db, now, limit) => new InteractionsRepository(db).purgeExpired(now, limit) },
+    { name: 'authorization_codes', purgeBatch: (db, now, limit) => new AuthorizationCodesRepository(db).purgeExpiredBefore(now - EXPIRED_CODE_RETENTION_MS, limit) },
+    { name: 'pushed_authorization_requests', purgeBatch: (db, now, limit) => new PushedRequestsRepository(db).purgeExpired(now, limit) },
+    { name: 'browser_sessions', purgeBatch: (db, now, limit) => new BrowserSessionsRepository(db).purgeOver(now, now - ENDED_SESSION_RETENTION_MS, limit) },
     ...(retention.auditEventsMs > 0
       ? [{ name: 'audit_events', purgeBatch: (db: Kysely<Database>, now: number, limit: number) => purgeAuditEventsBefore(db, now - retention.auditEventsMs, limit) }]
       : []),

@@ -198,6 +198,77 @@ export interface AttemptCountersTable {
   window_ends_at: number;
 }
 
+/** A person's way through the sign-in pages (migration 0020). */
+export interface SignInInteractionsTable {
+  /** Keyed digest of the id in the page URL. */
+  id_digest: string;
+  /** JSON of the checked AuthorizationRequest. */
+  request: string;
+  csrf_digest: string;
+  session_id_digest: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
+/** Authorization codes, stored as keyed digests (migration 0020). */
+export interface AuthorizationCodesTable {
+  code_digest: string;
+  client_id: string;
+  redirect_uri: string;
+  code_challenge: string;
+  nonce: string | null;
+  /** JSON array of RFC 8707 resources. */
+  resources: string;
+  /** JSON array of granted scope elements. */
+  scopes: string;
+  user_id: string;
+  session_id_digest: string;
+  auth_time: number;
+  /** JSON array of authentication methods (OIDC amr). */
+  amr: string;
+  grant_id: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+/** Browser sessions (single sign-on), keyed by a digest of the cookie's value (migration 0020). */
+export interface BrowserSessionsTable {
+  id_digest: string;
+  /** References users.id, ON DELETE CASCADE. */
+  user_id: string;
+  auth_time: number;
+  /** JSON array of authentication methods (OIDC amr). */
+  amr: string;
+  created_at: number;
+  last_seen_at: number;
+  idle_expires_at: number;
+  absolute_expires_at: number;
+  ended_at: number | null;
+  user_agent: string | null;
+  source_address: string;
+}
+
+/** Consents remembered per user and client (migration 0020); both references cascade on delete. */
+export interface ConsentsTable {
+  user_id: string;
+  client_id: string;
+  /** JSON array of scope elements, sorted. */
+  scopes: string;
+  granted_at: number;
+  updated_at: number;
+}
+
+/** RFC 9126 pushed authorization requests, keyed by a digest of the request_uri's random part (migration 0020). */
+export interface PushedAuthorizationRequestsTable {
+  request_uri_digest: string;
+  client_id: string;
+  /** JSON object of the pushed parameters. */
+  params: string;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface Database {
   clients: ClientsTable;
   users: UsersTable;
@@ -215,4 +286,9 @@ export interface Database {
   admin_sessions: AdminSessionsTable;
   audit_events: AuditEventsTable;
   attempt_counters: AttemptCountersTable;
+  sign_in_interactions: SignInInteractionsTable;
+  authorization_codes: AuthorizationCodesTable;
+  browser_sessions: BrowserSessionsTable;
+  consents: ConsentsTable;
+  pushed_authorization_requests: PushedAuthorizationRequestsTable;
 }

@@ -135,6 +135,77 @@ describe.each(STORES)('housekeeping on %s', (engine) => {
       { key: 'running', attempts: 3, window_ends_at: NOW + 1 },
     ]);
 
+    // Browser sign-in (migration 0020): codes are kept 10 minutes past expiry (replays still revoke their grant),
+    // ended sessions a day.
+    await insertMany(store, 'sign_in_interactions', [
+      { id_digest: 'interaction-expired', request: '{}', csrf_digest: 'x', session_id_digest: null, created_at: NOW - HOUR, expires_at: NOW },
+      { id_digest: 'interaction-live', request: '{}', csrf_digest: 'x', session_id_digest: null, created_at: NOW - 60_000, expires_at: NOW + 1 },
+    ]);
+    const code = (digest: string, expiresAt: number, usedAt: number | null) => ({
+      code_digest: digest,
+      client_id: 'c',
+      redirect_uri: 'https://app.example/cb',
+      code_challenge: 'challenge',
+      nonce: null,
+      resources: '[]',
+      scopes: '[]',
+      user_id: 'u',
+      session_id_digest: 's',
+      auth_time: NOW - HOUR,
+      amr: '["pwd"]',
+      grant_id: 'g',
+      created_at: expiresAt - 60_000,
+      expires_at: expiresAt,
+      used_at: usedAt,
+    });
+    await insertMany(store, 'authorization_codes', [
+      code('code-long-expired', NOW - 10 * 60_000, null),
+      code('code-used-long-expired', NOW - 11 * 60_000, NOW - 11 * 60_000 - 30_000),
+      code('code-recently-expired', NOW - 10 * 60_000 + 1, NOW - 10 * 60_000 - 1),
+      code('code-live', NOW + 30_000, null),
+    ]);
+    await insertMany(store, 'pushed_authorization_requests', [
+      { request_uri_digest: 'par-expired', client_id: 'c', params: '{}', created_at: NOW - 60_000, expires_at: NOW },
+      { request_uri_digest: 'par-live', client_id: 'c', params: '{}', created_at: NOW - 30_000, expires_at: NOW + 30_000 },
+    ]);
+    await insertMany(store, 'users', [
+      {
+        id: 'session-user',
+        username: 'session-user',
+        username_key: 'session-user',
+        password_hash: 'x',
+        display_name: null,
+        email: null,
+        roles: '[]',
+        enabled: 1,
+        failed_attempts: 0,
+        first_failed_at: null,
+        locked_until: null,
+        created_at: NOW,
+        updated_at: NOW,
+      },
+    ]);
+    const session = (digest: string, absoluteExpiresAt: number, endedAt: number | null, idleExpiresAt = NOW + HOUR) => ({
+      id_digest: digest,
+      user_id: 'session-user',
+      auth_time: NOW - 2 * HOUR,
+      amr: '["pwd"]',
+      created_at: NOW - 2 * HOUR,
+      last_seen_at: NOW - HOUR,
+      idle_expires_at: idleExpiresAt,
+      absolute_expires_at: absoluteExpiresAt,
+      ended_at: endedAt,
+      user_agent: null,
+      source_address: '127.0.0.1',
+    });
+    await insertMany(store, 'browser_sessions', [
+      session('session-past-absolute', NOW, null),
+      session('session-ended-long-ago', NOW + HOUR, NOW - 24 * HOUR),
+      session('session-ended-recently', NOW + HOUR, NOW - 24 * HOUR + 1),
+      session('session-idle-over', NOW + HOUR, null, NOW - 1),
+      session('session-live', NOW + HOUR, null),
+    ]);
+
     const auditEvent = (id: string, at: number) => ({
       id,
       at,
@@ -172,6 +243,10 @@ describe.each(STORES)('housekeeping on %s', (engine) => {
         admin_sessions: 2,
         attempt_counters: 2,
         security_check_states: 2,
+        sign_in_interactions: 1,
+        authorization_codes: 2,
+        pushed_authorization_requests: 1,
+        browser_sessions: 2,
         audit_events: 1,
       },
     });
@@ -198,6 +273,14 @@ describe.each(STORES)('housekeeping on %s', (engine) => {
     expect(states.map((row) => row.client_id)).toEqual(['blocked', 'counting-failures', 'success-valid']);
     const counters = await store.db.selectFrom('attempt_counters').select('key').execute();
     expect(counters.map((row) => row.key)).toEqual(['running']);
+    const interactions = await store.db.selectFrom('sign_in_interactions').select('id_digest').execute();
+    expect(interactions.map((row) => row.id_digest)).toEqual(['interaction-live']);
+    const codes = await store.db.selectFrom('authorization_codes').select('code_digest').orderBy('code_digest').execute();
+    expect(codes.map((row) => row.code_digest)).toEqual(['code-live', 'code-recently-expired']);
+    const pushed = await store.db.selectFrom('pushed_authorization_requests').select('request_uri_digest').execute();
+    expect(pushed.map((row) => row.request_uri_digest)).toEqual(['par-live']);
+    const browserSessions = await store.db.selectFrom('browser_sessions').select('id_digest').orderBy('id_digest').execute();
+    expect(browserSessions.map((row) => row.id_digest)).toEqual(['session-ended-recently', 'session-idle-over', 'session-live']);
     const audit = await store.db.selectFrom('audit_events').select('id').execute();
     expect(audit.map((row) => row.id)).toEqual(['within-retention']);
 
@@ -214,6 +297,10 @@ describe.each(STORES)('housekeeping on %s', (engine) => {
         admin_sessions: 0,
         attempt_counters: 0,
         security_check_states: 0,
+        sign_in_interactions: 0,
+        authorization_codes: 0,
+        pushed_authorization_requests: 0,
+        browser_sessions: 0,
         audit_events: 0,
       },
     });
