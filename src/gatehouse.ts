@@ -21,6 +21,8 @@ import { StoreUnavailableError } from './shared/store-errors.js';
 import { migrateToLatest } from './store/migrate.js';
 import { RevocationsRepository } from './store/revocations-repository.js';
 import { SettingsRepository } from './store/settings-repository.js';
+import { signInStores as openSignInStores } from './store/sign-in-stores-repository.js';
+import type { SignInStores } from './sign-in/sign-in-stores.js';
 import { StoreAvailability } from './store/store-availability.js';
 import { SigningKeysRepository } from './store/signing-keys-repository.js';
 import { RefreshTokensRepository } from './store/refresh-tokens-repository.js';
@@ -91,6 +93,10 @@ export interface Gatehouse {
   checkStates: CheckStatesRepository;
   /** Initial access tokens for app-instance registration (RFC 7591). */
   initialAccessTokens: InitialAccessTokens;
+  /** Browser sign-in's interactions, codes, sessions, consents and pushed requests. */
+  signInStores: SignInStores;
+  /** Small named values shared by every instance (branding, ...); a change reaches the others as a `setting` change. */
+  settings: SettingsRepository;
   /** Whether the database answers, as last seen; logs outages once. */
   availability: StoreAvailability;
   /** PostgreSQL servers: the connection that LISTENs for changes (undefined on SQLite and in CLI commands). */
@@ -208,6 +214,8 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
     const profilesRepository = new ProfilesRepository(store.db);
     const profileDirectory = new ProfileDirectory(profilesRepository);
     const initialAccessTokens = new InitialAccessTokens(new InitialAccessTokensRepository(store.db), profilesRepository, digester);
+    const signInStores = openSignInStores(store.db);
+    const settings = new SettingsRepository(store.db);
     const profiles = new ProfileRegistry(
       profilesRepository,
       () => [...checks.names()].sort(),
@@ -282,6 +290,8 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       profileDirectory,
       checkStates,
       initialAccessTokens,
+      signInStores,
+      settings,
       availability,
       changeListener,
       housekeeping,
