@@ -21,7 +21,7 @@ describe("the admin API's wire module", () => {
     expect(wire.RESERVED_SCOPES).toEqual(['users', 'commands', 'offline_access']);
     expect(wire.USERS_SCOPE).toBe(USERS_SCOPE);
     expect(wire.CLIENT_KEY_ALGS).toBe(CLIENT_KEY_ALGS);
-    expect(wire.GRANT_TYPES).toEqual(['client_credentials', 'password']);
+    expect(wire.GRANT_TYPES).toEqual(['client_credentials', 'password', 'authorization_code']);
     expect(wire.MAX_ACCESS_TOKEN_LIFETIME).toBe(99_999_999);
   });
 
