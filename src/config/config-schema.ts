@@ -502,7 +502,7 @@ export const SETTING_TABLE = {
   housekeepingInterval: setting({
     env: 'GATEHOUSE_HOUSEKEEPING_INTERVAL',
     description:
-      'seconds between housekeeping runs, which purge expired revocations, used assertion ids, expired and long-used refresh tokens, old change events and settled security-check states in batches; one instance at a time on PostgreSQL; 0 turns it off',
+      'seconds between housekeeping runs, which purge expired revocations, used assertion ids, expired and long-used refresh tokens, old change events, settled security-check states, and expired sign-in interactions, authorization codes (kept 10 minutes past expiry so a replay still revokes its grant), pushed authorization requests and browser sessions (past their absolute expiry, or ended a day ago) in batches; one instance at a time on PostgreSQL; 0 turns it off',
     default: 60,
     parse: integer(0, 86_400),
   }),

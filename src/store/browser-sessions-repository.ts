@@ -62,13 +62,13 @@ export class BrowserSessionsRepository implements BrowserSessionsStore {
 
   /**
    * Records a use of a live session (one that is over stays over): the idle expiry moves, capped at the absolute
-   * expiry. New methods are added to amr in the same transaction, after the first UPDATE locked the row, so
-   * concurrent touches never lose one another's methods.
+   * expiry. New methods are added to amr in the same transaction, after that UPDATE locked the row, so concurrent
+   * touches never lose one another's methods.
    */
   async touch(idDigest: string, change: { lastSeenAt: number; idleExpiresAt: number; amr?: string[] }): Promise<void> {
     const now = change.lastSeenAt;
-    await this.db.transaction().execute(async (trx) => {
-      const result = await trx
+    const seen = (db: Kysely<Database>) =>
+      db
         .updateTable('browser_sessions')
         .set({
           last_seen_at: now,
@@ -77,10 +77,16 @@ export class BrowserSessionsRepository implements BrowserSessionsStore {
         .where('id_digest', '=', idDigest)
         .where(live(now))
         .executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1 || !change.amr?.length) return;
+    const methods = [...new Set(change.amr ?? [])];
+    if (methods.length === 0) {
+      await seen(this.db);
+      return;
+    }
+    await this.db.transaction().execute(async (trx) => {
+      if (Number((await seen(trx)).numUpdatedRows) !== 1) return;
       const row = await trx.selectFrom('browser_sessions').select('amr').where('id_digest', '=', idDigest).executeTakeFirstOrThrow();
       const amr = JSON.parse(row.amr) as string[];
-      const added = change.amr.filter((method, index) => !amr.includes(method) && change.amr?.indexOf(method) === index);
+      const added = methods.filter((method) => !amr.includes(method));
       if (added.length > 0)
         await trx
           .updateTable('browser_sessions')
