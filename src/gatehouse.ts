@@ -21,8 +21,6 @@ import { StoreUnavailableError } from './shared/store-errors.js';
 import { migrateToLatest } from './store/migrate.js';
 import { RevocationsRepository } from './store/revocations-repository.js';
 import { SettingsRepository } from './store/settings-repository.js';
-import { signInStores as openSignInStores } from './store/sign-in-stores-repository.js';
-import type { SignInStores } from './sign-in/sign-in-stores.js';
 import { StoreAvailability } from './store/store-availability.js';
 import { SigningKeysRepository } from './store/signing-keys-repository.js';
 import { RefreshTokensRepository } from './store/refresh-tokens-repository.js';
@@ -54,6 +52,8 @@ import { AdminSessionsRepository } from './store/admin-sessions-repository.js';
 import { AttemptCountersRepository } from './store/attempt-counters-repository.js';
 import { AttemptLimiter } from './users/attempt-limiter.js';
 import { ConsoleSignIn } from './admin-accounts/console-sign-in.js';
+import type { SignInStores } from './sign-in/sign-in-stores.js';
+import { signInStores } from './store/sign-in-stores-repository.js';
 
 /** Change events older than this have been read by every running instance. */
 const CHANGE_EVENT_RETENTION_MS = 60 * 60_000;
@@ -84,6 +84,8 @@ export interface Gatehouse {
   /** Administrative changes, issued tokens and refused token requests. */
   audit: AuditLog;
   tokenDelivery: TokenDeliverySettings;
+  /** Small named values shared by every instance (the hosted pages' branding, ...); a change reaches the others as a `setting` change. */
+  settings: SettingsRepository;
   changes: ChangeFeed;
   /** Built-in and custom security checks. */
   checks: CheckRegistry;
@@ -93,10 +95,8 @@ export interface Gatehouse {
   checkStates: CheckStatesRepository;
   /** Initial access tokens for app-instance registration (RFC 7591). */
   initialAccessTokens: InitialAccessTokens;
-  /** Browser sign-in's interactions, codes, sessions, consents and pushed requests. */
+  /** Browser sign-in: interactions, authorization codes, browser sessions, consents, pushed requests. */
   signInStores: SignInStores;
-  /** Small named values shared by every instance (branding, ...); a change reaches the others as a `setting` change. */
-  settings: SettingsRepository;
   /** Whether the database answers, as last seen; logs outages once. */
   availability: StoreAvailability;
   /** PostgreSQL servers: the connection that LISTENs for changes (undefined on SQLite and in CLI commands). */
@@ -214,8 +214,6 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
     const profilesRepository = new ProfilesRepository(store.db);
     const profileDirectory = new ProfileDirectory(profilesRepository);
     const initialAccessTokens = new InitialAccessTokens(new InitialAccessTokensRepository(store.db), profilesRepository, digester);
-    const signInStores = openSignInStores(store.db);
-    const settings = new SettingsRepository(store.db);
     const profiles = new ProfileRegistry(
       profilesRepository,
       () => [...checks.names()].sort(),
@@ -264,6 +262,7 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
     }
 
     return {
+      signInStores: signInStores(store.db),
       config,
       logger,
       store,
@@ -284,14 +283,13 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       attempts,
       audit,
       tokenDelivery,
+      settings: new SettingsRepository(store.db),
       changes,
       checks,
       profiles,
       profileDirectory,
       checkStates,
       initialAccessTokens,
-      signInStores,
-      settings,
       availability,
       changeListener,
       housekeeping,
