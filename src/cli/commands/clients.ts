@@ -148,7 +148,6 @@ export function registerClientsCommands(program: Command): void {
       const { client, clientSecret } = await namingFlags(FLAG_OF_FIELD, () => gatehouse.clients.create(changes));
       const metadata = { ...toClientMetadata(client), client_secret: clientSecret };
       if (flags.json) printJson(metadata);
-      else if (client.tokenEndpointAuthMethod === 'none') process.stdout.write(`${describe(metadata)}\n\nA public client: it uses no secret.\n`);
       else process.stdout.write(`${describe(metadata)}\nclient_secret:          ${clientSecret}\n\nStore the secret now: it is not shown again.\n`);
     });
   });
