@@ -54,6 +54,7 @@ import { AttemptLimiter } from './users/attempt-limiter.js';
 import { ConsoleSignIn } from './admin-accounts/console-sign-in.js';
 import type { SignInStores } from './sign-in/sign-in-stores.js';
 import { signInStores } from './store/sign-in-stores-repository.js';
+import { CurrentBranding } from './sign-in-pages/current-branding.js';
 
 /** Change events older than this have been read by every running instance. */
 const CHANGE_EVENT_RETENTION_MS = 60 * 60_000;
@@ -97,6 +98,8 @@ export interface Gatehouse {
   initialAccessTokens: InitialAccessTokens;
   /** Browser sign-in: interactions, authorization codes, browser sessions, consents, pushed requests. */
   signInStores: SignInStores;
+  /** What the hosted sign-in pages look like (the `branding` setting). */
+  branding: CurrentBranding;
   /** Whether the database answers, as last seen; logs outages once. */
   availability: StoreAvailability;
   /** PostgreSQL servers: the connection that LISTENs for changes (undefined on SQLite and in CLI commands). */
@@ -227,6 +230,8 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
     await profileDirectory.loadAll();
     const generatedAdminToken = await adminToken.init();
     await tokenDelivery.load();
+    const branding = new CurrentBranding(new SettingsRepository(store.db));
+    await branding.load();
     if (await admins.ensureInitial(config.adminPassword)) logger.info('created the console administrator "admin" from GATEHOUSE_ADMIN_PASSWORD');
 
     changes.on('client', (clientId) => directory.refresh(clientId));
@@ -236,11 +241,11 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
     changes.on('signing_key', () => keys.load());
     changes.on('profile', (name) => profileDirectory.refresh(name));
     changes.on('setting', async () => {
-      await Promise.all([adminToken.refresh(), tokenDelivery.load()]);
+      await Promise.all([adminToken.refresh(), tokenDelivery.load(), branding.load()]);
     });
     changes.onResync(async () => {
       userStatus.clear();
-      await Promise.all([directory.loadAll(), revocations.loadAll(), keys.load(), adminToken.refresh(), tokenDelivery.load(), profileDirectory.loadAll()]);
+      await Promise.all([directory.loadAll(), revocations.loadAll(), keys.load(), adminToken.refresh(), tokenDelivery.load(), profileDirectory.loadAll(), branding.load()]);
     });
 
     const housekeeping = new Housekeeping(
@@ -263,6 +268,7 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
 
     return {
       signInStores: signInStores(store.db),
+      branding,
       config,
       logger,
       store,

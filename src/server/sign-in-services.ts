@@ -1,14 +1,13 @@
 import type { Gatehouse } from '../gatehouse.js';
 import { SignInFlow, type SignInMetrics } from '../oauth/authorization/sign-in-flow.js';
 import type { SignInPagesServices } from '../sign-in-pages/sign-in-pages.js';
-import { DEFAULT_BRANDING } from '../sign-in-pages/branding.js';
 import type { OAuthServices } from './oauth-services.js';
 
 /** What the authorization endpoint and the hosted pages use, from the Gatehouse and the OAuth services. */
 export function signInPagesServices(gatehouse: Gatehouse, services: OAuthServices, options: { scopeDescription: (scope: string) => string | undefined; metrics: SignInMetrics }): SignInPagesServices {
   const { config, signInStores: stores, digester, audit } = gatehouse;
   const client = (clientId: string) => gatehouse.directory.get(clientId);
-  const page = { branding: () => DEFAULT_BRANDING };
+  const page = { branding: () => gatehouse.branding.value };
   const flow = new SignInFlow({
     config,
     stores,

@@ -219,6 +219,15 @@ describe.each(STORES)('admin API: browser sessions, consents and branding on %s'
       primaryColour: '#aa3300',
       backgroundColour: '#fafafa',
     });
+    // The hosted pages show it (read again when a setting changes, on every instance).
+    await expect
+      .poll(async () => {
+        await server.gatehouse.changes.pollNow();
+        return server.gatehouse.branding.value.productName;
+      })
+      .toBe('Example Corp');
+    const page = await fetch(`${server.url}/oauth/authorize?client_id=nobody`);
+    expect(await page.text()).toContain('Example Corp');
 
     for (const [body, field] of [
       [{ primary_colour: 'red' }, 'primary_colour'],
