@@ -118,7 +118,9 @@ describe.each(STORES)('token endpoint (client_credentials) on %s', (store) => {
     await expectError(await postForm(tokenUrl, {}, basic()), 400, 'invalid_request');
     await expectError(await postForm(tokenUrl, 'grant_type=client_credentials&grant_type=client_credentials', basic()), 400, 'invalid_request');
     await expectError(await postForm(tokenUrl, 'grant_type=client_credentials&scope=read&scope=write', basic()), 400, 'invalid_request');
-    await expectError(await postForm(tokenUrl, { grant_type: 'authorization_code', code: 'x' }, basic()), 400, 'unsupported_grant_type');
+    await expectError(await postForm(tokenUrl, { grant_type: 'implicit' }, basic()), 400, 'unsupported_grant_type');
+    // A client not registered for the code flow may not redeem codes (RFC 6749 §5.2).
+    await expectError(await postForm(tokenUrl, { grant_type: 'authorization_code', code: 'x' }, basic()), 400, 'unauthorized_client');
     await expectError(await postForm(tokenUrl, { grant_type: 'client_credentials', client_secret: client.client_secret }, basic()), 400, 'invalid_request');
     const json = await fetch(tokenUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...basic() }, body: '{"grant_type":"client_credentials"}' });
     await expectError(json, 400, 'invalid_request');
