@@ -4,6 +4,7 @@ import { setTokenCookie } from '../http/token-cookie.js';
 import type { SharedRateLimitStore } from '../limits/rate-limit-store.js';
 import { AccessTokenIssuer } from '../oauth/access-token-issuer.js';
 import { AccessTokenVerifier } from '../oauth/access-token-verifier.js';
+import { IdTokenIssuer } from '../oauth/id-token-issuer.js';
 import { AssertionClaims } from '../oauth/client-auth/assertion-claims.js';
 import { ClientAuthenticator } from '../oauth/client-auth/authenticate-client.js';
 import { ClientAssertionVerifier } from '../oauth/client-auth/private-key-jwt.js';
@@ -25,6 +26,8 @@ export interface OAuthServices {
   gate: SecurityGate;
   /** From the planned scope to the signed response: every grant and cookie renewal. */
   tail: TokenTail;
+  /** OpenID Connect ID tokens, signed RS256. */
+  idTokens: IdTokenIssuer;
   /** In-memory limits of every token request, per source address and per authenticated client. */
   tokenRateLimits: TokenRateLimits;
 }
@@ -39,6 +42,7 @@ export function createOAuthServices(gatehouse: Gatehouse): OAuthServices {
     assertions,
     gate,
     tail: new TokenTail(gate, issuer, gatehouse.refreshTokens, gatehouse.audit, gatehouse.logger),
+    idTokens: new IdTokenIssuer(gatehouse.config, gatehouse.keys),
     tokenRateLimits: new TokenRateLimits(gatehouse.config),
   };
 }
@@ -79,6 +83,7 @@ export function oauthEndpointServices(
       metrics: options.metrics,
       setTokenCookie: (reply: FastifyReply, token: string, maxAgeSeconds: number) => setTokenCookie(reply, gatehouse.tokenDelivery.current(), config.issuer, token, maxAgeSeconds),
     },
+    userinfo: { config, verifier, users: gatehouse.usersRepository },
     audit: gatehouse.audit,
     resourceScopes: options.resourceScopes,
   };

@@ -15,6 +15,7 @@ import { refreshTokenResourcesMigration } from './migrations/0015-refresh-token-
 import { attemptCountersMigration } from './migrations/0016-attempt-counters.js';
 import { revokedGrantsMigration } from './migrations/0017-revoked-grants.js';
 import { initialAccessTokenRegistrationsMigration } from './migrations/0018-initial-access-token-registrations.js';
+import { signingKeyPurposeMigration } from './migrations/0019-signing-key-purpose.js';
 import type { Database } from './schema.js';
 
 /** Every migration by name, in the order they run. */
@@ -35,6 +36,7 @@ export function migrationsFor(engine: StoreConnection['engine']): Record<string,
     '0016-attempt-counters': attemptCountersMigration,
     '0017-revoked-grants': revokedGrantsMigration,
     '0018-initial-access-token-registrations': initialAccessTokenRegistrationsMigration,
+    '0019-signing-key-purpose': signingKeyPurposeMigration,
   };
 }
 

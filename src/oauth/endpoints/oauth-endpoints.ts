@@ -8,6 +8,7 @@ import { registerRevocationEndpoint, type RevocationEndpointServices } from './r
 import { registerTokenEndpoint, type TokenEndpointServices } from './token.js';
 import { registerAppTokenEndpoint, type AppTokenEndpointServices } from './app-token.js';
 import { registerRegistrationEndpoint, type RegistrationEndpointServices } from './register.js';
+import { registerUserinfoEndpoint, type UserinfoEndpointServices } from './userinfo.js';
 import { auditClientAuthFailures, auditTokenRefusals } from './token-refusals.js';
 import { APP_TOKEN_PATH, INTROSPECTION_PATH, OAUTH_BODY_LIMIT, REVOCATION_PATH, TOKEN_PATH } from './paths.js';
 
@@ -20,6 +21,7 @@ export interface OAuthEndpointServices {
   introspection: IntrospectionEndpointServices;
   revocation: RevocationEndpointServices;
   appToken: AppTokenEndpointServices;
+  userinfo: UserinfoEndpointServices;
   /** Refused token requests and failed client authentication are recorded here. */
   audit: AuditLog;
   /** Scopes Gatehouse's own resources declare (discovery lists them). */
@@ -44,5 +46,6 @@ export async function oauthEndpoints(app: FastifyInstance, services: OAuthEndpoi
     registerIntrospectionEndpoint(forms, services.introspection);
     registerRevocationEndpoint(forms, services.revocation);
     registerAppTokenEndpoint(forms, services.appToken);
+    registerUserinfoEndpoint(forms, services.userinfo);
   });
 }
