@@ -200,7 +200,7 @@ export class SigningKeys {
 
   status(now: number): SigningKeyStatus[] {
     const signing = latestActivated(this.keys, now, (key) => key.purpose === 'access_token');
-    const signingIdTokens = latestActivated(this.keys, now, (key) => key.purpose === 'id_token');
+    const signingIdTokens = this.idTokenSigningKey(now);
     return this.keys.map((key, index) => {
       const publishedUntil = this.publishedUntil(index, now);
       let state: SigningKeyState;
