@@ -22,7 +22,11 @@ describe.each(STORES)('OpenID Connect UserInfo on %s', (store) => {
     expect(created.status).toBe(201);
     userId = ((await created.json()) as { id: string }).id;
     tokenOf = async (scope, extra = {}) => {
-      const response = await postForm(`${server.url}/oauth/token`, { grant_type: 'password', username: 'Ada', password: 'ada password 1', scope, ...extra }, { authorization: basicAuth(app.client_id, app.client_secret) });
+      const response = await postForm(
+        `${server.url}/oauth/token`,
+        { grant_type: 'password', username: 'Ada', password: 'ada password 1', scope, ...extra },
+        { authorization: basicAuth(app.client_id, app.client_secret) },
+      );
       expect(response.status).toBe(200);
       return ((await response.json()) as { access_token: string }).access_token;
     };

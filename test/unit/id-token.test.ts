@@ -36,7 +36,13 @@ function memoryRepository(): SigningKeysStore & { rows: StoredSigningKey[] } {
 const encryption = new KeyEncryption(deriveKeys(Buffer.alloc(32, 7)).keyEncryptionKey);
 
 async function startedKeys(alg: SigningAlg, repository = memoryRepository()): Promise<SigningKeys> {
-  const keys = new SigningKeys(repository, encryption, () => MAX_TOKEN_LIFETIME_S, undefined, () => ID_TOKEN_LIFETIME_S);
+  const keys = new SigningKeys(
+    repository,
+    encryption,
+    () => MAX_TOKEN_LIFETIME_S,
+    undefined,
+    () => ID_TOKEN_LIFETIME_S,
+  );
   // As Gatehouse starts.
   await keys.ensureSigningKey(alg, 300);
   await keys.ensureIdTokenKey(alg, 300);
