@@ -16,8 +16,8 @@ export interface SigningKey {
   publicKey: KeyObject;
   /** Signs what the key is for: access tokens (typ at+jwt) or ID tokens (typ JWT). */
   signer: CompactJwsSigner;
-  /** Signs ID tokens (typ JWT): every RS256 key has one, whatever its purpose. */
-  idTokenSigner: CompactJwsSigner | undefined;
+  /** Signs ID tokens (typ JWT) with this key, whatever its purpose. */
+  idTokenSigner: CompactJwsSigner;
   createdAt: number;
   activatesAt: number;
 }
@@ -121,7 +121,7 @@ export class SigningKeys {
   async ensureIdTokenKey(accessTokenAlg: SigningAlg, activationDelaySeconds: number): Promise<void> {
     await this.load();
     if (accessTokenAlg === ID_TOKEN_ALG || this.hasIdTokenKeys) return;
-    const signedBefore = this.keys.some((key) => key.idTokenSigner !== undefined);
+    const signedBefore = this.keys.some((key) => key.alg === ID_TOKEN_ALG);
     const key = await this.createKey(ID_TOKEN_ALG, Date.now() + (signedBefore ? activationDelaySeconds * 1000 : 0), 'id_token');
     try {
       await this.repository.insertIfEmpty(key);
@@ -169,19 +169,21 @@ export class SigningKeys {
   }
 
   /**
-   * The key that signs ID tokens at `now`: the ID-token key activated most recently; before one is active,
-   * the latest RS256 access-token key. Its `idTokenSigner` sets typ JWT.
+   * The key that signs ID tokens of `alg` at `now` (its `idTokenSigner` sets typ JWT). RS256 (the default,
+   * OIDC Core §15.1): the ID-token key activated most recently; before one is active, the latest RS256
+   * access-token key. The configured access-token algorithm (a client that asked for it): the access-token
+   * key. No other algorithm has a key.
    */
-  idTokenKeyAt(now: number): SigningKey & { idTokenSigner: CompactJwsSigner } {
-    const chosen = this.idTokenSigningKey(now);
-    if (!chosen?.idTokenSigner) throw new NoSigningKeyError('no ID-token signing key loaded');
-    return chosen as SigningKey & { idTokenSigner: CompactJwsSigner };
+  idTokenKeyAt(now: number, alg: SigningAlg = ID_TOKEN_ALG): SigningKey {
+    const chosen = alg === ID_TOKEN_ALG ? this.idTokenSigningKey(now) : this.signingKeyAt(now);
+    if (chosen?.alg !== alg) throw new NoSigningKeyError(`no ${alg} key signs ID tokens`);
+    return chosen;
   }
 
   private idTokenSigningKey(now: number): SigningKey | undefined {
     const idTokenKey = latestActivated(this.keys, now, (key) => key.purpose === 'id_token', false);
     if (idTokenKey) return idTokenKey;
-    const accessTokenKey = latestActivated(this.keys, now, (key) => key.purpose === 'access_token' && key.idTokenSigner !== undefined, false);
+    const accessTokenKey = latestActivated(this.keys, now, (key) => key.purpose === 'access_token' && key.alg === ID_TOKEN_ALG, false);
     return accessTokenKey ?? latestActivated(this.keys, now, (key) => key.purpose === 'id_token');
   }
 
@@ -227,9 +229,10 @@ export class SigningKeys {
     const key = this.keys[index];
     const supersededAt = this.supersededAt(index, now);
     if (!key || supersededAt === null) return null;
-    // An RS256 access-token key may have signed ID tokens as well.
+    // An RS256 access-token key may have signed ID tokens as well. (ID tokens a client asked to have signed
+    // with the access-token algorithm are checked on receipt: the access-token retention covers them.)
     const accessTokens = key.purpose === 'access_token' ? this.maxTokenLifetime() : 0;
-    const idTokens = key.idTokenSigner ? this.maxIdTokenLifetime() : 0;
+    const idTokens = key.alg === ID_TOKEN_ALG ? this.maxIdTokenLifetime() : 0;
     return supersededAt + Math.max(accessTokens, idTokens) * 1000 + RETENTION_MARGIN_MS;
   }
 
@@ -245,15 +248,15 @@ export class SigningKeys {
     const privateKey = createPrivateKey({ key: privateJwk as JsonWebKey, format: 'jwk' });
     const publicJwk = JSON.parse(stored.publicJwk) as JWK;
     const purpose = stored.purpose ?? 'access_token';
-    const idTokenSigner = alg === ID_TOKEN_ALG ? new CompactJwsSigner(privateKey, alg, stored.kid, ID_TOKEN_TYP, this.signingThread) : undefined;
-    if (purpose === 'id_token' && !idTokenSigner) throw new Error(`stored ID-token signing key ${stored.kid} has alg ${alg}, not ${ID_TOKEN_ALG}`);
+    if (purpose === 'id_token' && alg !== ID_TOKEN_ALG) throw new Error(`stored ID-token signing key ${stored.kid} has alg ${alg}, not ${ID_TOKEN_ALG}`);
+    const idTokenSigner = new CompactJwsSigner(privateKey, alg, stored.kid, ID_TOKEN_TYP, this.signingThread);
     return {
       kid: stored.kid,
       alg,
       purpose,
       publicJwk,
       publicKey: createPublicKey(privateKey),
-      signer: purpose === 'id_token' && idTokenSigner ? idTokenSigner : new CompactJwsSigner(privateKey, alg, stored.kid, ACCESS_TOKEN_TYP, this.signingThread),
+      signer: purpose === 'id_token' ? idTokenSigner : new CompactJwsSigner(privateKey, alg, stored.kid, ACCESS_TOKEN_TYP, this.signingThread),
       idTokenSigner,
       createdAt: stored.createdAt,
       activatesAt: stored.activatesAt,

@@ -20,6 +20,11 @@ export interface IdTokenRequest {
   accessToken?: string;
   /** The granted scopes: `profile` and `email` add their claims. */
   scopes: string[];
+  /**
+   * The client's `id_token_signed_response_alg`: RS256 (the default) or the configured access-token
+   * algorithm; any other has no key (NoSigningKeyError).
+   */
+  alg?: SigningAlg;
 }
 
 /**
@@ -33,7 +38,7 @@ export function accessTokenHash(alg: SigningAlg, accessToken: string): string {
   return digest.subarray(0, digest.length / 2).toString('base64url');
 }
 
-/** Issues OpenID Connect ID tokens (OIDC Core §2): a compact JWT, typ JWT, signed RS256 (§15.1). */
+/** Issues OpenID Connect ID tokens (OIDC Core §2): a compact JWT, typ JWT, signed RS256 (§15.1) unless the client chose the configured algorithm. */
 export class IdTokenIssuer {
   constructor(
     private readonly config: Pick<GatehouseConfig, 'issuer' | 'idTokenLifetime'>,
@@ -43,7 +48,7 @@ export class IdTokenIssuer {
   async issue(request: IdTokenRequest): Promise<string> {
     const now = Date.now();
     const iat = Math.floor(now / 1000);
-    const key = this.keys.idTokenKeyAt(now);
+    const key = this.keys.idTokenKeyAt(now, request.alg);
     const claims: Record<string, unknown> = {
       ...userClaims(request.user, request.scopes),
       iss: this.config.issuer,

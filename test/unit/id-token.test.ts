@@ -111,6 +111,17 @@ describe('ID tokens', () => {
     expect(bare.preferred_username).toBe('Ada');
   });
 
+  it('are signed with the access-token algorithm for a client that asks for it, and with no other', async () => {
+    const keys = await startedKeys('ES256');
+    const issuer = new IdTokenIssuer({ issuer: ISSUER, idTokenLifetime: ID_TOKEN_LIFETIME_S }, keys);
+    const accessToken = await keys.signingKeyAt(Date.now()).signer.sign({ sub: user.id });
+    const token = await issuer.issue({ client, user, nonce: 'n', authTime: Date.now(), amr: ['pwd'], accessToken, scopes: ['openid'], alg: 'ES256' });
+    const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(keys.jwks(Date.now())), { issuer: ISSUER, audience: client.clientId, typ: 'JWT', algorithms: ['ES256'] });
+    expect(protectedHeader).toMatchObject({ alg: 'ES256', typ: 'JWT', kid: keys.signingKeyAt(Date.now()).kid });
+    expect(payload.at_hash).toBe(createHash('sha256').update(accessToken).digest().subarray(0, 16).toString('base64url'));
+    await expect(issuer.issue({ client, user, nonce: undefined, authTime: Date.now(), amr: [], scopes: ['openid'], alg: 'PS256' })).rejects.toThrow(/no PS256 key/);
+  });
+
   it('at_hash uses the hash of the algorithm', () => {
     const token = 'jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y';
     // The example of OIDC Core A.4 (RS256).
