@@ -160,7 +160,13 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
     const directory = new ClientDirectory(new ClientsRepository(store.db));
     const revocationsRepository = new RevocationsRepository(store.db);
     const revocations = new RevocationList(revocationsRepository);
-    const keys = new SigningKeys(new SigningKeysRepository(store.db, store.engine), new KeyEncryption(derived.keyEncryptionKey), () => config.maxTokenLifetime, signingThread);
+    const keys = new SigningKeys(
+      new SigningKeysRepository(store.db, store.engine),
+      new KeyEncryption(derived.keyEncryptionKey),
+      () => config.maxTokenLifetime,
+      signingThread,
+      () => config.idTokenLifetime,
+    );
     const adminToken = new AdminToken(digester, new SettingsRepository(store.db), config.adminToken);
     const tokenDelivery = new TokenDeliverySettings(config, new SettingsRepository(store.db));
     const clients = new ClientRegistry(
@@ -225,6 +231,7 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
 
     await changes.markCurrent();
     await keys.ensureSigningKey(config.signingAlg, config.keyActivationDelay);
+    await keys.ensureIdTokenKey(config.signingAlg, config.keyActivationDelay);
     await directory.loadAll();
     await revocations.loadAll();
     await profileDirectory.loadAll();

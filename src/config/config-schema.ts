@@ -163,6 +163,12 @@ export const SETTING_TABLE = {
     default: 86_400,
     parse: integer(1, 99_999_999),
   }),
+  idTokenLifetime: setting({
+    env: 'GATEHOUSE_ID_TOKEN_LIFETIME',
+    description: 'lifetime of OpenID Connect ID tokens in seconds (their exp is iat plus this)',
+    default: 3600,
+    parse: integer(1, 86_400),
+  }),
   secretRotationGrace: setting({
     env: 'GATEHOUSE_SECRET_ROTATION_GRACE',
     description: 'seconds a rotated client secret keeps working unless the rotation names another grace period',

@@ -136,6 +136,8 @@ export class AccessTokenVerifier {
     const key = this.keys.verificationKey(header.kid, now);
     // The key decides the algorithm: a header naming another one is refused (algorithm confusion).
     if (!key || key.alg !== header.alg) throw new UnknownKeyError('unknown key or algorithm');
+    // An ID-token key never signs access tokens.
+    if (key.purpose !== 'access_token') throw new UnknownKeyError('not an access-token key');
     return key.publicKey;
   }
 }

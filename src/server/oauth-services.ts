@@ -4,6 +4,7 @@ import { setTokenCookie } from '../http/token-cookie.js';
 import type { SharedRateLimitStore } from '../limits/rate-limit-store.js';
 import { AccessTokenIssuer } from '../oauth/access-token-issuer.js';
 import { AccessTokenVerifier } from '../oauth/access-token-verifier.js';
+import { IdTokenIssuer } from '../oauth/id-token-issuer.js';
 import { AssertionClaims } from '../oauth/client-auth/assertion-claims.js';
 import { ClientAuthenticator } from '../oauth/client-auth/authenticate-client.js';
 import { ClientAssertionVerifier } from '../oauth/client-auth/private-key-jwt.js';
@@ -12,7 +13,6 @@ import { APP_TOKEN_PATH } from '../oauth/endpoints/paths.js';
 import type { TokenMetrics } from '../oauth/endpoints/request-facts.js';
 import { TokenRateLimits } from '../oauth/endpoints/token-rate-limits.js';
 import { applicationTokenGrant, tokenEndpointGrants } from '../oauth/grants/grant-table.js';
-import type { IdTokenSigner } from '../oauth/grants/authorization-code.js';
 import { SecurityGate } from '../oauth/security-gate.js';
 import { TokenTail } from '../oauth/token-tail.js';
 import type { CookieRenewalServices } from '../protected-apis/cookie-renewal.js';
@@ -26,10 +26,10 @@ export interface OAuthServices {
   gate: SecurityGate;
   /** From the planned scope to the signed response: every grant and cookie renewal. */
   tail: TokenTail;
+  /** OpenID Connect ID tokens of the authorization code grant (RS256 unless the client chose the configured algorithm). */
+  idTokens: IdTokenIssuer;
   /** In-memory limits of every token request, per source address and per authenticated client. */
   tokenRateLimits: TokenRateLimits;
-  /** OpenID Connect ID tokens of the authorization code grant. */
-  idTokens: IdTokenSigner;
 }
 
 export function createOAuthServices(gatehouse: Gatehouse): OAuthServices {
@@ -42,8 +42,8 @@ export function createOAuthServices(gatehouse: Gatehouse): OAuthServices {
     assertions,
     gate,
     tail: new TokenTail(gate, issuer, gatehouse.refreshTokens, gatehouse.audit, gatehouse.logger),
+    idTokens: new IdTokenIssuer(gatehouse.config, gatehouse.keys),
     tokenRateLimits: new TokenRateLimits(gatehouse.config),
-    idTokens: { issue: () => Promise.reject(new Error('ID tokens are not available yet')) },
   };
 }
 
@@ -102,6 +102,7 @@ export function oauthEndpointServices(
       digester: gatehouse.digester,
       limits,
     },
+    userinfo: { config, verifier, users: gatehouse.usersRepository },
     audit: gatehouse.audit,
     resourceScopes: options.resourceScopes,
   };

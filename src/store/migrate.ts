@@ -17,6 +17,7 @@ import { revokedGrantsMigration } from './migrations/0017-revoked-grants.js';
 import { initialAccessTokenRegistrationsMigration } from './migrations/0018-initial-access-token-registrations.js';
 import { browserClientsMigration } from './migrations/0019-browser-clients.js';
 import { browserSignInMigration } from './migrations/0020-browser-sign-in.js';
+import { signingKeyPurposeMigration } from './migrations/0021-signing-key-purpose.js';
 import type { Database } from './schema.js';
 
 /** Every migration by name, in the order they run. */
@@ -39,6 +40,7 @@ export function migrationsFor(engine: StoreConnection['engine']): Record<string,
     '0018-initial-access-token-registrations': initialAccessTokenRegistrationsMigration,
     '0019-browser-clients': browserClientsMigration,
     '0020-browser-sign-in': browserSignInMigration,
+    '0021-signing-key-purpose': signingKeyPurposeMigration,
   };
 }
 

@@ -113,6 +113,8 @@ export interface SigningKeysTable {
   created_at: number;
   /** When the key starts signing; it is published in the JWKS from created_at. */
   activates_at: number;
+  /** 'access_token' or 'id_token' (SigningKeyPurpose). */
+  purpose: Generated<string>;
 }
 
 export interface RevokedTokensTable {

@@ -1,10 +1,10 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { StoreEngine } from './database.js';
 import { recordChange } from './change-events-repository.js';
 import type { Database, SigningKeysTable } from './schema.js';
-import type { SigningKeysStore, StoredSigningKey } from '../keys/signing-keys-store.js';
+import type { SigningKeyPurpose, SigningKeysStore, StoredSigningKey } from '../keys/signing-keys-store.js';
 
-function fromRow(row: SigningKeysTable): StoredSigningKey {
+function fromRow(row: Selectable<SigningKeysTable>): StoredSigningKey {
   return {
     kid: row.kid,
     alg: row.alg,
@@ -12,13 +12,18 @@ function fromRow(row: SigningKeysTable): StoredSigningKey {
     privateJwkEncrypted: row.private_jwk_encrypted,
     createdAt: Number(row.created_at),
     activatesAt: Number(row.activates_at),
+    purpose: purposeOf(row.purpose),
   };
+}
+
+function purposeOf(value: string): SigningKeyPurpose {
+  return value === 'id_token' ? 'id_token' : 'access_token';
 }
 
 /** Advisory-lock key that serialises the creation of the first signing key on PostgreSQL. */
 const FIRST_KEY_LOCK = 0x6761_7465; // "gate"
 
-function toRow(key: StoredSigningKey): SigningKeysTable {
+function toRow(key: StoredSigningKey): Insertable<SigningKeysTable> {
   return {
     kid: key.kid,
     alg: key.alg,
@@ -26,6 +31,7 @@ function toRow(key: StoredSigningKey): SigningKeysTable {
     private_jwk_encrypted: key.privateJwkEncrypted,
     created_at: key.createdAt,
     activates_at: key.activatesAt,
+    purpose: key.purpose ?? 'access_token',
   };
 }
 
@@ -49,14 +55,19 @@ export class SigningKeysRepository implements SigningKeysStore {
   }
 
   /**
-   * Inserts the key only if the table holds no key yet (first start). Returns whether it was inserted.
+   * Inserts the key only if the table holds no key of its purpose yet (first start). Returns whether it was inserted.
    * The check and the insert share one transaction.
    */
   async insertIfEmpty(key: StoredSigningKey): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       // Instances starting together on an empty PostgreSQL database: one at a time past this point.
       if (this.engine === 'postgres') await sql`select pg_advisory_xact_lock(${FIRST_KEY_LOCK})`.execute(trx);
-      const existing = await trx.selectFrom('signing_keys').select('kid').limit(1).executeTakeFirst();
+      const existing = await trx
+        .selectFrom('signing_keys')
+        .select('kid')
+        .where('purpose', '=', key.purpose ?? 'access_token')
+        .limit(1)
+        .executeTakeFirst();
       if (existing) return false;
       await trx.insertInto('signing_keys').values(toRow(key)).execute();
       await recordChange(trx, 'signing_key', key.kid);

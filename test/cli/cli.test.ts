@@ -136,12 +136,19 @@ describe('gatehouse CLI', () => {
   });
 
   it('lists, shows, updates, re-enables, sets the password of and deletes users', async () => {
-    const created = JSON.parse((await runCli(['users', 'create', 'Erik', '--password', 'erik password 1', '--email', 'erik@example.com', '--json'], env)).stdout) as { id: string };
+    const created = JSON.parse(
+      (await runCli(['users', 'create', 'Erik', '--password', 'erik password 1', '--email', 'erik@example.com', '--display-name', 'Erik Eriksson', '--json'], env)).stdout,
+    ) as {
+      id: string;
+      display_name: string;
+    };
+    expect(created.display_name).toBe('Erik Eriksson');
     const listed = JSON.parse((await runCli(['users', 'list', '--search', 'eri', '--json'], env)).stdout) as { users: { id: string; username: string }[]; total: number };
     expect(listed).toEqual({ users: [expect.objectContaining({ id: created.id, username: 'Erik' })], total: 1 });
     const shown = await runCli(['users', 'show', 'erik'], env);
     expect(shown.stdout).toContain(created.id);
     expect(shown.stdout).toContain('erik@example.com');
+    expect(shown.stdout).toContain('Erik Eriksson');
     expect(shown.stdout).not.toMatch(/argon2|erik password/);
 
     const updated = JSON.parse((await runCli(['users', 'update', created.id, '--display-name', 'Erik E', '--roles', 'ops,dev', '--email', '', '--json'], env)).stdout) as Record<string, unknown>;

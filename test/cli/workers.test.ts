@@ -117,13 +117,13 @@ describe.each(STORES)('gatehouse serve --workers 2 on %s', (store) => {
     expect(workerPids.size).toBe(2);
     expect(workerPids.has(child.pid)).toBe(false);
 
-    // Migrations ran once, in the primary, before any worker existed; one signing key.
+    // Migrations ran once, in the primary, before any worker existed; one access-token key and one ID-token key.
     const applied = lines().filter((line) => line.msg === 'applied migrations');
     expect(applied).toHaveLength(1);
     expect(applied[0]?.worker).toBeUndefined();
     const db = openStore({ databaseUrl: database?.url, dataDir });
     try {
-      expect(await db.db.selectFrom('signing_keys').select('kid').execute()).toHaveLength(1);
+      expect((await db.db.selectFrom('signing_keys').select('purpose').execute()).map((row) => row.purpose).sort()).toEqual(['access_token', 'id_token']);
       const recorded = await (db.db as unknown as Kysely<{ gatehouse_migrations: { name: string } }>).selectFrom('gatehouse_migrations').select('name').execute();
       expect(recorded).toHaveLength(Object.keys(migrationsFor(db.engine)).length);
     } finally {

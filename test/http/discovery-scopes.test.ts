@@ -13,7 +13,7 @@ async function scopesSupported(server: TestServer): Promise<string[]> {
 /**
  * RFC 8414 scopes_supported names the scopes Gatehouse and its resources declare (the user API, `commands`,
  * the scopes server commands require: a protected application's name or what a command declares; the elements
- * security profiles map, `offline_access`),
+ * security profiles map, `offline_access` and OpenID Connect's `openid`, `profile` and `email`),
  * never the scope strings that happen to be given to some client: those would tell anyone what partners hold.
  */
 describe.each(STORES)('discovery scopes_supported on %s', (store) => {
@@ -31,7 +31,7 @@ describe.each(STORES)('discovery scopes_supported on %s', (store) => {
     expect(created.status).toBe(201);
     await server.gatehouse.changes.pollNow();
     const scopes = await scopesSupported(server);
-    expect([...scopes].sort()).toEqual(['commands', 'crm', 'demo', 'demo:write', 'offline_access', 'payments:approve', 'reports', 'users']);
+    expect([...scopes].sort()).toEqual(['commands', 'crm', 'demo', 'demo:write', 'email', 'offline_access', 'openid', 'payments:approve', 'profile', 'reports', 'users']);
     expect(scopes).not.toContain('partner-acme:ledger');
   });
 });

@@ -159,10 +159,11 @@ describe.each(STORES)('discovery, JWKS and health on %s', (store) => {
     expect(metadata.introspection_endpoint).toBe(`${server.url}/oauth/introspect`);
     expect(metadata.revocation_endpoint).toBe(`${server.url}/oauth/revoke`);
     expect(metadata.grant_types_supported).toEqual(expect.arrayContaining(['client_credentials', 'password', 'refresh_token']));
-    expect(metadata.token_endpoint_auth_methods_supported).toEqual(['client_secret_basic', 'client_secret_post', 'private_key_jwt']);
+    // `none`: public clients of the authorization code flow (they prove PKCE instead).
+    expect(metadata.token_endpoint_auth_methods_supported).toEqual(['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none']);
     expect(metadata.token_endpoint_auth_signing_alg_values_supported).toEqual(['ES256', 'EdDSA', 'RS256', 'PS256']);
     // The declared scopes (see discovery-scopes.test.ts), not those of the client created above.
-    expect(metadata.scopes_supported).toEqual(['commands', 'offline_access', 'users']);
+    expect(metadata.scopes_supported).toEqual(['commands', 'email', 'offline_access', 'openid', 'profile', 'users']);
     for (const endpoint of ['introspection', 'revocation']) {
       expect(metadata[`${endpoint}_endpoint_auth_methods_supported`]).toEqual(['client_secret_basic', 'client_secret_post', 'private_key_jwt']);
     }
@@ -181,8 +182,10 @@ describe.each(STORES)('discovery, JWKS and health on %s', (store) => {
     expect(response.headers.get('content-type')).toMatch(/json/);
     const jwks = (await response.json()) as JSONWebKeySet;
     expect(jwks.keys.length).toBeGreaterThan(0);
+    // The access-token key (ES256) and the RS256 key of ID tokens.
+    expect(jwks.keys.map((key) => key.alg)).toEqual(['ES256', 'RS256']);
     for (const key of jwks.keys) {
-      expect(key).toMatchObject({ use: 'sig', alg: 'ES256' });
+      expect(key).toMatchObject({ use: 'sig' });
       expect(typeof key.kid).toBe('string');
       for (const secret of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k']) expect(key).not.toHaveProperty(secret);
     }

@@ -122,6 +122,20 @@ describe.each(STORES)('users: admin API and the protected user API on %s', (stor
     expect(revoked.headers.get('www-authenticate')).toContain('error="invalid_token"');
   });
 
+  it('takes and shows the display name and email (the OpenID Connect profile and email claims) through the user API', async () => {
+    const created = await api('POST', '/users', usersToken, { username: 'heidi', password: 'heidi password', display_name: 'Heidi H', email: 'heidi@example.com' });
+    expect(created.status).toBe(201);
+    const user = (await created.json()) as UserJson & { email: string | null };
+    expect(user).toMatchObject({ display_name: 'Heidi H', email: 'heidi@example.com' });
+    expect(await (await api('GET', `/users/${user.id}`, usersToken)).json()).toMatchObject({ display_name: 'Heidi H', email: 'heidi@example.com' });
+    const badEmail = await api('PATCH', `/users/${user.id}`, usersToken, { email: 'not an address' });
+    expect(badEmail.status).toBe(400);
+    expect(((await badEmail.json()) as { field: string }).field).toBe('email');
+    const cleared = (await (await api('PATCH', `/users/${user.id}`, usersToken, { display_name: null, email: null })).json()) as UserJson & { email: string | null };
+    expect(cleared).toMatchObject({ display_name: null, email: null });
+    expect((await api('DELETE', `/users/${user.id}`, usersToken)).status).toBe(204);
+  });
+
   it('lists, adds, updates, resets and deletes users with scope users', async () => {
     const created = await api('POST', '/users', usersToken, { username: 'grace', password: 'grace password', roles: ['dev'] });
     expect(created.status).toBe(201);

@@ -72,9 +72,10 @@ describe('several Gatehouse instances on one PostgreSQL database', () => {
     return (await response.json()) as { active: boolean };
   }
 
-  it('start together: migrations run once and exactly one signing key exists', async () => {
-    const keys = await queryDatabase<{ kid: string }>(database.url, 'select kid from signing_keys');
-    expect(keys).toHaveLength(1);
+  it('start together: migrations run once and exactly one signing key of each purpose exists', async () => {
+    const keys = await queryDatabase<{ kid: string; purpose: string }>(database.url, 'select kid, purpose from signing_keys order by kid');
+    // The access-token key (ES256) and the RS256 key of ID tokens.
+    expect(keys.map((key) => key.purpose).sort()).toEqual(['access_token', 'id_token']);
     const migrations = await queryDatabase<{ name: string }>(database.url, 'select name from gatehouse_migrations');
     expect(migrations.length).toBeGreaterThan(0);
     expect(new Set(migrations.map((row) => row.name)).size).toBe(migrations.length);
@@ -82,7 +83,7 @@ describe('several Gatehouse instances on one PostgreSQL database', () => {
     expect(instances.filter((instance) => instance.logLines('applied migrations').length > 0)).toHaveLength(1);
     for (const instance of instances) {
       const jwks = (await (await fetch(`${instance.url}/oauth/jwks`)).json()) as { keys: { kid: string }[] };
-      expect(jwks.keys.map((key) => key.kid)).toEqual([keys[0]?.kid]);
+      expect(jwks.keys.map((key) => key.kid).sort()).toEqual(keys.map((key) => key.kid).sort());
       expect((await fetch(`${instance.url}/readyz`)).status).toBe(200);
     }
   });

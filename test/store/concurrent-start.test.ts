@@ -9,7 +9,7 @@ import { createTestDatabase } from '../helpers/postgres.js';
 import { STORES } from '../helpers/test-server.js';
 
 describe.each(STORES)('instances starting together on an empty %s store', (engine) => {
-  it('migrate once and create exactly one signing key', async () => {
+  it('migrate once and create exactly one signing key of each purpose', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-start-'));
     const database = engine === 'postgres' ? await createTestDatabase() : undefined;
     try {
@@ -22,7 +22,8 @@ describe.each(STORES)('instances starting together on an empty %s store', (engin
       try {
         const kids = instances.map((instance) => instance.keys.status(Date.now()).map((key) => key.kid));
         for (const list of kids) expect(list).toEqual(kids[0]);
-        expect(kids[0]).toHaveLength(1);
+        // The access-token key (ES256) and the RS256 key of ID tokens.
+        expect(instances[0]?.keys.status(Date.now()).map((key) => key.purpose)).toEqual(['access_token', 'id_token']);
       } finally {
         await Promise.all(instances.map((instance) => instance.close()));
       }

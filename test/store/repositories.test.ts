@@ -116,6 +116,27 @@ describe.each(STORES)('store on %s', (engine) => {
     expect(await keys.all()).toHaveLength(1);
   });
 
+  it('keeps the purpose of signing keys; the first ID-token key is inserted once beside the access-token key', async () => {
+    const keys = new SigningKeysRepository(store.db, store.engine);
+    const key = (kid: string, purpose?: 'access_token' | 'id_token') => ({
+      kid,
+      alg: purpose === 'id_token' ? 'RS256' : 'ES256',
+      publicJwk: '{}',
+      privateJwkEncrypted: 'x',
+      createdAt: 1,
+      activatesAt: 1,
+      ...(purpose ? { purpose } : {}),
+    });
+    // Stored without a purpose: an access-token key (as every key before ID tokens).
+    await keys.insert(key('a1'));
+    const results = await Promise.all([keys.insertIfEmpty(key('i1', 'id_token')), keys.insertIfEmpty(key('i2', 'id_token'))]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await keys.insertIfEmpty(key('a2', 'access_token'))).toBe(false);
+    const stored = await keys.all();
+    expect(stored.filter((row) => row.purpose === 'id_token')).toHaveLength(1);
+    expect(stored.find((row) => row.kid === 'a1')?.purpose).toBe('access_token');
+  });
+
   it('keeps revocations idempotent and purges expired ones', async () => {
     const revocations = new RevocationsRepository(store.db);
     const now = Date.now();

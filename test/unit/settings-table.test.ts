@@ -26,6 +26,7 @@ const SAMPLES: Record<string, [string, unknown]> = {
   GATEHOUSE_SIGNING_ALG: ['EdDSA', 'EdDSA'],
   GATEHOUSE_SECRET: ['A'.repeat(43), 'A'.repeat(43)],
   GATEHOUSE_MAX_TOKEN_LIFETIME: ['3600', 3600],
+  GATEHOUSE_ID_TOKEN_LIFETIME: ['600', 600],
   GATEHOUSE_SECRET_ROTATION_GRACE: ['60', 60],
   GATEHOUSE_KEY_ACTIVATION_DELAY: ['0', 0],
   GATEHOUSE_RESOURCES: ['https://a.example, https://b.example', ['https://a.example', 'https://b.example']],

@@ -5,11 +5,12 @@ import { CliError, printJson, withGatehouse } from '../context.js';
 
 function describe(key: SigningKeyStatus): string {
   const until = key.publishedUntil === null ? '' : `  published until ${new Date(key.publishedUntil).toISOString()}`;
-  return `${key.kid}  ${key.alg}  ${key.state.padEnd(7)}  activates ${new Date(key.activatesAt).toISOString()}${until}`;
+  const purpose = key.purpose === 'id_token' ? '  (ID tokens)' : '';
+  return `${key.kid}  ${key.alg}  ${key.state.padEnd(7)}  activates ${new Date(key.activatesAt).toISOString()}${until}${purpose}`;
 }
 
 export function registerKeysCommands(program: Command): void {
-  const keys = program.command('keys').description('access-token signing keys');
+  const keys = program.command('keys').description('signing keys of access tokens and ID tokens');
 
   keys
     .command('list')
@@ -41,6 +42,7 @@ export function registerKeysCommands(program: Command): void {
         const status = await gatehouse.keys.rotate(gatehouse.config.signingAlg, delay);
         if (options.json) printJson(signingKeyJson(status));
         else process.stdout.write(`new key ${status.kid} (${status.alg}) is published; it signs from ${new Date(status.activatesAt).toISOString()}\n`);
+        if (!options.json && gatehouse.keys.hasIdTokenKeys) process.stdout.write('a new ID-token key (RS256) is published alike\n');
       });
     });
 }

@@ -114,7 +114,7 @@ export function registerUsersCommands(program: Command): void {
   users
     .command('update <user>')
     .description('change a user (by id or username)')
-    .option('--display-name <name>', 'display name')
+    .option('--display-name <name>', 'display name ("" to clear)')
     .option('--email <email>', 'email address ("" to clear)')
     .option('--roles <list>', 'comma-separated roles (replaces them)')
     .option('--json', 'machine-readable output')

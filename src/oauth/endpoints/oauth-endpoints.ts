@@ -9,6 +9,7 @@ import { registerTokenEndpoint, type TokenEndpointServices } from './token.js';
 import { registerAppTokenEndpoint, type AppTokenEndpointServices } from './app-token.js';
 import { registerRegistrationEndpoint, type RegistrationEndpointServices } from './register.js';
 import { registerParEndpoint, type ParEndpointServices } from './par.js';
+import { registerUserinfoEndpoint, type UserinfoEndpointServices } from './userinfo.js';
 import { auditClientAuthFailures, auditTokenRefusals } from './token-refusals.js';
 import { APP_TOKEN_PATH, INTROSPECTION_PATH, OAUTH_BODY_LIMIT, PAR_PATH, REVOCATION_PATH, TOKEN_PATH } from './paths.js';
 import { allowAnyOrigin } from '../../http/any-origin-cors.js';
@@ -23,6 +24,7 @@ export interface OAuthEndpointServices {
   revocation: RevocationEndpointServices;
   appToken: AppTokenEndpointServices;
   par: ParEndpointServices;
+  userinfo: UserinfoEndpointServices;
   /** Refused token requests and failed client authentication are recorded here. */
   audit: AuditLog;
   /** Scopes Gatehouse's own resources declare (discovery lists them). */
@@ -50,5 +52,6 @@ export async function oauthEndpoints(app: FastifyInstance, services: OAuthEndpoi
     registerRevocationEndpoint(forms, services.revocation);
     registerAppTokenEndpoint(forms, services.appToken);
     registerParEndpoint(forms, services.par);
+    registerUserinfoEndpoint(forms, services.userinfo);
   });
 }

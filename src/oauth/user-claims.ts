@@ -1,0 +1,28 @@
+import type { User } from '../users/user.js';
+
+/** OpenID Connect scopes that ask for claims about the user (OIDC Core §5.4). */
+export const OPENID_SCOPE = 'openid';
+export const PROFILE_SCOPE = 'profile';
+export const EMAIL_SCOPE = 'email';
+
+/** The claims Gatehouse can tell about a user (discovery's `claims_supported`). */
+export const SUPPORTED_USER_CLAIMS = ['sub', 'name', 'preferred_username', 'updated_at', 'email', 'email_verified'] as const;
+
+/**
+ * `sub` and the standard claims the granted scopes ask for (OIDC Core §5.4): `profile` gives name (the display
+ * name, when set), preferred_username and updated_at; `email` gives email (when set) and email_verified,
+ * false: Gatehouse does not verify addresses. Shared by the ID token and the UserInfo endpoint.
+ */
+export function userClaims(user: User, scopes: readonly string[]): Record<string, unknown> {
+  const claims: Record<string, unknown> = { sub: user.id };
+  if (scopes.includes(PROFILE_SCOPE)) {
+    if (user.displayName !== null) claims.name = user.displayName;
+    claims.preferred_username = user.username;
+    claims.updated_at = Math.floor(user.updatedAt / 1000);
+  }
+  if (scopes.includes(EMAIL_SCOPE) && user.email !== null) {
+    claims.email = user.email;
+    claims.email_verified = false;
+  }
+  return claims;
+}
