@@ -1,3 +1,4 @@
+import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserAgent, formsOf, pkcePair } from '../helpers/browser-agent.js';
 import { startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
@@ -145,6 +146,39 @@ describe.each(STORES)('browser sign-in on %s', (store) => {
     expect(location.searchParams.get('iss')).toBe(server.url);
     const noPkce = new URL((await browser.get(authorizeUrl({}))).headers.get('location')!);
     expect(noPkce.searchParams.get('error')).toBe('invalid_request');
+  });
+
+  it('gives an ID token with the nonce, auth_time and amr for openid, and the person at UserInfo', async () => {
+    const oidcClient = await server.createClient({
+      grant_types: ['authorization_code'],
+      token_endpoint_auth_method: 'none',
+      redirect_uris: [REDIRECT_URI],
+      skip_consent: true,
+      scope: 'openid profile reports',
+    });
+    const browser = new BrowserAgent(server.url);
+    const pkce = pkcePair();
+    const start = await browser.get(
+      `/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: oidcClient.client_id, redirect_uri: REDIRECT_URI, scope: 'openid profile', nonce: 'n-0S6', code_challenge: pkce.challenge, code_challenge_method: 'S256' }).toString()}`,
+    );
+    const pageUrl = start.headers.get('location')!;
+    const { inputs } = formsOf(await (await browser.get(pageUrl)).text());
+    const done = await browser.post(pageUrl, { ...Object.fromEntries(inputs), username: 'alice', password: PASSWORD });
+    expect(done.status).toBe(303);
+    const code = new URL(done.headers.get('location')!).searchParams.get('code')!;
+    const response = await fetch(`${server.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: pkce.verifier, client_id: oidcClient.client_id }).toString(),
+    });
+    const tokens = (await response.json()) as { access_token: string; id_token: string };
+    const jwks = createRemoteJWKSet(new URL(`${server.url}/oauth/jwks`));
+    const { payload, protectedHeader } = await jwtVerify(tokens.id_token, jwks, { issuer: server.url, audience: oidcClient.client_id });
+    expect(protectedHeader.alg).toBe('RS256');
+    expect(payload).toMatchObject({ nonce: 'n-0S6', amr: ['pwd'], preferred_username: 'alice' });
+    expect(typeof payload.auth_time).toBe('number');
+    const userinfo = await fetch(`${server.url}/oauth/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    expect(await userinfo.json()).toMatchObject({ sub: payload.sub, preferred_username: 'alice' });
   });
 
   it('lets browser apps of any origin call the token and revocation endpoints, without credentials', async () => {
