@@ -1,6 +1,6 @@
 /**
  * What a security check declares about its page on the hosted sign-in pages: the fields its challenge needs,
- * so that a custom check gets a page without writing HTML. sign-in-pages renders them (its PageField has this shape).
+ * so that a custom check gets a page without writing HTML. sign-in-pages renders them (its PageField is this type).
  */
 
 /** One input of a check's page. */

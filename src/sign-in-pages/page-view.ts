@@ -4,16 +4,10 @@
  * values that come from the client or the person (names, usernames) are plain text, escaped when rendered.
  */
 
-/** One input of a form, as a security check declares it (security/check-page.ts). */
-export interface PageField {
-  name: string;
-  /** Message key (`field.<name>` by default) or the check's own label text. */
-  label: string;
-  type: 'text' | 'password' | 'number' | 'checkbox' | 'email';
-  autocomplete?: string;
-  inputMode?: 'text' | 'numeric';
-  required?: boolean;
-}
+import type { PageFieldSpec } from '../security/check-page-spec.js';
+
+/** One input of a form: the shape a security check declares its page's fields in (security/check-page-spec.ts). */
+export type PageField = PageFieldSpec;
 
 /** What every form page carries: where it posts and its CSRF token. */
 interface FormPage {
