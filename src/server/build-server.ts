@@ -21,7 +21,7 @@ import { adminConsole } from '../admin-api/console.js';
 import { signInPages } from '../sign-in-pages/sign-in-pages.js';
 import { signInPagesServices } from './sign-in-services.js';
 import { NO_SIGN_IN_METRICS } from '../oauth/authorization/sign-in-flow.js';
-import { describeScope } from './scope-descriptions.js';
+import { scopeDescriber } from './scope-descriptions.js';
 
 /** Assembles the HTTP server: error handling, health, the authorization server and the admin API. */
 export async function buildServer(gatehouse: Gatehouse): Promise<FastifyInstance> {
@@ -64,7 +64,7 @@ export async function buildServer(gatehouse: Gatehouse): Promise<FastifyInstance
   // The scopes the resources require (as their RFC 9728 metadata lists them): a protected application's name, or what its commands declare.
   const resourceScopes = [USERS_SCOPE, COMMANDS_SCOPE, ...commands.scopes()];
   await app.register(oauthEndpoints, oauthEndpointServices(gatehouse, services, { metrics: metrics ?? NO_TOKEN_METRICS, rateLimitStore, resourceScopes }));
-  await app.register(signInPages, signInPagesServices(gatehouse, services, { scopeDescription: describeScope, metrics: metrics ?? NO_SIGN_IN_METRICS }));
+  await app.register(signInPages, signInPagesServices(gatehouse, services, { scopeDescription: scopeDescriber(commands), metrics: metrics ?? NO_SIGN_IN_METRICS }));
   await app.register(gatehouseResources, { gatehouse, verifier: services.verifier, renewal: cookieRenewalServices(gatehouse, services), commands });
   await app.register(adminApi, { gatehouse, commands, prefix: '/admin/api', authFailures: metrics });
   await app.register(adminConsole, { prefix: '/admin' });

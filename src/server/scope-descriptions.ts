@@ -9,6 +9,7 @@ const DESCRIPTIONS: Record<string, string> = {
   [COMMANDS_SCOPE]: "Run every application's server commands for you",
 };
 
-export function describeScope(scope: string): string | undefined {
-  return Object.hasOwn(DESCRIPTIONS, scope) ? DESCRIPTIONS[scope] : undefined;
+/** The consent page's words for a scope: Gatehouse's own, else what the application or command declaring it says. */
+export function scopeDescriber(commands: { scopeDescription(scope: string): string | undefined }): (scope: string) => string | undefined {
+  return (scope) => (Object.hasOwn(DESCRIPTIONS, scope) ? DESCRIPTIONS[scope] : commands.scopeDescription(scope));
 }

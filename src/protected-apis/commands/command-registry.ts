@@ -186,6 +186,17 @@ export class CommandRegistry {
     return [...new Set(this.all().flatMap((command) => command.protection.scope))].sort();
   }
 
+  /**
+   * What the scopes of applications and commands mean, from their declarations' `description` (the consent page
+   * shows it): an application's scope first, then a command's own scope.
+   */
+  scopeDescription(scope: string): string | undefined {
+    for (const application of this.applications.values()) {
+      if ((application.scope ?? application.name) === scope && application.description !== undefined) return application.description;
+    }
+    return this.all().find((command) => command.definition.scope === scope && command.definition.description !== undefined)?.definition.description;
+  }
+
   /** Application names (each is a scope), sorted. */
   applicationNames(): string[] {
     return [...new Set([...this.applications.keys(), ...this.all().map((command) => command.definition.app)])].sort();
