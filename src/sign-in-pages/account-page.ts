@@ -73,7 +73,16 @@ export function registerAccountPage(app: FastifyInstance, services: AccountPageS
     const clientId = body.client_id;
     if (typeof clientId === 'string' && clientId.length <= 255) {
       if (await services.consents.withdraw(session.userId, clientId)) {
-        await services.audit.record({ actor: 'anonymous', action: 'consent.withdraw', target: `${session.userId}/${clientId}`, outcome: 'success', status: null, reason: null, clientId, sourceAddress: request.ip });
+        await services.audit.record({
+          actor: 'anonymous',
+          action: 'consent.withdraw',
+          target: `${session.userId}/${clientId}`,
+          outcome: 'success',
+          status: null,
+          reason: null,
+          clientId,
+          sourceAddress: request.ip,
+        });
       }
     }
     return reply.header('Cache-Control', 'no-store').redirect(`${config.issuer}${ACCOUNT_PATH}`, 303);
