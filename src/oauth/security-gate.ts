@@ -121,18 +121,19 @@ export class SecurityGate {
   /**
    * Runs the planned checks against the request's facts and its `challenge_response` (a JSON object
    * {"CheckName": answer}); resolves when all have succeeded, else throws challenge_required or access_denied.
+   * The checks' state is the client's (`stateKey` by default its id), or a person's for browser grants.
    */
-  async enforce(planned: PlannedScope, facts: TokenRequestFacts, answer: string | undefined): Promise<void> {
+  async enforce(planned: PlannedScope, facts: TokenRequestFacts, answer: string | undefined, stateKey: string = planned.client.clientId): Promise<void> {
     if (planned.checks.length === 0) return;
     const { client } = planned;
     const answers = parseChallengeResponse(answer);
     const remembered = planned.checks.filter((check) => !check.everyRequest).map((check) => check.name);
-    const states = await this.states.load(client.clientId, remembered);
+    const states = await this.states.load(stateKey, remembered);
     const checkRequest: CheckRequest = { ...facts, requestedScope: [...planned.requested] };
     const challenges: Record<string, Record<string, unknown>> = {};
     for (const check of planned.checks) {
       const checkAnswer = Object.hasOwn(answers, check.name) ? answers[check.name] : undefined;
-      const result = await this.evaluate(check, client, checkRequest, checkAnswer, states.get(check.name), client.clientId);
+      const result = await this.evaluate(check, client, checkRequest, checkAnswer, states.get(check.name), stateKey);
       if (result.kind === 'passed') continue;
       if (result.kind === 'challenge') {
         if (checkAnswer !== undefined) this.logger.info({ clientId: client.clientId, clientName: client.clientName, check: check.name }, 'security check answer refused');
@@ -185,6 +186,18 @@ export class SecurityGate {
       return { kind: 'failure', check, reason: result.reason, ...(result.blockedUntil === undefined ? {} : { blockedUntil: result.blockedUntil }) };
     }
     return { kind: 'passed', passed };
+  }
+
+  /**
+   * Records that a check passed until `passedUntil` under `stateKey`, unless a later success is stored: browser
+   * sign-in's session proves UserLogin without running the check, and a refresh of that grant asks the same state.
+   */
+  async rememberSuccess(stateKey: string, checkName: string, passedUntil: number): Promise<void> {
+    for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+      const stored = (await this.states.load(stateKey, [checkName])).get(checkName) ?? fresh(checkName);
+      if (stored.passedUntil !== null && stored.passedUntil >= passedUntil) return;
+      if (await this.states.save(stateKey, { ...stored, passedUntil, failedAttempts: 0 }, Date.now())) return;
+    }
   }
 
   private async evaluate(check: SecurityCheck, client: Client, request: CheckRequest, answer: unknown, initial: StoredCheckState | undefined, stateKey: string): Promise<CheckResult> {

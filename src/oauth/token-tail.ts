@@ -41,6 +41,8 @@ export interface TailRequest {
   refreshToken?: 'start' | (() => Promise<RotatedRefreshToken>);
   /** The grant the tokens belong to (an authorization code's): its refresh-token family, and the access token's grant id. */
   grantId?: string;
+  /** Whose security-check state the checks use: the client's by default, a person's for browser grants (sign-in/check-state-key.ts). */
+  checkStateKey?: string;
   /** false: no `token.issued` audit event (cookie renewal). */
   audited?: boolean;
 }
@@ -63,7 +65,7 @@ export class TokenTail {
     const { planned, holder, resources } = request;
     const { client, scopes } = planned;
     // Most clients need no check: skip the await (and its microtask) then.
-    if (planned.checks.length > 0) await this.gate.enforce(planned, request.facts, request.answer);
+    if (planned.checks.length > 0) await this.gate.enforce(planned, request.facts, request.answer, request.checkStateKey);
     const rotated = typeof request.refreshToken === 'function' ? await request.refreshToken() : undefined;
     const startsFamily = request.refreshToken === 'start' && client.refreshTokens && scopes.includes(OFFLINE_ACCESS);
     // The access token names its grant (refresh-token family), so that revoking the grant revokes it too.

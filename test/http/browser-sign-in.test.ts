@@ -355,6 +355,40 @@ describe.each(STORES)('security checks, prompt and sessions in browser sign-in o
     expect(new URL(again.headers.get('location')!).searchParams.get('code')).toBeTruthy();
   });
 
+  it('refreshes a browser grant whose scope needs UserLogin and the PIN, with the checks kept per person', async () => {
+    const refreshing = await server.createClient({
+      grant_types: ['authorization_code'],
+      token_endpoint_auth_method: 'none',
+      redirect_uris: [REDIRECT_URI],
+      skip_consent: true,
+      refresh_tokens: true,
+      scope: 'reports',
+      profile: 'desk',
+    });
+    expect((await server.admin('PUT', `/clients/${refreshing.client_id}/pin`, { pin: '4321' })).status).toBeLessThan(300);
+    const browser = browserFor();
+    const pkce = pkcePair();
+    const begin = await browser.get(
+      `/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: refreshing.client_id, redirect_uri: REDIRECT_URI, scope: 'payments offline_access', code_challenge: pkce.challenge, code_challenge_method: 'S256' }).toString()}`,
+    );
+    const pageUrl = begin.headers.get('location')!;
+    const { response } = await signIn(browser, pageUrl);
+    const pinForm = Object.fromEntries(formsOf(await response.text()).inputs);
+    const done = await browser.post(pageUrl, { ...pinForm, pin: '4321' });
+    const code = new URL(done.headers.get('location')!).searchParams.get('code')!;
+    const token = (body: Record<string, string>) =>
+      fetch(`${server.url}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ client_id: refreshing.client_id, ...body }).toString(),
+      });
+    const first = (await (await token({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: pkce.verifier })).json()) as { refresh_token: string; scope: string };
+    expect(first.scope).toBe('payments offline_access');
+    const refreshed = await token({ grant_type: 'refresh_token', refresh_token: first.refresh_token });
+    expect(refreshed.status).toBe(200);
+    expect(((await refreshed.json()) as { scope: string }).scope).toBe('payments offline_access');
+  });
+
   it('prompt=login and max_age=0 ask for the password again despite a session', async () => {
     const browser = browserFor();
     const first = (await start(browser, { scope: 'reports' })).headers.get('location')!;

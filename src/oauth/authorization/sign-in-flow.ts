@@ -84,7 +84,7 @@ export interface SignInFlowServices {
   config: Pick<GatehouseConfig, 'issuer' | 'browserSessionIdleLifetime' | 'browserSessionLifetime'>;
   stores: SignInStores;
   client(clientId: string): Client | undefined;
-  gate: Pick<SecurityGate, 'plan' | 'firstPendingCheck'>;
+  gate: Pick<SecurityGate, 'plan' | 'firstPendingCheck' | 'rememberSuccess'>;
   signIn: Pick<PasswordSignIn, 'check'>;
   users: Pick<UsersStore, 'get'>;
   digester: Pick<SecretDigester, 'digest' | 'matches'>;
@@ -245,6 +245,10 @@ export class SignInFlow {
       throw error;
     }
 
+    // A scope mapped to UserLogin needs a sign-in within that check's success lifetime, whatever the session's.
+    const userLogin = planned.checks.find((check) => check.name === USER_LOGIN);
+    if (userLogin && !state.signedInHere && session.authTime + userLogin.successLifetime * 1000 <= now) return { kind: 'sign-in', username: request.loginHint };
+
     const facts: TokenRequestFacts = { sourceAddress: browser.sourceAddress, grantType: 'authorization_code', clientAuthMethod: 'none', keyProven: false, headers: browser.headers };
     const answered = input?.step === 'check' ? planned.checks.find((check) => check.name === input.checkName) : undefined;
     const pending = await services.gate.firstPendingCheck(planned, facts, {
@@ -275,6 +279,9 @@ export class SignInFlow {
       }
     }
 
+    // The session's sign-in is this person's UserLogin success, for as long as the check's success lasts: a
+    // refresh of the grant at the token endpoint asks the same per-person state.
+    if (userLogin) await services.gate.rememberSuccess(browserCheckStateKey(client.clientId, user.id), USER_LOGIN, session.authTime + userLogin.successLifetime * 1000);
     const amr = authenticationMethods([USER_LOGIN, ...pending.passed]);
     return { kind: 'respond', response: await this.issueCode(request, client, user, session, planned, amr, now) };
   }

@@ -6,6 +6,7 @@ import type { RefreshTokens } from '../refresh-tokens.js';
 import { refreshedResources } from '../resource-indicators.js';
 import type { SecurityGate } from '../security-gate.js';
 import { userHolder, type TokenTail } from '../token-tail.js';
+import { browserCheckStateKey } from '../../sign-in/check-state-key.js';
 import { requiredClient, type ClientAuthentication, type GrantHandle } from './grant.js';
 
 const REFUSALS: Record<string, string> = {
@@ -64,6 +65,8 @@ export function handler(services: {
       answer: params.get('challenge_response'),
       resources,
       holder: userHolder(user),
+      // A client that signs people in through the browser keeps their check successes per person (as the pages did).
+      ...(client.grantTypes.includes('authorization_code') ? { checkStateKey: browserCheckStateKey(client.clientId, user.id) } : {}),
       refreshToken: async () => {
         const outcome = await refreshTokens.rotate(stored, client);
         if (!outcome.ok) throw new OAuthError(400, 'invalid_grant', REFUSALS[outcome.reason] ?? 'the refresh token is not valid');
