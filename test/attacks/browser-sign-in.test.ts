@@ -218,6 +218,7 @@ describe.each(STORES)('attack: browser sign-in on %s', (store) => {
       ['loopback other path', 'http://127.0.0.1:5000/other'],
       ['loopback as https', 'https://127.0.0.1/cb'],
       ['loopback look-alike host', 'http://127.0.0.1.evil.example/cb'],
+      ['loopback port out of range', 'http://127.0.0.1:99999/cb'],
       ['loopback with a query', 'http://127.0.0.1:5000/cb?x=1'],
       ['javascript', 'javascript:alert(1)'],
       ['relative', '/callback'],
