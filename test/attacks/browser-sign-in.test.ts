@@ -147,7 +147,7 @@ describe.each(STORES)('attack: browser sign-in on %s', (store) => {
       expect(await unauthenticated.json()).toMatchObject({ error: 'invalid_client' });
     });
 
-    it('redeems a code once under 10 concurrent redemptions', async () => {
+    it('redeems a code once under 10 concurrent redemptions, and the replays revoke what the winner got', async () => {
       const pkce = pkcePair();
       const code = await codeFor(app, pkce);
       const answers = await Promise.all(Array.from({ length: 10 }, async () => exchange(app, code, pkce.verifier)));
@@ -155,6 +155,9 @@ describe.each(STORES)('attack: browser sign-in on %s', (store) => {
       const won = bodies.filter((answer) => answer.status === 200);
       expect(won).toHaveLength(1);
       expect(bodies.filter((answer) => answer.status === 400 && answer.body.error === 'invalid_grant')).toHaveLength(9);
+      // Whichever finished first, a replay means the code leaked: the winner's tokens do not survive it.
+      expect(await introspect(won[0]!.body.access_token!)).toEqual({ active: false });
+      await expectInvalidGrant(await refresh(app, won[0]!.body.refresh_token!), "the winner's refresh token");
     });
 
     it('refuses a code older than its 60 s lifetime', async () => {
