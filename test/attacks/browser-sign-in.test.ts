@@ -492,6 +492,37 @@ describe.each(STORES)('attack: browser sign-in on %s', (store) => {
       const again = await signIn(browser, app, pkcePair(), { prompt: 'none' });
       expect(again.searchParams.get('code')).not.toBeNull();
     });
+    it('refuses a consent withdrawal on the account page posted without the csrf token', async () => {
+      // Its own client: the consent granted here would change what other tests are asked.
+      const allowing = await server.createClient({ grant_types: ['authorization_code'], token_endpoint_auth_method: 'none', redirect_uris: [REDIRECT_URI], refresh_tokens: true, scope: 'reports' });
+      const browser = new BrowserAgent(server.url);
+      await signIn(browser, app, pkcePair());
+      const page = await startedPage(browser, allowing);
+      const allowed = await browser.post(page, { csrf: browser.cookies.get('gatehouse_browser')!, step: 'consent', decision: 'allow' });
+      expect(allowed.status).toBe(303);
+      for (const csrf of [undefined, 'A'.repeat(43)]) {
+        const form: Record<string, string> = { client_id: allowing.client_id, ...(csrf === undefined ? {} : { csrf }) };
+        await expectPageNotRedirect(await browser.post('/account', form), `withdrawal, csrf ${String(csrf)}`, 403);
+      }
+      // The consent stands: prompt=none is answered with a code.
+      const again = await browser.get(authorizeUrl(allowing.client_id, withPkce(pkcePair(), { prompt: 'none' })));
+      expect(new URL(again.headers.get('location')!).searchParams.get('code')).not.toBeNull();
+    });
+  });
+
+  describe('pushed requests of another client (RFC 9126 §4)', () => {
+    it("refuses a request_uri pushed by one client when another client's id is presented with it", async () => {
+      const pkce = pkcePair();
+      const pushed = await postForm(
+        `${server.url}/oauth/par`,
+        { response_type: 'code', redirect_uri: REDIRECT_URI, ...withPkce(pkce) },
+        { authorization: basicAuth(confidential.client_id, confidential.client_secret) },
+      );
+      expect(pushed.status).toBe(201);
+      const { request_uri: requestUri } = (await pushed.json()) as { request_uri: string };
+      const browser = new BrowserAgent(server.url);
+      await expectPageNotRedirect(await browser.get(`/oauth/authorize?${new URLSearchParams({ client_id: app.client_id, request_uri: requestUri }).toString()}`), 'another client');
+    });
   });
 
   describe('clickjacking (RFC 9700 §4.16)', () => {
@@ -500,7 +531,7 @@ describe.each(STORES)('attack: browser sign-in on %s', (store) => {
       const pages: [string, Response][] = [];
       pages.push(['unknown client', await browser.get(authorizeUrl('no-such-client', withPkce(pkcePair())))]);
       pages.push(['POST authorize, not a form', await fetch(`${server.url}/oauth/authorize`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })]);
-      const start = await browser.get(authorizeUrl(consenting.client_id, withPkce(pkcePair())));
+      const start = await browser.get(authorizeUrl(consenting.client_id, withPkce(pkcePair(), { prompt: 'consent' })));
       const page = start.headers.get('location')!;
       pages.push(['sign-in', await browser.get(page)]);
       const csrf = browser.cookies.get('gatehouse_browser')!;
