@@ -127,6 +127,21 @@ describe.each(STORES)('attack: browser sign-in on %s', (store) => {
       await expectInvalidGrant(await refresh(app, tokens.refresh_token), 'refresh token of the replayed code');
     });
 
+    it('revokes, on a replay, the tokens refreshed from the code too', async () => {
+      const pkce = pkcePair();
+      const code = await codeFor(app, pkce);
+      const first = (await (await exchange(app, code, pkce.verifier)).json()) as { refresh_token: string };
+      const refreshed = await refresh(app, first.refresh_token);
+      expect(refreshed.status).toBe(200);
+      const successor = (await refreshed.json()) as { access_token: string; refresh_token: string };
+      expect(await introspect(successor.access_token)).toMatchObject({ active: true });
+
+      // Presented by another client, the replay still tells that the code leaked.
+      await expectInvalidGrant(await exchange(otherPublic, code, pkce.verifier), 'replay by another client');
+      expect(await introspect(successor.access_token)).toEqual({ active: false });
+      await expectInvalidGrant(await refresh(app, successor.refresh_token), 'refreshed refresh token');
+    });
+
     it("refuses a public client's code presented by another public client, and by a confidential one", async () => {
       for (const [thief, secret] of [
         [otherPublic, undefined],
@@ -179,10 +194,14 @@ describe.each(STORES)('attack: browser sign-in on %s', (store) => {
 
     it('refuses the code of a user disabled between sign-in and redemption', async () => {
       const pkce = pkcePair();
-      const code = await codeFor(app, pkce);
+      const browser = new BrowserAgent(server.url);
+      const code = await codeFor(app, pkce, browser);
       expect((await server.admin('PATCH', `/users/${aliceId}`, { enabled: false })).status).toBe(200);
       try {
         await expectInvalidGrant(await exchange(app, code, pkce.verifier), 'disabled user');
+        // Nor does the browser session of the disabled user answer any more.
+        const none = await browser.get(authorizeUrl(app.client_id, withPkce(pkcePair(), { prompt: 'none' })));
+        expect(new URL(none.headers.get('location')!).searchParams.get('error')).toBe('login_required');
       } finally {
         expect((await server.admin('PATCH', `/users/${aliceId}`, { enabled: true })).status).toBe(200);
       }
@@ -287,6 +306,29 @@ describe.each(STORES)('attack: browser sign-in on %s', (store) => {
       const expiring = await server.createClient({ grant_types: ['authorization_code'], token_endpoint_auth_method: 'none', redirect_uris: [REDIRECT_URI], skip_consent: true, scope: 'reports' });
       expect((await server.admin('PATCH', `/clients/${expiring.client_id}`, { expires_at: '2020-01-01T00:00:00Z' })).status).toBe(200);
       await expectPageNotRedirect(await new BrowserAgent(server.url).get(authorizeUrl(expiring.client_id, withPkce(pkce))), 'expired client');
+    });
+
+    it('refuses the code of a client disabled between sign-in and redemption', async () => {
+      const pkce = pkcePair();
+      const client = await server.createClient({
+        grant_types: ['authorization_code'],
+        token_endpoint_auth_method: 'none',
+        redirect_uris: [REDIRECT_URI],
+        skip_consent: true,
+        refresh_tokens: true,
+        scope: 'reports',
+      });
+      const code = await codeFor(client, pkce);
+      expect((await server.admin('PATCH', `/clients/${client.client_id}`, { enabled: false })).status).toBe(200);
+      const response = await exchange(client, code, pkce.verifier);
+      expect(response.status).toBe(401);
+      expect(await response.json()).toMatchObject({ error: 'invalid_client' });
+    });
+
+    it('builds every redirect to the pages from the issuer, whatever Host the request names', async () => {
+      const start = await new BrowserAgent(server.url).get(authorizeUrl(app.client_id, withPkce(pkcePair())), { 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' });
+      expect(start.status).toBe(303);
+      expect(start.headers.get('location')!.startsWith(`${server.url}/sign-in/`)).toBe(true);
     });
 
     it('ends a session without redirecting to a post_logout_redirect_uri that is not registered', async () => {
