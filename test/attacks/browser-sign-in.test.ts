@@ -552,7 +552,20 @@ describe.each(STORES)('attack: browser sign-in on %s', (store) => {
     });
   });
 
-  describe('pushed requests of another client (RFC 9126 §4)', () => {
+  describe('pushed requests (RFC 9126 §4)', () => {
+    it('takes a request_uri once under 10 concurrent uses', async () => {
+      const pushed = await postForm(
+        `${server.url}/oauth/par`,
+        { response_type: 'code', redirect_uri: REDIRECT_URI, ...withPkce(pkcePair()) },
+        { authorization: basicAuth(confidential.client_id, confidential.client_secret) },
+      );
+      const { request_uri: requestUri } = (await pushed.json()) as { request_uri: string };
+      const url = `/oauth/authorize?${new URLSearchParams({ client_id: confidential.client_id, request_uri: requestUri }).toString()}`;
+      const answers = await Promise.all(Array.from({ length: 10 }, async () => new BrowserAgent(server.url).get(url)));
+      expect(answers.filter((answer) => answer.status === 303)).toHaveLength(1);
+      for (const answer of answers.filter((response) => response.status !== 303)) await expectPageNotRedirect(answer, 'used request_uri');
+    });
+
     it("refuses a request_uri pushed by one client when another client's id is presented with it", async () => {
       const pkce = pkcePair();
       const pushed = await postForm(
@@ -620,6 +633,19 @@ describe.each(STORES)('attack: browser sign-in on %s', (store) => {
       expect(new URL(none.headers.get('location')!).searchParams.get('error')).toBe('login_required');
     });
 
+    it('ends no session on a GET of the logout endpoint (a cross-site link or image)', async () => {
+      const browser = new BrowserAgent(server.url);
+      await signIn(browser, app, pkcePair());
+      const session = browser.cookies.get('gatehouse_session')!;
+      const query = new URLSearchParams({ client_id: app.client_id, post_logout_redirect_uri: SIGNED_OUT_URI }).toString();
+      expect((await browser.get(`/oauth/logout?${query}`)).status).toBe(200);
+      // An RP's POST of the logout request (no csrf field) is asked to confirm too.
+      expect((await browser.post(`/oauth/logout?${query}`, {})).status).toBe(200);
+      expect(browser.cookies.get('gatehouse_session')).toBe(session);
+      const again = await signIn(browser, app, pkcePair(), { prompt: 'none' });
+      expect(again.searchParams.get('code')).not.toBeNull();
+    });
+
     it('ends the session server-side at sign-out: the old cookie no longer gives single sign-on', async () => {
       const browser = new BrowserAgent(server.url);
       await signIn(browser, app, pkcePair());
@@ -628,6 +654,7 @@ describe.each(STORES)('attack: browser sign-in on %s', (store) => {
       const done = await browser.post('/oauth/logout', { csrf: formsOf(await confirm.text()).inputs.get('csrf')! });
       expect(done.status).toBe(200);
       expect(browser.cookies.has('gatehouse_session')).toBe(false);
+      expect(done.headers.get('set-cookie')).toMatch(/gatehouse_session=;/);
       const stolen = new BrowserAgent(server.url);
       stolen.cookies.set('gatehouse_session', session);
       const none = await stolen.get(authorizeUrl(app.client_id, withPkce(pkcePair(), { prompt: 'none', state: 'x' })));
