@@ -580,6 +580,37 @@ describe.each(STORES)('attack: browser sign-in on %s', (store) => {
     });
   });
 
+  describe('markup injection into the pages', () => {
+    const HOSTILE = '"><script>alert(1)</script><img src=x onerror=alert(2)>';
+
+    it('escapes what the request carries: login_hint on the sign-in page, state on the form_post page', async () => {
+      const browser = new BrowserAgent(server.url);
+      const start = await browser.get(authorizeUrl(app.client_id, withPkce(pkcePair(), { login_hint: HOSTILE })));
+      const page = await browser.get(start.headers.get('location')!);
+      const html = await page.text();
+      expect(html).not.toContain('<script>alert');
+      expect(html).not.toContain('<img src=x');
+      expect(formsOf(html).inputs.get('username')).toBe(HOSTILE);
+
+      await signIn(browser, app, pkcePair());
+      const posted = await browser.get(authorizeUrl(app.client_id, withPkce(pkcePair(), { response_mode: 'form_post', state: HOSTILE })));
+      const postedHtml = await posted.text();
+      expect(postedHtml).not.toContain('<script>alert');
+      expect(formsOf(postedHtml).inputs.get('state')).toBe(HOSTILE);
+      // The only script is the page's own, under the CSP nonce.
+      const nonce = /'nonce-([^']+)'/.exec(posted.headers.get('content-security-policy')!)![1]!;
+      for (const tag of postedHtml.match(/<script\b[^>]*>/g) ?? []) expect(tag).toContain(`nonce="${nonce}"`);
+    });
+
+    it('keeps a code out of caches: the redirect that carries it is no-store', async () => {
+      const browser = new BrowserAgent(server.url);
+      await signIn(browser, app, pkcePair());
+      const answer = await browser.get(authorizeUrl(app.client_id, withPkce(pkcePair())));
+      expect(new URL(answer.headers.get('location')!).searchParams.get('code')).not.toBeNull();
+      expect(answer.headers.get('cache-control')).toContain('no-store');
+    });
+  });
+
   describe('clickjacking (RFC 9700 §4.16)', () => {
     it('sends X-Frame-Options DENY and frame-ancestors none on every page', async () => {
       const browser = new BrowserAgent(server.url);
