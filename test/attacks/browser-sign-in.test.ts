@@ -635,8 +635,30 @@ describe.each(STORES)('attack: browser sign-in on %s', (store) => {
       for (const [what, response] of pages) {
         expect(response.headers.get('content-type'), what).toMatch(/^text\/html/);
         expectPageHeaders(response, what);
+        // The sign-in page's URL names the interaction: it is not sent on to other sites either.
+        expect(response.headers.get('referrer-policy'), what).toBe('no-referrer');
         await response.arrayBuffer();
       }
+    });
+  });
+
+  describe('307 redirect (RFC 9700 §4.12)', () => {
+    it('answers every POST of the pages that goes to the client with 303, so the password is never posted on to it', async () => {
+      const browser = new BrowserAgent(server.url);
+      const start = await browser.get(authorizeUrl(consenting.client_id, withPkce(pkcePair(), { prompt: 'consent' })));
+      const page = start.headers.get('location')!;
+      const csrf = browser.cookies.get('gatehouse_browser')!;
+      expect((await browser.post(page, { csrf, step: 'sign-in', username: 'alice', password: PASSWORD })).status).toBe(200);
+      const allowed = await browser.post(page, { csrf, step: 'consent', decision: 'allow' });
+      expect(allowed.status).toBe(303);
+      expect(new URL(allowed.headers.get('location')!).searchParams.get('code')).not.toBeNull();
+
+      const direct = new BrowserAgent(server.url);
+      const directPage = (await direct.get(authorizeUrl(app.client_id, withPkce(pkcePair())))).headers.get('location')!;
+      const signedIn = await direct.post(directPage, { csrf: direct.cookies.get('gatehouse_browser')!, step: 'sign-in', username: 'alice', password: PASSWORD });
+      expect(signedIn.status).toBe(303);
+      const cancelPage = (await direct.get(authorizeUrl(app.client_id, withPkce(pkcePair(), { prompt: 'login' })))).headers.get('location')!;
+      expect((await direct.post(cancelPage, { csrf: direct.cookies.get('gatehouse_browser')!, step: 'cancel' })).status).toBe(303);
     });
   });
 
