@@ -822,3 +822,63 @@ describe.each(STORES)('attack: password guessing through the sign-in page on %s'
     await expectLimited(await passwordGrant('bob', PASSWORD, '192.0.2.51'), 'grant, right password');
   });
 });
+
+/** Two instances on one PostgreSQL database: a replay on one instance revokes what a redemption on the other gave. */
+describe('attack: concurrent code replay across two instances on postgres', () => {
+  let a: TestServer;
+  let b: TestServer;
+  let app: Client;
+  let introspector: Client;
+
+  beforeAll(async () => {
+    a = await startTestServer({ store: 'postgres' });
+    b = await startTestServer({ store: 'postgres', database: { url: a.databaseUrl!, name: 'shared', drop: async () => undefined } });
+    // One issuer for both, as instances of one deployment have.
+    b.config.issuer = a.config.issuer;
+    expect((await a.admin('POST', '/users', { username: 'alice', password: PASSWORD })).status).toBe(201);
+    app = await a.createClient({ grant_types: ['authorization_code'], token_endpoint_auth_method: 'none', redirect_uris: [REDIRECT_URI], skip_consent: true, refresh_tokens: true, scope: 'reports' });
+    introspector = await a.createClient({ grant_types: ['client_credentials'], scope: 'reports' });
+  });
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+  });
+
+  it("redeems once across both instances, and the replays revoke the winner's tokens on both", async () => {
+    // B knows the clients once the change feed has brought them.
+    await expect.poll(async () => (await postForm(`${b.url}/oauth/introspect`, { token: 'x' }, { authorization: basicAuth(introspector.client_id, introspector.client_secret) })).status).toBe(200);
+    const browser = new BrowserAgent(a.url);
+    const pkce = pkcePair();
+    const start = await browser.get(authorizeUrl(app.client_id, withPkce(pkce)));
+    const page = start.headers.get('location')!;
+    const signedIn = await browser.post(page, { csrf: browser.cookies.get('gatehouse_browser')!, step: 'sign-in', username: 'alice', password: PASSWORD });
+    const code = new URL(signedIn.headers.get('location')!).searchParams.get('code')!;
+
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, async (_, index) => {
+        const response = await postForm(`${(index % 2 === 0 ? a : b).url}/oauth/token`, {
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: REDIRECT_URI,
+          client_id: app.client_id,
+          code_verifier: pkce.verifier,
+        });
+        return { status: response.status, body: (await response.json()) as Record<string, string> };
+      }),
+    );
+    const won = answers.filter((answer) => answer.status === 200);
+    expect(won).toHaveLength(1);
+    expect(answers.filter((answer) => answer.body.error === 'invalid_grant')).toHaveLength(9);
+    const { access_token: accessToken, refresh_token: refreshToken } = won[0]!.body;
+    for (const server of [a, b]) {
+      const refreshed = await postForm(`${server.url}/oauth/token`, { grant_type: 'refresh_token', refresh_token: refreshToken!, client_id: app.client_id });
+      expect(refreshed.status).toBe(400);
+      await expect
+        .poll(
+          async () =>
+            (await (await postForm(`${server.url}/oauth/introspect`, { token: accessToken! }, { authorization: basicAuth(introspector.client_id, introspector.client_secret) })).json()) as object,
+        )
+        .toEqual({ active: false });
+    }
+  });
+});
