@@ -92,12 +92,19 @@ export class RefreshTokens {
   /**
    * Revokes every refresh token of the family and every access token issued from it, on every instance
    * (through the change feed), until the last of those access tokens has expired. Idempotent: a retry
-   * after a failure completes what the first call did not.
+   * after a failure completes what the first call did not. The grant is recorded revoked before its refresh
+   * tokens are: whoever adds a token to the family and then finds the grant not revoked (`familyRevoked`) has
+   * added it before the tokens were revoked.
    */
   async revokeFamily(family: Pick<StoredRefreshToken, 'familyId' | 'clientId'>): Promise<void> {
     const now = Date.now();
-    await this.repository.revokeFamily(family.familyId, now);
     await this.revocations.revokeGrant({ familyId: family.familyId, clientId: family.clientId, expiresAt: this.revokedGrantEnd(now) });
+    await this.repository.revokeFamily(family.familyId, now);
+  }
+
+  /** Whether the family (grant) was revoked, read from the store (a revocation on any instance counts at once). */
+  familyRevoked(familyId: string): Promise<boolean> {
+    return this.revocations.grantRevokedInStore(familyId);
   }
 
   /** Until when a grant revoked at `now` stays recorded: past the end of the last access token it can have given. */

@@ -45,6 +45,11 @@ export class RevocationList {
     this.revokedGrants.set(revocation.familyId, Math.max(revocation.expiresAt, this.revokedGrants.get(revocation.familyId) ?? 0));
   }
 
+  /** Whether the grant `familyId` is revoked, as the store says (every instance's revocations, at once). */
+  async grantRevokedInStore(familyId: string): Promise<boolean> {
+    return (await this.repository.getGrant(familyId)) !== undefined;
+  }
+
   /** Whether the token `jti`, or the grant `familyId` it was issued from (if any), is revoked. */
   isRevoked(jti: string, familyId?: string): boolean {
     const revoked = this.revoked.has(jti) || (familyId !== undefined && this.revokedGrants.has(familyId));

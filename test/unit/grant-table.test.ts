@@ -38,7 +38,7 @@ function services(): GrantServices & { finished: TailRequest[] } {
       }),
     },
     signIn: { check: vi.fn() },
-    refreshTokens: { find: vi.fn(), rotate: vi.fn(), revokeFamily: vi.fn() },
+    refreshTokens: { find: vi.fn(), rotate: vi.fn(), revokeFamily: vi.fn(), familyRevoked: vi.fn() },
     users: { get: vi.fn(), findByIdOrUsername: vi.fn() },
     assertions: { verifyGrant: vi.fn(), verifyAppRequest: vi.fn() },
     appTokenAudience: () => 'https://issuer.example/api/auth/sign/ap/token',

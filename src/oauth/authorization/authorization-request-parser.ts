@@ -79,7 +79,8 @@ export async function parseAuthorizationRequest(raw: unknown, context: Authoriza
 
   const redirectUri = params.get('redirect_uri');
   if (redirectUri === undefined) return { kind: 'page-error', title: 'error.redirectUri', detail: 'the request has no redirect_uri' };
-  if (!redirectUriMatches(client.redirectUris, redirectUri))
+  // A loopback URI matches on any port, even one no URL can have (:99999): it could never be answered.
+  if (!URL.canParse(redirectUri) || !redirectUriMatches(client.redirectUris, redirectUri))
     return { kind: 'page-error', title: 'error.redirectUri', detail: 'the redirect URI of the request is not registered for this application' };
 
   const state = params.get('state');

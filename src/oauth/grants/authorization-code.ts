@@ -30,7 +30,7 @@ export function handler(services: {
   config: Pick<GatehouseConfig, 'resources'>;
   gate: Pick<SecurityGate, 'plan'>;
   tail: Pick<TokenTail, 'finish'>;
-  refreshTokens: Pick<RefreshTokens, 'revokeFamily'>;
+  refreshTokens: Pick<RefreshTokens, 'revokeFamily' | 'familyRevoked'>;
   users: Pick<UsersStore, 'get'>;
   codes: Pick<AuthorizationCodesStore, 'redeem'>;
   digester: Pick<SecretDigester, 'digest'>;
@@ -59,6 +59,10 @@ export function handler(services: {
     // The checks ran in the browser when the code was issued: plan the lifetime and drop what the client may no longer have.
     const planned = { ...gate.plan(client, code.scopes, client.scopes, { dropRefused: true }), checks: [] };
     const issued = await tail.finish({ planned, facts, answer: undefined, resources: code.resources, holder: userHolder(user), refreshToken: 'start', grantId: code.grantId });
+    // A replay racing this redemption revoked the grant, perhaps before the refresh token above existed: that token
+    // does not outlive the replay (revokeFamily records the grant first: this read sees it, or the token was revoked).
+    // The answer still goes out (this redemption won), its tokens refused like the access token already is.
+    if (await refreshTokens.familyRevoked(code.grantId)) await refreshTokens.revokeFamily({ familyId: code.grantId, clientId: code.clientId });
     if (planned.scopes.includes(OPENID)) {
       issued.response.id_token = await idTokens.issue({
         client,

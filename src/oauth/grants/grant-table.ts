@@ -35,7 +35,7 @@ export interface GrantServices {
   gate: Pick<SecurityGate, 'plan'>;
   tail: Pick<TokenTail, 'finish'>;
   signIn: Pick<PasswordSignIn, 'check'>;
-  refreshTokens: Pick<RefreshTokens, 'find' | 'rotate' | 'revokeFamily'>;
+  refreshTokens: Pick<RefreshTokens, 'find' | 'rotate' | 'revokeFamily' | 'familyRevoked'>;
   users: Pick<UsersStore, 'get' | 'findByIdOrUsername'>;
   assertions: Pick<ClientAssertionVerifier, 'verifyGrant' | 'verifyAppRequest'>;
   availability?: Pick<StoreAvailability, 'servedFromCache'> | undefined;
