@@ -29,7 +29,7 @@ export function registerAccountPage(app: FastifyInstance, services: AccountPageS
   const { config } = services;
 
   const sessionOf = async (request: FastifyRequest): Promise<BrowserSession | undefined> => {
-    const sessionId = readCookie(request, SESSION_COOKIE);
+    const sessionId = readCookie(request, SESSION_COOKIE, config.issuer);
     if (sessionId === undefined) return undefined;
     const session = await services.sessions.get(services.digester.digest(sessionId));
     return session && sessionIsLive(session, Date.now()) ? session : undefined;
@@ -42,7 +42,7 @@ export function registerAccountPage(app: FastifyInstance, services: AccountPageS
     const session = await sessionOf(request);
     const user = session === undefined ? undefined : await services.users.get(session.userId);
     if (!session || !user) return notSignedIn(request, reply);
-    let browserToken = readCookie(request, BROWSER_COOKIE);
+    let browserToken = readCookie(request, BROWSER_COOKIE, config.issuer);
     if (browserToken === undefined) {
       browserToken = generateSecret();
       setBrowserCookie(reply, config.issuer, browserToken);
@@ -64,7 +64,7 @@ export function registerAccountPage(app: FastifyInstance, services: AccountPageS
 
   app.post(ACCOUNT_PATH, async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
-    const browserToken = readCookie(request, BROWSER_COOKIE);
+    const browserToken = readCookie(request, BROWSER_COOKIE, config.issuer);
     if (typeof body.csrf !== 'string' || browserToken === undefined || !sameText(body.csrf, browserToken)) {
       return sendPage(request, reply, services.page, { kind: 'error', status: 403, title: 'error.csrf', detail: 'the form could not be verified; reload the page and try again' });
     }

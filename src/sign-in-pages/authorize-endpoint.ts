@@ -40,7 +40,7 @@ export function registerAuthorizeEndpoint(app: FastifyInstance, services: Author
     if (parsed.kind === 'redirect-error') {
       return answerClient(request, reply, services.page, errorResponse(parsed.target, parsed.error, parsed.description, config.issuer));
     }
-    const started = await services.flow.begin(parsed.request, parsed.client, browserOf(request));
+    const started = await services.flow.begin(parsed.request, parsed.client, browserOf(request, config.issuer));
     if (started.kind === 'respond') {
       if (started.session) setSessionCookie(reply, config.issuer, started.session.sessionId, started.session.maxAgeSeconds);
       return answerClient(request, reply, services.page, started.response);

@@ -3,11 +3,11 @@ import type { BrowserContext } from '../oauth/authorization/sign-in-flow.js';
 import { BROWSER_COOKIE, readCookie, SESSION_COOKIE } from './browser-cookies.js';
 
 /** The browser of a request as the sign-in flow sees it. */
-export function browserOf(request: FastifyRequest): BrowserContext {
+export function browserOf(request: FastifyRequest, issuer: string): BrowserContext {
   const userAgent = request.headers['user-agent'];
   return {
-    sessionId: readCookie(request, SESSION_COOKIE),
-    browserToken: readCookie(request, BROWSER_COOKIE),
+    sessionId: readCookie(request, SESSION_COOKIE, issuer),
+    browserToken: readCookie(request, BROWSER_COOKIE, issuer),
     sourceAddress: request.ip,
     userAgent: typeof userAgent === 'string' ? userAgent : undefined,
     headers: request.headers,

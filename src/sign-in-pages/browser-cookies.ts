@@ -6,6 +6,15 @@ export const SESSION_COOKIE = 'gatehouse_session';
 /** Binds the pages' forms to the browser that opened them (double-submit CSRF token; Lax, so never sent by a cross-site POST). */
 export const BROWSER_COOKIE = 'gatehouse_browser';
 
+/**
+ * A cookie's name for this issuer: on https with the `__Host-` prefix, which browsers accept only from this
+ * host, Secure, for the whole path and without a Domain, so a sibling subdomain cannot plant a session or a
+ * CSRF token of its choosing (cookie tossing). Plain http (development) cannot have the prefix.
+ */
+export function cookieName(base: typeof SESSION_COOKIE | typeof BROWSER_COOKIE, issuer: string): string {
+  return issuer.startsWith('https://') ? `__Host-${base}` : base;
+}
+
 const BROWSER_COOKIE_MAX_AGE = 86_400;
 
 /** The cookies' attributes: HttpOnly, SameSite=Lax, Secure when the issuer is https, for the whole server. */
@@ -13,19 +22,19 @@ function attributes(issuer: string, maxAge: number) {
   return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: issuer.startsWith('https://'), maxAge };
 }
 
-export function readCookie(request: FastifyRequest, name: string): string | undefined {
-  const value = request.cookies[name];
+export function readCookie(request: FastifyRequest, base: typeof SESSION_COOKIE | typeof BROWSER_COOKIE, issuer: string): string | undefined {
+  const value = request.cookies[cookieName(base, issuer)];
   return typeof value === 'string' && value !== '' && value.length <= 200 ? value : undefined;
 }
 
 export function setSessionCookie(reply: FastifyReply, issuer: string, sessionId: string, maxAgeSeconds: number): void {
-  reply.setCookie(SESSION_COOKIE, sessionId, attributes(issuer, maxAgeSeconds));
+  reply.setCookie(cookieName(SESSION_COOKIE, issuer), sessionId, attributes(issuer, maxAgeSeconds));
 }
 
 export function clearSessionCookie(reply: FastifyReply, issuer: string): void {
-  reply.clearCookie(SESSION_COOKIE, { ...attributes(issuer, 0), maxAge: undefined });
+  reply.clearCookie(cookieName(SESSION_COOKIE, issuer), { ...attributes(issuer, 0), maxAge: undefined });
 }
 
 export function setBrowserCookie(reply: FastifyReply, issuer: string, token: string): void {
-  reply.setCookie(BROWSER_COOKIE, token, attributes(issuer, BROWSER_COOKIE_MAX_AGE));
+  reply.setCookie(cookieName(BROWSER_COOKIE, issuer), token, attributes(issuer, BROWSER_COOKIE_MAX_AGE));
 }

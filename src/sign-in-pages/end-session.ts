@@ -45,12 +45,12 @@ export function registerEndSession(app: FastifyInstance, services: EndSessionSer
     const query = request.query as Record<string, unknown>;
     const after = afterSignOut(query);
     if (after.kind === 'error') return sendPage(request, reply, services.page, { kind: 'error', status: 400, title: 'error.invalidRequest', detail: after.detail });
-    let browserToken = readCookie(request, BROWSER_COOKIE);
+    let browserToken = readCookie(request, BROWSER_COOKIE, config.issuer);
     if (browserToken === undefined) {
       browserToken = generateSecret();
       setBrowserCookie(reply, config.issuer, browserToken);
     }
-    const sessionId = readCookie(request, SESSION_COOKIE);
+    const sessionId = readCookie(request, SESSION_COOKIE, config.issuer);
     const session = sessionId === undefined ? undefined : await services.sessions.get(services.digester.digest(sessionId));
     const clientId = text(query.client_id);
     const action = `${config.issuer}${END_SESSION_PATH}${request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : ''}`;
@@ -72,7 +72,7 @@ export function registerEndSession(app: FastifyInstance, services: EndSessionSer
   app.get(END_SESSION_PATH, confirm);
   app.post(END_SESSION_PATH, async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
-    const browserToken = readCookie(request, BROWSER_COOKIE);
+    const browserToken = readCookie(request, BROWSER_COOKIE, config.issuer);
     const csrf = text(body.csrf);
     // The confirmation page's own form: otherwise (an RP's POST of the logout request) ask first.
     if (csrf === undefined) return confirm(request, reply);
@@ -81,7 +81,7 @@ export function registerEndSession(app: FastifyInstance, services: EndSessionSer
     }
     const after = afterSignOut(request.query as Record<string, unknown>);
     if (after.kind === 'error') return sendPage(request, reply, services.page, { kind: 'error', status: 400, title: 'error.invalidRequest', detail: after.detail });
-    const sessionId = readCookie(request, SESSION_COOKIE);
+    const sessionId = readCookie(request, SESSION_COOKIE, config.issuer);
     if (sessionId !== undefined) {
       const digest = services.digester.digest(sessionId);
       const session = await services.sessions.get(digest);

@@ -33,7 +33,7 @@ export function registerInteractionPages(app: FastifyInstance, services: Interac
   const show = (request: FastifyRequest, reply: FastifyReply, interactionId: string, outcome: { step: FlowStep; client: Client; request: AuthorizationRequest }) => {
     const { step } = outcome;
     if (step.kind === 'respond') return answerClient(request, reply, services.page, step.response);
-    const browser = browserOf(request);
+    const browser = browserOf(request, config.issuer);
     const view = stepView(step, {
       action: `${config.issuer}${SIGN_IN_PAGES_PATH}/${interactionId}`,
       csrfToken: browser.browserToken ?? '',
@@ -55,7 +55,7 @@ export function registerInteractionPages(app: FastifyInstance, services: Interac
     const interactionId = request.params.interaction;
     if (!INTERACTION_ID.test(interactionId)) return failed(request, reply, new InteractionNotFound('this sign-in page does not exist'));
     try {
-      return show(request, reply, interactionId, await services.flow.current(interactionId, browserOf(request)));
+      return show(request, reply, interactionId, await services.flow.current(interactionId, browserOf(request, config.issuer)));
     } catch (error) {
       return failed(request, reply, error);
     }
@@ -65,7 +65,7 @@ export function registerInteractionPages(app: FastifyInstance, services: Interac
     const interactionId = request.params.interaction;
     if (!INTERACTION_ID.test(interactionId)) return failed(request, reply, new InteractionNotFound('this sign-in page does not exist'));
     const form = formValues(request.body);
-    const browser = browserOf(request);
+    const browser = browserOf(request, config.issuer);
     // Double submit: the form's token must be the browser's cookie (a cross-site POST carries no Lax cookie).
     if (form === undefined || browser.browserToken === undefined || !sameText(form.csrf ?? '', browser.browserToken)) {
       return sendPage(request, reply, services.page, { kind: 'error', status: 403, title: 'error.csrf', detail: 'the form could not be verified; go back to the application and start again' });

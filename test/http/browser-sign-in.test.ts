@@ -453,3 +453,34 @@ describe.each(STORES)('security checks, prompt and sessions in browser sign-in o
     expect((await browserFor().get('/account')).status).toBe(401);
   });
 });
+
+describe('browser sign-in cookies on an https issuer', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer({ store: 'sqlite', config: { issuer: 'https://as.example' } });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('are __Host- prefixed, Secure, HttpOnly and SameSite=Lax, and read under that name', async () => {
+    const client = await server.createClient({ grant_types: ['authorization_code'], token_endpoint_auth_method: 'none', redirect_uris: [REDIRECT_URI], scope: 'reports' });
+    const browser = new BrowserAgent(server.url);
+    const pkce = pkcePair();
+    const start = await browser.get(
+      `/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: client.client_id, redirect_uri: REDIRECT_URI, code_challenge: pkce.challenge, code_challenge_method: 'S256' }).toString()}`,
+    );
+    expect(start.status).toBe(303);
+    const setCookie = start.headers.getSetCookie().join('\n');
+    expect(setCookie).toMatch(/^__Host-gatehouse_browser=[A-Za-z0-9_-]{43}; Max-Age=\d+; Path=\/; HttpOnly; Secure; SameSite=Lax$/m);
+    const pagePath = new URL(start.headers.get('location')!).pathname;
+    const page = await browser.get(pagePath);
+    expect(page.status).toBe(200);
+    expect(formsOf(await page.text()).inputs.get('csrf')).toBe(browser.cookies.get('__Host-gatehouse_browser'));
+    // A cookie without the prefix (planted by a sibling subdomain) is not read.
+    const planted = new BrowserAgent(server.url);
+    planted.cookies.set('gatehouse_browser', browser.cookies.get('__Host-gatehouse_browser')!);
+    expect((await planted.get(pagePath)).status).toBe(403);
+  });
+});
