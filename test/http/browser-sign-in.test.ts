@@ -146,6 +146,9 @@ describe.each(STORES)('browser sign-in on %s', (store) => {
     expect(location.searchParams.get('iss')).toBe(server.url);
     const noPkce = new URL((await browser.get(authorizeUrl({}))).headers.get('location')!);
     expect(noPkce.searchParams.get('error')).toBe('invalid_request');
+    // A scope the client may not have: answered before anyone signs in.
+    const scoped = await browser.get(authorizeUrl({ scope: 'reports admin', state: 's', code_challenge: pkce.challenge, code_challenge_method: 'S256' }));
+    expect(new URL(scoped.headers.get('location')!).searchParams.get('error')).toBe('invalid_scope');
   });
 
   it('gives an ID token with the nonce, auth_time and amr for openid, and the person at UserInfo', async () => {

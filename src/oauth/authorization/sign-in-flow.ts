@@ -104,6 +104,13 @@ export class SignInFlow {
   /** Starts a checked request: answers at once when the session and consent suffice (or prompt=none), else opens an interaction. */
   async begin(request: AuthorizationRequest, client: Client, browser: BrowserContext): Promise<FlowStart> {
     const now = Date.now();
+    // A scope the client may not have is answered before anyone signs in.
+    try {
+      this.services.gate.plan(client, request.scope, client.scopes);
+    } catch (error) {
+      if (error instanceof OAuthError) return { kind: 'respond', response: errorResponse(targetOf(request), error.error, error.description, this.services.config.issuer) };
+      throw error;
+    }
     const session = await this.liveSession(browser.sessionId, now);
     if (request.prompt.includes('none')) {
       const step = await this.advance({ request, client, session, signedInHere: false, browser, now });
