@@ -10,7 +10,9 @@ export interface RelyingPartySettings {
   clientSecret: string | undefined;
   redirectUri: string;
   postLogoutRedirectUri: string;
+  /** The scope to ask for; `openid` is added when Gatehouse serves OpenID Connect discovery (unless `exactScope`). */
   scope: string;
+  exactScope: boolean;
 }
 
 /** What the app keeps between sending the browser to Gatehouse and the callback. */
@@ -49,6 +51,7 @@ export class RelyingParty {
   private readonly client: oauth.Client;
   private readonly auth: oauth.ClientAuth;
   private readonly http: { [oauth.allowInsecureRequests]?: boolean };
+  readonly scope: string;
 
   private constructor(
     private readonly settings: RelyingPartySettings,
@@ -59,6 +62,8 @@ export class RelyingParty {
     this.client = { client_id: settings.clientId };
     this.auth = settings.clientSecret === undefined ? oauth.None() : oauth.ClientSecretBasic(settings.clientSecret);
     this.http = insecure(settings.issuer);
+    const elements = settings.scope.split(' ').filter((element) => element !== '');
+    this.scope = openIdProvider && !settings.exactScope && !elements.includes('openid') ? ['openid', ...elements].join(' ') : elements.join(' ');
   }
 
   /** Reads Gatehouse's metadata: OpenID Connect discovery where it is served, else RFC 8414. */
@@ -74,7 +79,7 @@ export class RelyingParty {
   }
 
   get expectsIdToken(): boolean {
-    return this.openIdProvider && this.settings.scope.split(' ').includes('openid');
+    return this.openIdProvider && this.scope.split(' ').includes('openid');
   }
 
   /** The URL to send the browser to, and what to keep for the callback. `prompt=none` asks for an answer without any page. */
@@ -89,7 +94,7 @@ export class RelyingParty {
       response_type: 'code',
       client_id: this.settings.clientId,
       redirect_uri: this.settings.redirectUri,
-      scope: this.settings.scope,
+      scope: this.scope,
       state: pending.state,
       code_challenge: await oauth.calculatePKCECodeChallenge(pending.codeVerifier),
       code_challenge_method: 'S256',

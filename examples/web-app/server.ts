@@ -15,7 +15,8 @@ const env = process.env;
 const gatehouseUrl = new URL(required('GATEHOUSE_URL'));
 const clientId = required('CLIENT_ID');
 const clientSecret = env.CLIENT_SECRET === undefined || env.CLIENT_SECRET === '' ? undefined : env.CLIENT_SECRET;
-const scope = env.SCOPE ?? 'openid demo offline_access';
+// openid is added to the default when Gatehouse is an OpenID provider (it serves /.well-known/openid-configuration).
+const scope = env.SCOPE ?? 'demo offline_access';
 const commandPath = env.COMMAND_PATH ?? '/api/apps/demo/commands/echo';
 const host = env.HOST ?? '127.0.0.1';
 
@@ -32,6 +33,7 @@ function gatehouse(): Promise<RelyingParty> {
     redirectUri: `${appUrl}/callback`,
     postLogoutRedirectUri: `${appUrl}/signed-out`,
     scope,
+    exactScope: env.SCOPE !== undefined,
   }).catch((error: unknown) => {
     relyingParty = undefined;
     throw error;

@@ -67,7 +67,7 @@ describe.each(STORES)('browser sign-in through examples/web-app in Chromium on %
       redirect_uris: ['http://127.0.0.1/callback'],
     });
     expect((await server.admin('PUT', `/clients/${client.client_id}/pin`, { pin: PIN })).status).toBe(204);
-    app = await startWebApp({ GATEHOUSE_URL: server.url, CLIENT_ID: client.client_id, CLIENT_SECRET: client.client_secret, SCOPE: 'openid demo offline_access' });
+    app = await startWebApp({ GATEHOUSE_URL: server.url, CLIENT_ID: client.client_id, CLIENT_SECRET: client.client_secret });
     // The app's exact addresses (its port is chosen at start), as an operator registers them.
     const registered = await server.admin('PATCH', `/clients/${client.client_id}`, { redirect_uris: [app.redirectUri], post_logout_redirect_uris: [app.postLogoutRedirectUri] });
     expect(registered.status).toBe(200);
@@ -127,10 +127,6 @@ describe.each(STORES)('browser sign-in through examples/web-app in Chromium on %
     await page.getByRole('button', { name: 'Call the protected command' }).click();
     await expect.poll(() => page.getByTestId('command-result').textContent()).toContain('"status": 200');
     expect(await page.getByTestId('command-result').textContent()).toContain('hello from the web app');
-
-    await page.getByRole('button', { name: 'Refresh tokens' }).click();
-    await expect.poll(() => notice(page)).toContain('Tokens refreshed.');
-    expect(await signedInAs(page)).toBe('alice');
   });
 
   it('serves a second sign-in from the session: no page is shown', async () => {
@@ -176,7 +172,9 @@ describe.each(STORES)('browser sign-in through examples/web-app in Chromium on %
     const keyboardContext = await browser.newContext({ viewport: { width: 1280, height: 860 } });
     const keyboardPage = await keyboardContext.newPage();
     track(keyboardPage);
-    const focused = () => keyboardPage.evaluate(`(() => { const element = document.activeElement; return element ? (element.getAttribute('name') || element.textContent || '').trim() : ''; })()`);
+    /** The focused element: an input's name, or a button's or link's text. */
+    const focused = () =>
+      keyboardPage.evaluate(`(() => { const element = document.activeElement; if (!element) return ''; return element.tagName === 'INPUT' ? element.name : (element.textContent || '').trim(); })()`);
     /** Presses Tab until the focus is on the element named so (a field's name or a button's or link's text). */
     const tabTo = async (name: string) => {
       for (let presses = 0; presses < 15 && (await focused()) !== name; presses++) await keyboardPage.keyboard.press('Tab');
