@@ -58,7 +58,7 @@ function signInPage(view: View<'sign-in'>, text: PageText): LayoutParts {
     fieldInput(PASSWORD, { autofocus: !failed && hasUsername, invalid: failed }, text),
     view.rememberMe === undefined ? '' : fieldInput(REMEMBER_ME, { checked: view.rememberMe }, text),
   ];
-  const form = postForm(view.action, view.csrfToken, markup`${stepField('sign-in')}${fields}${submitButton(text.text('signIn.submit'))}`);
+  const form = postForm(view.action, view.csrfToken, markup`${fields}${submitButton(text.text('signIn.submit'))}`);
   return { title: text.text('signIn.title'), body: markup`${errorSummary(errors, text)}${intro(text, 'signIn.intro', view.clientName)}${form}` };
 }
 
@@ -75,12 +75,7 @@ function checkPage(view: View<'check'>, text: PageText): LayoutParts {
     const first = index === 0;
     return fieldInput(field, { autofocus: first && !failed, invalid: first && failed, describedBy: first && attempts !== undefined ? 'remaining-attempts' : undefined }, text);
   });
-  const form = postForm(
-    view.action,
-    view.csrfToken,
-    markup`${stepField('check')}<input type="hidden" name="check" value="${view.checkName}">
-${inputs}${submitButton(text.text('check.submit'))}`,
-  );
+  const form = postForm(view.action, view.csrfToken, markup`${inputs}${submitButton(text.text('check.submit'))}`);
   return { title, body: markup`${errorSummary(errors, text)}${intro(text, introKey, view.clientName)}${attemptsHint}${form}` };
 }
 
@@ -96,7 +91,7 @@ function consentPage(view: View<'consent'>, text: PageText): LayoutParts {
     body: markup`<p>${text.markup('consent.intro', { client: clientName(view.clientName) })}</p>
 <ul class="scopes">${scopes}</ul>
 <p>${text.text('consent.note')}</p>
-${postForm(view.action, view.csrfToken, markup`${stepField('consent')}${buttons}`)}`,
+${postForm(view.action, view.csrfToken, buttons)}`,
   };
 }
 
@@ -147,11 +142,6 @@ ${submitButton(text.text('formPost.continue'))}</noscript>
 `,
     script: 'document.forms[0].submit()',
   };
-}
-
-/** Which step a form answers (the interaction's POST route reads `step`, and `check` on a check's page). */
-function stepField(step: 'sign-in' | 'check' | 'consent'): Html {
-  return markup`<input type="hidden" name="step" value="${step}">\n`;
 }
 
 function submitButton(label: string): Html {

@@ -190,19 +190,6 @@ describe('renderPage', () => {
     });
   });
 
-  it('tells the interaction route which step a form answers (a browser posts only what the form holds)', () => {
-    const hidden = (page: string) =>
-      tags(page, 'input')
-        .filter((input) => input.type === 'hidden' && input.name !== 'csrf')
-        .map((input) => [input.name, input.value]);
-    expect(hidden(render(VIEWS['sign-in']))).toEqual([['step', 'sign-in']]);
-    expect(hidden(render({ ...form, kind: 'check', checkName: 'PinCode', fields: [PIN] }))).toEqual([
-      ['step', 'check'],
-      ['check', 'PinCode'],
-    ]);
-    expect(hidden(render(VIEWS.consent))).toEqual([['step', 'consent']]);
-  });
-
   describe('the consent page', () => {
     it('names the client and each scope in words, with Allow and Deny buttons that both submit', () => {
       const page = render(VIEWS.consent);
