@@ -124,9 +124,20 @@ describe.each(STORES)('browser sign-in through examples/web-app in Chromium on %
     const names = (await context.cookies(server.url)).map((cookie) => cookie.name);
     expect(names).toContain('gatehouse_session');
 
+    // Gatehouse is an OpenID provider: the app asked for openid and oauth4webapi checked the ID token and its nonce.
+    const idToken = JSON.parse((await page.getByTestId('id-token-claims').textContent()) ?? '{}') as Record<string, unknown>;
+    expect(idToken).toMatchObject({ iss: server.url, aud: claims.client_id, sub: claims.sub });
+    expect(typeof idToken.nonce).toBe('string');
+    expect(idToken.amr).toEqual(expect.arrayContaining(['pwd']));
+
     await page.getByRole('button', { name: 'Call the protected command' }).click();
     await expect.poll(() => page.getByTestId('command-result').textContent()).toContain('"status": 200');
     expect(await page.getByTestId('command-result').textContent()).toContain('hello from the web app');
+
+    // The refresh of a grant whose scope needs the PIN counts the PIN this person answered in the browser.
+    await page.getByRole('button', { name: 'Refresh tokens' }).click();
+    await expect.poll(() => notice(page)).toContain('Tokens refreshed.');
+    expect(await signedInAs(page)).toBe('alice');
   });
 
   it('serves a second sign-in from the session: no page is shown', async () => {
