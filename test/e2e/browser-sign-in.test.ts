@@ -179,6 +179,21 @@ describe.each(STORES)('browser sign-in through examples/web-app in Chromium on %
     expect(await page.getByText('You are not signed in.').count()).toBe(1);
   });
 
+  it('shows the signed-out page and an error page, fit for a phone too', async () => {
+    // Sign-out without an application to return to ends on Gatehouse's own page.
+    await page.goto(`${server.url}/oauth/logout`);
+    await page.getByRole('heading', { name: 'Sign out' }).waitFor();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('heading', { name: 'You are signed out' }).waitFor();
+    await shot(page, 'signed-out');
+    // An unknown client is shown on a page, never redirected to.
+    const response = await page.goto(`${server.url}/oauth/authorize?response_type=code&client_id=nobody&redirect_uri=${encodeURIComponent(app.redirectUri)}`);
+    expect(response?.status()).toBe(400);
+    expect(page.url().startsWith(`${server.url}/oauth/authorize`)).toBe(true);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await shot(page, 'error');
+  });
+
   it('signs in with the keyboard alone (Tab, typing, Enter), PIN and consent included', async () => {
     const keyboardContext = await browser.newContext({ viewport: { width: 1280, height: 860 } });
     const keyboardPage = await keyboardContext.newPage();
