@@ -1,4 +1,13 @@
+import type { GatehouseConfig } from '../config/config.js';
 import { OAuthError } from './oauth-error.js';
+
+/**
+ * The resources a token may be requested for (RFC 8707): the issuer itself — Gatehouse's own APIs, whose
+ * RFC 9728 metadata names the issuer as their resource, as MCP clients send it — and the configured ones.
+ */
+export function servedResources(config: Pick<GatehouseConfig, 'issuer' | 'resources'>): string[] {
+  return [config.issuer, ...config.resources];
+}
 
 /** RFC 8707: every requested resource must be registered with the server. */
 export function requestedResources(requested: readonly string[], registered: readonly string[]): string[] {

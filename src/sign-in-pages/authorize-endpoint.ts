@@ -4,6 +4,7 @@ import type { GatehouseConfig } from '../config/config.js';
 import type { SecretDigester } from '../keys/secret-digest.js';
 import { parseAuthorizationRequest } from '../oauth/authorization/authorization-request-parser.js';
 import { errorResponse } from '../oauth/authorization/authorization-response.js';
+import { servedResources } from '../oauth/resource-indicators.js';
 import type { SignInFlow } from '../oauth/authorization/sign-in-flow.js';
 import { AUTHORIZATION_PATH, SIGN_IN_PAGES_PATH } from '../oauth/endpoints/paths.js';
 import type { PushedRequestsStore } from '../sign-in/pushed-request.js';
@@ -33,7 +34,7 @@ export function registerAuthorizeEndpoint(app: FastifyInstance, services: Author
       client: (clientId) => services.client(clientId),
       pushedRequests: services.pushedRequests,
       digest: (secret) => services.digester.digest(secret),
-      resources: config.resources,
+      resources: servedResources(config),
       now: Date.now(),
     });
     if (parsed.kind === 'page-error') return sendPage(request, reply, services.page, { kind: 'error', status: 400, title: parsed.title, detail: parsed.detail });

@@ -27,8 +27,7 @@ describe.each(STORES)('the code flow with oauth4webapi on %s', (store) => {
     expect((await server.admin('POST', '/users', { username: 'carol', password: PASSWORD, display_name: 'Carol Example', email: 'carol@example.com' })).status).toBe(201);
     expect((await server.admin('POST', '/profiles', { name: OPEN_PROFILE, registration_enabled: true, scope_element_mapping: { demo: [] } })).status).toBe(201);
     // Gatehouse's own API is the MCP resource: its RFC 9728 document names the issuer as `resource`, which a
-    // client may request once the operator lists it (GATEHOUSE_RESOURCES; the test server's port is known only now).
-    server.config.resources = [server.url];
+    // client may request without further set-up (the issuer is always a resource).
     const issuer = new URL(server.url);
     as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { ...http, algorithm: 'oidc' }));
   });

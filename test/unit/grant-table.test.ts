@@ -29,7 +29,7 @@ function services(): GrantServices & { finished: TailRequest[] } {
   };
   return {
     finished,
-    config: { resources: [] },
+    config: { issuer: 'https://issuer.example', resources: [] },
     gate: { plan: vi.fn(() => planned) },
     tail: {
       finish: vi.fn(async (request: TailRequest) => {

@@ -6,6 +6,7 @@ import { PUSHED_REQUEST_LIFETIME_S, REQUEST_URI_PREFIX, type PushedRequestsStore
 import { parseAuthorizationRequest } from '../authorization/authorization-request-parser.js';
 import type { ClientAuthenticator } from '../client-auth/authenticate-client.js';
 import { FormParams } from '../form-params.js';
+import { servedResources } from '../resource-indicators.js';
 import { invalidRequest, OAuthError } from '../oauth-error.js';
 import { noStore, refuseOtherMethods } from './oauth-replies.js';
 import { PAR_PATH } from './paths.js';
@@ -13,7 +14,7 @@ import type { TokenRateLimits } from './token-rate-limits.js';
 
 /** What the pushed authorization request endpoint uses. */
 export interface ParEndpointServices {
-  config: Pick<GatehouseConfig, 'resources'>;
+  config: Pick<GatehouseConfig, 'issuer' | 'resources'>;
   authenticator: Pick<ClientAuthenticator, 'authenticate'>;
   client(clientId: string): Client | undefined;
   pushedRequests: Pick<PushedRequestsStore, 'insert'>;
@@ -39,7 +40,7 @@ export function registerParEndpoint(app: FastifyInstance, services: ParEndpointS
       client: (clientId) => services.client(clientId),
       pushedRequests: { take: () => Promise.resolve(undefined) },
       digest: (secret) => services.digester.digest(secret),
-      resources: services.config.resources,
+      resources: servedResources(services.config),
       now,
       pushing: true,
     });

@@ -3,7 +3,7 @@ import type { GatehouseConfig } from '../../config/config.js';
 import type { UsersStore } from '../../users/users-store.js';
 import type { ClientAssertionVerifier } from '../client-auth/private-key-jwt.js';
 import { OAuthError } from '../oauth-error.js';
-import { requestedResources } from '../resource-indicators.js';
+import { requestedResources, servedResources } from '../resource-indicators.js';
 import type { SecurityGate } from '../security-gate.js';
 import { userHolder, type TokenTail } from '../token-tail.js';
 import { userToActFor } from './act-for-user.js';
@@ -18,7 +18,7 @@ export const grantType = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 export const clientAuthentication: ClientAuthentication = 'optional';
 
 export function handler(services: {
-  config: Pick<GatehouseConfig, 'resources'>;
+  config: Pick<GatehouseConfig, 'issuer' | 'resources'>;
   gate: Pick<SecurityGate, 'plan'>;
   tail: Pick<TokenTail, 'finish'>;
   assertions: Pick<ClientAssertionVerifier, 'verifyGrant'>;
@@ -31,7 +31,7 @@ export function handler(services: {
     if (authenticated && authenticated.clientId !== client.clientId) throw new OAuthError(400, 'invalid_grant', 'the assertion was signed for another client');
     const user = await userToActFor(users, client, subject, { caller: 'client', namedBy: 'assertion' });
     const planned = gate.plan(client, params.get('scope'), accessTokenScopes(client));
-    const resources = requestedResources(params.all('resource'), config.resources);
+    const resources = requestedResources(params.all('resource'), servedResources(config));
     // The assertion is signed with the client's registered key: possession is proven.
     return tail.finish({ planned, facts: { ...facts, keyProven: true }, answer: params.get('challenge_response'), resources, holder: userHolder(user) });
   };

@@ -3,7 +3,7 @@ import type { PasswordSignIn } from '../../users/password-sign-in.js';
 import { TooManyAttempts } from '../../users/attempt-limiter.js';
 import { passwordAttemptsRefused } from '../password-attempts-refused.js';
 import { OAuthError } from '../oauth-error.js';
-import { requestedResources } from '../resource-indicators.js';
+import { requestedResources, servedResources } from '../resource-indicators.js';
 import type { SecurityGate } from '../security-gate.js';
 import { userHolder, type TokenTail } from '../token-tail.js';
 import { requiredClient, type ClientAuthentication, type GrantHandle } from './grant.js';
@@ -18,7 +18,7 @@ export const grantType = 'password';
 export const clientAuthentication: ClientAuthentication = 'required';
 
 export function handler(services: {
-  config: Pick<GatehouseConfig, 'resources'>;
+  config: Pick<GatehouseConfig, 'issuer' | 'resources'>;
   gate: Pick<SecurityGate, 'plan'>;
   tail: Pick<TokenTail, 'finish'>;
   signIn: Pick<PasswordSignIn, 'check'>;
@@ -30,7 +30,7 @@ export function handler(services: {
     const username = params.require('username');
     const password = params.require('password');
     const planned = gate.plan(client, params.get('scope'), client.scopes);
-    const resources = requestedResources(params.all('resource'), config.resources);
+    const resources = requestedResources(params.all('resource'), servedResources(config));
     const result = await signIn.check(username, password, { sourceAddress: facts.sourceAddress, clientId: client.clientId }).catch((error: unknown) => {
       throw error instanceof TooManyAttempts ? passwordAttemptsRefused(error) : error;
     });

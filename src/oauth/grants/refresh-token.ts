@@ -3,7 +3,7 @@ import type { UsersStore } from '../../users/users-store.js';
 import { parseScopeParameter } from '../../shared/scope.js';
 import { OAuthError } from '../oauth-error.js';
 import type { RefreshTokens } from '../refresh-tokens.js';
-import { refreshedResources } from '../resource-indicators.js';
+import { refreshedResources, servedResources } from '../resource-indicators.js';
 import type { SecurityGate } from '../security-gate.js';
 import { userHolder, type TokenTail } from '../token-tail.js';
 import { browserCheckStateKey } from '../../sign-in/check-state-key.js';
@@ -24,7 +24,7 @@ export const grantType = 'refresh_token';
 export const clientAuthentication: ClientAuthentication = 'required';
 
 export function handler(services: {
-  config: Pick<GatehouseConfig, 'resources'>;
+  config: Pick<GatehouseConfig, 'issuer' | 'resources'>;
   gate: Pick<SecurityGate, 'plan'>;
   tail: Pick<TokenTail, 'finish'>;
   refreshTokens: Pick<RefreshTokens, 'find' | 'rotate' | 'revokeFamily'>;
@@ -49,7 +49,7 @@ export function handler(services: {
     }
     const wider = (narrowed ?? []).filter((element) => !stored.scopes.includes(element));
     if (wider.length > 0) throw new OAuthError(400, 'invalid_scope', `a refresh cannot widen the scope: ${wider.join(' ')}`);
-    const resources = refreshedResources(params.all('resource'), stored.resources, config.resources);
+    const resources = refreshedResources(params.all('resource'), stored.resources, servedResources(config));
     const user = await users.get(stored.userId);
     if (!user?.enabled) {
       await refreshTokens.revokeFamily(stored);
