@@ -183,7 +183,7 @@ export const SETTING_TABLE = {
   }),
   resources: setting({
     env: 'GATEHOUSE_RESOURCES',
-    description: 'comma-separated absolute URIs that clients may request as token audience (RFC 8707 resource)',
+    description: "comma-separated absolute URIs that clients may request as token audience (RFC 8707 resource), besides the issuer itself (Gatehouse's own APIs), which always is one",
     default: [],
     defaultText: '(none)',
     parse: (raw) => {
