@@ -1,27 +1,9 @@
-import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build, type Rollup } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/browser.js';
+import { sdkBrowserBundle } from '../helpers/sdk-bundle.js';
 import type * as ClientSdk from '../../src/client-sdk/index.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
-
-const CLIENT_DIR = fileURLToPath(new URL('../../src/client-sdk', import.meta.url));
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-
-/** gatehouse/client bundled for the browser (jose included), as an application would ship it. */
-async function browserBundle(): Promise<string> {
-  const result = await build({
-    configFile: false,
-    logLevel: 'silent',
-    root: CLIENT_DIR,
-    build: { write: false, minify: false, lib: { entry: join(CLIENT_DIR, 'index.ts'), formats: ['es'], fileName: 'gatehouse-client' } },
-  });
-  const outputs = (Array.isArray(result) ? result : [result]) as Rollup.RollupOutput[];
-  const chunk = outputs.flatMap((output) => output.output).find((item): item is Rollup.OutputChunk => item.type === 'chunk' && item.isEntry);
-  if (!chunk) throw new Error('no bundle');
-  return chunk.code;
-}
 
 interface BrowserResult {
   scopes: string[];
@@ -44,8 +26,8 @@ describe('client SDK in Chromium against a real server', () => {
   const pageMessages: string[] = [];
 
   beforeAll(async () => {
-    [server, bundle] = await Promise.all([startTestServer({ store: 'sqlite' }), browserBundle()]);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    [server, bundle] = await Promise.all([startTestServer({ store: 'sqlite' }), sdkBrowserBundle()]);
+    browser = await launchChromium();
     page = await browser.newPage();
     page.on('pageerror', (error) => pageMessages.push(error.message));
     page.on('console', (message) => pageMessages.push(`console: ${message.text()}`));

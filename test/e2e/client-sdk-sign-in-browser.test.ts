@@ -1,26 +1,9 @@
-import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build, type Rollup } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/browser.js';
+import { sdkBrowserBundle } from '../helpers/sdk-bundle.js';
 import type * as ClientSdk from '../../src/client-sdk/index.js';
 import { FakeAuthorizationServer } from '../helpers/fake-authorization-server.js';
-
-const CLIENT_DIR = fileURLToPath(new URL('../../src/client-sdk', import.meta.url));
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-
-async function browserBundle(): Promise<string> {
-  const result = await build({
-    configFile: false,
-    logLevel: 'silent',
-    root: CLIENT_DIR,
-    build: { write: false, minify: false, lib: { entry: join(CLIENT_DIR, 'index.ts'), formats: ['es'], fileName: 'gatehouse-client' } },
-  });
-  const outputs = (Array.isArray(result) ? result : [result]) as Rollup.RollupOutput[];
-  const chunk = outputs.flatMap((output) => output.output).find((item): item is Rollup.OutputChunk => item.type === 'chunk' && item.isEntry);
-  if (!chunk) throw new Error('no bundle');
-  return chunk.code;
-}
 
 type Sdk = typeof ClientSdk;
 interface PageGlobals {
@@ -45,8 +28,8 @@ describe('BrowserSignIn in Chromium', () => {
 
   beforeAll(async () => {
     server = new FakeAuthorizationServer();
-    [issuer, bundle] = await Promise.all([server.listen(), browserBundle()]);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    [issuer, bundle] = await Promise.all([server.listen(), sdkBrowserBundle()]);
+    browser = await launchChromium();
     page = await browser.newPage();
     page.on('pageerror', (error) => pageMessages.push(error.message));
     page.on('console', (message) => pageMessages.push(`console: ${message.text()}`));
