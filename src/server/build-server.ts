@@ -20,7 +20,7 @@ import { COMMANDS_SCOPE, CommandRegistry } from '../protected-apis/commands/comm
 import { adminConsole } from '../admin-api/console.js';
 import { signInPages } from '../sign-in-pages/sign-in-pages.js';
 import { signInPagesServices } from './sign-in-services.js';
-import { NO_SIGN_IN_METRICS } from '../oauth/authorization/sign-in-flow.js';
+import { NO_SIGN_IN_METRICS } from '../oauth/authorization/flow-types.js';
 import { scopeDescriber } from './scope-descriptions.js';
 
 /** Assembles the HTTP server: error handling, health, the authorization server and the admin API. */

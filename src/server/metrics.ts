@@ -7,7 +7,7 @@ import type { PoolStats } from '../store/database.js';
 import type { AuditWriterStats } from '../audit/audit-writer.js';
 import type { Client } from '../clients/client.js';
 
-import type { SignInMetrics } from '../oauth/authorization/sign-in-flow.js';
+import type { SignInMetrics } from '../oauth/authorization/flow-types.js';
 import type { TokenMetrics } from '../oauth/endpoints/request-facts.js';
 
 export type { TokenMetrics };

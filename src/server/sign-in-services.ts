@@ -1,5 +1,6 @@
 import type { Gatehouse } from '../gatehouse.js';
-import { SignInFlow, type SignInMetrics } from '../oauth/authorization/sign-in-flow.js';
+import type { SignInMetrics } from '../oauth/authorization/flow-types.js';
+import { SignInFlow } from '../oauth/authorization/sign-in-flow.js';
 import type { SignInPagesServices } from '../sign-in-pages/sign-in-pages.js';
 import type { OAuthServices } from './oauth-services.js';
 

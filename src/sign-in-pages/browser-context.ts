@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { BrowserContext } from '../oauth/authorization/sign-in-flow.js';
+import type { BrowserContext } from '../oauth/authorization/flow-types.js';
 import { BROWSER_COOKIE, readCookie, SESSION_COOKIE } from './browser-cookies.js';
 
 /** The browser of a request as the sign-in flow sees it. */

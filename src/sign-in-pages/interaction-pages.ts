@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GatehouseConfig } from '../config/config.js';
-import { BrowserMismatch, InteractionNotFound, type FlowInput, type FlowStep, type SignInFlow } from '../oauth/authorization/sign-in-flow.js';
+import { BrowserMismatch, InteractionNotFound, type FlowInput, type FlowStep } from '../oauth/authorization/flow-types.js';
+import type { SignInFlow } from '../oauth/authorization/sign-in-flow.js';
 import { SIGN_IN_PAGES_PATH } from '../oauth/endpoints/paths.js';
 import type { Client } from '../clients/client.js';
 import type { AuthorizationRequest } from '../sign-in/authorization-request.js';

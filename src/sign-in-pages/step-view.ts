@@ -1,5 +1,5 @@
 import { checkPageFields } from '../security/check-page.js';
-import type { FlowStep } from '../oauth/authorization/sign-in-flow.js';
+import type { FlowStep } from '../oauth/authorization/flow-types.js';
 import type { PageView } from './page-view.js';
 
 /** What a page of an interaction knows besides the step. */

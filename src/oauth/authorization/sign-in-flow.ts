@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AuditLog } from '../../audit/audit-log.js';
-import type { Client } from '../../clients/client.js';
+import { OFFLINE_ACCESS, type Client } from '../../clients/client.js';
 import type { GatehouseConfig } from '../../config/config.js';
 import { generateSecret, type SecretDigester } from '../../keys/secret-digest.js';
 import { checkAnswerFromForm } from '../../security/check-page.js';
-import type { SecurityCheck } from '../../security/security-check.js';
 import type { AuthorizationRequest, Interaction } from '../../sign-in/authorization-request.js';
 import { AUTHORIZATION_CODE_LIFETIME_MS } from '../../sign-in/authorization-code.js';
 import { sessionIsLive, type BrowserSession } from '../../sign-in/browser-session.js';
@@ -20,65 +19,14 @@ import { OAuthError } from '../oauth-error.js';
 import type { PlannedScope, SecurityGate, TokenRequestFacts } from '../security-gate.js';
 import type { ResponseTarget } from './authorization-request-parser.js';
 import { codeResponse, errorResponse, type AuthorizationResponse } from './authorization-response.js';
+import { BrowserMismatch, InteractionNotFound, type BrowserContext, type FlowInput, type FlowStart, type FlowStep, type NewSession, type SignInMetrics } from './flow-types.js';
 import { authenticationMethods } from './authentication-methods.js';
-
-/** A person's browser as the flow sees it: its cookies' values (never trusted beyond their digests) and the request's facts. */
-export interface BrowserContext {
-  /** The session cookie's value, if any. */
-  sessionId: string | undefined;
-  /** The browser-binding cookie's value (CSRF), if any. */
-  browserToken: string | undefined;
-  sourceAddress: string;
-  userAgent: string | undefined;
-  headers: TokenRequestFacts['headers'];
-}
-
-/** What the person is asked next, or the answer for the client. */
-export type FlowStep =
-  | { kind: 'sign-in'; error?: 'invalid-credentials' | undefined; retryAfterSeconds?: number | undefined; username?: string | undefined }
-  | { kind: 'check'; check: SecurityCheck; challenge: Record<string, unknown> }
-  | { kind: 'consent'; scopes: string[] }
-  /** A check refuses for now (blocked after wrong answers): shown to the person, the client is not answered yet. */
-  | { kind: 'blocked'; checkName: string; reason: string; blockedUntil: number | undefined }
-  | { kind: 'respond'; response: AuthorizationResponse };
-
-/** Where a started request goes: answered at once (single sign-on, prompt=none, an error) or through the pages. */
-export type FlowStart =
-  { kind: 'respond'; response: AuthorizationResponse; session?: NewSession | undefined } | { kind: 'interact'; interactionId: string; browserToken: string; newBrowserToken: boolean };
-
-/** A session made by signing in: the cookie value to set. */
-export interface NewSession {
-  sessionId: string;
-  maxAgeSeconds: number;
-}
-
-/** What the person sent from a page. */
-export type FlowInput =
-  | { step: 'sign-in'; username: string; password: string }
-  /** The fields of a check's page, as typed: the check's declaration turns them into its answer. */
-  | { step: 'check'; checkName: string; values: Record<string, string> }
-  | { step: 'consent'; decision: 'allow' | 'deny' }
-  | { step: 'cancel' };
-
-export class InteractionNotFound extends Error {
-  override name = 'InteractionNotFound';
-}
-
-export class BrowserMismatch extends Error {
-  override name = 'BrowserMismatch';
-}
+import { idleEnd, newBrowserSession } from './browser-session-terms.js';
 
 /** An interaction lasts this long: enough to type a password and answer a check. */
 const INTERACTION_LIFETIME_MS = 10 * 60_000;
 const USER_LOGIN = 'UserLogin';
 const SKIPPED_CHECKS: ReadonlySet<string> = new Set([USER_LOGIN]);
-
-/** Counts what happens in browser sign-in (server/metrics.ts implements it; a no-op when metrics are off). */
-export interface SignInMetrics {
-  signInEvent(event: string, outcome: 'success' | 'failure'): void;
-}
-
-export const NO_SIGN_IN_METRICS: SignInMetrics = { signInEvent: () => undefined };
 
 export interface SignInFlowServices {
   config: Pick<GatehouseConfig, 'issuer' | 'browserSessionIdleLifetime' | 'browserSessionLifetime'>;
@@ -106,7 +54,7 @@ export class SignInFlow {
     const now = Date.now();
     // A scope the client may not have is answered before anyone signs in.
     try {
-      this.services.gate.plan(client, request.scope, client.scopes);
+      this.services.gate.plan(client, requestedScope(request, client), client.scopes);
     } catch (error) {
       if (error instanceof OAuthError) return { kind: 'respond', response: errorResponse(targetOf(request), error.error, error.description, this.services.config.issuer) };
       throw error;
@@ -198,21 +146,7 @@ export class SignInFlow {
     }
     // A new session at every sign-in (no fixation); the browser's earlier one ends.
     if (browser.sessionId !== undefined) await services.stores.sessions.end(services.digester.digest(browser.sessionId), now);
-    const sessionId = generateSecret();
-    const absoluteExpiresAt = now + services.config.browserSessionLifetime * 1000;
-    const session: BrowserSession = {
-      idDigest: services.digester.digest(sessionId),
-      userId: result.user.id,
-      authTime: now,
-      amr: authenticationMethods([USER_LOGIN]),
-      createdAt: now,
-      lastSeenAt: now,
-      idleExpiresAt: Math.min(now + services.config.browserSessionIdleLifetime * 1000, absoluteExpiresAt),
-      absoluteExpiresAt,
-      endedAt: null,
-      userAgent: browser.userAgent === undefined ? null : browser.userAgent.slice(0, 300),
-      sourceAddress: browser.sourceAddress,
-    };
+    const { sessionId, session } = newBrowserSession(result.user.id, authenticationMethods([USER_LOGIN]), browser, services.config, (secret) => services.digester.digest(secret), now);
     await services.stores.sessions.insert(session);
     await services.stores.interactions.setSession(interaction.idDigest, session.idDigest);
     interaction.sessionIdDigest = session.idDigest;
@@ -246,7 +180,7 @@ export class SignInFlow {
 
     let planned: PlannedScope;
     try {
-      planned = services.gate.plan(client, request.scope, client.scopes);
+      planned = services.gate.plan(client, requestedScope(request, client), client.scopes);
     } catch (error) {
       if (error instanceof OAuthError) return refuse(error.error, error.description);
       throw error;
@@ -313,7 +247,7 @@ export class SignInFlow {
       expiresAt: now + AUTHORIZATION_CODE_LIFETIME_MS,
       usedAt: null,
     });
-    const idleExpiresAt = Math.min(now + services.config.browserSessionIdleLifetime * 1000, session.absoluteExpiresAt);
+    const idleExpiresAt = idleEnd(services.config, session.absoluteExpiresAt, now);
     await services.stores.sessions.touch(session.idDigest, { lastSeenAt: now, idleExpiresAt, amr: [...new Set([...session.amr, ...amr])] });
     return codeResponse(targetOf(request), code, services.config.issuer);
   }
@@ -363,6 +297,18 @@ export class SignInFlow {
       sourceAddress: browser.sourceAddress,
     });
   }
+}
+
+/**
+ * The scope a browser request asks for: as sent, except `offline_access` from a client without refresh tokens,
+ * which is ignored rather than refused (OIDC Core §11: many relying parties ask for it by default).
+ */
+function requestedScope(request: AuthorizationRequest, client: Client): string | undefined {
+  if (request.scope === undefined || client.refreshTokens) return request.scope;
+  return request.scope
+    .split(' ')
+    .filter((element) => element !== OFFLINE_ACCESS)
+    .join(' ');
 }
 
 function targetOf(request: AuthorizationRequest): ResponseTarget {
