@@ -46,7 +46,8 @@ export class ConfigError extends Error {
 export const COOKIE_NAME_PATTERN = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]{1,64}$/;
 export const DOMAIN_PATTERN = /^\.?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/;
 export const COOKIE_PATH_PATTERN = /^\/[\x21-\x3A\x3C-\x7E]*$/;
-export const HEADER_NAME_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
+/** An HTTP field name: RFC 9110 `token` characters (so `bimatrix_ap_accessToken` with underscores is one), at most 64. */
+export const HEADER_NAME_PATTERN = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]{1,64}$/;
 /** Headers that cannot double as the extra token header (lower case). */
 export const RESERVED_TOKEN_HEADERS = ['authorization', 'cookie', 'origin', 'host', 'content-type', 'content-length'];
 
@@ -378,7 +379,7 @@ export const SETTING_TABLE = {
     description: 'extra request header that may carry an access token (after Authorization, before the cookie)',
     default: 'X-Gatehouse-Access-Token',
     parse: (raw) => {
-      const name = matching(HEADER_NAME_PATTERN, 'must be a header name (letters, digits and -)')(raw);
+      const name = matching(HEADER_NAME_PATTERN, "must be an HTTP header name (letters, digits and !#$%&'*+-.^_`|~)")(raw);
       if (RESERVED_TOKEN_HEADERS.includes(name.toLowerCase())) throw new Error(`must not be ${name}, which already has a meaning`);
       return name;
     },

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { prefersPlainText } from '../../http/accept-preference.js';
 import { noStore, refuseOtherMethods } from './oauth-replies.js';
 import type { ClientAuthenticator } from '../client-auth/authenticate-client.js';
 import { FormParams } from '../form-params.js';
@@ -22,7 +23,8 @@ export interface AppTokenEndpointServices {
 /**
  * The application token endpoint: one server-to-server call in which an application proves its secret
  * (HTTP Basic or client_secret_post) and its private key (the grant's `request`). Browsers are refused: a
- * request with an Origin header is answered 403, never CORS.
+ * request with an Origin header is answered 403, never CORS. A request whose Accept header prefers
+ * `text/plain` gets the bare access token as text (as the BI platform's endpoint answers); errors stay JSON.
  */
 export function registerAppTokenEndpoint(app: FastifyInstance, services: AppTokenEndpointServices): void {
   const { authenticator, grant, limits, metrics } = services;
@@ -44,6 +46,10 @@ export function registerAppTokenEndpoint(app: FastifyInstance, services: AppToke
     metrics.tokenIssued(grant.grantType, client.clientId);
     if (params.get('set_cookie') === 'true') services.setTokenCookie(reply, issued.accessToken, issued.expiresIn);
     request.log.info({ clientId: client.clientId, sub: issued.subject }, 'application token issued');
+    if (prefersPlainText(request.headers.accept)) {
+      void reply.type('text/plain; charset=utf-8');
+      return issued.accessToken;
+    }
     return response;
   });
 }
