@@ -84,6 +84,8 @@ export interface Gatehouse {
   /** Administrative changes, issued tokens and refused token requests. */
   audit: AuditLog;
   tokenDelivery: TokenDeliverySettings;
+  /** Small named values shared by every instance (the hosted pages' branding, ...); a change reaches the others as a `setting` change. */
+  settings: SettingsRepository;
   changes: ChangeFeed;
   /** Built-in and custom security checks. */
   checks: CheckRegistry;
@@ -281,6 +283,7 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       attempts,
       audit,
       tokenDelivery,
+      settings: new SettingsRepository(store.db),
       changes,
       checks,
       profiles,

@@ -11,6 +11,11 @@ import type { TokenDeliverySettings } from '../protected-apis/token-delivery.js'
 import type { AdminToken } from './admin-token.js';
 import type { KeysApiServices } from './keys-api.js';
 import type { ProfilesApiServices } from './profiles-api.js';
+import type { SignInStores } from '../sign-in/sign-in-stores.js';
+import type { UsersStore } from '../users/users-store.js';
+import { registerSignInDataApi } from './sign-in-data-api.js';
+import { registerBrandingApi } from './branding-api.js';
+import type { BrandingSettingStore } from './branding-input.js';
 import { adminAuthentication } from './admin-auth.js';
 import { registerSessionApi } from './session-api.js';
 import { auditAdminChanges, type AdminAuthFailureCounter } from './admin-audit.js';
@@ -36,6 +41,9 @@ export interface AdminApiServices extends KeysApiServices, ProfilesApiServices {
   users: UserRegistry;
   tokenDelivery: TokenDeliverySettings;
   changes: Pick<ChangeFeed, 'pollNow'>;
+  usersRepository: Pick<UsersStore, 'get' | 'findByIdOrUsername'>;
+  signInStores: Pick<SignInStores, 'sessions' | 'consents'>;
+  settings: BrandingSettingStore;
 }
 
 /** The admin REST API, mounted under /admin/api. */
@@ -64,6 +72,8 @@ export async function adminApi(app: FastifyInstance, options: { gatehouse: Admin
   });
   app.get('/settings/server', async () => serverSettings(options.gatehouse.config));
   registerUserRoutes(app, options.gatehouse.users, { unlock: true });
+  registerSignInDataApi(app, options.gatehouse);
+  registerBrandingApi(app, options.gatehouse);
 }
 
 /** The configuration values an administrator may want to see (read-only; set by environment or file). Never secrets. */

@@ -30,6 +30,10 @@ const ACTIONS: Record<string, string> = {
   'DELETE /profiles/:name': 'profile.delete',
   'POST /profiles/:name/initial-access-tokens': 'profile.create_initial_access_token',
   'DELETE /profiles/:name/initial-access-tokens/:id': 'profile.revoke_initial_access_token',
+  'DELETE /sessions/:id': 'browser_session.end',
+  'DELETE /users/:id/sessions': 'user.end_sessions',
+  'DELETE /consents/:user/:client': 'consent.withdraw',
+  'PUT /branding': 'settings.branding.update',
 };
 
 export function adminActionOf(method: string, route: string): string {
@@ -53,6 +57,7 @@ function textOf(value: unknown): string | undefined {
 /** What a change was made to: from the route's parameters, else from what the answer created. */
 function targetOf(request: FastifyRequest, answer: Record<string, unknown> | undefined): string | null {
   const params = request.params as Record<string, string> | undefined;
+  if (params?.user !== undefined && params.client !== undefined) return `${params.user}/${params.client}`;
   if (params?.name !== undefined) return params.id !== undefined ? `${params.name}/${params.id}` : params.name;
   if (params?.id !== undefined) return params.kid !== undefined ? `${params.id}/${params.kid}` : params.id;
   const body = request.body as Record<string, unknown> | undefined;
@@ -116,7 +121,11 @@ export function auditAdminChanges(audit: AuditLog, failures?: AdminAuthFailureCo
     if (reply.statusCode === 429 && !sampled.first('429', request.ip)) return payload;
     const answer = jsonOf(payload);
     const failed = reply.statusCode >= 400;
-    const clientId = route.startsWith('/admin/api/clients') ? (targetOf(request, answer)?.split('/')[0] ?? null) : null;
+    const clientId = route.startsWith('/admin/api/clients')
+      ? (targetOf(request, answer)?.split('/')[0] ?? null)
+      : route.startsWith('/admin/api/consents/')
+        ? ((request.params as Record<string, string> | undefined)?.client ?? null)
+        : null;
     await audit.record({
       actor,
       action,

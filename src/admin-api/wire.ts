@@ -44,7 +44,7 @@ export interface SessionJson {
   idle_expires_at: string;
 }
 
-/** The paging fields of every list answer (`GET /clients`, `/users`, `/audit`). */
+/** The paging fields of every list answer (`GET /clients`, `/users`, `/audit`, `/sessions`, `/consents`). */
 export interface PageJson {
   total: number;
   limit: number;
@@ -94,6 +94,54 @@ export type CreatedInitialAccessTokenJson = InitialAccessTokenJson & { token: st
 
 /** `GET /admin/api/settings/server`: configuration values to show (read-only; never secrets). */
 export type ServerSettingsJson = Record<string, string | number>;
+
+/**
+ * A browser session (single sign-on) as `GET /admin/api/sessions` lists it. `id` is the keyed digest of the
+ * cookie's value, as stored: it names the session to end, but it is no credential (the cookie carries the random
+ * value, which is never stored or shown, and no endpoint takes a digest in its place).
+ */
+export interface BrowserSessionJson {
+  id: string;
+  user_id: string;
+  /** Null when the user is gone. */
+  username: string | null;
+  auth_time: string;
+  amr: string[];
+  created_at: string;
+  last_seen_at: string;
+  idle_expires_at: string;
+  absolute_expires_at: string;
+  user_agent: string | null;
+  source_address: string;
+}
+
+/** `DELETE /admin/api/users/:id/sessions`: how many live sessions of the user were ended. */
+export interface EndedSessionsJson {
+  user_id: string;
+  ended: number;
+}
+
+/** A consent as `GET /admin/api/consents` lists it: what a user allowed a client. */
+export interface ConsentJson {
+  user_id: string;
+  username: string | null;
+  client_id: string;
+  client_name: string | null;
+  /** The scope elements granted, space-separated. */
+  scope: string;
+  granted_at: string;
+  updated_at: string;
+}
+
+/** `GET/PUT /admin/api/branding`: how the hosted sign-in pages look. */
+export interface BrandingJson {
+  product_name: string;
+  /** An https URL, or null for the product name alone. */
+  logo_url: string | null;
+  /** `#rrggbb`. */
+  primary_colour: string;
+  background_colour: string;
+}
 
 /** The body of every refusal: an error code, a description, and the field at fault when there is one. */
 export interface ErrorJson {

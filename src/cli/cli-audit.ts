@@ -28,6 +28,10 @@ const ACTIONS: Record<string, string> = {
   'admin-token': 'admin_token.reset',
   'profiles push': 'profile.replace',
   'profiles delete': 'profile.delete',
+  'sessions end': 'browser_session.end',
+  'sessions end-all': 'user.end_sessions',
+  'consents withdraw': 'consent.withdraw',
+  'branding set': 'settings.branding.update',
 };
 
 /** The audit action of a CLI command, or undefined when it changes nothing. */
@@ -43,13 +47,14 @@ export function cliActionOf(command: Command): string | undefined {
 export async function recordCliChange(gatehouse: Gatehouse, command: Command, error: unknown): Promise<void> {
   const action = cliActionOf(command);
   if (action === undefined) return;
-  const target = command.args[0] ?? command.opts<{ id?: string }>().id ?? null;
+  // `consents withdraw <user> <client_id>`: the user and the client, as the admin API's target.
+  const target = action === 'consent.withdraw' ? command.args.join('/') : (command.args[0] ?? command.opts<{ id?: string }>().id ?? null);
   await gatehouse.audit.record({
     actor: 'cli',
     action,
     target,
     outcome: error === undefined ? 'success' : 'failure',
     reason: error === undefined ? null : error instanceof Error ? error.message : 'failed',
-    clientId: action.startsWith('client.') ? target : null,
+    clientId: action.startsWith('client.') ? target : action === 'consent.withdraw' ? (command.args[1] ?? null) : null,
   });
 }

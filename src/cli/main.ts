@@ -10,6 +10,9 @@ import { registerSchemaCommand } from './commands/schema.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerUsersCommands } from './commands/users.js';
 import { registerProfilesCommands } from './commands/profiles.js';
+import { registerSessionsCommands } from './commands/sessions.js';
+import { registerConsentsCommands } from './commands/consents.js';
+import { registerBrandingCommands } from './commands/branding.js';
 import { reportCliError } from './context.js';
 
 const program = new Command()
@@ -28,5 +31,8 @@ registerProfilesCommands(program);
 registerAdminTokenCommand(program);
 registerAdminsCommands(program);
 registerIssuerCommands(program);
+registerSessionsCommands(program);
+registerConsentsCommands(program);
+registerBrandingCommands(program);
 
 program.parseAsync(process.argv).catch(reportCliError);

@@ -103,7 +103,7 @@ describe.each(STORES)('admin API: clients on %s', (store) => {
     await expectFieldError(await server.admin('POST', '/clients', { grant_types: ['implicit'] }), 'grant_types');
     await expectFieldError(await server.admin('POST', '/clients', { grant_types: [] }), 'grant_types');
     await expectFieldError(await server.admin('POST', '/clients', { scope: 'bad"scope' }), 'scope');
-    await expectFieldError(await server.admin('POST', '/clients', { token_endpoint_auth_method: 'none' }), 'token_endpoint_auth_method');
+    await expectFieldError(await server.admin('POST', '/clients', { token_endpoint_auth_method: 'client_secret_jwt' }), 'token_endpoint_auth_method');
     await expectFieldError(await server.admin('POST', '/clients', { refresh_tokens: true }), 'refresh_tokens');
     await expectFieldError(await server.admin('POST', '/clients', { expires_at: 'next tuesday' }), 'expires_at');
     await expectFieldError(await server.admin('POST', '/clients', { allowed_origins: ['https://x.example/path'] }), 'allowed_origins');

@@ -20,6 +20,11 @@ interface ClientFlags {
   disabled?: boolean;
   actForUsers?: boolean;
   profile?: string;
+  redirectUri?: string[];
+  postLogoutRedirectUri?: string[];
+  skipConsent?: boolean;
+  requirePar?: boolean;
+  public?: boolean;
   json?: boolean;
 }
 
@@ -36,10 +41,21 @@ const FLAG_OF_FIELD: Record<string, string> = {
   expires_at: '--expires-at',
   allowed_origins: '--origins',
   profile: '--profile',
+  redirect_uris: '--redirect-uri',
+  post_logout_redirect_uris: '--post-logout-redirect-uri',
+  skip_consent: '--skip-consent',
+  require_pushed_authorization_requests: '--require-par',
 };
 
 function list(value: string): string[] {
   return splitScopeList(value);
+}
+
+/** The URIs of a repeatable URI flag; `none` alone clears them. URIs are not split on commas (a URI may hold one). */
+function uris(values: string[], flag: string): string[] {
+  if (values.length === 1 && values[0] === 'none') return [];
+  if (values.includes('none')) throw new CliError(`${flag}: "none" clears the list and cannot be given with URIs`);
+  return values;
 }
 
 /** Turns flags into the admin API's metadata body, so both share one validation. */
@@ -52,12 +68,21 @@ function metadataFromFlags(flags: ClientFlags, mode: 'create' | 'update'): Recor
   if (flags.scopes !== undefined) body.scope = list(flags.scopes).join(' ');
   if (flags.lifetime !== undefined) body.access_token_lifetime = flags.lifetime;
   if (flags.refreshTokens !== undefined) body.refresh_tokens = flags.refreshTokens;
-  if (flags.authMethod !== undefined) body.token_endpoint_auth_method = flags.authMethod;
+  if (flags.public) {
+    if (flags.authMethod !== undefined && flags.authMethod !== 'none') throw new CliError('--public is --auth-method none; give one of them');
+    body.token_endpoint_auth_method = 'none';
+    // A public client may use only the authorization code grant: the default for a new one.
+    if (mode === 'create' && flags.grantTypes === undefined) body.grant_types = ['authorization_code'];
+  } else if (flags.authMethod !== undefined) body.token_endpoint_auth_method = flags.authMethod;
   if (flags.expiresAt !== undefined) body.expires_at = flags.expiresAt === 'never' ? null : flags.expiresAt;
   if (flags.origins !== undefined) body.allowed_origins = list(flags.origins);
   if (flags.disabled) body.enabled = false;
   if (flags.actForUsers !== undefined) body.may_act_for_users = flags.actForUsers;
   if (flags.profile !== undefined) body.profile = flags.profile === 'none' ? null : flags.profile;
+  if (flags.redirectUri !== undefined) body.redirect_uris = uris(flags.redirectUri, '--redirect-uri');
+  if (flags.postLogoutRedirectUri !== undefined) body.post_logout_redirect_uris = uris(flags.postLogoutRedirectUri, '--post-logout-redirect-uri');
+  if (flags.skipConsent !== undefined) body.skip_consent = flags.skipConsent;
+  if (flags.requirePar !== undefined) body.require_pushed_authorization_requests = flags.requirePar;
   return body;
 }
 
@@ -68,12 +93,16 @@ function describe(client: ClientMetadata): string {
     `enabled:                ${client.enabled}`,
     `grant_types:            ${client.grant_types.join(', ')}`,
     `scope:                  ${client.scope}`,
-    `auth method:            ${client.token_endpoint_auth_method}`,
+    `auth method:            ${client.token_endpoint_auth_method}${client.token_endpoint_auth_method === 'none' ? ' (public client)' : ''}`,
     `access_token_lifetime:  ${client.access_token_lifetime}${client.access_token_lifetime === 0 ? " (server's maximum)" : ' s'}`,
     `refresh_tokens:         ${client.refresh_tokens}`,
     `expires_at:             ${client.expires_at ?? 'never'}`,
     `allowed_origins:        ${client.allowed_origins.join(', ')}`,
     `profile:                ${client.profile ?? '(none)'}`,
+    `redirect_uris:          ${client.redirect_uris.join(' ')}`,
+    `post_logout_redirect_uris: ${client.post_logout_redirect_uris.join(' ')}`,
+    `skip_consent:           ${client.skip_consent}`,
+    `require PAR:            ${client.require_pushed_authorization_requests}`,
     `updated_at:             ${client.updated_at}`,
   ].join('\n');
 }
@@ -81,12 +110,19 @@ function describe(client: ClientMetadata): string {
 function addMetadataOptions(command: Command): Command {
   return command
     .option('--name <name>', 'client name (shown in logs)')
-    .option('--grant-types <list>', 'client_credentials, password or both, comma-separated')
+    .option('--grant-types <list>', 'client_credentials, password, authorization_code, comma-separated')
     .option('--scopes <list>', 'allowed scope elements, comma- or space-separated')
     .option('--lifetime <seconds>', "access-token lifetime, 0..99999999 (0: the server's maximum)")
     .option('--refresh-tokens', 'issue refresh tokens (adds offline_access; not for client_credentials only)')
     .option('--no-refresh-tokens', 'do not issue refresh tokens')
-    .option('--auth-method <method>', 'client_secret_basic, client_secret_post or private_key_jwt')
+    .option('--auth-method <method>', 'client_secret_basic, client_secret_post, private_key_jwt or none (a public client)')
+    .option('--public', 'a public client (browser or native app): --auth-method none, authorization_code only')
+    .option('--redirect-uri <uri...>', 'redirect URIs for the authorization code flow (repeat or list them; "none" clears; replaces them)')
+    .option('--post-logout-redirect-uri <uri...>', 'where sign-out may return to (repeat or list them; "none" clears; replaces them)')
+    .option('--skip-consent', 'a first-party client: no consent page')
+    .option('--no-skip-consent', 'ask for consent')
+    .option('--require-par', 'require pushed authorization requests (RFC 9126)')
+    .option('--no-require-par', 'accept authorization requests without PAR')
     .option('--expires-at <date>', 'ISO date after which the client is refused ("never" to clear)')
     .option('--origins <list>', 'allowed browser origins, comma-separated')
     .option('--act-for-users', 'may obtain tokens for users with a signed assertion (JWT-bearer grant)')
@@ -124,7 +160,8 @@ export function registerClientsCommands(program: Command): void {
       const metadata = found.map(toClientMetadata);
       if (flags.json) return printJson({ clients: metadata, total });
       for (const client of metadata) {
-        process.stdout.write(`${client.client_id}\t${client.enabled ? 'enabled ' : 'disabled'}\t${client.grant_types.join(',')}\t${client.client_name}\n`);
+        const kind = client.token_endpoint_auth_method === 'none' ? 'public' : 'confidential';
+        process.stdout.write(`${client.client_id}\t${client.enabled ? 'enabled ' : 'disabled'}\t${kind}\t${client.grant_types.join(',')}\t${client.client_name}\n`);
       }
       process.stdout.write(`${metadata.length} of ${total} client(s)\n`);
     });
