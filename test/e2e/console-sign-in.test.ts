@@ -1,14 +1,19 @@
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BrowserAgent, formsOf, pkcePair } from '../helpers/browser-agent.js';
 import { launchChromium, SCREENSHOTS } from '../helpers/browser.js';
 import { startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
 
 const PASSWORD = 'e2e-console-sign-in-password';
+const USER_PASSWORD = 'alice password 1';
+const REDIRECT_URI = 'https://reports.example/callback';
 
 /**
  * The console's side of browser sign-in, in real headless Chromium against a real Gatehouse: public
- * clients with redirect URIs, and the server's refusal of a redirect URI shown next to its field.
+ * clients with redirect URIs, and the server's refusal of a redirect URI shown next to its field; the
+ * sessions and consents that people's sign-ins through the hosted pages leave, ended and withdrawn in the
+ * console; the pages' branding.
  */
 describe.each(STORES)('console: browser sign-in clients in Chromium on %s', (store) => {
   let server: TestServer;
@@ -28,13 +33,48 @@ describe.each(STORES)('console: browser sign-in clients in Chromium on %s', (sto
     if (store !== 'sqlite') return;
     await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
     await page.setViewportSize({ width: 375, height: 812 });
+    // Nothing but a table's own scroll area is wider than the phone.
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
     await page.screenshot({ path: join(SCREENSHOTS, `${name}-375.png`), fullPage: true });
     await page.setViewportSize({ width: 1280, height: 860 });
   };
+  /** What the browser of a person (a cookie-keeping agent) gets from /oauth/authorize for the reports client. */
+  const authorize = (agent: BrowserAgent) =>
+    agent.get(
+      `/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: 'e2e-reports', redirect_uri: REDIRECT_URI, scope: 'reports', state: 's', code_challenge: pkcePair().challenge, code_challenge_method: 'S256' }).toString()}`,
+    );
+  /** Alice signs in through the hosted pages (and allows the client when asked): a browser session, and a consent. */
+  async function signInAlice(agent: BrowserAgent): Promise<void> {
+    const start = await authorize(agent);
+    expect(start.status).toBe(303);
+    const pageUrl = start.headers.get('location')!;
+    const csrf = formsOf(await (await agent.get(pageUrl)).text()).inputs.get('csrf')!;
+    let answer = await agent.post(pageUrl, { csrf, step: 'sign-in', username: 'alice', password: USER_PASSWORD });
+    if (answer.status === 200) answer = await agent.post(pageUrl, { csrf, step: 'consent', decision: 'allow' });
+    expect(answer.status).toBe(303);
+    expect(answer.headers.get('location')).toMatch(new RegExp(`^${REDIRECT_URI}\\?code=`));
+  }
+  /** Accepts (or dismisses) the next confirmation dialog, and gives its message. */
+  const nextDialog = (accept: boolean) =>
+    new Promise<string>((resolve) => {
+      page.once('dialog', (dialog) => {
+        resolve(dialog.message());
+        void (accept ? dialog.accept() : dialog.dismiss());
+      });
+    });
   const clientJson = async (clientId: string) => (await (await server.admin('GET', `/clients/${clientId}`)).json()) as Record<string, unknown>;
 
   beforeAll(async () => {
     server = await startTestServer({ store, config: { adminPassword: PASSWORD } });
+    expect((await server.admin('POST', '/users', { username: 'alice', password: USER_PASSWORD })).status).toBe(201);
+    await server.createClient({
+      client_id: 'e2e-reports',
+      client_name: 'Reports app',
+      grant_types: ['authorization_code'],
+      token_endpoint_auth_method: 'none',
+      redirect_uris: [REDIRECT_URI],
+      scope: 'reports',
+    });
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
     page = await context.newPage();
@@ -153,6 +193,113 @@ describe.each(STORES)('console: browser sign-in clients in Chromium on %s', (sto
     await page.getByTestId('secret-value').waitFor();
     expect(await page.getByText('Public client: no secret').count()).toBe(0);
     expect(await clientJson((await page.getByLabel('Client ID').inputValue()).trim())).toMatchObject({ token_endpoint_auth_method: 'client_secret_basic', grant_types: ['authorization_code'] });
+    expect(problems).toEqual([]);
+  });
+
+  it('lists the sessions of sign-ins through the hosted pages and ends one, after a confirmation', async () => {
+    const first = new BrowserAgent(server.url);
+    const second = new BrowserAgent(server.url);
+    await signInAlice(first);
+    await signInAlice(second);
+    // Signed in: the next authorization request is answered at once, from the session.
+    expect((await authorize(first)).headers.get('location')).toMatch(new RegExp(`^${REDIRECT_URI}`));
+
+    await page.getByRole('link', { name: 'Sessions' }).click();
+    await page.getByRole('heading', { name: 'Sessions' }).waitFor();
+    const rows = page.getByRole('row', { name: /alice/ });
+    await expect.poll(() => rows.count()).toBe(2);
+    const row = (await rows.first().textContent()) ?? '';
+    expect(row).toContain('pwd');
+    expect(row).toContain('127.0.0.1');
+    for (const heading of ['User', 'Created', 'Last seen', 'Expires']) expect(await page.getByRole('columnheader', { name: heading, exact: true }).count()).toBe(1);
+    await shot('sessions');
+
+    // Cancelled: nothing ends.
+    const ending = page.getByRole('button', { name: /^End the session of alice/ });
+    const cancelled = nextDialog(false);
+    await ending.first().click();
+    expect(await cancelled).toContain('End this session of alice?');
+    expect(((await (await server.admin('GET', '/sessions')).json()) as { total: number }).total).toBe(2);
+
+    const confirmed = nextDialog(true);
+    await ending.first().click();
+    await confirmed;
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Session of alice ended');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(((await (await server.admin('GET', '/sessions')).json()) as { total: number }).total).toBe(1);
+    // The ended session no longer signs its browser in: one of the two is sent to the sign-in page.
+    const locations = await Promise.all([first, second].map(async (agent) => (await authorize(agent)).headers.get('location') ?? ''));
+    expect(locations.filter((location) => location.startsWith(`${server.url}/sign-in/`))).toHaveLength(1);
+
+    // Every session of one user.
+    await page.getByLabel('User', { exact: true }).fill('alice');
+    await page.getByRole('button', { name: 'Show sessions' }).click();
+    const all = nextDialog(true);
+    await page.getByRole('button', { name: 'End all sessions of alice' }).click();
+    expect(await all).toContain('End every session of alice?');
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('1 session of alice ended');
+    await expect.poll(() => page.getByText('No live session of alice.').count()).toBe(1);
+    for (const agent of [first, second]) expect((await authorize(agent)).headers.get('location')).toMatch(new RegExp(`^${server.url}/sign-in/`));
+  });
+
+  it('lists consents and withdraws one, after which the application asks again', async () => {
+    await page.getByRole('link', { name: 'Consents' }).click();
+    await page.getByRole('heading', { name: 'Consents' }).waitFor();
+    const row = page.getByRole('row', { name: /alice/ });
+    await expect.poll(() => row.textContent()).toContain('Reports app');
+    expect(await row.textContent()).toContain('reports');
+    await shot('consents');
+
+    const withdrawn = nextDialog(true);
+    await page.getByRole('button', { name: 'Withdraw the consent of alice to Reports app' }).click();
+    expect(await withdrawn).toContain('Withdraw the consent of alice to Reports app?');
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Consent of alice to Reports app withdrawn');
+    await expect.poll(() => page.getByText('No consents.').count()).toBe(1);
+    expect(((await (await server.admin('GET', '/consents')).json()) as { total: number }).total).toBe(0);
+
+    // Signed in again, alice is asked again.
+    const agent = new BrowserAgent(server.url);
+    const pageUrl = (await authorize(agent)).headers.get('location')!;
+    const csrf = formsOf(await (await agent.get(pageUrl)).text()).inputs.get('csrf')!;
+    const signedIn = await agent.post(pageUrl, { csrf, step: 'sign-in', username: 'alice', password: USER_PASSWORD });
+    expect(signedIn.status).toBe(200);
+    expect(await signedIn.text()).toContain('name="decision"');
+  });
+
+  it('edits the branding with a preview, refuses a bad colour beside its field, and saves it', async () => {
+    await page.getByRole('link', { name: 'Branding' }).click();
+    await page.getByRole('heading', { name: 'Branding' }).waitFor();
+    expect(await page.getByLabel('Product name').inputValue()).toBe('Gatehouse');
+    await page.getByLabel('Product name').fill('Example Corp');
+    await page.getByLabel('Logo URL').fill('https://cdn.example.com/logo.svg');
+    const primary = page.getByLabel('Primary colour');
+    await primary.fill('#AA3300');
+    await page.getByLabel('Background colour').fill('#102030');
+    const backgroundOf = (testId: string) => page.evaluate<string>(`getComputedStyle(document.querySelector('[data-testid="${testId}"]')).backgroundColor`);
+    await expect.poll(() => backgroundOf('primary_colour-swatch')).toBe('rgb(170, 51, 0)');
+    expect(await backgroundOf('branding-preview')).toBe('rgb(16, 32, 48)');
+    // Light text on the dark background, as the pages choose it.
+    expect(await page.evaluate<string>(`getComputedStyle(document.querySelector('[data-testid="branding-preview"]')).color`)).toBe('rgb(255, 255, 255)');
+    expect(await page.getByTestId('branding-preview').textContent()).toContain('Example Corp');
+
+    await primary.fill('red');
+    await page.getByRole('button', { name: 'Save branding' }).click();
+    await expect.poll(() => primary.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = (await primary.getAttribute('aria-describedby')) ?? '';
+    expect(await page.locator(`[id="${describedBy.split(' ')[0]}"]`).textContent()).toContain('#rrggbb');
+    await shot('branding-error');
+
+    await primary.fill('#AA3300');
+    await page.getByRole('button', { name: 'Save branding' }).click();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Branding saved');
+    expect(await (await server.admin('GET', '/branding')).json()).toEqual({
+      product_name: 'Example Corp',
+      logo_url: 'https://cdn.example.com/logo.svg',
+      primary_colour: '#aa3300',
+      background_colour: '#102030',
+    });
+    await shot('branding');
+
     expect(problems).toEqual([]);
   });
 });
