@@ -204,7 +204,7 @@ describe.each(STORES)('console: browser sign-in clients in Chromium on %s', (sto
     // Signed in: the next authorization request is answered at once, from the session.
     expect((await authorize(first)).headers.get('location')).toMatch(new RegExp(`^${REDIRECT_URI}`));
 
-    await page.getByRole('link', { name: 'Sessions' }).click();
+    await page.getByRole('link', { name: 'Sessions', exact: true }).click();
     await page.getByRole('heading', { name: 'Sessions' }).waitFor();
     const rows = page.getByRole('row', { name: /alice/ });
     await expect.poll(() => rows.count()).toBe(2);
@@ -231,9 +231,12 @@ describe.each(STORES)('console: browser sign-in clients in Chromium on %s', (sto
     const locations = await Promise.all([first, second].map(async (agent) => (await authorize(agent)).headers.get('location') ?? ''));
     expect(locations.filter((location) => location.startsWith(`${server.url}/sign-in/`))).toHaveLength(1);
 
-    // Every session of one user.
-    await page.getByLabel('User', { exact: true }).fill('alice');
-    await page.getByRole('button', { name: 'Show sessions' }).click();
+    // Every session of one user, reached from the users list.
+    await page.getByRole('link', { name: 'Users', exact: true }).click();
+    await page.getByRole('link', { name: 'Sessions of alice' }).click();
+    await page.getByRole('heading', { name: 'Sessions' }).waitFor();
+    expect(await page.getByLabel('User', { exact: true }).inputValue()).toBe('alice');
+    expect(page.url()).toBe(`${server.url}/admin/sessions?user=alice`);
     const all = nextDialog(true);
     await page.getByRole('button', { name: 'End all sessions of alice' }).click();
     expect(await all).toContain('End every session of alice?');
@@ -243,7 +246,7 @@ describe.each(STORES)('console: browser sign-in clients in Chromium on %s', (sto
   });
 
   it('lists consents and withdraws one, after which the application asks again', async () => {
-    await page.getByRole('link', { name: 'Consents' }).click();
+    await page.getByRole('link', { name: 'Consents', exact: true }).click();
     await page.getByRole('heading', { name: 'Consents' }).waitFor();
     const row = page.getByRole('row', { name: /alice/ });
     await expect.poll(() => row.textContent()).toContain('Reports app');
@@ -267,7 +270,7 @@ describe.each(STORES)('console: browser sign-in clients in Chromium on %s', (sto
   });
 
   it('edits the branding with a preview, refuses a bad colour beside its field, and saves it', async () => {
-    await page.getByRole('link', { name: 'Branding' }).click();
+    await page.getByRole('link', { name: 'Branding', exact: true }).click();
     await page.getByRole('heading', { name: 'Branding' }).waitFor();
     expect(await page.getByLabel('Product name').inputValue()).toBe('Gatehouse');
     await page.getByLabel('Product name').fill('Example Corp');

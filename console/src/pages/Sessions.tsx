@@ -14,8 +14,9 @@ function expiresAt(session: BrowserSessionJson): string {
 
 /** The browser sessions (single sign-on) of the hosted sign-in pages: listed, by user, and ended. */
 export function Sessions() {
-  const [draft, setDraft] = useState('');
-  const [user, setUser] = useState('');
+  // A link may name the user (/admin/sessions?user=alice, as the users list does).
+  const [draft, setDraft] = useState(() => new URLSearchParams(window.location.search).get('user') ?? '');
+  const [user, setUser] = useState(draft);
   const [offset, setOffset] = useState(0);
   const [page, setPage] = useState<SessionsPage | null>(null);
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
