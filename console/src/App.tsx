@@ -12,14 +12,20 @@ import { SigningKeys } from './pages/SigningKeys';
 import { AuditLog } from './pages/AuditLog';
 import { Settings } from './pages/Settings';
 import { Profiles } from './pages/Profiles';
+import { Sessions } from './pages/Sessions';
+import { Consents } from './pages/Consents';
+import { Branding } from './pages/Branding';
 
 const SECTIONS = [
   { to: '/clients', label: 'Clients' },
   { to: '/users', label: 'Users' },
+  { to: '/sessions', label: 'Sessions' },
+  { to: '/consents', label: 'Consents' },
   { to: '/applications', label: 'Applications' },
   { to: '/profiles', label: 'Security profiles' },
   { to: '/keys', label: 'Signing keys' },
   { to: '/audit', label: 'Audit log' },
+  { to: '/branding', label: 'Branding' },
   { to: '/settings', label: 'Settings' },
 ];
 
@@ -104,6 +110,9 @@ function Page({ path }: { path: string }) {
   if (client?.[1]) return <ClientForm key={client[1]} clientId={decodeURIComponent(client[1])} />;
   if (path.startsWith('/clients') || path === '/' || path === '/sign-in') return <ClientsList />;
   if (path.startsWith('/users')) return <Users />;
+  if (path.startsWith('/sessions')) return <Sessions />;
+  if (path.startsWith('/consents')) return <Consents />;
+  if (path.startsWith('/branding')) return <Branding />;
   if (path.startsWith('/applications')) return <Applications />;
   if (path.startsWith('/profiles')) return <Profiles />;
   if (path.startsWith('/keys')) return <SigningKeys />;

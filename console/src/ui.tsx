@@ -78,6 +78,30 @@ export function Check(props: { label: string; checked: boolean; onChange: (check
   );
 }
 
+/** A radio button with its label after it, one choice of a fieldset whose legend names the question. */
+export function Radio(props: { label: string; name: string; value: string; checked: boolean; onSelect: () => void; hint?: ReactNode }) {
+  const id = useId();
+  return (
+    <div className="field field-check">
+      <input
+        type="radio"
+        id={id}
+        name={props.name}
+        value={props.value}
+        checked={props.checked}
+        aria-describedby={props.hint ? `${id}-more` : undefined}
+        onChange={(event) => event.target.checked && props.onSelect()}
+      />
+      <label htmlFor={id}>{props.label}</label>
+      {props.hint && (
+        <div id={`${id}-more`} className="check-more">
+          <p className="hint">{props.hint}</p>
+        </div>
+      )}
+    </div>
+  );
+}
+
 export function Alert(props: { kind: 'error' | 'success' | 'info'; children: ReactNode }) {
   return (
     <div className={`alert alert-${props.kind}`} role={props.kind === 'error' ? 'alert' : 'status'}>

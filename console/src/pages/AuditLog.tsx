@@ -21,6 +21,7 @@ const NONE: Filters = { from: '', to: '', actor: '', client_id: '', action: '', 
 /** Grant types of issued tokens; the application token endpoint records `application_token`. */
 const GRANT_TYPES: [value: string, label: string][] = [
   ['client_credentials', 'client_credentials'],
+  ['authorization_code', 'authorization_code'],
   ['password', 'password'],
   ['refresh_token', 'refresh_token'],
   ['urn:ietf:params:oauth:grant-type:jwt-bearer', 'JWT bearer'],

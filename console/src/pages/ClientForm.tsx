@@ -19,7 +19,7 @@ import {
 } from '../../../src/admin-api/wire';
 import { ApiError, api } from '../api';
 import { navigate } from '../router';
-import { Alert, Check, Field, Link, SecretOnce, errorText, fieldErrorsOf, formatTime } from '../ui';
+import { Alert, Check, Field, Link, Radio, SecretOnce, errorText, fieldErrorsOf, formatTime } from '../ui';
 import { ClientKeys } from './ClientKeys';
 import { ScopeChips } from './ScopeChips';
 
@@ -37,6 +37,19 @@ const AUTH_METHOD_LABELS: Record<AuthMethod, string> = {
 };
 const AUTH_METHOD_CHOICES = AUTH_METHODS.map((value) => ({ value, label: AUTH_METHOD_LABELS[value] }));
 
+/** token_endpoint_auth_method of a public client (RFC 7591 §2): it has no secret and may use only the authorization code grant. */
+const PUBLIC_AUTH_METHOD = 'none';
+/** The only grant type a public client may use. */
+const PUBLIC_GRANTS: GrantType[] = ['authorization_code'];
+
+/** One URI per line (spaces and empty lines dropped); the server checks each and names the field at fault. */
+function linesOf(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+}
+
 interface FormState {
   client_name: string;
   client_id: string;
@@ -51,6 +64,10 @@ interface FormState {
   token_endpoint_auth_method: string;
   may_act_for_users: boolean;
   profile: string;
+  redirect_uris: string;
+  post_logout_redirect_uris: string;
+  skip_consent: boolean;
+  require_pushed_authorization_requests: boolean;
 }
 
 const EMPTY: FormState = {
@@ -67,6 +84,10 @@ const EMPTY: FormState = {
   token_endpoint_auth_method: 'client_secret_basic',
   may_act_for_users: false,
   profile: '',
+  redirect_uris: '',
+  post_logout_redirect_uris: '',
+  skip_consent: false,
+  require_pushed_authorization_requests: false,
 };
 
 function stateOf(client: ClientMetadata): FormState {
@@ -84,6 +105,10 @@ function stateOf(client: ClientMetadata): FormState {
     token_endpoint_auth_method: client.token_endpoint_auth_method,
     may_act_for_users: client.may_act_for_users,
     profile: client.profile ?? '',
+    redirect_uris: client.redirect_uris.join('\n'),
+    post_logout_redirect_uris: client.post_logout_redirect_uris.join('\n'),
+    skip_consent: client.skip_consent,
+    require_pushed_authorization_requests: client.require_pushed_authorization_requests,
   };
 }
 
@@ -94,6 +119,7 @@ function integerOrText(text: string): number | string {
 
 function bodyOf(form: FormState, creating: boolean): Record<string, unknown> {
   const refreshAllowed = form.grant_types.some((grant) => grant !== 'client_credentials');
+  const isPublic = form.token_endpoint_auth_method === PUBLIC_AUTH_METHOD;
   return {
     ...(creating && form.client_id.trim() !== '' ? { client_id: form.client_id.trim() } : {}),
     client_name: form.client_name,
@@ -106,8 +132,13 @@ function bodyOf(form: FormState, creating: boolean): Record<string, unknown> {
     expires_at: form.expires_at === '' ? null : form.expires_at,
     allowed_origins: form.allowed_origins.split(/[\s,]+/).filter((origin) => origin !== ''),
     token_endpoint_auth_method: form.token_endpoint_auth_method,
-    may_act_for_users: form.may_act_for_users,
+    // A public client cannot prove who it is, so it cannot act for users by a signed assertion.
+    may_act_for_users: !isPublic && form.may_act_for_users,
     profile: form.profile === '' ? null : form.profile,
+    redirect_uris: linesOf(form.redirect_uris),
+    post_logout_redirect_uris: linesOf(form.post_logout_redirect_uris),
+    skip_consent: form.skip_consent,
+    require_pushed_authorization_requests: form.require_pushed_authorization_requests,
   };
 }
 
@@ -118,6 +149,7 @@ export function ClientForm(props: { clientId: string | null }) {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
   const [secret, setSecret] = useState<{ title: string; value: string; note?: string } | null>(null);
+  const [noSecret, setNoSecret] = useState(false);
   const [applications, setApplications] = useState<ApplicationJson[]>([]);
   const [profiles, setProfiles] = useState<string[]>([]);
   const [grace, setGrace] = useState('');
@@ -145,12 +177,27 @@ export function ClientForm(props: { clientId: string | null }) {
 
   const set = <K extends keyof FormState>(name: K, value: FormState[K]) => setForm((current) => ({ ...current, [name]: value }));
   const refreshAllowed = form.grant_types.some((grant) => grant !== 'client_credentials');
+  const isPublic = form.token_endpoint_auth_method === PUBLIC_AUTH_METHOD;
+  const codeFlow = form.grant_types.includes('authorization_code');
+  /** Whether the stored client is public (what its secret and keys sections depend on, until a change is saved). */
+  const storedPublic = client?.token_endpoint_auth_method === PUBLIC_AUTH_METHOD;
+
+  /** Public: only the authorization code grant, no secret. Confidential again: a secret in HTTP Basic, as a new client has. */
+  function chooseType(type: 'public' | 'confidential') {
+    setForm((current) => {
+      if (type === 'public') return { ...current, token_endpoint_auth_method: PUBLIC_AUTH_METHOD, grant_types: PUBLIC_GRANTS, may_act_for_users: false };
+      if (current.token_endpoint_auth_method !== PUBLIC_AUTH_METHOD) return current;
+      const method = client && client.token_endpoint_auth_method !== PUBLIC_AUTH_METHOD ? client.token_endpoint_auth_method : EMPTY.token_endpoint_auth_method;
+      return { ...current, token_endpoint_auth_method: method };
+    });
+  }
 
   async function save(event: FormEvent) {
     event.preventDefault();
     setBusy(true);
     setErrors({});
     setMessage(null);
+    setNoSecret(false);
     try {
       if (creating) {
         const created = await api<CreatedClientJson>('POST', '/clients', bodyOf(form, true));
@@ -159,6 +206,7 @@ export function ClientForm(props: { clientId: string | null }) {
         setClientId(created.client_id);
         window.history.replaceState(null, '', `/admin/clients/${encodeURIComponent(created.client_id)}`);
         if (created.client_secret) setSecret({ title: 'Client secret', value: created.client_secret });
+        else setNoSecret(true);
         setMessage({ kind: 'success', text: `Client ${created.client_id} created.` });
       } else {
         const updated = await api<ClientMetadata>('PATCH', `/clients/${encodeURIComponent(clientId)}`, bodyOf(form, false));
@@ -217,6 +265,7 @@ export function ClientForm(props: { clientId: string | null }) {
       <h1 id="client-title">{creating ? 'Add a client' : client ? `Client ${client.client_name || client.client_id}` : 'Client'}</h1>
       {message && <Alert kind={message.kind}>{message.text}</Alert>}
       {secret && <SecretOnce title={secret.title} value={secret.value} note={secret.note} onDone={() => setSecret(null)} />}
+      {noSecret && <Alert kind="info">Public client: no secret. It proves nothing at the token endpoint; PKCE and its registered redirect URIs protect its authorization codes.</Alert>}
 
       {!creating && client === null && !message && <p className="loading">Loading…</p>}
       {(creating || client !== null) && (
@@ -250,9 +299,31 @@ export function ClientForm(props: { clientId: string | null }) {
             </Field>
           </div>
 
+          <fieldset className={isPublic && errors.token_endpoint_auth_method ? 'field-invalid' : undefined}>
+            <legend>Client type</legend>
+            <Radio
+              name="client_type"
+              value="confidential"
+              label="Confidential"
+              checked={!isPublic}
+              onSelect={() => chooseType('confidential')}
+              hint="Runs where it can keep a secret or a private key: a back end, a server-rendered web app."
+            />
+            <Radio
+              name="client_type"
+              value="public"
+              label="Public"
+              checked={isPublic}
+              onSelect={() => chooseType('public')}
+              hint="A single-page or native app, which cannot keep a secret: no secret, the authorization code grant with PKCE only."
+            />
+            {isPublic && errors.token_endpoint_auth_method && <p className="field-error">{errors.token_endpoint_auth_method}</p>}
+          </fieldset>
+
           <fieldset className={errors.grant_types ? 'field-invalid' : undefined}>
             <legend>Grant types</legend>
-            {GRANTS.map((grant) => (
+            {isPublic && <p className="hint">A public client may use only the authorization code grant.</p>}
+            {GRANTS.filter((grant) => !isPublic || PUBLIC_GRANTS.includes(grant.value)).map((grant) => (
               <Check
                 key={grant.value}
                 name="grant_types"
@@ -267,6 +338,68 @@ export function ClientForm(props: { clientId: string | null }) {
             ))}
             {errors.grant_types && <p className="field-error">{errors.grant_types}</p>}
           </fieldset>
+
+          {(codeFlow || errors.redirect_uris || errors.post_logout_redirect_uris) && (
+            <fieldset>
+              <legend>Browser sign-in</legend>
+              <div className="grid-2">
+                <Field
+                  label="Redirect URIs"
+                  error={errors.redirect_uris}
+                  hint="One per line, matched exactly: https, http only to 127.0.0.1, [::1] or localhost (any port on a loopback IP), or a private-use scheme such as com.example.app:/callback."
+                >
+                  {({ id, describedBy, invalid }) => (
+                    <textarea
+                      id={id}
+                      name="redirect_uris"
+                      rows={3}
+                      spellCheck={false}
+                      value={form.redirect_uris}
+                      aria-describedby={describedBy}
+                      aria-invalid={invalid || undefined}
+                      onChange={(event) => set('redirect_uris', event.target.value)}
+                    />
+                  )}
+                </Field>
+                <Field
+                  label="Post-logout redirect URIs"
+                  error={errors.post_logout_redirect_uris}
+                  hint="One per line. Where sign-out (/oauth/logout) may send the browser afterwards; the same rules as redirect URIs."
+                >
+                  {({ id, describedBy, invalid }) => (
+                    <textarea
+                      id={id}
+                      name="post_logout_redirect_uris"
+                      rows={3}
+                      spellCheck={false}
+                      value={form.post_logout_redirect_uris}
+                      aria-describedby={describedBy}
+                      aria-invalid={invalid || undefined}
+                      onChange={(event) => set('post_logout_redirect_uris', event.target.value)}
+                    />
+                  )}
+                </Field>
+              </div>
+              <div className="grid-2">
+                <Check
+                  name="skip_consent"
+                  label="Skip consent (first-party)"
+                  checked={form.skip_consent}
+                  error={errors.skip_consent}
+                  onChange={(checked) => set('skip_consent', checked)}
+                  hint="For your own applications only: people who sign in are not asked to allow its scopes. Leave it off for third parties."
+                />
+                <Check
+                  name="require_pushed_authorization_requests"
+                  label="Require pushed authorization requests"
+                  checked={form.require_pushed_authorization_requests}
+                  error={errors.require_pushed_authorization_requests}
+                  onChange={(checked) => set('require_pushed_authorization_requests', checked)}
+                  hint="The client must first send its authorization request to /oauth/par (RFC 9126) and open /oauth/authorize with the request_uri it gets."
+                />
+              </div>
+            </fieldset>
+          )}
 
           <ScopeChips value={form.scopes} onChange={(scopes) => set('scopes', scopes)} suggestions={suggestions} error={errors.scope} />
 
@@ -292,24 +425,26 @@ export function ClientForm(props: { clientId: string | null }) {
                 />
               )}
             </Field>
-            <Field label="Token endpoint authentication method" error={errors.token_endpoint_auth_method} hint="How the client proves who it is when it asks for a token.">
-              {({ id, describedBy, invalid }) => (
-                <select
-                  id={id}
-                  name="token_endpoint_auth_method"
-                  value={form.token_endpoint_auth_method}
-                  aria-describedby={describedBy}
-                  aria-invalid={invalid || undefined}
-                  onChange={(event) => set('token_endpoint_auth_method', event.target.value)}
-                >
-                  {AUTH_METHOD_CHOICES.map((method) => (
-                    <option key={method.value} value={method.value}>
-                      {method.label}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
+            {!isPublic && (
+              <Field label="Token endpoint authentication method" error={errors.token_endpoint_auth_method} hint="How the client proves who it is when it asks for a token.">
+                {({ id, describedBy, invalid }) => (
+                  <select
+                    id={id}
+                    name="token_endpoint_auth_method"
+                    value={form.token_endpoint_auth_method}
+                    aria-describedby={describedBy}
+                    aria-invalid={invalid || undefined}
+                    onChange={(event) => set('token_endpoint_auth_method', event.target.value)}
+                  >
+                    {AUTH_METHOD_CHOICES.map((method) => (
+                      <option key={method.value} value={method.value}>
+                        {method.label}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+            )}
           </div>
 
           <div className="grid-2">
@@ -322,8 +457,8 @@ export function ClientForm(props: { clientId: string | null }) {
               onChange={(checked) => set('refresh_tokens', checked)}
               hint={
                 refreshAllowed
-                  ? 'Issues a refresh token with password-grant tokens, so the client can renew access without the password. Turning it on adds the offline_access scope to the client.'
-                  : 'Not available with client credentials alone: such a client can always ask for a new token. Add the password grant to turn it on (it adds the offline_access scope).'
+                  ? "Issues a refresh token with tokens of the authorization code and password grants, so the client can renew access without the person signing in again (a public client's rotate at every use). Turning it on adds the offline_access scope to the client."
+                  : 'Not available with client credentials alone: such a client can always ask for a new token. Add the authorization code or password grant to turn it on (it adds the offline_access scope).'
               }
             />
             {refreshAllowed && form.refresh_tokens && (
@@ -358,14 +493,16 @@ export function ClientForm(props: { clientId: string | null }) {
               onChange={(checked) => set('enabled', checked)}
               hint="A disabled client gets no tokens, and its tokens stop passing introspection."
             />
-            <Check
-              name="may_act_for_users"
-              label="May act for users"
-              checked={form.may_act_for_users}
-              error={errors.may_act_for_users}
-              onChange={(checked) => set('may_act_for_users', checked)}
-              hint="Lets this client obtain tokens for users with a signed assertion (JWT-bearer grant, application tokens)."
-            />
+            {!isPublic && (
+              <Check
+                name="may_act_for_users"
+                label="May act for users"
+                checked={form.may_act_for_users}
+                error={errors.may_act_for_users}
+                onChange={(checked) => set('may_act_for_users', checked)}
+                hint="Lets this client obtain tokens for users with a signed assertion (JWT-bearer grant, application tokens)."
+              />
+            )}
           </div>
 
           <div className="grid-2">
@@ -426,30 +563,39 @@ export function ClientForm(props: { clientId: string | null }) {
 
       {!creating && clientId !== null && client !== null && (
         <>
-          <section className="card" aria-labelledby="secret-title">
-            <h2 id="secret-title">Client secret</h2>
-            <p className="hint">Gatehouse keeps only a digest of the secret. Rotating makes a new one and shows it once; the old one keeps working for the grace period.</p>
-            <div className="inline-form">
-              <Field label="Grace period (seconds)" error={errors.grace_period} hint="Empty: the server's default. 0 stops the old secret at once.">
-                {({ id, describedBy, invalid }) => (
-                  <input
-                    id={id}
-                    name="grace_period"
-                    type="number"
-                    min={0}
-                    value={grace}
-                    aria-describedby={describedBy}
-                    aria-invalid={invalid || undefined}
-                    onChange={(event) => setGrace(event.target.value)}
-                  />
-                )}
-              </Field>
-              <button type="button" onClick={() => void rotate()}>
-                Rotate secret
-              </button>
-            </div>
-          </section>
-          <ClientKeys clientId={clientId} />
+          {storedPublic ? (
+            <section className="card" aria-labelledby="secret-title">
+              <h2 id="secret-title">Client secret</h2>
+              <p className="hint">Public client: no secret and no keys. It proves nothing at the token endpoint; PKCE and its registered redirect URIs protect its codes.</p>
+            </section>
+          ) : (
+            <>
+              <section className="card" aria-labelledby="secret-title">
+                <h2 id="secret-title">Client secret</h2>
+                <p className="hint">Gatehouse keeps only a digest of the secret. Rotating makes a new one and shows it once; the old one keeps working for the grace period.</p>
+                <div className="inline-form">
+                  <Field label="Grace period (seconds)" error={errors.grace_period} hint="Empty: the server's default. 0 stops the old secret at once.">
+                    {({ id, describedBy, invalid }) => (
+                      <input
+                        id={id}
+                        name="grace_period"
+                        type="number"
+                        min={0}
+                        value={grace}
+                        aria-describedby={describedBy}
+                        aria-invalid={invalid || undefined}
+                        onChange={(event) => setGrace(event.target.value)}
+                      />
+                    )}
+                  </Field>
+                  <button type="button" onClick={() => void rotate()}>
+                    Rotate secret
+                  </button>
+                </div>
+              </section>
+              <ClientKeys clientId={clientId} />
+            </>
+          )}
           <section className="card danger" aria-labelledby="delete-title">
             <h2 id="delete-title">Delete</h2>
             <p className="hint">Removes the client; its secrets and keys stop working at once.</p>

@@ -57,6 +57,7 @@ export function ClientsList() {
                   <th scope="col">Name</th>
                   <th scope="col">Client ID</th>
                   <th scope="col">Status</th>
+                  <th scope="col">Type</th>
                   <th scope="col">Grant types</th>
                   <th scope="col">Scopes</th>
                   <th scope="col">Last change</th>
@@ -65,7 +66,7 @@ export function ClientsList() {
               <tbody>
                 {page.clients.length === 0 && (
                   <tr>
-                    <td colSpan={6} className="empty">
+                    <td colSpan={7} className="empty">
                       {search ? 'No client matches.' : 'No clients yet. Add the first one.'}
                     </td>
                   </tr>
@@ -79,6 +80,7 @@ export function ClientsList() {
                       <code>{client.client_id}</code>
                     </td>
                     <td>{clientStatus(client)}</td>
+                    <td>{client.token_endpoint_auth_method === 'none' ? 'Public' : 'Confidential'}</td>
                     <td>{client.grant_types.join(', ')}</td>
                     <td className="chips-cell">
                       {client.scope

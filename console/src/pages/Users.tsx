@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { PageJson, UserJson } from '../../../src/admin-api/wire';
 import { api, query } from '../api';
-import { Alert, Badge, Check, Field, Pager, errorText, fieldErrorsOf, formatTime } from '../ui';
+import { Alert, Badge, Check, Field, Link, Pager, errorText, fieldErrorsOf, formatTime } from '../ui';
 
 const LIMIT = 20;
 
@@ -50,7 +50,7 @@ export function Users() {
           Add user
         </button>
       </div>
-      <p className="lead">People in the user registry: they sign in through clients with the password grant.</p>
+      <p className="lead">People in the user registry: they sign in through the hosted sign-in pages (authorization code flow), or through clients with the password grant.</p>
       {message && <Alert kind={message.kind}>{message.text}</Alert>}
       {panel?.kind === 'add' && <UserEditor onDone={(text) => (setPanel(null), reload(text))} onCancel={() => setPanel(null)} />}
       {panel?.kind === 'edit' && <UserEditor user={panel.user} onDone={(text) => (setPanel(null), reload(text))} onCancel={() => setPanel(null)} />}
@@ -125,6 +125,9 @@ export function Users() {
                             Unlock
                           </button>
                         )}
+                        <Link to={`/sessions?user=${encodeURIComponent(user.username)}`} className="button button-secondary">
+                          Sessions<span className="visually-hidden"> of {user.username}</span>
+                        </Link>
                       </td>
                     </tr>
                   );
