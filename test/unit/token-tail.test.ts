@@ -33,7 +33,7 @@ describe('the token tail', () => {
     const t = tail();
     const { response, issued } = await t.tail.finish({ planned: planned(['read']), facts, answer: '{}', resources: ['https://api.example/'], holder: { subject: 'u1', username: 'ann' } });
     expect(t.steps).toEqual(['checks', 'sign']);
-    expect(t.gate.enforce).toHaveBeenCalledWith(expect.objectContaining({ scopes: ['read'] }), facts, '{}');
+    expect(t.gate.enforce).toHaveBeenCalledWith(expect.objectContaining({ scopes: ['read'] }), facts, '{}', undefined);
     expect(t.issued[0]).toMatchObject({ subject: 'u1', lifetime: 300, resources: ['https://api.example/'], extraClaims: { username: 'ann' } });
     expect(response).toEqual({ access_token: 'a.b.c', token_type: 'Bearer', expires_in: 300, scope: 'read' });
     expect(issued.jti).toBe('j1');
