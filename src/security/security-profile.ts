@@ -1,6 +1,7 @@
 import { PROFILE_NAME } from '../clients/client-metadata.js';
 import { isScopeToken } from '../shared/scope.js';
 import { ConflictError, FieldValidationError, NotFoundError } from '../shared/errors.js';
+import { closestMatch } from '../shared/edit-distance.js';
 import { isRecord } from '../shared/is-record.js';
 
 export const DEFAULT_MAX_TOKEN_EXPIRATION = 3600;
@@ -71,12 +72,18 @@ function parseMaxTokenExpiration(value: unknown, field: string): number {
   return value;
 }
 
+/** A list of names as an array or, as the security framework writes it, one space-separated string. */
+function namesOf(value: unknown): unknown {
+  return typeof value === 'string' ? value.split(' ').filter((item) => item !== '') : value;
+}
+
 function parseMapping(value: unknown, field: string): Record<string, string[]> {
-  if (!isRecord(value)) throw new ProfileValidationError(field, 'must be an object mapping scope elements to lists of check names');
+  if (!isRecord(value)) throw new ProfileValidationError(field, 'must be an object mapping scope elements to check names (a list, or a space-separated string)');
   const mapping: Record<string, string[]> = {};
-  for (const [element, checks] of Object.entries(value)) {
+  for (const [element, given] of Object.entries(value)) {
     if (!isScopeToken(element)) throw new ProfileValidationError(field, `'${element}' is not a valid scope element (RFC 6749 §3.3)`);
-    if (!Array.isArray(checks)) throw new ProfileValidationError(field, `${element}: must be a list of check names ([] for no check)`);
+    const checks = namesOf(given);
+    if (!Array.isArray(checks)) throw new ProfileValidationError(field, `${element}: must be a list of check names or a space-separated string ([] or '' for no check)`);
     const names = new Set<string>();
     for (const check of checks) {
       if (typeof check !== 'string' || !CHECK_NAME.test(check)) throw new ProfileValidationError(field, `${element}: '${String(check)}' is not a check name`);
@@ -88,8 +95,8 @@ function parseMapping(value: unknown, field: string): Record<string, string[]> {
 }
 
 function parseMandatoryScope(value: unknown, field: string): string[] {
-  const items = typeof value === 'string' ? value.split(' ').filter((item) => item !== '') : value;
-  if (!Array.isArray(items)) throw new ProfileValidationError(field, 'must be a list of scope elements');
+  const items = namesOf(value);
+  if (!Array.isArray(items)) throw new ProfileValidationError(field, 'must be a list of scope elements or a space-separated string');
   const elements = new Set<string>();
   for (const item of items) {
     if (typeof item !== 'string' || !isScopeToken(item)) throw new ProfileValidationError(field, `'${String(item)}' is not a valid scope element (RFC 6749 §3.3)`);
@@ -105,8 +112,9 @@ function parseBoolean(value: unknown, field: string): boolean {
 
 /**
  * One field of a security profile, keyed by its SecurityProfile property:
- * - `api`: its name in the admin API's JSON;
- * - `file`: the profile file (`profiles pull/push`, camelCase: the property's name) carries it;
+ * - `api`: its name in the admin API's JSON, and in profile files (`profiles pull/push`);
+ *   bodies and files may also use the property's own name (camelCase, the security framework's shape);
+ * - `file`: profile files carry it;
  * - `parse`: checks a given value, naming the field (absent: read-only, accepted on input and ignored);
  * - `initial`: the value when a full body or a file leaves it out (absent: not a setting);
  * - `toJson`: the JSON value when it is not the property's value itself.
@@ -141,47 +149,99 @@ export type SecurityProfileJson = Flat<{
 }>;
 
 type FileProperty = { [Property in keyof Fields]: Fields[Property] extends { file: true } ? Property : never }[keyof Fields];
+type FileKey = Fields[FileProperty]['api'];
 
-/** The file form of `gatehouse profiles pull/push` (camelCase, for version control); `name` may be left to the command line. */
-export type SecurityProfileFile = Flat<Partial<Pick<SecurityProfile, 'name' & FileProperty>> & Pick<SecurityProfile, Exclude<FileProperty, 'name'>>>;
+/** The file form `gatehouse profiles pull` prints (the admin API's names, for version control); `name` may be left to the command line. */
+export type SecurityProfileFile = Flat<Partial<Pick<SecurityProfileJson, 'name' & FileKey>> & Pick<SecurityProfileJson, Exclude<FileKey, 'name'>>>;
 
 type Entry = readonly [property: keyof SecurityProfile, field: ProfileField<unknown>];
 const ENTRIES = Object.entries(PROFILE_FIELDS) as Entry[];
 /** Settings: the fields with a default, which a body or file gives apart from the name. */
 const SETTINGS = ENTRIES.filter(([, field]) => field.initial !== undefined);
-const API_FIELDS = ENTRIES.filter(([, field]) => field.parse !== undefined).map(([, field]) => field.api);
-const API_READ_ONLY = ENTRIES.filter(([, field]) => field.parse === undefined).map(([, field]) => field.api);
-const FILE_FIELDS = ENTRIES.filter(([, field]) => field.file).map(([property]) => property);
+const FILE_ENTRIES = ENTRIES.filter(([, field]) => field.file);
+
+/** The keys that may name a property: the admin API's name, then the security framework's camelCase one (the property's name). */
+function keysOf([property, field]: Entry): string[] {
+  return field.api === property ? [property] : [field.api, property];
+}
+
+interface GivenField {
+  /** The key it was given under (errors name it). */
+  key: string;
+  value: unknown;
+}
 
 /**
- * Checks an admin API body. `partial` (PATCH) keeps absent fields; otherwise absent fields take their defaults.
- * Returns the settings that were given; `name` when the body has one.
+ * What a body or file gives, by property, under either key of each; refuses a key that is not among `accepted`
+ * (naming the closest known key when there is one) and a property given under both of its keys.
+ */
+function givenFields(value: Record<string, unknown>, accepted: readonly Entry[], settable: readonly Entry[], where: string): Map<keyof SecurityProfile, GivenField> {
+  const given = new Map<keyof SecurityProfile, GivenField>();
+  for (const [key, item] of Object.entries(value)) {
+    const entry = accepted.find((candidate) => keysOf(candidate).includes(key));
+    if (entry === undefined) {
+      const known = settable.map(([, field]) => field.api).join(', ');
+      if (ENTRIES.some((candidate) => keysOf(candidate).includes(key))) throw new ProfileValidationError(key, `is not kept in ${where}; use ${known}`);
+      const closest = closestMatch(key, accepted.flatMap(keysOf));
+      throw new ProfileValidationError(key, closest === undefined ? `unknown key '${key}'; use ${known}` : `unknown key '${key}'; did you mean '${closest}'?`);
+    }
+    const earlier = given.get(entry[0]);
+    if (earlier !== undefined) throw new ProfileValidationError(key, `given twice, as '${earlier.key}' and '${key}'`);
+    given.set(entry[0], { key, value: item });
+  }
+  return given;
+}
+
+/** Parses the given settings, naming each by the key it was given under; `keys` says which key that was. */
+function parseGiven(given: Map<keyof SecurityProfile, GivenField>, settings: readonly Entry[]): { values: Record<string, unknown>; keys: Record<string, string> } {
+  const values: Record<string, unknown> = {};
+  const keys: Record<string, string> = {};
+  for (const [property, { parse }] of settings) {
+    const item = given.get(property);
+    if (parse && item !== undefined && item.value !== undefined) {
+      values[property] = parse(item.value, item.key);
+      keys[property] = item.key;
+    }
+  }
+  return { values, keys };
+}
+
+function givenName(given: Map<keyof SecurityProfile, GivenField>): { name?: string } {
+  const name = given.get('name');
+  return name?.value === undefined ? {} : { name: parseProfileName(name.value, name.key) };
+}
+
+/**
+ * Checks an admin API body (snake_case keys, or the security framework's camelCase ones). `partial` (PATCH) keeps
+ * absent fields; otherwise absent fields take their defaults. Returns the settings that were given; `name` when the body has one.
  */
 export function parseProfileBody(body: unknown, partial: boolean): { name?: string; settings: Partial<ProfileSettings> } {
   if (!isRecord(body)) throw new ProfileValidationError('body', 'must be a JSON object');
-  for (const key of Object.keys(body)) {
-    if (!API_FIELDS.includes(key) && !API_READ_ONLY.includes(key)) throw new ProfileValidationError(key, `unknown field; use ${API_FIELDS.join(', ')}`);
-  }
-  const settings: Record<string, unknown> = {};
-  for (const [property, { api, parse }] of SETTINGS) if (parse && body[api] !== undefined) settings[property] = parse(body[api], api);
+  const given = givenFields(
+    body,
+    ENTRIES,
+    ENTRIES.filter(([, field]) => field.parse !== undefined),
+    'the admin API',
+  );
+  const settings = parseGiven(given, SETTINGS).values;
   if (!partial) for (const [property, { initial }] of SETTINGS) settings[property] ??= initial?.();
   // Each value comes from its field's parser or default, typed by the table against SecurityProfile.
-  return { ...(body.name === undefined ? {} : { name: parseProfileName(body.name) }), settings };
+  return { ...givenName(given), settings };
 }
 
-/** Checks a profile file of `gatehouse profiles push` (camelCase keys; absent settings take their defaults). */
-export function parseProfileFile(value: unknown): { name?: string; settings: ProfileSettings } {
+/**
+ * Checks a profile file of `gatehouse profiles push`: the admin API's keys or the security framework's camelCase
+ * ones (mappings and mandatory scope as lists or space-separated strings); absent settings take their defaults.
+ * `keys` names the key each given setting was under, for errors found later (unknown checks).
+ */
+export function parseProfileFile(value: unknown): { name?: string; settings: ProfileSettings; keys: Partial<Record<keyof ProfileSettings, string>> } {
   if (!isRecord(value)) throw new ProfileValidationError('file', 'must hold a JSON object');
-  for (const key of Object.keys(value)) {
-    if (!(FILE_FIELDS as string[]).includes(key)) throw new ProfileValidationError(key, `unknown key; use ${FILE_FIELDS.join(', ')}`);
-  }
-  const name = value.name === undefined ? {} : { name: parseProfileName(value.name) };
-  const settings: Record<string, unknown> = {};
-  for (const [property, { file, parse, initial }] of SETTINGS) {
-    if (file) settings[property] = value[property] === undefined ? initial?.() : parse?.(value[property], property);
-  }
+  const given = givenFields(value, FILE_ENTRIES, FILE_ENTRIES, 'profile files');
+  const fileSettings = SETTINGS.filter(([, field]) => field.file);
+  const { values, keys } = parseGiven(given, fileSettings);
+  for (const [property, { initial }] of fileSettings) values[property] ??= initial?.();
   // As above: the table types each value; the file carries every setting but registrationEnabled.
-  return { ...name, settings: settings as ProfileSettings };
+  return { ...givenName(given), settings: values as ProfileSettings, keys };
 }
 
 export function toProfileJson(profile: SecurityProfile): SecurityProfileJson {
@@ -190,10 +250,25 @@ export function toProfileJson(profile: SecurityProfile): SecurityProfileJson {
   return json as SecurityProfileJson;
 }
 
-export function toProfileFile(profile: SecurityProfile): SecurityProfileFile {
+/** The file form of a profile's admin API JSON: its file fields, under the same names. */
+export function profileFileOf(json: SecurityProfileJson): SecurityProfileFile {
   const file: Record<string, unknown> = {};
-  for (const [property, field] of ENTRIES) if (field.file) file[property] = profile[property];
+  for (const [, field] of FILE_ENTRIES) file[field.api] = json[field.api as keyof SecurityProfileJson];
   return file as SecurityProfileFile;
+}
+
+export function toProfileFile(profile: SecurityProfile): SecurityProfileFile {
+  return profileFileOf(toProfileJson(profile));
+}
+
+/** The admin API body that sets what a profile file gives (`gatehouse profiles push --server`). */
+export function toProfileBody(settings: ProfileSettings): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const [property, field] of SETTINGS) {
+    const value = settings[property as keyof ProfileSettings];
+    if (value !== undefined) body[field.api] = value;
+  }
+  return body;
 }
 
 /** Every check name a profile refers to. */

@@ -235,13 +235,13 @@ describe.each(STORES)('web console in Chromium on %s', (store) => {
     const [exported] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON' }).click()]);
     expect(JSON.parse(readFileSync(await exported.path(), 'utf8'))).toEqual({
       name: 'partners',
-      maxTokenExpiration: 1800,
-      scopeElementMapping: { 'orders:write': ['AllowedNetwork'], reports: [] },
-      mandatoryScope: ['audit:trail'],
+      max_token_expiration: 1800,
+      scope_element_mapping: { 'orders:write': ['AllowedNetwork'], reports: [] },
+      mandatory_scope: ['audit:trail'],
     });
     await shot('security-profiles');
 
-    await page.getByLabel('Profile JSON (the file of gatehouse profiles pull)').fill(JSON.stringify({ name: 'imported', maxTokenExpiration: 600, scopeElementMapping: { users: ['PinCode'] } }));
+    await page.getByLabel('Profile JSON (the file of gatehouse profiles pull)').fill(JSON.stringify({ name: 'imported', maxTokenExpiration: 600, scopeElementMapping: { users: 'PinCode' } }));
     await page.getByRole('button', { name: 'Import profile' }).click();
     await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Profile imported created');
     expect((await (await server.admin('GET', '/profiles/imported')).json()) as Record<string, unknown>).toMatchObject({ max_token_expiration: 600, scope_element_mapping: { users: ['PinCode'] } });

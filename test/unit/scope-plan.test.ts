@@ -76,17 +76,22 @@ describe('security profile input', () => {
       settings: { maxTokenExpiration: 3600, scopeElementMapping: {}, mandatoryScope: [], registrationEnabled: false },
     });
     expect(() => parseProfileBody({ max_token_expiration: 0 }, false)).toThrow(/max_token_expiration/);
-    expect(() => parseProfileBody({ scope_element_mapping: { a: 'PinCode' } }, false)).toThrow(/scope_element_mapping/);
+    expect(() => parseProfileBody({ scope_element_mapping: { a: 5 } }, false)).toThrow(/scope_element_mapping/);
     expect(() => parseProfileBody({ mandatory_scope: ['bad"element'] }, false)).toThrow(/mandatory_scope/);
     expect(() => parseProfileBody({ colour: 'red' }, false)).toThrow(/colour/);
     expect(parseProfileBody({ mandatory_scope: ['x'] }, true)).toEqual({ settings: { mandatoryScope: ['x'] } });
   });
 
-  it('reads and writes the camelCase file form', () => {
+  it('reads the camelCase file form and writes the admin API names', () => {
     const file = { name: 'mobile', maxTokenExpiration: 600, scopeElementMapping: { pay: ['PinCode'] }, mandatoryScope: ['AllowedNetwork'] };
     const parsed = parseProfileFile(file);
-    expect(toProfileFile({ name: 'mobile', ...parsed.settings, registrationEnabled: true, createdAt: 0, updatedAt: 0 })).toEqual(file);
-    expect(() => parseProfileFile({ max_token_expiration: 600 })).toThrow(/max_token_expiration: unknown key/);
+    expect(toProfileFile({ name: 'mobile', ...parsed.settings, registrationEnabled: true, createdAt: 0, updatedAt: 0 })).toEqual({
+      name: 'mobile',
+      max_token_expiration: 600,
+      scope_element_mapping: { pay: ['PinCode'] },
+      mandatory_scope: ['AllowedNetwork'],
+    });
+    expect(() => parseProfileFile({ max_token_expiration: 600, maxTokenExpiration: 600 })).toThrow(/maxTokenExpiration: given twice/);
   });
 });
 

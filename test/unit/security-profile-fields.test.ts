@@ -33,7 +33,7 @@ describe('the security profile field table', () => {
       updated_at: '2026-01-02T00:00:00.000Z',
     });
     expect(Object.keys(toProfileJson(profile))).toEqual(Object.values(PROFILE_FIELDS).map((field) => field.api));
-    expect(Object.keys(toProfileFile(profile))).toEqual(['name', 'maxTokenExpiration', 'scopeElementMapping', 'mandatoryScope']);
+    expect(Object.keys(toProfileFile(profile))).toEqual(['name', 'max_token_expiration', 'scope_element_mapping', 'mandatory_scope']);
   });
 
   it('reads back what it shows, and gives left-out settings their defaults', () => {
@@ -44,6 +44,7 @@ describe('the security profile field table', () => {
     expect(parseProfileFile(toProfileFile(profile))).toEqual({
       name: 'orders',
       settings: { maxTokenExpiration: 600, scopeElementMapping: { 'orders:write': ['PinCode'] }, mandatoryScope: ['device'] },
+      keys: { maxTokenExpiration: 'max_token_expiration', scopeElementMapping: 'scope_element_mapping', mandatoryScope: 'mandatory_scope' },
     });
     expect(parseProfileBody({}, false).settings).toEqual({ maxTokenExpiration: 3600, scopeElementMapping: {}, mandatoryScope: [], registrationEnabled: false });
     expect(parseProfileBody({}, true).settings).toEqual({});
@@ -55,10 +56,10 @@ describe('the security profile field table', () => {
     expect(() => parseProfileFile({ maxTokenExpiration: 0 })).toThrow(new ProfileValidationError('maxTokenExpiration', 'must be an integer from 1 to 99999999 (seconds)'));
     expect(() => parseProfileBody({ registration_enabled: 'yes' }, true)).toThrow(new ProfileValidationError('registration_enabled', 'must be true or false'));
     expect(() => parseProfileBody({ nope: 1 }, true)).toThrow(
-      new ProfileValidationError('nope', 'unknown field; use name, max_token_expiration, scope_element_mapping, mandatory_scope, registration_enabled'),
+      new ProfileValidationError('nope', "unknown key 'nope'; use name, max_token_expiration, scope_element_mapping, mandatory_scope, registration_enabled"),
     );
     expect(() => parseProfileFile({ registrationEnabled: true })).toThrow(
-      new ProfileValidationError('registrationEnabled', 'unknown key; use name, maxTokenExpiration, scopeElementMapping, mandatoryScope'),
+      new ProfileValidationError('registrationEnabled', 'is not kept in profile files; use name, max_token_expiration, scope_element_mapping, mandatory_scope'),
     );
   });
 
@@ -74,9 +75,9 @@ describe('the security profile field table', () => {
     }>();
     expectTypeOf<SecurityProfileFile>().toEqualTypeOf<{
       name?: string;
-      maxTokenExpiration: number;
-      scopeElementMapping: Record<string, string[]>;
-      mandatoryScope: string[];
+      max_token_expiration: number;
+      scope_element_mapping: Record<string, string[]>;
+      mandatory_scope: string[];
     }>();
   });
 });

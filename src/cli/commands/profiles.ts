@@ -1,8 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
-import { parseProfileFile, parseProfileName, toProfileFile, toProfileJson } from '../../security/security-profile.js';
+import { parseProfileFile, parseProfileName, profileFileOf, toProfileBody, toProfileFile, toProfileJson, type SecurityProfileJson } from '../../security/security-profile.js';
+import { adminApiTarget, callAdminApi } from '../admin-api-client.js';
 import { CliError, printJson, withGatehouse } from '../context.js';
+
+/** `--server URL` and `--admin-token`: work through a running server's admin API instead of the database. */
+interface ServerFlags {
+  server?: string;
+  adminToken?: string;
+}
+
+const SERVER_FLAG = ['--server <url>', "work through this running server's admin API instead of the database"] as const;
+const ADMIN_TOKEN_FLAG = ['--admin-token <token>', 'admin API token for --server (default: GATEHOUSE_ADMIN_TOKEN)'] as const;
+const profilePath = (name: string): string => `/profiles/${encodeURIComponent(name)}`;
 
 function readProfileFile(file: string): unknown {
   let text: string;
@@ -40,8 +51,14 @@ export function registerProfilesCommands(program: Command): void {
 
   profiles
     .command('pull <name>')
-    .description('print a profile as JSON (name, maxTokenExpiration, scopeElementMapping, mandatoryScope)')
-    .action(async (name: string, _flags: unknown, command: Command) => {
+    .description('print a profile as JSON (name, max_token_expiration, scope_element_mapping, mandatory_scope)')
+    .option(...SERVER_FLAG)
+    .option(...ADMIN_TOKEN_FLAG)
+    .action(async (name: string, flags: ServerFlags, command: Command) => {
+      if (flags.server !== undefined) {
+        const { body } = await callAdminApi(adminApiTarget(flags.server, flags.adminToken), 'GET', profilePath(name));
+        return printJson(profileFileOf(body as SecurityProfileJson));
+      }
       await withGatehouse(command, async (gatehouse) => {
         printJson(toProfileFile(await gatehouse.profiles.get(name)));
       });
@@ -51,14 +68,25 @@ export function registerProfilesCommands(program: Command): void {
     .command('push <file>')
     .description('create or replace a profile from a JSON file, validated, in one transaction')
     .option('--name <name>', 'profile name (default: "name" in the file, else the file name without .json)')
-    .action(async (file: string, flags: { name?: string }, command: Command) => {
+    .option(...SERVER_FLAG)
+    .option(...ADMIN_TOKEN_FLAG)
+    .action(async (file: string, flags: { name?: string } & ServerFlags, command: Command) => {
       const parsed = parseProfileFile(readProfileFile(file));
       const name = parseProfileName(flags.name ?? parsed.name ?? basename(file, extname(file)), flags.name !== undefined ? '--name' : 'name');
       if (flags.name !== undefined && parsed.name !== undefined && parsed.name !== flags.name) {
         throw new CliError(`--name ${flags.name} differs from "name": ${JSON.stringify(parsed.name)} in ${file}`);
       }
+      if (flags.server !== undefined) {
+        const target = adminApiTarget(flags.server, flags.adminToken);
+        // A file does not carry registration_enabled: keep the server's, as a push to the database does.
+        const current = await callAdminApi(target, 'GET', profilePath(name), undefined, [404]);
+        const registration = current.status === 404 ? {} : { registration_enabled: (current.body as SecurityProfileJson).registration_enabled };
+        const { status } = await callAdminApi(target, 'PUT', profilePath(name), { ...toProfileBody(parsed.settings), ...registration });
+        process.stdout.write(`profile ${name} ${status === 201 ? 'created' : 'replaced'}\n`);
+        return;
+      }
       await withGatehouse(command, async (gatehouse) => {
-        const { created } = await gatehouse.profiles.replace(name, parsed.settings, 'scopeElementMapping');
+        const { created } = await gatehouse.profiles.replace(name, parsed.settings, parsed.keys.scopeElementMapping ?? 'scope_element_mapping');
         process.stdout.write(`profile ${name} ${created ? 'created' : 'replaced'}\n`);
       });
     });
