@@ -19,22 +19,28 @@ describe('server command protection', () => {
   const command = (extra: Record<string, unknown> = {}) => defineCommand({ app: 'billing', name: 'run', handler: () => ({}), ...extra });
 
   it('defaults to the application name as scope', () => {
-    expect(resolveProtection(command(), undefined)).toEqual({ protected: true, scope: ['billing'] });
+    expect(resolveProtection(command(), undefined)).toEqual({ protected: true, scope: ['billing'], roles: [] });
   });
 
   it('applies the order command > application > default', () => {
-    expect(resolveProtection(command(), { name: 'billing', scope: 'finance' })).toEqual({ protected: true, scope: ['finance'] });
-    expect(resolveProtection(command({ scope: 'billing:write' }), { name: 'billing', scope: 'finance' })).toEqual({ protected: true, scope: ['billing:write'] });
-    expect(resolveProtection(command(), { name: 'billing', protected: false })).toEqual({ protected: false, scope: [] });
-    expect(resolveProtection(command({ scope: 'audit' }), { name: 'billing', protected: false })).toEqual({ protected: true, scope: ['audit'] });
-    expect(resolveProtection(command({ protected: false }), { name: 'billing', scope: 'finance' })).toEqual({ protected: false, scope: [] });
+    expect(resolveProtection(command(), { name: 'billing', scope: 'finance' })).toEqual({ protected: true, scope: ['finance'], roles: [] });
+    expect(resolveProtection(command({ scope: 'billing:write' }), { name: 'billing', scope: 'finance' })).toEqual({ protected: true, scope: ['billing:write'], roles: [] });
+    expect(resolveProtection(command(), { name: 'billing', protected: false })).toEqual({ protected: false, scope: [], roles: [] });
+    expect(resolveProtection(command({ scope: 'audit' }), { name: 'billing', protected: false })).toEqual({ protected: true, scope: ['audit'], roles: [] });
+    expect(resolveProtection(command({ protected: false }), { name: 'billing', scope: 'finance' })).toEqual({ protected: false, scope: [], roles: [] });
+  });
+
+  it('adds the roles of the application and the command, and lets roles protect', () => {
+    expect(resolveProtection(command({ roles: ['clerk'] }), { name: 'billing', roles: ['staff'] })).toEqual({ protected: true, scope: ['billing'], roles: ['staff', 'clerk'] });
+    expect(resolveProtection(command({ roles: ['clerk'] }), { name: 'billing', protected: false })).toEqual({ protected: true, scope: [], roles: ['clerk'] });
+    expect(resolveProtection(command({ scope: 'audit' }), { name: 'billing', roles: ['staff'] })).toEqual({ protected: true, scope: ['audit'], roles: ['staff'] });
   });
 
   it('lets the reserved scope commands reach every protected command', () => {
-    const protection = { protected: true, scope: ['billing:write'] };
+    const protection = { protected: true, scope: ['billing:write'], roles: [] };
     expect(scopeReaches(['commands'], protection)).toBe(true);
     expect(scopeReaches(['billing'], protection)).toBe(false);
     expect(scopeReaches(['billing:write', 'x'], protection)).toBe(true);
-    expect(scopeReaches([], { protected: false, scope: [] })).toBe(true);
+    expect(scopeReaches([], { protected: false, scope: [], roles: [] })).toBe(true);
   });
 });
