@@ -32,6 +32,7 @@ function commandJson(command: ReturnType<CommandRegistry['all']>[number]): Comma
     description: command.definition.description ?? null,
     protected: command.protection.protected,
     scope: command.protection.scope,
+    roles: command.protection.roles,
     timeout_ms: command.definition.timeoutMs ?? null,
   };
 }

@@ -73,6 +73,8 @@ export interface CommandJson {
   description: string | null;
   protected: boolean;
   scope: string[];
+  /** Roles the caller must hold (the token's `roles` claim). */
+  roles: string[];
   timeout_ms: number | null;
 }
 

@@ -251,6 +251,13 @@ export const SETTING_TABLE = {
     default: 120_000,
     parse: integer(0, 3_600_000),
   }),
+  userAdminRole: setting({
+    env: 'GATEHOUSE_USER_ADMIN_ROLE',
+    description:
+      'role a user must hold to manage users through the user API (/api/users) with a user token; such a user grants only roles it holds and manages only users whose roles it holds (a client token acting for itself needs only the `users` scope)',
+    default: 'user-admin',
+    parse: matching(/^[\x21-\x7E]{1,64}$/, 'must be a role name (1 to 64 printable characters, no spaces)'),
+  }),
   lockoutThreshold: setting({
     env: 'GATEHOUSE_LOCKOUT_THRESHOLD',
     description:

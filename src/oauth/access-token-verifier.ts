@@ -18,6 +18,8 @@ export interface AccessTokenClaims extends JWTPayload {
   jti: string;
   scope?: string;
   username?: string;
+  /** A user's roles, in a token whose scope has `roles`. */
+  roles?: string[];
   /** The refresh-token family the token was issued from (GRANT_ID_CLAIM). */
   grant_id?: string;
 }

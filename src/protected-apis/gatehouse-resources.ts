@@ -77,7 +77,7 @@ export async function gatehouseResources(
       });
       await api.register(async (usersApi) => {
         usersApi.addHook('onRequest', protectGroup(guard, { scope: USERS_SCOPE }, metadataUrl, tokenOf, checkCaller));
-        registerUserRoutes(usersApi, gatehouse.users, { unlock: false });
+        registerUserRoutes(usersApi, gatehouse.users, { unlock: false, roles: { adminRole: () => gatehouse.config.userAdminRole, resourceMetadataUrl: metadataUrl } });
       });
       registerCommandsApi(api, { registry: commands, guard, resourceMetadataUrl: metadataUrl, defaultTimeoutMs: gatehouse.config.commandTimeoutMs, tokenOf, checkCaller });
     },

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BearerChallenge } from './bearer-challenge.js';
 import type { CallerCheck } from './cookie-unsafe-method.js';
+import { missingRoles, roleChallenge, tokenRoles } from './caller-roles.js';
 import { bearerTokenOf, type ResourceCaller, type ResourceGuard } from './resource-guard.js';
 import { routeRequirement, type GroupProtection } from './route-requirement.js';
 
@@ -20,14 +21,16 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Scope elements the route needs (space-separated); wins over its group's. */
     scope?: string;
-    /** false: the route needs no token (unless it declares a scope). */
+    /** false: the route needs no token (unless it declares a scope or roles). */
     protected?: boolean;
+    /** Roles the caller must hold (the token's `roles` claim); declared roles always protect the route. */
+    roles?: string[];
   }
 }
 
 /**
  * An onRequest hook for a group of routes (a fastify plugin): each route needs a valid token with the
- * scope it or its group declares; with no declaration any valid token; `protected: false` needs none.
+ * scope it or its group declares (and the roles it declares); with no declaration any valid token; `protected: false` needs none.
  */
 export function protectGroup(
   guard: ResourceGuard,
@@ -38,10 +41,16 @@ export function protectGroup(
   checkCaller?: CallerCheck,
 ) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const required = routeRequirement(request.routeOptions.config, group);
+    const { config } = request.routeOptions;
+    const roles = config.roles;
+    const required = routeRequirement(config, group) ?? (roles !== undefined && roles.length > 0 ? [] : null);
     if (required === null) return;
     try {
       const caller = await guard.check(tokenOf(request), required);
+      if (roles !== undefined && roles.length > 0) {
+        const missing = missingRoles(tokenRoles(caller.claims), roles);
+        if (missing.length > 0) throw roleChallenge(missing, caller.claims);
+      }
       checkCaller?.(request, caller);
       request.caller = caller;
     } catch (error) {

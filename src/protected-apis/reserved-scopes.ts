@@ -1,4 +1,5 @@
 import { OFFLINE_ACCESS } from '../clients/client.js';
+import { ROLES_SCOPE } from '../users/user.js';
 
 /** The scope of the user API (`/api/users`). */
 export const USERS_SCOPE = 'users';
@@ -7,8 +8,8 @@ export const USERS_SCOPE = 'users';
 export const COMMANDS_SCOPE = 'commands';
 
 /**
- * Scope names with a meaning of their own (the user API, every command, refresh tokens): no application
+ * Scope names with a meaning of their own (the user API, every command, refresh tokens, a user's roles): no application
  * may take one as its name, else a token granted for that meaning would also reach its commands.
  * No Node.js imports: the console reads these through the admin API's wire module.
  */
-export const RESERVED_SCOPES: readonly string[] = [USERS_SCOPE, COMMANDS_SCOPE, OFFLINE_ACCESS];
+export const RESERVED_SCOPES: readonly string[] = [USERS_SCOPE, COMMANDS_SCOPE, OFFLINE_ACCESS, ROLES_SCOPE];

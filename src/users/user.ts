@@ -1,3 +1,9 @@
+/** The scope that puts a user's roles in its tokens (the `roles` claim); a client needs it allowed like any scope. */
+export const ROLES_SCOPE = 'roles';
+
+/** The claim of a user token that lists the user's roles (with the `roles` scope). */
+export const ROLES_CLAIM = 'roles';
+
 /** A person in the user registry. The password exists only as an argon2id hash. */
 export interface User {
   id: string;

@@ -64,12 +64,12 @@ describe.each(STORES)('web console files and read-only admin routes on %s', (sto
     expect(response.status).toBe(200);
     const body = (await response.json()) as { applications: { name: string; commands: { name: string; protected: boolean; scope: string[]; path: string }[] }[]; reserved_scopes: string[] };
     const demo = body.applications.find((application) => application.name === 'demo');
-    expect(demo?.commands.find((command) => command.name === 'echo')).toMatchObject({ protected: true, scope: ['demo'], path: '/api/apps/demo/commands/echo' });
+    expect(demo?.commands.find((command) => command.name === 'echo')).toMatchObject({ protected: true, scope: ['demo'], roles: [], path: '/api/apps/demo/commands/echo' });
     const publicApp = body.applications.find((application) => application.name === 'public');
     expect(publicApp?.commands.find((command) => command.name === 'ping')).toMatchObject({ protected: false, scope: [] });
     // A command that declares a scope is protected even inside an unprotected application.
     expect(publicApp?.commands.find((command) => command.name === 'report')).toMatchObject({ protected: true, scope: ['reports'] });
-    expect(body.reserved_scopes).toEqual(['users', 'commands', 'offline_access']);
+    expect(body.reserved_scopes).toEqual(['users', 'commands', 'offline_access', 'roles']);
     expect((await fetch(`${server.url}/admin/api/applications`)).status).toBe(401);
   });
 

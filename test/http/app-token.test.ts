@@ -24,7 +24,7 @@ describe.each(STORES)('application token endpoint on %s', (store) => {
     const generated = (await (await server.admin('POST', `/clients/${app.client_id}/keys`, {})).json()) as { key: { kid: string }; private_key_pem: string };
     key = createPrivateKey(generated.private_key_pem);
     kid = generated.key.kid;
-    await server.admin('POST', '/users', { username: 'pia', password: 'pia password 1' });
+    await server.admin('POST', '/users', { username: 'pia', password: 'pia password 1', roles: ['user-admin'] });
   });
   afterAll(async () => {
     await server.close();

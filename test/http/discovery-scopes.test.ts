@@ -31,7 +31,7 @@ describe.each(STORES)('discovery scopes_supported on %s', (store) => {
     expect(created.status).toBe(201);
     await server.gatehouse.changes.pollNow();
     const scopes = await scopesSupported(server);
-    expect([...scopes].sort()).toEqual(['commands', 'crm', 'demo', 'demo:write', 'email', 'offline_access', 'openid', 'payments:approve', 'profile', 'reports', 'users']);
+    expect([...scopes].sort()).toEqual(['commands', 'crm', 'demo', 'demo:write', 'email', 'offline_access', 'openid', 'payments:approve', 'profile', 'reports', 'roles', 'users']);
     expect(scopes).not.toContain('partner-acme:ledger');
   });
 });

@@ -19,7 +19,7 @@ describe.each(STORES)('revoking a refresh token revokes its grant on %s', (store
     server = await startTestServer({ store });
     app = await server.createClient({ grant_types: ['password'], refresh_tokens: true, scope: 'users' });
     introspector = await server.createClient({ client_name: 'introspector', scope: '' });
-    expect((await server.admin('POST', '/users', { username: 'grace', password: 'grace password 1' })).status).toBe(201);
+    expect((await server.admin('POST', '/users', { username: 'grace', password: 'grace password 1', roles: ['user-admin'] })).status).toBe(201);
   });
   afterAll(async () => {
     await server.close();
@@ -91,7 +91,7 @@ describe.each(STORES)('revoking a refresh token revokes its grant on %s', (store
   });
 
   it('refuses the access tokens of every grant of a user whose password was set, and of no one else', async () => {
-    const created = await server.admin('POST', '/users', { username: 'ivan', password: 'ivan password 1' });
+    const created = await server.admin('POST', '/users', { username: 'ivan', password: 'ivan password 1', roles: ['user-admin'] });
     expect(created.status).toBe(201);
     const ivanId = ((await created.json()) as { id: string }).id;
     const ivanSignIn = () => token({ grant_type: 'password', username: 'ivan', password: 'ivan password 1' });

@@ -163,7 +163,7 @@ describe.each(STORES)('discovery, JWKS and health on %s', (store) => {
     expect(metadata.token_endpoint_auth_methods_supported).toEqual(['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none']);
     expect(metadata.token_endpoint_auth_signing_alg_values_supported).toEqual(['ES256', 'EdDSA', 'RS256', 'PS256']);
     // The declared scopes (see discovery-scopes.test.ts), not those of the client created above.
-    expect(metadata.scopes_supported).toEqual(['commands', 'email', 'offline_access', 'openid', 'profile', 'users']);
+    expect(metadata.scopes_supported).toEqual(['commands', 'email', 'offline_access', 'openid', 'profile', 'roles', 'users']);
     for (const endpoint of ['introspection', 'revocation']) {
       expect(metadata[`${endpoint}_endpoint_auth_methods_supported`]).toEqual(['client_secret_basic', 'client_secret_post', 'private_key_jwt']);
     }

@@ -171,6 +171,7 @@ describe('protectGroup on a fastify plugin', () => {
       group.get('/reports', answer);
       group.get('/reports/users', { config: { scope: 'users' } }, answer);
       group.get('/reports/open', { config: { protected: false } }, answer);
+      group.get('/reports/clerks', { config: { roles: ['clerk'] } }, answer);
     });
     await app.register(async (group) => {
       group.addHook(
@@ -210,6 +211,15 @@ describe('protectGroup on a fastify plugin', () => {
     expect(refused.headers.get('www-authenticate')).toBe(
       `Bearer realm="gatehouse", error="insufficient_scope", error_description="the access token lacks the scope reports", scope="reports", resource_metadata="${metadataUrl}"`,
     );
+  });
+
+  it('refuses a route declaring roles to a token without them, naming the roles', async () => {
+    const refused = await get('/reports/clerks', tokens.reports);
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('www-authenticate')).toContain('error="insufficient_role"');
+    expect(refused.headers.get('www-authenticate')).toContain('roles="clerk"');
+    expect(await refused.json()).toMatchObject({ error: 'insufficient_role', roles: 'clerk' });
+    expect((await get('/reports/clerks')).status).toBe(401);
   });
 
   it('lets a route declaration win over its group', async () => {

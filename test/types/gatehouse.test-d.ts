@@ -133,9 +133,9 @@ describe('gatehouse: server commands', () => {
   });
 
   it('CommandCaller, JsonSchema and ApplicationDefinition', () => {
-    expectTypeOf<CommandCaller>().toEqualTypeOf<{ clientId: string; sub: string; scope: string[] }>();
+    expectTypeOf<CommandCaller>().toEqualTypeOf<{ clientId: string; sub: string; scope: string[]; roles: string[] }>();
     expectTypeOf<JsonSchema>().toEqualTypeOf<Record<string, unknown>>();
-    expectTypeOf<ApplicationDefinition>().toEqualTypeOf<{ name: string; scope?: string; protected?: boolean; description?: string }>();
+    expectTypeOf<ApplicationDefinition>().toEqualTypeOf<{ name: string; scope?: string; protected?: boolean; roles?: string[]; description?: string }>();
     expectTypeOf(defineApplication).parameters.toEqualTypeOf<[ApplicationDefinition]>();
     expectTypeOf(defineApplication).returns.toEqualTypeOf<ApplicationDefinition>();
   });

@@ -18,7 +18,7 @@ describe("the admin API's wire module", () => {
     const checks = builtInChecks(loadConfig({ env: {} }), { passwordSignIn: {} as never, digester: {} as never, directory: {} as never });
     expect(checks.map((check) => check.name)).toEqual([...wire.BUILT_IN_CHECKS]);
     expect(wire.RESERVED_SCOPES).toBe(RESERVED_SCOPES);
-    expect(wire.RESERVED_SCOPES).toEqual(['users', 'commands', 'offline_access']);
+    expect(wire.RESERVED_SCOPES).toEqual(['users', 'commands', 'offline_access', 'roles']);
     expect(wire.USERS_SCOPE).toBe(USERS_SCOPE);
     expect(wire.CLIENT_KEY_ALGS).toBe(CLIENT_KEY_ALGS);
     expect(wire.GRANT_TYPES).toEqual(['client_credentials', 'password', 'authorization_code']);

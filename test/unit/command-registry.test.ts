@@ -17,7 +17,7 @@ describe('command registry', () => {
     for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
   });
 
-  it.each(['users', 'commands', 'offline_access'])('refuses an application named after the reserved scope %s', async (name) => {
+  it.each(['users', 'commands', 'offline_access', 'roles'])('refuses an application named after the reserved scope %s', async (name) => {
     await expect(CommandRegistry.fromFolder(folderWith({ 'call.json': httpCommand(name) }))).rejects.toThrow(CommandLoadError);
     const application = `export const app = { name: '${name}', [Symbol.for('gatehouse.application')]: true };\n`;
     await expect(CommandRegistry.fromFolder(folderWith({ 'app.mjs': application }))).rejects.toThrow(/reserved scope/);

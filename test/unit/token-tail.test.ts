@@ -3,7 +3,7 @@ import type { Client } from '../../src/clients/client.js';
 import type { AccessTokenRequest } from '../../src/oauth/access-token-issuer.js';
 import type { PlannedScope, TokenRequestFacts } from '../../src/oauth/security-gate.js';
 import { defineSecurityCheck, success } from '../../src/security/security-check.js';
-import { TokenTail } from '../../src/oauth/token-tail.js';
+import { claimsOf, TokenTail } from '../../src/oauth/token-tail.js';
 
 const client = { clientId: 'c1', refreshTokens: true } as unknown as Client;
 const facts: TokenRequestFacts = { sourceAddress: '10.0.0.1', grantType: 'password', clientAuthMethod: 'client_secret_basic', keyProven: false, headers: {} };
@@ -73,5 +73,13 @@ describe('the token tail', () => {
     expect(t.issued[0]?.extraClaims).toEqual({ username: 'ann', grant_id: 'family-1' });
     const online = await t.tail.finish({ planned: planned(['read'], []), facts, answer: undefined, resources: [], holder: { subject: 'u1', username: 'ann' }, refreshToken: 'start' });
     expect(online.response.refresh_token).toBeUndefined();
+  });
+
+  it('puts the roles of a user in the roles claim only with the roles scope, and nothing in a client token', () => {
+    const ann = { subject: 'u1', username: 'ann', roles: ['clerk'] };
+    expect(claimsOf(ann, undefined, ['read', 'roles'])).toEqual({ username: 'ann', roles: ['clerk'] });
+    expect(claimsOf({ ...ann, roles: [] }, 'f1', ['roles'])).toEqual({ username: 'ann', roles: [], grant_id: 'f1' });
+    expect(claimsOf(ann, undefined, ['read'])).toEqual({ username: 'ann' });
+    expect(claimsOf({ subject: 'c1' }, undefined, ['roles'])).toBeUndefined();
   });
 });

@@ -53,7 +53,18 @@ export function Applications() {
                       <code>POST {command.path}</code>
                     </td>
                     <td>{command.protected ? <Badge kind="on">Protected</Badge> : <Badge kind="warn">Public</Badge>}</td>
-                    <td>{command.protected ? command.scope.map((scope) => <code key={scope}>{scope} </code>) : '—'}</td>
+                    <td>
+                      {command.protected ? command.scope.map((scope) => <code key={scope}>{scope} </code>) : '—'}
+                      {command.roles.length > 0 ? (
+                        <>
+                          {' '}
+                          roles:{' '}
+                          {command.roles.map((role) => (
+                            <code key={role}>{role} </code>
+                          ))}
+                        </>
+                      ) : null}
+                    </td>
                     <td>{command.description ?? '—'}</td>
                   </tr>
                 ))}

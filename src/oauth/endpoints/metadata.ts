@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AUTH_METHODS, OFFLINE_ACCESS } from '../../clients/client.js';
+import { ROLES_SCOPE } from '../../users/user.js';
 import { CLIENT_KEY_ALGS } from '../../clients/client-keys.js';
 import { ID_TOKEN_ALG } from '../../keys/signing-keys.js';
 import { SIGNING_ALGS } from '../../shared/signing-algs.js';
@@ -34,14 +35,14 @@ const CLAIMS_SUPPORTED = ['iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'amr
  * The one metadata document, served as RFC 8414 authorization server metadata and as OpenID Connect Discovery
  * 1.0's provider configuration (the same members at both addresses, so they never disagree).
  * `scopes_supported` lists the scopes that are declared: by the authorization server (offline_access, openid,
- * profile, email), by Gatehouse's own resources (`resourceScopes`: the user API, `commands`, and the scopes
+ * profile, email, roles), by Gatehouse's own resources (`resourceScopes`: the user API, `commands`, and the scopes
  * server commands require: their application's name or what they declare) and by security profiles (the
  * elements they map). Never the scopes given to clients: those strings are an administrator's choice per
  * partner, not public.
  */
 export function authorizationServerMetadata(services: MetadataEndpointServices, resourceScopes: readonly string[]): Record<string, unknown> {
   const issuer = services.config.issuer;
-  const declaredScopes = [...new Set([OFFLINE_ACCESS, OPENID_SCOPE, PROFILE_SCOPE, EMAIL_SCOPE, ...resourceScopes, ...services.profileDirectory.scopeElements()])].sort();
+  const declaredScopes = [...new Set([OFFLINE_ACCESS, OPENID_SCOPE, PROFILE_SCOPE, EMAIL_SCOPE, ROLES_SCOPE, ...resourceScopes, ...services.profileDirectory.scopeElements()])].sort();
   return {
     issuer,
     authorization_endpoint: `${issuer}${AUTHORIZATION_PATH}`,

@@ -9,10 +9,12 @@ import { COMMANDS_SCOPE, RESERVED_SCOPES } from '../reserved-scopes.js';
 
 export { COMMANDS_SCOPE, RESERVED_SCOPES };
 
-/** What a command needs: nothing (unprotected) or a valid token with these scope elements (or `commands`). */
+/** What a command needs: nothing (unprotected) or a valid token with these scope elements (or `commands`) and roles. */
 export interface Protection {
   protected: boolean;
   scope: string[];
+  /** Roles the caller must hold (the application's and the command's); `commands` does not stand in for them. */
+  roles: string[];
 }
 
 export interface LoadedCommand {
@@ -36,6 +38,13 @@ function scopeList(scope: string | undefined): string[] | undefined {
  * then the default (the application's name). A declared scope always protects, even in an unprotected group.
  */
 export function resolveProtection(command: CommandDefinition, application: ApplicationDefinition | undefined): Protection {
+  const roles = [...new Set([...(application?.roles ?? []), ...(command.roles ?? [])])];
+  const scoped = scopeProtection(command, application);
+  // A role needs a token that carries it: declared roles always protect.
+  return { ...(roles.length > 0 ? { protected: true, scope: scoped.scope } : scoped), roles };
+}
+
+function scopeProtection(command: CommandDefinition, application: ApplicationDefinition | undefined): Omit<Protection, 'roles'> {
   const commandScope = scopeList(command.scope);
   if (commandScope) return { protected: true, scope: commandScope };
   if (command.protected === false) return { protected: false, scope: [] };
@@ -51,6 +60,14 @@ export function scopeReaches(granted: readonly string[], protection: Protection)
   if (!protection.protected) return true;
   if (granted.includes(COMMANDS_SCOPE)) return true;
   return protection.scope.every((element) => granted.includes(element));
+}
+
+/** Refuses a `roles` declaration that is not a list of role names (as the user API takes them). */
+function checkRoles(roles: unknown, where: string): void {
+  if (roles === undefined) return;
+  if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string' && /^[\x21-\x7E]{1,64}$/.test(role))) {
+    throw new CommandLoadError(`${where}: "roles" must be a list of role names (1 to 64 printable characters, no spaces)`);
+  }
 }
 
 let typeScriptLoader: Promise<void> | undefined;
@@ -156,6 +173,7 @@ export class CommandRegistry {
   }
 
   private addApplication(application: ApplicationDefinition, file: string): void {
+    checkRoles(application.roles, `${file}: application ${application.name}`);
     if (!NAME.test(application.name)) throw new CommandLoadError(`${file}: application name ${JSON.stringify(application.name)} is not valid`);
     if (RESERVED_SCOPES.includes(application.name)) throw new CommandLoadError(`${file}: application name ${application.name} is a reserved scope`);
     if (this.applications.has(application.name)) throw new CommandLoadError(`${file}: application ${application.name} is defined twice`);
@@ -167,6 +185,7 @@ export class CommandRegistry {
       throw new CommandLoadError(`${file}: app and name must be 1-64 letters, digits, '.', '_' or '-'`);
     }
     if (RESERVED_SCOPES.includes(definition.app)) throw new CommandLoadError(`${file}: application name ${definition.app} is a reserved scope`);
+    checkRoles(definition.roles, `${file}: command ${definition.app}/${definition.name}`);
     if (typeof definition.handler !== 'function') throw new CommandLoadError(`${file}: command ${definition.app}/${definition.name} has no handler`);
     const key = `${definition.app}/${definition.name}`;
     if (this.commands.has(key)) throw new CommandLoadError(`${file}: command ${key} is defined twice`);

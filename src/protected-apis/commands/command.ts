@@ -11,6 +11,8 @@ export interface CommandCaller {
   clientId: string;
   sub: string;
   scope: string[];
+  /** The user's roles (the token's `roles` claim, with the `roles` scope); [] for a client token or without it. */
+  roles: string[];
 }
 
 export interface CommandContext<Input> {
@@ -34,6 +36,8 @@ export interface CommandDefinition<Input = unknown, Output = unknown> {
   scope?: string;
   /** false: no token needed (unless a scope is declared here). */
   protected?: boolean;
+  /** Roles the caller must hold (the token's `roles` claim), besides the application's; any role protects the command. */
+  roles?: string[];
   /** JSON Schema of the input; a request that does not match answers 400 naming the field. */
   input?: JsonSchema;
   /** Time limit in milliseconds (default: the server's). */
@@ -48,6 +52,8 @@ export interface ApplicationDefinition {
   scope?: string;
   /** false: its commands need no token unless they declare a scope. */
   protected?: boolean;
+  /** Roles the caller of every one of its commands must hold (a command may add more). */
+  roles?: string[];
   description?: string;
 }
 

@@ -3,6 +3,7 @@ import { BearerChallenge } from '../bearer-challenge.js';
 import type { CallerCheck } from '../cookie-unsafe-method.js';
 import { REALM } from '../protect.js';
 import type { ResourceCaller, ResourceGuard } from '../resource-guard.js';
+import { missingRoles, roleChallenge, tokenRoles } from '../caller-roles.js';
 import { isCommandError } from './command.js';
 import { scopeReaches, type CommandRegistry, type LoadedCommand } from './command-registry.js';
 import { checkInputDepth, compileInputValidator } from './input-validator.js';
@@ -84,6 +85,10 @@ export function registerCommandsApi(
         const needed = command.protection.scope.join(' ');
         throw new BearerChallenge(403, 'insufficient_scope', `the access token lacks the scope ${needed} (or commands)`, needed);
       }
+      if (command.protection.roles.length > 0) {
+        const missing = missingRoles(tokenRoles(caller.claims), command.protection.roles);
+        if (missing.length > 0) throw roleChallenge(missing, caller.claims);
+      }
       // The cookie-renewal hook reads it.
       request.caller = caller;
       return { caller };
@@ -106,7 +111,7 @@ export function registerCommandsApi(
     const input: unknown = request.body ?? {};
     checkInputDepth(input);
     validators.get(command)?.(input);
-    const caller = authorized.caller && { clientId: authorized.caller.clientId, sub: authorized.caller.sub, scope: authorized.caller.scope };
+    const caller = authorized.caller && { clientId: authorized.caller.clientId, sub: authorized.caller.sub, scope: authorized.caller.scope, roles: tokenRoles(authorized.caller.claims) };
     // The logger is made when the handler first uses it: a pino child per call costs a no-op command a tenth of its time.
     let logger: FastifyBaseLogger | undefined;
     const commandLogger = () => (logger ??= request.log.child({ command: `${command.definition.app}/${command.definition.name}` }));
@@ -143,14 +148,16 @@ export function registerCommandsApi(
   app.get('/apps', async (request, reply) => {
     const caller = await authenticate(request, reply);
     if (!caller) return reply;
-    const reachable = registry.all().filter((command) => scopeReaches(caller.scope, command.protection));
-    const apps = new Map<string, { name: string; scope: string; protected: boolean; description?: string }[]>();
+    const roles = tokenRoles(caller.claims);
+    const reachable = registry.all().filter((command) => scopeReaches(caller.scope, command.protection) && missingRoles(roles, command.protection.roles).length === 0);
+    const apps = new Map<string, { name: string; scope: string; protected: boolean; roles?: string[]; description?: string }[]>();
     for (const command of reachable) {
       const list = apps.get(command.definition.app) ?? [];
       list.push({
         name: command.definition.name,
         scope: command.protection.scope.join(' '),
         protected: command.protection.protected,
+        ...(command.protection.roles.length > 0 ? { roles: command.protection.roles } : {}),
         ...(command.definition.description ? { description: command.definition.description } : {}),
       });
       apps.set(command.definition.app, list);

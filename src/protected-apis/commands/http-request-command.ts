@@ -11,6 +11,8 @@ export interface HttpRequestCommandSpec {
   name: string;
   scope?: string;
   protected?: boolean;
+  /** Roles the caller must hold (see CommandDefinition.roles). */
+  roles?: string[];
   input?: JsonSchema;
   timeoutMs?: number;
   description?: string;
@@ -64,6 +66,7 @@ export function httpRequestCommand(spec: HttpRequestCommandSpec, outbound: Outbo
     name: spec.name,
     ...(spec.scope !== undefined ? { scope: spec.scope } : {}),
     ...(spec.protected !== undefined ? { protected: spec.protected } : {}),
+    ...(spec.roles !== undefined ? { roles: spec.roles } : {}),
     ...(spec.input !== undefined ? { input: spec.input } : {}),
     ...(spec.timeoutMs !== undefined ? { timeoutMs: spec.timeoutMs } : {}),
     description: spec.description ?? `${method} ${spec.url}`,
