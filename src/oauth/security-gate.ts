@@ -85,7 +85,8 @@ export class SecurityGate {
    */
   plan(client: Client, scope: string | readonly string[] | undefined, allowed: readonly string[], options: { dropRefused?: boolean } = {}): PlannedScope {
     let requested: readonly string[];
-    if (scope === undefined) requested = allowed;
+    // No scope: the client's default scope ([]: none), or every allowed element when it has none.
+    if (scope === undefined) requested = client.defaultScope ?? allowed;
     else if (typeof scope === 'string') {
       const parsed = parseScopeParameter(scope);
       if (parsed === null) throw new OAuthError(400, 'invalid_scope', 'the scope parameter is malformed');

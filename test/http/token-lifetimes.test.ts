@@ -1,3 +1,4 @@
+import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicAuth, postForm, startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
 
@@ -57,5 +58,50 @@ describe.each(STORES)('client token lifetimes and the server maximum on %s', (st
     } finally {
       await lowered.close();
     }
+  });
+});
+
+describe.each(STORES)('a client default scope on %s', (store) => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer({ store });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  async function tokenScope(client: { client_id: string; client_secret: string }, params: Record<string, string> = {}): Promise<string | undefined> {
+    const response = await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials', ...params }, { authorization: basicAuth(client.client_id, client.client_secret) });
+    const body = (await response.json()) as TokenBody & { scope?: string };
+    expect(response.status, JSON.stringify(body)).toBe(200);
+    const claims = decodeJwt(body.access_token);
+    return typeof claims.scope === 'string' && claims.scope !== '' ? claims.scope : undefined;
+  }
+
+  it('gives a request without a scope the default scope: every allowed element, the configured one, or none', async () => {
+    const client = await server.createClient({ scope: 'read write' });
+    expect(client.default_scope).toBeNull();
+    expect(await tokenScope(client)).toBe('read write');
+
+    const narrowed = (await (await server.admin('PATCH', `/clients/${client.client_id}`, { default_scope: 'read' })).json()) as { default_scope: string | null };
+    expect(narrowed.default_scope).toBe('read');
+    await expect.poll(() => tokenScope(client)).toBe('read');
+
+    expect((await server.admin('PATCH', `/clients/${client.client_id}`, { default_scope: '' })).status).toBe(200);
+    await expect.poll(() => tokenScope(client)).toBeUndefined();
+    // An explicit scope is still granted as before.
+    expect(await tokenScope(client, { scope: 'write' })).toBe('write');
+
+    expect((await server.admin('PATCH', `/clients/${client.client_id}`, { default_scope: null })).status).toBe(200);
+    await expect.poll(() => tokenScope(client)).toBe('read write');
+  });
+
+  it('refuses a token request when the default scope names an element the client may not have', async () => {
+    const client = await server.createClient({ scope: 'read', default_scope: 'admin' });
+    const response = await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials' }, { authorization: basicAuth(client.client_id, client.client_secret) });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: string }).error).toBe('invalid_scope');
+    expect((await server.admin('POST', '/clients', { default_scope: 42 })).status).toBe(400);
   });
 });
