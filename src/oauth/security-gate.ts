@@ -205,6 +205,20 @@ export class SecurityGate {
   }
 
   /**
+   * The earliest stored end of the current successes of the planned checks under `stateKey`, without running
+   * them (undefined: none remembered). The authorization code grant: the checks ran in the browser when the code
+   * was issued, and the token must not outlive them.
+   */
+  async checksPassedUntil(planned: PlannedScope, stateKey: string): Promise<number | undefined> {
+    const remembered = planned.checks.filter((check) => !check.everyRequest).map((check) => check.name);
+    if (remembered.length === 0) return undefined;
+    const states = await this.states.load(stateKey, remembered);
+    let passedUntil: number | undefined;
+    for (const state of states.values()) passedUntil = earliest(passedUntil, state.passedUntil ?? undefined);
+    return passedUntil;
+  }
+
+  /**
    * Records that a check passed until `passedUntil` under `stateKey`, unless a later success is stored: browser
    * sign-in's session proves UserLogin without running the check, and a refresh of that grant asks the same state.
    */
