@@ -15,7 +15,7 @@ describe('a token lifetime within its checks', () => {
   it('keeps the planned lifetime without a remembered check, and cuts it to what remains, rounded up, at least 1', () => {
     expect(lifetimeWithin(900, undefined, 0)).toBe(900);
     expect(lifetimeWithin(900, 30_000, 0)).toBe(30);
-    expect(lifetimeWithin(900, 29_001, 0)).toBe(29);
+    expect(lifetimeWithin(900, 29_001, 0)).toBe(30);
     expect(lifetimeWithin(900, 5_000_000, 0)).toBe(900);
     expect(lifetimeWithin(900, 10, 1000)).toBe(1);
   });
