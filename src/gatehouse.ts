@@ -174,6 +174,7 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       digester,
       () => config.secretRotationGrace,
       () => changes.pollNow(),
+      () => config.maxTokenLifetime,
     );
 
     const hasher = new PasswordHasher();
@@ -233,6 +234,14 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
     await keys.ensureSigningKey(config.signingAlg, config.keyActivationDelay);
     await keys.ensureIdTokenKey(config.signingAlg, config.keyActivationDelay);
     await directory.loadAll();
+    // Saving a lifetime above the maximum is refused; clients saved before the operator lowered it keep their value, capped at issue time.
+    const aboveMaximum = directory.aboveLifetime(config.maxTokenLifetime);
+    if (aboveMaximum.length > 0) {
+      logger.warn(
+        { clients: aboveMaximum.slice(0, 20), count: aboveMaximum.length, maxTokenLifetime: config.maxTokenLifetime },
+        "clients have an access-token lifetime above the server's maximum; their tokens are capped at the maximum",
+      );
+    }
     await revocations.loadAll();
     await profileDirectory.loadAll();
     const generatedAdminToken = await adminToken.init();

@@ -14,6 +14,11 @@ export class ClientDirectory {
 
   constructor(private readonly repository: ClientsStore) {}
 
+  /** Ids of the loaded clients whose own access-token lifetime is above `maximum` (their tokens are capped at it). */
+  aboveLifetime(maximum: number): string[] {
+    return [...this.clients.values()].filter((client) => client.accessTokenLifetime > maximum).map((client) => client.clientId);
+  }
+
   async loadAll(): Promise<void> {
     const all = await this.repository.all();
     this.clients = new Map(all.map((client) => [client.clientId, client]));

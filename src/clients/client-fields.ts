@@ -6,6 +6,7 @@ import {
   parseBoolean,
   parseClientId,
   parseClientName,
+  parseDefaultScope,
   parseExpiresAt,
   parseGrantTypes,
   parseJwks,
@@ -83,6 +84,12 @@ export const CLIENT_FIELDS = {
   },
   grant_types: setting('grantTypes', { parse: parseGrantTypes, initial: () => ['client_credentials'], toJson: (client) => [...client.grantTypes] }),
   scope: setting('scopes', { parse: parseScopes, initial: () => [], toJson: (client) => client.scopes.join(' ') }),
+  /** What a request without a scope gets: null, every allowed element; '' none. */
+  default_scope: setting('defaultScope', {
+    parse: parseDefaultScope,
+    initial: () => null,
+    toJson: (client): string | null => (client.defaultScope === null ? null : client.defaultScope.join(' ')),
+  }),
   token_endpoint_auth_method: setting('tokenEndpointAuthMethod', {
     parse: parseAuthMethod,
     initial: () => 'client_secret_basic',

@@ -6,7 +6,7 @@ import { parseClientPublicKey, type ClientKeyAlg } from './client-keys.js';
 import type { SecretDigester } from '../keys/secret-digest.js';
 import { generateSecret } from '../keys/secret-digest.js';
 import type { ClientListQuery, ClientsStore } from './clients-store.js';
-import { isPublicClient, type Client } from './client.js';
+import { DEFAULT_ACCESS_TOKEN_LIFETIME, isPublicClient, type Client } from './client.js';
 import { parsePin, pinDigestInput } from './client-pin.js';
 import { applyClientChanges, ClientValidationError, defaultClient, parseAdminSecret, type ClientChanges } from './client-metadata.js';
 
@@ -35,8 +35,19 @@ export interface SecretRotation {
 }
 
 /**
+ * Refuses an access-token lifetime above the server's maximum: the lifetime a client is saved with is the
+ * lifetime its tokens get, never silently capped (0: the server's maximum, whatever it is).
+ */
+export function checkAccessTokenLifetime(lifetime: number | undefined, serverMaximum: number): void {
+  if (lifetime !== undefined && lifetime > serverMaximum) {
+    throw new ClientValidationError('access_token_lifetime', `must be at most ${serverMaximum}, the server's maximum token lifetime (seconds; 0: the server's maximum)`);
+  }
+}
+
+/**
  * Registering and changing clients: the one place that the admin API, the console and the CLI share.
- * `afterChange` lets the running server refresh its caches at once.
+ * `afterChange` lets the running server refresh its caches at once; `maxTokenLifetime` is the server's
+ * maximum access-token lifetime (config maxTokenLifetime), above which a client's own lifetime is refused.
  */
 export class ClientRegistry {
   constructor(
@@ -44,13 +55,14 @@ export class ClientRegistry {
     private readonly digester: SecretDigester,
     private readonly defaultGraceSeconds: () => number,
     private readonly afterChange: () => Promise<void> = () => Promise.resolve(),
+    private readonly maxTokenLifetime: () => number = () => Number.POSITIVE_INFINITY,
   ) {}
 
   /** Creates a client; its secret is shown once (null for a public client, which has none). */
   async create(changes: ClientChanges): Promise<{ client: Client; clientSecret: string | null }> {
     const now = Date.now();
     const clientId = changes.clientId ?? newClientId();
-    const client = applyClientChanges(defaultClient(clientId, now), changes, now);
+    const client = applyClientChanges(defaultClient(clientId, now), this.withLifetime(changes), now);
     const clientSecret = isPublicClient(client) ? null : (changes.clientSecret ?? generateSecret());
     client.secretDigest = clientSecret === null ? null : this.digester.digest(clientSecret);
     await this.repository.insert(client);
@@ -61,10 +73,20 @@ export class ClientRegistry {
   /** Registers a client that registered itself (RFC 7591: an app instance or a code-flow client): it has no secret at all. */
   async registerInstance(changes: ClientChanges): Promise<Client> {
     const now = Date.now();
-    const client = applyClientChanges(defaultClient(newClientId(), now), changes, now);
+    const client = applyClientChanges(defaultClient(newClientId(), now), this.withLifetime(changes), now);
     await this.repository.insert(client);
     await this.afterChange();
     return client;
+  }
+
+  /**
+   * The changes of a new client, its lifetime checked against the server's maximum; a client that sets none
+   * gets the default lifetime, or the server's maximum when that is lower (so that what is saved is what applies).
+   */
+  private withLifetime(changes: ClientChanges): ClientChanges {
+    const maximum = this.maxTokenLifetime();
+    checkAccessTokenLifetime(changes.accessTokenLifetime, maximum);
+    return changes.accessTokenLifetime === undefined && DEFAULT_ACCESS_TOKEN_LIFETIME > maximum ? { ...changes, accessTokenLifetime: maximum } : changes;
   }
 
   async get(clientId: string): Promise<Client> {
@@ -81,6 +103,9 @@ export class ClientRegistry {
     if (changes.clientId !== undefined && changes.clientId !== clientId) {
       throw new ClientValidationError('client_id', 'cannot be changed');
     }
+    // Only a lifetime being set is checked: a client saved before the operator lowered the maximum keeps its
+    // value (its tokens are capped at issue time, and the server warns about it at start).
+    checkAccessTokenLifetime(changes.accessTokenLifetime, this.maxTokenLifetime());
     const now = Date.now();
     const updated = await this.repository.update(clientId, (current) => applyClientChanges(current, changes, now));
     if (!updated) throw new ClientNotFoundError(clientId);

@@ -67,6 +67,13 @@ export function parseGrantTypes(value: unknown): GrantType[] {
   return [...grants];
 }
 
+/** A default scope: null (every allowed element), or a space-separated string (empty: no scope at all). */
+export function parseDefaultScope(value: unknown, field: string): string[] | null {
+  if (value === null) return null;
+  if (typeof value !== 'string') throw new ClientValidationError(field, 'must be a space-separated string of scope elements, or null for every allowed element');
+  return parseScopes(value, field);
+}
+
 export function parseScopes(value: unknown, field: string): string[] {
   const items = typeof value === 'string' ? splitScopeList(value) : value;
   if (!Array.isArray(items)) throw new ClientValidationError(field, 'must be a space-separated string of scope elements');

@@ -57,6 +57,11 @@ export interface Client {
   skipConsent: boolean;
   /** RFC 9126: authorization requests must be pushed first (request_uri). */
   requirePushedAuthorizationRequests: boolean;
+  /**
+   * The scope a token request without one gets: null for every allowed element, [] for none (a token good
+   * only for resources that need no scope).
+   */
+  defaultScope: string[] | null;
   createdAt: number;
   updatedAt: number;
 }

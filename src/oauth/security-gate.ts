@@ -27,6 +27,11 @@ export interface PlannedScope {
   checks: SecurityCheck[];
 }
 
+/** What `enforce` learned: the earliest end (epoch ms) of the current successes of the checks that ran, if any is remembered. */
+export interface EnforcedChecks {
+  passedUntil?: number;
+}
+
 /** The facts of a cookie renewal: no request of the client's own (its planned scope has no checks to run). */
 export const RENEWAL_FACTS: TokenRequestFacts = { sourceAddress: '', grantType: 'renewal', clientAuthMethod: 'none', keyProven: false, headers: {} };
 
@@ -49,11 +54,12 @@ export function accessTokenLifetime(client: Pick<Client, 'accessTokenLifetime'>,
   return client.accessTokenLifetime === 0 ? serverMaximum : Math.min(client.accessTokenLifetime, serverMaximum);
 }
 
-type CheckResult = { kind: 'passed' } | { kind: 'challenge'; challenge: Record<string, unknown> } | { kind: 'failure'; reason: string; blockedUntil?: number };
+/** `until`: epoch ms at which the success ends (undefined: a check run on every request, which caps nothing). */
+type CheckResult = { kind: 'passed'; until?: number } | { kind: 'challenge'; challenge: Record<string, unknown> } | { kind: 'failure'; reason: string; blockedUntil?: number };
 
 /** Where a browser sign-in stands with its checks: all passed, or the first that is not. */
 export type PendingCheck =
-  | { kind: 'passed'; passed: string[] }
+  | { kind: 'passed'; passed: string[]; passedUntil?: number }
   | { kind: 'challenge'; check: SecurityCheck; challenge: Record<string, unknown> }
   | { kind: 'failure'; check: SecurityCheck; reason: string; blockedUntil?: number };
 
@@ -79,7 +85,8 @@ export class SecurityGate {
    */
   plan(client: Client, scope: string | readonly string[] | undefined, allowed: readonly string[], options: { dropRefused?: boolean } = {}): PlannedScope {
     let requested: readonly string[];
-    if (scope === undefined) requested = allowed;
+    // No scope: the client's default scope ([]: none), or every allowed element when it has none.
+    if (scope === undefined) requested = client.defaultScope ?? allowed;
     else if (typeof scope === 'string') {
       const parsed = parseScopeParameter(scope);
       if (parsed === null) throw new OAuthError(400, 'invalid_scope', 'the scope parameter is malformed');
@@ -122,19 +129,25 @@ export class SecurityGate {
    * Runs the planned checks against the request's facts and its `challenge_response` (a JSON object
    * {"CheckName": answer}); resolves when all have succeeded, else throws challenge_required or access_denied.
    * The checks' state is the client's (`stateKey` by default its id), or a person's for browser grants.
+   * Resolves with the earliest end of the checks' current successes (epoch ms; undefined when none is remembered):
+   * a token must not outlive the checks that granted it.
    */
-  async enforce(planned: PlannedScope, facts: TokenRequestFacts, answer: string | undefined, stateKey: string = planned.client.clientId): Promise<void> {
-    if (planned.checks.length === 0) return;
+  async enforce(planned: PlannedScope, facts: TokenRequestFacts, answer: string | undefined, stateKey: string = planned.client.clientId): Promise<EnforcedChecks> {
+    if (planned.checks.length === 0) return {};
     const { client } = planned;
     const answers = parseChallengeResponse(answer);
     const remembered = planned.checks.filter((check) => !check.everyRequest).map((check) => check.name);
     const states = await this.states.load(stateKey, remembered);
     const checkRequest: CheckRequest = { ...facts, requestedScope: [...planned.requested] };
     const challenges: Record<string, Record<string, unknown>> = {};
+    let passedUntil: number | undefined;
     for (const check of planned.checks) {
       const checkAnswer = Object.hasOwn(answers, check.name) ? answers[check.name] : undefined;
       const result = await this.evaluate(check, client, checkRequest, checkAnswer, states.get(check.name), stateKey);
-      if (result.kind === 'passed') continue;
+      if (result.kind === 'passed') {
+        passedUntil = earliest(passedUntil, result.until);
+        continue;
+      }
       if (result.kind === 'challenge') {
         if (checkAnswer !== undefined) this.logger.info({ clientId: client.clientId, clientName: client.clientName, check: check.name }, 'security check answer refused');
         challenges[check.name] = result.challenge;
@@ -156,6 +169,7 @@ export class SecurityGate {
     if (pending.length > 0) {
       throw new OAuthError(400, 'challenge_required', `answer the challenges of ${pending.join(', ')} in challenge_response`, {}, { challenges });
     }
+    return passedUntil === undefined ? {} : { passedUntil };
   }
 
   /**
@@ -174,18 +188,34 @@ export class SecurityGate {
     const states = remembered.length === 0 ? new Map<string, StoredCheckState>() : await this.states.load(options.stateKey, remembered);
     const checkRequest: CheckRequest = { ...facts, requestedScope: [...planned.requested] };
     const passed: string[] = [];
+    let passedUntil: number | undefined;
     for (const check of checks) {
       const answer = options.answering === check.name ? options.answer : undefined;
       const result = await this.evaluate(check, planned.client, checkRequest, answer, states.get(check.name), options.stateKey);
       if (result.kind === 'passed') {
         passed.push(check.name);
+        passedUntil = earliest(passedUntil, result.until);
         continue;
       }
       if (result.kind === 'challenge') return { kind: 'challenge', check, challenge: result.challenge };
       this.logger.info({ clientId: planned.client.clientId, check: check.name, reason: result.reason }, 'security check refused a browser sign-in');
       return { kind: 'failure', check, reason: result.reason, ...(result.blockedUntil === undefined ? {} : { blockedUntil: result.blockedUntil }) };
     }
-    return { kind: 'passed', passed };
+    return { kind: 'passed', passed, ...(passedUntil === undefined ? {} : { passedUntil }) };
+  }
+
+  /**
+   * The earliest stored end of the current successes of the planned checks under `stateKey`, without running
+   * them (undefined: none remembered). The authorization code grant: the checks ran in the browser when the code
+   * was issued, and the token must not outlive them.
+   */
+  async checksPassedUntil(planned: PlannedScope, stateKey: string): Promise<number | undefined> {
+    const remembered = planned.checks.filter((check) => !check.everyRequest).map((check) => check.name);
+    if (remembered.length === 0) return undefined;
+    const states = await this.states.load(stateKey, remembered);
+    let passedUntil: number | undefined;
+    for (const state of states.values()) passedUntil = earliest(passedUntil, state.passedUntil ?? undefined);
+    return passedUntil;
   }
 
   /**
@@ -204,7 +234,7 @@ export class SecurityGate {
     let stored = initial ?? fresh(check.name);
     for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
       const now = Date.now();
-      if (!check.everyRequest && stored.passedUntil !== null && stored.passedUntil > now) return { kind: 'passed' };
+      if (!check.everyRequest && stored.passedUntil !== null && stored.passedUntil > now) return { kind: 'passed', until: stored.passedUntil };
       if (stored.blockedUntil !== null && stored.blockedUntil > now) {
         return { kind: 'failure', reason: `the ${check.name} check is blocked after too many failed attempts`, blockedUntil: stored.blockedUntil };
       }
@@ -215,7 +245,9 @@ export class SecurityGate {
       // A check reports a changed count in its outcome; one that changed its state argument instead is stored as it did.
       const reported = outcome.kind !== 'success' && typeof outcome.failedAttempts !== 'number' ? { ...outcome, failedAttempts: state.failedAttempts } : outcome;
       const next = nextCheckState(stored, reported, { now, successLifetime: check.successLifetime });
-      if (sameCheckState(next, stored) || (await this.states.save(stateKey, next, now))) return result;
+      if (sameCheckState(next, stored) || (await this.states.save(stateKey, next, now))) {
+        return result.kind === 'passed' && next.passedUntil !== null ? { kind: 'passed', until: next.passedUntil } : result;
+      }
       // Another request (here or on another instance) wrote this state since it was read: read it again.
       stored = (await this.states.load(stateKey, [check.name])).get(check.name) ?? fresh(check.name);
     }
@@ -235,6 +267,21 @@ export class SecurityGate {
     }
     return { kind: 'failure', reason: `the ${check.name} check could not be evaluated` };
   }
+}
+
+function earliest(current: number | undefined, next: number | undefined): number | undefined {
+  if (next === undefined) return current;
+  return current === undefined ? next : Math.min(current, next);
+}
+
+/**
+ * The lifetime a token may have: the planned one, cut to what remains of the checks' successes. Rounded up to
+ * whole seconds: the token's exp (iat, floored, plus this) then never passes the success's end rounded up to the
+ * second, and a success that has just begun still grants its full lifetime.
+ */
+export function lifetimeWithin(planned: number, passedUntil: number | undefined, now: number): number {
+  if (passedUntil === undefined) return planned;
+  return Math.min(planned, Math.max(1, Math.ceil((passedUntil - now) / 1000)));
 }
 
 /** What the gate does with an outcome: passes, collects the challenge, or refuses (the attempt count is stored, never answered). */

@@ -6,7 +6,7 @@ import { ROLES_CLAIM, ROLES_SCOPE, type User } from '../users/user.js';
 import type { Client } from '../clients/client.js';
 import { GRANT_ID_CLAIM, type AccessTokenIssuer } from './access-token-issuer.js';
 import type { RefreshTokens } from './refresh-tokens.js';
-import type { PlannedScope, SecurityGate, TokenRequestFacts } from './security-gate.js';
+import { lifetimeWithin, type PlannedScope, type SecurityGate, type TokenRequestFacts } from './security-gate.js';
 import { tokenResponse, type IssuedResponse } from './token-response.js';
 
 /** Whom an access token is for: its `sub`, and the username (and roles, with the `roles` scope) a user token carries. */
@@ -51,7 +51,7 @@ export interface TailRequest {
 /**
  * The one path from a planned scope to a signed response, for every grant and for cookie renewal:
  * checks (the gate) -> refresh token rotation, if any -> issue (sign) -> response -> audit.
- * The lifetime is the planned one; nothing after the signature decodes the token.
+ * The lifetime is the planned one, cut to the end of the checks' current success; nothing after the signature decodes the token.
  */
 export class TokenTail {
   constructor(
@@ -66,12 +66,14 @@ export class TokenTail {
     const { planned, holder, resources } = request;
     const { client, scopes } = planned;
     // Most clients need no check: skip the await (and its microtask) then.
-    if (planned.checks.length > 0) await this.gate.enforce(planned, request.facts, request.answer, request.checkStateKey);
+    const enforced = planned.checks.length > 0 ? await this.gate.enforce(planned, request.facts, request.answer, request.checkStateKey) : {};
+    // A token never outlives the checks that granted it: the end of their current success, not their full lifetime.
+    const lifetime = lifetimeWithin(planned.lifetime, enforced.passedUntil, Date.now());
     const rotated = typeof request.refreshToken === 'function' ? await request.refreshToken() : undefined;
     const startsFamily = request.refreshToken === 'start' && client.refreshTokens && scopes.includes(OFFLINE_ACCESS);
     // The access token names its grant (refresh-token family), so that revoking the grant revokes it too.
     const familyId = rotated?.familyId ?? request.grantId ?? (startsFamily ? this.refreshTokens.newFamilyId() : undefined);
-    const issued = await this.issuer.issue({ client, subject: holder.subject, scopes, resources, lifetime: planned.lifetime, extraClaims: claimsOf(holder, familyId, scopes) });
+    const issued = await this.issuer.issue({ client, subject: holder.subject, scopes, resources, lifetime, extraClaims: claimsOf(holder, familyId, scopes) });
     const response = tokenResponse(issued, scopes);
     if (rotated !== undefined) response.refresh_token = rotated.token;
     else if (startsFamily && familyId !== undefined) response.refresh_token = await this.refreshTokens.issue(client, holder.subject, scopes, resources, familyId);

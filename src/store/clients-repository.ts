@@ -40,6 +40,7 @@ function toRow(client: Client): ClientsTable {
     post_logout_redirect_uris: JSON.stringify(client.postLogoutRedirectUris),
     skip_consent: client.skipConsent ? 1 : 0,
     require_par: client.requirePushedAuthorizationRequests ? 1 : 0,
+    default_scope: client.defaultScope === null ? null : client.defaultScope.join(' '),
   };
 }
 
@@ -67,6 +68,7 @@ function fromRow(row: ClientsTable): Client {
     postLogoutRedirectUris: JSON.parse(row.post_logout_redirect_uris) as string[],
     skipConsent: Number(row.skip_consent) === 1,
     requirePushedAuthorizationRequests: Number(row.require_par) === 1,
+    defaultScope: row.default_scope === null || row.default_scope === undefined ? null : row.default_scope === '' ? [] : row.default_scope.split(' '),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
   };

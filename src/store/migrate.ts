@@ -18,6 +18,7 @@ import { initialAccessTokenRegistrationsMigration } from './migrations/0018-init
 import { browserClientsMigration } from './migrations/0019-browser-clients.js';
 import { browserSignInMigration } from './migrations/0020-browser-sign-in.js';
 import { signingKeyPurposeMigration } from './migrations/0021-signing-key-purpose.js';
+import { defaultScopeMigration } from './migrations/0022-default-scope.js';
 import type { Database } from './schema.js';
 
 /** Every migration by name, in the order they run. */
@@ -41,6 +42,7 @@ export function migrationsFor(engine: StoreConnection['engine']): Record<string,
     '0019-browser-clients': browserClientsMigration,
     '0020-browser-sign-in': browserSignInMigration,
     '0021-signing-key-purpose': signingKeyPurposeMigration,
+    '0022-default-scope': defaultScopeMigration,
   };
 }
 

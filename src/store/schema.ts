@@ -33,6 +33,8 @@ export interface ClientsTable {
   redirect_uris: string;
   post_logout_redirect_uris: string;
   skip_consent: number;
+  /** Space-separated default scope (migration 0022); null: every allowed element. */
+  default_scope: string | null;
   /** RFC 9126 require_pushed_authorization_requests. */
   require_par: number;
 }

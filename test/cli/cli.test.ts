@@ -115,6 +115,14 @@ describe('gatehouse CLI', () => {
     const badLifetime = await runCli(['clients', 'create', '--lifetime', '100000000'], env);
     expect(badLifetime.code).toBe(1);
     expect(badLifetime.stderr.trim()).toMatch(/^gatehouse: --lifetime: /);
+    // Above the server's maximum (GATEHOUSE_MAX_TOKEN_LIFETIME, default 86400): refused, naming it.
+    const aboveMaximum = await runCli(['clients', 'create', '--lifetime', '86401'], env);
+    expect(aboveMaximum.code).toBe(1);
+    expect(aboveMaximum.stderr.trim()).toMatch(/^gatehouse: --lifetime: must be at most 86400/);
+    const narrowed = JSON.parse((await runCli(['clients', 'update', 'cli-client', '--default-scope', 'none', '--json'], env)).stdout) as { default_scope: string | null };
+    expect(narrowed.default_scope).toBe('');
+    const widened = JSON.parse((await runCli(['clients', 'update', 'cli-client', '--default-scope', 'all', '--json'], env)).stdout) as { default_scope: string | null };
+    expect(widened.default_scope).toBeNull();
 
     expect((await runCli(['clients', 'delete', 'cli-client'], env)).code).toBe(0);
     const missing = await runCli(['clients', 'show', 'cli-client'], env);

@@ -392,6 +392,33 @@ describe.each(STORES)('security checks, prompt and sessions in browser sign-in o
     expect(((await refreshed.json()) as { scope: string }).scope).toBe('payments offline_access');
   });
 
+  it("gives the code's token no more than what remains of the PIN success", async () => {
+    const browser = browserFor();
+    const pkce = pkcePair();
+    const begin = await browser.get(
+      `/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: REDIRECT_URI, scope: 'payments', code_challenge: pkce.challenge, code_challenge_method: 'S256' }).toString()}`,
+    );
+    const pageUrl = begin.headers.get('location')!;
+    const { response } = await signIn(browser, pageUrl);
+    const page = await response.text();
+    // A PIN success remembered from an earlier test in this browser's person skips the page: answer it only when asked.
+    const done = page.includes('name="pin"') ? await browser.post(pageUrl, { ...Object.fromEntries(formsOf(page).inputs), pin: '4321' }) : response;
+    const code = new URL(done.headers.get('location')!).searchParams.get('code')!;
+    expect(code).toBeTruthy();
+    // The person's PIN success ends in 20 seconds: the token must end with it.
+    const ends = Date.now() + 20_000;
+    await server.gatehouse.store.db.updateTable('security_check_states').set({ passed_until: ends }).where('client_id', 'like', `${clientId} %`).where('check_name', '=', 'PinCode').execute();
+    const exchanged = await fetch(`${server.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ client_id: clientId, grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: pkce.verifier }).toString(),
+    });
+    const body = (await exchanged.json()) as { expires_in: number };
+    expect(exchanged.status, JSON.stringify(body)).toBe(200);
+    expect(body.expires_in).toBeGreaterThan(0);
+    expect(body.expires_in).toBeLessThanOrEqual(20);
+  });
+
   it('prompt=login and max_age=0 ask for the password again despite a session', async () => {
     const browser = browserFor();
     const first = (await start(browser, { scope: 'reports' })).headers.get('location')!;

@@ -96,6 +96,20 @@ describe.each(STORES)('security checks and profiles at the token endpoint on %s'
     expect(again.scope).toBe('PinCode');
   });
 
+  it('gives a token issued near the end of a check success only what remains of it', async () => {
+    const client = await clientWith({ scope: 'read PinCode' }, '5150');
+    expect((await expectToken(await token(client, { scope: 'read PinCode', ...answer({ PinCode: '5150' }) }))).expires_in).toBe(900);
+    // The PIN success ends in 30 seconds: the next token ends with it, not 900 seconds later.
+    const ends = Date.now() + 30_000;
+    await server.gatehouse.store.db.updateTable('security_check_states').set({ passed_until: ends }).where('client_id', '=', client.client_id).where('check_name', '=', 'PinCode').execute();
+    const issued = await expectToken(await token(client, { scope: 'read PinCode' }));
+    expect(issued.expires_in).toBeGreaterThan(0);
+    expect(issued.expires_in).toBeLessThanOrEqual(30);
+    expect(decodeJwt(issued.access_token).exp).toBeLessThanOrEqual(Math.ceil(ends / 1000));
+    // A scope that needs no check is not cut.
+    expect((await expectToken(await token(client, { scope: 'read' }))).expires_in).toBe(7200);
+  });
+
   it('gives the token the smallest of client, profile and check lifetimes', async () => {
     expect((await expectToken(await token(await clientWith()))).expires_in).toBe(7200);
     expect((await expectToken(await token(await clientWith({ profile: 'short' })))).expires_in).toBe(1200);

@@ -12,6 +12,7 @@ const JSON_FIELDS = [
   'client_name',
   'grant_types',
   'scope',
+  'default_scope',
   'token_endpoint_auth_method',
   'access_token_lifetime',
   'refresh_tokens',
@@ -67,6 +68,7 @@ describe('the client field table', () => {
       postLogoutRedirectUris: [],
       skipConsent: false,
       requirePushedAuthorizationRequests: false,
+      defaultScope: null,
       createdAt: now,
       updatedAt: now,
     } satisfies Client);
@@ -79,6 +81,14 @@ describe('the client field table', () => {
     expect(CLIENT_FIELDS.expires_at.toJson({ ...defaultClient('c1', now), expiresAt: Date.UTC(2030, 1, 3) })).toBe('2030-02-03T00:00:00.000Z');
     expect(parseClientChanges({ access_token_lifetime: '60', may_act_for_users: true }, 'update')).toEqual({ accessTokenLifetime: 60, mayActForUsers: true });
     expect(() => CLIENT_FIELDS.may_act_for_users.parse('yes', 'may_act_for_users', 'update')).toThrow(new ClientValidationError('may_act_for_users', 'must be true or false'));
+  });
+
+  it('parses a default scope: null for every allowed element, an empty string for none', () => {
+    expect(parseClientChanges({ default_scope: null }, 'update')).toEqual({ defaultScope: null });
+    expect(parseClientChanges({ default_scope: '' }, 'update')).toEqual({ defaultScope: [] });
+    expect(parseClientChanges({ default_scope: 'read  write read' }, 'update')).toEqual({ defaultScope: ['read', 'write'] });
+    expect(() => parseClientChanges({ default_scope: ['read'] }, 'update')).toThrow(ClientValidationError);
+    expect(CLIENT_FIELDS.default_scope.toJson({ ...defaultClient('c1', now), defaultScope: [] })).toBe('');
   });
 
   it('accepts read-only fields echoed from a GET and ignores them; refuses unknown ones', () => {
@@ -95,6 +105,7 @@ describe('the client field table', () => {
       client_name: string;
       grant_types: GrantType[];
       scope: string;
+      default_scope: string | null;
       token_endpoint_auth_method: ClientAuthMethod;
       access_token_lifetime: number;
       refresh_tokens: boolean;
@@ -121,6 +132,7 @@ describe('the client field table', () => {
       clientSecret?: string;
       grantTypes?: GrantType[];
       scopes?: string[];
+      defaultScope?: string[] | null;
       tokenEndpointAuthMethod?: ClientAuthMethod;
       accessTokenLifetime?: number;
       refreshTokens?: boolean;

@@ -30,7 +30,7 @@ function services(): GrantServices & { finished: TailRequest[] } {
   return {
     finished,
     config: { issuer: 'https://issuer.example', resources: [] },
-    gate: { plan: vi.fn(() => planned) },
+    gate: { plan: vi.fn(() => planned), checksPassedUntil: vi.fn(async () => undefined) },
     tail: {
       finish: vi.fn(async (request: TailRequest) => {
         finished.push(request);

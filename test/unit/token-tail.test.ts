@@ -9,11 +9,16 @@ const client = { clientId: 'c1', refreshTokens: true } as unknown as Client;
 const facts: TokenRequestFacts = { sourceAddress: '10.0.0.1', grantType: 'password', clientAuthMethod: 'client_secret_basic', keyProven: false, headers: {} };
 const check = defineSecurityCheck({ name: 'Always', successLifetime: 60, evaluate: () => success() });
 
-function tail() {
+function tail(passedUntil?: number) {
   const steps: string[] = [];
   const issued: AccessTokenRequest[] = [];
   const events: unknown[] = [];
-  const gate = { enforce: vi.fn(async () => void steps.push('checks')) };
+  const gate = {
+    enforce: vi.fn(async () => {
+      steps.push('checks');
+      return passedUntil === undefined ? {} : { passedUntil };
+    }),
+  };
   const issuer = {
     issue: vi.fn(async (request: AccessTokenRequest) => {
       steps.push('sign');
@@ -29,6 +34,19 @@ function tail() {
 const planned = (scopes: string[], checks = [check]): PlannedScope => ({ client, requested: scopes, scopes, lifetime: 300, checks });
 
 describe('the token tail', () => {
+  it("cuts the lifetime to the end of the checks' current success", async () => {
+    const t = tail(Date.now() + 42_900);
+    const { response } = await t.tail.finish({ planned: planned(['read']), facts, answer: undefined, resources: [], holder: { subject: 'c1' } });
+    expect(t.issued[0]?.lifetime).toBe(43);
+    expect(response.expires_in).toBe(43);
+  });
+
+  it('keeps the planned lifetime when the checks last longer', async () => {
+    const t = tail(Date.now() + 3_600_000);
+    await t.tail.finish({ planned: planned(['read']), facts, answer: undefined, resources: [], holder: { subject: 'c1' } });
+    expect(t.issued[0]?.lifetime).toBe(300);
+  });
+
   it('runs checks, signs with the planned lifetime, answers and records, in that order', async () => {
     const t = tail();
     const { response, issued } = await t.tail.finish({ planned: planned(['read']), facts, answer: '{}', resources: ['https://api.example/'], holder: { subject: 'u1', username: 'ann' } });

@@ -16,6 +16,7 @@ import {
   type GrantType,
   type RotatedClientSecretJson,
   type SecurityProfileJson,
+  type ServerSettingsJson,
 } from '../../../src/admin-api/wire';
 import { ApiError, api } from '../api';
 import { navigate } from '../router';
@@ -153,6 +154,7 @@ export function ClientForm(props: { clientId: string | null }) {
   const [applications, setApplications] = useState<ApplicationJson[]>([]);
   const [profiles, setProfiles] = useState<string[]>([]);
   const [grace, setGrace] = useState('');
+  const [maxTokenLifetime, setMaxTokenLifetime] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
   const creating = clientId === null;
 
@@ -164,6 +166,10 @@ export function ClientForm(props: { clientId: string | null }) {
     api<{ profiles: SecurityProfileJson[] }>('GET', '/profiles').then(
       (found) => setProfiles(found.profiles.map((profile) => profile.name)),
       () => setProfiles([]),
+    );
+    api<ServerSettingsJson>('GET', '/settings/server').then(
+      (settings) => setMaxTokenLifetime(typeof settings.max_token_lifetime === 'number' ? settings.max_token_lifetime : null),
+      () => setMaxTokenLifetime(null),
     );
     if (props.clientId === null) return;
     api<ClientMetadata>('GET', `/clients/${encodeURIComponent(props.clientId)}`).then(
@@ -407,7 +413,7 @@ export function ClientForm(props: { clientId: string | null }) {
             <Field
               label="Access-token lifetime (seconds)"
               error={errors.access_token_lifetime}
-              hint={`0 to ${MAX_ACCESS_TOKEN_LIFETIME.toLocaleString('en-US')}; default ${DEFAULT_ACCESS_TOKEN_LIFETIME} (${DEFAULT_ACCESS_TOKEN_LIFETIME / 3600} hours). 0 means this client sets no limit of its own: only the server's maximum token lifetime applies.`}
+              hint={`0 to ${(maxTokenLifetime ?? MAX_ACCESS_TOKEN_LIFETIME).toLocaleString('en-US')}${maxTokenLifetime === null ? '' : " (the server's maximum token lifetime)"}; default ${DEFAULT_ACCESS_TOKEN_LIFETIME} (${DEFAULT_ACCESS_TOKEN_LIFETIME / 3600} hours), or the maximum when it is lower. 0 means this client sets no limit of its own: its tokens get the server's maximum. Security checks and the profile may make a token shorter.`}
             >
               {({ id, describedBy, invalid }) => (
                 <input

@@ -12,6 +12,7 @@ interface ClientFlags {
   secret?: string;
   grantTypes?: string;
   scopes?: string;
+  defaultScope?: string;
   lifetime?: string;
   refreshTokens?: boolean;
   authMethod?: string;
@@ -35,6 +36,7 @@ const FLAG_OF_FIELD: Record<string, string> = {
   client_secret: '--secret',
   grant_types: '--grant-types',
   scope: '--scopes',
+  default_scope: '--default-scope',
   access_token_lifetime: '--lifetime',
   refresh_tokens: '--refresh-tokens',
   token_endpoint_auth_method: '--auth-method',
@@ -66,6 +68,7 @@ function metadataFromFlags(flags: ClientFlags, mode: 'create' | 'update'): Recor
   if (flags.secret !== undefined) body.client_secret = flags.secret;
   if (flags.grantTypes !== undefined) body.grant_types = list(flags.grantTypes);
   if (flags.scopes !== undefined) body.scope = list(flags.scopes).join(' ');
+  if (flags.defaultScope !== undefined) body.default_scope = flags.defaultScope === 'all' ? null : flags.defaultScope === 'none' ? '' : list(flags.defaultScope).join(' ');
   if (flags.lifetime !== undefined) body.access_token_lifetime = flags.lifetime;
   if (flags.refreshTokens !== undefined) body.refresh_tokens = flags.refreshTokens;
   if (flags.public) {
@@ -93,6 +96,7 @@ function describe(client: ClientMetadata): string {
     `enabled:                ${client.enabled}`,
     `grant_types:            ${client.grant_types.join(', ')}`,
     `scope:                  ${client.scope}`,
+    `default_scope:          ${client.default_scope === null ? '(every allowed element)' : client.default_scope === '' ? '(none)' : client.default_scope}`,
     `auth method:            ${client.token_endpoint_auth_method}${client.token_endpoint_auth_method === 'none' ? ' (public client)' : ''}`,
     `access_token_lifetime:  ${client.access_token_lifetime}${client.access_token_lifetime === 0 ? " (server's maximum)" : ' s'}`,
     `refresh_tokens:         ${client.refresh_tokens}`,
@@ -112,7 +116,8 @@ function addMetadataOptions(command: Command): Command {
     .option('--name <name>', 'client name (shown in logs)')
     .option('--grant-types <list>', 'client_credentials, password, authorization_code, comma-separated')
     .option('--scopes <list>', 'allowed scope elements, comma- or space-separated')
-    .option('--lifetime <seconds>', "access-token lifetime, 0..99999999 (0: the server's maximum)")
+    .option('--default-scope <list>', 'scope of a token request without one, comma- or space-separated; "none": no scope; "all": every allowed element (the default)')
+    .option('--lifetime <seconds>', "access-token lifetime, 0 up to the server's maximum token lifetime (0: the server's maximum)")
     .option('--refresh-tokens', 'issue refresh tokens (adds offline_access; not for client_credentials only)')
     .option('--no-refresh-tokens', 'do not issue refresh tokens')
     .option('--auth-method <method>', 'client_secret_basic, client_secret_post, private_key_jwt or none (a public client)')

@@ -7,7 +7,8 @@ import type { UsersStore } from '../../users/users-store.js';
 import { pkceVerifierMatches } from '../authorization/pkce.js';
 import { OAuthError } from '../oauth-error.js';
 import type { RefreshTokens } from '../refresh-tokens.js';
-import type { SecurityGate } from '../security-gate.js';
+import { lifetimeWithin, type SecurityGate } from '../security-gate.js';
+import { browserCheckStateKey } from '../../sign-in/check-state-key.js';
 import { userHolder, type TokenTail } from '../token-tail.js';
 import { requiredClient, type ClientAuthentication, type GrantHandle } from './grant.js';
 
@@ -28,7 +29,7 @@ export const clientAuthentication: ClientAuthentication = 'required';
 
 export function handler(services: {
   config: Pick<GatehouseConfig, 'resources'>;
-  gate: Pick<SecurityGate, 'plan'>;
+  gate: Pick<SecurityGate, 'plan' | 'checksPassedUntil'>;
   tail: Pick<TokenTail, 'finish'>;
   refreshTokens: Pick<RefreshTokens, 'revokeFamily' | 'familyRevoked'>;
   users: Pick<UsersStore, 'get'>;
@@ -56,8 +57,11 @@ export function handler(services: {
     refuseMismatch(code, client, redirectUri, verifier, now);
     const user = await users.get(code.userId);
     if (!user?.enabled) throw new OAuthError(400, 'invalid_grant', 'the user of this authorization code is disabled or gone');
-    // The checks ran in the browser when the code was issued: plan the lifetime and drop what the client may no longer have.
-    const planned = { ...gate.plan(client, code.scopes, client.scopes, { dropRefused: true }), checks: [] };
+    // The checks ran in the browser when the code was issued: plan the lifetime and drop what the client may no longer have;
+    // the token ends no later than the checks' current success (stored per person, as the sign-in pages left it).
+    const withChecks = gate.plan(client, code.scopes, client.scopes, { dropRefused: true });
+    const passedUntil = await gate.checksPassedUntil(withChecks, browserCheckStateKey(client.clientId, user.id));
+    const planned = { ...withChecks, lifetime: lifetimeWithin(withChecks.lifetime, passedUntil, Date.now()), checks: [] };
     const issued = await tail.finish({ planned, facts, answer: undefined, resources: code.resources, holder: userHolder(user), refreshToken: 'start', grantId: code.grantId });
     // A replay racing this redemption revoked the grant, perhaps before the refresh token above existed: that token
     // does not outlive the replay (revokeFamily records the grant first: this read sees it, or the token was revoked).

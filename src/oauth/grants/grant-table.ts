@@ -32,7 +32,7 @@ export const ISSUING_GRANT_TYPES: readonly string[] = [...TOKEN_ENDPOINT_GRANT_T
 /** Everything the grants' handlers use, wired once by the server. */
 export interface GrantServices {
   config: Pick<GatehouseConfig, 'issuer' | 'resources'>;
-  gate: Pick<SecurityGate, 'plan'>;
+  gate: Pick<SecurityGate, 'plan' | 'checksPassedUntil'>;
   tail: Pick<TokenTail, 'finish'>;
   signIn: Pick<PasswordSignIn, 'check'>;
   refreshTokens: Pick<RefreshTokens, 'find' | 'rotate' | 'revokeFamily' | 'familyRevoked'>;
