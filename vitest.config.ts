@@ -23,11 +23,11 @@ export default defineConfig({
       include: ['src/**/*.ts'],
       reporter: ['text-summary', 'json-summary'],
       reportsDirectory: 'coverage',
-      // The floor: the whole suite's figures on a clean clone (CI=true bash .ci/run, 2026-12-05: statements
-      // 83.11%, branches 79.27%, functions 84.91%, lines 85.29%), each lowered one point below its integer so
+      // The floor: the whole suite's figures on a clean clone (CI=true bash .ci/run, 2026-12-05 at issue 19/20:
+      // statements 84.39%, branches 80.07%, functions 86.5%, lines 86.81%), each lowered one point below its integer so
       // that code reached only on some runs (a retry, a race's losing side) does not fail CI. Raise the floor
       // as coverage rises; never lower it.
-      thresholds: { statements: 82, branches: 78, functions: 83, lines: 84 },
+      thresholds: { statements: 83, branches: 79, functions: 85, lines: 85 },
     },
   },
 });
