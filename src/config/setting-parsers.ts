@@ -116,8 +116,8 @@ export function scopeName(raw: unknown): string {
 
 /** Comma-separated scope names (a JSON array in the config file); empty is none. Duplicates are dropped. */
 export function scopeNameList(raw: unknown): string[] {
-  const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : undefined;
+  const items: unknown[] | undefined = Array.isArray(raw) ? (raw as unknown[]) : typeof raw === 'string' ? raw.split(',') : undefined;
   if (items === undefined) throw new Error('must be a comma-separated list of scope names');
-  const names = items.map((item) => (typeof item === 'string' ? item.trim() : item)).filter((item) => item !== '');
+  const names = items.map((item): unknown => (typeof item === 'string' ? item.trim() : item)).filter((item) => item !== '');
   return [...new Set(names.map((name) => scopeName(name)))];
 }

@@ -12,10 +12,7 @@ function descriptions(names: ReservedScopeNames): Map<string, string> {
 }
 
 /** The consent page's words for a scope: Gatehouse's own, else what the application or command declaring it says. */
-export function scopeDescriber(
-  commands: { scopeDescription(scope: string): string | undefined },
-  names: ReservedScopeNames = DEFAULT_SCOPE_NAMES,
-): (scope: string) => string | undefined {
+export function scopeDescriber(commands: { scopeDescription(scope: string): string | undefined }, names: ReservedScopeNames = DEFAULT_SCOPE_NAMES): (scope: string) => string | undefined {
   const own = descriptions(names);
   return (scope) => own.get(scope) ?? commands.scopeDescription(scope);
 }
