@@ -52,3 +52,13 @@ describe('GATEHOUSE_USERS_SCOPE, GATEHOUSE_COMMANDS_SCOPE and their aliases', ()
     await expect(CommandRegistry.fromConfig(config)).rejects.toThrow(/application name UserMgmt is a reserved scope/);
   });
 });
+
+describe('the consent words of renamed scopes', () => {
+  it('describe the configured names and aliases, not the old names', async () => {
+    const { scopeDescriber } = await import('../../src/server/scope-descriptions.js');
+    const describe = scopeDescriber({ scopeDescription: () => undefined }, { users: ['user_admin', 'UserMgmt'], commands: ['all_apps'] });
+    expect(describe('UserMgmt')).toBe('Manage the user accounts of this server');
+    expect(describe('all_apps')).toBe("Run every application's server commands for you");
+    expect(describe('users')).toBeUndefined();
+  });
+});
