@@ -10,6 +10,7 @@ export const COMMANDS_SCOPE = 'commands';
 /**
  * Scope names with a meaning of their own (the user API, every command, refresh tokens, a user's roles): no application
  * may take one as its name, else a token granted for that meaning would also reach its commands.
+ * These are the defaults; the settings may rename `users` and `commands` and add aliases (see ReservedScopeNames).
  * No Node.js imports: the console reads these through the admin API's wire module.
  */
 export const RESERVED_SCOPES: readonly string[] = [USERS_SCOPE, COMMANDS_SCOPE, OFFLINE_ACCESS, ROLES_SCOPE];
