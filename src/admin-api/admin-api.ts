@@ -99,5 +99,10 @@ function serverSettings(config: GatehouseConfig): ServerSettingsJson {
     admin_session_max: config.adminSessionMax,
     admin_sign_in_limit_per_username: config.adminSignInLimitPerUsername,
     admin_sign_in_limit_per_address: config.adminSignInLimitPerAddress,
+    // The configured names of the user-API and all-commands scopes; aliases comma-separated ('' when none).
+    users_scope: config.usersScope,
+    users_scope_aliases: config.usersScopeAliases.join(','),
+    commands_scope: config.commandsScope,
+    commands_scope_aliases: config.commandsScopeAliases.join(','),
   };
 }

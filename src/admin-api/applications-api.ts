@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { CommandRegistry } from '../protected-apis/commands/command-registry.js';
-import { RESERVED_SCOPES, type ApplicationsJson, type CommandJson } from './wire.js';
+import type { ApplicationsJson, CommandJson } from './wire.js';
 
 /**
  * `GET /admin/api/applications`: the loaded applications and server commands, each command with the
@@ -20,7 +20,8 @@ export function registerApplicationsApi(app: FastifyInstance, commands: CommandR
         scope: name,
         commands: (byApp.get(name) ?? []).sort((a, b) => a.name.localeCompare(b.name)),
       })),
-      reserved_scopes: RESERVED_SCOPES,
+      // Under the configured scope names (GATEHOUSE_USERS_SCOPE, GATEHOUSE_COMMANDS_SCOPE and their aliases).
+      reserved_scopes: commands.reservedScopes(),
     };
   });
 }

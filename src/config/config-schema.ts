@@ -1,6 +1,6 @@
 import { parseCidrList } from '../shared/networks.js';
 import { SIGNING_ALGS } from '../shared/signing-algs.js';
-import { bindAddress, httpUrl, integer, matching, nonEmptyString, oneOf, optional, optionalBearerToken, optionalListenAddress } from './setting-parsers.js';
+import { bindAddress, httpUrl, integer, matching, nonEmptyString, oneOf, optional, optionalBearerToken, optionalListenAddress, scopeName, scopeNameList } from './setting-parsers.js';
 
 /**
  * The settings table: the one description of every setting. The config's type (`GatehouseConfig`), its defaults,
@@ -428,6 +428,32 @@ export const SETTING_TABLE = {
     default: undefined,
     defaultText: '(none)',
     parse: optional(nonEmptyString),
+  }),
+  usersScope: setting({
+    env: 'GATEHOUSE_USERS_SCOPE',
+    description: 'name of the scope that reaches the user API (/api/users); tokens, 403 answers and discovery use it, and no application may take it as its name',
+    default: 'users',
+    parse: scopeName,
+  }),
+  usersScopeAliases: setting({
+    env: 'GATEHOUSE_USERS_SCOPE_ALIASES',
+    description: 'comma-separated extra scope names the user API accepts as its scope (e.g. the names of the platform Gatehouse replaces); listed in discovery, reserved like the name',
+    default: [],
+    defaultText: '(none)',
+    parse: scopeNameList,
+  }),
+  commandsScope: setting({
+    env: 'GATEHOUSE_COMMANDS_SCOPE',
+    description: "name of the scope that reaches every application's server commands; 403 answers and discovery use it, and no application may take it as its name",
+    default: 'commands',
+    parse: scopeName,
+  }),
+  commandsScopeAliases: setting({
+    env: 'GATEHOUSE_COMMANDS_SCOPE_ALIASES',
+    description: 'comma-separated extra scope names accepted as the all-commands scope; listed in discovery, reserved like the name',
+    default: [],
+    defaultText: '(none)',
+    parse: scopeNameList,
   }),
   commandTimeoutMs: setting({
     env: 'GATEHOUSE_COMMAND_TIMEOUT_MS',

@@ -78,10 +78,26 @@ export function loadConfig(options: LoadConfigOptions = {}): GatehouseConfig {
     const setting = { key: 'openRegistrationProfile', env: SETTING_TABLE.openRegistrationProfile.env };
     throw new ConfigError(sourceOf(setting), 'must name a security profile when GATEHOUSE_OPEN_REGISTRATION is true (its scope mapping governs the clients that register)');
   }
+  checkReservedScopeNames(config, sourceOf);
   return config;
 }
 
 /** True for an https issuer: the only one whose token cookie may be SameSite=None (which browsers require to be Secure). */
 export function isHttpsIssuer(issuer: string): boolean {
   return issuer.startsWith('https://');
+}
+
+/** Scopes with a meaning of their own that neither the user-API nor the all-commands scope may be named (see protected-apis/reserved-scopes.ts). */
+const OTHER_RESERVED_SCOPES = ['offline_access', 'roles', 'openid'];
+
+/** The user-API and all-commands scope names (and aliases) are distinct from each other and from the other reserved scopes. */
+function checkReservedScopeNames(config: GatehouseConfig, sourceOf: (setting: { key: string; env: string }) => string): void {
+  const users = [config.usersScope, ...config.usersScopeAliases];
+  const commands = [config.commandsScope, ...config.commandsScopeAliases];
+  const clash = (names: string[], key: 'usersScope' | 'commandsScope', others: string[]) => {
+    const taken = names.find((name) => others.includes(name));
+    if (taken !== undefined) throw new ConfigError(sourceOf({ key, env: SETTING_TABLE[key].env }), `${taken} is already a reserved scope name (${others.join(', ')})`);
+  };
+  clash(users, 'usersScope', [...commands, ...OTHER_RESERVED_SCOPES]);
+  clash(commands, 'commandsScope', OTHER_RESERVED_SCOPES);
 }

@@ -103,3 +103,21 @@ export function optionalListenAddress(raw: unknown): ListenAddress | undefined {
     throw new Error(message);
   }
 }
+
+/** A scope token (RFC 6749 §3.3: visible ASCII but `"` and `\\`), at most 64 characters. */
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]{1,64}$/;
+
+/** One scope name (RFC 6749 §3.3 scope-token). */
+export function scopeName(raw: unknown): string {
+  const text = nonEmptyString(raw);
+  if (!SCOPE_TOKEN.test(text)) throw new Error('must be a scope name (1 to 64 visible ASCII characters, no spaces, quotes or backslashes)');
+  return text;
+}
+
+/** Comma-separated scope names (a JSON array in the config file); empty is none. Duplicates are dropped. */
+export function scopeNameList(raw: unknown): string[] {
+  const items: unknown[] | undefined = Array.isArray(raw) ? (raw as unknown[]) : typeof raw === 'string' ? raw.split(',') : undefined;
+  if (items === undefined) throw new Error('must be a comma-separated list of scope names');
+  const names = items.map((item): unknown => (typeof item === 'string' ? item.trim() : item)).filter((item) => item !== '');
+  return [...new Set(names.map((name) => scopeName(name)))];
+}

@@ -7,7 +7,7 @@ import type { UserRegistry } from '../users/user-registry.js';
 import type { TokenDeliverySettings } from './token-delivery.js';
 import type { AccessTokenVerifier } from '../oauth/access-token-verifier.js';
 import { CommandRegistry } from './commands/command-registry.js';
-import { COMMANDS_SCOPE, USERS_SCOPE } from './reserved-scopes.js';
+import { USERS_SCOPE } from './reserved-scopes.js';
 import { registerCommandsApi } from './commands/commands-api.js';
 import { PROTECTED_RESOURCE_METADATA_PATH, protectGroup } from './protect.js';
 import { ResourceGuard } from './resource-guard.js';
@@ -34,15 +34,18 @@ export async function gatehouseResources(
   options: { gatehouse: GatehouseResourcesServices; verifier: AccessTokenVerifier; renewal: CookieRenewalServices; commands?: CommandRegistry },
 ): Promise<void> {
   const { gatehouse } = options;
+  const commands = options.commands ?? (await CommandRegistry.fromConfig(gatehouse.config));
+  // The user-API scope under its configured name; its aliases stand in for it.
+  const [usersScope = USERS_SCOPE, ...usersAliases] = commands.scopeNames.users;
   const guard = new ResourceGuard(options.verifier, {
     audiences: () => [gatehouse.config.issuer],
     clockToleranceSeconds: gatehouse.config.clockTolerance,
+    aliases: new Map([[usersScope, usersAliases]]),
   });
   const metadataUrl = () => `${gatehouse.config.issuer}${PROTECTED_RESOURCE_METADATA_PATH}`;
   const tokenOf = requestTokenReader({ header: () => gatehouse.tokenDelivery.current().header_name, cookie: () => gatehouse.tokenDelivery.current().cookie_name });
   // A cookie token's unsafe requests need a JSON body or an Origin its client allows (no cross-site forms).
   const checkCaller = cookieUnsafeMethodCheck((clientId) => gatehouse.directory.get(clientId)?.allowedOrigins ?? []);
-  const commands = options.commands ?? (await CommandRegistry.fromConfig(gatehouse.config));
   if (commands.all().length > 0) gatehouse.logger.info({ commands: commands.all().length, apps: commands.applicationNames() }, 'server commands loaded');
 
   app.get(PROTECTED_RESOURCE_METADATA_PATH, async (_request, reply) => {
@@ -50,7 +53,7 @@ export async function gatehouseResources(
     return {
       resource: gatehouse.config.issuer,
       authorization_servers: [gatehouse.config.issuer],
-      scopes_supported: [...new Set([USERS_SCOPE, COMMANDS_SCOPE, ...commands.scopes()])],
+      scopes_supported: [...new Set([...commands.scopeNames.users, ...commands.scopeNames.commands, ...commands.scopes()])],
       bearer_methods_supported: ['header'],
       // Also accepted: the configured extra header and cookie (see the README).
       resource_name: 'Gatehouse user API and server commands',
@@ -76,7 +79,7 @@ export async function gatehouseResources(
         return payload;
       });
       await api.register(async (usersApi) => {
-        usersApi.addHook('onRequest', protectGroup(guard, { scope: USERS_SCOPE }, metadataUrl, tokenOf, checkCaller));
+        usersApi.addHook('onRequest', protectGroup(guard, { scope: usersScope }, metadataUrl, tokenOf, checkCaller));
         registerUserRoutes(usersApi, gatehouse.users, { unlock: false, roles: { adminRole: () => gatehouse.config.userAdminRole, resourceMetadataUrl: metadataUrl } });
       });
       registerCommandsApi(api, { registry: commands, guard, resourceMetadataUrl: metadataUrl, defaultTimeoutMs: gatehouse.config.commandTimeoutMs, tokenOf, checkCaller });

@@ -14,6 +14,8 @@ export interface GuardOptions {
   audiences: () => string[];
   /** Leeway for exp and nbf, seconds. */
   clockToleranceSeconds: number;
+  /** Other names a required scope element may be granted under (e.g. the aliases of the user-API scope). */
+  aliases?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** Reads the bearer token of an Authorization header (RFC 6750 §2.1); undefined when there is none. */
@@ -46,7 +48,8 @@ export class ResourceGuard {
       throw new BearerChallenge(401, 'invalid_token', 'the access token is meant for another audience');
     }
     const scope = typeof claims.scope === 'string' && claims.scope !== '' ? claims.scope.split(' ') : [];
-    const missing = requiredScope.filter((element) => !scope.includes(element));
+    const aliases = this.options.aliases;
+    const missing = requiredScope.filter((element) => !scope.includes(element) && !(aliases?.get(element)?.some((alias) => scope.includes(alias)) ?? false));
     if (missing.length > 0) {
       throw new BearerChallenge(403, 'insufficient_scope', `the access token lacks the scope ${missing.join(' ')}`, requiredScope.join(' '));
     }

@@ -3,7 +3,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { adminApi } from '../admin-api/admin-api.js';
 import type { Gatehouse } from '../gatehouse.js';
 import { oauthEndpoints } from '../oauth/endpoints/oauth-endpoints.js';
-import { gatehouseResources, USERS_SCOPE } from '../protected-apis/gatehouse-resources.js';
+import { gatehouseResources } from '../protected-apis/gatehouse-resources.js';
 import { cookieRenewalServices, createOAuthServices, oauthEndpointServices } from './oauth-services.js';
 import { answerClientError, installErrorHandling } from './error-handler.js';
 import { requestTimeouts } from './request-timeouts.js';
@@ -16,7 +16,7 @@ import { clientLabel, GatehouseMetrics, NO_TOKEN_METRICS } from './metrics.js';
 import { connectRateLimitStore } from '../limits/rate-limit-store.js';
 import { RedisAttemptCounters } from './redis-attempt-counters.js';
 import { AttemptCountersRepository } from '../store/attempt-counters-repository.js';
-import { COMMANDS_SCOPE, CommandRegistry } from '../protected-apis/commands/command-registry.js';
+import { CommandRegistry } from '../protected-apis/commands/command-registry.js';
 import { adminConsole } from '../admin-api/console.js';
 import { signInPages } from '../sign-in-pages/sign-in-pages.js';
 import { signInPagesServices } from './sign-in-services.js';
@@ -62,9 +62,9 @@ export async function buildServer(gatehouse: Gatehouse): Promise<FastifyInstance
   // Loaded once: the resources serve the commands, the admin API lists them, discovery names their scopes.
   const commands = await CommandRegistry.fromConfig(gatehouse.config);
   // The scopes the resources require (as their RFC 9728 metadata lists them): a protected application's name, or what its commands declare.
-  const resourceScopes = [USERS_SCOPE, COMMANDS_SCOPE, ...commands.scopes()];
+  const resourceScopes = [...commands.scopeNames.users, ...commands.scopeNames.commands, ...commands.scopes()];
   await app.register(oauthEndpoints, oauthEndpointServices(gatehouse, services, { metrics: metrics ?? NO_TOKEN_METRICS, rateLimitStore, resourceScopes }));
-  await app.register(signInPages, signInPagesServices(gatehouse, services, { scopeDescription: scopeDescriber(commands), metrics: metrics ?? NO_SIGN_IN_METRICS }));
+  await app.register(signInPages, signInPagesServices(gatehouse, services, { scopeDescription: scopeDescriber(commands, commands.scopeNames), metrics: metrics ?? NO_SIGN_IN_METRICS }));
   await app.register(gatehouseResources, { gatehouse, verifier: services.verifier, renewal: cookieRenewalServices(gatehouse, services), commands });
   await app.register(adminApi, { gatehouse, commands, prefix: '/admin/api', authFailures: metrics });
   await app.register(adminConsole, { prefix: '/admin' });

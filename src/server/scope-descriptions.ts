@@ -1,15 +1,18 @@
-import { COMMANDS_SCOPE, USERS_SCOPE } from '../protected-apis/reserved-scopes.js';
+import { DEFAULT_SCOPE_NAMES, type ReservedScopeNames } from '../protected-apis/reserved-scopes.js';
 
 /**
- * What the consent page says of the scopes Gatehouse's own resources declare (openid, profile, email and
- * offline_access have their words in the pages' locale files); other scopes are shown by name.
+ * What the consent page says of the scopes Gatehouse's own resources declare, under their configured names and aliases
+ * (openid, profile, email and offline_access have their words in the pages' locale files); other scopes are shown by name.
  */
-const DESCRIPTIONS: Record<string, string> = {
-  [USERS_SCOPE]: 'Manage the user accounts of this server',
-  [COMMANDS_SCOPE]: "Run every application's server commands for you",
-};
+function descriptions(names: ReservedScopeNames): Map<string, string> {
+  return new Map([
+    ...names.users.map((name): [string, string] => [name, 'Manage the user accounts of this server']),
+    ...names.commands.map((name): [string, string] => [name, "Run every application's server commands for you"]),
+  ]);
+}
 
 /** The consent page's words for a scope: Gatehouse's own, else what the application or command declaring it says. */
-export function scopeDescriber(commands: { scopeDescription(scope: string): string | undefined }): (scope: string) => string | undefined {
-  return (scope) => (Object.hasOwn(DESCRIPTIONS, scope) ? DESCRIPTIONS[scope] : commands.scopeDescription(scope));
+export function scopeDescriber(commands: { scopeDescription(scope: string): string | undefined }, names: ReservedScopeNames = DEFAULT_SCOPE_NAMES): (scope: string) => string | undefined {
+  const own = descriptions(names);
+  return (scope) => own.get(scope) ?? commands.scopeDescription(scope);
 }

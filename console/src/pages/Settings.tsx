@@ -24,6 +24,10 @@ const SERVER_LABELS: Record<string, string> = {
   admin_session_max: 'Console session maximum (s)',
   admin_sign_in_limit_per_username: 'Failed console sign-ins per username (15 min)',
   admin_sign_in_limit_per_address: 'Failed console sign-ins per address (15 min)',
+  users_scope: 'User-API scope name',
+  users_scope_aliases: 'User-API scope aliases',
+  commands_scope: 'All-commands scope name',
+  commands_scope_aliases: 'All-commands scope aliases',
 };
 
 export function Settings() {

@@ -5,7 +5,7 @@ import { isApplicationDefinition, isCommandDefinition, type ApplicationDefinitio
 import { parseCidrList } from '../../shared/networks.js';
 import type { GatehouseConfig } from '../../config/config.js';
 import { httpRequestCommand, type HttpRequestCommandSpec, type OutboundSettings } from './http-request-command.js';
-import { COMMANDS_SCOPE, RESERVED_SCOPES } from '../reserved-scopes.js';
+import { COMMANDS_SCOPE, DEFAULT_SCOPE_NAMES, RESERVED_SCOPES, reservedScopeList, reservedScopeNames, type ReservedScopeNames } from '../reserved-scopes.js';
 
 export { COMMANDS_SCOPE, RESERVED_SCOPES };
 
@@ -55,10 +55,10 @@ function scopeProtection(command: CommandDefinition, application: ApplicationDef
   return { protected: true, scope: [command.app] };
 }
 
-/** Whether a token's scope reaches a command. */
-export function scopeReaches(granted: readonly string[], protection: Protection): boolean {
+/** Whether a token's scope reaches a command: its own scope, or the all-commands scope under one of its configured names. */
+export function scopeReaches(granted: readonly string[], protection: Protection, commandsScopes: readonly string[] = [COMMANDS_SCOPE]): boolean {
   if (!protection.protected) return true;
-  if (granted.includes(COMMANDS_SCOPE)) return true;
+  if (commandsScopes.some((name) => granted.includes(name))) return true;
   return protection.scope.every((element) => granted.includes(element));
 }
 
@@ -100,17 +100,28 @@ export class CommandRegistry {
   private readonly commands = new Map<string, LoadedCommand>();
   private readonly applications = new Map<string, ApplicationDefinition>();
 
-  private constructor(private readonly outbound: OutboundSettings) {}
+  private readonly reserved: readonly string[];
 
-  static async fromFolder(folder: string | undefined, outbound: OutboundSettings = DEFAULT_OUTBOUND): Promise<CommandRegistry> {
-    const registry = new CommandRegistry(outbound);
+  private constructor(
+    private readonly outbound: OutboundSettings,
+    /** The configured names of the user-API and all-commands scopes (reserved; the commands guard accepts the latter). */
+    readonly scopeNames: ReservedScopeNames,
+  ) {
+    this.reserved = reservedScopeList(scopeNames);
+  }
+
+  static async fromFolder(folder: string | undefined, outbound: OutboundSettings = DEFAULT_OUTBOUND, scopeNames: ReservedScopeNames = DEFAULT_SCOPE_NAMES): Promise<CommandRegistry> {
+    const registry = new CommandRegistry(outbound, scopeNames);
     if (folder) await registry.loadFolder(resolve(folder));
     return registry;
   }
 
   /** The commands of GATEHOUSE_COMMANDS_DIR, with the server-wide limits of http-request commands. */
-  static async fromConfig(config: Pick<GatehouseConfig, 'commandsDir' | 'commandMaxResponseBytes' | 'commandInternalNetworks'>): Promise<CommandRegistry> {
-    return CommandRegistry.fromFolder(config.commandsDir, { maxResponseBytes: config.commandMaxResponseBytes, internalNetworks: config.commandInternalNetworks });
+  static async fromConfig(
+    config: Pick<GatehouseConfig, 'commandsDir' | 'commandMaxResponseBytes' | 'commandInternalNetworks' | 'usersScope' | 'usersScopeAliases' | 'commandsScope' | 'commandsScopeAliases'>,
+  ): Promise<CommandRegistry> {
+    const outbound = { maxResponseBytes: config.commandMaxResponseBytes, internalNetworks: config.commandInternalNetworks };
+    return CommandRegistry.fromFolder(config.commandsDir, outbound, reservedScopeNames(config));
   }
 
   private async loadFolder(folder: string): Promise<void> {
@@ -175,7 +186,7 @@ export class CommandRegistry {
   private addApplication(application: ApplicationDefinition, file: string): void {
     checkRoles(application.roles, `${file}: application ${application.name}`);
     if (!NAME.test(application.name)) throw new CommandLoadError(`${file}: application name ${JSON.stringify(application.name)} is not valid`);
-    if (RESERVED_SCOPES.includes(application.name)) throw new CommandLoadError(`${file}: application name ${application.name} is a reserved scope`);
+    if (this.reserved.includes(application.name)) throw new CommandLoadError(`${file}: application name ${application.name} is a reserved scope`);
     if (this.applications.has(application.name)) throw new CommandLoadError(`${file}: application ${application.name} is defined twice`);
     this.applications.set(application.name, application);
   }
@@ -184,12 +195,17 @@ export class CommandRegistry {
     if (!NAME.test(definition.app) || !NAME.test(definition.name)) {
       throw new CommandLoadError(`${file}: app and name must be 1-64 letters, digits, '.', '_' or '-'`);
     }
-    if (RESERVED_SCOPES.includes(definition.app)) throw new CommandLoadError(`${file}: application name ${definition.app} is a reserved scope`);
+    if (this.reserved.includes(definition.app)) throw new CommandLoadError(`${file}: application name ${definition.app} is a reserved scope`);
     checkRoles(definition.roles, `${file}: command ${definition.app}/${definition.name}`);
     if (typeof definition.handler !== 'function') throw new CommandLoadError(`${file}: command ${definition.app}/${definition.name} has no handler`);
     const key = `${definition.app}/${definition.name}`;
     if (this.commands.has(key)) throw new CommandLoadError(`${file}: command ${key} is defined twice`);
     this.commands.set(key, { definition, protection: resolveProtection(definition, this.applications.get(definition.app)), file });
+  }
+
+  /** Every reserved scope name under the settings (no application may take one). */
+  reservedScopes(): readonly string[] {
+    return this.reserved;
   }
 
   get(app: string, name: string): LoadedCommand | undefined {

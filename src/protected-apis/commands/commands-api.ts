@@ -81,9 +81,9 @@ export function registerCommandsApi(
     try {
       const caller = await guard.check(options.tokenOf(request), []);
       options.checkCaller(request, caller);
-      if (!scopeReaches(caller.scope, command.protection)) {
+      if (!scopeReaches(caller.scope, command.protection, registry.scopeNames.commands)) {
         const needed = command.protection.scope.join(' ');
-        throw new BearerChallenge(403, 'insufficient_scope', `the access token lacks the scope ${needed} (or commands)`, needed);
+        throw new BearerChallenge(403, 'insufficient_scope', `the access token lacks the scope ${needed} (or ${registry.scopeNames.commands[0]})`, needed);
       }
       if (command.protection.roles.length > 0) {
         const missing = missingRoles(tokenRoles(caller.claims), command.protection.roles);
@@ -149,7 +149,7 @@ export function registerCommandsApi(
     const caller = await authenticate(request, reply);
     if (!caller) return reply;
     const roles = tokenRoles(caller.claims);
-    const reachable = registry.all().filter((command) => scopeReaches(caller.scope, command.protection) && missingRoles(roles, command.protection.roles).length === 0);
+    const reachable = registry.all().filter((command) => scopeReaches(caller.scope, command.protection, registry.scopeNames.commands) && missingRoles(roles, command.protection.roles).length === 0);
     const apps = new Map<string, { name: string; scope: string; protected: boolean; roles?: string[]; description?: string }[]>();
     for (const command of reachable) {
       const list = apps.get(command.definition.app) ?? [];
