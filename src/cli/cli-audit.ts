@@ -40,6 +40,8 @@ export function cliActionOf(command: Command): string | undefined {
   const name = command.name();
   if (READ_ONLY.has(name)) return undefined;
   const key = parent ? `${parent} ${name}` : name;
+  // `clients pin` sets a PIN or, with --clear, removes it: the admin API's PUT and DELETE.
+  if (key === 'clients pin') return command.opts<{ clear?: boolean }>().clear ? 'client.remove_pin' : 'client.set_pin';
   return ACTIONS[key] ?? key.replace(' ', '.');
 }
 

@@ -196,6 +196,45 @@ describe.each(STORES)('console: browser sign-in clients in Chromium on %s', (sto
     expect(problems).toEqual([]);
   });
 
+  it('sets, changes and clears the PIN of the PinCode check, with the refusal of a short PIN beside its field', async () => {
+    await page.goto(`${server.url}/admin/clients/e2e-reports`);
+    await page.getByRole('heading', { name: 'PIN for the PinCode check' }).waitFor();
+    const state = page.getByTestId('pin-state');
+    await expect.poll(() => state.textContent()).toBe('PIN: not set');
+    expect(await page.getByRole('button', { name: 'Clear PIN' }).count()).toBe(0);
+
+    const pinField = page.getByLabel('PIN', { exact: true });
+    expect(await pinField.getAttribute('type')).toBe('password');
+    await pinField.fill('12');
+    await page.getByRole('button', { name: 'Set PIN' }).click();
+    await expect.poll(() => pinField.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = (await pinField.getAttribute('aria-describedby')) ?? '';
+    expect(await page.locator(`[id="${describedBy.split(' ')[0]}"]`).textContent()).toContain('must be 4 to 64 visible ASCII characters');
+    expect((await clientJson('e2e-reports')).pin_set).toBe(false);
+
+    await pinField.fill('4321');
+    await page.getByRole('button', { name: 'Set PIN' }).click();
+    await expect.poll(() => state.textContent()).toBe('PIN: set');
+    expect((await clientJson('e2e-reports')).pin_set).toBe(true);
+    await shot('client-pin-set');
+
+    await page.getByLabel('New PIN', { exact: true }).fill('98765');
+    await page.getByRole('button', { name: 'Change PIN' }).click();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('PIN changed');
+
+    // Dismissing the confirmation keeps the PIN; accepting clears it.
+    const dismissed = nextDialog(false);
+    await page.getByRole('button', { name: 'Clear PIN' }).click();
+    expect(await dismissed).toContain('Clear the PIN of e2e-reports?');
+    expect((await clientJson('e2e-reports')).pin_set).toBe(true);
+    const confirmed = nextDialog(true);
+    await page.getByRole('button', { name: 'Clear PIN' }).click();
+    await confirmed;
+    await expect.poll(() => state.textContent()).toBe('PIN: not set');
+    expect((await clientJson('e2e-reports')).pin_set).toBe(false);
+    expect(problems).toEqual([]);
+  });
+
   it('lists the sessions of sign-ins through the hosted pages and ends one, after a confirmation', async () => {
     const first = new BrowserAgent(server.url);
     const second = new BrowserAgent(server.url);

@@ -22,6 +22,7 @@ import { ApiError, api } from '../api';
 import { navigate } from '../router';
 import { Alert, Check, Field, Link, Radio, SecretOnce, errorText, fieldErrorsOf, formatTime } from '../ui';
 import { ClientKeys } from './ClientKeys';
+import { ClientPin } from './ClientPin';
 import { ScopeChips } from './ScopeChips';
 
 /** Labels of the grant types and authentication methods the admin API accepts (the lists are the server's). */
@@ -602,6 +603,7 @@ export function ClientForm(props: { clientId: string | null }) {
               <ClientKeys clientId={clientId} />
             </>
           )}
+          <ClientPin clientId={clientId} />
           <section className="card danger" aria-labelledby="delete-title">
             <h2 id="delete-title">Delete</h2>
             <p className="hint">Removes the client; its secrets and keys stop working at once.</p>

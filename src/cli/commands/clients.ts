@@ -5,6 +5,7 @@ import { CliError, printJson, withGatehouse } from '../context.js';
 import { namingFlags } from '../flag-errors.js';
 import { pagingOf, withListOptions, type ListFlags } from '../list-options.js';
 import { registerClientKeyCommands } from './client-keys.js';
+import { passwordFrom } from './users.js';
 
 interface ClientFlags {
   id?: string;
@@ -107,6 +108,7 @@ function describe(client: ClientMetadata): string {
     `post_logout_redirect_uris: ${client.post_logout_redirect_uris.join(' ')}`,
     `skip_consent:           ${client.skip_consent}`,
     `require PAR:            ${client.require_pushed_authorization_requests}`,
+    `PIN:                    ${client.pin_set ? 'set' : 'not set'}`,
     `updated_at:             ${client.updated_at}`,
   ].join('\n');
 }
@@ -213,6 +215,25 @@ export function registerClientsCommands(program: Command): void {
           process.stdout.write(`client_secret: ${rotation.clientSecret}\n`);
           process.stdout.write(until ? `the previous secret works until ${until}\n` : 'the previous secret no longer works\n');
         }
+      });
+    });
+
+  clients
+    .command('pin <client_id>')
+    .description('set, change (--pin, --pin-stdin) or remove (--clear) the PIN of the PinCode check; a new PIN restarts the check')
+    .option('--pin <pin>', 'the PIN (4 to 64 visible ASCII characters)')
+    .option('--pin-stdin', 'read the PIN from standard input (no shell history)')
+    .option('--clear', 'remove the PIN')
+    .option('--json', 'machine-readable output')
+    .action(async (clientId: string, flags: { pin?: string; pinStdin?: boolean; clear?: boolean; json?: boolean }, command: Command) => {
+      if (flags.clear && (flags.pin !== undefined || flags.pinStdin)) throw new CliError('use --pin, --pin-stdin or --clear, not several');
+      if (flags.pin !== undefined && flags.pinStdin) throw new CliError('use --pin or --pin-stdin, not both');
+      if (!flags.clear && flags.pin === undefined && !flags.pinStdin) throw new CliError('give --pin <pin>, --pin-stdin or --clear');
+      const pin = flags.clear ? null : await passwordFrom({ password: flags.pin, passwordStdin: flags.pinStdin });
+      await withGatehouse(command, async (gatehouse) => {
+        const metadata = toClientMetadata(await gatehouse.clients.setPin(clientId, pin));
+        if (flags.json) printJson({ client_id: clientId, pin_set: metadata.pin_set });
+        else process.stdout.write(`client ${clientId}: PIN ${metadata.pin_set ? 'set' : 'removed'}\n`);
       });
     });
 
