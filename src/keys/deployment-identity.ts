@@ -1,4 +1,5 @@
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, hkdfSync } from 'node:crypto';
+import { sameText } from '../shared/same-text.js';
 import { ConfigError } from '../config/config-schema.js';
 
 /** The named values this check reads and writes (the store's settings). */
@@ -21,12 +22,6 @@ const FINGERPRINT_LENGTH = 12;
 export function masterSecretVerifier(masterSecret: Buffer): string {
   const key = Buffer.from(hkdfSync('sha256', masterSecret, Buffer.alloc(0), 'gatehouse/v1/secret-verifier', 32));
   return createHmac('sha256', key).update(VERIFIER_LABEL).digest('base64url');
-}
-
-function sameText(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 /**

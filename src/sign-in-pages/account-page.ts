@@ -2,14 +2,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Client } from '../clients/client.js';
 import type { GatehouseConfig } from '../config/config.js';
-import { generateSecret, type SecretDigester } from '../keys/secret-digest.js';
+import type { SecretDigester } from '../keys/secret-digest.js';
 import { ACCOUNT_PATH } from '../oauth/endpoints/paths.js';
 import { sessionIsLive, type BrowserSession, type BrowserSessionsStore } from '../sign-in/browser-session.js';
 import type { ConsentsStore } from '../sign-in/consent.js';
 import type { UsersStore } from '../users/users-store.js';
-import { BROWSER_COOKIE, readCookie, SESSION_COOKIE, setBrowserCookie } from './browser-cookies.js';
+import { BROWSER_COOKIE, browserTokenFor, formBoundToBrowser, readCookie, SESSION_COOKIE } from './browser-cookies.js';
 import { sendPage, type PageContext } from './page-reply.js';
-import { sameText } from './same-text.js';
 
 export interface AccountPageServices {
   config: Pick<GatehouseConfig, 'issuer'>;
@@ -42,11 +41,7 @@ export function registerAccountPage(app: FastifyInstance, services: AccountPageS
     const session = await sessionOf(request);
     const user = session === undefined ? undefined : await services.users.get(session.userId);
     if (!session || !user) return notSignedIn(request, reply);
-    let browserToken = readCookie(request, BROWSER_COOKIE, config.issuer);
-    if (browserToken === undefined) {
-      browserToken = generateSecret();
-      setBrowserCookie(reply, config.issuer, browserToken);
-    }
+    const browserToken = browserTokenFor(request, reply, config.issuer);
     const { consents } = await services.consents.list({ userId: user.id, limit: LISTED_CONSENTS, offset: 0 });
     return sendPage(request, reply, services.page, {
       kind: 'account',
@@ -64,8 +59,7 @@ export function registerAccountPage(app: FastifyInstance, services: AccountPageS
 
   app.post(ACCOUNT_PATH, async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
-    const browserToken = readCookie(request, BROWSER_COOKIE, config.issuer);
-    if (typeof body.csrf !== 'string' || browserToken === undefined || !sameText(body.csrf, browserToken)) {
+    if (!formBoundToBrowser(body.csrf, readCookie(request, BROWSER_COOKIE, config.issuer))) {
       return sendPage(request, reply, services.page, { kind: 'error', status: 403, title: 'error.csrf', detail: 'the form could not be verified; reload the page and try again' });
     }
     const session = await sessionOf(request);

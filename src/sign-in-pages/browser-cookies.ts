@@ -1,5 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '@fastify/cookie';
+import { generateSecret } from '../keys/secret-digest.js';
+import { sameText } from '../shared/same-text.js';
 
 /** The browser session of single sign-on (a random id; the store keeps its digest). */
 export const SESSION_COOKIE = 'gatehouse_session';
@@ -37,4 +39,21 @@ export function clearSessionCookie(reply: FastifyReply, issuer: string): void {
 
 export function setBrowserCookie(reply: FastifyReply, issuer: string, token: string): void {
   reply.setCookie(cookieName(BROWSER_COOKIE, issuer), token, attributes(issuer, BROWSER_COOKIE_MAX_AGE));
+}
+
+/** The browser-binding token a page's form carries: the browser's cookie, or a new one set now. */
+export function browserTokenFor(request: FastifyRequest, reply: FastifyReply, issuer: string): string {
+  const existing = readCookie(request, BROWSER_COOKIE, issuer);
+  if (existing !== undefined) return existing;
+  const token = generateSecret();
+  setBrowserCookie(reply, issuer, token);
+  return token;
+}
+
+/**
+ * Double-submit CSRF check of a posted form: its `csrf` field equals the browser-binding cookie, which a
+ * cross-site POST does not carry (SameSite=Lax).
+ */
+export function formBoundToBrowser(csrf: unknown, browserToken: string | undefined): boolean {
+  return typeof csrf === 'string' && browserToken !== undefined && sameText(csrf, browserToken);
 }

@@ -2,13 +2,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Client } from '../clients/client.js';
 import type { GatehouseConfig } from '../config/config.js';
-import { generateSecret, type SecretDigester } from '../keys/secret-digest.js';
+import type { SecretDigester } from '../keys/secret-digest.js';
 import { redirectLocation } from '../oauth/authorization/authorization-response.js';
 import { END_SESSION_PATH } from '../oauth/endpoints/paths.js';
 import type { BrowserSessionsStore } from '../sign-in/browser-session.js';
-import { BROWSER_COOKIE, clearSessionCookie, readCookie, SESSION_COOKIE, setBrowserCookie } from './browser-cookies.js';
+import { BROWSER_COOKIE, browserTokenFor, clearSessionCookie, formBoundToBrowser, readCookie, SESSION_COOKIE } from './browser-cookies.js';
 import { sendPage, type PageContext } from './page-reply.js';
-import { sameText } from './same-text.js';
 
 export interface EndSessionServices {
   config: Pick<GatehouseConfig, 'issuer'>;
@@ -45,11 +44,7 @@ export function registerEndSession(app: FastifyInstance, services: EndSessionSer
     const query = request.query as Record<string, unknown>;
     const after = afterSignOut(query);
     if (after.kind === 'error') return sendPage(request, reply, services.page, { kind: 'error', status: 400, title: 'error.invalidRequest', detail: after.detail });
-    let browserToken = readCookie(request, BROWSER_COOKIE, config.issuer);
-    if (browserToken === undefined) {
-      browserToken = generateSecret();
-      setBrowserCookie(reply, config.issuer, browserToken);
-    }
+    const browserToken = browserTokenFor(request, reply, config.issuer);
     const sessionId = readCookie(request, SESSION_COOKIE, config.issuer);
     const session = sessionId === undefined ? undefined : await services.sessions.get(services.digester.digest(sessionId));
     const clientId = text(query.client_id);
@@ -72,11 +67,10 @@ export function registerEndSession(app: FastifyInstance, services: EndSessionSer
   app.get(END_SESSION_PATH, confirm);
   app.post(END_SESSION_PATH, async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
-    const browserToken = readCookie(request, BROWSER_COOKIE, config.issuer);
     const csrf = text(body.csrf);
     // The confirmation page's own form: otherwise (an RP's POST of the logout request) ask first.
     if (csrf === undefined) return confirm(request, reply);
-    if (browserToken === undefined || !sameText(csrf, browserToken)) {
+    if (!formBoundToBrowser(csrf, readCookie(request, BROWSER_COOKIE, config.issuer))) {
       return sendPage(request, reply, services.page, { kind: 'error', status: 403, title: 'error.csrf', detail: 'the form could not be verified; sign out again from the application' });
     }
     const after = afterSignOut(request.query as Record<string, unknown>);

@@ -6,10 +6,9 @@ import { SIGN_IN_PAGES_PATH } from '../oauth/endpoints/paths.js';
 import type { Client } from '../clients/client.js';
 import type { AuthorizationRequest } from '../sign-in/authorization-request.js';
 import { answerClient } from './answer-client.js';
-import { setSessionCookie } from './browser-cookies.js';
+import { formBoundToBrowser, setSessionCookie } from './browser-cookies.js';
 import { browserOf } from './browser-context.js';
 import { sendPage, type PageContext } from './page-reply.js';
-import { sameText } from './same-text.js';
 import { stepView } from './step-view.js';
 
 export interface InteractionPagesServices {
@@ -68,7 +67,7 @@ export function registerInteractionPages(app: FastifyInstance, services: Interac
     const form = formValues(request.body);
     const browser = browserOf(request, config.issuer);
     // Double submit: the form's token must be the browser's cookie (a cross-site POST carries no Lax cookie).
-    if (form === undefined || browser.browserToken === undefined || !sameText(form.csrf ?? '', browser.browserToken)) {
+    if (form === undefined || !formBoundToBrowser(form.csrf, browser.browserToken)) {
       return sendPage(request, reply, services.page, { kind: 'error', status: 403, title: 'error.csrf', detail: 'the form could not be verified; go back to the application and start again' });
     }
     const input = inputOf(form);
