@@ -10,6 +10,7 @@ import type { ClientMetadata } from '../clients/client-metadata.js';
 import type { toUserJson } from '../users/user-registry.js';
 import type { signingKeyJson } from '../keys/signing-key-json.js';
 import type { InitialAccessTokenJson } from '../security/initial-access-tokens.js';
+import type { HttpRequestCommandSpec } from '../protected-apis/commands/http-request-spec.js';
 
 // Constants, as values (from modules without Node.js imports).
 export {
@@ -35,6 +36,7 @@ export type { AuditJson } from '../audit/audit-event.js';
 export type { TokenDelivery } from '../protected-apis/token-delivery.js';
 export type { SecurityProfileFile, SecurityProfileJson } from '../security/security-profile.js';
 export type { InitialAccessTokenJson } from '../security/initial-access-tokens.js';
+export type { HttpRequestCommandSpec } from '../protected-apis/commands/http-request-spec.js';
 
 /** `POST /admin/api/session`, `GET /admin/api/session`: the console session (the cookie travels apart). */
 export interface SessionJson {
@@ -150,4 +152,48 @@ export interface ErrorJson {
   error: string;
   error_description: string;
   field?: string;
+}
+
+/**
+ * A declarative command as `GET /admin/api/commands` lists it (issue 20). `source: "console"`: stored in the
+ * database, editable through `POST /admin/api/commands`, `PUT` and `DELETE /admin/api/commands/:app/:name`;
+ * `source: "folder"`: from GATEHOUSE_COMMANDS_DIR, read-only (`spec` is null for a JavaScript/TypeScript module).
+ */
+export interface DeclarativeCommandJson {
+  app: string;
+  name: string;
+  source: 'console' | 'folder';
+  spec: HttpRequestCommandSpec | null;
+  /** The protection that applies (as `GET /admin/api/applications` shows it). */
+  protected: boolean;
+  scope: string[];
+  roles: string[];
+  /** Stored commands only: when and by whom last saved; null for folder commands. */
+  updated_at: string | null;
+  updated_by: string | null;
+}
+
+/** `GET /admin/api/commands`. */
+export interface DeclarativeCommandsJson {
+  commands: DeclarativeCommandJson[];
+}
+
+/** `POST /admin/api/commands/try`: runs a spec once (saved or not) with a sample input, as the caller given. */
+export interface CommandTryRequestJson {
+  spec: HttpRequestCommandSpec;
+  input: unknown;
+}
+
+/**
+ * The answer of `POST /admin/api/commands/try` (200 whatever the upstream answered): the request as sent (header
+ * values that came from `{{env...}}` shown as `[redacted]`), what the upstream answered, and what a caller of
+ * the command would get.
+ */
+export interface CommandTryResultJson {
+  request: { method: string; url: string; headers: Record<string, string>; body: string | null };
+  /** Null when no answer came (refused destination, unreachable, timeout). */
+  response: { status: number; headers: Record<string, string>; body: string } | null;
+  /** What `POST /api/apps/:app/commands/:name` would answer. */
+  result: { status: number; body: unknown };
+  duration_ms: number;
 }

@@ -7,6 +7,10 @@ export const REVOCATION_PATH = '/oauth/revoke';
 export const REGISTRATION_PATH = '/oauth/register';
 /** The application token endpoint (a server-to-server call; see app-token.ts). */
 export const APP_TOKEN_PATH = '/api/auth/sign/ap/token';
+/** Embedding hand-off (issue 20): a server asks for a one-time launch link (POST, authenticated as at APP_TOKEN_PATH). */
+export const APP_TOKEN_LAUNCH_PATH = '/api/auth/sign/ap/launch';
+/** Opening `${LAUNCH_PATH}/:id` in a browser sets the token cookie and redirects to the target (GET, single use). */
+export const LAUNCH_PATH = '/launch';
 
 /** Form bodies of OAuth requests are small; anything larger is refused early. */
 export const OAUTH_BODY_LIMIT = 64 * 1024;

@@ -2,9 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isApplicationDefinition, isCommandDefinition, type ApplicationDefinition, type CommandDefinition } from './command.js';
-import { parseCidrList } from '../../shared/networks.js';
 import type { GatehouseConfig } from '../../config/config.js';
-import { httpRequestCommand, type HttpRequestCommandSpec, type OutboundSettings } from './http-request-command.js';
+import { httpRequestCommand, type OutboundSettings } from './http-request-command.js';
+import { HttpRequestSpecError, parseHttpRequestSpec } from './http-request-spec.js';
 import { COMMANDS_SCOPE, DEFAULT_SCOPE_NAMES, RESERVED_SCOPES, reservedScopeList, reservedScopeNames, type ReservedScopeNames } from '../reserved-scopes.js';
 
 export { COMMANDS_SCOPE, RESERVED_SCOPES };
@@ -83,18 +83,6 @@ async function enableTypeScript(): Promise<void> {
 /** The defaults of GATEHOUSE_COMMAND_MAX_RESPONSE_BYTES and GATEHOUSE_COMMAND_INTERNAL_NETWORKS. */
 const DEFAULT_OUTBOUND: OutboundSettings = { maxResponseBytes: 1_048_576, internalNetworks: [] };
 
-/**
- * Refuses a URL template that lets input choose where the call goes: every `{{input...}}` must come after the
- * end of the scheme, host and port (a `/`, `?` or `#` after `scheme://` or after a leading `{{env.NAME}}`).
- */
-function inputInAuthority(url: string): boolean {
-  const first = url.search(/\{\{\s*input\./);
-  if (first < 0) return false;
-  const prefix = url.slice(0, first);
-  const origin = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/|\{\{\s*env\.[A-Za-z_][A-Za-z0-9_]*\s*\}\})/.exec(prefix);
-  return !origin || !/[/?#]/.test(prefix.slice(origin[0].length));
-}
-
 /** Server commands loaded from a folder: `.js`, `.mjs`, `.ts` modules and `.json` http-request definitions. */
 export class CommandRegistry {
   private readonly commands = new Map<string, LoadedCommand>();
@@ -157,30 +145,18 @@ export class CommandRegistry {
   }
 
   private readHttpRequestSpec(file: string): CommandDefinition {
-    let spec: HttpRequestCommandSpec;
+    let value: unknown;
     try {
-      spec = JSON.parse(readFileSync(file, 'utf8')) as HttpRequestCommandSpec;
+      value = JSON.parse(readFileSync(file, 'utf8')) as unknown;
     } catch (error) {
       throw new CommandLoadError(`cannot read command ${file}: ${(error as Error).message}`);
     }
-    if (spec.kind !== 'http-request') throw new CommandLoadError(`${file}: "kind" must be "http-request"`);
-    if (typeof spec.url !== 'string' || !/^(https?:\/\/|\{\{\s*env\.)/.test(spec.url)) {
-      throw new CommandLoadError(`${file}: "url" must be an http(s) URL template (it may start with {{env.NAME}})`);
+    try {
+      return httpRequestCommand(parseHttpRequestSpec(value), this.outbound);
+    } catch (error) {
+      if (error instanceof HttpRequestSpecError) throw new CommandLoadError(`${file}: ${error.message}`);
+      throw error;
     }
-    if (inputInAuthority(spec.url)) {
-      throw new CommandLoadError(`${file}: "url" may not take the scheme, host or port from {{input...}}; input placeholders belong after the first / of the path`);
-    }
-    if (spec.maxResponseBytes !== undefined && (!Number.isSafeInteger(spec.maxResponseBytes) || spec.maxResponseBytes < 1)) {
-      throw new CommandLoadError(`${file}: "maxResponseBytes" must be a positive integer`);
-    }
-    if (spec.internalNetworks !== undefined) {
-      try {
-        spec.internalNetworks = parseCidrList(spec.internalNetworks);
-      } catch (error) {
-        throw new CommandLoadError(`${file}: "internalNetworks" ${(error as Error).message}`);
-      }
-    }
-    return httpRequestCommand(spec, this.outbound);
   }
 
   private addApplication(application: ApplicationDefinition, file: string): void {

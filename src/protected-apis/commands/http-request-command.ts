@@ -1,34 +1,9 @@
 import { callerIdentityField } from './caller-identity-field.js';
-import { CommandError, type CommandContext, type CommandDefinition, type JsonSchema } from './command.js';
+import { CommandError, type CommandContext, type CommandDefinition } from './command.js';
+import type { HttpRequestCommandSpec } from './http-request-spec.js';
 import { destinationPolicy } from './upstream-destination.js';
 import { UpstreamClient, UpstreamFailure, type UpstreamAnswer } from './upstream-request.js';
 import { INPUT_PLACEHOLDER, fillEnv, fillUrl, loggableUrl, lookupInput, textOf, withoutSecrets } from './url-template.js';
-
-/** A command defined in JSON that calls another system: `{"kind": "http-request", ...}`. */
-export interface HttpRequestCommandSpec {
-  kind: 'http-request';
-  app: string;
-  name: string;
-  scope?: string;
-  protected?: boolean;
-  /** Roles the caller must hold (see CommandDefinition.roles). */
-  roles?: string[];
-  input?: JsonSchema;
-  timeoutMs?: number;
-  description?: string;
-  method?: string;
-  /** URL template: `{{input.id}}` is replaced by the URL-encoded input value, `{{env.NAME}}` by the environment's. */
-  url: string;
-  headers?: Record<string, string>;
-  /** JSON body template: strings `{{input.x}}` are replaced by the input value (any JSON type). */
-  body?: unknown;
-  /** Most bytes of upstream response body (default: GATEHOUSE_COMMAND_MAX_RESPONSE_BYTES); beyond, 502 upstream_too_large. */
-  maxResponseBytes?: number;
-  /** CIDR ranges of non-public addresses (loopback, private, link-local...) this command may call. */
-  internalNetworks?: string[];
-  /** Name of a request header that carries the caller's identity: an RFC 8941 dictionary `client_id="...", sub="..."`. */
-  forwardIdentityHeader?: string;
-}
 
 function fillBody(template: unknown, input: unknown): unknown {
   if (typeof template === 'string') {

@@ -1,0 +1,85 @@
+import { parseCidrList } from '../../shared/networks.js';
+import { isRecord } from '../../shared/is-record.js';
+import type { JsonSchema } from './command.js';
+
+/**
+ * A command defined in JSON that calls another system: `{"kind": "http-request", ...}`. The one description of
+ * its shape: command files (`*.json` in the commands folder), commands stored through the admin API and the
+ * console's editor all take it.
+ */
+export interface HttpRequestCommandSpec {
+  kind: 'http-request';
+  app: string;
+  name: string;
+  scope?: string;
+  protected?: boolean;
+  /** Roles the caller must hold (see CommandDefinition.roles). */
+  roles?: string[];
+  input?: JsonSchema;
+  timeoutMs?: number;
+  description?: string;
+  method?: string;
+  /** URL template: `{{input.id}}` is replaced by the URL-encoded input value, `{{env.NAME}}` by the environment's. */
+  url: string;
+  headers?: Record<string, string>;
+  /** JSON body template: strings `{{input.x}}` are replaced by the input value (any JSON type). */
+  body?: unknown;
+  /** Most bytes of upstream response body (default: GATEHOUSE_COMMAND_MAX_RESPONSE_BYTES); beyond, 502 upstream_too_large. */
+  maxResponseBytes?: number;
+  /** CIDR ranges of non-public addresses (loopback, private, link-local...) this command may call. */
+  internalNetworks?: string[];
+  /** Name of a request header that carries the caller's identity: an RFC 8941 dictionary `client_id="...", sub="..."`. */
+  forwardIdentityHeader?: string;
+}
+
+/** What is wrong with a spec, in words, naming the field (`field` is its JSON key, dotted for nested ones). */
+export class HttpRequestSpecError extends Error {
+  override name = 'HttpRequestSpecError';
+
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Refuses a URL template that lets input choose where the call goes: every `{{input...}}` must come after the
+ * end of the scheme, host and port (a `/`, `?` or `#` after `scheme://` or after a leading `{{env.NAME}}`).
+ */
+function inputInAuthority(url: string): boolean {
+  const first = url.search(/\{\{\s*input\./);
+  if (first < 0) return false;
+  const prefix = url.slice(0, first);
+  const origin = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/|\{\{\s*env\.[A-Za-z_][A-Za-z0-9_]*\s*\}\})/.exec(prefix);
+  return !origin || !/[/?#]/.test(prefix.slice(origin[0].length));
+}
+
+/**
+ * Checks a parsed JSON value as an http-request command and returns it as a spec (CIDR lists normalised).
+ * Throws HttpRequestSpecError naming the first field at fault. Names, scopes and roles are checked where the
+ * command is registered (the registry knows the reserved scopes).
+ */
+export function parseHttpRequestSpec(value: unknown): HttpRequestCommandSpec {
+  if (!isRecord(value)) throw new HttpRequestSpecError('kind', 'a command definition must be a JSON object');
+  const spec = { ...value } as unknown as HttpRequestCommandSpec;
+  if (spec.kind !== 'http-request') throw new HttpRequestSpecError('kind', '"kind" must be "http-request"');
+  if (typeof spec.url !== 'string' || !/^(https?:\/\/|\{\{\s*env\.)/.test(spec.url)) {
+    throw new HttpRequestSpecError('url', '"url" must be an http(s) URL template (it may start with {{env.NAME}})');
+  }
+  if (inputInAuthority(spec.url)) {
+    throw new HttpRequestSpecError('url', '"url" may not take the scheme, host or port from {{input...}}; input placeholders belong after the first / of the path');
+  }
+  if (spec.maxResponseBytes !== undefined && (!Number.isSafeInteger(spec.maxResponseBytes) || spec.maxResponseBytes < 1)) {
+    throw new HttpRequestSpecError('maxResponseBytes', '"maxResponseBytes" must be a positive integer');
+  }
+  if (spec.internalNetworks !== undefined) {
+    try {
+      spec.internalNetworks = parseCidrList(spec.internalNetworks);
+    } catch (error) {
+      throw new HttpRequestSpecError('internalNetworks', `"internalNetworks" ${(error as Error).message}`);
+    }
+  }
+  return spec;
+}
