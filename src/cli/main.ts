@@ -14,6 +14,7 @@ import { registerProfilesCommands } from './commands/profiles.js';
 import { registerSessionsCommands } from './commands/sessions.js';
 import { registerConsentsCommands } from './commands/consents.js';
 import { registerBrandingCommands } from './commands/branding.js';
+import { registerAuditCommands } from './commands/audit.js';
 import { reportCliError } from './context.js';
 import { withUsageHints } from './usage-hints.js';
 
@@ -42,6 +43,7 @@ registerIssuerCommands(program);
 registerSessionsCommands(program);
 registerConsentsCommands(program);
 registerBrandingCommands(program);
+registerAuditCommands(program);
 
 withUsageHints(program);
 
