@@ -70,7 +70,13 @@ describe.each(STORES)('http-request relay, bodies, context.http and try on %s', 
         if (path === '/hang') return;
         if (path === '/missing') {
           response
-            .writeHead(404, { 'content-type': 'application/problem+json', 'x-request-id': 'up-1', 'x-internal': 'not for callers', 'set-cookie': 'upstream_session=abc; Path=/', 'cache-control': 'public, max-age=600' })
+            .writeHead(404, {
+              'content-type': 'application/problem+json',
+              'x-request-id': 'up-1',
+              'x-internal': 'not for callers',
+              'set-cookie': 'upstream_session=abc; Path=/',
+              'cache-control': 'public, max-age=600',
+            })
             .end('{"title":"no such order"}');
           return;
         }
@@ -91,7 +97,9 @@ describe.each(STORES)('http-request relay, bodies, context.http and try on %s', 
           return;
         }
         // /echo: what arrived, with the key it was sent.
-        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ method: request.method, type: request.headers['content-type'] ?? null, body, key: request.headers['x-api-key'] ?? null }));
+        response
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ method: request.method, type: request.headers['content-type'] ?? null, body, key: request.headers['x-api-key'] ?? null }));
       });
     });
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));

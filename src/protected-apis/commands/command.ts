@@ -45,11 +45,11 @@ export interface CommandHttpResponse {
   ok: boolean;
   /** Header names in lower case; a repeated header's values joined with ", ". */
   headers: Record<string, string>;
-  bytes(): Uint8Array;
+  bytes: () => Uint8Array;
   /** The body as UTF-8 text. */
-  text(): string;
+  text: () => string;
   /** The body parsed as JSON (throws a SyntaxError when it is not). */
-  json<T = unknown>(): T;
+  json: <T = unknown>() => T;
 }
 
 /**
@@ -61,7 +61,7 @@ export interface CommandHttpResponse {
  * http-request command when the handler lets it through.
  */
 export interface CommandHttp {
-  request(url: string | URL, options?: CommandHttpRequest): Promise<CommandHttpResponse>;
+  request: (url: string | URL, options?: CommandHttpRequest) => Promise<CommandHttpResponse>;
 }
 
 /** Brands that survive two copies of this module (the CLI's and a command folder's). */

@@ -86,11 +86,7 @@ export function upstreamClientFor(spec: HttpRequestCommandSpec, outbound: Outbou
  * relays the upstream's answer (`relay`). A try passes its own client (closed after) and an observer that sees
  * the request and the answer.
  */
-export function httpRequestCommand(
-  spec: HttpRequestCommandSpec,
-  outbound: OutboundSettings,
-  trial?: { upstream: UpstreamClient; observer: UpstreamObserver },
-): CommandDefinition {
+export function httpRequestCommand(spec: HttpRequestCommandSpec, outbound: OutboundSettings, trial?: { upstream: UpstreamClient; observer: UpstreamObserver }): CommandDefinition {
   const method = (spec.method ?? 'GET').toUpperCase();
   const upstream = trial?.upstream ?? upstreamClientFor(spec, outbound);
   const observer = trial?.observer;
