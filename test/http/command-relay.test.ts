@@ -84,6 +84,10 @@ describe.each(STORES)('http-request relay, bodies, context.http and try on %s', 
           response.writeHead(200, { 'content-type': 'text/csv' }).end('id,name\n1,Ann\n');
           return;
         }
+        if (path === '/bytes') {
+          response.writeHead(200, { 'content-type': 'application/octet-stream' }).end(Buffer.from([0xff, 0x00, 0x80, 0x0a]));
+          return;
+        }
         if (path === '/moved') {
           response.writeHead(302, { location: 'http://example.com/elsewhere' }).end();
           return;
@@ -110,6 +114,7 @@ describe.each(STORES)('http-request relay, bodies, context.http and try on %s', 
     spec('order', { url: `${upstreamUrl}/missing`, relay: true, relayHeaders: ['X-Request-Id'] });
     spec('csv', { url: `${upstreamUrl}/csv` });
     spec('csv-relayed', { url: `${upstreamUrl}/csv`, relay: true });
+    spec('bytes-relayed', { url: `${upstreamUrl}/bytes`, relay: true });
     spec('moved-relayed', { url: `${upstreamUrl}/moved`, relay: true, relayHeaders: ['location'] });
     spec('form', {
       method: 'POST',
@@ -170,6 +175,12 @@ describe.each(STORES)('http-request relay, bodies, context.http and try on %s', 
       expect(await wrapped.json()).toEqual({ text: 'id,name\n1,Ann\n' });
     });
 
+    it('relays bytes that are not UTF-8 unchanged', async () => {
+      const response = await call('bytes-relayed', '{}');
+      expect(response.headers.get('content-type')).toBe('application/octet-stream');
+      expect([...new Uint8Array(await response.arrayBuffer())]).toEqual([0xff, 0x00, 0x80, 0x0a]);
+    });
+
     it('does not relay a redirect (502, no Location)', async () => {
       const response = await call('moved-relayed', '{}');
       expect(response.status).toBe(502);
@@ -210,6 +221,9 @@ describe.each(STORES)('http-request relay, bodies, context.http and try on %s', 
       const tooLong = await call('form', 'name=abcdefghijklmnop', 'application/x-www-form-urlencoded');
       expect(tooLong.status).toBe(400);
       expect(await tooLong.json()).toMatchObject({ error: 'invalid_request', field: 'name' });
+      // The input guard reads form fields as it reads JSON ones.
+      const nul = await call('echo', 'a=%00', 'application/x-www-form-urlencoded');
+      expect(nul.status).toBe(400);
     });
 
     it('takes a text/plain body as the input string', async () => {
