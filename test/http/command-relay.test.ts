@@ -163,6 +163,9 @@ describe.each(STORES)('http-request relay, bodies, context.http and try on %s', 
       const response = await call('order', '{}');
       expect(response.headers.get('set-cookie')).toBeNull();
       expect(response.headers.get('cache-control')).toBe('no-store');
+      // Relayed content never runs as a page of Gatehouse's origin.
+      expect(response.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     });
 
     it('relays a non-JSON answer as it is; without relay it answers {text}', async () => {

@@ -27,13 +27,17 @@ function inputOf(body: unknown): unknown {
   return body;
 }
 
+const RELAYED_CSP = "default-src 'none'; sandbox";
+
 /** Answers a command's outcome: JSON (also for a handler that answers a bare string), 204, or a relayed answer as it is. */
 async function send(reply: FastifyReply, outcome: CommandOutcome): Promise<FastifyReply> {
   switch (outcome.kind) {
     case 'empty':
       return reply.status(204).send();
     case 'relayed':
-      return reply.status(outcome.answer.status).headers(outcome.answer.headers).send(outcome.answer.body);
+      // Another system's content under Gatehouse's origin: a browser that renders it (HTML, SVG) runs no script
+      // and gets an origin of its own, so it cannot reach the console's cookies or storage.
+      return reply.status(outcome.answer.status).headers(outcome.answer.headers).header('Content-Security-Policy', RELAYED_CSP).send(outcome.answer.body);
     case 'json':
       reply.status(outcome.status);
       // fastify would send a bare string as text/plain.

@@ -1,6 +1,6 @@
 import { callerIdentityField } from './caller-identity-field.js';
 import { CommandError, type CommandContext, type CommandDefinition } from './command.js';
-import { UNRELAYABLE_HEADERS, type HttpRequestCommandSpec } from './http-request-spec.js';
+import { isUnrelayableHeader, type HttpRequestCommandSpec } from './http-request-spec.js';
 import { UPSTREAM_FAILURES, flatHeaders, upstreamCallError } from './outbound-http.js';
 import { RelayedAnswer } from './relayed-answer.js';
 import { destinationPolicy } from './upstream-destination.js';
@@ -48,7 +48,7 @@ function relayedHeaders(answer: UpstreamAnswer, allowed: readonly string[]): Rec
   const relayed: Record<string, string> = {};
   for (const name of ['content-type', ...allowed]) {
     const value = headers[name];
-    if (value !== undefined && !UNRELAYABLE_HEADERS.has(name) && !name.startsWith('access-control-')) relayed[name] = value;
+    if (value !== undefined && !isUnrelayableHeader(name)) relayed[name] = value;
   }
   return relayed;
 }

@@ -52,9 +52,10 @@ export type HttpRequestBodyFormat = (typeof HTTP_REQUEST_BODY_FORMATS)[number];
 /**
  * Response headers a relaying command never passes on, whatever `relayHeaders` lists: cookies (they would be set
  * for Gatehouse's origin), hop-by-hop headers and the framing Gatehouse sets itself, the bearer challenge (a
- * relayed 401 must not look like Gatehouse refusing the token), and the caching and CORS headers Gatehouse owns.
+ * relayed 401 must not look like Gatehouse refusing the token), and the caching, security and CORS
+ * (`access-control-*`) headers Gatehouse owns.
  */
-export const UNRELAYABLE_HEADERS: ReadonlySet<string> = new Set([
+const UNRELAYABLE_HEADERS: ReadonlySet<string> = new Set([
   'set-cookie',
   'set-cookie2',
   'connection',
@@ -69,7 +70,16 @@ export const UNRELAYABLE_HEADERS: ReadonlySet<string> = new Set([
   'content-length',
   'www-authenticate',
   'cache-control',
+  'content-security-policy',
+  'x-content-type-options',
+  'x-frame-options',
+  'strict-transport-security',
 ]);
+
+/** Whether a response header (lower-case name) is one a relaying command never passes on. */
+export function isUnrelayableHeader(name: string): boolean {
+  return UNRELAYABLE_HEADERS.has(name) || name.startsWith('access-control-');
+}
 
 /** An RFC 9110 field name (a token). */
 const FIELD_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -143,7 +153,7 @@ function relayHeaderList(value: unknown, relay: boolean): string[] {
     throw new HttpRequestSpecError('relayHeaders', '"relayHeaders" must be a list of header names');
   }
   const names = [...new Set(value.map((name: string) => name.toLowerCase()))];
-  const refused = names.find((name) => UNRELAYABLE_HEADERS.has(name) || name.startsWith('access-control-'));
+  const refused = names.find(isUnrelayableHeader);
   if (refused !== undefined) throw new HttpRequestSpecError('relayHeaders', `"relayHeaders" may not list ${refused}: Gatehouse never relays it`);
   if (names.length > 0 && !relay) throw new HttpRequestSpecError('relayHeaders', '"relayHeaders" needs "relay": true');
   return names;
