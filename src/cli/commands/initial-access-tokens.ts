@@ -52,9 +52,11 @@ export function registerInitialAccessTokenCommands(profiles: Command): void {
   tokens
     .command('revoke <profile> <id>')
     .description('revoke an initial access token: no more registrations with it')
-    .action(async (profile: string, id: string, _flags: unknown, command: Command) => {
+    .option('--json', 'machine-readable output')
+    .action(async (profile: string, id: string, flags: { json?: boolean }, command: Command) => {
       await withGatehouse(command, async (gatehouse) => {
         await gatehouse.initialAccessTokens.revoke(profile, id);
+        if (flags.json) return printJson({ profile, id, revoked: true });
         process.stdout.write(`initial access token ${id} revoked\n`);
       });
     });

@@ -142,10 +142,12 @@ export function registerUsersCommands(program: Command): void {
     .description('set a new password (also clears a lockout)')
     .option('--password <password>', 'the new password')
     .option('--password-stdin', 'read the password from standard input')
-    .action(async (idOrUsername: string, flags: { password?: string; passwordStdin?: boolean }, command: Command) => {
+    .option('--json', 'machine-readable output (the user)')
+    .action(async (idOrUsername: string, flags: { password?: string; passwordStdin?: boolean; json?: boolean }, command: Command) => {
       const password = await passwordFrom(flags);
       await withGatehouse(command, async (gatehouse) => {
-        await namingFlags(FLAG_OF_FIELD, async () => gatehouse.users.setPassword(await findUserId(gatehouse, idOrUsername), password));
+        const user = await namingFlags(FLAG_OF_FIELD, async () => gatehouse.users.setPassword(await findUserId(gatehouse, idOrUsername), password));
+        if (flags.json) return printJson(toUserJson(user));
         process.stdout.write('password set\n');
       });
     });
