@@ -31,6 +31,9 @@ export class ExtensionModuleError extends Error {
  * `gatehouse` and `gatehouse/...` resolve through `aliases` to the running package, and a module Node would
  * read as CommonJS only because no package.json says `"type": "module"` is read as an ES module (extension
  * modules are ES modules; tsx would otherwise compile a `.ts` one to CommonJS, whose `require` no hook sees).
+ * tsx names the formats of TypeScript `commonjs-typescript` and `module-typescript`, and marks a module it means
+ * to load as CommonJS with a `tsx-...` query (dropped here). A `.js` module without
+ * a declared type has no format yet (Node detects its syntax when it loads it): written as CommonJS, it stays so.
  */
 const HOOKS = `
 let folder;
@@ -46,8 +49,11 @@ export async function resolve(specifier, context, nextResolve) {
     if (target !== undefined) return nextResolve(target, context);
   }
   const resolved = await nextResolve(specifier, context);
-  if (ours(resolved.url) && resolved.format === 'commonjs' && !/\\.c[jt]s$/.test(resolved.url)) return { ...resolved, format: 'module' };
-  return resolved;
+  if (!ours(resolved.url) || (resolved.format !== 'commonjs' && resolved.format !== 'commonjs-typescript')) return resolved;
+  // Without the query tsx adds to the modules it means to load as CommonJS.
+  const url = resolved.url.replace(/(?:%3F|\\?)tsx-[^#]*$/, '');
+  if (/\\.c[jt]s$/.test(url)) return resolved;
+  return { ...resolved, url, format: /\\.m?tsx?$/.test(url) ? 'module-typescript' : 'module' };
 }
 `;
 
@@ -113,6 +119,7 @@ export function explainLoadFailure(error: unknown, file: string): { reason: stri
       };
     }
     const name = packageName(missingPackage);
+    if (name === ownName()) return COMMONJS;
     return {
       reason: `it imports the package ${name}, which is not installed where the module can find it`,
       fix: `install it beside the module (cd ${folder} && npm install ${name}); node_modules must be in the folder or one of its parents`,
@@ -124,12 +131,7 @@ export function explainLoadFailure(error: unknown, file: string): { reason: stri
   if (code === 'ERR_UNKNOWN_FILE_EXTENSION') {
     return { reason: message, fix: 'use .js, .mjs, .ts or .mts for modules' };
   }
-  if (/\b(require|module|exports) is not defined in ES module scope/.test(message) || code === 'ERR_REQUIRE_ESM') {
-    return {
-      reason: 'it is written as CommonJS (require, module.exports), and extension modules are ES modules',
-      fix: "use import and export (import { defineCommand } from 'gatehouse'; export const ... = ...)",
-    };
-  }
+  if (/\b(require|module|exports) is not defined in ES module scope/.test(message) || code === 'ERR_REQUIRE_ESM') return COMMONJS;
   if (error instanceof SyntaxError) {
     return { reason: `it has a syntax error: ${message}`, fix: `correct the syntax of ${file}` };
   }
@@ -138,6 +140,17 @@ export function explainLoadFailure(error: unknown, file: string): { reason: stri
     reason: `it threw while loading: ${message}`,
     fix: frame ? `correct the code at ${frame.trim().replace(/^at\s+/, '')}` : 'correct what the module does when it is imported',
   };
+}
+
+/** A module written as CommonJS: `require('gatehouse')` does not resolve (only imports are mapped), nor does Node mix. */
+const COMMONJS = {
+  reason: 'it is written as CommonJS (require, module.exports), and extension modules are ES modules',
+  fix: "use import and export (import { defineCommand } from 'gatehouse'; export const ... = ...)",
+};
+
+/** This package's name (`gatehouse`). */
+function ownName(): string {
+  return Object.keys(packageAliases()).reduce((shortest, name) => (name.length < shortest.length ? name : shortest));
 }
 
 /** The package of a bare specifier: `@scope/name` or `name`, without a subpath. */
@@ -155,3 +168,11 @@ export function needsTypeScript(files: readonly string[]): boolean {
   return files.some((name) => /\.m?ts$/.test(name) && !name.endsWith('.d.ts') && !name.startsWith('.'));
 }
 
+
+/** Files of the folder's own project (it may be one, with its dependencies), never modules or definitions. */
+const PROJECT_FILES = new Set(['package.json', 'package-lock.json', 'npm-shrinkwrap.json', 'tsconfig.json', 'jsconfig.json']);
+
+/** Whether a file of an extension folder belongs to its project setup (`package.json`, `tsconfig.json`, ...). */
+export function isProjectFile(name: string): boolean {
+  return PROJECT_FILES.has(name);
+}

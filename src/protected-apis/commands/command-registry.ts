@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { isApplicationDefinition, isCommandDefinition, type ApplicationDefinition, type CommandDefinition } from './command.js';
 import type { GatehouseConfig } from '../../config/config.js';
-import { ExtensionModuleError, importExtensionModule, needsTypeScript, prepareExtensionFolder } from '../../shared/extension-modules.js';
+import { ExtensionModuleError, importExtensionModule, isProjectFile, needsTypeScript, prepareExtensionFolder } from '../../shared/extension-modules.js';
 import { httpRequestCommand, type OutboundSettings } from './http-request-command.js';
 import { HttpRequestSpecError, parseHttpRequestSpec } from './http-request-spec.js';
 import { COMMANDS_SCOPE, DEFAULT_SCOPE_NAMES, RESERVED_SCOPES, reservedScopeList, reservedScopeNames, type ReservedScopeNames } from '../reserved-scopes.js';
@@ -114,7 +114,7 @@ export class CommandRegistry {
     for (const name of files) {
       const file = join(folder, name);
       const extension = extname(name);
-      if (name.endsWith('.d.ts') || name.startsWith('.')) continue;
+      if (name.endsWith('.d.ts') || name.startsWith('.') || isProjectFile(name)) continue;
       if (extension === '.json') {
         commands.push({ definition: this.readHttpRequestSpec(file), file });
         continue;
