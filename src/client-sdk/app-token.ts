@@ -45,7 +45,7 @@ export async function signAppTokenRequest(options: AppTokenRequestOptions): Prom
 }
 
 /**
- * An application token, in the SDK's camelCase like every result of `gatehouse/client`. Until 0.2 this was
+ * An application token, in the SDK's camelCase like every result of `gatehouse/client`. In 0.1 this was
  * the endpoint's raw answer; its snake_case names still read (not enumerated, not in JSON) and go in a later 0.x.
  */
 export interface AppTokenResponse {

@@ -168,7 +168,6 @@ export function needsTypeScript(files: readonly string[]): boolean {
   return files.some((name) => /\.m?ts$/.test(name) && !name.endsWith('.d.ts') && !name.startsWith('.'));
 }
 
-
 /** Files of the folder's own project (it may be one, with its dependencies), never modules or definitions. */
 const PROJECT_FILES = new Set(['package.json', 'package-lock.json', 'npm-shrinkwrap.json', 'tsconfig.json', 'jsconfig.json']);
 

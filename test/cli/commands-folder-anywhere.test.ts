@@ -59,7 +59,13 @@ describe('command modules outside the clone (gatehouse serve from dist/)', () =>
     ['with a package.json as `npm init -y` writes it ("type": "commonjs")', { 'package.json': JSON.stringify({ name: 'my-commands', version: '1.0.0', type: 'commonjs', main: 'index.js' }) }],
     ['with a package.json without "type"', { 'package.json': JSON.stringify({ name: 'my-commands', version: '1.0.0' }) }],
   ])('loads .ts and .mjs modules %s, resolving gatehouse to the running package', async (label, extra) => {
-    const commands = folder(`commands-${label.length}`, { 'hello.ts': TS_COMMAND, 'greeting-suffix.ts': TS_HELPER, 'echo.mjs': MJS_COMMAND, 'plain.js': MJS_COMMAND.replace("'echo'", "'plain'"), ...extra });
+    const commands = folder(`commands-${label.length}`, {
+      'hello.ts': TS_COMMAND,
+      'greeting-suffix.ts': TS_HELPER,
+      'echo.mjs': MJS_COMMAND,
+      'plain.js': MJS_COMMAND.replace("'echo'", "'plain'"),
+      ...extra,
+    });
     const server = await serve({ GATEHOUSE_COMMANDS_DIR: commands });
     try {
       const hello = await command(server.url, 'hello', { name: 'ada' });
@@ -85,9 +91,21 @@ describe('command modules outside the clone (gatehouse serve from dist/)', () =>
   });
 
   it.each([
-    ['a package that is not installed', { 'needs-package.mjs': "import pad from 'left-pad-never-installed';\nexport const x = pad;\n" }, /the package left-pad-never-installed, which is not installed[^\n]*Fix: install it beside the module \(cd [^\n]* && npm install left-pad-never-installed\)/],
-    ['a CommonJS module', { 'old-style.js': "const { defineCommand } = require('gatehouse');\nmodule.exports = { x: defineCommand };\n" }, /it is written as CommonJS \(require, module\.exports\), and extension modules are ES modules\. Fix: use import and export/],
-    ['a file it imports that does not exist', { 'relative.ts': "import { x } from './missing-helper.js';\nexport const y = x;\n" }, /it imports [^\n]*missing-helper\.js, which does not exist\. Fix: correct the import path/],
+    [
+      'a package that is not installed',
+      { 'needs-package.mjs': "import pad from 'left-pad-never-installed';\nexport const x = pad;\n" },
+      /the package left-pad-never-installed, which is not installed[^\n]*Fix: install it beside the module \(cd [^\n]* && npm install left-pad-never-installed\)/,
+    ],
+    [
+      'a CommonJS module',
+      { 'old-style.js': "const { defineCommand } = require('gatehouse');\nmodule.exports = { x: defineCommand };\n" },
+      /it is written as CommonJS \(require, module\.exports\), and extension modules are ES modules\. Fix: use import and export/,
+    ],
+    [
+      'a file it imports that does not exist',
+      { 'relative.ts': "import { x } from './missing-helper.js';\nexport const y = x;\n" },
+      /it imports [^\n]*missing-helper\.js, which does not exist\. Fix: correct the import path/,
+    ],
     ['a syntax error', { 'typo.mjs': 'export const = 1;\n' }, /it has a syntax error: [^\n]*Fix: correct the syntax of/],
   ])('a module with %s stops start-up with one line naming the file, the cause and the fix', async (label, files, expected) => {
     const commands = folder(`broken-${label.replace(/\W+/g, '-')}`, files);

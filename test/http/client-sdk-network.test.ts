@@ -28,7 +28,7 @@ describe('gatehouse/client names network failures (GatehouseNetworkError)', () =
     unreachable = `http://127.0.0.1:${await closedPort()}`;
   });
 
-  it('GatehouseClient.getToken: the metadata URL, the system code and fetch\'s error as the cause', async () => {
+  it("GatehouseClient.getToken: the metadata URL, the system code and fetch's error as the cause", async () => {
     const client = new GatehouseClient({ issuer: unreachable, credentials: { clientId: 'svc', clientSecret: 'secret-that-must-not-show' } });
     const error = await rejectionOf(client.getToken('read'));
     expect(error).toBeInstanceOf(GatehouseNetworkError);

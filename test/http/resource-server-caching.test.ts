@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type KeyObject } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { AuthorizationServerError, createResourceServer } from '../../src/resource-server/index.js';
+import type { AuthorizationServerError } from '../../src/resource-server/index.js';
+import { createResourceServer } from '../../src/resource-server/index.js';
 
 /**
  * What gatehouse/resource-server fetches from its issuer and when: a stub issuer counts every request,
@@ -94,7 +95,11 @@ describe('gatehouse/resource-server key and introspection caching', () => {
     jwksStatus = 500;
     const errors: AuthorizationServerError[] = [];
     const guard = createResourceServer({ issuer, mode: 'jwks', onError: (error) => errors.push(error), logger: false });
-    expect(await guard.check(bearer(await sign('k1')))).toMatchObject({ ok: false, status: 503, body: { error: 'temporarily_unavailable', error_description: 'the authorization server is unavailable' } });
+    expect(await guard.check(bearer(await sign('k1')))).toMatchObject({
+      ok: false,
+      status: 503,
+      body: { error: 'temporarily_unavailable', error_description: 'the authorization server is unavailable' },
+    });
     expect(errors).toMatchObject([{ kind: 'outage', reason: 'unavailable', status: 500, url: `${issuer}/jwks` }]);
     jwksStatus = 200;
     expect(await guard.check(bearer(await sign('k1')))).toMatchObject({ ok: true });

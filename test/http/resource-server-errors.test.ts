@@ -102,7 +102,11 @@ describe.each(STORES)('gatehouse/resource-server tells a misconfiguration from a
 
   it('a wrong issuer URL (metadata 404) is a misconfiguration in both modes', async () => {
     for (const mode of ['jwks', 'introspection'] as const) {
-      const service = await guardedService({ issuer: `${gatehouse.url}/tenant-that-does-not-exist`, mode, introspection: { clientId: introspector.client_id, clientSecret: introspector.client_secret } });
+      const service = await guardedService({
+        issuer: `${gatehouse.url}/tenant-that-does-not-exist`,
+        mode,
+        introspection: { clientId: introspector.client_id, clientSecret: introspector.client_secret },
+      });
       try {
         expect((await service.call(token)).status).toBe(500);
         expect((await service.call(token)).status).toBe(500);

@@ -3,6 +3,7 @@
 import type { CryptoKey, JWK, KeyObject } from 'jose';
 import { describe, expectTypeOf, it } from 'vitest';
 import type * as client from '../../src/client-sdk/index.js';
+import type * as native from '../../src/client-sdk/native.js';
 import type { APP_TOKEN_PATH, ChallengeRoundsExceededError, CLIENT_ASSERTION_TYPE, MissingChallengeHandlerError } from '../../src/client-sdk/index.js';
 import {
   BrowserSignIn,
@@ -213,7 +214,7 @@ describe('gatehouse/client: errors', () => {
     expectTypeOf<GatehouseNetworkError>().not.toExtend<GatehouseOAuthError>();
     expectTypeOf<Pick<GatehouseNetworkError, 'url' | 'code'>>().toEqualTypeOf<{ readonly url: string; readonly code: string | undefined }>();
     expectTypeOf(GatehouseNetworkError).toBeConstructibleWith('https://auth.example.com/oauth/token', 'ECONNREFUSED', { cause: new TypeError('fetch failed') });
-    expectTypeOf<'GatehouseNetworkError'>().toExtend<keyof typeof import('../../src/client-sdk/native.js')>();
+    expectTypeOf<'GatehouseNetworkError'>().toExtend<keyof typeof native>();
   });
 
   it('instanceof narrows an unknown error', () => {

@@ -6,8 +6,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { JWTPayload } from 'jose';
 import { describe, expectTypeOf, it } from 'vitest';
 import type * as resourceServer from '../../src/resource-server/index.js';
+import type { AuthorizationServerError } from '../../src/resource-server/index.js';
 import {
-  AuthorizationServerError,
   createNodeGuard,
   createRequestGuard,
   createResourceServer,
