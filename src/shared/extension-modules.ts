@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { register } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -89,7 +89,8 @@ export async function prepareExtensionFolder(folder: string, options: { typeScri
     typeScriptRegistered = true;
     preparedFolders.clear(); // tsx's hooks now run before the folders' ones: register those again, in front
   }
-  const url = pathToFileURL(resolve(folder) + '/').href;
+  // Node resolves modules to their real path: a folder named through a symbolic link is compared as it really is.
+  const url = pathToFileURL(realpathSync(resolve(folder)) + '/').href;
   if (preparedFolders.has(url)) return;
   register(`data:text/javascript,${encodeURIComponent(HOOKS)}`, { data: { folder: url, aliases: packageAliases() } });
   preparedFolders.add(url);
