@@ -31,7 +31,7 @@ function readProfileFile(file: string): unknown {
 
 /** `gatehouse profiles ...`: security profiles, and files of them to keep in version control. */
 export function registerProfilesCommands(program: Command): void {
-  const profiles = program.command('profiles').description('security profiles (scope-element mapping, mandatory scope, token lifetime)');
+  const profiles = program.command('profiles').description('security profiles (scope-element mapping, mandatory scope, default scope, token lifetime)');
 
   profiles
     .command('list')
@@ -43,7 +43,9 @@ export function registerProfilesCommands(program: Command): void {
         if (flags.json) return printJson({ profiles: all.map(toProfileJson) });
         for (const profile of all) {
           const mapped = Object.keys(profile.scopeElementMapping).length;
-          process.stdout.write(`${profile.name}\tmax ${profile.maxTokenExpiration} s\t${mapped} mapped element(s)\tmandatory: ${profile.mandatoryScope.join(' ') || '(none)'}\n`);
+          process.stdout.write(
+            `${profile.name}\tmax ${profile.maxTokenExpiration} s\t${mapped} mapped element(s)\tmandatory: ${profile.mandatoryScope.join(' ') || '(none)'}\tdefault scope: ${profile.defaultScope === null ? '(not set)' : profile.defaultScope.join(' ') || '(none)'}\n`,
+          );
         }
         process.stdout.write(`${all.length} profile(s)\n`);
       });
@@ -51,7 +53,7 @@ export function registerProfilesCommands(program: Command): void {
 
   profiles
     .command('pull <name>')
-    .description('print a profile as JSON (name, max_token_expiration, scope_element_mapping, mandatory_scope)')
+    .description('print a profile as JSON (name, max_token_expiration, scope_element_mapping, mandatory_scope, default_scope)')
     .option(...SERVER_FLAG)
     .option(...ADMIN_TOKEN_FLAG)
     .action(async (name: string, flags: ServerFlags, command: Command) => {
