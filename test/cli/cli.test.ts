@@ -129,8 +129,8 @@ describe('gatehouse CLI', () => {
     expect((await runCli(['clients', 'show', 'cli-client'], env)).stdout).toMatch(/^roles_claim: +true$/m);
     const unswitched = JSON.parse((await runCli(['clients', 'update', 'cli-client', '--no-roles-claim', '--json'], env)).stdout) as { roles_claim: boolean };
     expect(unswitched.roles_claim).toBe(false);
-    const created = JSON.parse((await runCli(['clients', 'create', '--id', 'cli-roles', '--roles-claim', '--json'], env)).stdout) as { roles_claim: boolean };
-    expect(created.roles_claim).toBe(true);
+    const rolesClient = JSON.parse((await runCli(['clients', 'create', '--id', 'cli-roles', '--roles-claim', '--json'], env)).stdout) as { roles_claim: boolean };
+    expect(rolesClient.roles_claim).toBe(true);
     expect((await runCli(['clients', 'delete', 'cli-roles'], env)).code).toBe(0);
 
     expect((await runCli(['clients', 'delete', 'cli-client'], env)).code).toBe(0);
