@@ -25,11 +25,7 @@ export function checksForElement(element: string, profile: Pick<SecurityProfile,
  * element the client is allowed. An empty default ([]) is a default too: no scope at all, so that the token is good
  * only for resources that need none.
  */
-export function defaultScopeOf(
-  clientDefault: readonly string[] | null,
-  profile: Pick<SecurityProfile, 'defaultScope'> | undefined,
-  allowed: readonly string[],
-): readonly string[] {
+export function defaultScopeOf(clientDefault: readonly string[] | null, profile: Pick<SecurityProfile, 'defaultScope'> | undefined, allowed: readonly string[]): readonly string[] {
   return clientDefault ?? profile?.defaultScope ?? allowed;
 }
 

@@ -70,7 +70,10 @@ describe.each(STORES)('console: default scope and roles claim in Chromium on %s'
     expect(await page.getByText("The security profile's default scope when it sets one, else every scope this client is allowed.").count()).toBe(1);
     await page.getByLabel('These scopes').check();
     // The allowed scopes are offered as defaults.
-    await page.getByRole('button', { name: /^\+ reports\b/ }).last().click();
+    await page
+      .getByRole('button', { name: /^\+ reports\b/ })
+      .last()
+      .click();
     expect(await page.getByLabel('Roles in user tokens').isChecked()).toBe(false);
     await page.getByLabel('Roles in user tokens').check();
     await shot('client-default-scope-roles');

@@ -36,7 +36,15 @@ describe.each(STORES)('the roles claim and the default scope on %s', (store) => 
   async function codeFlow(client: Client, scope: string): Promise<{ access_token: string; id_token: string }> {
     const browser = new BrowserAgent(server.url);
     const pkce = pkcePair();
-    const query = new URLSearchParams({ response_type: 'code', client_id: client.client_id, redirect_uri: REDIRECT_URI, scope, nonce: 'n-1', code_challenge: pkce.challenge, code_challenge_method: 'S256' });
+    const query = new URLSearchParams({
+      response_type: 'code',
+      client_id: client.client_id,
+      redirect_uri: REDIRECT_URI,
+      scope,
+      nonce: 'n-1',
+      code_challenge: pkce.challenge,
+      code_challenge_method: 'S256',
+    });
     const start = await browser.get(`/oauth/authorize?${query.toString()}`);
     expect(start.status).toBe(303);
     const pageUrl = start.headers.get('location')!;
