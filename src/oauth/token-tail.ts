@@ -14,6 +14,7 @@ import { tokenResponse, type IssuedResponse } from './token-response.js';
 export interface TokenHolder {
   subject: string;
   username?: string;
+  /** The user's roles; absent: unknown (a renewal of a token that carried none), and then never claimed. */
   roles?: readonly string[];
 }
 
@@ -106,7 +107,8 @@ export class TokenTail {
 export function claimsOf(holder: TokenHolder, familyId: string | undefined, withRoles: boolean): Record<string, unknown> | undefined {
   if (holder.username === undefined) return familyId === undefined ? undefined : { [GRANT_ID_CLAIM]: familyId };
   const claims: Record<string, unknown> = { username: holder.username };
-  if (withRoles) claims[ROLES_CLAIM] = [...(holder.roles ?? [])];
+  // A holder without roles (a renewed cookie token that carried none) gets no claim rather than an empty list.
+  if (withRoles && holder.roles !== undefined) claims[ROLES_CLAIM] = [...holder.roles];
   if (familyId !== undefined) claims[GRANT_ID_CLAIM] = familyId;
   return claims;
 }

@@ -100,6 +100,8 @@ describe('the token tail', () => {
     expect(claimsOf({ ...ann, roles: [] }, 'f1', true)).toEqual({ username: 'ann', roles: [], grant_id: 'f1' });
     expect(claimsOf(ann, undefined, false)).toEqual({ username: 'ann' });
     expect(claimsOf({ subject: 'c1' }, undefined, true)).toBeUndefined();
+    // Roles not known (a renewed token that carried none): no claim rather than an empty list.
+    expect(claimsOf({ subject: 'u1', username: 'ann' }, undefined, true)).toEqual({ username: 'ann' });
   });
 
   it('carries roles with the roles scope or with the client switch on, not otherwise', () => {
