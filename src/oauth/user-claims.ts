@@ -18,6 +18,14 @@ export function carriesRoles(scopes: readonly string[], client: Pick<Client, 'ro
 }
 
 /**
+ * The scopes a consent page lists: the granted ones, and `roles` when the client's roles_claim switch puts the
+ * person's roles into its tokens without that scope (the person sees what the application learns).
+ */
+export function scopesToConsent(scopes: readonly string[], client: Pick<Client, 'rolesClaim'>): string[] {
+  return carriesRoles(scopes, client) && !scopes.includes(ROLES_SCOPE) ? [...scopes, ROLES_SCOPE] : [...scopes];
+}
+
+/**
  * `sub` and the standard claims the granted scopes ask for (OIDC Core §5.4): `profile` gives name (the display
  * name, when set), preferred_username and updated_at; `email` gives email (when set) and email_verified,
  * false: Gatehouse does not verify addresses. `withRoles` (carriesRoles) adds `roles`, the user's roles.

@@ -117,6 +117,29 @@ describe.each(STORES)('the roles claim and the default scope on %s', (store) => 
     expect((await userinfo(tokens.access_token)).roles).toEqual(ROLES);
   });
 
+  it('lists roles on the consent page when the switch puts them into tokens without the scope', async () => {
+    const consentPage = async (client: Client): Promise<string> => {
+      const browser = new BrowserAgent(server.url);
+      const query = new URLSearchParams({
+        response_type: 'code',
+        client_id: client.client_id,
+        redirect_uri: REDIRECT_URI,
+        scope: 'openid',
+        code_challenge: pkcePair().challenge,
+        code_challenge_method: 'S256',
+      });
+      const pageUrl = (await browser.get(`/oauth/authorize?${query.toString()}`)).headers.get('location')!;
+      const { inputs } = formsOf(await (await browser.get(pageUrl)).text());
+      const answer = await browser.post(pageUrl, { ...Object.fromEntries(inputs), username: 'carol', password: PASSWORD });
+      expect(answer.status).toBe(200);
+      return answer.text();
+    };
+    const switched = await consentPage(await codeClient({ skip_consent: false, roles_claim: true }));
+    expect(switched).toContain('name="decision"');
+    expect(switched).toContain('Know the roles you hold on this server');
+    expect(await consentPage(await codeClient({ skip_consent: false }))).not.toContain('Know the roles you hold on this server');
+  });
+
   it('lists roles among the claims and scopes discovery declares', async () => {
     const document = (await (await fetch(`${server.url}/.well-known/openid-configuration`)).json()) as { claims_supported: string[]; scopes_supported: string[] };
     expect(document.claims_supported).toContain('roles');

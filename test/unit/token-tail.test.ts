@@ -4,7 +4,7 @@ import type { AccessTokenRequest } from '../../src/oauth/access-token-issuer.js'
 import type { PlannedScope, TokenRequestFacts } from '../../src/oauth/security-gate.js';
 import { defineSecurityCheck, success } from '../../src/security/security-check.js';
 import { claimsOf, TokenTail } from '../../src/oauth/token-tail.js';
-import { carriesRoles } from '../../src/oauth/user-claims.js';
+import { carriesRoles, scopesToConsent } from '../../src/oauth/user-claims.js';
 
 const client = { clientId: 'c1', refreshTokens: true } as unknown as Client;
 const facts: TokenRequestFacts = { sourceAddress: '10.0.0.1', grantType: 'password', clientAuthMethod: 'client_secret_basic', keyProven: false, headers: {} };
@@ -109,6 +109,10 @@ describe('the token tail', () => {
     expect(carriesRoles(['read'], { rolesClaim: true })).toBe(true);
     expect(carriesRoles([], { rolesClaim: true })).toBe(true);
     expect(carriesRoles(['read'], { rolesClaim: false })).toBe(false);
+    // The consent page lists roles when the switch adds them, once.
+    expect(scopesToConsent(['openid'], { rolesClaim: true })).toEqual(['openid', 'roles']);
+    expect(scopesToConsent(['openid', 'roles'], { rolesClaim: true })).toEqual(['openid', 'roles']);
+    expect(scopesToConsent(['openid'], { rolesClaim: false })).toEqual(['openid']);
   });
 
   it('writes the roles claim into a user token issued for a client with the switch on, without the roles scope', async () => {
