@@ -76,7 +76,9 @@ describe.each(STORES)('gatehouse profiles on %s', (store) => {
       mandatory_scope: ['AllowedNetwork'],
       default_scope: '',
     });
-    expect((await runCli(['profiles', 'list'], env)).stdout).toMatch(/^bank\t.*\tdefault scope: \(none\)$/m);
+    const table = (await runCli(['profiles', 'list'], env)).stdout.split('\n');
+    expect(table[0]).toMatch(/^NAME +MAX LIFETIME +MAPPED ELEMENTS +MANDATORY SCOPE +DEFAULT SCOPE$/);
+    expect(table.find((line) => line.startsWith('bank '))).toMatch(/^bank +600 s +2 +AllowedNetwork +\(none\)$/);
     expect((await runCli(['profiles', 'delete', 'bank'], env)).code).toBe(0);
   });
 
