@@ -20,12 +20,14 @@ export interface SecurityProfile {
   mandatoryScope: string[];
   /** App instances may register themselves under this profile (RFC 7591) with one of its initial access tokens. */
   registrationEnabled: boolean;
+  /** Checks whose `register` hook runs at RFC 7591 registration under this profile, in order; any refusal refuses it. */
+  registrationChecks: string[];
   createdAt: number;
   updatedAt: number;
 }
 
 /** The settings a profile file carries (what `gatehouse profiles pull/push` keep in version control). */
-export type ProfileSettings = Pick<SecurityProfile, 'maxTokenExpiration' | 'scopeElementMapping' | 'mandatoryScope'> & {
+export type ProfileSettings = Pick<SecurityProfile, 'maxTokenExpiration' | 'scopeElementMapping' | 'mandatoryScope' | 'registrationChecks'> & {
   /** Absent: off for a new profile, unchanged for an existing one. */
   registrationEnabled?: boolean;
 };
@@ -105,6 +107,17 @@ function parseMandatoryScope(value: unknown, field: string): string[] {
   return [...elements];
 }
 
+function parseCheckNames(value: unknown, field: string): string[] {
+  const items = namesOf(value);
+  if (!Array.isArray(items)) throw new ProfileValidationError(field, 'must be a list of check names or a space-separated string');
+  const names = new Set<string>();
+  for (const item of items) {
+    if (typeof item !== 'string' || !CHECK_NAME.test(item)) throw new ProfileValidationError(field, `'${String(item)}' is not a check name`);
+    names.add(item);
+  }
+  return [...names];
+}
+
 function parseBoolean(value: unknown, field: string): boolean {
   if (typeof value !== 'boolean') throw new ProfileValidationError(field, 'must be true or false');
   return value;
@@ -136,6 +149,7 @@ export const PROFILE_FIELDS = {
   scopeElementMapping: { api: 'scope_element_mapping', file: true, parse: parseMapping, initial: () => ({}) },
   mandatoryScope: { api: 'mandatory_scope', file: true, parse: parseMandatoryScope, initial: () => [] },
   registrationEnabled: { api: 'registration_enabled', parse: parseBoolean, initial: () => false },
+  registrationChecks: { api: 'registration_checks', file: true, parse: parseCheckNames, initial: () => [] },
   createdAt: { api: 'created_at', toJson: (profile) => iso(profile.createdAt) },
   updatedAt: { api: 'updated_at', toJson: (profile) => iso(profile.updatedAt) },
 } as const satisfies { readonly [Property in keyof SecurityProfile]: ProfileField<SecurityProfile[Property]> };

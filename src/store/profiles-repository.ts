@@ -13,6 +13,7 @@ function toRow(profile: SecurityProfile): SecurityProfilesTable {
     created_at: profile.createdAt,
     updated_at: profile.updatedAt,
     registration_enabled: profile.registrationEnabled ? 1 : 0,
+    registration_checks: JSON.stringify(profile.registrationChecks),
   };
 }
 
@@ -25,6 +26,7 @@ function fromRow(row: SecurityProfilesTable): SecurityProfile {
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
     registrationEnabled: Number(row.registration_enabled) === 1,
+    registrationChecks: JSON.parse(row.registration_checks) as string[],
   };
 }
 

@@ -50,6 +50,8 @@ export interface SecurityProfilesTable {
   updated_at: number;
   /** 1: app instances may register under this profile (RFC 7591). */
   registration_enabled: number;
+  /** JSON array of the checks that run at RFC 7591 registration (migration 0024). */
+  registration_checks: string;
 }
 
 export interface InitialAccessTokensTable {
@@ -273,6 +275,22 @@ export interface PushedAuthorizationRequestsTable {
   expires_at: number;
 }
 
+/** Launch links of the embedding hand-off (migration 0024). */
+export interface AppTokenLaunchesTable {
+  id_digest: string;
+  client_id: string;
+  subject: string;
+  jti: string;
+  sealed_token: string;
+  token_expires_at: number;
+  target: string;
+  /** JSON array of [name, value] pairs. */
+  pass_through: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
 export interface Database {
   clients: ClientsTable;
   users: UsersTable;
@@ -295,4 +313,5 @@ export interface Database {
   browser_sessions: BrowserSessionsTable;
   consents: ConsentsTable;
   pushed_authorization_requests: PushedAuthorizationRequestsTable;
+  app_token_launches: AppTokenLaunchesTable;
 }
