@@ -92,7 +92,10 @@ export class AppTokenLaunches {
     if (!LINK_ID.test(id)) return { opened: false, state: 'malformed' };
     const idDigest = this.digester.digest(id);
     const launch = await this.store.take(idDigest, now);
-    if (!launch) return { opened: false, state: await this.store.stateOf(idDigest, now) };
+    if (!launch) {
+      const { state, clientId } = await this.store.stateOf(idDigest, now);
+      return clientId === undefined ? { opened: false, state } : { opened: false, state, clientId };
+    }
     const token = this.seal.open(launch.sealedToken, id, idDigest);
     const verified = token === undefined ? undefined : await this.verifier.verify(token);
     if (token === undefined || !verified?.active) return { opened: false, state: 'token-invalid', clientId: launch.clientId };
@@ -113,12 +116,16 @@ export class AppTokenLaunches {
     };
   }
 
+  /** Whether a request parameter passes through to the target (its name has a configured prefix); it may repeat. */
+  isPassThrough(name: string): boolean {
+    return isPassThroughName(name, this.config.launchPassThroughPrefixes);
+  }
+
   /** The request's parameters whose names have a configured prefix, in order (repeated names kept). */
   private passThroughOf(params: Readonly<Record<string, unknown>>): [string, string][] {
-    const prefixes = this.config.launchPassThroughPrefixes;
     const kept: [string, string][] = [];
     for (const [name, raw] of Object.entries(params)) {
-      if (!isPassThroughName(name, prefixes)) continue;
+      if (!this.isPassThrough(name)) continue;
       for (const value of Array.isArray(raw) ? (raw as unknown[]) : [raw]) {
         if (typeof value !== 'string') continue;
         if (value.length > MAX_PASS_THROUGH_VALUE) throw invalidRequest(`the pass-through parameter ${name} is longer than ${MAX_PASS_THROUGH_VALUE} characters`);

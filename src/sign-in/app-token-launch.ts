@@ -36,8 +36,8 @@ export interface AppTokenLaunchesStore {
    * `UPDATE ... WHERE used_at IS NULL ... RETURNING`, so of concurrent opens (on any instance) exactly one gets it.
    */
   take(idDigest: string, now: number): Promise<AppTokenLaunch | undefined>;
-  /** Why a link that `take` did not give is not usable. */
-  stateOf(idDigest: string, now: number): Promise<LaunchLinkState>;
+  /** Why a link that `take` did not give is not usable, and whose link it was (when it is known). */
+  stateOf(idDigest: string, now: number): Promise<{ state: LaunchLinkState; clientId?: string }>;
 }
 
 /** Whether a parameter name is passed through to the target: it starts with one of the configured prefixes. */

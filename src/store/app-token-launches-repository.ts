@@ -55,11 +55,12 @@ export class AppTokenLaunchesRepository implements AppTokenLaunchesStore {
     return row ? fromRow(row) : undefined;
   }
 
-  async stateOf(idDigest: string, now: number): Promise<LaunchLinkState> {
-    const row = await this.db.selectFrom('app_token_launches').select(['used_at', 'expires_at']).where('id_digest', '=', idDigest).executeTakeFirst();
-    if (!row) return 'unknown';
-    if (row.used_at !== null) return 'used';
-    return Number(row.expires_at) <= now ? 'expired' : 'used';
+  async stateOf(idDigest: string, now: number): Promise<{ state: LaunchLinkState; clientId?: string }> {
+    const row = await this.db.selectFrom('app_token_launches').select(['client_id', 'used_at', 'expires_at']).where('id_digest', '=', idDigest).executeTakeFirst();
+    if (!row) return { state: 'unknown' };
+    // Unused and unexpired, yet not taken: a concurrent open took it first.
+    const state = row.used_at === null && Number(row.expires_at) <= now ? 'expired' : 'used';
+    return { state, clientId: row.client_id };
   }
 
   /** Deletes up to `limit` launches whose link expired (used or not); returns how many. */

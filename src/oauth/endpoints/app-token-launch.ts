@@ -3,6 +3,7 @@ import type { AuditLog } from '../../audit/audit-log.js';
 import type { ClientAuthenticator } from '../client-auth/authenticate-client.js';
 import { claimedClientId } from '../claimed-client.js';
 import { FormParams } from '../form-params.js';
+import { isRecord } from '../../shared/is-record.js';
 import type { AppTokenLaunches, OpenedLaunch } from '../app-token-launches.js';
 import { OAuthError } from '../oauth-error.js';
 import { noStore, refuseOtherMethods } from './oauth-replies.js';
@@ -12,7 +13,7 @@ import type { TokenRateLimits } from './token-rate-limits.js';
 /** What the launch-link endpoints use. */
 export interface AppTokenLaunchEndpointServices {
   authenticator: Pick<ClientAuthenticator, 'authenticate'>;
-  launches: Pick<AppTokenLaunches, 'create' | 'open'>;
+  launches: Pick<AppTokenLaunches, 'create' | 'open' | 'isPassThrough'>;
   limits: Pick<TokenRateLimits, 'limitAddress' | 'countClient'>;
   /** Every link made and every open (`app_token.launch`, `app_token.launch_open`), with the token's jti and subject, never the token. */
   audit: Pick<AuditLog, 'record'>;
@@ -61,7 +62,9 @@ export function registerAppTokenLaunchEndpoints(app: FastifyInstance, services: 
     noStore(reply);
     try {
       if (request.headers.origin !== undefined) throw new OAuthError(403, 'invalid_request', 'launch links are asked for by servers only');
-      const params = FormParams.fromRequest(request.headers['content-type'], request.body);
+      const body = isRecord(request.body) ? request.body : {};
+      // Pass-through parameters may repeat (they reach the target as sent); the others are OAuth parameters, each once.
+      const params = FormParams.fromRequest(request.headers['content-type'], Object.fromEntries(Object.entries(body).filter(([name]) => !launches.isPassThrough(name))));
       if (params.get('client_assertion') !== undefined) throw new OAuthError(400, 'invalid_request', 'authenticate with the application secret');
       const { client } = await authenticator.authenticate(request.headers, params);
       limits.countClient(client.clientId);
@@ -69,7 +72,7 @@ export function registerAppTokenLaunchEndpoints(app: FastifyInstance, services: 
         client,
         accessToken: params.require('access_token'),
         target: params.require('target'),
-        params: request.body as Record<string, unknown>,
+        params: body,
       });
       await audit.record({
         actor: 'client',
