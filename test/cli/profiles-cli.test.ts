@@ -42,6 +42,7 @@ describe.each(STORES)('gatehouse profiles on %s', (store) => {
       max_token_expiration: 900,
       scope_element_mapping: { payments: ['PinCode', 'UserLogin'], public: [] },
       mandatory_scope: ['AllowedNetwork'],
+      registration_checks: [],
     };
     const pushed = await runCli(['profiles', 'push', write('mobile.json', profile)], env);
     expect(pushed.stderr).toBe('');
@@ -54,7 +55,7 @@ describe.each(STORES)('gatehouse profiles on %s', (store) => {
     const again = await runCli(['profiles', 'push', write('pulled.json', pulled.stdout)], env);
     expect(again.stdout.trim()).toBe('profile mobile replaced');
 
-    const changed = { max_token_expiration: 300, scope_element_mapping: {}, mandatory_scope: [] };
+    const changed = { max_token_expiration: 300, scope_element_mapping: {}, mandatory_scope: [], registration_checks: [] };
     expect((await runCli(['profiles', 'push', write('mobile.json', changed)], env)).stdout.trim()).toBe('profile mobile replaced');
     expect(JSON.parse((await runCli(['profiles', 'pull', 'mobile'], env)).stdout)).toEqual({ name: 'mobile', ...changed });
 
@@ -72,14 +73,20 @@ describe.each(STORES)('gatehouse profiles on %s', (store) => {
       max_token_expiration: 600,
       scope_element_mapping: { accounts: ['UserLogin'], payments: ['UserLogin', 'PinCode'] },
       mandatory_scope: ['AllowedNetwork'],
+      registration_checks: [],
     });
     expect((await runCli(['profiles', 'delete', 'bank'], env)).code).toBe(0);
+    // registrationChecks names checks with a register hook; none is loaded here, and the error names the file's key.
+    const unknownCheck = await runCli(['profiles', 'push', write('attested.json', { registrationChecks: 'AppAttestation' })], env);
+    expect(unknownCheck.code).not.toBe(0);
+    expect(unknownCheck.stderr).toContain('registrationChecks');
+    expect(unknownCheck.stderr).toContain('AppAttestation');
   });
 
   it('takes the name from --name or the file name', async () => {
     expect((await runCli(['profiles', 'push', write('web.json', { maxTokenExpiration: 60 })], env)).stdout.trim()).toBe('profile web created');
     expect((await runCli(['profiles', 'push', '--name', 'kiosk', write('x.json', {})], env)).stdout.trim()).toBe('profile kiosk created');
-    expect(JSON.parse((await runCli(['profiles', 'pull', 'kiosk'], env)).stdout)).toEqual({ name: 'kiosk', max_token_expiration: 3600, scope_element_mapping: {}, mandatory_scope: [] });
+    expect(JSON.parse((await runCli(['profiles', 'pull', 'kiosk'], env)).stdout)).toEqual({ name: 'kiosk', max_token_expiration: 3600, scope_element_mapping: {}, mandatory_scope: [], registration_checks: [] });
   });
 
   it('refuses unreadable files with one line', async () => {
@@ -149,7 +156,7 @@ describe.each(STORES)('gatehouse profiles --server against a running server on %
     const pushed = await runCli(['profiles', 'push', file, '--server', server.url, '--admin-token', ADMIN_TOKEN], {});
     expect(pushed.stderr).toBe('');
     expect(pushed.stdout.trim()).toBe('profile mobile created');
-    const expected = { name: 'mobile', max_token_expiration: 900, scope_element_mapping: { payments: ['PinCode'] }, mandatory_scope: [] };
+    const expected = { name: 'mobile', max_token_expiration: 900, scope_element_mapping: { payments: ['PinCode'] }, mandatory_scope: [], registration_checks: [] };
     expect(await (await server.admin('GET', '/profiles/mobile')).json()).toMatchObject({ ...expected, registration_enabled: false });
 
     const pulled = await runCli(['profiles', 'pull', 'mobile', '--server', `${server.url}/`], env);
