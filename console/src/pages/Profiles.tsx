@@ -6,7 +6,13 @@ import { ScopeChips } from './ScopeChips';
 
 /** The file of `gatehouse profiles pull` (the admin API's names, no registration switch). */
 function toFile(profile: SecurityProfileJson): SecurityProfileFile {
-  return { name: profile.name, max_token_expiration: profile.max_token_expiration, scope_element_mapping: profile.scope_element_mapping, mandatory_scope: profile.mandatory_scope };
+  return {
+    name: profile.name,
+    max_token_expiration: profile.max_token_expiration,
+    scope_element_mapping: profile.scope_element_mapping,
+    mandatory_scope: profile.mandatory_scope,
+    registration_checks: profile.registration_checks,
+  };
 }
 
 function download(name: string, text: string): void {
@@ -175,6 +181,7 @@ function ProfileEditor(props: { profile: SecurityProfileJson; onSaved: (message:
   const [mandatory, setMandatory] = useState<string[]>(profile.mandatory_scope);
   const [lifetime, setLifetime] = useState(String(profile.max_token_expiration));
   const [registration, setRegistration] = useState(profile.registration_enabled);
+  const [registrationChecks, setRegistrationChecks] = useState<string[]>(profile.registration_checks);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
   const [tokens, setTokens] = useState<InitialAccessTokenJson[]>([]);
@@ -207,6 +214,7 @@ function ProfileEditor(props: { profile: SecurityProfileJson; onSaved: (message:
         mandatory_scope: mandatory,
         max_token_expiration: /^\d+$/.test(lifetime.trim()) ? Number(lifetime) : lifetime,
         registration_enabled: registration,
+        registration_checks: registrationChecks,
       });
       props.onSaved(`Profile ${profile.name} saved.`);
     } catch (failure) {
@@ -299,6 +307,14 @@ function ProfileEditor(props: { profile: SecurityProfileJson; onSaved: (message:
           suggestions={[]}
           error={errors.mandatory_scope}
           hintText="Its checks run on every token request of the profile's clients; its elements never go into tokens."
+        />
+        <ScopeChips
+          label="Registration checks"
+          value={registrationChecks}
+          onChange={setRegistrationChecks}
+          suggestions={[]}
+          error={errors.registration_checks}
+          hintText="Custom checks with a register hook; they run at registration (RFC 7591) and may refuse it, before the client is created."
         />
         <div className="grid-2">
           <Field label="Maximum token lifetime (seconds)" error={errors.max_token_expiration} hint="Tokens of the profile's clients live at most this long (default 3600).">
