@@ -1,6 +1,19 @@
 import { parseCidrList } from '../shared/networks.js';
 import { SIGNING_ALGS } from '../shared/signing-algs.js';
-import { bindAddress, httpUrl, integer, matching, nonEmptyString, oneOf, optional, optionalBearerToken, optionalListenAddress, passThroughPrefixes, scopeName, scopeNameList } from './setting-parsers.js';
+import {
+  bindAddress,
+  httpUrl,
+  integer,
+  matching,
+  nonEmptyString,
+  oneOf,
+  optional,
+  optionalBearerToken,
+  optionalListenAddress,
+  passThroughPrefixes,
+  scopeName,
+  scopeNameList,
+} from './setting-parsers.js';
 
 /**
  * The settings table: the one description of every setting. The config's type (`GatehouseConfig`), its defaults,
@@ -399,8 +412,7 @@ export const SETTING_TABLE = {
   }),
   launchPassThroughPrefixes: setting({
     env: 'GATEHOUSE_LAUNCH_PASS_THROUGH_PREFIXES',
-    description:
-      'comma-separated name prefixes (a JSON array in the config file) of the parameters a launch link passes through to its target; other parameters never reach it; empty: none',
+    description: 'comma-separated name prefixes (a JSON array in the config file) of the parameters a launch link passes through to its target; other parameters never reach it; empty: none',
     default: ['VS_', 'VN_'],
     defaultText: 'VS_,VN_',
     parse: passThroughPrefixes,

@@ -30,7 +30,10 @@ export class CheckRegistry {
 
   /** The names of the checks that have a `register` hook (what a profile's registration_checks may name), sorted. */
   registrationCheckNames(): string[] {
-    return [...this.checks.values()].filter((check) => check.register !== undefined).map((check) => check.name).sort();
+    return [...this.checks.values()]
+      .filter((check) => check.register !== undefined)
+      .map((check) => check.name)
+      .sort();
   }
 
   /**

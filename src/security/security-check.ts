@@ -153,9 +153,13 @@ export function defineSecurityCheck<Answer = unknown>(definition: SecurityCheckD
   }
   const pageProblem = definition.page === undefined ? undefined : checkPageProblem(definition.page);
   if (pageProblem !== undefined) throw new SecurityCheckDefinitionError(`security check ${definition.name}: page ${pageProblem}`);
+  // A registration-only check fails closed wherever a scope element names it.
   const name = definition.name;
-  const evaluate = definition.evaluate ?? ((): CheckOutcome => ({ kind: 'failure', reason: `the ${name} check runs only at registration` }));
-  return Object.freeze({ ...definition, successLifetime: successLifetime as number, evaluate, [BRAND]: true as const });
+  const registrationOnlyEvaluate = (): CheckOutcome => ({ kind: 'failure', reason: `the ${name} check runs only at registration` });
+  const check = { ...definition, successLifetime: successLifetime as number, [BRAND]: true as const };
+  if (check.evaluate === undefined) return Object.freeze({ ...check, evaluate: registrationOnlyEvaluate });
+  // evaluate is a function here (checked above): the definition is a token check.
+  return Object.freeze(check);
 }
 
 export function isSecurityCheck(value: unknown): value is SecurityCheck {

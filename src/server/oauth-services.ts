@@ -100,15 +100,7 @@ export function oauthEndpointServices(
     },
     appTokenLaunch: {
       authenticator,
-      launches: new AppTokenLaunches(
-        config,
-        new AppTokenLaunchesRepository(gatehouse.store.db),
-        gatehouse.digester,
-        gatehouse.launchTokenSeal,
-        verifier,
-        gatehouse.directory,
-        LAUNCH_PATH,
-      ),
+      launches: new AppTokenLaunches(config, new AppTokenLaunchesRepository(gatehouse.store.db), gatehouse.digester, gatehouse.launchTokenSeal, verifier, gatehouse.directory, LAUNCH_PATH),
       limits,
       audit: gatehouse.audit,
       setTokenCookie: setCookie,

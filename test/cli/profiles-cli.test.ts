@@ -86,7 +86,13 @@ describe.each(STORES)('gatehouse profiles on %s', (store) => {
   it('takes the name from --name or the file name', async () => {
     expect((await runCli(['profiles', 'push', write('web.json', { maxTokenExpiration: 60 })], env)).stdout.trim()).toBe('profile web created');
     expect((await runCli(['profiles', 'push', '--name', 'kiosk', write('x.json', {})], env)).stdout.trim()).toBe('profile kiosk created');
-    expect(JSON.parse((await runCli(['profiles', 'pull', 'kiosk'], env)).stdout)).toEqual({ name: 'kiosk', max_token_expiration: 3600, scope_element_mapping: {}, mandatory_scope: [], registration_checks: [] });
+    expect(JSON.parse((await runCli(['profiles', 'pull', 'kiosk'], env)).stdout)).toEqual({
+      name: 'kiosk',
+      max_token_expiration: 3600,
+      scope_element_mapping: {},
+      mandatory_scope: [],
+      registration_checks: [],
+    });
   });
 
   it('refuses unreadable files with one line', async () => {

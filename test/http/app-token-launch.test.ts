@@ -125,7 +125,17 @@ describe.each(STORES)('launch links of the embedding hand-off on %s', (store) =>
 
   it('refuses targets outside the allowed origins, with a query, or not http(s)', async () => {
     const token = await tokenOf(app);
-    for (const target of ['https://evil.example/embed', 'https://bi.example.evil.example/', 'http://bi.example/embed', 'https://bi.example:8443/', 'https://user@bi.example/', `${TARGET}?x=1`, `${TARGET}#f`, 'javascript:alert(1)', '/relative']) {
+    for (const target of [
+      'https://evil.example/embed',
+      'https://bi.example.evil.example/',
+      'http://bi.example/embed',
+      'https://bi.example:8443/',
+      'https://user@bi.example/',
+      `${TARGET}?x=1`,
+      `${TARGET}#f`,
+      'javascript:alert(1)',
+      '/relative',
+    ]) {
       const response = await ask({ access_token: token, target });
       const body = (await response.json()) as ErrorBody;
       expect(response.status, target).toBe(400);

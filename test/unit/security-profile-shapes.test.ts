@@ -57,7 +57,9 @@ describe('profile files in the security framework shape', () => {
     );
     expect(() => parseProfileFile({ max_token_expiraton: 1 })).toThrow(new ProfileValidationError('max_token_expiraton', "unknown key 'max_token_expiraton'; did you mean 'max_token_expiration'?"));
     expect(() => parseProfileBody({ mandatoryScopes: 'a' }, true)).toThrow(new ProfileValidationError('mandatoryScopes', "unknown key 'mandatoryScopes'; did you mean 'mandatoryScope'?"));
-    expect(() => parseProfileFile({ colour: 'red' })).toThrow(new ProfileValidationError('colour', "unknown key 'colour'; use name, max_token_expiration, scope_element_mapping, mandatory_scope, registration_checks"));
+    expect(() => parseProfileFile({ colour: 'red' })).toThrow(
+      new ProfileValidationError('colour', "unknown key 'colour'; use name, max_token_expiration, scope_element_mapping, mandatory_scope, registration_checks"),
+    );
   });
 
   it('refuses a setting given under both keys, and bad values by the key they came under', () => {
