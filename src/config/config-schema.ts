@@ -412,7 +412,8 @@ export const SETTING_TABLE = {
   }),
   launchPassThroughPrefixes: setting({
     env: 'GATEHOUSE_LAUNCH_PASS_THROUGH_PREFIXES',
-    description: 'comma-separated name prefixes (a JSON array in the config file) of the parameters a launch link passes through to its target; other parameters never reach it; empty: none',
+    description:
+      'comma-separated name prefixes (a JSON array in the config file) of the parameters a launch link passes through to its target; other parameters never reach it; `[]` in the config file: none',
     default: ['VS_', 'VN_'],
     defaultText: 'VS_,VN_',
     parse: passThroughPrefixes,
