@@ -40,7 +40,10 @@ export interface AppTokenLaunchesStore {
   stateOf(idDigest: string, now: number): Promise<{ state: LaunchLinkState; clientId?: string }>;
 }
 
-/** Whether a parameter name is passed through to the target: it starts with one of the configured prefixes. */
+/** The launch request's own parameters: never passed through, whatever the prefixes (a prefix `c` must not forward the secret). */
+export const LAUNCH_REQUEST_PARAMETERS: ReadonlySet<string> = new Set(['access_token', 'target', 'client_id', 'client_secret', 'client_assertion', 'client_assertion_type']);
+
+/** Whether a parameter name is passed through to the target: it starts with one of the configured prefixes and is not one of the request's own. */
 export function isPassThroughName(name: string, prefixes: readonly string[]): boolean {
-  return prefixes.some((prefix) => name.startsWith(prefix));
+  return !LAUNCH_REQUEST_PARAMETERS.has(name) && prefixes.some((prefix) => name.startsWith(prefix));
 }

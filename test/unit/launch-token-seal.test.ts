@@ -33,6 +33,9 @@ describe('launch link settings', () => {
     expect(isPassThroughName('vs_region', ['VS_', 'VN_'])).toBe(false);
     expect(isPassThroughName('access_token', ['VS_', 'VN_'])).toBe(false);
     expect(isPassThroughName('VS_REGION', [])).toBe(false);
+    // The request's own parameters never pass, even under a careless prefix.
+    for (const name of ['client_secret', 'client_id', 'access_token', 'target']) expect(isPassThroughName(name, ['c', 'a', 't'])).toBe(false);
+    expect(isPassThroughName('campaign', ['c'])).toBe(true);
   });
 
   it('reads the prefixes and lifetime, with defaults VS_,VN_ and 60 s', () => {
