@@ -7,6 +7,7 @@ import { ClientDirectory } from './clients/client-directory.js';
 import { ClientRegistry } from './clients/client-registry.js';
 import type { GatehouseConfig } from './config/config.js';
 import { KeyEncryption } from './keys/key-encryption.js';
+import { LaunchTokenSeal } from './keys/launch-token-seal.js';
 import { deriveKeys, loadMasterSecret } from './keys/master-secret.js';
 import { SecretDigester } from './keys/secret-digest.js';
 import { SigningThread } from './keys/signing-thread.js';
@@ -65,6 +66,8 @@ export interface Gatehouse {
   logger: Logger;
   store: StoreConnection;
   digester: SecretDigester;
+  /** Seals the access token a launch link hands to a browser (the embedding hand-off). */
+  launchTokenSeal: LaunchTokenSeal;
   clients: ClientRegistry;
   directory: ClientDirectory;
   users: UserRegistry;
@@ -228,6 +231,7 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       profilesRepository,
       () => [...checks.names()].sort(),
       () => changes.pollNow(),
+      () => checks.registrationCheckNames(),
     );
 
     await changes.markCurrent();
@@ -289,6 +293,7 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       logger,
       store,
       digester,
+      launchTokenSeal: new LaunchTokenSeal(derived.launchTokenKey),
       clients,
       directory,
       users,

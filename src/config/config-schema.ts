@@ -1,6 +1,19 @@
 import { parseCidrList } from '../shared/networks.js';
 import { SIGNING_ALGS } from '../shared/signing-algs.js';
-import { bindAddress, httpUrl, integer, matching, nonEmptyString, oneOf, optional, optionalBearerToken, optionalListenAddress, scopeName, scopeNameList } from './setting-parsers.js';
+import {
+  bindAddress,
+  httpUrl,
+  integer,
+  matching,
+  nonEmptyString,
+  oneOf,
+  optional,
+  optionalBearerToken,
+  optionalListenAddress,
+  passThroughPrefixes,
+  scopeName,
+  scopeNameList,
+} from './setting-parsers.js';
 
 /**
  * The settings table: the one description of every setting. The config's type (`GatehouseConfig`), its defaults,
@@ -390,6 +403,20 @@ export const SETTING_TABLE = {
       if (RESERVED_TOKEN_HEADERS.includes(name.toLowerCase())) throw new Error(`must not be ${name}, which already has a meaning`);
       return name;
     },
+  }),
+  launchLifetime: setting({
+    env: 'GATEHOUSE_LAUNCH_LIFETIME',
+    description: 'seconds a launch link of the embedding hand-off (POST /api/auth/sign/ap/launch) may be opened, once',
+    default: 60,
+    parse: integer(5, 600),
+  }),
+  launchPassThroughPrefixes: setting({
+    env: 'GATEHOUSE_LAUNCH_PASS_THROUGH_PREFIXES',
+    description:
+      'comma-separated name prefixes (a JSON array in the config file) of the parameters a launch link passes through to its target; other parameters never reach it; `[]` in the config file: none',
+    default: ['VS_', 'VN_'],
+    defaultText: 'VS_,VN_',
+    parse: passThroughPrefixes,
   }),
   maxAssertionLifetime: setting({
     env: 'GATEHOUSE_MAX_ASSERTION_LIFETIME',

@@ -121,3 +121,17 @@ export function scopeNameList(raw: unknown): string[] {
   const names = items.map((item): unknown => (typeof item === 'string' ? item.trim() : item)).filter((item) => item !== '');
   return [...new Set(names.map((name) => scopeName(name)))];
 }
+
+/** A parameter-name prefix of launch links: 1 to 32 letters, digits, "_", "-" or ".". */
+const NAME_PREFIX = /^[A-Za-z0-9_.-]{1,32}$/;
+
+/** Comma-separated parameter-name prefixes (a JSON array in the config file); empty is none. Duplicates are dropped. */
+export function passThroughPrefixes(raw: unknown): string[] {
+  const items: unknown[] | undefined = Array.isArray(raw) ? (raw as unknown[]) : typeof raw === 'string' ? raw.split(',') : undefined;
+  if (items === undefined) throw new Error('must be a comma-separated list of parameter-name prefixes');
+  const prefixes = items.map((item): unknown => (typeof item === 'string' ? item.trim() : item)).filter((item) => item !== '');
+  for (const prefix of prefixes) {
+    if (typeof prefix !== 'string' || !NAME_PREFIX.test(prefix)) throw new Error(`${JSON.stringify(prefix)} is not a parameter-name prefix (1 to 32 letters, digits, "_", "-" or ".")`);
+  }
+  return [...new Set(prefixes as string[])];
+}

@@ -8,6 +8,8 @@ export interface DerivedKeys {
   keyEncryptionKey: Buffer;
   /** HMAC-SHA256 key that turns client secrets and the admin token into digests. */
   secretDigestKey: Buffer;
+  /** Key from which each launch link's token-sealing key is derived (with the link's id; keys/launch-token-seal.ts). */
+  launchTokenKey: Buffer;
 }
 
 const MASTER_FILE = 'master.key';
@@ -42,5 +44,6 @@ export function deriveKeys(masterSecret: Buffer): DerivedKeys {
   return {
     keyEncryptionKey: derive('gatehouse/v1/key-encryption'),
     secretDigestKey: derive('gatehouse/v1/secret-digest'),
+    launchTokenKey: derive('gatehouse/v1/launch-token'),
   };
 }

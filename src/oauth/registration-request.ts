@@ -55,8 +55,12 @@ export const invalidClientMetadata = (description: string) => new OAuthError(400
 export const invalidRedirectUri = (description: string) => new OAuthError(400, 'invalid_redirect_uri', description);
 
 /** Checks a registration body (already a JSON object) against the profile it registers under and how it was admitted. */
-export function planRegistration(body: Record<string, unknown>, profile: Pick<SecurityProfile, 'name' | 'scopeElementMapping'>, policy: RegistrationPolicy): RegistrationPlan {
-  if (body.software_statement !== undefined) throw new OAuthError(400, 'invalid_software_statement', 'software statements are not supported');
+export function planRegistration(
+  body: Record<string, unknown>,
+  profile: Pick<SecurityProfile, 'name' | 'scopeElementMapping'> & Partial<Pick<SecurityProfile, 'registrationChecks'>>,
+  policy: RegistrationPolicy,
+): RegistrationPlan {
+  checkSoftwareStatement(body.software_statement, (profile.registrationChecks ?? []).length > 0);
   if (body.jwks_uri !== undefined) throw invalidClientMetadata('jwks_uri is not supported; send the public keys in jwks');
 
   // RFC 7591 §2: without grant_types a client uses authorization_code; app instances (no redirect URIs) keep client_credentials.
@@ -124,6 +128,29 @@ export function registrationResponse(client: Client, plan: RegistrationPlan): Re
       : {}),
     ...(client.jwks ? { jwks: client.jwks } : {}),
   };
+}
+
+/** A JWS in compact serialization: three base64url parts (RFC 7515 §7.1). */
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const MAX_SOFTWARE_STATEMENT = 16 * 1024;
+
+/**
+ * RFC 7591 §2.3: a software statement is a signed JWT. Only a profile with registration checks takes one (its checks
+ * verify it); elsewhere it is refused, as no one would verify it.
+ */
+function checkSoftwareStatement(value: unknown, checked: boolean): void {
+  if (value === undefined) return;
+  if (!checked) throw new OAuthError(400, 'invalid_software_statement', 'software statements are not supported (the profile has no registration checks)');
+  if (typeof value !== 'string' || value.length > MAX_SOFTWARE_STATEMENT || !COMPACT_JWS.test(value)) {
+    throw new OAuthError(400, 'invalid_software_statement', 'software_statement must be a signed JWT in compact serialization (RFC 7591 §2.3)');
+  }
+}
+
+/** The evidence a registration carries for its profile's registration checks: `attestation`, else `software_statement`. */
+export function attestationOf(body: Record<string, unknown>): { attestation: unknown; attestationSource: 'attestation' | 'software_statement' | undefined } {
+  if (body.attestation !== undefined) return { attestation: body.attestation, attestationSource: 'attestation' };
+  if (body.software_statement !== undefined) return { attestation: body.software_statement, attestationSource: 'software_statement' };
+  return { attestation: undefined, attestationSource: undefined };
 }
 
 function parseRegistrableGrants(value: unknown): RegistrableGrant[] {

@@ -28,6 +28,14 @@ export class CheckRegistry {
     return this.namesCache;
   }
 
+  /** The names of the checks that have a `register` hook (what a profile's registration_checks may name), sorted. */
+  registrationCheckNames(): string[] {
+    return [...this.checks.values()]
+      .filter((check) => check.register !== undefined)
+      .map((check) => check.name)
+      .sort();
+  }
+
   /**
    * Loads every `.js`/`.mjs` module of a folder; each default-exports a check made with `defineSecurityCheck`.
    * A module that cannot load, or exports something else, stops start-up with one line naming the file.

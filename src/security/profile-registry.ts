@@ -10,6 +10,8 @@ export class ProfileRegistry {
     private readonly repository: ProfilesStore,
     private readonly knownChecks: () => readonly string[] | undefined,
     private readonly afterChange: () => Promise<void> = () => Promise.resolve(),
+    /** The checks that have a `register` hook (when given): `registration_checks` may name only these. */
+    private readonly registrationChecks: () => readonly string[] | undefined = () => undefined,
   ) {}
 
   list(): Promise<SecurityProfile[]> {
@@ -22,8 +24,9 @@ export class ProfileRegistry {
     return profile;
   }
 
-  async create(name: string, settings: ProfileSettings): Promise<SecurityProfile> {
+  async create(name: string, settings: ProfileSettings, registrationChecksField = 'registration_checks'): Promise<SecurityProfile> {
     this.checkReferences(settings, 'scope_element_mapping');
+    this.checkRegistrationChecks(settings.registrationChecks, registrationChecksField);
     const now = Date.now();
     const profile: SecurityProfile = { name, ...settings, registrationEnabled: settings.registrationEnabled ?? false, createdAt: now, updatedAt: now };
     await this.repository.insert(profile);
@@ -32,8 +35,14 @@ export class ProfileRegistry {
   }
 
   /** Creates the profile or replaces all its settings, in one transaction (PUT, `profiles push`). */
-  async replace(name: string, settings: ProfileSettings, mappingField = 'scope_element_mapping'): Promise<{ profile: SecurityProfile; created: boolean }> {
+  async replace(
+    name: string,
+    settings: ProfileSettings,
+    mappingField = 'scope_element_mapping',
+    registrationChecksField = 'registration_checks',
+  ): Promise<{ profile: SecurityProfile; created: boolean }> {
     this.checkReferences(settings, mappingField);
+    this.checkRegistrationChecks(settings.registrationChecks, registrationChecksField);
     const now = Date.now();
     const result = await this.repository.upsert(name, (current) => ({
       name,
@@ -50,6 +59,7 @@ export class ProfileRegistry {
   /** Changes the given settings of an existing profile (PATCH). */
   async update(name: string, changes: Partial<ProfileSettings>): Promise<SecurityProfile> {
     if (changes.scopeElementMapping) this.checkReferences({ scopeElementMapping: changes.scopeElementMapping }, 'scope_element_mapping');
+    if (changes.registrationChecks) this.checkRegistrationChecks(changes.registrationChecks, 'registration_checks');
     const result = await this.repository.upsert(name, (current) => (current ? { ...current, ...changes, updatedAt: Date.now() } : undefined));
     if (!result) throw new ProfileNotFoundError(name);
     await this.afterChange();
@@ -66,5 +76,14 @@ export class ProfileRegistry {
     if (!known) return;
     const unknown = checksNamedBy(settings).filter((name) => !known.includes(name));
     if (unknown.length > 0) throw new ProfileValidationError(field, `no security check named ${unknown.join(', ')}; known: ${known.join(', ')}`);
+  }
+
+  private checkRegistrationChecks(names: readonly string[], field: string): void {
+    const known = this.registrationChecks();
+    if (!known) return;
+    const unknown = names.filter((name) => !known.includes(name));
+    if (unknown.length > 0) {
+      throw new ProfileValidationError(field, `no security check with a register hook named ${unknown.join(', ')}; known: ${known.length > 0 ? known.join(', ') : '(none)'}`);
+    }
   }
 }

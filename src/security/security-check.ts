@@ -58,21 +58,79 @@ export type CheckOutcome =
       failedAttempts?: number;
     };
 
-export interface SecurityCheckDefinition<Answer = unknown> {
+/** What a registration check learns about an RFC 7591 registration request, before the client exists. */
+export interface RegistrationCheckContext {
+  /** The client metadata as sent (a JSON object), software_statement and attestation included; never trusted as is. */
+  metadata: Readonly<Record<string, unknown>>;
+  /**
+   * The evidence of the app's authenticity: the request's `attestation` member (any JSON value) or, when it has none,
+   * its `software_statement` (RFC 7591 §2.3: a JWT, as text; the check verifies its signature); undefined when neither came.
+   */
+  attestation: unknown;
+  /** Which member the attestation came in. */
+  attestationSource: 'attestation' | 'software_statement' | undefined;
+  /** The security profile the client registers under. */
+  profile: string;
+  /** How the registration was admitted: with an initial access token, or open registration. */
+  policy: 'initial-access-token' | 'open';
+  request: {
+    /** The request's source address (X-Forwarded-For counts only from GATEHOUSE_TRUSTED_PROXIES). */
+    sourceAddress: string;
+    headers: Readonly<Record<string, string | string[] | undefined>>;
+  };
+  /** Epoch ms of this evaluation. */
+  now: number;
+}
+
+/** RFC 7591 §3.2.2 errors a registration check may refuse with. */
+export type RegistrationRefusalError = 'invalid_software_statement' | 'unapproved_software_statement';
+
+/** A registration check's answer: accept, or refuse with a reason the client is told (and the audit log keeps). */
+export type RegistrationOutcome =
+  | { kind: 'success' }
+  | {
+      kind: 'failure';
+      reason: string;
+      /** Default `unapproved_software_statement`; `invalid_software_statement` when the evidence is missing or malformed. */
+      error?: RegistrationRefusalError;
+    };
+
+/** The hook a check gives to run at registration (a profile's `registration_checks`). */
+export type RegistrationHook = (context: RegistrationCheckContext) => RegistrationOutcome | Promise<RegistrationOutcome>;
+
+interface CheckDefinitionBase<Answer> {
   /** The check's name; by default the scope element of the same name needs it. */
   name: string;
-  /** Seconds a success holds; it also caps the lifetime of tokens whose scope needs the check. */
-  successLifetime: number;
   /** Evaluate on every token request and never remember a success (e.g. the source network). */
   everyRequest?: boolean;
-  evaluate(context: CheckContext<Answer>): CheckOutcome | Promise<CheckOutcome>;
   /** The fields of the check's page on the hosted sign-in pages (check-page.ts derives them when absent). */
   page?: CheckPage<Answer>;
+  /**
+   * Runs at RFC 7591 registration when the client's profile lists the check in `registration_checks`, before the
+   * client is created: a failure refuses the registration (400, `unapproved_software_statement` by default).
+   */
+  register?: RegistrationHook;
 }
+
+/** A check of token requests (a scope element or the mandatory scope needs it); it may also run at registration. */
+export interface TokenCheckDefinition<Answer = unknown> extends CheckDefinitionBase<Answer> {
+  /** Seconds a success holds; it also caps the lifetime of tokens whose scope needs the check. */
+  successLifetime: number;
+  evaluate(context: CheckContext<Answer>): CheckOutcome | Promise<CheckOutcome>;
+}
+
+/** A check that runs only at registration: a scope element that names it is refused at the token endpoint. */
+export interface RegistrationCheckDefinition<Answer = unknown> extends CheckDefinitionBase<Answer> {
+  register: RegistrationHook;
+  successLifetime?: number;
+  evaluate?: undefined;
+}
+
+export type SecurityCheckDefinition<Answer = unknown> = TokenCheckDefinition<Answer> | RegistrationCheckDefinition<Answer>;
 
 const BRAND = Symbol.for('gatehouse.security-check');
 
-export type SecurityCheck<Answer = unknown> = Readonly<SecurityCheckDefinition<Answer>> & { readonly [BRAND]: true };
+export type SecurityCheck<Answer = unknown> = Readonly<TokenCheckDefinition<Answer>> & { readonly [BRAND]: true };
 
 export class SecurityCheckDefinitionError extends Error {
   override name = 'SecurityCheckDefinitionError';
@@ -84,13 +142,24 @@ export function defineSecurityCheck<Answer = unknown>(definition: SecurityCheckD
   if (typeof definition.name !== 'string' || !CHECK_NAME.test(definition.name)) {
     throw new SecurityCheckDefinitionError(`security check name ${JSON.stringify(definition.name)} must be 1-64 letters, digits, ".", "_" or "-"`);
   }
-  if (!Number.isInteger(definition.successLifetime) || definition.successLifetime < 1) {
+  if (definition.register !== undefined && typeof definition.register !== 'function') throw new SecurityCheckDefinitionError(`security check ${definition.name}: register must be a function`);
+  const registrationOnly = definition.evaluate === undefined && definition.register !== undefined;
+  if (!registrationOnly && typeof definition.evaluate !== 'function') {
+    throw new SecurityCheckDefinitionError(`security check ${definition.name}: evaluate must be a function (or give register for a registration-only check)`);
+  }
+  const successLifetime = definition.successLifetime ?? (registrationOnly ? 1 : undefined);
+  if (!Number.isInteger(successLifetime) || (successLifetime as number) < 1) {
     throw new SecurityCheckDefinitionError(`security check ${definition.name}: successLifetime must be a positive integer (seconds)`);
   }
-  if (typeof definition.evaluate !== 'function') throw new SecurityCheckDefinitionError(`security check ${definition.name}: evaluate must be a function`);
   const pageProblem = definition.page === undefined ? undefined : checkPageProblem(definition.page);
   if (pageProblem !== undefined) throw new SecurityCheckDefinitionError(`security check ${definition.name}: page ${pageProblem}`);
-  return Object.freeze({ ...definition, [BRAND]: true as const });
+  // A registration-only check fails closed wherever a scope element names it.
+  const name = definition.name;
+  const registrationOnlyEvaluate = (): CheckOutcome => ({ kind: 'failure', reason: `the ${name} check runs only at registration` });
+  const check = { ...definition, successLifetime: successLifetime as number, [BRAND]: true as const };
+  if (check.evaluate === undefined) return Object.freeze({ ...check, evaluate: registrationOnlyEvaluate });
+  // evaluate is a function here (checked above): the definition is a token check.
+  return Object.freeze(check);
 }
 
 export function isSecurityCheck(value: unknown): value is SecurityCheck {
@@ -109,4 +178,12 @@ export const failure = (reason: string, options: { blockedUntil?: number | Date;
   reason,
   ...(options.blockedUntil === undefined ? {} : { blockedUntil: options.blockedUntil instanceof Date ? options.blockedUntil.getTime() : options.blockedUntil }),
   ...(options.failedAttempts === undefined ? {} : { failedAttempts: options.failedAttempts }),
+});
+
+/** Registration outcomes, for registration hooks to return. */
+export const accept = (): RegistrationOutcome => ({ kind: 'success' });
+export const refuse = (reason: string, options: { error?: RegistrationRefusalError } = {}): RegistrationOutcome => ({
+  kind: 'failure',
+  reason,
+  ...(options.error === undefined ? {} : { error: options.error }),
 });

@@ -25,12 +25,14 @@ export interface SecurityProfile {
   defaultScope: string[] | null;
   /** App instances may register themselves under this profile (RFC 7591) with one of its initial access tokens. */
   registrationEnabled: boolean;
+  /** Checks whose `register` hook runs at RFC 7591 registration under this profile, in order; any refusal refuses it. */
+  registrationChecks: string[];
   createdAt: number;
   updatedAt: number;
 }
 
 /** The settings a profile file carries (what `gatehouse profiles pull/push` keep in version control). */
-export type ProfileSettings = Pick<SecurityProfile, 'maxTokenExpiration' | 'scopeElementMapping' | 'mandatoryScope' | 'defaultScope'> & {
+export type ProfileSettings = Pick<SecurityProfile, 'maxTokenExpiration' | 'scopeElementMapping' | 'mandatoryScope' | 'defaultScope' | 'registrationChecks'> & {
   /** Absent: off for a new profile, unchanged for an existing one. */
   registrationEnabled?: boolean;
 };
@@ -119,6 +121,17 @@ function parseDefaultScope(value: unknown, field: string): string[] | null {
   return parseMandatoryScope(value, field);
 }
 
+function parseCheckNames(value: unknown, field: string): string[] {
+  const items = namesOf(value);
+  if (!Array.isArray(items)) throw new ProfileValidationError(field, 'must be a list of check names or a space-separated string');
+  const names = new Set<string>();
+  for (const item of items) {
+    if (typeof item !== 'string' || !CHECK_NAME.test(item)) throw new ProfileValidationError(field, `'${String(item)}' is not a check name`);
+    names.add(item);
+  }
+  return [...names];
+}
+
 function parseBoolean(value: unknown, field: string): boolean {
   if (typeof value !== 'boolean') throw new ProfileValidationError(field, 'must be true or false');
   return value;
@@ -158,6 +171,7 @@ export const PROFILE_FIELDS = {
     toJson: (profile): string | null => (profile.defaultScope === null ? null : profile.defaultScope.join(' ')),
   },
   registrationEnabled: { api: 'registration_enabled', parse: parseBoolean, initial: () => false },
+  registrationChecks: { api: 'registration_checks', file: true, parse: parseCheckNames, initial: () => [] },
   createdAt: { api: 'created_at', toJson: (profile) => iso(profile.createdAt) },
   updatedAt: { api: 'updated_at', toJson: (profile) => iso(profile.updatedAt) },
 } as const satisfies { readonly [Property in keyof SecurityProfile]: ProfileField<SecurityProfile[Property]> };

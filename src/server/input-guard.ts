@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OAuthError } from '../oauth/oauth-error.js';
-import { APP_TOKEN_PATH } from '../oauth/endpoints/paths.js';
+import { APP_TOKEN_LAUNCH_PATH, APP_TOKEN_PATH } from '../oauth/endpoints/paths.js';
 import { BearerChallenge } from '../protected-apis/bearer-challenge.js';
 import { PROTECTED_RESOURCE_METADATA_PATH, REALM } from '../protected-apis/protect.js';
 import { FieldValidationError } from '../shared/errors.js';
@@ -75,7 +75,7 @@ function describe(input: UnstorableInput): string {
 /** Which error form a request's route family answers in. */
 function familyOf(url: string): 'admin' | 'resource' | 'oauth' {
   if (url === '/admin/api' || url.startsWith('/admin/api/') || url.startsWith('/admin/api?')) return 'admin';
-  if (url.startsWith('/api/') && !url.startsWith(APP_TOKEN_PATH)) return 'resource';
+  if (url.startsWith('/api/') && !url.startsWith(APP_TOKEN_PATH) && !url.startsWith(APP_TOKEN_LAUNCH_PATH)) return 'resource';
   return 'oauth';
 }
 

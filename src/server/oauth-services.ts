@@ -9,7 +9,9 @@ import { AssertionClaims } from '../oauth/client-auth/assertion-claims.js';
 import { ClientAuthenticator } from '../oauth/client-auth/authenticate-client.js';
 import { ClientAssertionVerifier } from '../oauth/client-auth/private-key-jwt.js';
 import type { OAuthEndpointServices } from '../oauth/endpoints/oauth-endpoints.js';
-import { APP_TOKEN_PATH } from '../oauth/endpoints/paths.js';
+import { APP_TOKEN_PATH, LAUNCH_PATH } from '../oauth/endpoints/paths.js';
+import { AppTokenLaunches } from '../oauth/app-token-launches.js';
+import { AppTokenLaunchesRepository } from '../store/app-token-launches-repository.js';
 import type { TokenMetrics } from '../oauth/endpoints/request-facts.js';
 import { TokenRateLimits } from '../oauth/endpoints/token-rate-limits.js';
 import { applicationTokenGrant, tokenEndpointGrants } from '../oauth/grants/grant-table.js';
@@ -72,6 +74,7 @@ export function oauthEndpointServices(
     idTokens: services.idTokens,
   };
   const { authenticator, verifier, tokenRateLimits: limits } = services;
+  const setCookie = (reply: FastifyReply, token: string, maxAgeSeconds: number) => setTokenCookie(reply, gatehouse.tokenDelivery.current(), config.issuer, token, maxAgeSeconds);
   return {
     metadata: { config, profileDirectory: gatehouse.profileDirectory },
     jwks: { config, keys: gatehouse.keys },
@@ -83,6 +86,7 @@ export function oauthEndpointServices(
       attempts: gatehouse.attempts,
       audit: gatehouse.audit,
       rateLimitStore: options.rateLimitStore,
+      checks: gatehouse.checks,
     },
     token: { authenticator, grants: tokenEndpointGrants(grantServices), limits, metrics: options.metrics },
     introspection: { config, authenticator, verifier, refreshTokens: gatehouse.refreshTokens, users: gatehouse.usersRepository },
@@ -92,7 +96,14 @@ export function oauthEndpointServices(
       grant: applicationTokenGrant(grantServices),
       limits,
       metrics: options.metrics,
-      setTokenCookie: (reply: FastifyReply, token: string, maxAgeSeconds: number) => setTokenCookie(reply, gatehouse.tokenDelivery.current(), config.issuer, token, maxAgeSeconds),
+      setTokenCookie: setCookie,
+    },
+    appTokenLaunch: {
+      authenticator,
+      launches: new AppTokenLaunches(config, new AppTokenLaunchesRepository(gatehouse.store.db), gatehouse.digester, gatehouse.launchTokenSeal, verifier, gatehouse.directory, LAUNCH_PATH),
+      limits,
+      audit: gatehouse.audit,
+      setTokenCookie: setCookie,
     },
     par: {
       config,

@@ -14,6 +14,7 @@ function toRow(profile: SecurityProfile): SecurityProfilesTable {
     updated_at: profile.updatedAt,
     registration_enabled: profile.registrationEnabled ? 1 : 0,
     default_scope: profile.defaultScope === null ? null : profile.defaultScope.join(' '),
+    registration_checks: JSON.stringify(profile.registrationChecks),
   };
 }
 
@@ -27,6 +28,7 @@ function fromRow(row: SecurityProfilesTable): SecurityProfile {
     updatedAt: Number(row.updated_at),
     registrationEnabled: Number(row.registration_enabled) === 1,
     defaultScope: row.default_scope === null || row.default_scope === undefined ? null : row.default_scope.split(' ').filter((element) => element !== ''),
+    registrationChecks: JSON.parse(row.registration_checks) as string[],
   };
 }
 

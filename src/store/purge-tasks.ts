@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { AppTokenLaunchesRepository } from './app-token-launches-repository.js';
 import { AdminSessionsRepository } from './admin-sessions-repository.js';
 import { AttemptCountersRepository } from './attempt-counters-repository.js';
 import { AuthorizationCodesRepository, EXPIRED_CODE_RETENTION_MS } from './authorization-codes-repository.js';
@@ -51,6 +52,7 @@ export function purgeTasks(retention: PurgeRetention): PurgeTask[] {
     { name: 'sign_in_interactions', purgeBatch: (db, now, limit) => new InteractionsRepository(db).purgeExpired(now, limit) },
     { name: 'authorization_codes', purgeBatch: (db, now, limit) => new AuthorizationCodesRepository(db).purgeExpiredBefore(now - EXPIRED_CODE_RETENTION_MS, limit) },
     { name: 'pushed_authorization_requests', purgeBatch: (db, now, limit) => new PushedRequestsRepository(db).purgeExpired(now, limit) },
+    { name: 'app_token_launches', purgeBatch: (db, now, limit) => new AppTokenLaunchesRepository(db).purgeExpired(now, limit) },
     { name: 'browser_sessions', purgeBatch: (db, now, limit) => new BrowserSessionsRepository(db).purgeOver(now, now - ENDED_SESSION_RETENTION_MS, limit) },
     ...(retention.auditEventsMs > 0
       ? [{ name: 'audit_events', purgeBatch: (db: Kysely<Database>, now: number, limit: number) => purgeAuditEventsBefore(db, now - retention.auditEventsMs, limit) }]

@@ -54,6 +54,8 @@ export interface SecurityProfilesTable {
   registration_enabled: number;
   /** Space-separated default scope of the profile's clients that have none (migration 0025); null: not set. */
   default_scope: string | null;
+  /** JSON array of the checks that run at RFC 7591 registration (migration 0024). */
+  registration_checks: string;
 }
 
 export interface InitialAccessTokensTable {
@@ -277,6 +279,22 @@ export interface PushedAuthorizationRequestsTable {
   expires_at: number;
 }
 
+/** Launch links of the embedding hand-off (migration 0024). */
+export interface AppTokenLaunchesTable {
+  id_digest: string;
+  client_id: string;
+  subject: string;
+  jti: string;
+  sealed_token: string;
+  token_expires_at: number;
+  target: string;
+  /** JSON array of [name, value] pairs. */
+  pass_through: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
 export interface Database {
   clients: ClientsTable;
   users: UsersTable;
@@ -299,4 +317,5 @@ export interface Database {
   browser_sessions: BrowserSessionsTable;
   consents: ConsentsTable;
   pushed_authorization_requests: PushedAuthorizationRequestsTable;
+  app_token_launches: AppTokenLaunchesTable;
 }

@@ -43,6 +43,7 @@ describe.each(STORES)('gatehouse profiles on %s', (store) => {
       scope_element_mapping: { payments: ['PinCode', 'UserLogin'], public: [] },
       mandatory_scope: ['AllowedNetwork'],
       default_scope: 'public',
+      registration_checks: [],
     };
     const pushed = await runCli(['profiles', 'push', write('mobile.json', profile)], env);
     expect(pushed.stderr).toBe('');
@@ -55,7 +56,7 @@ describe.each(STORES)('gatehouse profiles on %s', (store) => {
     const again = await runCli(['profiles', 'push', write('pulled.json', pulled.stdout)], env);
     expect(again.stdout.trim()).toBe('profile mobile replaced');
 
-    const changed = { max_token_expiration: 300, scope_element_mapping: {}, mandatory_scope: [], default_scope: null };
+    const changed = { max_token_expiration: 300, scope_element_mapping: {}, mandatory_scope: [], default_scope: null, registration_checks: [] };
     expect((await runCli(['profiles', 'push', write('mobile.json', changed)], env)).stdout.trim()).toBe('profile mobile replaced');
     expect(JSON.parse((await runCli(['profiles', 'pull', 'mobile'], env)).stdout)).toEqual({ name: 'mobile', ...changed });
 
@@ -75,11 +76,17 @@ describe.each(STORES)('gatehouse profiles on %s', (store) => {
       scope_element_mapping: { accounts: ['UserLogin'], payments: ['UserLogin', 'PinCode'] },
       mandatory_scope: ['AllowedNetwork'],
       default_scope: '',
+      registration_checks: [],
     });
     const table = (await runCli(['profiles', 'list'], env)).stdout.split('\n');
     expect(table[0]).toMatch(/^NAME +MAX LIFETIME +MAPPED ELEMENTS +MANDATORY SCOPE +DEFAULT SCOPE$/);
     expect(table.find((line) => line.startsWith('bank '))).toMatch(/^bank +600 s +2 +AllowedNetwork +\(none\)$/);
     expect((await runCli(['profiles', 'delete', 'bank'], env)).code).toBe(0);
+    // registrationChecks names checks with a register hook; none is loaded here, and the error names the file's key.
+    const unknownCheck = await runCli(['profiles', 'push', write('attested.json', { registrationChecks: 'AppAttestation' })], env);
+    expect(unknownCheck.code).not.toBe(0);
+    expect(unknownCheck.stderr).toContain('registrationChecks');
+    expect(unknownCheck.stderr).toContain('AppAttestation');
   });
 
   it('takes the name from --name or the file name', async () => {
@@ -91,6 +98,7 @@ describe.each(STORES)('gatehouse profiles on %s', (store) => {
       scope_element_mapping: {},
       mandatory_scope: [],
       default_scope: null,
+      registration_checks: [],
     });
   });
 
@@ -161,7 +169,7 @@ describe.each(STORES)('gatehouse profiles --server against a running server on %
     const pushed = await runCli(['profiles', 'push', file, '--server', server.url, '--admin-token', ADMIN_TOKEN], {});
     expect(pushed.stderr).toBe('');
     expect(pushed.stdout.trim()).toBe('profile mobile created');
-    const expected = { name: 'mobile', max_token_expiration: 900, scope_element_mapping: { payments: ['PinCode'] }, mandatory_scope: [], default_scope: 'payments' };
+    const expected = { name: 'mobile', max_token_expiration: 900, scope_element_mapping: { payments: ['PinCode'] }, mandatory_scope: [], default_scope: 'payments', registration_checks: [] };
     expect(await (await server.admin('GET', '/profiles/mobile')).json()).toMatchObject({ ...expected, registration_enabled: false });
 
     const pulled = await runCli(['profiles', 'pull', 'mobile', '--server', `${server.url}/`], env);

@@ -239,6 +239,7 @@ describe.each(STORES)('web console in Chromium on %s', (store) => {
       scope_element_mapping: { 'orders:write': ['AllowedNetwork'], reports: [] },
       mandatory_scope: ['audit:trail'],
       default_scope: null,
+      registration_checks: [],
     });
     await shot('security-profiles');
 

@@ -206,6 +206,51 @@ describe.each(STORES)('housekeeping on %s', (engine) => {
       session('session-live', NOW + HOUR, null),
     ]);
 
+    await insertMany(store, 'clients', [
+      {
+        client_id: 'launching-client',
+        client_name: 'launching client',
+        secret_digest: null,
+        previous_secret_digest: null,
+        previous_secret_expires_at: null,
+        grant_types: '["client_credentials"]',
+        scope: '[]',
+        token_endpoint_auth_method: 'client_secret_basic',
+        access_token_lifetime: 0,
+        refresh_tokens: 0,
+        enabled: 1,
+        expires_at: null,
+        allowed_origins: '[]',
+        jwks: null,
+        created_at: NOW,
+        updated_at: NOW,
+        refresh_token_lifetime: 0,
+        may_act_for_users: 0,
+        profile: null,
+        pin_digest: null,
+        redirect_uris: '[]',
+        post_logout_redirect_uris: '[]',
+        skip_consent: 0,
+        default_scope: null,
+        require_par: 0,
+        roles_claim: 0,
+      },
+    ]);
+    const launch = (digest: string, expiresAt: number, usedAt: number | null) => ({
+      id_digest: digest,
+      client_id: 'launching-client',
+      subject: 'u',
+      jti: digest,
+      sealed_token: 'v1.x.y.z',
+      token_expires_at: NOW + HOUR,
+      target: 'https://bi.example/',
+      pass_through: '[]',
+      created_at: expiresAt - 60_000,
+      expires_at: expiresAt,
+      used_at: usedAt,
+    });
+    await insertMany(store, 'app_token_launches', [launch('launch-expired', NOW, null), launch('launch-used-expired', NOW - 1, NOW - 30_000), launch('launch-live', NOW + 30_000, null)]);
+
     const auditEvent = (id: string, at: number) => ({
       id,
       at,
@@ -246,6 +291,7 @@ describe.each(STORES)('housekeeping on %s', (engine) => {
         sign_in_interactions: 1,
         authorization_codes: 2,
         pushed_authorization_requests: 1,
+        app_token_launches: 2,
         browser_sessions: 2,
         audit_events: 1,
       },
@@ -279,6 +325,8 @@ describe.each(STORES)('housekeeping on %s', (engine) => {
     expect(codes.map((row) => row.code_digest)).toEqual(['code-live', 'code-recently-expired']);
     const pushed = await store.db.selectFrom('pushed_authorization_requests').select('request_uri_digest').execute();
     expect(pushed.map((row) => row.request_uri_digest)).toEqual(['par-live']);
+    const launches = await store.db.selectFrom('app_token_launches').select('id_digest').execute();
+    expect(launches.map((row) => row.id_digest)).toEqual(['launch-live']);
     const browserSessions = await store.db.selectFrom('browser_sessions').select('id_digest').orderBy('id_digest').execute();
     expect(browserSessions.map((row) => row.id_digest)).toEqual(['session-ended-recently', 'session-idle-over', 'session-live']);
     const audit = await store.db.selectFrom('audit_events').select('id').execute();
@@ -300,6 +348,7 @@ describe.each(STORES)('housekeeping on %s', (engine) => {
         sign_in_interactions: 0,
         authorization_codes: 0,
         pushed_authorization_requests: 0,
+        app_token_launches: 0,
         browser_sessions: 0,
         audit_events: 0,
       },

@@ -18,6 +18,7 @@ const profile: SecurityProfile = {
   mandatoryScope: ['device'],
   defaultScope: ['orders:read'],
   registrationEnabled: true,
+  registrationChecks: ['AppAttestation'],
   createdAt: Date.UTC(2026, 0, 1),
   updatedAt: Date.UTC(2026, 0, 2),
 };
@@ -31,26 +32,50 @@ describe('the security profile field table', () => {
       mandatory_scope: ['device'],
       default_scope: 'orders:read',
       registration_enabled: true,
+      registration_checks: ['AppAttestation'],
       created_at: '2026-01-01T00:00:00.000Z',
       updated_at: '2026-01-02T00:00:00.000Z',
     });
     expect(Object.keys(toProfileJson(profile))).toEqual(Object.values(PROFILE_FIELDS).map((field) => field.api));
-    expect(Object.keys(toProfileFile(profile))).toEqual(['name', 'max_token_expiration', 'scope_element_mapping', 'mandatory_scope', 'default_scope']);
+    expect(Object.keys(toProfileFile(profile))).toEqual(['name', 'max_token_expiration', 'scope_element_mapping', 'mandatory_scope', 'default_scope', 'registration_checks']);
   });
 
   it('reads back what it shows, and gives left-out settings their defaults', () => {
     expect(parseProfileBody(toProfileJson(profile), false)).toEqual({
       name: 'orders',
-      settings: { maxTokenExpiration: 600, scopeElementMapping: { 'orders:write': ['PinCode'] }, mandatoryScope: ['device'], defaultScope: ['orders:read'], registrationEnabled: true },
+      settings: {
+        maxTokenExpiration: 600,
+        scopeElementMapping: { 'orders:write': ['PinCode'] },
+        mandatoryScope: ['device'],
+        defaultScope: ['orders:read'],
+        registrationEnabled: true,
+        registrationChecks: ['AppAttestation'],
+      },
     });
     expect(parseProfileFile(toProfileFile(profile))).toEqual({
       name: 'orders',
-      settings: { maxTokenExpiration: 600, scopeElementMapping: { 'orders:write': ['PinCode'] }, mandatoryScope: ['device'], defaultScope: ['orders:read'] },
-      keys: { maxTokenExpiration: 'max_token_expiration', scopeElementMapping: 'scope_element_mapping', mandatoryScope: 'mandatory_scope', defaultScope: 'default_scope' },
+      settings: { maxTokenExpiration: 600, scopeElementMapping: { 'orders:write': ['PinCode'] }, mandatoryScope: ['device'], defaultScope: ['orders:read'], registrationChecks: ['AppAttestation'] },
+      keys: {
+        maxTokenExpiration: 'max_token_expiration',
+        scopeElementMapping: 'scope_element_mapping',
+        mandatoryScope: 'mandatory_scope',
+        defaultScope: 'default_scope',
+        registrationChecks: 'registration_checks',
+      },
     });
-    expect(parseProfileBody({}, false).settings).toEqual({ maxTokenExpiration: 3600, scopeElementMapping: {}, mandatoryScope: [], defaultScope: null, registrationEnabled: false });
+    expect(parseProfileBody({}, false).settings).toEqual({
+      maxTokenExpiration: 3600,
+      scopeElementMapping: {},
+      mandatoryScope: [],
+      defaultScope: null,
+      registrationEnabled: false,
+      registrationChecks: [],
+    });
     expect(parseProfileBody({}, true).settings).toEqual({});
-    expect(parseProfileFile({}).settings).toEqual({ maxTokenExpiration: 3600, scopeElementMapping: {}, mandatoryScope: [], defaultScope: null });
+    expect(parseProfileFile({}).settings).toEqual({ maxTokenExpiration: 3600, scopeElementMapping: {}, mandatoryScope: [], defaultScope: null, registrationChecks: [] });
+    // The security framework's shapes: camelCase key, a space-separated string.
+    expect(parseProfileFile({ registrationChecks: 'AppAttestation DeviceTag' }).settings.registrationChecks).toEqual(['AppAttestation', 'DeviceTag']);
+    expect(() => parseProfileBody({ registration_checks: ['no spaces allowed!'] }, true)).toThrow(new ProfileValidationError('registration_checks', "'no spaces allowed!' is not a check name"));
   });
 
   it("parses a default scope: the framework's defaultScope or default_scope, a list or a string; '' for none, null for not set", () => {
@@ -70,10 +95,10 @@ describe('the security profile field table', () => {
     expect(() => parseProfileFile({ maxTokenExpiration: 0 })).toThrow(new ProfileValidationError('maxTokenExpiration', 'must be an integer from 1 to 99999999 (seconds)'));
     expect(() => parseProfileBody({ registration_enabled: 'yes' }, true)).toThrow(new ProfileValidationError('registration_enabled', 'must be true or false'));
     expect(() => parseProfileBody({ nope: 1 }, true)).toThrow(
-      new ProfileValidationError('nope', "unknown key 'nope'; use name, max_token_expiration, scope_element_mapping, mandatory_scope, default_scope, registration_enabled"),
+      new ProfileValidationError('nope', "unknown key 'nope'; use name, max_token_expiration, scope_element_mapping, mandatory_scope, default_scope, registration_enabled, registration_checks"),
     );
     expect(() => parseProfileFile({ registrationEnabled: true })).toThrow(
-      new ProfileValidationError('registrationEnabled', 'is not kept in profile files; use name, max_token_expiration, scope_element_mapping, mandatory_scope, default_scope'),
+      new ProfileValidationError('registrationEnabled', 'is not kept in profile files; use name, max_token_expiration, scope_element_mapping, mandatory_scope, default_scope, registration_checks'),
     );
   });
 
@@ -85,6 +110,7 @@ describe('the security profile field table', () => {
       mandatory_scope: string[];
       default_scope: string | null;
       registration_enabled: boolean;
+      registration_checks: string[];
       created_at: string;
       updated_at: string;
     }>();
@@ -94,6 +120,7 @@ describe('the security profile field table', () => {
       scope_element_mapping: Record<string, string[]>;
       mandatory_scope: string[];
       default_scope: string | null;
+      registration_checks: string[];
     }>();
   });
 });

@@ -13,6 +13,7 @@ function toFile(profile: SecurityProfileJson): SecurityProfileFile {
     scope_element_mapping: profile.scope_element_mapping,
     mandatory_scope: profile.mandatory_scope,
     default_scope: profile.default_scope,
+    registration_checks: profile.registration_checks,
   };
 }
 
@@ -185,6 +186,7 @@ function ProfileEditor(props: { profile: SecurityProfileJson; onSaved: (message:
   const [lifetime, setLifetime] = useState(String(profile.max_token_expiration));
   const [defaultScope, setDefaultScope] = useState(defaultScopeChoiceOf(profile.default_scope));
   const [registration, setRegistration] = useState(profile.registration_enabled);
+  const [registrationChecks, setRegistrationChecks] = useState<string[]>(profile.registration_checks);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
   const [tokens, setTokens] = useState<InitialAccessTokenJson[]>([]);
@@ -218,6 +220,7 @@ function ProfileEditor(props: { profile: SecurityProfileJson; onSaved: (message:
         default_scope: defaultScopeValueOf(defaultScope),
         max_token_expiration: /^\d+$/.test(lifetime.trim()) ? Number(lifetime) : lifetime,
         registration_enabled: registration,
+        registration_checks: registrationChecks,
       });
       props.onSaved(`Profile ${profile.name} saved.`);
     } catch (failure) {
@@ -318,6 +321,14 @@ function ProfileEditor(props: { profile: SecurityProfileJson; onSaved: (message:
           unsetHint="Clients of this profile without a default scope of their own get every scope they are allowed. A client's own default scope always wins over this one."
           suggestions={Object.keys(profile.scope_element_mapping).map((scope) => ({ scope, note: 'a mapped scope element' }))}
           error={errors.default_scope}
+        />
+        <ScopeChips
+          label="Registration checks"
+          value={registrationChecks}
+          onChange={setRegistrationChecks}
+          suggestions={[]}
+          error={errors.registration_checks}
+          hintText="Custom checks with a register hook; they run at registration (RFC 7591) and may refuse it, before the client is created."
         />
         <div className="grid-2">
           <Field label="Maximum token lifetime (seconds)" error={errors.max_token_expiration} hint="Tokens of the profile's clients live at most this long (default 3600).">

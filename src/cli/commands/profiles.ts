@@ -97,7 +97,12 @@ export function registerProfilesCommands(program: Command): void {
         return;
       }
       await withGatehouse(command, async (gatehouse) => {
-        const { created } = await gatehouse.profiles.replace(name, parsed.settings, parsed.keys.scopeElementMapping ?? 'scope_element_mapping');
+        const { created } = await gatehouse.profiles.replace(
+          name,
+          parsed.settings,
+          parsed.keys.scopeElementMapping ?? 'scope_element_mapping',
+          parsed.keys.registrationChecks ?? 'registration_checks',
+        );
         if (flags.json) return printJson({ name, created });
         process.stdout.write(`profile ${name} ${created ? 'created' : 'replaced'}\n`);
       });

@@ -7,6 +7,7 @@ import { registerMetadataEndpoint, type MetadataEndpointServices } from './metad
 import { registerRevocationEndpoint, type RevocationEndpointServices } from './revoke.js';
 import { registerTokenEndpoint, type TokenEndpointServices } from './token.js';
 import { registerAppTokenEndpoint, type AppTokenEndpointServices } from './app-token.js';
+import { registerAppTokenLaunchEndpoints, type AppTokenLaunchEndpointServices } from './app-token-launch.js';
 import { registerRegistrationEndpoint, type RegistrationEndpointServices } from './register.js';
 import { registerParEndpoint, type ParEndpointServices } from './par.js';
 import { registerUserinfoEndpoint, type UserinfoEndpointServices } from './userinfo.js';
@@ -23,6 +24,8 @@ export interface OAuthEndpointServices {
   introspection: IntrospectionEndpointServices;
   revocation: RevocationEndpointServices;
   appToken: AppTokenEndpointServices;
+  /** The embedding hand-off: launch links (POST, servers) and their opening (GET, browsers). */
+  appTokenLaunch: AppTokenLaunchEndpointServices;
   par: ParEndpointServices;
   userinfo: UserinfoEndpointServices;
   /** Refused token requests and failed client authentication are recorded here. */
@@ -51,6 +54,7 @@ export async function oauthEndpoints(app: FastifyInstance, services: OAuthEndpoi
     registerIntrospectionEndpoint(forms, services.introspection);
     registerRevocationEndpoint(forms, services.revocation);
     registerAppTokenEndpoint(forms, services.appToken);
+    registerAppTokenLaunchEndpoints(forms, services.appTokenLaunch);
     registerParEndpoint(forms, services.par);
     registerUserinfoEndpoint(forms, services.userinfo);
   });

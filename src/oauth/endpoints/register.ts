@@ -12,7 +12,9 @@ import type { InitialAccessToken } from '../../security/security-store.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import { TooManyAttempts, type AttemptLimiter, type AttemptRule } from '../../users/attempt-limiter.js';
 import { OAuthError } from '../oauth-error.js';
-import { invalidClientMetadata, planRegistration, registrationResponse } from '../registration-request.js';
+import { attestationOf, invalidClientMetadata, planRegistration, registrationResponse } from '../registration-request.js';
+import type { CheckRegistry } from '../../security/check-registry.js';
+import { runRegistrationChecks } from '../../security/registration-checks.js';
 import { REGISTRATION_PATH } from './paths.js';
 import { tooManyRequests } from './token-rate-limits.js';
 import { addressKey } from '../../limits/address-key.js';
@@ -39,6 +41,8 @@ export interface RegistrationEndpointServices {
   attempts: Pick<AttemptLimiter, 'reserve'>;
   /** Redis shared by every instance for the per-address limit (REDIS_URL); undefined: counted in memory. */
   rateLimitStore: SharedRateLimitStore | undefined;
+  /** The security checks whose `register` hooks a profile's registration_checks run. */
+  checks: Pick<CheckRegistry, 'get'>;
 }
 
 const BEARER_ERROR = { 'WWW-Authenticate': 'Bearer realm="services", error="invalid_token"' };
@@ -127,14 +131,46 @@ export async function registerRegistrationEndpoint(app: FastifyInstance, service
         // Other metadata is ignored (RFC 7591 §2); what the client may get is decided by its profile.
         const plan = planRegistration(body, admission.profile, admission.policy);
         const register = () => services.clients.registerInstance(plan.changes).catch(asMetadataError);
+        const actor = admission.policy === 'open' ? 'anonymous' : `initial-access-token:${admission.token.id}`;
+        /** The profile's registration checks, before anything is written: a refusal is audited and answered 400. */
+        const runChecks = async () => {
+          if (admission.profile.registrationChecks.length === 0) return;
+          const refusal = await runRegistrationChecks(
+            services.checks,
+            admission.profile.registrationChecks,
+            {
+              metadata: body,
+              ...attestationOf(body),
+              profile: admission.profile.name,
+              policy: admission.policy,
+              request: { sourceAddress: request.ip, headers: request.headers },
+              now: Date.now(),
+            },
+            request.log,
+          );
+          if (!refusal) return;
+          request.log.info({ profile: admission.profile.name, check: refusal.check, reason: refusal.reason }, 'registration refused by a registration check');
+          await services.audit.record({
+            actor,
+            action: 'client.register',
+            target: null,
+            outcome: 'failure',
+            status: 400,
+            reason: `${refusal.error}: ${refusal.check}: ${refusal.reason}`,
+            sourceAddress: request.ip,
+          });
+          throw new OAuthError(400, refusal.error, `${refusal.check}: ${refusal.reason}`);
+        };
         let client: Client;
         if (admission.policy === 'open') {
           await services.attempts.reserve([{ rule: openRule, value: addressKey(request.ip) }]).catch((error: unknown) => {
             if (error instanceof TooManyAttempts) throw tooManyRequests('open registrations from this address', error.retryAfterMs);
             throw error;
           });
+          await runChecks();
           client = await register();
         } else {
+          await runChecks();
           const maxRegistrations = services.config.registrationsPerInitialAccessToken;
           const registered = await services.initialAccessTokens.withRegistrationSlot(admission.token, maxRegistrations, register);
           if (!registered) throw new OAuthError(401, 'invalid_token', `the initial access token has registered its maximum of ${maxRegistrations} clients`, BEARER_ERROR);
@@ -151,7 +187,7 @@ export async function registerRegistrationEndpoint(app: FastifyInstance, service
           plan.kind === 'instance' ? 'app instance registered' : 'client registered',
         );
         await services.audit.record({
-          actor: admission.policy === 'open' ? 'anonymous' : `initial-access-token:${admission.token.id}`,
+          actor,
           action: 'client.register',
           target: client.clientId,
           outcome: 'success',
