@@ -34,6 +34,12 @@ const ACTIONS: Record<string, string> = {
   'DELETE /users/:id/sessions': 'user.end_sessions',
   'DELETE /consents/:user/:client': 'consent.withdraw',
   'PUT /branding': 'settings.branding.update',
+  'POST /admins': 'admin.create',
+  'PATCH /admins/:id': 'admin.change_role',
+  'POST /admins/:id/password': 'admin.reset_password',
+  'DELETE /admins/:id': 'admin.delete',
+  'POST /session/password': 'session.change_password',
+  'POST /tokens/revoke': 'token.revoke',
 };
 
 export function adminActionOf(method: string, route: string): string {
@@ -69,6 +75,8 @@ function targetOf(request: FastifyRequest, answer: Record<string, unknown> | und
     textOf(key?.kid) ??
     textOf(answer?.name) ??
     textOf(body?.client_id) ??
+    textOf(body?.user_id) ??
+    textOf(body?.jti) ??
     textOf(body?.username) ??
     textOf(body?.name) ??
     null

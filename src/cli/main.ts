@@ -13,6 +13,7 @@ import { registerProfilesCommands } from './commands/profiles.js';
 import { registerSessionsCommands } from './commands/sessions.js';
 import { registerConsentsCommands } from './commands/consents.js';
 import { registerBrandingCommands } from './commands/branding.js';
+import { registerTokensCommands } from './commands/tokens.js';
 import { reportCliError } from './context.js';
 
 const program = new Command()
@@ -34,5 +35,6 @@ registerIssuerCommands(program);
 registerSessionsCommands(program);
 registerConsentsCommands(program);
 registerBrandingCommands(program);
+registerTokensCommands(program);
 
 program.parseAsync(process.argv).catch(reportCliError);
