@@ -36,7 +36,7 @@ const ACTIONS: Record<string, string> = {
   'PUT /branding': 'settings.branding.update',
   'POST /admins': 'admin.create',
   'PATCH /admins/:id': 'admin.change_role',
-  'POST /admins/:id/password': 'admin.reset_password',
+  'POST /admins/:id/password': 'admin.set_password',
   'DELETE /admins/:id': 'admin.delete',
   'POST /session/password': 'session.change_password',
   'POST /tokens/revoke': 'token.revoke',

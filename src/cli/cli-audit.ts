@@ -25,6 +25,8 @@ const ACTIONS: Record<string, string> = {
   'admins create': 'admin.create',
   'admins delete': 'admin.delete',
   'admins set-password': 'admin.set_password',
+  'admins set-role': 'admin.change_role',
+  'tokens revoke': 'token.revoke',
   'admin-token': 'admin_token.reset',
   'profiles push': 'profile.replace',
   'profiles delete': 'profile.delete',
@@ -45,18 +47,23 @@ export function cliActionOf(command: Command): string | undefined {
   return ACTIONS[key] ?? key.replace(' ', '.');
 }
 
+/** The flag naming what a command changes: `--id`, or `tokens revoke`'s `--jti` / `--client` / `--user`. */
+function targetFlagOf(flags: { id?: string; jti?: string; client?: string; user?: string }): string | null {
+  return flags.id ?? flags.jti ?? flags.client ?? flags.user ?? null;
+}
+
 /** Records a CLI change (actor "cli"); its target is the first argument or the --id flag. */
 export async function recordCliChange(gatehouse: Gatehouse, command: Command, error: unknown): Promise<void> {
   const action = cliActionOf(command);
   if (action === undefined) return;
   // `consents withdraw <user> <client_id>`: the user and the client, as the admin API's target.
-  const target = action === 'consent.withdraw' ? command.args.join('/') : (command.args[0] ?? command.opts<{ id?: string }>().id ?? null);
+  const target = action === 'consent.withdraw' ? command.args.join('/') : (command.args[0] ?? targetFlagOf(command.opts<{ id?: string; jti?: string; client?: string; user?: string }>()));
   await gatehouse.audit.record({
     actor: 'cli',
     action,
     target,
     outcome: error === undefined ? 'success' : 'failure',
     reason: error === undefined ? null : error instanceof Error ? error.message : 'failed',
-    clientId: action.startsWith('client.') ? target : action === 'consent.withdraw' ? (command.args[1] ?? null) : null,
+    clientId: action.startsWith('client.') ? target : action === 'token.revoke' ? (command.opts<{ client?: string }>().client ?? null) : action === 'consent.withdraw' ? (command.args[1] ?? null) : null,
   });
 }

@@ -190,7 +190,7 @@ describe.each(STORES)('console accounts and roles on %s', (store) => {
     const response = await server.admin('GET', '/audit?limit=200');
     const text = await response.text();
     const { events } = JSON.parse(text) as { events: { action: string; target: string | null }[] };
-    expect(events.map((event) => event.action)).toEqual(expect.arrayContaining(['admin.create', 'admin.reset_password', 'admin.delete', 'admin.change_role']));
+    expect(events.map((event) => event.action)).toEqual(expect.arrayContaining(['admin.create', 'admin.set_password', 'admin.delete', 'admin.change_role']));
     expect(text).not.toContain('carol password');
   });
 });
