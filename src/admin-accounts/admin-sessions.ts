@@ -41,7 +41,10 @@ export class AdminSessions {
     const { maxSeconds, idleSeconds } = this.limits();
     const expiresAt = now + maxSeconds * 1000;
     await this.repository.insert({ sessionDigest: this.digester.digest(cookieValue), adminId: admin.id, createdAt: now, lastUsedAt: now, expiresAt });
-    return { cookieValue, session: { adminId: admin.id, username: admin.username, role: admin.role, csrfToken: this.csrfTokenOf(cookieValue), expiresAt, idleExpiresAt: Math.min(expiresAt, now + idleSeconds * 1000) } };
+    return {
+      cookieValue,
+      session: { adminId: admin.id, username: admin.username, role: admin.role, csrfToken: this.csrfTokenOf(cookieValue), expiresAt, idleExpiresAt: Math.min(expiresAt, now + idleSeconds * 1000) },
+    };
   }
 
   /** The live session of a cookie value; an expired one is removed and answers undefined. */

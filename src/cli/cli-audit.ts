@@ -64,6 +64,12 @@ export async function recordCliChange(gatehouse: Gatehouse, command: Command, er
     target,
     outcome: error === undefined ? 'success' : 'failure',
     reason: error === undefined ? null : error instanceof Error ? error.message : 'failed',
-    clientId: action.startsWith('client.') ? target : action === 'token.revoke' ? (command.opts<{ client?: string }>().client ?? null) : action === 'consent.withdraw' ? (command.args[1] ?? null) : null,
+    clientId: action.startsWith('client.')
+      ? target
+      : action === 'token.revoke'
+        ? (command.opts<{ client?: string }>().client ?? null)
+        : action === 'consent.withdraw'
+          ? (command.args[1] ?? null)
+          : null,
   });
 }

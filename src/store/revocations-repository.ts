@@ -90,7 +90,12 @@ export class RevocationsRepository {
     const separator = ref.indexOf(':');
     const subject = ref.slice(0, separator);
     if (subject !== 'client' && subject !== 'user') return undefined;
-    const row = await this.db.selectFrom('token_cutoffs').selectAll().where('subject_kind', '=', subject).where('subject_id', '=', ref.slice(separator + 1)).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('token_cutoffs')
+      .selectAll()
+      .where('subject_kind', '=', subject)
+      .where('subject_id', '=', ref.slice(separator + 1))
+      .executeTakeFirst();
     return row ? { subject, subjectId: row.subject_id, revokedBefore: Number(row.revoked_before) } : undefined;
   }
 

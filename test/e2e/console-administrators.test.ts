@@ -41,7 +41,7 @@ describe.each(STORES)('console administrators and token revocation in Chromium o
     const width = page.viewportSize()?.width ?? 1280;
     await page.setViewportSize({ width: 375, height: 812 });
     // Nothing wider than the phone's screen but the tables' own scrolling wrappers.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
     await page.screenshot({ path: join(SCREENSHOTS, `${name}-375.png`), fullPage: true });
     await page.setViewportSize({ width, height: 860 });
   }
@@ -97,7 +97,7 @@ describe.each(STORES)('console administrators and token revocation in Chromium o
     await page.context().close();
   });
 
-  it("shows an auditor every page without write actions; their own password they can change", async () => {
+  it('shows an auditor every page without write actions; their own password they can change', async () => {
     const page = await signedIn('olga', AUDITOR_PASSWORD);
     await page.getByRole('note').waitFor();
     expect(await page.getByRole('button', { name: 'Add client' }).count()).toBe(0);
@@ -125,7 +125,8 @@ describe.each(STORES)('console administrators and token revocation in Chromium o
     const issued = await postForm(`${server.url}/oauth/token`, { grant_type: 'client_credentials', scope: 'orders:read' }, { authorization: basicAuth(client.client_id, client.client_secret) });
     const { access_token: token } = (await issued.json()) as { access_token: string };
     const jti = String(decodeJwt(token).jti);
-    const active = async () => ((await (await postForm(`${server.url}/oauth/introspect`, { token }, { authorization: basicAuth(client.client_id, client.client_secret) })).json()) as { active: boolean }).active;
+    const active = async () =>
+      ((await (await postForm(`${server.url}/oauth/introspect`, { token }, { authorization: basicAuth(client.client_id, client.client_secret) })).json()) as { active: boolean }).active;
     expect(await active()).toBe(true);
     await server.gatehouse.audit.flush();
 

@@ -16,7 +16,10 @@ interface Console {
 async function signIn(server: TestServer, username: string, password: string): Promise<Console> {
   const response = await fetch(`${server.url}/admin/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
   expect(response.status, await response.clone().text()).toBe(201);
-  const cookie = response.headers.getSetCookie().find((line) => line.startsWith('gatehouse_admin_session='))!.split(';')[0]!;
+  const cookie = response.headers
+    .getSetCookie()
+    .find((line) => line.startsWith('gatehouse_admin_session='))!
+    .split(';')[0]!;
   const session = (await response.json()) as SessionJson;
   return {
     cookie,
@@ -103,12 +106,14 @@ describe.each(STORES)('console accounts and roles on %s', (store) => {
     const routes = adminApiRoutes(server.app);
     const writes = routes.filter((route) => !['GET', 'HEAD', 'OPTIONS'].includes(route.method));
     // The table really is the admin API's: its known write routes are in it.
-    expect(writes).toEqual(expect.arrayContaining([
-      { method: 'POST', url: '/admin/api/clients' },
-      { method: 'POST', url: '/admin/api/admins' },
-      { method: 'POST', url: '/admin/api/tokens/revoke' },
-      { method: 'PUT', url: '/admin/api/branding' },
-    ]));
+    expect(writes).toEqual(
+      expect.arrayContaining([
+        { method: 'POST', url: '/admin/api/clients' },
+        { method: 'POST', url: '/admin/api/admins' },
+        { method: 'POST', url: '/admin/api/tokens/revoke' },
+        { method: 'PUT', url: '/admin/api/branding' },
+      ]),
+    );
     expect(writes.length).toBeGreaterThan(25);
     const clientsBefore = await (await server.admin('GET', '/clients')).text();
     const checked: string[] = [];
@@ -116,7 +121,10 @@ describe.each(STORES)('console accounts and roles on %s', (store) => {
     const ownSession = (url: string) => url === '/admin/api/session' || url === '/admin/api/session/password';
     for (const route of writes) {
       if (ownSession(route.url)) continue;
-      const path = route.url.replace(/^\/admin\/api/, '').replace(/:[A-Za-z_]+/g, 'x').replace(/\*$/, 'x');
+      const path = route.url
+        .replace(/^\/admin\/api/, '')
+        .replace(/:[A-Za-z_]+/g, 'x')
+        .replace(/\*$/, 'x');
       const response = await auditor.call(route.method, path, {});
       expect(response.status, `${route.method} ${route.url}`).toBe(403);
       expect(((await response.json()) as { error: string }).error).toBe('forbidden');

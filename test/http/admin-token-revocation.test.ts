@@ -177,7 +177,10 @@ describe('a revocation reaches a second instance sharing the PostgreSQL database
   ] as const)('by %s: introspection inactive and the protected route 401 on B, without a request to B', async (kind, bodyOf) => {
     const onA = oauthOn(a, clients.introspector);
     const onB = oauthOn(b, clients.introspector);
-    const token = await onA.fresh(() => (kind === 'client' ? onA.clientToken(clients.app) : onA.userToken(clients.app, 'grace')), (value) => onB.verdict(value));
+    const token = await onA.fresh(
+      () => (kind === 'client' ? onA.clientToken(clients.app) : onA.userToken(clients.app, 'grace')),
+      (value) => onB.verdict(value),
+    );
     expect(await onB.verdict(token.access_token)).toEqual(ACCEPTED);
     expect((await a.admin('POST', '/tokens/revoke', bodyOf(token.access_token))).status).toBe(200);
     const took = await eventually(async () => (await onB.verdict(token.access_token)).active === false);

@@ -79,7 +79,12 @@ export function Administrators(props: { session: SessionJson }) {
                     <td>{admin.role === 'admin' ? <Badge kind="on">administrator</Badge> : <Badge kind="warn">auditor</Badge>}</td>
                     <td className="nowrap">{formatTime(admin.created_at)}</td>
                     <td className="row-actions">
-                      <button type="button" className="button-secondary" onClick={() => void setRole(admin, other)} aria-label={`Make ${admin.username} ${other === 'admin' ? 'an administrator' : 'an auditor'}`}>
+                      <button
+                        type="button"
+                        className="button-secondary"
+                        onClick={() => void setRole(admin, other)}
+                        aria-label={`Make ${admin.username} ${other === 'admin' ? 'an administrator' : 'an auditor'}`}
+                      >
                         {other === 'admin' ? 'Make administrator' : 'Make auditor'}
                       </button>
                       <button type="button" className="button-secondary" onClick={() => setPanel({ kind: 'password', admin })} aria-label={`Reset the password of ${admin.username}`}>
@@ -156,7 +161,15 @@ function AdminEditor(props: { onDone: (text: string) => void; onCancel: () => vo
       <div className="grid-2">
         <Field label="Username" error={errors.username}>
           {({ id, describedBy, invalid }) => (
-            <input id={id} name="username" autoComplete="off" value={username} aria-describedby={describedBy} aria-invalid={invalid || undefined} onChange={(event) => setUsername(event.target.value)} />
+            <input
+              id={id}
+              name="username"
+              autoComplete="off"
+              value={username}
+              aria-describedby={describedBy}
+              aria-invalid={invalid || undefined}
+              onChange={(event) => setUsername(event.target.value)}
+            />
           )}
         </Field>
         <Field label="Password" error={errors.password} hint={`At least ${MIN_ADMIN_PASSWORD_LENGTH} characters. Stored only as an argon2id hash.`}>
@@ -245,7 +258,9 @@ function OwnPassword() {
       {message && <Alert kind={message.kind}>{message.text}</Alert>}
       <div className="grid-2">
         <Field label="Current password" error={errors.current_password}>
-          {({ id, describedBy, invalid }) => <PasswordInput id={id} name="current_password" autoComplete="current-password" value={current} onChange={setCurrent} describedBy={describedBy} invalid={invalid} />}
+          {({ id, describedBy, invalid }) => (
+            <PasswordInput id={id} name="current_password" autoComplete="current-password" value={current} onChange={setCurrent} describedBy={describedBy} invalid={invalid} />
+          )}
         </Field>
         <Field label="New password" error={errors.new_password} hint={`At least ${MIN_ADMIN_PASSWORD_LENGTH} characters.`}>
           {({ id, describedBy, invalid }) => <PasswordInput id={id} name="new_password" autoComplete="new-password" value={next} onChange={setNext} describedBy={describedBy} invalid={invalid} />}

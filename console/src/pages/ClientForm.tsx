@@ -607,7 +607,9 @@ export function ClientForm(props: { clientId: string | null }) {
           <ClientPin clientId={clientId} />
           <section className="card danger" aria-labelledby="revoke-title">
             <h2 id="revoke-title">Revoke tokens</h2>
-            <p className="hint">Revokes every token this client holds now: its refresh tokens, and its access tokens (also those it holds for users) on every instance. New tokens can be requested at once.</p>
+            <p className="hint">
+              Revokes every token this client holds now: its refresh tokens, and its access tokens (also those it holds for users) on every instance. New tokens can be requested at once.
+            </p>
             <RevokeTokensButton
               target={{ client_id: clientId }}
               label="Revoke all tokens"

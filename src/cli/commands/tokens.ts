@@ -27,7 +27,7 @@ export function registerTokensCommands(program: Command): void {
     .command('revoke')
     .description('revoke one access token by its jti (the audit log shows it), or every token of a client or of a user')
     .option('--jti <jti>', 'the access token with this jti')
-    .option('--client <client-id>', "every token of this client (its refresh tokens, and its access tokens issued until now)")
+    .option('--client <client-id>', 'every token of this client (its refresh tokens, and its access tokens issued until now)')
     .option('--user <user>', 'every token of this user (id or username)')
     .option('--json', 'machine-readable output (the admin API answer)')
     .action(async (flags: RevokeFlags, command: Command) => {
@@ -36,7 +36,8 @@ export function registerTokensCommands(program: Command): void {
         const result = await gatehouse.tokenRevocation.revoke(target);
         if (flags.json) return printJson(result);
         if (result.revoked === 'token') process.stdout.write(`token ${result.jti} revoked\n`);
-        else if (result.revoked === 'client') process.stdout.write(`every token of client ${result.client_id} issued until ${result.revoked_before} revoked (${result.refresh_tokens_revoked} refresh token(s))\n`);
+        else if (result.revoked === 'client')
+          process.stdout.write(`every token of client ${result.client_id} issued until ${result.revoked_before} revoked (${result.refresh_tokens_revoked} refresh token(s))\n`);
         else process.stdout.write(`every token of user ${result.username} issued until ${result.revoked_before} revoked (${result.refresh_tokens_revoked} refresh token(s))\n`);
       });
     });
