@@ -40,6 +40,7 @@ const ACTIONS: Record<string, string> = {
   'DELETE /admins/:id': 'admin.delete',
   'POST /session/password': 'session.change_password',
   'POST /tokens/revoke': 'token.revoke',
+  'POST /commands/try': 'command.try',
 };
 
 export function adminActionOf(method: string, route: string): string {
@@ -58,6 +59,15 @@ function jsonOf(payload: unknown): Record<string, unknown> | undefined {
 
 function textOf(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** `app/name` of the command spec a request carries (a try). */
+function specOf(spec: unknown): string | undefined {
+  if (typeof spec !== 'object' || spec === null) return undefined;
+  const { app, name } = spec as Record<string, unknown>;
+  const appName = textOf(app);
+  const commandName = textOf(name);
+  return appName !== undefined && commandName !== undefined ? `${appName}/${commandName}` : undefined;
 }
 
 /** What a change was made to: from the route's parameters, else from what the answer created. */
@@ -79,6 +89,7 @@ function targetOf(request: FastifyRequest, answer: Record<string, unknown> | und
     textOf(body?.jti) ??
     textOf(body?.username) ??
     textOf(body?.name) ??
+    specOf(body?.spec) ??
     null
   );
 }

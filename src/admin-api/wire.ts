@@ -31,6 +31,7 @@ export {
 export { COMMANDS_SCOPE, RESERVED_SCOPES, USERS_SCOPE } from '../protected-apis/reserved-scopes.js';
 export { BUILT_IN_CHECKS, type BuiltInCheckName } from '../security/checks/built-in-check-names.js';
 export { ADMIN_ROLES, MIN_ADMIN_PASSWORD_LENGTH, type AdminRole } from '../admin-accounts/admin-account.js';
+export { clientStatus, type ClientStatus } from '../clients/client-status.js';
 
 // Answers whose type lives where the server builds them.
 export type { ClientMetadata } from '../clients/client-metadata.js';

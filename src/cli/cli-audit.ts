@@ -21,6 +21,9 @@ const ACTIONS: Record<string, string> = {
   'users disable': 'user.update',
   'users delete': 'user.delete',
   'users set-password': 'user.set_password',
+  'users unlock': 'user.unlock',
+  'profiles tokens create': 'profile.create_initial_access_token',
+  'profiles tokens revoke': 'profile.revoke_initial_access_token',
   'keys rotate': 'signing_key.rotate',
   'admins create': 'admin.create',
   'admins delete': 'admin.delete',
@@ -38,10 +41,12 @@ const ACTIONS: Record<string, string> = {
 
 /** The audit action of a CLI command, or undefined when it changes nothing. */
 export function cliActionOf(command: Command): string | undefined {
-  const parent = command.parent?.parent ? command.parent.name() : undefined;
   const name = command.name();
   if (READ_ONLY.has(name)) return undefined;
-  const key = parent ? `${parent} ${name}` : name;
+  // The words after `gatehouse`: `tokens revoke` (token revocation) is not `profiles tokens revoke` (initial access tokens).
+  const words: string[] = [];
+  for (let current: Command | null = command; current?.parent; current = current.parent) words.unshift(current.name());
+  const key = words.join(' ');
   // `clients pin` sets a PIN or, with --clear, removes it: the admin API's PUT and DELETE.
   if (key === 'clients pin') return command.opts<{ clear?: boolean }>().clear ? 'client.remove_pin' : 'client.set_pin';
   return ACTIONS[key] ?? key.replace(' ', '.');

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerAdminTokenCommand } from './commands/admin-token.js';
 import { registerAdminsCommands } from './commands/admins.js';
@@ -14,13 +15,21 @@ import { registerSessionsCommands } from './commands/sessions.js';
 import { registerConsentsCommands } from './commands/consents.js';
 import { registerBrandingCommands } from './commands/branding.js';
 import { registerTokensCommands } from './commands/tokens.js';
+import { registerAuditCommands } from './commands/audit.js';
 import { reportCliError } from './context.js';
+import { withUsageHints } from './usage-hints.js';
+
+/** The version in package.json (two folders up from src/cli/ and dist/cli/ alike). */
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
+}
 
 const program = new Command()
   .name('gatehouse')
   .description('Gatehouse: OAuth 2.0 authorization server')
-  .option('--config <file>', 'JSON configuration file (environment variables win over it)')
-  .showHelpAfterError();
+  .version(packageVersion(), '-V, --version', 'print the version of Gatehouse')
+  .option('--config <file>', 'JSON configuration file (environment variables win over it)');
 
 registerServeCommand(program);
 registerMigrateCommand(program);
@@ -36,5 +45,8 @@ registerSessionsCommands(program);
 registerConsentsCommands(program);
 registerBrandingCommands(program);
 registerTokensCommands(program);
+registerAuditCommands(program);
+
+withUsageHints(program);
 
 program.parseAsync(process.argv).catch(reportCliError);

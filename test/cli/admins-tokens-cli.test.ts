@@ -60,11 +60,11 @@ describe.each(STORES)('gatehouse admins (roles) and gatehouse tokens revoke on %
     ]);
   });
 
-  it('refuses tokens revoke without exactly one of --jti, --client, --user in one line', async () => {
+  it('refuses tokens revoke without exactly one of --jti, --client, --user: one line and the hint to --help', async () => {
     for (const args of [[], ['--jti', 'a', '--client', 'b'], ['--client', 'b', '--user', 'c']]) {
       const result = await runCli(['tokens', 'revoke', ...args], env);
       expect(result.code).toBe(1);
-      expect(result.stderr).toBe('gatehouse: give exactly one of --jti <jti>, --client <client-id> or --user <user> (see gatehouse tokens revoke --help)\n');
+      expect(result.stderr).toBe("error: give exactly one of --jti <jti>, --client <client-id> or --user <user>\nRun 'gatehouse tokens revoke --help' for usage.\n");
     }
     const unknown = await runCli(['tokens', 'revoke', '--client', 'no-such-client'], env);
     expect(unknown.code).toBe(1);

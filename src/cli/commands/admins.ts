@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ADMIN_ROLES, toAdminJson } from '../../admin-accounts/admin-account.js';
 import { printJson, withGatehouse } from '../context.js';
+import { printTable } from '../table.js';
 import { namingFlags } from '../flag-errors.js';
 import { passwordFrom } from './users.js';
 
@@ -34,10 +35,10 @@ export function registerAdminsCommands(program: Command): void {
       await withGatehouse(command, async (gatehouse) => {
         const list = (await gatehouse.admins.list()).map(toAdminJson);
         if (flags.json) return printJson({ admins: list });
-        const width = Math.max('USERNAME'.length, ...list.map((admin) => admin.username.length));
-        process.stdout.write(`${'USERNAME'.padEnd(width)}  ${'ROLE'.padEnd(7)}  CREATED\n`);
-        for (const admin of list) process.stdout.write(`${admin.username.padEnd(width)}  ${admin.role.padEnd(7)}  ${admin.created_at}\n`);
-        process.stdout.write(`${list.length} account(s)\n`);
+        printTable(
+          ['USERNAME', 'ROLE', 'CREATED'],
+          list.map((admin) => [admin.username, admin.role, admin.created_at]),
+        );
       });
     });
 

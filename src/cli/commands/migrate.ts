@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { openConfiguredStore } from '../../gatehouse.js';
 import { migrateToLatest, pendingMigrations } from '../../store/migrate.js';
 import { migrationSql } from '../../store/schema-sql.js';
-import { configFrom } from '../context.js';
+import { CliError, configFrom } from '../context.js';
 
 export function registerMigrateCommand(program: Command): void {
   program
@@ -11,6 +11,7 @@ export function registerMigrateCommand(program: Command): void {
     .option('--dry-run', 'list the migrations that would run, without running them')
     .option('--sql', 'with --dry-run: also print the SQL each pending migration would run')
     .action(async (options: { dryRun?: boolean; sql?: boolean }, command: Command) => {
+      if (options.sql && !options.dryRun) throw new CliError('--sql prints what --dry-run would apply; use it with --dry-run');
       const config = configFrom(command);
       const store = await openConfiguredStore(config);
       try {

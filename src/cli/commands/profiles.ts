@@ -4,6 +4,8 @@ import type { Command } from 'commander';
 import { parseProfileFile, parseProfileName, profileFileOf, toProfileBody, toProfileFile, toProfileJson, type SecurityProfileJson } from '../../security/security-profile.js';
 import { adminApiTarget, callAdminApi } from '../admin-api-client.js';
 import { CliError, printJson, withGatehouse } from '../context.js';
+import { printTable } from '../table.js';
+import { registerInitialAccessTokenCommands } from './initial-access-tokens.js';
 
 /** `--server URL` and `--admin-token`: work through a running server's admin API instead of the database. */
 interface ServerFlags {
@@ -41,10 +43,10 @@ export function registerProfilesCommands(program: Command): void {
       await withGatehouse(command, async (gatehouse) => {
         const all = await gatehouse.profiles.list();
         if (flags.json) return printJson({ profiles: all.map(toProfileJson) });
-        for (const profile of all) {
-          const mapped = Object.keys(profile.scopeElementMapping).length;
-          process.stdout.write(`${profile.name}\tmax ${profile.maxTokenExpiration} s\t${mapped} mapped element(s)\tmandatory: ${profile.mandatoryScope.join(' ') || '(none)'}\n`);
-        }
+        printTable(
+          ['NAME', 'MAX LIFETIME', 'MAPPED ELEMENTS', 'MANDATORY SCOPE'],
+          all.map((profile) => [profile.name, `${profile.maxTokenExpiration} s`, String(Object.keys(profile.scopeElementMapping).length), profile.mandatoryScope.join(' ') || '(none)']),
+        );
         process.stdout.write(`${all.length} profile(s)\n`);
       });
     });
@@ -100,4 +102,6 @@ export function registerProfilesCommands(program: Command): void {
         process.stdout.write(`profile ${name} deleted\n`);
       });
     });
+
+  registerInitialAccessTokenCommands(profiles);
 }

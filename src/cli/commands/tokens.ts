@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { RevocationTarget } from '../../oauth/token-revocation.js';
-import { CliError, printJson, withGatehouse } from '../context.js';
+import { printJson, withGatehouse } from '../context.js';
 
 interface RevokeFlags {
   jti?: string;
@@ -9,12 +9,12 @@ interface RevokeFlags {
   json?: boolean;
 }
 
-const USAGE = 'give exactly one of --jti <jti>, --client <client-id> or --user <user> (see gatehouse tokens revoke --help)';
+const USAGE = 'error: give exactly one of --jti <jti>, --client <client-id> or --user <user>';
 
-/** The one target the flags name; a usage error (one line) for none or several. */
-export function revocationTargetOf(flags: RevokeFlags): RevocationTarget {
+/** The one target the flags name; for none or several, a usage error (one line and the hint to --help). */
+function revocationTargetOf(flags: RevokeFlags, command: Command): RevocationTarget {
   const given = [flags.jti, flags.client, flags.user].filter((value) => value !== undefined);
-  if (given.length !== 1 || given[0]?.trim() === '') throw new CliError(USAGE);
+  if (given.length !== 1 || given[0]?.trim() === '') command.error(USAGE);
   if (flags.jti !== undefined) return { jti: flags.jti };
   return flags.client !== undefined ? { clientId: flags.client } : { userId: flags.user as string };
 }
@@ -31,7 +31,7 @@ export function registerTokensCommands(program: Command): void {
     .option('--user <user>', 'every token of this user (id or username)')
     .option('--json', 'machine-readable output (the admin API answer)')
     .action(async (flags: RevokeFlags, command: Command) => {
-      const target = revocationTargetOf(flags);
+      const target = revocationTargetOf(flags, command);
       await withGatehouse(command, async (gatehouse) => {
         const result = await gatehouse.tokenRevocation.revoke(target);
         if (flags.json) return printJson(result);
