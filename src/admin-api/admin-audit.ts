@@ -144,7 +144,9 @@ export function auditAdminChanges(audit: AuditLog, failures?: AdminAuthFailureCo
       ? (targetOf(request, answer)?.split('/')[0] ?? null)
       : route.startsWith('/admin/api/consents/')
         ? ((request.params as Record<string, string> | undefined)?.client ?? null)
-        : null;
+        : route === '/admin/api/tokens/revoke'
+          ? (textOf((request.body as Record<string, unknown> | undefined)?.client_id) ?? null)
+          : null;
     await audit.record({
       actor,
       action,

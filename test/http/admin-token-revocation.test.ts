@@ -147,6 +147,9 @@ describe.each(STORES)('revoking tokens through the admin API on %s', (store) => 
     const { events } = (await (await server.admin('GET', '/audit?action=token.revoke&limit=50')).json()) as { events: { target: string | null; outcome: string }[] };
     const targets = events.filter((event) => event.outcome === 'success').map((event) => event.target);
     expect(targets).toEqual(expect.arrayContaining([clients.app.client_id, 'heidi']));
+    // Filtering the log by the client finds its revocation.
+    const byClient = (await (await server.admin('GET', `/audit?action=token.revoke&client_id=${clients.app.client_id}`)).json()) as { events: { target: string }[] };
+    expect(byClient.events.map((event) => event.target)).toEqual([clients.app.client_id]);
   });
 });
 
