@@ -36,6 +36,8 @@ export function Administrators(props: { session: SessionJson }) {
     setMessage(null);
     try {
       await api('PATCH', `/admins/${admin.id}`, { role });
+      // Your own new role changes what the console offers: start it again with the new session answer.
+      if (admin.username === props.session.username) return window.location.reload();
       reload(`${admin.username} is now ${role === 'admin' ? 'an administrator' : 'an auditor'}.`);
     } catch (failure) {
       setMessage({ kind: 'error', text: errorText(failure) });
