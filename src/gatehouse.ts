@@ -13,6 +13,7 @@ import { SecretDigester } from './keys/secret-digest.js';
 import { SigningThread } from './keys/signing-thread.js';
 import { SigningKeys } from './keys/signing-keys.js';
 import { RevocationList } from './oauth/revocation-list.js';
+import { TokenRevocation } from './oauth/token-revocation.js';
 import { checkDeploymentIdentity } from './keys/deployment-identity.js';
 import { ChangeEventsRepository } from './store/change-events-repository.js';
 import { ClientsRepository } from './store/clients-repository.js';
@@ -77,6 +78,8 @@ export interface Gatehouse {
   refreshTokens: RefreshTokens;
   keys: SigningKeys;
   revocations: RevocationList;
+  /** Administrative revocation: one token by jti, every token of a client or of a user. */
+  tokenRevocation: TokenRevocation;
   adminToken: AdminToken;
   /** Administrator accounts and sessions of the web console. */
   admins: AdminAccounts;
@@ -257,6 +260,7 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
     changes.on('client', (clientId) => directory.refresh(clientId));
     changes.on('revocation', (jti) => revocations.refresh(jti));
     changes.on('grant_revocation', (familyId) => revocations.refreshGrant(familyId));
+    changes.on('token_cutoff', (ref) => revocations.refreshCutoff(ref));
     changes.on('user', (userId) => userStatus.forget(userId));
     changes.on('signing_key', () => keys.load());
     changes.on('profile', (name) => profileDirectory.refresh(name));
@@ -303,6 +307,7 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       refreshTokens,
       keys,
       revocations,
+      tokenRevocation: new TokenRevocation(revocations, clients, usersRepository, (now) => refreshTokens.revokedGrantEnd(now)),
       adminToken,
       admins,
       adminSessions,

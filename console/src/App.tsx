@@ -15,6 +15,7 @@ import { Profiles } from './pages/Profiles';
 import { Sessions } from './pages/Sessions';
 import { Consents } from './pages/Consents';
 import { Branding } from './pages/Branding';
+import { Administrators } from './pages/Administrators';
 
 const SECTIONS = [
   { to: '/clients', label: 'Clients' },
@@ -26,6 +27,7 @@ const SECTIONS = [
   { to: '/keys', label: 'Signing keys' },
   { to: '/audit', label: 'Audit log' },
   { to: '/branding', label: 'Branding' },
+  { to: '/administrators', label: 'Administrators' },
   { to: '/settings', label: 'Settings' },
 ];
 
@@ -75,7 +77,7 @@ export function App() {
   }
 
   return (
-    <div className="layout">
+    <div className={session.role === 'auditor' ? 'layout read-only' : 'layout'}>
       <a className="skip-link" href="#main">
         Skip to content
       </a>
@@ -91,6 +93,7 @@ export function App() {
         <div className="who">
           <span>
             Signed in as <strong>{session.username}</strong>
+            {session.role === 'auditor' ? ' (auditor)' : ''}
           </span>
           <button type="button" className="button-secondary" onClick={() => void signOut()}>
             Sign out
@@ -98,13 +101,18 @@ export function App() {
         </div>
       </header>
       <main id="main" tabIndex={-1}>
-        <Page path={path} />
+        {session.role === 'auditor' && (
+          <p className="read-only-note" role="note">
+            You are signed in as an auditor: you can read everything, and change only your own password.
+          </p>
+        )}
+        <Page path={path} session={session} />
       </main>
     </div>
   );
 }
 
-function Page({ path }: { path: string }) {
+function Page({ path, session }: { path: string; session: SessionJson }) {
   const client = /^\/clients\/(.+)$/.exec(path);
   if (path === '/clients/new') return <ClientForm key="new" clientId={null} />;
   if (client?.[1]) return <ClientForm key={client[1]} clientId={decodeURIComponent(client[1])} />;
@@ -118,6 +126,7 @@ function Page({ path }: { path: string }) {
   if (path.startsWith('/keys')) return <SigningKeys />;
   if (path.startsWith('/audit')) return <AuditLog />;
   if (path.startsWith('/settings')) return <Settings />;
+  if (path.startsWith('/administrators')) return <Administrators session={session} />;
   return (
     <section>
       <h1>Not found</h1>

@@ -127,6 +127,7 @@ export function CopyButton(props: { text: string; label?: string }) {
     <button
       type="button"
       className="button-secondary"
+      data-read=""
       onClick={() => {
         void navigator.clipboard.writeText(props.text).then(
           () => setCopied(true),
@@ -171,10 +172,10 @@ export function Pager(props: { total: number; limit: number; offset: number; onO
       <span aria-live="polite">
         {first}–{last} of {total}
       </span>
-      <button type="button" className="button-secondary" disabled={offset === 0} onClick={() => props.onOffset(Math.max(0, offset - limit))}>
+      <button type="button" className="button-secondary" data-read="" disabled={offset === 0} onClick={() => props.onOffset(Math.max(0, offset - limit))}>
         Previous
       </button>
-      <button type="button" className="button-secondary" disabled={offset + limit >= total} onClick={() => props.onOffset(offset + limit)}>
+      <button type="button" className="button-secondary" data-read="" disabled={offset + limit >= total} onClick={() => props.onOffset(offset + limit)}>
         Next
       </button>
     </nav>

@@ -1,10 +1,15 @@
 import { FieldValidationError } from '../shared/errors.js';
 
+/** What an account may do: `admin` changes everything, `auditor` only reads. */
+export const ADMIN_ROLES = ['admin', 'auditor'] as const;
+export type AdminRole = (typeof ADMIN_ROLES)[number];
+
 /** An administrator of the web console. The password exists only as an argon2id hash. */
 export interface AdminAccount {
   id: string;
   username: string;
   passwordHash: string;
+  role: AdminRole;
   createdAt: number;
   updatedAt: number;
 }
@@ -26,7 +31,14 @@ export function parseAdminPassword(value: unknown): string {
   return value;
 }
 
+export function parseAdminRole(value: unknown): AdminRole {
+  if (typeof value !== 'string' || !(ADMIN_ROLES as readonly string[]).includes(value)) {
+    throw new FieldValidationError('role', `must be one of ${ADMIN_ROLES.join(', ')}`);
+  }
+  return value as AdminRole;
+}
+
 /** What lists and APIs show of an administrator: never the hash. */
-export function toAdminJson(admin: AdminAccount): { id: string; username: string; created_at: string; updated_at: string } {
-  return { id: admin.id, username: admin.username, created_at: new Date(admin.createdAt).toISOString(), updated_at: new Date(admin.updatedAt).toISOString() };
+export function toAdminJson(admin: AdminAccount): { id: string; username: string; role: AdminRole; created_at: string; updated_at: string } {
+  return { id: admin.id, username: admin.username, role: admin.role, created_at: new Date(admin.createdAt).toISOString(), updated_at: new Date(admin.updatedAt).toISOString() };
 }

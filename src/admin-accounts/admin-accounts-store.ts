@@ -1,4 +1,7 @@
-import type { AdminAccount } from './admin-account.js';
+import type { AdminAccount, AdminRole } from './admin-account.js';
+
+/** What a guarded change did: `last_admin` when it would have left no account with the `admin` role (nothing changed). */
+export type GuardedChange = 'done' | 'not_found' | 'last_admin';
 
 /** What the console's administrator accounts need from storage; `store/admins-repository.ts` implements it. */
 export interface AdminAccountsStore {
@@ -8,13 +11,18 @@ export interface AdminAccountsStore {
   count(): Promise<number>;
   /** With `onlyIfNone`, stores the account only while there is no administrator at all; true when stored. */
   insert(admin: AdminAccount, options?: { onlyIfNone?: boolean }): Promise<boolean>;
-  setPasswordHash(id: string, passwordHash: string, now: number): Promise<boolean>;
-  delete(id: string): Promise<boolean>;
+  /** Replaces the hash and ends the account's console sessions, except the one of `keepSessionDigest`. */
+  setPasswordHash(id: string, passwordHash: string, now: number, keepSessionDigest?: string): Promise<boolean>;
+  /** Changes the role, in one transaction that refuses to leave no administrator (serialized against other guarded changes). */
+  setRole(id: string, role: AdminRole, now: number): Promise<GuardedChange>;
+  /** Deletes the account and its sessions, refusing to delete the last administrator (serialized like setRole). */
+  delete(id: string): Promise<GuardedChange>;
 }
 
 export interface StoredAdminSession {
   adminId: string;
   username: string;
+  role: AdminRole;
   createdAt: number;
   lastUsedAt: number;
   expiresAt: number;

@@ -1,7 +1,7 @@
 import type { SecretDigester } from '../keys/secret-digest.js';
 import { generateSecret } from '../keys/secret-digest.js';
 import type { AdminSessionsStore } from './admin-accounts-store.js';
-import type { AdminAccount } from './admin-account.js';
+import type { AdminAccount, AdminRole } from './admin-account.js';
 
 export interface SessionLimits {
   /** Seconds without a request after which a session ends. */
@@ -11,7 +11,9 @@ export interface SessionLimits {
 }
 
 export interface ActiveSession {
+  adminId: string;
   username: string;
+  role: AdminRole;
   /** The CSRF token bound to this session (a keyed digest of the cookie value under another label). */
   csrfToken: string;
   expiresAt: number;
@@ -39,7 +41,10 @@ export class AdminSessions {
     const { maxSeconds, idleSeconds } = this.limits();
     const expiresAt = now + maxSeconds * 1000;
     await this.repository.insert({ sessionDigest: this.digester.digest(cookieValue), adminId: admin.id, createdAt: now, lastUsedAt: now, expiresAt });
-    return { cookieValue, session: { username: admin.username, csrfToken: this.csrfTokenOf(cookieValue), expiresAt, idleExpiresAt: Math.min(expiresAt, now + idleSeconds * 1000) } };
+    return {
+      cookieValue,
+      session: { adminId: admin.id, username: admin.username, role: admin.role, csrfToken: this.csrfTokenOf(cookieValue), expiresAt, idleExpiresAt: Math.min(expiresAt, now + idleSeconds * 1000) },
+    };
   }
 
   /** The live session of a cookie value; an expired one is removed and answers undefined. */
@@ -54,7 +59,9 @@ export class AdminSessions {
     }
     if (now - stored.lastUsedAt >= TOUCH_INTERVAL_MS) await this.repository.touch(digest, now);
     return {
+      adminId: stored.adminId,
       username: stored.username,
+      role: stored.role,
       csrfToken: this.csrfTokenOf(cookieValue),
       expiresAt: stored.expiresAt,
       idleExpiresAt: Math.min(stored.expiresAt, now + idleSeconds * 1000),
@@ -64,6 +71,11 @@ export class AdminSessions {
   /** Whether a presented CSRF token belongs to the session of this cookie value (constant time). */
   csrfMatches(cookieValue: string, presented: string): boolean {
     return this.digester.matches(presented, this.digester.digest(this.csrfTokenOf(cookieValue)));
+  }
+
+  /** The stored key of a cookie value's session (to keep that one session when the others end). */
+  storedKeyOf(cookieValue: string): string {
+    return this.digester.digest(cookieValue);
   }
 
   async end(cookieValue: string): Promise<void> {

@@ -6,6 +6,10 @@ import type { ChangeFeed } from '../changes/change-feed.js';
 import type { ClientRegistry } from '../clients/client-registry.js';
 import type { UserRegistry } from '../users/user-registry.js';
 import type { AdminSessions } from '../admin-accounts/admin-sessions.js';
+import type { AdminAccounts } from '../admin-accounts/admin-accounts.js';
+import type { TokenRevocation } from '../oauth/token-revocation.js';
+import { registerAdminsApi } from './admins-api.js';
+import { registerTokensApi } from './tokens-api.js';
 import type { ConsoleSignIn } from '../admin-accounts/console-sign-in.js';
 import type { TokenDeliverySettings } from '../protected-apis/token-delivery.js';
 import type { AdminToken } from './admin-token.js';
@@ -36,6 +40,8 @@ export interface AdminApiServices extends KeysApiServices, ProfilesApiServices {
   config: GatehouseConfig;
   adminToken: AdminToken;
   adminSessions: AdminSessions;
+  admins: AdminAccounts;
+  tokenRevocation: TokenRevocation;
   consoleSignIn: ConsoleSignIn;
   audit: AuditLog;
   clients: ClientRegistry;
@@ -57,6 +63,8 @@ export async function adminApi(app: FastifyInstance, options: { gatehouse: Admin
     return payload;
   });
   registerSessionApi(app, options.gatehouse);
+  registerAdminsApi(app, options.gatehouse.admins);
+  registerTokensApi(app, options.gatehouse.tokenRevocation);
   registerAuditApi(app, options.gatehouse.audit);
   registerApplicationsApi(app, options.commands);
   registerCommandTrialApi(app, { commands: options.commands, defaultTimeoutMs: () => options.gatehouse.config.commandTimeoutMs });

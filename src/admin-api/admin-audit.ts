@@ -34,6 +34,12 @@ const ACTIONS: Record<string, string> = {
   'DELETE /users/:id/sessions': 'user.end_sessions',
   'DELETE /consents/:user/:client': 'consent.withdraw',
   'PUT /branding': 'settings.branding.update',
+  'POST /admins': 'admin.create',
+  'PATCH /admins/:id': 'admin.change_role',
+  'POST /admins/:id/password': 'admin.set_password',
+  'DELETE /admins/:id': 'admin.delete',
+  'POST /session/password': 'session.change_password',
+  'POST /tokens/revoke': 'token.revoke',
   'POST /commands/try': 'command.try',
 };
 
@@ -79,6 +85,8 @@ function targetOf(request: FastifyRequest, answer: Record<string, unknown> | und
     textOf(key?.kid) ??
     textOf(answer?.name) ??
     textOf(body?.client_id) ??
+    textOf(body?.user_id) ??
+    textOf(body?.jti) ??
     textOf(body?.username) ??
     textOf(body?.name) ??
     specOf(body?.spec) ??
@@ -136,7 +144,9 @@ export function auditAdminChanges(audit: AuditLog, failures?: AdminAuthFailureCo
       ? (targetOf(request, answer)?.split('/')[0] ?? null)
       : route.startsWith('/admin/api/consents/')
         ? ((request.params as Record<string, string> | undefined)?.client ?? null)
-        : null;
+        : route === '/admin/api/tokens/revoke'
+          ? (textOf((request.body as Record<string, unknown> | undefined)?.client_id) ?? null)
+          : null;
     await audit.record({
       actor,
       action,

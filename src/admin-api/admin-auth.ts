@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AdminRole } from '../admin-accounts/admin-account.js';
 import type { AdminSessions } from '../admin-accounts/admin-sessions.js';
 import type { AdminToken } from './admin-token.js';
 
@@ -10,6 +11,10 @@ export const CSRF_HEADER = 'x-csrf-token';
 export interface AdminActor {
   actor: string;
   via: 'session' | 'token';
+  /** The account behind a console session (absent for the admin token, which acts as an administrator). */
+  adminId?: string;
+  /** `auditor`: may only read. The admin token and sign-in attempts count as `admin`. */
+  role?: AdminRole;
 }
 
 const actors = new WeakMap<FastifyRequest, AdminActor>();
@@ -38,6 +43,14 @@ function isSessionRoute(request: FastifyRequest): boolean {
   return request.routeOptions.url === '/admin/api/session';
 }
 
+/** The one change an auditor may make: their own password. */
+export const OWN_PASSWORD_ROUTE = '/admin/api/session/password';
+
+/** Whether a request may pass with the role: auditors may read (safe methods) and change their own password, nothing else. */
+export function roleAllows(role: AdminRole, method: string, route: string | undefined): boolean {
+  return role === 'admin' || SAFE_METHODS.has(method) || route === OWN_PASSWORD_ROUTE;
+}
+
 /**
  * onRequest hook of the admin API. `Authorization: Bearer <admin token>` works as before (scripts; no
  * CSRF token: browsers never add that header by themselves). Otherwise the console's session cookie
@@ -51,7 +64,7 @@ export function adminAuthentication(adminToken: AdminToken, sessions: AdminSessi
     if (authorization !== undefined) {
       const match = /^Bearer +(\S+) *$/i.exec(authorization);
       if (match?.[1] && adminToken.matches(match[1])) {
-        rememberAdminActor(request, { actor: 'admin-token', via: 'token' });
+        rememberAdminActor(request, { actor: 'admin-token', via: 'token', role: 'admin' });
         return;
       }
       return refuse(request, reply, 'invalid_token', 'the admin token is not valid');
@@ -68,7 +81,11 @@ export function adminAuthentication(adminToken: AdminToken, sessions: AdminSessi
             return;
           }
         }
-        rememberAdminActor(request, { actor: session.username, via: 'session' });
+        rememberAdminActor(request, { actor: session.username, via: 'session', adminId: session.adminId, role: session.role });
+        // The one place that keeps auditors read-only: every route of the admin API passes here.
+        if (!roleAllows(session.role, request.method, request.routeOptions.url)) {
+          await reply.status(403).send({ error: 'forbidden', error_description: 'an auditor may only read; ask an administrator to make this change' });
+        }
         return;
       }
       return refuse(request, reply, 'session_expired', 'the console session has ended; sign in again');

@@ -1,16 +1,18 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AdminSessions } from '../admin-accounts/admin-sessions.js';
+import type { ActiveSession, AdminSessions } from '../admin-accounts/admin-sessions.js';
+import type { AdminAccounts } from '../admin-accounts/admin-accounts.js';
 import type { ConsoleSignIn } from '../admin-accounts/console-sign-in.js';
 import type { GatehouseConfig } from '../config/config.js';
 import { TooManyAttempts } from '../users/attempt-limiter.js';
-import { ADMIN_SESSION_COOKIE, CSRF_HEADER, rememberAdminActor } from './admin-auth.js';
+import { ADMIN_SESSION_COOKIE, CSRF_HEADER, adminActorOf, rememberAdminActor } from './admin-auth.js';
 import type { SessionJson } from './wire.js';
 
 const COOKIE_PATH = '/admin';
 
-function sessionJson(session: { username: string; csrfToken: string; expiresAt: number; idleExpiresAt: number }): SessionJson {
+function sessionJson(session: ActiveSession): SessionJson {
   return {
     username: session.username,
+    role: session.role,
     csrf_token: session.csrfToken,
     expires_at: new Date(session.expiresAt).toISOString(),
     idle_expires_at: new Date(session.idleExpiresAt).toISOString(),
@@ -22,7 +24,10 @@ function sessionJson(session: { username: string; csrfToken: string; expiresAt: 
  * Sign-ins are counted per source address and per username when they arrive (gatehouse.consoleSignIn, shared by
  * every instance); beyond the limits 429 with Retry-After, before any password check.
  */
-export function registerSessionApi(app: FastifyInstance, gatehouse: { config: Pick<GatehouseConfig, 'issuer'>; consoleSignIn: ConsoleSignIn; adminSessions: AdminSessions }): void {
+export function registerSessionApi(
+  app: FastifyInstance,
+  gatehouse: { config: Pick<GatehouseConfig, 'issuer'>; consoleSignIn: ConsoleSignIn; adminSessions: AdminSessions; admins: AdminAccounts },
+): void {
   const { config } = gatehouse;
   const secureCookie = () => config.issuer.startsWith('https:');
 
@@ -69,6 +74,19 @@ export function registerSessionApi(app: FastifyInstance, gatehouse: { config: Pi
   });
 
   app.delete('/session', async (request, reply) => signOut(request, reply));
+
+  // The signed-in account changes its own password (auditors too): the current one is checked, this session stays
+  // and the account's other sessions end. Authenticated like any admin route (cookie and CSRF token).
+  app.post('/session/password', async (request, reply) => {
+    const adminId = adminActorOf(request)?.adminId;
+    const cookieValue = request.cookies[ADMIN_SESSION_COOKIE];
+    if (adminId === undefined || cookieValue === undefined) {
+      return reply.status(400).send({ error: 'invalid_request', error_description: 'only a console session has a password to change; the admin token has none' });
+    }
+    const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>;
+    await gatehouse.admins.changeOwnPassword(adminId, body.current_password, body.new_password, gatehouse.adminSessions.storedKeyOf(cookieValue));
+    return reply.status(204).send();
+  });
 
   async function signOut(request: FastifyRequest, reply: FastifyReply) {
     const cookieValue = request.cookies[ADMIN_SESSION_COOKIE];

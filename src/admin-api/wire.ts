@@ -11,6 +11,7 @@ import type { toUserJson } from '../users/user-registry.js';
 import type { signingKeyJson } from '../keys/signing-key-json.js';
 import type { InitialAccessTokenJson } from '../security/initial-access-tokens.js';
 import type { HttpRequestCommandSpec } from '../protected-apis/commands/http-request-spec.js';
+import type { AdminRole, toAdminJson } from '../admin-accounts/admin-account.js';
 
 // Constants, as values (from modules without Node.js imports).
 export {
@@ -30,6 +31,7 @@ export {
 export { COMMANDS_SCOPE, RESERVED_SCOPES, USERS_SCOPE } from '../protected-apis/reserved-scopes.js';
 export { ROLES_SCOPE } from '../users/user.js';
 export { BUILT_IN_CHECKS, type BuiltInCheckName } from '../security/checks/built-in-check-names.js';
+export { ADMIN_ROLES, MIN_ADMIN_PASSWORD_LENGTH, type AdminRole } from '../admin-accounts/admin-account.js';
 export { clientStatus, type ClientStatus } from '../clients/client-status.js';
 
 // Answers whose type lives where the server builds them.
@@ -39,10 +41,13 @@ export type { TokenDelivery } from '../protected-apis/token-delivery.js';
 export type { SecurityProfileFile, SecurityProfileJson } from '../security/security-profile.js';
 export type { InitialAccessTokenJson } from '../security/initial-access-tokens.js';
 export type { HttpRequestCommandSpec } from '../protected-apis/commands/http-request-spec.js';
+export type { TokenRevocationResult as TokenRevocationJson } from '../oauth/token-revocation.js';
 
 /** `POST /admin/api/session`, `GET /admin/api/session`: the console session (the cookie travels apart). */
 export interface SessionJson {
   username: string;
+  /** `admin` may change everything; `auditor` may only read (and change their own password). */
+  role: AdminRole;
   csrf_token: string;
   expires_at: string;
   idle_expires_at: string;
@@ -210,3 +215,37 @@ export interface CommandTryResultJson {
   result: { status: number; body: unknown };
   duration_ms: number;
 }
+
+/** A console account as `/admin/api/admins` lists it (never the password hash). */
+export type AdminJson = ReturnType<typeof toAdminJson>;
+
+/** `GET /admin/api/admins`. */
+export interface AdminsJson {
+  admins: AdminJson[];
+}
+
+/** `POST /admin/api/admins` (`role` defaults to `admin`). */
+export interface NewAdminJson {
+  username: string;
+  password: string;
+  role?: AdminRole;
+}
+
+/** `PATCH /admin/api/admins/:id`. */
+export interface AdminRoleChangeJson {
+  role: AdminRole;
+}
+
+/** `POST /admin/api/admins/:id/password`: a new password set by an administrator (the account's sessions end). */
+export interface AdminPasswordResetJson {
+  password: string;
+}
+
+/** `POST /admin/api/session/password`: the signed-in account changes its own password (its other sessions end). */
+export interface OwnPasswordChangeJson {
+  current_password: string;
+  new_password: string;
+}
+
+/** `POST /admin/api/tokens/revoke`: exactly one member (`user_id`: an id or a username). */
+export type TokenRevocationRequestJson = { jti: string } | { client_id: string } | { user_id: string };

@@ -13,6 +13,7 @@ import { registerProfilesCommands } from './commands/profiles.js';
 import { registerSessionsCommands } from './commands/sessions.js';
 import { registerConsentsCommands } from './commands/consents.js';
 import { registerBrandingCommands } from './commands/branding.js';
+import { registerTokensCommands } from './commands/tokens.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { withUsageHints } from './usage-hints.js';
 
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   registerSessionsCommands(program);
   registerConsentsCommands(program);
   registerBrandingCommands(program);
+  registerTokensCommands(program);
   registerAuditCommands(program);
 
   withUsageHints(program);

@@ -122,6 +122,10 @@ export class AccessTokenVerifier {
   private async stillAllowed(claims: AccessTokenClaims, now: number): Promise<VerificationResult> {
     // The token itself, or the grant it was issued from (RFC 7009 §2.1), revoked: both in memory.
     if (this.revocations.isRevoked(claims.jti, typeof claims.grant_id === 'string' ? claims.grant_id : undefined)) return { active: false, reason: 'token revoked' };
+    // Every token of its client, or of its user, revoked up to a time (in memory too).
+    if (this.revocations.revokedByCutoff(claims.client_id, claims.sub !== claims.client_id ? claims.sub : undefined, claims.iat * 1000)) {
+      return { active: false, reason: 'token revoked' };
+    }
     const client = this.directory.get(claims.client_id);
     if (!client) return { active: false, reason: 'client no longer exists' };
     const unusable = clientUnusableReason(client, now);

@@ -63,6 +63,8 @@ export class RefreshTokens {
     if (!stored) return { ok: false, reason: 'unknown' };
     if (stored.clientId !== client.clientId) return { ok: false, reason: 'other_client' };
     if (stored.revokedAt !== null) return { ok: false, reason: 'revoked' };
+    // Every token of its client or user revoked after it was created (see RevocationsRepository.revokeAllOf).
+    if (this.revocations.revokedByCutoff(stored.clientId, stored.userId, stored.createdAt)) return { ok: false, reason: 'revoked' };
     if (stored.expiresAt <= now) return { ok: false, reason: 'expired' };
     if (stored.usedAt !== null) {
       await this.revokeFamily(stored);

@@ -1,5 +1,5 @@
 import { CacheStats } from '../shared/cache-stats.js';
-import type { GrantRevocation, Revocation, RevocationsRepository } from '../store/revocations-repository.js';
+import { cutoffRef, type CutoffSubject, type GrantRevocation, type Revocation, type RevocationsRepository } from '../store/revocations-repository.js';
 
 /**
  * Revoked access-token ids, and revoked grants (refresh-token families, whose access tokens carry the
@@ -8,6 +8,8 @@ import type { GrantRevocation, Revocation, RevocationsRepository } from '../stor
 export class RevocationList {
   private readonly revoked = new Map<string, number>();
   private readonly revokedGrants = new Map<string, number>();
+  /** `client:<id>` / `user:<id>` → epoch ms at or before which their access tokens were issued revoked. */
+  private readonly cutoffs = new Map<string, number>();
   /** Checks of token ids; a hit is a revoked token. */
   readonly stats = new CacheStats();
 
@@ -15,7 +17,9 @@ export class RevocationList {
 
   async loadAll(): Promise<void> {
     const now = Date.now();
-    const [tokens, grants] = await Promise.all([this.repository.unexpired(now), this.repository.unexpiredGrants(now)]);
+    const [tokens, grants, cutoffs] = await Promise.all([this.repository.unexpired(now), this.repository.unexpiredGrants(now), this.repository.allCutoffs()]);
+    this.cutoffs.clear();
+    for (const cutoff of cutoffs) this.cutoffs.set(cutoffRef(cutoff.subject, cutoff.subjectId), cutoff.revokedBefore);
     this.revoked.clear();
     for (const revocation of tokens) this.revoked.set(revocation.jti, revocation.expiresAt);
     this.revokedGrants.clear();
@@ -32,6 +36,34 @@ export class RevocationList {
   async refreshGrant(familyId: string): Promise<void> {
     const revocation = await this.repository.getGrant(familyId);
     if (revocation) this.revokedGrants.set(familyId, revocation.expiresAt);
+  }
+
+  /** Re-reads one cutoff (`client:<id>` / `user:<id>`) after a change event. */
+  async refreshCutoff(ref: string): Promise<void> {
+    const cutoff = await this.repository.getCutoff(ref);
+    if (cutoff) this.cutoffs.set(ref, Math.max(cutoff.revokedBefore, this.cutoffs.get(ref) ?? 0));
+  }
+
+  /** Revokes every token of a client or a user: refresh tokens in the store, access tokens by a cutoff time (every instance). */
+  async revokeAllOf(subject: CutoffSubject, subjectId: string): Promise<{ revokedBefore: number; refreshTokens: number }> {
+    const result = await this.repository.revokeAllOf(subject, subjectId);
+    const ref = cutoffRef(subject, subjectId);
+    this.cutoffs.set(ref, Math.max(result.revokedBefore, this.cutoffs.get(ref) ?? 0));
+    return result;
+  }
+
+  /**
+   * Whether something issued at `issuedAtMs` to the client (and the user, for a user's token) falls under a cutoff
+   * (all their tokens revoked). Access tokens pass `iat` × 1000: one issued in the second of the revocation, even
+   * just after it, is refused too.
+   */
+  revokedByCutoff(clientId: string, userId: string | undefined, issuedAtMs: number): boolean {
+    if (this.cutoffs.size === 0) return false;
+    const byClient = this.cutoffs.get(cutoffRef('client', clientId));
+    if (byClient !== undefined && issuedAtMs <= byClient) return true;
+    if (userId === undefined) return false;
+    const byUser = this.cutoffs.get(cutoffRef('user', userId));
+    return byUser !== undefined && issuedAtMs <= byUser;
   }
 
   async revoke(revocation: Revocation): Promise<void> {

@@ -23,13 +23,14 @@ export class AdminSessionsRepository implements AdminSessionsStore {
     const row = await this.db
       .selectFrom('admin_sessions')
       .innerJoin('admins', 'admins.id', 'admin_sessions.admin_id')
-      .select(['admin_sessions.admin_id', 'admins.username', 'admin_sessions.created_at', 'admin_sessions.last_used_at', 'admin_sessions.expires_at'])
+      .select(['admin_sessions.admin_id', 'admins.username', 'admins.role', 'admin_sessions.created_at', 'admin_sessions.last_used_at', 'admin_sessions.expires_at'])
       .where('admin_sessions.session_digest', '=', sessionDigest)
       .executeTakeFirst();
     if (!row) return undefined;
     return {
       adminId: row.admin_id,
       username: row.username,
+      role: row.role === 'auditor' ? 'auditor' : 'admin',
       createdAt: Number(row.created_at),
       lastUsedAt: Number(row.last_used_at),
       expiresAt: Number(row.expires_at),

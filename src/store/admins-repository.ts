@@ -1,9 +1,10 @@
-import type { Kysely } from 'kysely';
-import type { AdminAccount } from '../admin-accounts/admin-account.js';
+import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely';
+import type { AdminAccount, AdminRole } from '../admin-accounts/admin-account.js';
+import { ADMINS_LOCK, LOCK_CLASS } from './advisory-lock.js';
 import { ConflictError } from '../shared/errors.js';
 import { usernameKey } from '../users/user.js';
 import type { AdminsTable, Database } from './schema.js';
-import type { AdminAccountsStore } from '../admin-accounts/admin-accounts-store.js';
+import type { AdminAccountsStore, GuardedChange } from '../admin-accounts/admin-accounts-store.js';
 
 export class DuplicateAdminError extends ConflictError {
   constructor(readonly username: string) {
@@ -17,6 +18,7 @@ function fromRow(row: AdminsTable): AdminAccount {
     id: row.id,
     username: row.username,
     passwordHash: row.password_hash,
+    role: row.role === 'auditor' ? 'auditor' : 'admin',
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
   };
@@ -66,6 +68,7 @@ export class AdminsRepository implements AdminAccountsStore {
             username: admin.username,
             username_key: usernameKey(admin.username),
             password_hash: admin.passwordHash,
+            role: admin.role,
             created_at: admin.createdAt,
             updated_at: admin.updatedAt,
           })
@@ -83,21 +86,55 @@ export class AdminsRepository implements AdminAccountsStore {
     }
   }
 
-  async setPasswordHash(id: string, passwordHash: string, now: number): Promise<boolean> {
+  async setPasswordHash(id: string, passwordHash: string, now: number, keepSessionDigest?: string): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       const result = await trx.updateTable('admins').set({ password_hash: passwordHash, updated_at: now }).where('id', '=', id).executeTakeFirst();
-      // A new password ends every session of the account.
-      await trx.deleteFrom('admin_sessions').where('admin_id', '=', id).execute();
+      // A new password ends every session of the account (but the one that changed its own password).
+      let sessions = trx.deleteFrom('admin_sessions').where('admin_id', '=', id);
+      if (keepSessionDigest !== undefined) sessions = sessions.where('session_digest', '<>', keepSessionDigest);
+      await sessions.execute();
       return Number(result.numUpdatedRows) > 0;
     });
   }
 
-  /** Deletes an account and its sessions. */
-  async delete(id: string): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
+  async setRole(id: string, role: AdminRole, now: number): Promise<GuardedChange> {
+    return this.guarded(id, role === 'admin', async (trx) => {
+      await trx.updateTable('admins').set({ role, updated_at: now }).where('id', '=', id).execute();
+    });
+  }
+
+  /** Deletes an account and its sessions, unless it is the last administrator. */
+  async delete(id: string): Promise<GuardedChange> {
+    return this.guarded(id, false, async (trx) => {
       await trx.deleteFrom('admin_sessions').where('admin_id', '=', id).execute();
-      const result = await trx.deleteFrom('admins').where('id', '=', id).executeTakeFirst();
-      return Number(result.numDeletedRows) > 0;
+      await trx.deleteFrom('admins').where('id', '=', id).execute();
+    });
+  }
+
+  /**
+   * Runs a change to account `id` that leaves it an administrator or not (`staysAdmin`), in one transaction that
+   * refuses it when no other administrator would remain. On PostgreSQL a transaction-scoped advisory lock
+   * serializes these changes (two concurrent deletes of the last two administrators: the second sees the first's
+   * result); SQLite runs one write transaction at a time.
+   */
+  private guarded(id: string, staysAdmin: boolean, change: (trx: Transaction<Database>) => Promise<void>): Promise<GuardedChange> {
+    return this.db.transaction().execute(async (trx) => {
+      if (trx.getExecutor().adapter instanceof PostgresAdapter) {
+        await sql`select pg_advisory_xact_lock(${sql.lit(LOCK_CLASS)}, ${sql.lit(ADMINS_LOCK)})`.execute(trx);
+      }
+      const target = await trx.selectFrom('admins').select(['id', 'role']).where('id', '=', id).executeTakeFirst();
+      if (!target) return 'not_found';
+      if (target.role === 'admin' && !staysAdmin) {
+        const others = await trx
+          .selectFrom('admins')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('role', '=', 'admin')
+          .where('id', '<>', id)
+          .executeTakeFirstOrThrow();
+        if (Number(others.n) === 0) return 'last_admin';
+      }
+      await change(trx);
+      return 'done';
     });
   }
 }

@@ -5,6 +5,8 @@ import type { Database } from './schema.js';
 /** Keys of Gatehouse's PostgreSQL advisory locks: (class, object) in the two-integer key space. */
 export const LOCK_CLASS = 0x6761; // "ga"
 export const HOUSEKEEPING_LOCK = 1;
+/** Held (per transaction) by changes that could leave no console administrator: deletes and role changes. */
+export const ADMINS_LOCK = 2;
 
 /**
  * Runs `work` only if no other session holds the lock, on one pinned connection that holds it for the

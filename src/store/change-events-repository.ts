@@ -5,7 +5,7 @@ import type { Database } from './schema.js';
 /** PostgreSQL channel on which every recorded change is announced (NOTIFY), so instances need not poll. */
 export const CHANGES_CHANNEL = 'gatehouse_changes';
 
-export type ChangeKind = 'client' | 'user' | 'signing_key' | 'revocation' | 'grant_revocation' | 'setting' | 'profile' | 'command';
+export type ChangeKind = 'client' | 'user' | 'signing_key' | 'revocation' | 'grant_revocation' | 'token_cutoff' | 'setting' | 'profile' | 'command';
 
 export interface ChangeEvent {
   seq: number;

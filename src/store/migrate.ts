@@ -21,6 +21,7 @@ import { signingKeyPurposeMigration } from './migrations/0021-signing-key-purpos
 import { defaultScopeMigration } from './migrations/0022-default-scope.js';
 import { launchesAndRegistrationChecksMigration } from './migrations/0024-launches-and-registration-checks.js';
 import { rolesClaimProfileDefaultScopeMigration } from './migrations/0025-roles-claim-profile-default-scope.js';
+import { adminRolesAndTokenCutoffsMigration } from './migrations/0026-admin-roles-and-token-cutoffs.js';
 import type { Database } from './schema.js';
 
 /** Every migration by name, in the order they run. */
@@ -47,6 +48,7 @@ export function migrationsFor(engine: StoreConnection['engine']): Record<string,
     '0022-default-scope': defaultScopeMigration,
     '0024-launches-and-registration-checks': launchesAndRegistrationChecksMigration,
     '0025-roles-claim-profile-default-scope': rolesClaimProfileDefaultScopeMigration,
+    '0026-admin-roles-and-token-cutoffs': adminRolesAndTokenCutoffsMigration,
   };
 }
 

@@ -16,6 +16,21 @@ export interface GrantRevocation {
   expiresAt: number;
 }
 
+/** Whose tokens a cutoff revokes: every token of a client, or every token of a user. */
+export type CutoffSubject = 'client' | 'user';
+
+/** Every access token of the subject issued (iat) at or before `revokedBefore` (epoch ms) is revoked. */
+export interface TokenCutoff {
+  subject: CutoffSubject;
+  subjectId: string;
+  revokedBefore: number;
+}
+
+/** The change-feed reference of a cutoff: `client:<id>` or `user:<id>`. */
+export function cutoffRef(subject: CutoffSubject, subjectId: string): string {
+  return `${subject}:${subjectId}`;
+}
+
 /**
  * Records a revoked grant (or moves its end later when it is already recorded) and its change event, inside
  * the caller's transaction: the revoke endpoint's, or a user's password change revoking all their grants.
@@ -45,6 +60,49 @@ export class RevocationsRepository {
   /** Records a revoked grant, or moves its end later when it is already recorded. */
   async revokeGrant(revocation: GrantRevocation): Promise<void> {
     await this.db.transaction().execute((trx) => recordGrantRevocation(trx, revocation, Date.now()));
+  }
+
+  /**
+   * Revokes every token of a client or a user, in one transaction: their refresh tokens (revoked_at), and a cutoff
+   * time (kept as the later of the stored one and now) before which their access tokens are refused, announced to
+   * every instance by a `token_cutoff` change. The time is read after the refresh tokens are revoked: a refresh
+   * token that a concurrent rotation created (and that the UPDATE did not see) was created before it, so the
+   * refresh grant refuses it by the cutoff. Returns the cutoff and how many refresh tokens were revoked.
+   */
+  async revokeAllOf(subject: CutoffSubject, subjectId: string): Promise<{ revokedBefore: number; refreshTokens: number }> {
+    return this.db.transaction().execute(async (trx) => {
+      const column = subject === 'client' ? 'client_id' : 'user_id';
+      const updated = await trx.updateTable('refresh_tokens').set({ revoked_at: Date.now() }).where(column, '=', subjectId).where('revoked_at', 'is', null).executeTakeFirst();
+      const stored = await trx.selectFrom('token_cutoffs').select('revoked_before').where('subject_kind', '=', subject).where('subject_id', '=', subjectId).executeTakeFirst();
+      const revokedBefore = Math.max(Date.now(), Number(stored?.revoked_before ?? 0));
+      await trx
+        .insertInto('token_cutoffs')
+        .values({ subject_kind: subject, subject_id: subjectId, revoked_before: revokedBefore })
+        .onConflict((oc) => oc.columns(['subject_kind', 'subject_id']).doUpdateSet({ revoked_before: revokedBefore }))
+        .execute();
+      await recordChange(trx, 'token_cutoff', cutoffRef(subject, subjectId));
+      return { revokedBefore, refreshTokens: Number(updated.numUpdatedRows) };
+    });
+  }
+
+  /** The cutoff of `client:<id>` / `user:<id>`, if any. */
+  async getCutoff(ref: string): Promise<TokenCutoff | undefined> {
+    const separator = ref.indexOf(':');
+    const subject = ref.slice(0, separator);
+    if (subject !== 'client' && subject !== 'user') return undefined;
+    const row = await this.db
+      .selectFrom('token_cutoffs')
+      .selectAll()
+      .where('subject_kind', '=', subject)
+      .where('subject_id', '=', ref.slice(separator + 1))
+      .executeTakeFirst();
+    return row ? { subject, subjectId: row.subject_id, revokedBefore: Number(row.revoked_before) } : undefined;
+  }
+
+  /** Every cutoff (one per client or user whose tokens were all revoked). */
+  async allCutoffs(): Promise<TokenCutoff[]> {
+    const rows = await this.db.selectFrom('token_cutoffs').selectAll().execute();
+    return rows.map((row) => ({ subject: row.subject_kind === 'user' ? 'user' : 'client', subjectId: row.subject_id, revokedBefore: Number(row.revoked_before) }));
   }
 
   async getGrant(familyId: string): Promise<GrantRevocation | undefined> {

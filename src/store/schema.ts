@@ -166,8 +166,17 @@ export interface AdminsTable {
   username: string;
   username_key: string;
   password_hash: string;
+  /** 'admin' or 'auditor' (migration 0026). */
+  role: string;
   created_at: number;
   updated_at: number;
+}
+
+/** Access tokens of a client or a user issued at or before `revoked_before` (epoch ms) are revoked (migration 0026). */
+export interface TokenCutoffsTable {
+  subject_kind: string;
+  subject_id: string;
+  revoked_before: number;
 }
 
 export interface AdminSessionsTable {
@@ -303,6 +312,7 @@ export interface Database {
   signing_keys: SigningKeysTable;
   revoked_tokens: RevokedTokensTable;
   revoked_grants: RevokedGrantsTable;
+  token_cutoffs: TokenCutoffsTable;
   settings: SettingsTable;
   change_events: ChangeEventsTable;
   security_profiles: SecurityProfilesTable;

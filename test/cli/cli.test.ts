@@ -256,9 +256,14 @@ describe('gatehouse CLI', () => {
     expect(again.stderr).toContain('exists already');
     const list = await runCli(['admins', 'list', '--json'], env);
     const { admins } = JSON.parse(list.stdout) as { admins: Record<string, unknown>[] };
-    expect(admins.map((admin) => admin.username)).toEqual(['alice']);
+    expect(admins.map((admin) => [admin.username, admin.role])).toEqual([['alice', 'admin']]);
     expect(list.stdout).not.toMatch(/argon2|hash/);
     expect((await runCli(['admins', 'set-password', 'alice', '--password', 'a-new-password-456'], env)).code).toBe(0);
+    // The last administrator stays; with another one, alice can go.
+    const last = await runCli(['admins', 'delete', 'alice'], env);
+    expect(last.code).toBe(1);
+    expect(last.stderr).toMatch(/^gatehouse: at least one account must keep the admin role\n$/);
+    expect((await runCli(['admins', 'create', 'bob', '--password', 'bob-password-123'], env)).code).toBe(0);
     expect((await runCli(['admins', 'delete', 'alice'], env)).code).toBe(0);
     const gone = await runCli(['admins', 'delete', 'alice'], env);
     expect(gone.code).toBe(1);

@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { AuditJson, PageJson } from '../../../src/admin-api/wire';
 import { api, query } from '../api';
 import { Alert, Badge, Field, Pager, errorText } from '../ui';
+import { RevokeTokensButton } from './RevokeTokens';
 
 const LIMIT = 25;
 
@@ -65,6 +66,7 @@ export function AuditLog() {
   const [offset, setOffset] = useState(0);
   const [page, setPage] = useState<(PageJson & { events: AuditJson[] }) | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
 
   useEffect(() => {
     let current = true;
@@ -121,9 +123,12 @@ export function AuditLog() {
         </Field>
         {text('subject', 'Subject')}
         <div className="actions">
-          <button type="submit">Apply filters</button>
+          <button type="submit" data-read="">
+            Apply filters
+          </button>
           <button
             type="button"
+            data-read=""
             className="button-secondary"
             onClick={() => {
               setDraft(NONE);
@@ -136,6 +141,7 @@ export function AuditLog() {
         </div>
       </form>
       {error && <Alert kind="error">{error}</Alert>}
+      {notice && <Alert kind="success">{notice}</Alert>}
       {page && (
         <>
           <div className="table-wrap">
@@ -175,6 +181,15 @@ export function AuditLog() {
                     <td className="reason">{event.reason ?? ''}</td>
                     <td>
                       <TokenDetails event={event} />
+                      {event.jti !== null && event.outcome === 'success' && (event.expires_at === null || Date.parse(event.expires_at) > Date.now()) && (
+                        <RevokeTokensButton
+                          target={{ jti: event.jti }}
+                          label="Revoke"
+                          ariaLabel={`Revoke the token ${event.jti}`}
+                          question={`Revoke the access token ${event.jti}${event.client_id ? ` of ${event.client_id}` : ''}? It stops working at once, on every instance.`}
+                          onDone={(outcome) => (outcome.kind === 'error' ? setError(outcome.text) : setNotice(outcome.text))}
+                        />
+                      )}
                     </td>
                     <td>{event.source_address ?? '—'}</td>
                   </tr>

@@ -22,6 +22,7 @@ import {
 import { ApiError, api } from '../api';
 import { navigate } from '../router';
 import { Alert, Check, Field, Link, Radio, SecretOnce, errorText, fieldErrorsOf, formatTime } from '../ui';
+import { RevokeTokensButton } from './RevokeTokens';
 import { ClientKeys } from './ClientKeys';
 import { ClientPin } from './ClientPin';
 import { DefaultScopeField, defaultScopeChoiceOf, defaultScopeValueOf, type DefaultScopeChoice } from './DefaultScopeField';
@@ -640,6 +641,18 @@ export function ClientForm(props: { clientId: string | null }) {
             </>
           )}
           <ClientPin clientId={clientId} />
+          <section className="card danger" aria-labelledby="revoke-title">
+            <h2 id="revoke-title">Revoke tokens</h2>
+            <p className="hint">
+              Revokes every token this client holds now: its refresh tokens, and its access tokens (also those it holds for users) on every instance. New tokens can be requested at once.
+            </p>
+            <RevokeTokensButton
+              target={{ client_id: clientId }}
+              label="Revoke all tokens"
+              question={`Revoke every token of the client ${clientId}? Its access and refresh tokens stop working at once; it can request new ones.`}
+              onDone={(outcome) => setMessage(outcome)}
+            />
+          </section>
           <section className="card danger" aria-labelledby="delete-title">
             <h2 id="delete-title">Delete</h2>
             <p className="hint">Removes the client; its secrets and keys stop working at once.</p>

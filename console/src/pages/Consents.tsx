@@ -69,7 +69,9 @@ export function Consents() {
         </Field>
         <Field label="Client ID">{({ id }) => <input id={id} name="client" value={draft.client} onChange={(event) => setDraft({ ...draft, client: event.target.value })} />}</Field>
         <div className="actions">
-          <button type="submit">Show consents</button>
+          <button type="submit" data-read="">
+            Show consents
+          </button>
         </div>
       </form>
       {message && <Alert kind={message.kind}>{message.text}</Alert>}

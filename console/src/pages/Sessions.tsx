@@ -81,7 +81,9 @@ export function Sessions() {
           {({ id, describedBy }) => <input id={id} name="user" value={draft} aria-describedby={describedBy} onChange={(event) => setDraft(event.target.value)} />}
         </Field>
         <div className="actions">
-          <button type="submit">Show sessions</button>
+          <button type="submit" data-read="">
+            Show sessions
+          </button>
           {user !== '' && (
             <button type="button" className="button-danger" onClick={() => void endAll()}>
               End all sessions of {user}

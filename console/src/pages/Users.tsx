@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { PageJson, UserJson } from '../../../src/admin-api/wire';
 import { api, query } from '../api';
 import { Alert, Badge, Check, Field, Link, Pager, errorText, fieldErrorsOf, formatTime } from '../ui';
+import { RevokeTokensButton } from './RevokeTokens';
 
 const LIMIT = 20;
 
@@ -125,6 +126,13 @@ export function Users() {
                             Unlock
                           </button>
                         )}
+                        <RevokeTokensButton
+                          target={{ user_id: user.id }}
+                          label="Revoke tokens"
+                          ariaLabel={`Revoke every token of ${user.username}`}
+                          question={`Revoke every token of ${user.username}, at every client? Their access and refresh tokens stop working at once; they can sign in again.`}
+                          onDone={(outcome) => setMessage(outcome)}
+                        />
                         <Link to={`/sessions?user=${encodeURIComponent(user.username)}`} className="button button-secondary">
                           Sessions<span className="visually-hidden"> of {user.username}</span>
                         </Link>

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
-import { toAdminJson } from '../../admin-accounts/admin-account.js';
+import { ADMIN_ROLES, toAdminJson } from '../../admin-accounts/admin-account.js';
 import { printJson, withGatehouse } from '../context.js';
+import { printTable } from '../table.js';
 import { namingFlags } from '../flag-errors.js';
 import { passwordFrom } from './users.js';
 
-const FLAG_OF_FIELD: Record<string, string> = { username: '<username>', password: '--password' };
+const FLAG_OF_FIELD: Record<string, string> = { username: '<username>', password: '--password', role: '--role' };
 
 /** `gatehouse admins`: administrator accounts of the web console. */
 export function registerAdminsCommands(program: Command): void {
@@ -12,16 +13,17 @@ export function registerAdminsCommands(program: Command): void {
 
   admins
     .command('create <username>')
-    .description('add an administrator (password: 12+ characters)')
+    .description('add a console account (password: 12+ characters)')
     .option('--password <password>', 'the password')
     .option('--password-stdin', 'read the password from standard input')
+    .option('--role <role>', `${ADMIN_ROLES.join(' or ')}: an auditor may only read`, 'admin')
     .option('--json', 'machine-readable output')
-    .action(async (username: string, flags: { password?: string; passwordStdin?: boolean; json?: boolean }, command: Command) => {
+    .action(async (username: string, flags: { password?: string; passwordStdin?: boolean; role: string; json?: boolean }, command: Command) => {
       const password = await passwordFrom(flags);
       await withGatehouse(command, async (gatehouse) => {
-        const admin = toAdminJson(await namingFlags(FLAG_OF_FIELD, () => gatehouse.admins.create(username, password)));
+        const admin = toAdminJson(await namingFlags(FLAG_OF_FIELD, () => gatehouse.admins.create(username, password, flags.role)));
         if (flags.json) printJson(admin);
-        else process.stdout.write(`administrator ${admin.username} created\n`);
+        else process.stdout.write(`${admin.role === 'auditor' ? 'auditor' : 'administrator'} ${admin.username} created\n`);
       });
     });
 
@@ -33,8 +35,10 @@ export function registerAdminsCommands(program: Command): void {
       await withGatehouse(command, async (gatehouse) => {
         const list = (await gatehouse.admins.list()).map(toAdminJson);
         if (flags.json) return printJson({ admins: list });
-        for (const admin of list) process.stdout.write(`${admin.username}\tcreated ${admin.created_at}\n`);
-        process.stdout.write(`${list.length} administrator(s)\n`);
+        printTable(
+          ['USERNAME', 'ROLE', 'CREATED'],
+          list.map((admin) => [admin.username, admin.role, admin.created_at]),
+        );
       });
     });
 
@@ -54,8 +58,20 @@ export function registerAdminsCommands(program: Command): void {
     });
 
   admins
+    .command('set-role <username> <role>')
+    .description(`change an account's role (${ADMIN_ROLES.join(' or ')}); the last administrator keeps theirs`)
+    .option('--json', 'machine-readable output')
+    .action(async (username: string, role: string, flags: { json?: boolean }, command: Command) => {
+      await withGatehouse(command, async (gatehouse) => {
+        const admin = await namingFlags({ role: '<role>' }, () => gatehouse.admins.setRole(username, role));
+        if (flags.json) return printJson(toAdminJson(admin));
+        process.stdout.write(`${admin.username} is now ${admin.role === 'auditor' ? 'an auditor' : 'an administrator'}\n`);
+      });
+    });
+
+  admins
     .command('delete <username>')
-    .description('delete an administrator and end their sessions')
+    .description('delete a console account and end their sessions (never the last administrator)')
     .option('--json', 'machine-readable output')
     .action(async (username: string, flags: { json?: boolean }, command: Command) => {
       await withGatehouse(command, async (gatehouse) => {
