@@ -18,6 +18,8 @@ import { registerBrandingApi } from './branding-api.js';
 import type { BrandingSettingStore } from './branding-input.js';
 import { adminAuthentication } from './admin-auth.js';
 import { registerSessionApi } from './session-api.js';
+import { registerSetupApi } from './setup-api.js';
+import type { AdminSetup } from '../admin-accounts/admin-setup.js';
 import { auditAdminChanges, type AdminAuthFailureCounter } from './admin-audit.js';
 import { registerAuditApi } from './audit-api.js';
 import { registerApplicationsApi } from './applications-api.js';
@@ -36,6 +38,7 @@ export interface AdminApiServices extends KeysApiServices, ProfilesApiServices {
   adminToken: AdminToken;
   adminSessions: AdminSessions;
   consoleSignIn: ConsoleSignIn;
+  adminSetup: AdminSetup;
   audit: AuditLog;
   clients: ClientRegistry;
   users: UserRegistry;
@@ -56,6 +59,7 @@ export async function adminApi(app: FastifyInstance, options: { gatehouse: Admin
     return payload;
   });
   registerSessionApi(app, options.gatehouse);
+  registerSetupApi(app, options.gatehouse);
   registerAuditApi(app, options.gatehouse.audit);
   registerApplicationsApi(app, options.commands);
   registerClientsApi(app, options.gatehouse.clients);

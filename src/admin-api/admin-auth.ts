@@ -33,9 +33,11 @@ export function adminAuthRefusalOf(request: FastifyRequest): string | undefined 
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** Routes under /admin/api that answer without authentication (signing in, and reading the session). */
+/** Routes under /admin/api that answer without authentication (signing in, reading the session, the first administrator's setup). */
+const OPEN_ROUTES = new Set(['/admin/api/session', '/admin/api/setup']);
+
 function isSessionRoute(request: FastifyRequest): boolean {
-  return request.routeOptions.url === '/admin/api/session';
+  return OPEN_ROUTES.has(request.routeOptions.url ?? '');
 }
 
 /**

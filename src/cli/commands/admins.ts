@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { toAdminJson } from '../../admin-accounts/admin-account.js';
+import { setupLinkOf } from '../../admin-accounts/admin-setup.js';
 import { printJson, withGatehouse } from '../context.js';
 import { namingFlags } from '../flag-errors.js';
 import { passwordFrom } from './users.js';
@@ -48,6 +49,17 @@ export function registerAdminsCommands(program: Command): void {
       await withGatehouse(command, async (gatehouse) => {
         await namingFlags(FLAG_OF_FIELD, () => gatehouse.admins.setPassword(username, password));
         process.stdout.write('password set\n');
+      });
+    });
+
+  admins
+    .command('setup-link')
+    .description('print a new one-time link that creates the first administrator in a browser (the earlier link stops working)')
+    .action(async (_flags: unknown, command: Command) => {
+      await withGatehouse(command, async (gatehouse) => {
+        const { secret, expiresAt } = await gatehouse.adminSetup.renew();
+        process.stdout.write(`${setupLinkOf(gatehouse.config.issuer, secret)}\n`);
+        process.stderr.write(`It works once, until ${new Date(expiresAt).toISOString()}, while no administrator exists.\n`);
       });
     });
 
