@@ -52,7 +52,7 @@ export function adminAuthentication(adminToken: AdminToken, sessions: AdminSessi
     const authorization = request.headers.authorization;
     if (authorization !== undefined) {
       const match = /^Bearer +(\S+) *$/i.exec(authorization);
-      if (match?.[1] && adminToken.matches(match[1])) {
+      if (match?.[1] && (await adminToken.verify(match[1]))) {
         rememberAdminActor(request, { actor: 'admin-token', via: 'token' });
         return;
       }
