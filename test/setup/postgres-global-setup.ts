@@ -80,7 +80,9 @@ export default async function setup(): Promise<(() => Promise<void>) | undefined
     port,
     user: 'postgres',
     password: 'postgres',
-    authMethod: 'trust',
+    // Like the machine's PostgreSQL of the tests (trust on 127.0.0.1): URLs without a password. initdb takes
+    // --auth=trust; the package's type lists only the password methods.
+    authMethod: 'trust' as 'password',
     persistent: false,
     // Many test files open pools at once.
     postgresFlags: ['-c', 'max_connections=300', '-c', 'fsync=off', '-c', 'listen_addresses=127.0.0.1'],
