@@ -61,6 +61,9 @@ describe('gatehouse serve on a first start', () => {
         const created = await setUp(again.url, { setup_token: link![2], username: 'first', password: PASSWORD });
         expect(created.status).toBe(201);
         expect((await setUp(again.url, { setup_token: link![2], username: 'second', password: PASSWORD })).status).toBe(409);
+        // The requests that carried the secret are logged without it.
+        await expect.poll(() => again.output().includes('first administrator created with the setup link')).toBe(true);
+        expect(again.output()).not.toContain(link![2]);
       } finally {
         again.child.kill('SIGTERM');
         await exitOf(again.child);
