@@ -10,6 +10,8 @@ export default defineConfig({
     testTimeout: 90_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // PostgreSQL for the store tests: the machine's (GATEHOUSE_TEST_PG_ADMIN_URL, default 127.0.0.1:5432), or an embedded one started for the run when none answers.
+    globalSetup: ['test/setup/postgres-global-setup.ts'],
     // expect.poll waits for a condition and returns as soon as it holds: a long deadline costs nothing when
     // things go well, and the default (1 s) is within reach of a busy 2-core machine's hiccups.
     expect: { poll: { timeout: 15_000 } },

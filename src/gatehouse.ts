@@ -45,6 +45,8 @@ import { InitialAccessTokens } from './security/initial-access-tokens.js';
 import { InitialAccessTokensRepository } from './store/initial-access-tokens-repository.js';
 import { AdminAccounts } from './admin-accounts/admin-accounts.js';
 import { AdminSessions } from './admin-accounts/admin-sessions.js';
+import { AdminSetup } from './admin-accounts/admin-setup.js';
+import { AdminSetupRepository } from './store/admin-setup-repository.js';
 import { AdminsRepository } from './store/admins-repository.js';
 import { AuditLog } from './audit/audit-log.js';
 import { AUDIT_BATCH_SIZE, SQLITE_AUDIT_BATCH_SIZE } from './audit/audit-writer.js';
@@ -84,6 +86,8 @@ export interface Gatehouse {
   /** Administrator accounts and sessions of the web console. */
   admins: AdminAccounts;
   adminSessions: AdminSessions;
+  /** The first administrator's one-time setup link (while no administrator exists). */
+  adminSetup: AdminSetup;
   /** Console sign-in, throttled per address and username. */
   consoleSignIn: ConsoleSignIn;
   /** Counts every password check on arrival, shared by every instance (the store's table; Redis once connected). */
@@ -202,7 +206,9 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       // Declared below; called only once the Gatehouse is open.
       (now) => refreshTokens.revokedGrantEnd(now),
     );
-    const admins = new AdminAccounts(new AdminsRepository(store.db), hasher);
+    const adminsRepository = new AdminsRepository(store.db);
+    const admins = new AdminAccounts(adminsRepository, hasher);
+    const adminSetup = new AdminSetup(new AdminSetupRepository(store.db), adminsRepository, hasher, digester);
     const consoleSignIn = new ConsoleSignIn(admins, attempts, () => ({ perAddress: config.adminSignInLimitPerAddress, perUsername: config.adminSignInLimitPerUsername }));
     const adminSessions = new AdminSessions(new AdminSessionsRepository(store.db), digester, () => ({
       idleSeconds: config.adminSessionIdle,
@@ -311,6 +317,7 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       adminToken,
       admins,
       adminSessions,
+      adminSetup,
       consoleSignIn,
       attempts,
       audit,

@@ -4,6 +4,7 @@ import { api, setApiSession, whenSignedOut } from './api';
 import { navigate, usePath } from './router';
 import { Link } from './ui';
 import { SignIn } from './pages/SignIn';
+import { Setup } from './pages/Setup';
 import { ClientsList } from './pages/ClientsList';
 import { ClientForm } from './pages/ClientForm';
 import { Users } from './pages/Users';
@@ -56,15 +57,12 @@ export function App() {
 
   if (session === undefined) return <p className="loading">Loading…</p>;
   if (session === null) {
-    return (
-      <SignIn
-        onSignedIn={(started) => {
-          setApiSession(started);
-          setSession(started);
-          if (path === '/' || path === '/sign-in') navigate('/admin/clients');
-        }}
-      />
-    );
+    const onSignedIn = (started: SessionJson) => {
+      setApiSession(started);
+      setSession(started);
+      if (path === '/' || path === '/sign-in' || path === '/setup') navigate('/admin/clients');
+    };
+    return path === '/setup' ? <Setup onSignedIn={onSignedIn} /> : <SignIn onSignedIn={onSignedIn} />;
   }
 
   async function signOut() {
@@ -116,7 +114,7 @@ function Page({ path, session }: { path: string; session: SessionJson }) {
   const client = /^\/clients\/(.+)$/.exec(path);
   if (path === '/clients/new') return <ClientForm key="new" clientId={null} />;
   if (client?.[1]) return <ClientForm key={client[1]} clientId={decodeURIComponent(client[1])} />;
-  if (path.startsWith('/clients') || path === '/' || path === '/sign-in') return <ClientsList />;
+  if (path.startsWith('/clients') || path === '/' || path === '/sign-in' || path === '/setup') return <ClientsList />;
   if (path.startsWith('/users')) return <Users />;
   if (path.startsWith('/sessions')) return <Sessions />;
   if (path.startsWith('/consents')) return <Consents />;

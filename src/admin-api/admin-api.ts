@@ -22,6 +22,8 @@ import { registerBrandingApi } from './branding-api.js';
 import type { BrandingSettingStore } from './branding-input.js';
 import { adminAuthentication } from './admin-auth.js';
 import { registerSessionApi } from './session-api.js';
+import { registerSetupApi } from './setup-api.js';
+import type { AdminSetup } from '../admin-accounts/admin-setup.js';
 import { auditAdminChanges, type AdminAuthFailureCounter } from './admin-audit.js';
 import { registerAuditApi } from './audit-api.js';
 import { registerApplicationsApi } from './applications-api.js';
@@ -43,6 +45,7 @@ export interface AdminApiServices extends KeysApiServices, ProfilesApiServices {
   admins: AdminAccounts;
   tokenRevocation: TokenRevocation;
   consoleSignIn: ConsoleSignIn;
+  adminSetup: AdminSetup;
   audit: AuditLog;
   clients: ClientRegistry;
   users: UserRegistry;
@@ -65,6 +68,7 @@ export async function adminApi(app: FastifyInstance, options: { gatehouse: Admin
   registerSessionApi(app, options.gatehouse);
   registerAdminsApi(app, options.gatehouse.admins);
   registerTokensApi(app, options.gatehouse.tokenRevocation);
+  registerSetupApi(app, options.gatehouse);
   registerAuditApi(app, options.gatehouse.audit);
   registerApplicationsApi(app, options.commands);
   registerCommandTrialApi(app, { commands: options.commands, defaultTimeoutMs: () => options.gatehouse.config.commandTimeoutMs });

@@ -9,6 +9,7 @@ const CHANGING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const ACTIONS: Record<string, string> = {
   'POST /session': 'session.sign_in',
   'DELETE /session': 'session.sign_out',
+  'POST /setup': 'admin.setup',
   'POST /clients': 'client.create',
   'PATCH /clients/:id': 'client.update',
   'DELETE /clients/:id': 'client.delete',

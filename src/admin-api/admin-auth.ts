@@ -38,9 +38,11 @@ export function adminAuthRefusalOf(request: FastifyRequest): string | undefined 
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** Routes under /admin/api that answer without authentication (signing in, and reading the session). */
+/** Routes under /admin/api that answer without authentication (signing in, reading the session, the first administrator's setup). */
+const OPEN_ROUTES = new Set(['/admin/api/session', '/admin/api/setup']);
+
 function isSessionRoute(request: FastifyRequest): boolean {
-  return request.routeOptions.url === '/admin/api/session';
+  return OPEN_ROUTES.has(request.routeOptions.url ?? '');
 }
 
 /** The one change an auditor may make: their own password. */
@@ -63,7 +65,7 @@ export function adminAuthentication(adminToken: AdminToken, sessions: AdminSessi
     const authorization = request.headers.authorization;
     if (authorization !== undefined) {
       const match = /^Bearer +(\S+) *$/i.exec(authorization);
-      if (match?.[1] && adminToken.matches(match[1])) {
+      if (match?.[1] && (await adminToken.verify(match[1]))) {
         rememberAdminActor(request, { actor: 'admin-token', via: 'token', role: 'admin' });
         return;
       }

@@ -7,8 +7,13 @@ export const ADMIN_TOKEN_SETTING = 'admin_token_digest';
 /**
  * The admin API's bearer token: the configured one, or one generated on first start and kept only as a digest.
  */
+/** At most one re-read of the stored digest this often, prompted by a token that did not match. */
+const REFRESH_ON_MISMATCH_MS = 1_000;
+
 export class AdminToken {
   private digest: string | null = null;
+  private refreshedAt = 0;
+  private refreshing: Promise<void> | undefined;
 
   constructor(
     private readonly digester: SecretDigester,
@@ -50,5 +55,25 @@ export class AdminToken {
 
   matches(token: string): boolean {
     return this.digester.matches(token, this.digest);
+  }
+
+  /**
+   * Like `matches`, but a token that does not match the digest held in memory is checked once more against the
+   * stored one (re-read at most once a second): a token just made by `gatehouse admin-token` or another instance
+   * works at once, before the change feed brings it, and wrong tokens cost the store one read a second at most.
+   */
+  async verify(token: string, now = Date.now()): Promise<boolean> {
+    if (this.matches(token)) return true;
+    if (this.configured !== undefined) return false;
+    if (this.refreshing === undefined && now - this.refreshedAt >= REFRESH_ON_MISMATCH_MS) {
+      this.refreshedAt = now;
+      // A store that does not answer leaves the digest as it was: the token is refused as before (401, not 503).
+      this.refreshing = this.refresh()
+        .catch(() => undefined)
+        .finally(() => (this.refreshing = undefined));
+    }
+    if (this.refreshing === undefined) return false;
+    await this.refreshing;
+    return this.matches(token);
   }
 }

@@ -32,6 +32,11 @@ function securityHeaders(reply: FastifyReply): void {
     .header('Cross-Origin-Opener-Policy', 'same-origin');
 }
 
+/** `GET /` leads a person who opens the server's address to the console (302: the root may one day show more). */
+export function redirectRootToConsole(app: FastifyInstance): void {
+  app.get('/', async (_request, reply) => reply.redirect('/admin/', 302));
+}
+
 /** The web console's static files at /admin/, with a fallback to index.html for the app's own paths. */
 export async function adminConsole(app: FastifyInstance, options: { root?: string }): Promise<void> {
   const root = options.root ?? CONSOLE_ROOT;

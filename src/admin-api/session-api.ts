@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AdminAccount } from '../admin-accounts/admin-account.js';
 import type { ActiveSession, AdminSessions } from '../admin-accounts/admin-sessions.js';
 import type { AdminAccounts } from '../admin-accounts/admin-accounts.js';
 import type { ConsoleSignIn } from '../admin-accounts/console-sign-in.js';
@@ -17,6 +18,21 @@ function sessionJson(session: ActiveSession): SessionJson {
     expires_at: new Date(session.expiresAt).toISOString(),
     idle_expires_at: new Date(session.idleExpiresAt).toISOString(),
   };
+}
+
+/** Starts a console session for `admin`: sets its cookie and answers 201 with the session (sign-in and first-run setup). */
+export async function answerNewSession(reply: FastifyReply, gatehouse: { config: Pick<GatehouseConfig, 'issuer'>; adminSessions: AdminSessions }, admin: AdminAccount): Promise<FastifyReply> {
+  const { cookieValue, session } = await gatehouse.adminSessions.start(admin);
+  return reply
+    .setCookie(ADMIN_SESSION_COOKIE, cookieValue, {
+      path: COOKIE_PATH,
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: gatehouse.config.issuer.startsWith('https:'),
+      // A session cookie for the browser; the server ends the session itself (idle and absolute expiry).
+    })
+    .status(201)
+    .send(sessionJson(session));
 }
 
 /**
@@ -51,19 +67,9 @@ export function registerSessionApi(
         .send({ error: 'too_many_requests', error_description: 'too many failed sign-ins; try again later' });
     }
     if (!admin) return reply.status(401).send({ error: 'invalid_credentials', error_description: 'wrong username or password' });
-    const { cookieValue, session } = await gatehouse.adminSessions.start(admin);
     rememberAdminActor(request, { actor: admin.username, via: 'session' });
     request.log.info({ admin: admin.username }, 'console sign-in');
-    return reply
-      .setCookie(ADMIN_SESSION_COOKIE, cookieValue, {
-        path: COOKIE_PATH,
-        httpOnly: true,
-        sameSite: 'strict',
-        secure: secureCookie(),
-        // A session cookie for the browser; the server ends the session itself (idle and absolute expiry).
-      })
-      .status(201)
-      .send(sessionJson(session));
+    return answerNewSession(reply, gatehouse, admin);
   });
 
   app.get('/session', async (request, reply) => {

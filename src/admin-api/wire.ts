@@ -53,6 +53,20 @@ export interface SessionJson {
   idle_expires_at: string;
 }
 
+/** `GET /admin/api/setup` (no authentication): whether the console still has no administrator. */
+export interface SetupStatusJson {
+  /** True until the first administrator exists: the sign-in page then says how to get an account. */
+  needed: boolean;
+}
+
+/** `POST /admin/api/setup` (no authentication): creates the first administrator with the one-time setup link's secret; answers 201 SessionJson. */
+export interface SetupRequestJson {
+  /** The setup link's fragment (after `#`), printed once by the first `gatehouse serve`. */
+  setup_token: string;
+  username: string;
+  password: string;
+}
+
 /** The paging fields of every list answer (`GET /clients`, `/users`, `/audit`, `/sessions`, `/consents`). */
 export interface PageJson {
   total: number;

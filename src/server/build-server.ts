@@ -17,7 +17,7 @@ import { connectRateLimitStore } from '../limits/rate-limit-store.js';
 import { RedisAttemptCounters } from './redis-attempt-counters.js';
 import { AttemptCountersRepository } from '../store/attempt-counters-repository.js';
 import { CommandRegistry } from '../protected-apis/commands/command-registry.js';
-import { adminConsole } from '../admin-api/console.js';
+import { adminConsole, redirectRootToConsole } from '../admin-api/console.js';
 import { signInPages } from '../sign-in-pages/sign-in-pages.js';
 import { signInPagesServices } from './sign-in-services.js';
 import { NO_SIGN_IN_METRICS } from '../oauth/authorization/flow-types.js';
@@ -68,6 +68,7 @@ export async function buildServer(gatehouse: Gatehouse): Promise<FastifyInstance
   await app.register(gatehouseResources, { gatehouse, verifier: services.verifier, renewal: cookieRenewalServices(gatehouse, services), commands });
   await app.register(adminApi, { gatehouse, commands, prefix: '/admin/api', authFailures: metrics });
   await app.register(adminConsole, { prefix: '/admin' });
+  redirectRootToConsole(app);
   return app;
 }
 

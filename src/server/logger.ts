@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import pretty from 'pino-pretty';
 import type { LogLevel } from '../config/config.js';
 import { redactUrl } from '../shared/redact-url.js';
 
@@ -44,6 +45,26 @@ function requestSerializer(request: LoggedRequest) {
   };
 }
 
+/** How log lines look: `pretty` for a person at a terminal, `json` (one object a line) for everything else. */
+export type LogFormat = 'pretty' | 'json';
+
+/** Pretty lines when the stream is a terminal (TTY); JSON lines into files, pipes and log collectors. */
+export function logFormatFor(stream: { isTTY?: boolean } | undefined): LogFormat {
+  return stream?.isTTY === true ? 'pretty' : 'json';
+}
+
+/** A terminal's log lines: level, ISO time (UTC), message, then the fields; written synchronously like pino's own. */
+function prettyStream(destination: NodeJS.WritableStream): pino.DestinationStream {
+  return pretty({
+    destination,
+    sync: true,
+    colorize: true,
+    translateTime: "UTC:yyyy-mm-dd'T'HH:MM:ss.l'Z'",
+    ignore: 'pid,hostname,service',
+  });
+}
+
+/** Logs to `destination` (default stdout): pretty on a terminal, JSON otherwise (see logFormatFor). */
 export function createLogger(level: LogLevel, destination?: pino.DestinationStream): Logger {
   const options = {
     level,
@@ -51,5 +72,7 @@ export function createLogger(level: LogLevel, destination?: pino.DestinationStre
     base: { service: 'gatehouse' },
     serializers: { req: requestSerializer },
   };
+  const target = destination ?? process.stdout;
+  if (logFormatFor(target as { isTTY?: boolean }) === 'pretty') return pino(options, prettyStream(target as NodeJS.WritableStream));
   return destination ? pino(options, destination) : pino(options);
 }

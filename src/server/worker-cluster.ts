@@ -2,7 +2,7 @@ import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import type { GatehouseConfig } from '../config/config.js';
 import { ConfigError } from '../config/config-schema.js';
-import { openGatehouse } from '../gatehouse.js';
+import { openGatehouse, type Gatehouse } from '../gatehouse.js';
 import { answerMetricsRequests, createMetricsAggregator } from './cluster-metrics.js';
 
 /** Message a worker sends to the primary once it listens. */
@@ -56,10 +56,13 @@ export function restartDelay(crashes: number): number {
  * forwards SIGTERM/SIGINT to every worker and exits 0 once all have exited. A worker that fails before any
  * worker ever listened (a bad port, say) ends the primary with exit code 1 instead of a restart loop.
  */
-export async function runClusterPrimary(config: GatehouseConfig, workers: number, logger: Logger, announceAdminToken: (token: string | undefined) => void): Promise<void> {
+export async function runClusterPrimary(config: GatehouseConfig, workers: number, logger: Logger, announceFirstStart: (gatehouse: Gatehouse) => Promise<void>): Promise<void> {
   const gatehouse = await openGatehouse(config, logger);
-  announceAdminToken(gatehouse.generatedAdminToken);
-  await gatehouse.close();
+  try {
+    await announceFirstStart(gatehouse);
+  } finally {
+    await gatehouse.close();
+  }
 
   const aggregator = createMetricsAggregator();
   let stopping = false;

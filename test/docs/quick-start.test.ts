@@ -29,7 +29,7 @@ function bash(script: string, env: Record<string, string>): Promise<{ code: numb
   });
 }
 
-/** Runs README's "A first client and token" as written, against `gatehouse serve` (built) on a fresh data folder. */
+/** Runs README's "A first client and token" as written, in order and without pauses, against `gatehouse serve` (built) on a fresh data folder. */
 describe('README quick start', () => {
   let dataDir: string;
   let server: { child: ChildProcessWithoutNullStreams; url: string };
@@ -45,21 +45,23 @@ describe('README quick start', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('has five commands', () => {
-    expect(quickStartCommands()).toHaveLength(5);
+  it('has six commands', () => {
+    expect(quickStartCommands()).toHaveLength(6);
   });
 
-  it('registers a client, gets a token and introspects it', async () => {
-    const [adminToken, ...rest] = quickStartCommands().map((command) => command.replaceAll('http://127.0.0.1:8080', server.url));
-    // A person types the second command after the server has heard of the new admin token (it polls the
-    // change table); the script waits for that instead, up to 30 s.
-    const waitForAdminToken = `for _ in $(seq 1 150); do curl -sf -o /dev/null -H "Authorization: Bearer $ADMIN" ${server.url}/admin/api/clients && break; sleep 0.2; done`;
-    const script = ['set -euo pipefail', adminToken, waitForAdminToken, ...rest].join('\n');
+  it('registers a client, gets a token, introspects it, registers another with the CLI and lists both, run as written', async () => {
+    // As a person pastes them: one script, no pause between the commands.
+    const commands = quickStartCommands().map((command) => command.replaceAll('http://127.0.0.1:8080', server.url));
+    const script = ['set -euo pipefail', ...commands].join('\n');
     const result = await bash(script, { GATEHOUSE_DATA_DIR: dataDir });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    const [introspection, ...listed] = result.stdout.trim().split('\n');
+    const [introspection, ...rest] = result.stdout.trim().split('\n');
     expect(JSON.parse(introspection!)).toMatchObject({ active: true, client_id: 'billing', scope: 'invoices:read' });
-    expect(listed.join('\n')).toMatch(/^billing\b/m);
+    const printed = rest.join('\n');
+    expect(printed).toMatch(/^client_id: +reports$/m);
+    expect(printed).toMatch(/^client_secret: +\S{20,}$/m);
+    expect(printed).toMatch(/^billing\b/m);
+    expect(printed).toMatch(/^reports\b/m);
   }, 120_000);
 });

@@ -1,5 +1,5 @@
-import { useState, type FormEvent } from 'react';
-import type { SessionJson } from '../../../src/admin-api/wire';
+import { useEffect, useState, type FormEvent } from 'react';
+import type { SessionJson, SetupStatusJson } from '../../../src/admin-api/wire';
 import { api } from '../api';
 import { Alert, Field, errorText } from '../ui';
 
@@ -8,6 +8,14 @@ export function SignIn(props: { onSignedIn: (session: SessionJson) => void }) {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [noAdministrator, setNoAdministrator] = useState(false);
+
+  useEffect(() => {
+    api<SetupStatusJson>('GET', '/setup').then(
+      (status) => setNoAdministrator(status.needed),
+      () => undefined,
+    );
+  }, []);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -28,6 +36,12 @@ export function SignIn(props: { onSignedIn: (session: SessionJson) => void }) {
       <form className="card sign-in-card" onSubmit={(event) => void submit(event)} aria-labelledby="sign-in-title">
         <h1 id="sign-in-title">Gatehouse console</h1>
         <p className="hint">Sign in with an administrator account.</p>
+        {noAdministrator && (
+          <Alert kind="info">
+            There is no administrator yet. Open the one-time setup link that <code>gatehouse serve</code> printed at its first start, or create an account on the server with{' '}
+            <code>npm run -s gatehouse -- admins create &lt;username&gt;</code> (<code>admins setup-link</code> prints a new link).
+          </Alert>
+        )}
         {error && <Alert kind="error">{error}</Alert>}
         <Field label="Username">
           {({ id }) => <input id={id} name="username" autoComplete="username" required value={username} onChange={(event) => setUsername(event.target.value)} autoFocus />}

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { ADMIN_ROLES, toAdminJson } from '../../admin-accounts/admin-account.js';
+import { setupLinkOf } from '../../admin-accounts/admin-setup.js';
 import { printJson, withGatehouse } from '../context.js';
 import { printTable } from '../table.js';
 import { namingFlags } from '../flag-errors.js';
@@ -66,6 +67,19 @@ export function registerAdminsCommands(program: Command): void {
         const admin = await namingFlags({ role: '<role>' }, () => gatehouse.admins.setRole(username, role));
         if (flags.json) return printJson(toAdminJson(admin));
         process.stdout.write(`${admin.username} is now ${admin.role === 'auditor' ? 'an auditor' : 'an administrator'}\n`);
+      });
+    });
+
+  admins
+    .command('setup-link')
+    .description('print a new one-time link that creates the first administrator in a browser (the earlier link stops working)')
+    .option('--json', 'machine-readable output: {"setup_link", "expires_at"}')
+    .action(async (flags: { json?: boolean }, command: Command) => {
+      await withGatehouse(command, async (gatehouse) => {
+        const { secret, expiresAt } = await gatehouse.adminSetup.renew();
+        if (flags.json) return printJson({ setup_link: setupLinkOf(gatehouse.config.issuer, secret), expires_at: new Date(expiresAt).toISOString() });
+        process.stdout.write(`${setupLinkOf(gatehouse.config.issuer, secret)}\n`);
+        process.stderr.write(`It works once, until ${new Date(expiresAt).toISOString()}, while no administrator exists.\n`);
       });
     });
 

@@ -7,6 +7,7 @@ import { installGracefulShutdown } from '../../server/graceful-shutdown.js';
 import { createLogger } from '../../server/logger.js';
 import { announceWorkerReady, isClusterWorker, runClusterPrimary, workerCount, workerLogger } from '../../server/worker-cluster.js';
 import { announceAdminToken, configFrom } from '../context.js';
+import { firstRunNotice } from '../first-run-notice.js';
 
 /** A port or address the server cannot listen on, as one line naming the setting to change. */
 export function listenError(error: unknown, config: Pick<GatehouseConfig, 'host' | 'port'>): unknown {
@@ -34,7 +35,10 @@ export function registerServeCommand(program: Command): void {
       const config = configFrom(command);
       const workers = workerCount(options.workers, config);
       if (workers > 1 && !isClusterWorker()) {
-        await runClusterPrimary(config, workers, createLogger(config.logLevel), (token) => announceAdminToken(token, process.stdout));
+        await runClusterPrimary(config, workers, createLogger(config.logLevel), async (gatehouse) => {
+          announceAdminToken(gatehouse.generatedAdminToken, process.stdout);
+          process.stdout.write(firstRunNotice(await gatehouse.adminSetup.offer(), config.issuer));
+        });
         return;
       }
       const logger = workerLogger(createLogger(config.logLevel));
@@ -54,6 +58,8 @@ export function registerServeCommand(program: Command): void {
       logger.info({ issuer: config.issuer, store: gatehouse.store.location, signingAlg: config.signingAlg }, 'gatehouse ready');
       announceWorkerReady();
       announceAdminToken(gatehouse.generatedAdminToken, process.stdout);
+      // A cluster's primary announced the first run before it forked the workers.
+      if (!isClusterWorker()) process.stdout.write(firstRunNotice(await gatehouse.adminSetup.offer(), config.issuer));
 
       installGracefulShutdown(app, gatehouse, { graceMs: config.shutdownGraceMs });
     });
