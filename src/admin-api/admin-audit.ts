@@ -34,6 +34,9 @@ const ACTIONS: Record<string, string> = {
   'DELETE /users/:id/sessions': 'user.end_sessions',
   'DELETE /consents/:user/:client': 'consent.withdraw',
   'PUT /branding': 'settings.branding.update',
+  'POST /commands': 'command.create',
+  'PUT /commands/:app/:name': 'command.update',
+  'DELETE /commands/:app/:name': 'command.delete',
 };
 
 export function adminActionOf(method: string, route: string): string {
@@ -54,10 +57,19 @@ function textOf(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+/** `app/name` of a command's JSON (a created command, or the body that asked for it). */
+function commandTargetOf(json: unknown): string | null {
+  const { app, name } = (json ?? {}) as Record<string, unknown>;
+  const [appText, nameText] = [textOf(app), textOf(name)];
+  return appText !== undefined && nameText !== undefined ? `${appText}/${nameText}` : null;
+}
+
 /** What a change was made to: from the route's parameters, else from what the answer created. */
 function targetOf(request: FastifyRequest, answer: Record<string, unknown> | undefined): string | null {
   const params = request.params as Record<string, string> | undefined;
   if (params?.user !== undefined && params.client !== undefined) return `${params.user}/${params.client}`;
+  if (params?.app !== undefined && params.name !== undefined) return `${params.app}/${params.name}`;
+  if (request.routeOptions.url === '/admin/api/commands') return commandTargetOf(answer) ?? commandTargetOf(request.body);
   if (params?.name !== undefined) return params.id !== undefined ? `${params.name}/${params.id}` : params.name;
   if (params?.id !== undefined) return params.kid !== undefined ? `${params.id}/${params.kid}` : params.id;
   const body = request.body as Record<string, unknown> | undefined;

@@ -273,6 +273,18 @@ export interface PushedAuthorizationRequestsTable {
   expires_at: number;
 }
 
+/** Declarative commands authored through the admin API (migration 0023). */
+export interface StoredCommandsTable {
+  app: string;
+  name: string;
+  /** JSON text of the http-request spec. */
+  spec: string;
+  created_at: number;
+  updated_at: number;
+  /** The admin actor who saved it last. */
+  updated_by: string;
+}
+
 export interface Database {
   clients: ClientsTable;
   users: UsersTable;
@@ -295,4 +307,5 @@ export interface Database {
   browser_sessions: BrowserSessionsTable;
   consents: ConsentsTable;
   pushed_authorization_requests: PushedAuthorizationRequestsTable;
+  stored_commands: StoredCommandsTable;
 }

@@ -53,9 +53,18 @@ export function registerCommandsApi(
   },
 ): void {
   const { registry, guard } = options;
-  const validators = new Map<LoadedCommand, (input: unknown) => void>(
-    registry.all().map((command) => [command, compileInputValidator(command.definition.input, `${command.definition.app}/${command.definition.name}`)]),
-  );
+  // Compiled on a command's first call and kept while the registry holds that command (stored ones come and go).
+  const validators = new WeakMap<LoadedCommand, (input: unknown) => void>();
+  const validatorOf = (command: LoadedCommand) => {
+    let validate = validators.get(command);
+    if (!validate) {
+      validate = compileInputValidator(command.definition.input, `${command.definition.app}/${command.definition.name}`);
+      validators.set(command, validate);
+    }
+    return validate;
+  };
+  // The folder's schemas are compiled at start: a bad one stops the server, as it always did.
+  for (const command of registry.all()) validatorOf(command);
 
   async function refuse(reply: FastifyReply, challenge: BearerChallenge): Promise<void> {
     await reply.status(challenge.status).header('WWW-Authenticate', challenge.header(REALM, options.resourceMetadataUrl())).header('Cache-Control', 'no-store').send(challenge.body());
@@ -110,7 +119,7 @@ export function registerCommandsApi(
     if (!authorized) return reply;
     const input: unknown = request.body ?? {};
     checkInputDepth(input);
-    validators.get(command)?.(input);
+    validatorOf(command)(input);
     const caller = authorized.caller && { clientId: authorized.caller.clientId, sub: authorized.caller.sub, scope: authorized.caller.scope, roles: tokenRoles(authorized.caller.claims) };
     // The logger is made when the handler first uses it: a pino child per call costs a no-op command a tenth of its time.
     let logger: FastifyBaseLogger | undefined;
