@@ -82,7 +82,15 @@ describe.each(STORES)('stored commands (%s)', (store) => {
   it('lists the folder commands read-only, with the spec of a .json file and none for a module', async () => {
     const commands = await listed();
     expect(commands.map((command) => `${command.app}/${command.name}`)).toEqual(['sales/ping', 'sales/text']);
-    expect(commands[0]).toMatchObject({ source: 'folder', spec: { kind: 'http-request', url: `${upstreamUrl}/ping` }, protected: true, scope: ['sales'], roles: [], updated_at: null, updated_by: null });
+    expect(commands[0]).toMatchObject({
+      source: 'folder',
+      spec: { kind: 'http-request', url: `${upstreamUrl}/ping` },
+      protected: true,
+      scope: ['sales'],
+      roles: [],
+      updated_at: null,
+      updated_by: null,
+    });
     expect(commands[1]).toMatchObject({ source: 'folder', spec: null });
   });
 
@@ -219,7 +227,10 @@ describe.each(STORES)('stored commands (%s)', (store) => {
       await eventually(async () => (await run('sales', 'shared', { id: 'x' }, other.url)).status === 200, 'the other instance serves the new command');
       const created = Date.now() - started;
       expect((await server.admin('PUT', '/commands/sales/shared', spec({ name: 'shared', url: `${upstreamUrl}/changed/{{input.id}}` }))).status).toBe(200);
-      await eventually(async () => JSON.stringify(await (await run('sales', 'shared', { id: 'y' }, other.url)).json()) === JSON.stringify({ path: '/changed/y' }), 'the other instance serves the change');
+      await eventually(
+        async () => JSON.stringify(await (await run('sales', 'shared', { id: 'y' }, other.url)).json()) === JSON.stringify({ path: '/changed/y' }),
+        'the other instance serves the change',
+      );
       expect((await server.admin('DELETE', '/commands/sales/shared')).status).toBe(204);
       await eventually(async () => (await run('sales', 'shared', { id: 'z' }, other.url)).status === 404, 'the other instance forgets the deleted command');
       console.log(`${store}: a command created on one instance was served by the other after ${created} ms`);
