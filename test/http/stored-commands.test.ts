@@ -65,7 +65,7 @@ describe.each(STORES)('stored commands (%s)', (store) => {
     writeFileSync(join(commandsDir, 'text.mjs'), "export const text = { app: 'sales', name: 'text', handler: () => 'words', [Symbol.for('gatehouse.command')]: true };\n");
     server = await startTestServer({
       store,
-      config: { commandsDir, commandInternalNetworks: ['127.0.0.1/32'], logLevel: 'info' },
+      config: { commandsDir, commandInternalNetworks: ['127.0.0.1/32'], commandEnv: ['GATEHOUSE_TEST_STORED_*'], logLevel: 'info' },
       logDestination: { write: (line) => logLines.push(line) },
     });
     const client = await server.createClient({ scope: 'sales' });
@@ -189,6 +189,11 @@ describe.each(STORES)('stored commands (%s)', (store) => {
     ['scope', { scope: ['sales'] }],
     ['internalNetworks', { internalNetworks: ['not-a-range'] }],
     ['maxResponseBytes', { maxResponseBytes: -1 }],
+    // Only the variables of GATEHOUSE_COMMAND_ENV, and no networks beyond GATEHOUSE_COMMAND_INTERNAL_NETWORKS.
+    ['headers.x-api-key', { headers: { 'x-api-key': '{{env.GATEHOUSE_SECRET}}' } }],
+    ['url', { url: '{{env.DATABASE_URL}}/x' }],
+    ['internalNetworks', { internalNetworks: ['169.254.0.0/16'] }],
+    ['body', { body: JSON.parse('['.repeat(100) + ']'.repeat(100)) as unknown }],
   ])('answers 400 naming the field %s, and stores nothing', async (field, extra) => {
     const response = await server.admin('POST', '/commands', spec({ name: 'bad', ...extra }));
     expect(response.status).toBe(400);
@@ -217,7 +222,7 @@ describe.each(STORES)('stored commands (%s)', (store) => {
       store,
       dataDir: server.dataDir,
       ...(server.databaseUrl ? { database: { url: server.databaseUrl, name: 'shared', drop: async () => undefined } } : {}),
-      config: { commandsDir, commandInternalNetworks: ['127.0.0.1/32'] },
+      config: { commandsDir, commandInternalNetworks: ['127.0.0.1/32'], commandEnv: ['GATEHOUSE_TEST_STORED_*'] },
     });
     try {
       // One issuer for both, as instances of one deployment have (the test server takes its URL after start).
@@ -241,7 +246,7 @@ describe.each(STORES)('stored commands (%s)', (store) => {
         store,
         dataDir: server.dataDir,
         ...(server.databaseUrl ? { database: { url: server.databaseUrl, name: 'shared', drop: async () => undefined } } : {}),
-        config: { commandsDir, commandInternalNetworks: ['127.0.0.1/32'] },
+        config: { commandsDir, commandInternalNetworks: ['127.0.0.1/32'], commandEnv: ['GATEHOUSE_TEST_STORED_*'] },
       });
       try {
         third.config.issuer = server.config.issuer;

@@ -183,6 +183,26 @@ describe('stored commands over the folder registry', () => {
     expect(registry.get('crm', 'find')).toBeDefined();
   });
 
+  it('lets a stored command read only the environment variables GATEHOUSE_COMMAND_ENV lists, and a file every one', async () => {
+    const registry = await CommandRegistry.fromFolder(
+      folderWith({ 'file.json': JSON.stringify(spec({ name: 'file', url: '{{env.ANYTHING}}/x', internalNetworks: ['10.0.0.0/8'] })) }),
+      undefined,
+      undefined,
+      ['CRM_*', 'API_KEY'],
+    );
+    const saved = { updatedAt: 1, updatedBy: 'ada' };
+    expect(registry.prepareStored(spec({ url: '{{env.CRM_BASE_URL}}/x', headers: { key: '{{ env.API_KEY }}' } }), saved).spec?.url).toBe('{{env.CRM_BASE_URL}}/x');
+    expect(() => registry.prepareStored(spec({ headers: { key: '{{env.API_KEY2}}' } }), saved)).toThrow(expect.objectContaining({ field: 'headers.key' }) as Error);
+    expect(() => registry.prepareStored(spec({ url: '{{env.GATEHOUSE_SECRET}}/x' }), saved)).toThrow(/GATEHOUSE_COMMAND_ENV/);
+    expect(() => registry.prepareStored(spec({ internalNetworks: ['10.0.0.0/8'] }), saved)).toThrow(expect.objectContaining({ field: 'internalNetworks' }) as Error);
+    // A row saved under a wider setting is not served once the setting no longer lists its variable.
+    const narrower = await CommandRegistry.fromFolder(undefined);
+    const warnings: string[] = [];
+    narrower.replaceStored([record({ url: '{{env.CRM_BASE_URL}}/x' })], { warn: (details) => warnings.push(String(details.command)) });
+    expect(narrower.get('crm', 'find')).toBeUndefined();
+    expect(warnings).toEqual(['crm/find']);
+  });
+
   it('still refuses a bad command file at start (the folder is not the console)', async () => {
     await expect(CommandRegistry.fromFolder(folderWith({ 'bad.json': JSON.stringify(spec({ headers: { 'x-key': 5 } })) }))).rejects.toThrow(CommandLoadError);
     await expect(CommandRegistry.fromFolder(folderWith({ 'bad.json': JSON.stringify(spec({ app: 5 })) }))).rejects.toThrow(/"app" must be a string/);

@@ -5,7 +5,9 @@ import { isApplicationDefinition, isCommandDefinition, type ApplicationDefinitio
 import type { GatehouseConfig } from '../../config/config.js';
 import { httpRequestCommand, type OutboundSettings } from './http-request-command.js';
 import { HttpRequestSpecError, parseHttpRequestSpec, type HttpRequestCommandSpec } from './http-request-spec.js';
-import { compileInputValidator } from './input-validator.js';
+import { checkInputDepth, compileInputValidator, MAX_INPUT_DEPTH } from './input-validator.js';
+import { isRecord } from '../../shared/is-record.js';
+import { checkStoredReach } from './stored-command-reach.js';
 import type { StoredCommandRecord, StoredCommandsStore } from './stored-commands-store.js';
 import { ConflictError, FieldValidationError } from '../../shared/errors.js';
 import { COMMANDS_SCOPE, DEFAULT_SCOPE_NAMES, RESERVED_SCOPES, reservedScopeList, reservedScopeNames, type ReservedScopeNames } from '../reserved-scopes.js';
@@ -108,6 +110,16 @@ async function enableTypeScript(): Promise<void> {
 /** The defaults of GATEHOUSE_COMMAND_MAX_RESPONSE_BYTES and GATEHOUSE_COMMAND_INTERNAL_NETWORKS. */
 const DEFAULT_OUTBOUND: OutboundSettings = { maxResponseBytes: 1_048_576, internalNetworks: [] };
 
+/** Whether a JSON value nests at most MAX_INPUT_DEPTH levels. */
+function withinDepth(value: unknown): boolean {
+  try {
+    checkInputDepth(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The ref of a command in the change feed and the key of the registry's maps: `app/name`. */
 function keyOf(app: string, name: string): string {
   return `${app}/${name}`;
@@ -133,22 +145,29 @@ export class CommandRegistry {
     private readonly outbound: OutboundSettings,
     /** The configured names of the user-API and all-commands scopes (reserved; the commands guard accepts the latter). */
     readonly scopeNames: ReservedScopeNames,
+    /** GATEHOUSE_COMMAND_ENV: the environment variables (names, `PREFIX*`) stored commands may read. */
+    private readonly storedEnv: readonly string[],
   ) {
     this.reserved = reservedScopeList(scopeNames);
   }
 
-  static async fromFolder(folder: string | undefined, outbound: OutboundSettings = DEFAULT_OUTBOUND, scopeNames: ReservedScopeNames = DEFAULT_SCOPE_NAMES): Promise<CommandRegistry> {
-    const registry = new CommandRegistry(outbound, scopeNames);
+  static async fromFolder(
+    folder: string | undefined,
+    outbound: OutboundSettings = DEFAULT_OUTBOUND,
+    scopeNames: ReservedScopeNames = DEFAULT_SCOPE_NAMES,
+    storedEnv: readonly string[] = [],
+  ): Promise<CommandRegistry> {
+    const registry = new CommandRegistry(outbound, scopeNames, storedEnv);
     if (folder) await registry.loadFolder(resolve(folder));
     return registry;
   }
 
   /** The commands of GATEHOUSE_COMMANDS_DIR, with the server-wide limits of http-request commands. */
   static async fromConfig(
-    config: Pick<GatehouseConfig, 'commandsDir' | 'commandMaxResponseBytes' | 'commandInternalNetworks' | 'usersScope' | 'usersScopeAliases' | 'commandsScope' | 'commandsScopeAliases'>,
+    config: Pick<GatehouseConfig, 'commandsDir' | 'commandMaxResponseBytes' | 'commandInternalNetworks' | 'usersScope' | 'usersScopeAliases' | 'commandsScope' | 'commandsScopeAliases' | 'commandEnv'>,
   ): Promise<CommandRegistry> {
     const outbound = { maxResponseBytes: config.commandMaxResponseBytes, internalNetworks: config.commandInternalNetworks };
-    return CommandRegistry.fromFolder(config.commandsDir, outbound, reservedScopeNames(config));
+    return CommandRegistry.fromFolder(config.commandsDir, outbound, reservedScopeNames(config), config.commandEnv);
   }
 
   private async loadFolder(folder: string): Promise<void> {
@@ -227,6 +246,8 @@ export class CommandRegistry {
   prepareStored(value: unknown, saved: { updatedAt: number; updatedBy: string }): LoadedCommand {
     let spec: HttpRequestCommandSpec;
     try {
+      // Recursive checks (and the body template at each call) never meet JSON nested without bound.
+      if (isRecord(value)) for (const [field, child] of Object.entries(value)) if (!withinDepth(child)) throw new HttpRequestSpecError(field, `is nested more than ${MAX_INPUT_DEPTH} levels deep`);
       spec = parseHttpRequestSpec(value);
     } catch (error) {
       // The reason without the field's name (the error names it apart).
@@ -238,6 +259,7 @@ export class CommandRegistry {
     }
     if (this.reserved.includes(spec.app)) throw new FieldValidationError('app', `may not be ${spec.app}: it is a reserved scope`);
     if (!validRoles(spec.roles)) throw new FieldValidationError('roles', ROLES_RULE.replace(/^"roles" /, ''));
+    checkStoredReach(spec, this.storedEnv);
     if (this.commands.has(keyOf(spec.app, spec.name))) throw new FolderCommandConflictError(spec.app, spec.name);
     const definition = httpRequestCommand(spec, this.outbound);
     try {
