@@ -65,7 +65,7 @@ export async function buildServer(gatehouse: Gatehouse): Promise<FastifyInstance
   const commands = await CommandRegistry.fromConfig(gatehouse.config);
   await followStoredCommands(commands, gatehouse.storedCommands, gatehouse.changes, gatehouse.logger);
   // The scopes the resources require (as their RFC 9728 metadata lists them): a protected application's name, or what its commands declare.
-  const resourceScopes = [...commands.scopeNames.users, ...commands.scopeNames.commands, ...commands.scopes()];
+  const resourceScopes = () => [...commands.scopeNames.users, ...commands.scopeNames.commands, ...commands.scopes()];
   await app.register(oauthEndpoints, oauthEndpointServices(gatehouse, services, { metrics: metrics ?? NO_TOKEN_METRICS, rateLimitStore, resourceScopes }));
   await app.register(signInPages, signInPagesServices(gatehouse, services, { scopeDescription: scopeDescriber(commands, commands.scopeNames), metrics: metrics ?? NO_SIGN_IN_METRICS }));
   await app.register(gatehouseResources, { gatehouse, verifier: services.verifier, renewal: cookieRenewalServices(gatehouse, services), commands });

@@ -153,6 +153,18 @@ describe.each(STORES)('stored commands (%s)', (store) => {
     expect(logLines.join('\n')).not.toContain(SECRET);
   });
 
+  it('names the scope a stored command declares in both discovery documents while it exists', async () => {
+    const scopes = async () => [
+      ((await (await fetch(`${server.url}/.well-known/oauth-authorization-server`)).json()) as { scopes_supported: string[] }).scopes_supported,
+      ((await (await fetch(`${server.url}/.well-known/oauth-protected-resource`)).json()) as { scopes_supported: string[] }).scopes_supported,
+    ];
+    for (const list of await scopes()) expect(list).not.toContain('sales:audit');
+    expect((await server.admin('POST', '/commands', spec({ name: 'audited', scope: 'sales:audit' }))).status).toBe(201);
+    for (const list of await scopes()) expect(list).toContain('sales:audit');
+    expect((await server.admin('DELETE', '/commands/sales/audited')).status).toBe(204);
+    for (const list of await scopes()) expect(list).not.toContain('sales:audit');
+  });
+
   it('refuses a second command of the same app and name (409), and keeps the first', async () => {
     expect((await server.admin('POST', '/commands', spec({ name: 'twice' }))).status).toBe(201);
     const again = await server.admin('POST', '/commands', spec({ name: 'twice', url: `${upstreamUrl}/other` }));
