@@ -1,12 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CommandLoadError, CommandRegistry, FolderCommandConflictError } from '../../src/protected-apis/commands/command-registry.js';
 import { StoredCommandExistsError, StoredCommandNotFoundError, StoredCommands } from '../../src/protected-apis/commands/stored-commands.js';
 import type { StoredCommandRecord, StoredCommandsStore } from '../../src/protected-apis/commands/stored-commands-store.js';
 import { followStoredCommands } from '../../src/protected-apis/commands/stored-commands-sync.js';
-import { FieldValidationError } from '../../src/shared/errors.js';
+import { ConflictError, FieldValidationError } from '../../src/shared/errors.js';
 
 /** An in-memory store that reports each write to the listeners as the change feed would. */
 class MemoryStore implements StoredCommandsStore {
@@ -201,6 +202,55 @@ describe('stored commands over the folder registry', () => {
     narrower.replaceStored([record({ url: '{{env.CRM_BASE_URL}}/x' })], { warn: (details) => warnings.push(String(details.command)) });
     expect(narrower.get('crm', 'find')).toBeUndefined();
     expect(warnings).toEqual(['crm/find']);
+  });
+
+  it('answers any definition with a command or a field error, never another failure', async () => {
+    const registry = await CommandRegistry.fromFolder(undefined, undefined, undefined, ['CRM_*']);
+    const fields = [
+      'kind',
+      'app',
+      'name',
+      'scope',
+      'protected',
+      'roles',
+      'input',
+      'timeoutMs',
+      'description',
+      'method',
+      'url',
+      'headers',
+      'body',
+      'maxResponseBytes',
+      'internalNetworks',
+      'forwardIdentityHeader',
+    ];
+    const values = fc.oneof(
+      fc.jsonValue({ maxDepth: 3 }),
+      fc.constantFrom(
+        'http-request',
+        'crm',
+        'https://crm.example/{{input.id}}',
+        '{{env.CRM_URL}}/x',
+        '{{env.OTHER}}',
+        ['a', 'b'],
+        { type: 'nope' },
+        { 'x-key': '{{env.CRM_KEY}}' },
+        ['10.0.0.0/8'],
+        0,
+        -1,
+        1e21,
+      ),
+    );
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom(...fields), values, { maxKeys: 8 }), (changes) => {
+        try {
+          registry.prepareStored(spec(changes), { updatedAt: 1, updatedBy: 'ada' });
+        } catch (error) {
+          expect(error instanceof FieldValidationError || error instanceof ConflictError, String(error)).toBe(true);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('still refuses a bad command file at start (the folder is not the console)', async () => {
