@@ -26,6 +26,7 @@ import { StoredCommands } from '../protected-apis/commands/stored-commands.js';
 import type { StoredCommandsStore } from '../protected-apis/commands/stored-commands-store.js';
 import type { CommandRegistry } from '../protected-apis/commands/command-registry.js';
 import { registerClientsApi } from './clients-api.js';
+import { registerCommandTrialApi } from './command-trial-api.js';
 import { registerClientKeysApi } from './client-keys-api.js';
 import { registerKeysApi } from './keys-api.js';
 import { registerProfilesApi } from './profiles-api.js';
@@ -65,6 +66,7 @@ export async function adminApi(app: FastifyInstance, options: { gatehouse: Admin
   registerApplicationsApi(app, options.commands);
   const storedCommands = new StoredCommands(options.commands, options.gatehouse.storedCommands, () => options.gatehouse.changes.pollNow());
   registerCommandsAdminApi(app, { commands: options.commands, storedCommands });
+  registerCommandTrialApi(app, { commands: options.commands, defaultTimeoutMs: () => options.gatehouse.config.commandTimeoutMs });
   registerClientsApi(app, options.gatehouse.clients);
   registerClientKeysApi(app, options.gatehouse.clients);
   registerKeysApi(app, options.gatehouse);

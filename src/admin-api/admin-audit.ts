@@ -37,6 +37,7 @@ const ACTIONS: Record<string, string> = {
   'POST /commands': 'command.create',
   'PUT /commands/:app/:name': 'command.update',
   'DELETE /commands/:app/:name': 'command.delete',
+  'POST /commands/try': 'command.try',
 };
 
 export function adminActionOf(method: string, route: string): string {
@@ -57,11 +58,13 @@ function textOf(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/** `app/name` of a command's JSON (a created command, or the body that asked for it). */
-function commandTargetOf(json: unknown): string | null {
-  const { app, name } = (json ?? {}) as Record<string, unknown>;
-  const [appText, nameText] = [textOf(app), textOf(name)];
-  return appText !== undefined && nameText !== undefined ? `${appText}/${nameText}` : null;
+/** `app/name` of a command spec: the one a try carries, a created command, or the body that asked for it. */
+function specOf(spec: unknown): string | undefined {
+  if (typeof spec !== 'object' || spec === null) return undefined;
+  const { app, name } = spec as Record<string, unknown>;
+  const appName = textOf(app);
+  const commandName = textOf(name);
+  return appName !== undefined && commandName !== undefined ? `${appName}/${commandName}` : undefined;
 }
 
 /** What a change was made to: from the route's parameters, else from what the answer created. */
@@ -69,7 +72,7 @@ function targetOf(request: FastifyRequest, answer: Record<string, unknown> | und
   const params = request.params as Record<string, string> | undefined;
   if (params?.user !== undefined && params.client !== undefined) return `${params.user}/${params.client}`;
   if (params?.app !== undefined && params.name !== undefined) return `${params.app}/${params.name}`;
-  if (request.routeOptions.url === '/admin/api/commands') return commandTargetOf(answer) ?? commandTargetOf(request.body);
+  if (request.routeOptions.url === '/admin/api/commands') return specOf(answer) ?? specOf(request.body) ?? null;
   if (params?.name !== undefined) return params.id !== undefined ? `${params.name}/${params.id}` : params.name;
   if (params?.id !== undefined) return params.kid !== undefined ? `${params.id}/${params.kid}` : params.id;
   const body = request.body as Record<string, unknown> | undefined;
@@ -83,6 +86,7 @@ function targetOf(request: FastifyRequest, answer: Record<string, unknown> | und
     textOf(body?.client_id) ??
     textOf(body?.username) ??
     textOf(body?.name) ??
+    specOf(body?.spec) ??
     null
   );
 }

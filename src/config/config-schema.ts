@@ -492,7 +492,7 @@ export const SETTING_TABLE = {
   commandEnv: setting({
     env: 'GATEHOUSE_COMMAND_ENV',
     description:
-      'comma-separated environment variable names (or `PREFIX*` patterns) whose values http-request commands stored through the admin API may use as `{{env.NAME}}`; a stored command naming any other is refused (commands of GATEHOUSE_COMMANDS_DIR may use every variable)',
+      'comma-separated environment variable names (or `PREFIX*` patterns) whose values http-request commands stored or tried through the admin API may use as `{{env.NAME}}`; a definition naming any other is refused (commands of GATEHOUSE_COMMANDS_DIR may use every variable)',
     default: [],
     defaultText: '(none)',
     parse: envNamePatternList,

@@ -142,7 +142,8 @@ export class CommandRegistry {
   private readonly reserved: readonly string[];
 
   private constructor(
-    private readonly outbound: OutboundSettings,
+    /** The server-wide limits of outbound calls (http-request commands and `context.http`). */
+    readonly outbound: OutboundSettings,
     /** The configured names of the user-API and all-commands scopes (reserved; the commands guard accepts the latter). */
     readonly scopeNames: ReservedScopeNames,
     /** GATEHOUSE_COMMAND_ENV: the environment variables (names, `PREFIX*`) stored commands may read. */
@@ -259,7 +260,7 @@ export class CommandRegistry {
     }
     if (this.reserved.includes(spec.app)) throw new FieldValidationError('app', `may not be ${spec.app}: it is a reserved scope`);
     if (!validRoles(spec.roles)) throw new FieldValidationError('roles', ROLES_RULE.replace(/^"roles" /, ''));
-    checkStoredReach(spec, this.storedEnv);
+    this.checkAuthoredReach(spec);
     if (this.commands.has(keyOf(spec.app, spec.name))) throw new FolderCommandConflictError(spec.app, spec.name);
     const definition = httpRequestCommand(spec, this.outbound);
     try {
@@ -268,6 +269,14 @@ export class CommandRegistry {
       throw new FieldValidationError('input', `is not a valid JSON Schema: ${(error as Error).message.replace(/^[^:]*: the input schema is not valid: /, '')}`);
     }
     return { definition, protection: resolveProtection(definition, this.applications.get(spec.app)), file: `stored command ${keyOf(spec.app, spec.name)}`, spec, stored: saved };
+  }
+
+  /**
+   * Refuses what a spec authored through the admin API may not reach (saved or tried): environment variables
+   * GATEHOUSE_COMMAND_ENV does not list, networks of its own. Throws a FieldValidationError naming the field.
+   */
+  checkAuthoredReach(spec: HttpRequestCommandSpec): void {
+    checkStoredReach(spec, this.storedEnv);
   }
 
   /** Whether the folder (read-only) has this command. */
