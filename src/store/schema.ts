@@ -35,6 +35,8 @@ export interface ClientsTable {
   skip_consent: number;
   /** Space-separated default scope (migration 0022); null: every allowed element. */
   default_scope: string | null;
+  /** 1: user tokens carry the roles claim without the roles scope (migration 0025). */
+  roles_claim: number;
   /** RFC 9126 require_pushed_authorization_requests. */
   require_par: number;
 }
@@ -50,6 +52,8 @@ export interface SecurityProfilesTable {
   updated_at: number;
   /** 1: app instances may register under this profile (RFC 7591). */
   registration_enabled: number;
+  /** Space-separated default scope of the profile's clients that have none (migration 0025); null: not set. */
+  default_scope: string | null;
 }
 
 export interface InitialAccessTokensTable {

@@ -16,6 +16,7 @@ interface ClientFlags {
   grantTypes?: string;
   scopes?: string;
   defaultScope?: string;
+  rolesClaim?: boolean;
   lifetime?: string;
   refreshTokenLifetime?: string;
   refreshTokens?: boolean;
@@ -41,6 +42,7 @@ const FLAG_OF_FIELD: Record<string, string> = {
   grant_types: '--grant-types',
   scope: '--scopes',
   default_scope: '--default-scope',
+  roles_claim: '--roles-claim',
   access_token_lifetime: '--lifetime',
   refresh_token_lifetime: '--refresh-token-lifetime',
   refresh_tokens: '--refresh-tokens',
@@ -74,6 +76,7 @@ function metadataFromFlags(flags: ClientFlags, mode: 'create' | 'update'): Recor
   if (flags.grantTypes !== undefined) body.grant_types = list(flags.grantTypes);
   if (flags.scopes !== undefined) body.scope = list(flags.scopes).join(' ');
   if (flags.defaultScope !== undefined) body.default_scope = flags.defaultScope === 'all' ? null : flags.defaultScope === 'none' ? '' : list(flags.defaultScope).join(' ');
+  if (flags.rolesClaim !== undefined) body.roles_claim = flags.rolesClaim;
   if (flags.lifetime !== undefined) body.access_token_lifetime = flags.lifetime;
   if (flags.refreshTokens !== undefined) body.refresh_tokens = flags.refreshTokens;
   if (flags.refreshTokenLifetime !== undefined) body.refresh_token_lifetime = flags.refreshTokenLifetime;
@@ -102,7 +105,8 @@ function describe(client: ClientMetadata): string {
     `status:                 ${clientStatus(client)}`,
     `grant_types:            ${client.grant_types.join(', ')}`,
     `scope:                  ${client.scope}`,
-    `default_scope:          ${client.default_scope === null ? '(every allowed element)' : client.default_scope === '' ? '(none)' : client.default_scope}`,
+    `default_scope:          ${client.default_scope === null ? "(not set: the profile's, else every allowed element)" : client.default_scope === '' ? '(none)' : client.default_scope}`,
+    `roles_claim:            ${client.roles_claim}`,
     `auth method:            ${client.token_endpoint_auth_method}${client.token_endpoint_auth_method === 'none' ? ' (public client)' : ''}`,
     `access_token_lifetime:  ${client.access_token_lifetime}${client.access_token_lifetime === 0 ? " (server's maximum)" : ' s'}`,
     `refresh_tokens:         ${client.refresh_tokens}${client.refresh_tokens ? ` (lifetime ${client.refresh_token_lifetime} s)` : ''}`,
@@ -123,7 +127,12 @@ function addMetadataOptions(command: Command): Command {
     .option('--name <name>', 'client name (shown in logs)')
     .option('--grant-types <list>', 'client_credentials, password, authorization_code, comma-separated')
     .option('--scopes <list>', 'allowed scope elements, comma- or space-separated')
-    .option('--default-scope <list>', 'scope of a token request without one, comma- or space-separated; "none": no scope; "all": every allowed element (the default)')
+    .option(
+      '--default-scope <list>',
+      'scope of a token request without one, comma- or space-separated; "none": no scope; "all": not set (the profile\'s default scope, else every allowed element; the default)',
+    )
+    .option('--roles-claim', "user tokens carry the user's roles without the roles scope (access token, ID token, UserInfo)")
+    .option('--no-roles-claim', 'roles only with the roles scope (the default)')
     .option('--lifetime <seconds>', "access-token lifetime, 0 up to the server's maximum token lifetime (0: the server's maximum)")
     .option('--refresh-tokens', 'issue refresh tokens (adds offline_access; not for client_credentials only)')
     .option('--no-refresh-tokens', 'do not issue refresh tokens')

@@ -33,7 +33,7 @@ function readProfileFile(file: string): unknown {
 
 /** `gatehouse profiles ...`: security profiles, and files of them to keep in version control. */
 export function registerProfilesCommands(program: Command): void {
-  const profiles = program.command('profiles').description('security profiles (scope-element mapping, mandatory scope, token lifetime)');
+  const profiles = program.command('profiles').description('security profiles (scope-element mapping, mandatory scope, default scope, token lifetime)');
 
   profiles
     .command('list')
@@ -44,8 +44,14 @@ export function registerProfilesCommands(program: Command): void {
         const all = await gatehouse.profiles.list();
         if (flags.json) return printJson({ profiles: all.map(toProfileJson) });
         printTable(
-          ['NAME', 'MAX LIFETIME', 'MAPPED ELEMENTS', 'MANDATORY SCOPE'],
-          all.map((profile) => [profile.name, `${profile.maxTokenExpiration} s`, String(Object.keys(profile.scopeElementMapping).length), profile.mandatoryScope.join(' ') || '(none)']),
+          ['NAME', 'MAX LIFETIME', 'MAPPED ELEMENTS', 'MANDATORY SCOPE', 'DEFAULT SCOPE'],
+          all.map((profile) => [
+            profile.name,
+            `${profile.maxTokenExpiration} s`,
+            String(Object.keys(profile.scopeElementMapping).length),
+            profile.mandatoryScope.join(' ') || '(none)',
+            profile.defaultScope === null ? '(not set)' : profile.defaultScope.join(' ') || '(none)',
+          ]),
         );
         process.stdout.write(`${all.length} profile(s)\n`);
       });
@@ -53,7 +59,7 @@ export function registerProfilesCommands(program: Command): void {
 
   profiles
     .command('pull <name>')
-    .description('print a profile as JSON (name, max_token_expiration, scope_element_mapping, mandatory_scope)')
+    .description('print a profile as JSON (name, max_token_expiration, scope_element_mapping, mandatory_scope, default_scope)')
     .option(...SERVER_FLAG)
     .option(...ADMIN_TOKEN_FLAG)
     .option('--json', 'accepted for uniformity: the profile is always printed as JSON')

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { isApplicationDefinition, isCommandDefinition, type ApplicationDefinition, type CommandDefinition } from './command.js';
 import type { GatehouseConfig } from '../../config/config.js';
+import { ExtensionModuleError, importExtensionModule, isProjectFile, needsTypeScript, prepareExtensionFolder } from '../../shared/extension-modules.js';
 import { httpRequestCommand, type OutboundSettings } from './http-request-command.js';
 import { HttpRequestSpecError, parseHttpRequestSpec, type HttpRequestCommandSpec } from './http-request-spec.js';
 import { checkInputDepth, compileInputValidator, MAX_INPUT_DEPTH } from './input-validator.js';
@@ -97,16 +97,6 @@ function checkRoles(roles: unknown, where: string): void {
   if (!validRoles(roles)) throw new CommandLoadError(`${where}: ${ROLES_RULE}`);
 }
 
-let typeScriptLoader: Promise<void> | undefined;
-
-/** Lets Node import TypeScript command modules (tsx's ESM loader), once, only when one exists. */
-async function enableTypeScript(): Promise<void> {
-  typeScriptLoader ??= import('tsx/esm/api').then((tsx) => {
-    tsx.register();
-  });
-  return typeScriptLoader;
-}
-
 /** The defaults of GATEHOUSE_COMMAND_MAX_RESPONSE_BYTES and GATEHOUSE_COMMAND_INTERNAL_NETWORKS. */
 const DEFAULT_OUTBOUND: OutboundSettings = { maxResponseBytes: 1_048_576, internalNetworks: [] };
 
@@ -179,22 +169,23 @@ export class CommandRegistry {
       throw new CommandLoadError(`GATEHOUSE_COMMANDS_DIR: cannot read ${folder} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
     }
     const commands: { definition: CommandDefinition; file: string; spec?: HttpRequestCommandSpec }[] = [];
+    await prepareExtensionFolder(folder, { typeScript: needsTypeScript(files) });
     for (const name of files) {
       const file = join(folder, name);
       const extension = extname(name);
-      if (name.endsWith('.d.ts') || name.startsWith('.')) continue;
+      if (name.endsWith('.d.ts') || name.startsWith('.') || isProjectFile(name)) continue;
       if (extension === '.json') {
         const spec = this.readHttpRequestSpec(file);
         commands.push({ definition: httpRequestCommand(spec, this.outbound), file, spec });
         continue;
       }
       if (!['.js', '.mjs', '.ts', '.mts'].includes(extension)) continue;
-      if (extension === '.ts' || extension === '.mts') await enableTypeScript();
       let module: Record<string, unknown>;
       try {
-        module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+        module = await importExtensionModule(file);
       } catch (error) {
-        throw new CommandLoadError(`cannot load command module ${file}: ${(error as Error).message}`);
+        if (error instanceof ExtensionModuleError) throw new CommandLoadError(`GATEHOUSE_COMMANDS_DIR: ${error.message}`, { cause: error.cause });
+        throw error;
       }
       for (const exported of Object.values(module).flatMap((value) => (Array.isArray(value) ? (value as unknown[]) : [value]))) {
         if (isApplicationDefinition(exported)) this.addApplication(exported, file);
