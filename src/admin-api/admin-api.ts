@@ -27,6 +27,9 @@ import type { AdminSetup } from '../admin-accounts/admin-setup.js';
 import { auditAdminChanges, type AdminAuthFailureCounter } from './admin-audit.js';
 import { registerAuditApi } from './audit-api.js';
 import { registerApplicationsApi } from './applications-api.js';
+import { registerCommandsAdminApi } from './commands-admin-api.js';
+import { StoredCommands } from '../protected-apis/commands/stored-commands.js';
+import type { StoredCommandsStore } from '../protected-apis/commands/stored-commands-store.js';
 import type { CommandRegistry } from '../protected-apis/commands/command-registry.js';
 import { registerClientsApi } from './clients-api.js';
 import { registerCommandTrialApi } from './command-trial-api.js';
@@ -54,6 +57,8 @@ export interface AdminApiServices extends KeysApiServices, ProfilesApiServices {
   usersRepository: Pick<UsersStore, 'get' | 'findByIdOrUsername'>;
   signInStores: Pick<SignInStores, 'sessions' | 'consents'>;
   settings: BrandingSettingStore;
+  /** Declarative commands authored here (the database's). */
+  storedCommands: StoredCommandsStore;
 }
 
 /** The admin REST API, mounted under /admin/api. */
@@ -71,6 +76,8 @@ export async function adminApi(app: FastifyInstance, options: { gatehouse: Admin
   registerSetupApi(app, options.gatehouse);
   registerAuditApi(app, options.gatehouse.audit);
   registerApplicationsApi(app, options.commands);
+  const storedCommands = new StoredCommands(options.commands, options.gatehouse.storedCommands, () => options.gatehouse.changes.pollNow());
+  registerCommandsAdminApi(app, { commands: options.commands, storedCommands });
   registerCommandTrialApi(app, { commands: options.commands, defaultTimeoutMs: () => options.gatehouse.config.commandTimeoutMs });
   registerClientsApi(app, options.gatehouse.clients);
   registerClientKeysApi(app, options.gatehouse.clients);

@@ -56,7 +56,7 @@ export function createOAuthServices(gatehouse: Gatehouse): OAuthServices {
 export function oauthEndpointServices(
   gatehouse: Gatehouse,
   services: OAuthServices,
-  options: { metrics: TokenMetrics; rateLimitStore: SharedRateLimitStore | undefined; resourceScopes: readonly string[] },
+  options: { metrics: TokenMetrics; rateLimitStore: SharedRateLimitStore | undefined; resourceScopes: () => readonly string[] },
 ): OAuthEndpointServices {
   const { config } = gatehouse;
   const grantServices = {

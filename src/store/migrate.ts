@@ -19,6 +19,7 @@ import { browserClientsMigration } from './migrations/0019-browser-clients.js';
 import { browserSignInMigration } from './migrations/0020-browser-sign-in.js';
 import { signingKeyPurposeMigration } from './migrations/0021-signing-key-purpose.js';
 import { defaultScopeMigration } from './migrations/0022-default-scope.js';
+import { storedCommandsMigration } from './migrations/0023-stored-commands.js';
 import { launchesAndRegistrationChecksMigration } from './migrations/0024-launches-and-registration-checks.js';
 import { rolesClaimProfileDefaultScopeMigration } from './migrations/0025-roles-claim-profile-default-scope.js';
 import { adminRolesAndTokenCutoffsMigration } from './migrations/0026-admin-roles-and-token-cutoffs.js';
@@ -46,6 +47,7 @@ export function migrationsFor(engine: StoreConnection['engine']): Record<string,
     '0020-browser-sign-in': browserSignInMigration,
     '0021-signing-key-purpose': signingKeyPurposeMigration,
     '0022-default-scope': defaultScopeMigration,
+    '0023-stored-commands': storedCommandsMigration,
     '0024-launches-and-registration-checks': launchesAndRegistrationChecksMigration,
     '0025-roles-claim-profile-default-scope': rolesClaimProfileDefaultScopeMigration,
     '0026-admin-roles-and-token-cutoffs': adminRolesAndTokenCutoffsMigration,

@@ -304,6 +304,18 @@ export interface AppTokenLaunchesTable {
   used_at: number | null;
 }
 
+/** Declarative commands authored through the admin API (migration 0023). */
+export interface StoredCommandsTable {
+  app: string;
+  name: string;
+  /** JSON text of the http-request spec. */
+  spec: string;
+  created_at: number;
+  updated_at: number;
+  /** The admin actor who saved it last. */
+  updated_by: string;
+}
+
 export interface Database {
   clients: ClientsTable;
   users: UsersTable;
@@ -328,4 +340,5 @@ export interface Database {
   consents: ConsentsTable;
   pushed_authorization_requests: PushedAuthorizationRequestsTable;
   app_token_launches: AppTokenLaunchesTable;
+  stored_commands: StoredCommandsTable;
 }
