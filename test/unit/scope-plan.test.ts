@@ -84,7 +84,7 @@ describe('security profile input', () => {
   it('takes defaults and refuses bad fields by name', () => {
     expect(parseProfileBody({ name: 'mobile' }, false)).toEqual({
       name: 'mobile',
-      settings: { maxTokenExpiration: 3600, scopeElementMapping: {}, mandatoryScope: [], defaultScope: null, registrationEnabled: false },
+      settings: { maxTokenExpiration: 3600, scopeElementMapping: {}, mandatoryScope: [], defaultScope: null, registrationEnabled: false, registrationChecks: [] },
     });
     expect(() => parseProfileBody({ max_token_expiration: 0 }, false)).toThrow(/max_token_expiration/);
     expect(() => parseProfileBody({ scope_element_mapping: { a: 5 } }, false)).toThrow(/scope_element_mapping/);
@@ -102,6 +102,7 @@ describe('security profile input', () => {
       scope_element_mapping: { pay: ['PinCode'] },
       mandatory_scope: ['AllowedNetwork'],
       default_scope: 'pay',
+      registration_checks: [],
     });
     expect(() => parseProfileFile({ max_token_expiration: 600, maxTokenExpiration: 600 })).toThrow(/maxTokenExpiration: given twice/);
   });
