@@ -20,6 +20,7 @@ import { adminAuthentication } from './admin-auth.js';
 import { registerSessionApi } from './session-api.js';
 import { auditAdminChanges, type AdminAuthFailureCounter } from './admin-audit.js';
 import { registerAuditApi } from './audit-api.js';
+import { registerOverviewApi, type OverviewApiServices } from './overview-api.js';
 import { registerApplicationsApi } from './applications-api.js';
 import type { CommandRegistry } from '../protected-apis/commands/command-registry.js';
 import { registerClientsApi } from './clients-api.js';
@@ -41,7 +42,9 @@ export interface AdminApiServices extends KeysApiServices, ProfilesApiServices {
   clients: ClientRegistry;
   users: UserRegistry;
   tokenDelivery: TokenDeliverySettings;
-  changes: Pick<ChangeFeed, 'pollNow'>;
+  changes: Pick<ChangeFeed, 'pollNow' | 'status'>;
+  availability: OverviewApiServices['availability'];
+  changeListener: OverviewApiServices['changeListener'];
   usersRepository: Pick<UsersStore, 'get' | 'findByIdOrUsername'>;
   signInStores: Pick<SignInStores, 'sessions' | 'consents'>;
   settings: BrandingSettingStore;
@@ -57,7 +60,18 @@ export async function adminApi(app: FastifyInstance, options: { gatehouse: Admin
     return payload;
   });
   registerSessionApi(app, options.gatehouse);
-  registerAuditApi(app, options.gatehouse.audit);
+  registerAuditApi(app, options.gatehouse.audit, options.gatehouse.usersRepository);
+  const services = options.gatehouse;
+  registerOverviewApi(app, {
+    audit: services.audit,
+    changes: services.changes,
+    availability: services.availability,
+    // Read when asked: the listening connection may start after the routes are registered.
+    get changeListener() {
+      return services.changeListener;
+    },
+    engine: services.config.databaseUrl === undefined ? 'sqlite' : 'postgres',
+  });
   registerApplicationsApi(app, options.commands);
   registerCommandTrialApi(app, { commands: options.commands, defaultTimeoutMs: () => options.gatehouse.config.commandTimeoutMs });
   registerClientsApi(app, options.gatehouse.clients);
