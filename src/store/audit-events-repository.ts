@@ -145,7 +145,9 @@ export class AuditEventsRepository implements AuditEventsStore {
    * (at, id) index; what they answer is bounded by buckets x actions x grant types and by `top`.
    */
   async counts(since: number, bucketMs: number, actions: readonly string[], refusals: readonly string[], top: number): Promise<AuditCounts> {
-    const bucket = sql<number>`(${sql.ref('at')} / cast(${bucketMs} as bigint)) * cast(${bucketMs} as bigint)`;
+    // A literal, not a parameter: PostgreSQL matches the GROUP BY expression to the selected one only when they are the same text.
+    const width = sql.lit(Math.trunc(bucketMs));
+    const bucket = sql<number>`(${sql.ref('at')} / ${width}) * ${width}`;
     // The error code: the reason up to its first colon (`invalid_client: ...`), else all of it.
     const code =
       this.engine === 'postgres'
