@@ -171,7 +171,7 @@ export function Overview() {
         </div>
       </div>
       <p className="lead">
-        Counted from the <Link to="/audit">audit log</Link>
+        Counted from the <Link to="/audit">audit events</Link>
         {overview ? ` from ${formatTime(overview.from)} to ${formatTime(overview.to)}` : ''}.
       </p>
       {error && <Alert kind="error">{error}</Alert>}
