@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { toAuditJson, type AuditFilter } from '../audit/audit-event.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import { auditSubjectOf } from '../audit/audit-subject.js';
+import { auditSubjectOf } from './audit-subject.js';
 import type { UsersStore } from '../users/users-store.js';
 import { queryInteger } from '../http/query-params.js';
 import { FieldValidationError } from '../shared/errors.js';

@@ -32,9 +32,7 @@ function seriesOf(rows: readonly AuditBucketCount[], starts: readonly number[], 
     counts[position]! += row.count;
     byName.set(name, counts);
   }
-  return [...byName]
-    .map(([name, counts]) => ({ name, counts, total: counts.reduce((sum, count) => sum + count, 0) }))
-    .sort((a, b) => b.total - a.total || a.name.localeCompare(b.name));
+  return [...byName].map(([name, counts]) => ({ name, counts, total: counts.reduce((sum, count) => sum + count, 0) })).sort((a, b) => b.total - a.total || a.name.localeCompare(b.name));
 }
 
 /** The counting part of the overview's answer, from what the store counted. */

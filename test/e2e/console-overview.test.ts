@@ -114,7 +114,9 @@ describe.each(STORES)('console overview and audit filters in Chromium on %s', (s
   it('downloads the filtered events as CSV and NDJSON', async () => {
     const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export CSV' }).click()]);
     expect(csv.suggestedFilename()).toMatch(/^gatehouse-audit-.*\.csv$/);
-    const lines = readFileSync(await csv.path(), 'utf8').trimEnd().split('\r\n');
+    const lines = readFileSync(await csv.path(), 'utf8')
+      .trimEnd()
+      .split('\r\n');
     expect(lines[0]).toBe('id,at,actor,action,target,outcome,status,reason,client_id,source_address,grant_type,subject,scope,jti,expires_at');
     expect(lines).toHaveLength(6);
     expect(lines.slice(1).every((line) => line.includes(',token.'))).toBe(true);

@@ -46,8 +46,7 @@ describe.each(STORES)('audit overview and export on %s', (store) => {
     const user = await server.admin('POST', '/users', { username: 'olivia', password: 'olivia password 1' });
     expect(user.status).toBe(201);
     userId = ((await user.json()) as { id: string }).id;
-    const token = (params: Record<string, string>, secret = client.client_secret, id = client.client_id) =>
-      postForm(`${server.url}/oauth/token`, params, { authorization: basicAuth(id, secret) });
+    const token = (params: Record<string, string>, secret = client.client_secret, id = client.client_id) => postForm(`${server.url}/oauth/token`, params, { authorization: basicAuth(id, secret) });
     for (let index = 0; index < 3; index++) expect((await token({ grant_type: 'client_credentials' })).status).toBe(200);
     expect((await token({ grant_type: 'password', username: 'olivia', password: 'olivia password 1' })).status).toBe(200);
     expect((await token({ grant_type: 'client_credentials' }, 'a wrong secret')).status).toBe(401);

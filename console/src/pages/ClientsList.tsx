@@ -37,15 +37,7 @@ export function ClientsList() {
       <p className="lead">Systems that ask Gatehouse for access tokens: partners' back ends, your own services, app instances.</p>
       <div className="toolbar" role="search">
         <Field label="Search by name or client ID">
-          {({ id }) => (
-            <input
-              id={id}
-              type="search"
-              value={search}
-              name="search"
-              onChange={(event) => setAddress({ search: event.target.value }, { replace: true })}
-            />
-          )}
+          {({ id }) => <input id={id} type="search" value={search} name="search" onChange={(event) => setAddress({ search: event.target.value }, { replace: true })} />}
         </Field>
       </div>
       {error && <Alert kind="error">{error}</Alert>}

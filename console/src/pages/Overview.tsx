@@ -57,8 +57,7 @@ function ChartCard(props: { title: string; noun: string; empty: string; overview
       ) : (
         <>
           <p className="overview-summary">
-            {total} {props.noun} in the {window} ({BUCKET_LABELS[overview.window]} below):{' '}
-            {series.map((line) => `${line.name} ${line.total}`).join(', ')}.
+            {total} {props.noun} in the {window} ({BUCKET_LABELS[overview.window]} below): {series.map((line) => `${line.name} ${line.total}`).join(', ')}.
           </p>
           <TimeChart buckets={overview.buckets} series={series} title={props.noun} />
           <div className="table-wrap">
@@ -164,7 +163,13 @@ export function Overview() {
         <h1 id="overview-title">Overview</h1>
         <div className="segmented" role="group" aria-label="Time window">
           {(['hour', 'day'] as const).map((choice) => (
-            <button key={choice} type="button" className={choice === window ? '' : 'button-secondary'} aria-pressed={choice === window} onClick={() => setSearch({ window: choice === 'hour' ? undefined : choice })}>
+            <button
+              key={choice}
+              type="button"
+              className={choice === window ? '' : 'button-secondary'}
+              aria-pressed={choice === window}
+              onClick={() => setSearch({ window: choice === 'hour' ? undefined : choice })}
+            >
               {WINDOW_LABELS[choice]}
             </button>
           ))}

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { toAuditJson, type AuditQuery } from '../../audit/audit-event.js';
-import { auditSubjectOf } from '../../audit/audit-subject.js';
+import { auditSubjectOf } from '../../admin-api/audit-subject.js';
 import { CliError, printJson, withGatehouse } from '../context.js';
 import { printTable } from '../table.js';
 
