@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, SCREENSHOTS } from '../helpers/browser.js';
+import { ROOT } from '../helpers/cli.js';
 import { basicAuth, postForm, startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
 
 const PASSWORD = 'e2e-overview-password';
@@ -46,6 +47,14 @@ describe.each(STORES)('console overview and audit filters in Chromium on %s', (s
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+  });
+
+  it('bundles the chart library with the overview only', () => {
+    const assets = join(ROOT, 'dist', 'console', 'assets');
+    const scripts = readdirSync(assets).filter((name) => name.endsWith('.js'));
+    const withCharts = scripts.filter((name) => readFileSync(join(assets, name), 'utf8').includes('u-legend'));
+    expect(withCharts).toHaveLength(1);
+    expect(withCharts[0]).toMatch(/^Overview-/);
   });
 
   it('lands on the overview: charts on canvas, their text equivalents, empty states and health', async () => {
