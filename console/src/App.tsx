@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import type { SessionJson } from '../../src/admin-api/wire';
 import { api, setApiSession, whenSignedOut } from './api';
 import { navigate, usePath } from './router';
@@ -18,7 +18,11 @@ import { Consents } from './pages/Consents';
 import { Branding } from './pages/Branding';
 import { Administrators } from './pages/Administrators';
 
+// The overview's chart library (uPlot) is loaded with the overview only: the other pages do not pay for it.
+const Overview = lazy(() => import('./pages/Overview').then((module) => ({ default: module.Overview })));
+
 const SECTIONS = [
+  { to: '/overview', label: 'Overview' },
   { to: '/clients', label: 'Clients' },
   { to: '/users', label: 'Users' },
   { to: '/sessions', label: 'Sessions' },
@@ -51,7 +55,7 @@ export function App() {
   }, []);
 
   useEffect(() => {
-    const section = SECTIONS.find((candidate) => path.startsWith(candidate.to));
+    const section = SECTIONS.find((candidate) => path.startsWith(candidate.to)) ?? (path === '/' ? SECTIONS[0] : undefined);
     document.title = section ? `${section.label} · Gatehouse console` : 'Gatehouse console';
   }, [path]);
 
@@ -60,7 +64,7 @@ export function App() {
     const onSignedIn = (started: SessionJson) => {
       setApiSession(started);
       setSession(started);
-      if (path === '/' || path === '/sign-in' || path === '/setup') navigate('/admin/clients');
+      if (path === '/' || path === '/sign-in' || path === '/setup') navigate('/admin/overview');
     };
     return path === '/setup' ? <Setup onSignedIn={onSignedIn} /> : <SignIn onSignedIn={onSignedIn} />;
   }
@@ -83,7 +87,7 @@ export function App() {
         <span className="brand">Gatehouse</span>
         <nav aria-label="Sections" className="sections">
           {SECTIONS.map((section) => (
-            <Link key={section.to} to={section.to} current={path.startsWith(section.to)}>
+            <Link key={section.to} to={section.to} current={path.startsWith(section.to) || (path === '/' && section.to === '/overview')}>
               {section.label}
             </Link>
           ))}
@@ -114,7 +118,13 @@ function Page({ path, session }: { path: string; session: SessionJson }) {
   const client = /^\/clients\/(.+)$/.exec(path);
   if (path === '/clients/new') return <ClientForm key="new" clientId={null} />;
   if (client?.[1]) return <ClientForm key={client[1]} clientId={decodeURIComponent(client[1])} />;
-  if (path.startsWith('/clients') || path === '/' || path === '/sign-in' || path === '/setup') return <ClientsList />;
+  if (path === '/' || path === '/sign-in' || path === '/setup' || path.startsWith('/overview'))
+    return (
+      <Suspense fallback={<p className="loading">Loading…</p>}>
+        <Overview />
+      </Suspense>
+    );
+  if (path.startsWith('/clients')) return <ClientsList />;
   if (path.startsWith('/users')) return <Users />;
   if (path.startsWith('/sessions')) return <Sessions />;
   if (path.startsWith('/consents')) return <Consents />;

@@ -20,3 +20,29 @@ export function usePath(): string {
   const below = path.startsWith(BASE) ? path.slice(BASE.length) : path;
   return below === '' ? '/' : below;
 }
+
+/** The query string of the current address, as it changes (filters and pages that live in the URL). */
+export function useSearch(): URLSearchParams {
+  const [search, setSearch] = useState(() => window.location.search);
+  useEffect(() => {
+    const update = () => setSearch(window.location.search);
+    window.addEventListener('popstate', update);
+    return () => window.removeEventListener('popstate', update);
+  }, []);
+  return new URLSearchParams(search);
+}
+
+/**
+ * Puts `params` (empty values left out) into the address of the current page: a new history entry, so that
+ * the back button returns to the previous filters, or with `replace` the same one (while typing).
+ */
+export function setSearch(params: Record<string, string | number | undefined>, options: { replace?: boolean } = {}): void {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) if (value !== undefined && value !== '' && value !== 0) search.set(name, String(value));
+  const text = search.toString();
+  const to = `${window.location.pathname}${text ? `?${text}` : ''}`;
+  if (`${window.location.pathname}${window.location.search}` === to) return;
+  if (options.replace) window.history.replaceState(null, '', to);
+  else window.history.pushState(null, '', to);
+  window.dispatchEvent(new PopStateEvent('popstate'));
+}

@@ -182,10 +182,14 @@ export function Pager(props: { total: number; limit: number; offset: number; onO
   );
 }
 
-export function formatTime(iso: string | null): string {
-  if (!iso) return '—';
-  const date = new Date(iso);
-  return date.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+/** The one date format of the console: day, month, year and time to the second, in the browser's language and time zone. */
+const DATE_TIME = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+/** A date and time as the console shows every one (an ISO string or epoch milliseconds); a dash for none. */
+export function formatTime(time: string | number | null | undefined): string {
+  if (time === null || time === undefined || time === '') return '—';
+  const date = new Date(time);
+  return Number.isNaN(date.getTime()) ? String(time) : DATE_TIME.format(date);
 }
 
 export function Badge(props: { kind: 'on' | 'off' | 'warn' | 'neutral'; children: ReactNode }) {

@@ -26,6 +26,7 @@ import { registerSetupApi } from './setup-api.js';
 import type { AdminSetup } from '../admin-accounts/admin-setup.js';
 import { auditAdminChanges, type AdminAuthFailureCounter } from './admin-audit.js';
 import { registerAuditApi } from './audit-api.js';
+import { registerOverviewApi, type OverviewApiServices } from './overview-api.js';
 import { registerApplicationsApi } from './applications-api.js';
 import { registerCommandsAdminApi } from './commands-admin-api.js';
 import { StoredCommands } from '../protected-apis/commands/stored-commands.js';
@@ -53,7 +54,9 @@ export interface AdminApiServices extends KeysApiServices, ProfilesApiServices {
   clients: ClientRegistry;
   users: UserRegistry;
   tokenDelivery: TokenDeliverySettings;
-  changes: Pick<ChangeFeed, 'pollNow'>;
+  changes: Pick<ChangeFeed, 'pollNow' | 'status'>;
+  availability: OverviewApiServices['availability'];
+  changeListener: OverviewApiServices['changeListener'];
   usersRepository: Pick<UsersStore, 'get' | 'findByIdOrUsername'>;
   signInStores: Pick<SignInStores, 'sessions' | 'consents'>;
   settings: BrandingSettingStore;
@@ -74,7 +77,18 @@ export async function adminApi(app: FastifyInstance, options: { gatehouse: Admin
   registerAdminsApi(app, options.gatehouse.admins);
   registerTokensApi(app, options.gatehouse.tokenRevocation);
   registerSetupApi(app, options.gatehouse);
-  registerAuditApi(app, options.gatehouse.audit);
+  registerAuditApi(app, options.gatehouse.audit, options.gatehouse.usersRepository);
+  const services = options.gatehouse;
+  registerOverviewApi(app, {
+    audit: services.audit,
+    changes: services.changes,
+    availability: services.availability,
+    // Read when asked: the listening connection may start after the routes are registered.
+    get changeListener() {
+      return services.changeListener;
+    },
+    engine: services.config.databaseUrl === undefined ? 'sqlite' : 'postgres',
+  });
   registerApplicationsApi(app, options.commands);
   const storedCommands = new StoredCommands(options.commands, options.gatehouse.storedCommands, () => options.gatehouse.changes.pollNow());
   registerCommandsAdminApi(app, { commands: options.commands, storedCommands });

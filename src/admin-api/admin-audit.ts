@@ -1,12 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditLog } from '../audit/audit-log.js';
 import { RefusalSample } from '../audit/refusal-sample.js';
+import type { AuditAction } from '../audit/audit-actions.js';
 import { adminActorOf, adminAuthRefusalOf } from './admin-auth.js';
 
 const CHANGING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Names of the admin API's changes by method and route; other routes are named `<method> <route>`. */
-const ACTIONS: Record<string, string> = {
+const ACTIONS: Record<string, AuditAction> = {
   'POST /session': 'session.sign_in',
   'DELETE /session': 'session.sign_out',
   'POST /setup': 'admin.setup',

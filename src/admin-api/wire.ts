@@ -33,6 +33,15 @@ export { ROLES_SCOPE } from '../users/user.js';
 export { BUILT_IN_CHECKS, type BuiltInCheckName } from '../security/checks/built-in-check-names.js';
 export { ADMIN_ROLES, MIN_ADMIN_PASSWORD_LENGTH, type AdminRole } from '../admin-accounts/admin-account.js';
 export { clientStatus, type ClientStatus } from '../clients/client-status.js';
+export { AUDIT_ACTIONS, AUDIT_ACTION_PREFIXES, type AuditAction } from '../audit/audit-actions.js';
+
+/** The windows of `GET /admin/api/overview?window=` and the length of their buckets, seconds. */
+export const OVERVIEW_WINDOWS = { hour: { seconds: 3_600, bucket_seconds: 60 }, day: { seconds: 86_400, bucket_seconds: 900 } } as const;
+export type OverviewWindow = keyof typeof OVERVIEW_WINDOWS;
+
+/** The formats of `GET /admin/api/audit/export?format=`. */
+export const AUDIT_EXPORT_FORMATS = ['csv', 'ndjson'] as const;
+export type AuditExportFormat = (typeof AUDIT_EXPORT_FORMATS)[number];
 
 // Answers whose type lives where the server builds them.
 export type { ClientMetadata } from '../clients/client-metadata.js';
@@ -263,3 +272,50 @@ export interface OwnPasswordChangeJson {
 
 /** `POST /admin/api/tokens/revoke`: exactly one member (`user_id`: an id or a username). */
 export type TokenRevocationRequestJson = { jti: string } | { client_id: string } | { user_id: string };
+
+/** One line of an overview chart: a count per bucket (aligned with `OverviewJson.buckets`) and their sum. */
+export interface OverviewSeriesJson {
+  /** A grant type (tokens issued) or an action (refusals, sign-in failures). */
+  name: string;
+  counts: number[];
+  total: number;
+}
+
+/** `GET /admin/api/overview?window=hour|day`: what the audit log counted over the window, and the health of the store. */
+export interface OverviewJson {
+  window: OverviewWindow;
+  from: string;
+  to: string;
+  bucket_seconds: number;
+  /** The start of each bucket, epoch seconds, oldest first. */
+  buckets: number[];
+  /** False when the store could not be read: the counts are then empty and `health.store.error` says why. */
+  counted: boolean;
+  /** `token.issued` by grant type. */
+  tokens_issued: OverviewSeriesJson[];
+  /** `token.refused`, `introspection.refused`, `revocation.refused`. */
+  refused: OverviewSeriesJson[];
+  /** Failed hosted-page sign-ins and security checks, refused console sign-ins, failed admin authentication. */
+  sign_in_failures: OverviewSeriesJson[];
+  /** Refused requests by error code, most first (at most 10). */
+  refusal_reasons: { reason: string; count: number }[];
+  /** The clients with the most token requests, most first (at most 10). */
+  busiest_clients: { client_id: string; issued: number; refused: number }[];
+  health: {
+    store: { engine: 'sqlite' | 'postgres'; available: boolean; query_ms: number | null; error: string | null };
+    change_feed: {
+      /** PostgreSQL servers: whether the LISTEN connection is up (null on SQLite, which polls only). */
+      listening: boolean | null;
+      last_read_at: string | null;
+      failing: boolean;
+      resync_pending: boolean;
+    };
+    audit_queue: { queued: number; written: number; dropped: number };
+  };
+}
+
+/** `GET /admin/api/audit/actions`: the actions the audit log records, and the prefixes an action filter may use. */
+export interface AuditActionsJson {
+  actions: readonly string[];
+  prefixes: readonly string[];
+}

@@ -33,6 +33,7 @@ export interface AuditQuery {
   from?: number | undefined;
   to?: number | undefined;
   actor?: string | undefined;
+  /** One action, or every action that starts with it when it ends with a dot (`token.`). */
   action?: string | undefined;
   clientId?: string | undefined;
   outcome?: 'success' | 'failure' | undefined;
@@ -40,6 +41,34 @@ export interface AuditQuery {
   subject?: string | undefined;
   limit: number;
   offset: number;
+}
+
+/** The filters of an audit query without its page. */
+export type AuditFilter = Omit<AuditQuery, 'limit' | 'offset'>;
+
+/** Where a walk through the log (newest first) stopped: the last event it gave. */
+export interface AuditCursor {
+  at: number;
+  id: string;
+}
+
+/** Events per time bucket, action, grant type and outcome (the overview's series). */
+export interface AuditBucketCount {
+  /** Start of the bucket, epoch milliseconds. */
+  bucket: number;
+  action: string;
+  grantType: string | null;
+  outcome: 'success' | 'failure';
+  count: number;
+}
+
+/** What the overview reads from the store for one window. */
+export interface AuditCounts {
+  series: AuditBucketCount[];
+  /** Refused requests by error code (the reason up to its first colon), most first. */
+  refusalReasons: { reason: string; count: number }[];
+  /** Clients with the most token requests, most first. */
+  clients: { clientId: string; issued: number; refused: number }[];
 }
 
 /** One event as the admin API and the audit stream give it. */

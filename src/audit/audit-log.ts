@@ -81,6 +81,16 @@ export class AuditLog {
     return this.repository.query(query);
   }
 
+  /** The next page of a walk through the matching events, newest first (exports). */
+  after(...args: Parameters<AuditEventsStore['after']>): ReturnType<AuditEventsStore['after']> {
+    return this.repository.after(...args);
+  }
+
+  /** Counts by time bucket, refusal reason and client (the overview). */
+  counts(...args: Parameters<AuditEventsStore['counts']>): ReturnType<AuditEventsStore['counts']> {
+    return this.repository.counts(...args);
+  }
+
   private complete(event: NewAuditEvent): AuditEvent {
     const at = Date.now();
     return {

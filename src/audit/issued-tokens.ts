@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AuditLog } from './audit-log.js';
+import type { AuditAction } from './audit-actions.js';
 
 /** What the audit log keeps of an issued access token: never the token, the refresh token or any secret. */
 export interface IssuedTokenRecord {
@@ -24,7 +25,7 @@ export function recordIssuedToken(audit: Pick<AuditLog, 'recordLater'>, token: I
   try {
     audit.recordLater({
       actor: 'client',
-      action: 'token.issued',
+      action: 'token.issued' satisfies AuditAction,
       target: token.clientId,
       outcome: 'success',
       status: 200,

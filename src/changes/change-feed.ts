@@ -27,6 +27,8 @@ export class ChangeFeed {
   private needsResync = false;
   /** A reload or a change failed to apply and was logged; not logged again until a read succeeds in full. */
   private applyFailing = false;
+  /** When a read last succeeded (epoch ms). */
+  private lastReadAt: number | undefined;
 
   constructor(
     private readonly repository: ChangeEventsRepository,
@@ -54,6 +56,11 @@ export class ChangeFeed {
   resync(): Promise<void> {
     this.needsResync = true;
     return this.pollNow();
+  }
+
+  /** How the feed fares: when a read last succeeded, whether reads fail now, whether caches await a reload. */
+  get status(): { lastReadAt: number | undefined; failing: boolean; resyncPending: boolean } {
+    return { lastReadAt: this.lastReadAt, failing: this.failing, resyncPending: this.needsResync };
   }
 
   start(intervalMs: number): void {
@@ -97,6 +104,7 @@ export class ChangeFeed {
       return;
     }
     this.availability?.reportSuccess();
+    this.lastReadAt = Date.now();
     if (this.failing) {
       this.failing = false;
       this.logger.info('store answers again; reloading caches');

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import type { Gatehouse } from '../gatehouse.js';
+import type { AuditAction } from '../audit/audit-actions.js';
 
 /** Subcommands that only read. */
 const READ_ONLY = new Set(['list', 'show', 'keys', 'serve', 'migrate', 'pull', 'schema']);
 
 /** Audit names of CLI changes, matching those of the admin API where both can do the same. */
-const ACTIONS: Record<string, string> = {
+const ACTIONS: Record<string, AuditAction> = {
   'clients create': 'client.create',
   'clients update': 'client.update',
   'clients enable': 'client.update',

@@ -9,6 +9,7 @@ import type { ConsentsStore } from '../sign-in/consent.js';
 import type { UsersStore } from '../users/users-store.js';
 import { BROWSER_COOKIE, browserTokenFor, formBoundToBrowser, readCookie, SESSION_COOKIE } from './browser-cookies.js';
 import { sendPage, type PageContext } from './page-reply.js';
+import type { AuditAction } from '../audit/audit-actions.js';
 
 export interface AccountPageServices {
   config: Pick<GatehouseConfig, 'issuer'>;
@@ -69,7 +70,7 @@ export function registerAccountPage(app: FastifyInstance, services: AccountPageS
       if (await services.consents.withdraw(session.userId, clientId)) {
         await services.audit.record({
           actor: 'anonymous',
-          action: 'consent.withdraw',
+          action: 'consent.withdraw' satisfies AuditAction,
           target: `${session.userId}/${clientId}`,
           outcome: 'success',
           status: null,

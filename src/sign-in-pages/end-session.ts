@@ -8,6 +8,7 @@ import { END_SESSION_PATH } from '../oauth/endpoints/paths.js';
 import type { BrowserSessionsStore } from '../sign-in/browser-session.js';
 import { BROWSER_COOKIE, browserTokenFor, clearSessionCookie, formBoundToBrowser, readCookie, SESSION_COOKIE } from './browser-cookies.js';
 import { sendPage, type PageContext } from './page-reply.js';
+import type { AuditAction } from '../audit/audit-actions.js';
 
 export interface EndSessionServices {
   config: Pick<GatehouseConfig, 'issuer'>;
@@ -82,7 +83,7 @@ export function registerEndSession(app: FastifyInstance, services: EndSessionSer
       if (await services.sessions.end(digest, Date.now())) {
         await services.audit.record({
           actor: 'anonymous',
-          action: 'sign-out',
+          action: 'sign-out' satisfies AuditAction,
           target: session?.userId ?? null,
           outcome: 'success',
           status: null,

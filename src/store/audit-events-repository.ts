@@ -1,5 +1,5 @@
-import { CompiledQuery, type Insertable, type Kysely } from 'kysely';
-import type { AuditEvent, AuditQuery } from '../audit/audit-event.js';
+import { CompiledQuery, sql, type Insertable, type Kysely, type SelectQueryBuilder } from 'kysely';
+import type { AuditCounts, AuditCursor, AuditEvent, AuditFilter, AuditQuery } from '../audit/audit-event.js';
 import type { StoreEngine } from './database.js';
 import type { BatchWriter } from './sqlite-writer-thread.js';
 import type { AuditEventsTable, Database } from './schema.js';
@@ -124,19 +124,100 @@ export class AuditEventsRepository implements AuditEventsStore {
 
   /** Events matching every given filter, newest first, and how many match in all. */
   async query(query: AuditQuery): Promise<{ events: AuditEvent[]; total: number }> {
-    let base = this.db.selectFrom('audit_events');
-    if (query.from !== undefined) base = base.where('at', '>=', query.from);
-    if (query.to !== undefined) base = base.where('at', '<=', query.to);
-    if (query.actor !== undefined) base = base.where('actor', '=', query.actor);
-    if (query.action !== undefined) base = base.where('action', '=', query.action);
-    if (query.clientId !== undefined) base = base.where((eb) => eb.or([eb('client_id', '=', query.clientId!), eb('target', '=', query.clientId!)]));
-    if (query.outcome !== undefined) base = base.where('outcome', '=', query.outcome);
-    if (query.grantType !== undefined) base = base.where('grant_type', '=', query.grantType);
-    if (query.subject !== undefined) base = base.where('subject', '=', query.subject);
+    const base = filtered(this.db.selectFrom('audit_events'), query);
     const [rows, count] = await Promise.all([
       base.selectAll().orderBy('at', 'desc').orderBy('id', 'desc').limit(query.limit).offset(query.offset).execute(),
       base.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
     ]);
     return { events: rows.map(fromRow), total: Number(count.n) };
   }
+
+  /** The next `limit` events after `cursor`, newest first, read by the (at, id) index: an export's pages. */
+  async after(filter: AuditFilter, cursor: AuditCursor | undefined, limit: number): Promise<AuditEvent[]> {
+    let base = filtered(this.db.selectFrom('audit_events'), filter);
+    if (cursor !== undefined) base = base.where((eb) => eb.or([eb('at', '<', cursor.at), eb.and([eb('at', '=', cursor.at), eb('id', '<', cursor.id)])]));
+    const rows = await base.selectAll().orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    return rows.map(fromRow);
+  }
+
+  /**
+   * The overview's counts: three GROUP BY queries over the events at or after `since`, each a range of the
+   * (at, id) index; what they answer is bounded by buckets x actions x grant types and by `top`.
+   */
+  async counts(since: number, bucketMs: number, actions: readonly string[], refusals: readonly string[], top: number): Promise<AuditCounts> {
+    // A literal, not a parameter: PostgreSQL matches the GROUP BY expression to the selected one only when they are the same text.
+    const width = sql.lit(Math.trunc(bucketMs));
+    const bucket = sql<number>`(${sql.ref('at')} / ${width}) * ${width}`;
+    // The error code: the reason up to its first colon (`invalid_client: ...`), else all of it.
+    const code =
+      this.engine === 'postgres'
+        ? sql<string>`split_part(coalesce(${sql.ref('reason')}, ''), ':', 1)`
+        : sql<string>`case when instr(coalesce(${sql.ref('reason')}, ''), ':') > 0 then substr(${sql.ref('reason')}, 1, instr(${sql.ref('reason')}, ':') - 1) else coalesce(${sql.ref('reason')}, '') end`;
+    const recent = this.db.selectFrom('audit_events').where('at', '>=', since);
+    const [series, reasons, clients] = await Promise.all([
+      actions.length === 0
+        ? Promise.resolve([])
+        : recent
+            .where('action', 'in', [...actions])
+            .select([bucket.as('bucket'), 'action', 'grant_type', 'outcome', (eb) => eb.fn.countAll().as('n')])
+            .groupBy([bucket, 'action', 'grant_type', 'outcome'])
+            .execute(),
+      refusals.length === 0
+        ? Promise.resolve([])
+        : recent
+            .where('action', 'in', [...refusals])
+            .select([code.as('reason'), (eb) => eb.fn.countAll().as('n')])
+            .groupBy(code)
+            .orderBy('n', 'desc')
+            .orderBy('reason')
+            .limit(top)
+            .execute(),
+      recent
+        .where('action', 'in', ['token.issued', 'token.refused'])
+        .where('client_id', 'is not', null)
+        .select([
+          'client_id',
+          (eb) => eb.fn.sum<number>(eb.case().when('action', '=', 'token.issued').then(1).else(0).end()).as('issued'),
+          (eb) => eb.fn.sum<number>(eb.case().when('action', '=', 'token.refused').then(1).else(0).end()).as('refused'),
+          (eb) => eb.fn.countAll().as('n'),
+        ])
+        .groupBy('client_id')
+        .orderBy('n', 'desc')
+        .orderBy('client_id')
+        .limit(top)
+        .execute(),
+    ]);
+    return {
+      series: series.map((row) => ({
+        bucket: Number(row.bucket),
+        action: row.action,
+        grantType: row.grant_type,
+        outcome: row.outcome === 'success' ? 'success' : 'failure',
+        count: Number(row.n),
+      })),
+      refusalReasons: reasons.map((row) => ({ reason: row.reason, count: Number(row.n) })),
+      clients: clients.map((row) => ({ clientId: row.client_id ?? '', issued: Number(row.issued), refused: Number(row.refused) })),
+    };
+  }
+}
+
+/** `like` pattern text for a literal prefix: its wildcards and the escape character escaped. */
+function likePrefix(prefix: string): string {
+  return `${prefix.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+}
+
+function filtered<O>(base: SelectQueryBuilder<Database, 'audit_events', O>, query: AuditFilter): SelectQueryBuilder<Database, 'audit_events', O> {
+  if (query.from !== undefined) base = base.where('at', '>=', query.from);
+  if (query.to !== undefined) base = base.where('at', '<=', query.to);
+  if (query.actor !== undefined) base = base.where('actor', '=', query.actor);
+  const action = query.action;
+  if (action !== undefined) {
+    // `token.` matches every action that starts with it (`token.issued`, `token.refused`).
+    base = action.endsWith('.') ? base.where(sql<boolean>`${sql.ref('action')} like ${likePrefix(action)} escape '\\'`) : base.where('action', '=', action);
+  }
+  if (query.clientId !== undefined) base = base.where((eb) => eb.or([eb('client_id', '=', query.clientId!), eb('target', '=', query.clientId!)]));
+  if (query.outcome !== undefined) base = base.where('outcome', '=', query.outcome);
+  if (query.grantType !== undefined) base = base.where('grant_type', '=', query.grantType);
+  if (query.subject !== undefined) base = base.where('subject', '=', query.subject);
+  return base;
 }

@@ -86,6 +86,9 @@ describe.each(STORES)('console: browser sign-in clients in Chromium on %s', (sto
     await page.getByLabel('Username').fill('admin');
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    // The console opens on the overview; these tests start from the clients list.
+    await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+    await page.getByRole('link', { name: 'Clients' }).click();
     await page.getByRole('heading', { name: 'Clients' }).waitFor();
   });
   afterAll(async () => {

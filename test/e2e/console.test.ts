@@ -62,6 +62,9 @@ describe.each(STORES)('web console in Chromium on %s', (store) => {
   it('signs in and lists clients', async () => {
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    // The overview is the landing page.
+    await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+    await page.getByRole('link', { name: 'Clients' }).click();
     await page.getByRole('heading', { name: 'Clients' }).waitFor();
     const cookie = (await context.cookies()).find((candidate) => candidate.name === 'gatehouse_admin_session');
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/admin' });

@@ -1,7 +1,8 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import type { AuditJson, PageJson } from '../../../src/admin-api/wire';
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import { AUDIT_ACTION_PREFIXES, AUDIT_ACTIONS, AUDIT_EXPORT_FORMATS, type AuditJson, type PageJson } from '../../../src/admin-api/wire';
 import { api, query } from '../api';
-import { Alert, Badge, Field, Pager, errorText } from '../ui';
+import { setSearch, useSearch } from '../router';
+import { Alert, Badge, Field, Pager, errorText, formatTime } from '../ui';
 import { RevokeTokensButton } from './RevokeTokens';
 
 const LIMIT = 25;
@@ -18,6 +19,18 @@ interface Filters {
 }
 
 const NONE: Filters = { from: '', to: '', actor: '', client_id: '', action: '', outcome: '', grant_type: '', subject: '' };
+
+/** The filters and the page as the address holds them (`/admin/audit?action=token.&offset=25`). */
+function filtersOf(search: URLSearchParams): Filters {
+  const filters = { ...NONE };
+  for (const name of Object.keys(NONE) as (keyof Filters)[]) filters[name] = search.get(name) ?? '';
+  return filters;
+}
+
+function offsetOf(search: URLSearchParams): number {
+  const offset = Number(search.get('offset') ?? 0);
+  return Number.isSafeInteger(offset) && offset > 0 ? offset : 0;
+}
 
 /** Grant types of issued tokens; the application token endpoint records `application_token`. */
 const GRANT_TYPES: [value: string, label: string][] = [
@@ -37,7 +50,7 @@ function TokenDetails({ event }: { event: AuditJson }) {
     ['subject', event.subject],
     ['scope', event.scope],
     ['jti', event.jti],
-    ['expires', event.expires_at === null ? null : new Date(event.expires_at).toLocaleString()],
+    ['expires', event.expires_at === null ? null : formatTime(event.expires_at)],
   ];
   return (
     <dl className="token-details">
@@ -61,9 +74,12 @@ function isoOf(local: string): string | undefined {
 }
 
 export function AuditLog() {
-  const [draft, setDraft] = useState<Filters>(NONE);
-  const [filters, setFilters] = useState<Filters>(NONE);
-  const [offset, setOffset] = useState(0);
+  const search = useSearch();
+  const key = search.toString();
+  const filters = filtersOf(search);
+  const offset = offsetOf(search);
+  const [draft, setDraft] = useState<Filters>(filters);
+  const actionsId = useId();
   const [page, setPage] = useState<(PageJson & { events: AuditJson[] }) | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -78,13 +94,19 @@ export function AuditLog() {
     return () => {
       current = false;
     };
-  }, [filters, offset]);
+    // The address says it all: `key` changes exactly when the filters or the page do.
+  }, [key]);
+
+  // Back and forward show the filters of that address in the form too.
+  useEffect(() => setDraft(filtersOf(new URLSearchParams(key))), [key]);
 
   function apply(event: FormEvent) {
     event.preventDefault();
-    setOffset(0);
-    setFilters(draft);
+    setSearch({ ...draft });
   }
+
+  /** The export of what the filters select: every matching event, not only this page. */
+  const exportHref = (format: string) => `/admin/api/audit/export${query({ format, ...filters, from: isoOf(filters.from), to: isoOf(filters.to) })}`;
 
   const text = (name: keyof Filters, label: string, type = 'text') => (
     <Field label={label}>{({ id }) => <input id={id} name={name} type={type} value={draft[name]} onChange={(event) => setDraft({ ...draft, [name]: event.target.value })} />}</Field>
@@ -99,7 +121,23 @@ export function AuditLog() {
         {text('to', 'To', 'datetime-local')}
         {text('actor', 'Actor')}
         {text('client_id', 'Client ID')}
-        {text('action', 'Action')}
+        <Field label="Action" hint="One action, or a prefix ending with a dot (token.) for all of its actions.">
+          {({ id, describedBy }) => (
+            <>
+              <input id={id} name="action" list={actionsId} aria-describedby={describedBy} value={draft.action} onChange={(event) => setDraft({ ...draft, action: event.target.value })} />
+              <datalist id={actionsId}>
+                {AUDIT_ACTION_PREFIXES.map((prefix) => (
+                  <option key={prefix} value={prefix}>
+                    {`every ${prefix.slice(0, -1)} action`}
+                  </option>
+                ))}
+                {AUDIT_ACTIONS.map((action) => (
+                  <option key={action} value={action} />
+                ))}
+              </datalist>
+            </>
+          )}
+        </Field>
         <Field label="Outcome">
           {({ id }) => (
             <select id={id} name="outcome" value={draft.outcome} onChange={(event) => setDraft({ ...draft, outcome: event.target.value })}>
@@ -121,7 +159,9 @@ export function AuditLog() {
             </select>
           )}
         </Field>
-        {text('subject', 'Subject')}
+        <Field label="Subject" hint="A username, a user ID or a client ID.">
+          {({ id, describedBy }) => <input id={id} name="subject" aria-describedby={describedBy} value={draft.subject} onChange={(event) => setDraft({ ...draft, subject: event.target.value })} />}
+        </Field>
         <div className="actions">
           <button type="submit" data-read="">
             Apply filters
@@ -132,14 +172,21 @@ export function AuditLog() {
             className="button-secondary"
             onClick={() => {
               setDraft(NONE);
-              setFilters(NONE);
-              setOffset(0);
+              setSearch({});
             }}
           >
             Clear
           </button>
         </div>
       </form>
+      <div className="export-actions">
+        {AUDIT_EXPORT_FORMATS.map((format) => (
+          <a key={format} className="button button-secondary" href={exportHref(format)} download>
+            Export {format === 'csv' ? 'CSV' : 'NDJSON'}
+          </a>
+        ))}
+        <span className="hint">Every event the filters select, not only this page.</span>
+      </div>
       {error && <Alert kind="error">{error}</Alert>}
       {notice && <Alert kind="success">{notice}</Alert>}
       {page && (
@@ -168,12 +215,12 @@ export function AuditLog() {
                 )}
                 {page.events.map((event) => (
                   <tr key={event.id}>
-                    <td className="nowrap">{new Date(event.at).toLocaleString()}</td>
-                    <td>{event.actor}</td>
+                    <td className="nowrap">{formatTime(event.at)}</td>
+                    <td className="ident-cell">{event.actor}</td>
                     <td>
                       <code>{event.action}</code>
                     </td>
-                    <td>{event.target ?? '—'}</td>
+                    <td className="ident-cell">{event.target ?? '—'}</td>
                     <td>
                       {event.outcome === 'success' ? <Badge kind="on">success</Badge> : <Badge kind="off">failure</Badge>}
                       {event.status !== null && <span className="hint"> {event.status}</span>}
@@ -191,13 +238,13 @@ export function AuditLog() {
                         />
                       )}
                     </td>
-                    <td>{event.source_address ?? '—'}</td>
+                    <td className="ident-cell">{event.source_address ?? '—'}</td>
                   </tr>
                 ))}
               </tbody>
             </table>
           </div>
-          <Pager total={page.total} limit={page.limit} offset={page.offset} onOffset={setOffset} />
+          <Pager total={page.total} limit={page.limit} offset={page.offset} onOffset={(next) => setSearch({ ...filters, offset: next })} />
         </>
       )}
     </section>

@@ -1,14 +1,17 @@
 import { useEffect, useState } from 'react';
 import { clientStatus, type ClientMetadata, type PageJson } from '../../../src/admin-api/wire';
 import { api, query } from '../api';
-import { navigate } from '../router';
+import { navigate, setSearch as setAddress, useSearch } from '../router';
 import { Alert, Badge, Field, Link, Pager, errorText, formatTime } from '../ui';
 
 const LIMIT = 20;
 
 export function ClientsList() {
-  const [search, setSearch] = useState('');
-  const [offset, setOffset] = useState(0);
+  // The search and the page live in the address (`/admin/clients?search=acme&offset=20`): reload and back keep them.
+  const address = useSearch();
+  const search = address.get('search') ?? '';
+  const offsetParam = Number(address.get('offset') ?? 0);
+  const offset = Number.isSafeInteger(offsetParam) && offsetParam > 0 ? offsetParam : 0;
   const [page, setPage] = useState<(PageJson & { clients: ClientMetadata[] }) | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -34,17 +37,7 @@ export function ClientsList() {
       <p className="lead">Systems that ask Gatehouse for access tokens: partners' back ends, your own services, app instances.</p>
       <div className="toolbar" role="search">
         <Field label="Search by name or client ID">
-          {({ id }) => (
-            <input
-              id={id}
-              type="search"
-              value={search}
-              onChange={(event) => {
-                setSearch(event.target.value);
-                setOffset(0);
-              }}
-            />
-          )}
+          {({ id }) => <input id={id} type="search" value={search} name="search" onChange={(event) => setAddress({ search: event.target.value }, { replace: true })} />}
         </Field>
       </div>
       {error && <Alert kind="error">{error}</Alert>}
@@ -97,7 +90,7 @@ export function ClientsList() {
               </tbody>
             </table>
           </div>
-          <Pager total={page.total} limit={page.limit} offset={page.offset} onOffset={setOffset} />
+          <Pager total={page.total} limit={page.limit} offset={page.offset} onOffset={(next) => setAddress({ search, offset: next })} />
         </>
       )}
     </section>

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { toAuditJson, type AuditQuery } from '../../audit/audit-event.js';
+import { auditSubjectOf } from '../../admin-api/audit-subject.js';
 import { CliError, printJson, withGatehouse } from '../context.js';
 import { printTable } from '../table.js';
 
@@ -48,7 +49,7 @@ export function registerAuditCommands(program: Command): void {
   audit
     .command('list')
     .description('list audit events, newest first')
-    .option('--action <action>', 'only this action (for example token.issue or client.update)')
+    .option('--action <action>', 'only this action (for example token.issued or client.update), or every action that starts with it when it ends with a dot (token.)')
     .option('--actor <actor>', 'only events by this actor (an administrator, "cli", a client id)')
     .option('--client <client_id>', 'only events of this client')
     .option('--subject <sub>', 'only events about this subject (a username, a user id or a client id)')
@@ -62,9 +63,7 @@ export function registerAuditCommands(program: Command): void {
     .action(async (flags: AuditFlags, command: Command) => {
       const query = queryOf(flags);
       await withGatehouse(command, async (gatehouse) => {
-        // A username names its user: events record the user's id as their subject.
-        const user = query.subject === undefined ? undefined : await gatehouse.usersRepository.findByIdOrUsername(query.subject);
-        const { events, total } = await gatehouse.audit.query({ ...query, subject: user?.id ?? query.subject });
+        const { events, total } = await gatehouse.audit.query({ ...query, subject: await auditSubjectOf(query.subject, gatehouse.usersRepository) });
         const list = events.map(toAuditJson);
         if (flags.json) return printJson({ events: list, total, limit: query.limit, offset: query.offset });
         printTable(

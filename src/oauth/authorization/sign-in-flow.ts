@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AuditAction } from '../../audit/audit-actions.js';
 import type { Logger } from 'pino';
 import type { AuditLog } from '../../audit/audit-log.js';
 import { OFFLINE_ACCESS, type Client } from '../../clients/client.js';
@@ -285,7 +286,7 @@ export class SignInFlow {
     return session && sessionIsLive(session, now) ? session : undefined;
   }
 
-  private async audit(action: string, username: string, client: Client, browser: BrowserContext, outcome: 'success' | 'failure', reason: string | null): Promise<void> {
+  private async audit(action: AuditAction, username: string, client: Client, browser: BrowserContext, outcome: 'success' | 'failure', reason: string | null): Promise<void> {
     this.services.metrics.signInEvent(action, outcome);
     await this.services.audit.record({
       actor: 'anonymous',

@@ -9,6 +9,7 @@ import { OAuthError } from '../oauth-error.js';
 import { noStore, refuseOtherMethods } from './oauth-replies.js';
 import { APP_TOKEN_LAUNCH_PATH, LAUNCH_PATH } from './paths.js';
 import type { TokenRateLimits } from './token-rate-limits.js';
+import type { AuditAction } from '../../audit/audit-actions.js';
 
 /** What the launch-link endpoints use. */
 export interface AppTokenLaunchEndpointServices {
@@ -21,8 +22,8 @@ export interface AppTokenLaunchEndpointServices {
   setTokenCookie: (reply: FastifyReply, token: string, maxAgeSeconds: number) => void;
 }
 
-const LAUNCH_ACTION = 'app_token.launch';
-const OPEN_ACTION = 'app_token.launch_open';
+const LAUNCH_ACTION = 'app_token.launch' satisfies AuditAction;
+const OPEN_ACTION = 'app_token.launch_open' satisfies AuditAction;
 
 /** Why a link does not open, as the browser's page says it (and the audit log records it). */
 const REFUSALS: Record<Exclude<OpenedLaunch, { opened: true }>['state'], { status: 400 | 410; text: string }> = {

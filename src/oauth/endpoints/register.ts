@@ -20,6 +20,7 @@ import { tooManyRequests } from './token-rate-limits.js';
 import { addressKey } from '../../limits/address-key.js';
 import { rateLimitStoreOptions, type SharedRateLimitStore } from '../../limits/rate-limit-store.js';
 import { isRecord } from '../../shared/is-record.js';
+import type { AuditAction } from '../../audit/audit-actions.js';
 
 /** What the registration endpoint uses. */
 export interface RegistrationEndpointServices {
@@ -188,7 +189,7 @@ export async function registerRegistrationEndpoint(app: FastifyInstance, service
         );
         await services.audit.record({
           actor,
-          action: 'client.register',
+          action: 'client.register' satisfies AuditAction,
           target: client.clientId,
           outcome: 'success',
           status: 201,

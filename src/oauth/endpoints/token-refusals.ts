@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { claimedClientId } from '../claimed-client.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import { RefusalSample } from '../../audit/refusal-sample.js';
+import type { AuditAction } from '../../audit/audit-actions.js';
 
 type OnSendCallback = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => void;
 
@@ -19,7 +20,7 @@ function refusalReason(statusCode: number, payload: unknown): string {
 }
 
 /** Records the refusal as one event under `action`; the answer goes out whatever the store does. */
-function recordRefusal(audit: AuditLog, action: string, request: FastifyRequest, reply: FastifyReply, payload: unknown, done: () => void): void {
+function recordRefusal(audit: AuditLog, action: AuditAction, request: FastifyRequest, reply: FastifyReply, payload: unknown, done: () => void): void {
   const clientId = claimedClientId(request) || null;
   // A store error is logged by record; the answer goes out as it would have, whatever happens.
   audit
@@ -58,7 +59,7 @@ export function auditTokenRefusals(audit: AuditLog, paths: readonly string[]): O
  * event under the path's action (with the client the request claimed and the error), sampled: the first
  * of each kind per source address and minute. Every refusal is counted in gatehouse_refusals_total.
  */
-export function auditClientAuthFailures(audit: AuditLog, actions: Readonly<Record<string, string>>): OnSendCallback {
+export function auditClientAuthFailures(audit: AuditLog, actions: Readonly<Record<string, AuditAction>>): OnSendCallback {
   const sampled = new RefusalSample();
   return (request, reply, payload, done) => {
     const status = reply.statusCode;
