@@ -47,7 +47,10 @@ describe.each(STORES)('console: default scope and roles claim in Chromium on %s'
     await page.getByLabel('Username').fill('admin');
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Clients' }).waitFor();
+    // The overview is the landing page.
+    await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+    await page.getByRole('link', { name: 'Clients' }).click();
+    await page.getByRole('heading', { name: 'Clients', level: 1 }).waitFor();
   });
   afterAll(async () => {
     await browser?.close();

@@ -65,8 +65,9 @@ describe.each(STORES)('console: the first administrator in Chromium on %s', (sto
 
     await page.getByLabel('Password again').fill(PASSWORD);
     await page.getByRole('button', { name: 'Create and sign in' }).click();
-    await page.getByRole('heading', { name: 'Clients' }).waitFor();
-    expect(new URL(page.url()).pathname).toBe('/admin/clients');
+    // Signed in, on the landing page.
+    await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/admin/overview');
     expect(await page.locator('.who').textContent()).toContain('first');
     expect((await server.gatehouse.admins.list()).map((admin) => admin.username)).toEqual(['first']);
   });
