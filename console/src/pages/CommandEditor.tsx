@@ -238,7 +238,14 @@ function CommandForm({ command, draft }: { command: DeclarativeCommandJson | nul
             </p>
             <Field label="Description" error={errors.description} hint="Shown to callers in GET /api/apps.">
               {({ id, describedBy, invalid }) => (
-                <input id={id} name="description" value={form.description} aria-describedby={describedBy} aria-invalid={invalid || undefined} onChange={(event) => set('description', event.target.value)} />
+                <input
+                  id={id}
+                  name="description"
+                  value={form.description}
+                  aria-describedby={describedBy}
+                  aria-invalid={invalid || undefined}
+                  onChange={(event) => set('description', event.target.value)}
+                />
               )}
             </Field>
           </fieldset>
@@ -261,8 +268,8 @@ function CommandForm({ command, draft }: { command: DeclarativeCommandJson | nul
                 error={errors.url}
                 hint={
                   <>
-                    <code>{'{{input.id}}'}</code> puts the caller&apos;s <code>id</code> in, URL-encoded (only after the host: the path or the query); <code>{'{{env.NAME}}'}</code> the
-                    server&apos;s environment variable <code>NAME</code>, such as a base URL, which never leaves the server.
+                    <code>{'{{input.id}}'}</code> puts the caller&apos;s <code>id</code> in, URL-encoded (only after the host: the path or the query); <code>{'{{env.NAME}}'}</code> the server&apos;s
+                    environment variable <code>NAME</code>, such as a base URL, which never leaves the server.
                   </>
                 }
               >
@@ -445,7 +452,15 @@ function CommandForm({ command, draft }: { command: DeclarativeCommandJson | nul
               </Field>
               <Field label="Roles" error={errors.roles} hint="Comma-separated: the caller must hold each (the token's roles claim).">
                 {({ id, describedBy, invalid }) => (
-                  <input id={id} name="roles" value={form.roles} spellCheck={false} aria-describedby={describedBy} aria-invalid={invalid || undefined} onChange={(event) => set('roles', event.target.value)} />
+                  <input
+                    id={id}
+                    name="roles"
+                    value={form.roles}
+                    spellCheck={false}
+                    aria-describedby={describedBy}
+                    aria-invalid={invalid || undefined}
+                    onChange={(event) => set('roles', event.target.value)}
+                  />
                 )}
               </Field>
             </div>
@@ -459,10 +474,14 @@ function CommandForm({ command, draft }: { command: DeclarativeCommandJson | nul
               checked={form.relay}
               onChange={(checked) => set('relay', checked)}
               error={errors.relay}
-              hint="Callers get the upstream's status and body as they are, errors included. Unchecked: a JSON answer, and 502 for an upstream error."
+              hint="Callers get the upstream's status and body as they are: 4xx and 5xx too, any content type (a redirect still answers 502). Unchecked: the upstream's JSON, and 502 upstream_error for a status outside 2xx."
             />
             {form.relay && (
-              <Field label="Relayed headers" error={errors.relayHeaders} hint="Comma-separated names of upstream response headers passed on to callers (such as content-type, etag).">
+              <Field
+                label="Relayed headers"
+                error={errors.relayHeaders}
+                hint="Comma-separated names of upstream response headers passed on besides content-type (which always is), such as etag. Cookies, CORS, caching and hop-by-hop headers never are."
+              >
                 {({ id, describedBy, invalid }) => (
                   <input
                     id={id}
@@ -602,7 +621,9 @@ function FolderCommand({ command }: { command: DeclarativeCommandJson }) {
             <div>
               <dt>Endpoint</dt>
               <dd>
-                <code>POST /api/apps/{command.app}/commands/{command.name}</code>
+                <code>
+                  POST /api/apps/{command.app}/commands/{command.name}
+                </code>
               </dd>
             </div>
             {spec && (

@@ -63,9 +63,7 @@ export function CommandTry(props: {
   return (
     <section className="card try-panel" aria-labelledby="try-title">
       <h2 id="try-title">Try it</h2>
-      <p className="hint">
-        Runs the command as the form describes it, saved or not, once with this input, as a caller would call it. The call is real: the upstream system receives it.
-      </p>
+      <p className="hint">Runs the command as the form describes it, saved or not, once with this input, as a caller would call it. The call is real: the upstream system receives it.</p>
       <JsonField
         label="Sample input"
         name="sample_input"

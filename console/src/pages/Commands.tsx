@@ -94,8 +94,8 @@ export function Commands() {
         </Link>
       </div>
       <p className="lead">
-        Server commands that call another system&apos;s HTTP API, without code. Callers reach them at <code>POST /api/apps/&lt;app&gt;/commands/&lt;name&gt;</code> with a token. Commands
-        made here are stored in the database and reach every instance within a second; those of the commands folder (<code>GATEHOUSE_COMMANDS_DIR</code>) are read-only here.
+        Server commands that call another system&apos;s HTTP API, without code. Callers reach them at <code>POST /api/apps/&lt;app&gt;/commands/&lt;name&gt;</code> with a token. Commands made here are
+        stored in the database and reach every instance within a second; those of the commands folder (<code>GATEHOUSE_COMMANDS_DIR</code>) are read-only here.
       </p>
       {message && <Alert kind={message.kind}>{message.text}</Alert>}
       <div className="toolbar" role="search">

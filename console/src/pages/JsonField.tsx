@@ -51,8 +51,8 @@ export function JsonField(props: {
             onChange={(event) => props.onChange(event.target.value)}
           />
           {!props.plain && (
-            <button type="button" className="button-secondary button-small" onClick={format} disabled={props.value.trim() === ''} aria-label={`Format ${props.label}`}>
-              Format
+            <button type="button" className="button-secondary button-small" onClick={format} disabled={props.value.trim() === ''}>
+              Format<span className="visually-hidden"> {props.label}</span>
             </button>
           )}
         </div>

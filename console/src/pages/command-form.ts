@@ -2,13 +2,13 @@
  * The command editor's form, apart from its page: what the fields hold (text as typed), how a stored spec fills
  * them, and how they become the spec the admin API takes. No React here, so the conversions can be read alone.
  */
-import type { HttpRequestCommandSpec } from '../../../src/admin-api/wire';
+import type { HttpRequestCommandSpec } from '../../../src/admin-api/wire.js';
 
 export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export const BODY_FORMATS = [
   { value: 'json', label: 'JSON', note: 'the template as JSON (application/json)' },
-  { value: 'form', label: 'Form', note: 'a flat JSON object sent URL-encoded (application/x-www-form-urlencoded)' },
-  { value: 'text', label: 'Text', note: 'the template as plain text (text/plain)' },
+  { value: 'form', label: 'Form', note: 'a JSON object whose filled values are sent URL-encoded (application/x-www-form-urlencoded; a list as repeated names)' },
+  { value: 'text', label: 'Text', note: 'the template as plain text (text/plain, unless a content-type header says otherwise)' },
 ] as const;
 export type BodyFormat = (typeof BODY_FORMATS)[number]['value'];
 
@@ -121,6 +121,7 @@ export function localErrors(form: CommandFormState): Record<string, string> {
   if (form.bodyFormat !== 'text') {
     const body = jsonError(form.body);
     if (body) errors.body = `Not JSON: ${body}`;
+    else if (form.bodyFormat === 'form' && form.body.trim() !== '' && !isObject(JSON.parse(form.body))) errors.body = 'A form body is a JSON object of field names and values.';
   }
   const input = jsonError(form.input);
   if (input) errors.input = `Not JSON: ${input}`;
@@ -159,7 +160,7 @@ export function specOf(form: CommandFormState, original?: EditableSpec): Editabl
   optional('scope', form.scope.trim(), form.scope.trim() !== '');
   const roles = listOf(form.roles);
   optional('roles', roles, roles.length > 0);
-  optional('protected', false, !form.protected);
+  optional('protected', form.protected, !form.protected || original?.protected !== undefined);
   optional('timeoutMs', integerOrText(form.timeoutMs), form.timeoutMs.trim() !== '');
   optional('maxResponseBytes', integerOrText(form.maxResponseBytes), form.maxResponseBytes.trim() !== '');
   optional('relay', true, form.relay);
