@@ -17,7 +17,7 @@ import {
   type CommandFormState,
   type EditableSpec,
 } from './command-form';
-import { commandPath, flashNext, openDraft, showCommands, takeDraft, takeFlash } from './Commands';
+import { commandPath, endHandOver, flashNext, handedOver, openDraft, showCommands } from './Commands';
 import { CommandTry } from './CommandTry';
 import { JsonField } from './JsonField';
 
@@ -25,7 +25,7 @@ import { JsonField } from './JsonField';
 export function CommandEditor(props: { app: string; name: string } | { app: null; name: null }) {
   const creating = props.app === null;
   const [command, setCommand] = useState<DeclarativeCommandJson | null | undefined>(creating ? null : undefined);
-  const [draft] = useState(() => (creating ? takeDraft() : null));
+  const [draft] = useState(() => (creating ? handedOver().draft : null));
   const [loadError, setLoadError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -70,9 +70,15 @@ function CommandForm({ command, draft }: { command: DeclarativeCommandJson | nul
   const [form, setForm] = useState<CommandFormState>(initial);
   const [errors, setErrors] = useState<Errors>({});
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(() => {
-    const text = takeFlash();
+    const text = handedOver().flash;
     return text ? { kind: 'success', text } : null;
   });
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    // Just created: the page changed under the keyboard's focus; it goes to the heading, the message after it.
+    if (handedOver().flash) headingRef.current?.focus();
+    endHandOver();
+  }, []);
   const [busy, setBusy] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
   const focusError = useRef(false);
@@ -187,7 +193,9 @@ function CommandForm({ command, draft }: { command: DeclarativeCommandJson | nul
         <Link to="/commands">Commands</Link> /
       </p>
       <div className="page-head">
-        <h1 id="command-title">{title}</h1>
+        <h1 id="command-title" ref={headingRef} tabIndex={-1}>
+          {title}
+        </h1>
         {dirty && <Badge kind="warn">Unsaved changes</Badge>}
       </div>
       {saved?.updated_at && (

@@ -30,17 +30,17 @@ export function openDraft(spec: EditableSpec): void {
   navigate('/admin/commands/new');
 }
 
-/** The draft of openDraft, once. */
-export function takeDraft(): EditableSpec | null {
-  const taken = draft;
-  draft = null;
-  return taken;
+/**
+ * What the previous page handed over: read while the next page first renders (React may render twice in
+ * development, so reading does not clear), cleared by that page's first effect (endHandOver).
+ */
+export function handedOver(): { draft: EditableSpec | null; flash: string | null } {
+  return { draft, flash };
 }
 
-export function takeFlash(): string | null {
-  const taken = flash;
+export function endHandOver(): void {
+  draft = null;
   flash = null;
-  return taken;
 }
 
 function matches(command: DeclarativeCommandJson, filter: string): boolean {
@@ -55,10 +55,11 @@ export function Commands() {
   const [commands, setCommands] = useState<DeclarativeCommandJson[] | null>(null);
   const [filter, setFilter] = useState('');
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(() => {
-    const text = takeFlash();
+    const text = handedOver().flash;
     return text ? { kind: 'success', text } : null;
   });
   const [version, setVersion] = useState(0);
+  useEffect(endHandOver, []);
 
   useEffect(() => {
     let current = true;
