@@ -108,6 +108,12 @@ function readable(body: string): string {
   }
 }
 
+/** What a caller gets: JSON re-indented; a relayed answer's text (JSON or not) as readable as it goes. */
+function callerBody(body: unknown): string {
+  if (body === null || body === undefined) return '(no body)';
+  return typeof body === 'string' ? readable(body) : JSON.stringify(body, null, 2);
+}
+
 function headerLines(headers: Record<string, string>): string {
   return Object.entries(headers)
     .map(([name, value]) => `${name}: ${value}`)
@@ -145,7 +151,7 @@ function TryResult({ result }: { result: CommandTryResultJson }) {
         A caller gets <Badge kind={statusKind(result.result.status)}>{result.result.status}</Badge>
       </h3>
       <pre className="http-message" data-testid="try-caller">
-        {JSON.stringify(result.result.body, null, 2)}
+        {callerBody(result.result.body)}
       </pre>
     </div>
   );
