@@ -144,7 +144,9 @@ function TryResult({ result }: { result: CommandTryResultJson }) {
         </pre>
       ) : (
         <p className="hint" data-testid="try-response">
-          No answer: the destination was refused, could not be reached, or did not answer in time (see what a caller gets).
+          {result.result.status < 500
+            ? 'Not called: the command refused the input before calling (see what a caller gets).'
+            : 'No answer: the destination was refused, could not be reached, or did not answer in time (see what a caller gets).'}
         </p>
       )}
       <h3>
