@@ -79,7 +79,7 @@ export function CommandTry(props: {
         onKeyDown={runOnControlEnter}
       />
       <div className="actions">
-        <button type="button" onClick={() => void run()} disabled={busy} aria-describedby="try-title">
+        <button type="button" onClick={() => void run()} disabled={busy}>
           {busy ? 'Trying…' : 'Try'}
         </button>
         {input !== null && (
