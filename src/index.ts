@@ -13,8 +13,12 @@ export {
   type CommandCaller,
   type CommandContext,
   type CommandDefinition,
+  type CommandHttp,
+  type CommandHttpRequest,
+  type CommandHttpResponse,
   type JsonSchema,
 } from './protected-apis/commands/command.js';
+export type { HttpRequestCommandSpec, HttpRequestBodyFormat } from './protected-apis/commands/http-request-spec.js';
 export {
   defineSecurityCheck,
   success,

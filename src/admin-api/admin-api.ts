@@ -23,6 +23,7 @@ import { registerAuditApi } from './audit-api.js';
 import { registerApplicationsApi } from './applications-api.js';
 import type { CommandRegistry } from '../protected-apis/commands/command-registry.js';
 import { registerClientsApi } from './clients-api.js';
+import { registerCommandTrialApi } from './command-trial-api.js';
 import { registerClientKeysApi } from './client-keys-api.js';
 import { registerKeysApi } from './keys-api.js';
 import { registerProfilesApi } from './profiles-api.js';
@@ -58,6 +59,7 @@ export async function adminApi(app: FastifyInstance, options: { gatehouse: Admin
   registerSessionApi(app, options.gatehouse);
   registerAuditApi(app, options.gatehouse.audit);
   registerApplicationsApi(app, options.commands);
+  registerCommandTrialApi(app, { commands: options.commands, defaultTimeoutMs: () => options.gatehouse.config.commandTimeoutMs });
   registerClientsApi(app, options.gatehouse.clients);
   registerClientKeysApi(app, options.gatehouse.clients);
   registerKeysApi(app, options.gatehouse);

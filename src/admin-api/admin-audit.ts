@@ -34,6 +34,7 @@ const ACTIONS: Record<string, string> = {
   'DELETE /users/:id/sessions': 'user.end_sessions',
   'DELETE /consents/:user/:client': 'consent.withdraw',
   'PUT /branding': 'settings.branding.update',
+  'POST /commands/try': 'command.try',
 };
 
 export function adminActionOf(method: string, route: string): string {
@@ -54,6 +55,15 @@ function textOf(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+/** `app/name` of the command spec a request carries (a try). */
+function specOf(spec: unknown): string | undefined {
+  if (typeof spec !== 'object' || spec === null) return undefined;
+  const { app, name } = spec as Record<string, unknown>;
+  const appName = textOf(app);
+  const commandName = textOf(name);
+  return appName !== undefined && commandName !== undefined ? `${appName}/${commandName}` : undefined;
+}
+
 /** What a change was made to: from the route's parameters, else from what the answer created. */
 function targetOf(request: FastifyRequest, answer: Record<string, unknown> | undefined): string | null {
   const params = request.params as Record<string, string> | undefined;
@@ -71,6 +81,7 @@ function targetOf(request: FastifyRequest, answer: Record<string, unknown> | und
     textOf(body?.client_id) ??
     textOf(body?.username) ??
     textOf(body?.name) ??
+    specOf(body?.spec) ??
     null
   );
 }

@@ -82,7 +82,7 @@ export async function gatehouseResources(
         usersApi.addHook('onRequest', protectGroup(guard, { scope: usersScope }, metadataUrl, tokenOf, checkCaller));
         registerUserRoutes(usersApi, gatehouse.users, { unlock: false, roles: { adminRole: () => gatehouse.config.userAdminRole, resourceMetadataUrl: metadataUrl } });
       });
-      registerCommandsApi(api, { registry: commands, guard, resourceMetadataUrl: metadataUrl, defaultTimeoutMs: gatehouse.config.commandTimeoutMs, tokenOf, checkCaller });
+      await registerCommandsApi(api, { registry: commands, guard, resourceMetadataUrl: metadataUrl, defaultTimeoutMs: gatehouse.config.commandTimeoutMs, tokenOf, checkCaller });
     },
     { prefix: '/api' },
   );

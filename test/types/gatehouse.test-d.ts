@@ -25,6 +25,8 @@ import {
   type CommandCaller,
   type CommandContext,
   type CommandDefinition,
+  type CommandHttp,
+  type CommandHttpResponse,
   type Gatehouse,
   type GatehouseConfig,
   type JsonSchema,
@@ -114,6 +116,10 @@ describe('gatehouse: server commands', () => {
         expectTypeOf(context.logger.info).toBeFunction();
         expectTypeOf(context.logger.warn).toBeFunction();
         expectTypeOf(context.logger.error).toBeFunction();
+        expectTypeOf(context.http).toEqualTypeOf<CommandHttp>();
+        expectTypeOf(context.http.request).parameter(0).toEqualTypeOf<string | URL>();
+        expectTypeOf(context.http.request).returns.toEqualTypeOf<Promise<CommandHttpResponse>>();
+        expectTypeOf<CommandHttpResponse['json']>().returns.toBeUnknown();
         return { total: context.input.orderId.length };
       },
     });

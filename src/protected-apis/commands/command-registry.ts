@@ -91,7 +91,8 @@ export class CommandRegistry {
   private readonly reserved: readonly string[];
 
   private constructor(
-    private readonly outbound: OutboundSettings,
+    /** The server-wide limits of outbound calls (http-request commands and `context.http`). */
+    readonly outbound: OutboundSettings,
     /** The configured names of the user-API and all-commands scopes (reserved; the commands guard accepts the latter). */
     readonly scopeNames: ReservedScopeNames,
   ) {

@@ -21,6 +21,47 @@ export interface CommandContext<Input> {
   logger: CommandLogger;
   /** Aborted when the command runs past its time limit. */
   signal: AbortSignal;
+  /** Calls to other systems, under the limits of http-request commands (made on first use). */
+  http: CommandHttp;
+}
+
+/** A request made with `context.http.request`. */
+export interface CommandHttpRequest {
+  /** Default GET. */
+  method?: string;
+  headers?: Record<string, string>;
+  /** A URLSearchParams body is sent as application/x-www-form-urlencoded, a string as text/plain (unless `headers` set a content-type). */
+  body?: string | Uint8Array | URLSearchParams;
+  /** A value sent as JSON (application/json); instead of `body`. */
+  json?: unknown;
+  /** Time limit of this request in milliseconds; the command's own limit applies anyway. */
+  timeoutMs?: number;
+}
+
+/** What the other system answered (any status: redirects are not followed, a 3xx is an answer like the others). */
+export interface CommandHttpResponse {
+  status: number;
+  /** true for a 2xx status. */
+  ok: boolean;
+  /** Header names in lower case; a repeated header's values joined with ", ". */
+  headers: Record<string, string>;
+  bytes: () => Uint8Array;
+  /** The body as UTF-8 text. */
+  text: () => string;
+  /** The body parsed as JSON (throws a SyntaxError when it is not). */
+  json: <T = unknown>() => T;
+}
+
+/**
+ * The outbound HTTP helper of a command: the destination policy of http-request commands (public addresses, and
+ * the internal networks of GATEHOUSE_COMMAND_INTERNAL_NETWORKS), their response size limit
+ * (GATEHOUSE_COMMAND_MAX_RESPONSE_BYTES), the command's time limit; redirects are not followed. A call that gets
+ * no answer rejects with a CommandError (status 502 and code `upstream_not_allowed`, `upstream_unreachable` or
+ * `upstream_too_large`; 504 `upstream_timeout` past `timeoutMs`), which answers the caller as it would for an
+ * http-request command when the handler lets it through.
+ */
+export interface CommandHttp {
+  request: (url: string | URL, options?: CommandHttpRequest) => Promise<CommandHttpResponse>;
 }
 
 /** Brands that survive two copies of this module (the CLI's and a command folder's). */

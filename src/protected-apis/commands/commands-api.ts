@@ -1,46 +1,55 @@
+import formbody from '@fastify/formbody';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BearerChallenge } from '../bearer-challenge.js';
 import type { CallerCheck } from '../cookie-unsafe-method.js';
 import { REALM } from '../protect.js';
 import type { ResourceCaller, ResourceGuard } from '../resource-guard.js';
 import { missingRoles, roleChallenge, tokenRoles } from '../caller-roles.js';
-import { isCommandError } from './command.js';
 import { scopeReaches, type CommandRegistry, type LoadedCommand } from './command-registry.js';
-import { checkInputDepth, compileInputValidator } from './input-validator.js';
+import { runCommand, type CommandOutcome } from './command-runner.js';
+import { compileInputValidator } from './input-validator.js';
+import { destinationPolicy } from './upstream-destination.js';
+import { UpstreamClient } from './upstream-request.js';
 
 interface CommandParams {
   app: string;
   name: string;
 }
 
-class CommandTimeout extends Error {}
-
 /**
- * Runs a handler with a time limit; the handler's signal aborts when the limit passes. The AbortController is
- * made only when the handler asks for the signal (or the limit passes): most commands never look at it.
+ * The caller's input: a JSON body, a form's fields (an object of strings; a name sent more than once, a list
+ * of strings), or a text/plain body (the string). No body is `{}`.
  */
-async function withTimeLimit<T>(timeoutMs: number, run: (signal: () => AbortSignal) => Promise<T>): Promise<T> {
-  let controller: AbortController | undefined;
-  const signal = () => (controller ??= new AbortController()).signal;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      (controller ??= new AbortController()).abort();
-      reject(new CommandTimeout());
-    }, timeoutMs);
-  });
-  try {
-    return await Promise.race([run(signal), timeout]);
-  } finally {
-    clearTimeout(timer);
+function inputOf(body: unknown): unknown {
+  if (body === undefined || body === null) return {};
+  // @fastify/formbody's fields come in an object without a prototype: made an ordinary one.
+  if (typeof body === 'object' && Object.getPrototypeOf(body) === null) return { ...body };
+  return body;
+}
+
+const RELAYED_CSP = "default-src 'none'; sandbox";
+
+/** Answers a command's outcome: JSON (also for a handler that answers a bare string), 204, or a relayed answer as it is. */
+async function send(reply: FastifyReply, outcome: CommandOutcome): Promise<FastifyReply> {
+  switch (outcome.kind) {
+    case 'empty':
+      return reply.status(204).send();
+    case 'relayed':
+      // Another system's content under Gatehouse's origin: a browser that renders it (HTML, SVG) runs no script
+      // and gets an origin of its own, so it cannot reach the console's cookies or storage.
+      return reply.status(outcome.answer.status).headers(outcome.answer.headers).header('Content-Security-Policy', RELAYED_CSP).send(outcome.answer.body);
+    case 'json':
+      reply.status(outcome.status);
+      // fastify would send a bare string as text/plain.
+      return typeof outcome.body === 'string' ? reply.type('application/json; charset=utf-8').send(JSON.stringify(outcome.body)) : reply.send(outcome.body);
   }
 }
 
 /**
- * Server commands as Web APIs: `POST /api/apps/:app/commands/:name` (JSON in, JSON out) and
- * `GET /api/apps` (what the caller's scope reaches).
+ * Server commands as Web APIs: `POST /api/apps/:app/commands/:name` (JSON, form or text input; JSON out, or
+ * what the upstream answered for a relaying http-request command) and `GET /api/apps` (what the caller's scope reaches).
  */
-export function registerCommandsApi(
+export async function registerCommandsApi(
   app: FastifyInstance,
   options: {
     registry: CommandRegistry;
@@ -51,11 +60,14 @@ export function registerCommandsApi(
     /** Runs on every accepted caller (the cookie check of unsafe methods); throws a BearerChallenge to refuse. */
     checkCaller: CallerCheck;
   },
-): void {
+): Promise<void> {
   const { registry, guard } = options;
   const validators = new Map<LoadedCommand, (input: unknown) => void>(
     registry.all().map((command) => [command, compileInputValidator(command.definition.input, `${command.definition.app}/${command.definition.name}`)]),
   );
+  // context.http's client: one for all code commands, made when one first calls out.
+  let upstream: UpstreamClient | undefined;
+  const sharedUpstream = () => (upstream ??= new UpstreamClient(destinationPolicy(registry.outbound.internalNetworks), registry.outbound.maxResponseBytes));
 
   async function refuse(reply: FastifyReply, challenge: BearerChallenge): Promise<void> {
     await reply.status(challenge.status).header('WWW-Authenticate', challenge.header(REALM, options.resourceMetadataUrl())).header('Cache-Control', 'no-store').send(challenge.body());
@@ -99,50 +111,31 @@ export function registerCommandsApi(
     }
   }
 
-  app.post<{ Params: CommandParams }>('/apps/:app/commands/:name', async (request, reply) => {
-    const command = registry.get(request.params.app, request.params.name);
-    if (!command) {
-      // Only an authenticated caller learns which commands do not exist.
-      if (!(await authenticate(request, reply))) return reply;
-      return reply.status(404).send({ error: 'not_found', error_description: `no command ${request.params.app}/${request.params.name}` });
-    }
-    const authorized = await authorize(request, reply, command);
-    if (!authorized) return reply;
-    const input: unknown = request.body ?? {};
-    checkInputDepth(input);
-    validators.get(command)?.(input);
-    const caller = authorized.caller && { clientId: authorized.caller.clientId, sub: authorized.caller.sub, scope: authorized.caller.scope, roles: tokenRoles(authorized.caller.claims) };
-    // The logger is made when the handler first uses it: a pino child per call costs a no-op command a tenth of its time.
-    let logger: FastifyBaseLogger | undefined;
-    const commandLogger = () => (logger ??= request.log.child({ command: `${command.definition.app}/${command.definition.name}` }));
-    try {
-      const output = await withTimeLimit(command.definition.timeoutMs ?? options.defaultTimeoutMs, async (signal) =>
-        command.definition.handler({
-          input,
-          caller,
-          get logger() {
-            return commandLogger();
-          },
-          get signal() {
-            return signal();
-          },
-        }),
-      );
+  // Form bodies only here (the user API takes JSON); text/plain is fastify's own parser (the body as a string).
+  await app.register(async (commandsScope) => {
+    await commandsScope.register(formbody);
+    commandsScope.post<{ Params: CommandParams }>('/apps/:app/commands/:name', async (request, reply) => {
+      const command = registry.get(request.params.app, request.params.name);
+      if (!command) {
+        // Only an authenticated caller learns which commands do not exist.
+        if (!(await authenticate(request, reply))) return reply;
+        return reply.status(404).send({ error: 'not_found', error_description: `no command ${request.params.app}/${request.params.name}` });
+      }
+      const authorized = await authorize(request, reply, command);
+      if (!authorized) return reply;
+      const caller = authorized.caller && { clientId: authorized.caller.clientId, sub: authorized.caller.sub, scope: authorized.caller.scope, roles: tokenRoles(authorized.caller.claims) };
+      let logger: FastifyBaseLogger | undefined;
+      const outcome = await runCommand(command.definition, {
+        input: inputOf(request.body),
+        caller,
+        validate: validators.get(command) ?? (() => undefined),
+        logger: () => (logger ??= request.log.child({ command: `${command.definition.app}/${command.definition.name}` })),
+        defaultTimeoutMs: options.defaultTimeoutMs,
+        upstream: sharedUpstream,
+      });
       reply.header('Cache-Control', 'no-store');
-      if (output === undefined) return reply.status(204).send();
-      // JSON out, also for a handler that answers a bare string (fastify would send it as text/plain).
-      return typeof output === 'string' ? reply.type('application/json; charset=utf-8').send(JSON.stringify(output)) : reply.send(output);
-    } catch (error) {
-      if (error instanceof CommandTimeout) {
-        return reply.status(504).send({ error: 'timeout', error_description: 'the command ran past its time limit' });
-      }
-      if (isCommandError(error)) {
-        const status = error.status >= 400 && error.status <= 599 ? error.status : 500;
-        return reply.status(status).send({ error: error.code, error_description: error.message });
-      }
-      commandLogger().error({ err: error }, 'command failed');
-      return reply.status(500).send({ error: 'command_failed', error_description: 'the command failed' });
-    }
+      return send(reply, outcome);
+    });
   });
 
   app.get('/apps', async (request, reply) => {

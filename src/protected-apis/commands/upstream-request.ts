@@ -1,4 +1,4 @@
-import http from 'node:http';
+import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import { DestinationRefused, guardedLookup, isAllowedLiteral } from './upstream-destination.js';
 
@@ -14,9 +14,19 @@ export class UpstreamFailure extends Error {
   }
 }
 
+/** What the upstream system answered: its status, headers (as Node parsed them) and the body's bytes. */
 export interface UpstreamAnswer {
   status: number;
-  body: string;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** One call to an upstream system. */
+export interface UpstreamCall {
+  method: string;
+  headers: Record<string, string>;
+  body: string | Buffer | undefined;
+  signal: AbortSignal;
 }
 
 /** What went wrong with a connection, for the log (a failed connection to every address of a name is an AggregateError without a message). */
@@ -40,11 +50,17 @@ export class UpstreamClient {
     this.httpsAgent = new https.Agent({ keepAlive: true, lookup });
   }
 
+  /** Closes the pooled connections (a client made for one call: the admin API's try). */
+  close(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+
   /**
    * Makes the call and reads the body up to the size limit (the declared Content-Length first, then the bytes as
    * they arrive). Redirects are not followed: they could carry the configured headers (API keys) to another host.
    */
-  request(url: URL, options: { method: string; headers: Record<string, string>; body: string | undefined; signal: AbortSignal }): Promise<UpstreamAnswer> {
+  request(url: URL, options: UpstreamCall): Promise<UpstreamAnswer> {
     return new Promise<UpstreamAnswer>((resolve, reject) => {
       if (!isAllowedLiteral(url, this.allows)) {
         reject(new UpstreamFailure('refused', new DestinationRefused(url.hostname, [url.hostname]).message));
@@ -71,7 +87,7 @@ export class UpstreamClient {
           if (received > this.maxResponseBytes) return tooLarge(`${received} bytes received so far`);
           chunks.push(chunk);
         });
-        response.on('end', () => resolve({ status, body: Buffer.concat(chunks).toString('utf8') }));
+        response.on('end', () => resolve({ status, headers: response.headers, body: Buffer.concat(chunks) }));
         response.on('close', () => {
           if (!response.complete) reject(new UpstreamFailure('unreachable', 'the connection closed before the response ended'));
         });

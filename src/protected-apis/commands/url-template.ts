@@ -63,9 +63,18 @@ export function loggableUrl(template: string, input: unknown): string {
   return redactUrl(filled.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#]*@/, '$1[redacted]@'));
 }
 
-/** Text (an error message) with every secret in it replaced by `[redacted]`. */
+/** A secret as it may appear in text: as it is, and percent-encoded as in a URL or a form. */
+function spellings(secret: string): string[] {
+  try {
+    return [...new Set([secret, encodeURIComponent(secret), new URLSearchParams([['', secret]]).toString().slice(1), encodeURI(secret)])];
+  } catch {
+    return [secret];
+  }
+}
+
+/** Text (an error message, a URL, an answer) with every secret in it, also percent-encoded, replaced by `[redacted]`. */
 export function withoutSecrets(text: string, secrets: ReadonlySet<string>): string {
   let result = text;
-  for (const secret of secrets) result = result.split(secret).join('[redacted]');
+  for (const secret of secrets) for (const spelling of spellings(secret)) result = result.split(spelling).join('[redacted]');
   return result;
 }
