@@ -90,7 +90,12 @@ describe.each(STORES)('console commands in Chromium on %s', (store) => {
   beforeAll(async () => {
     process.env.E2E_ORDERS_KEY = API_KEY;
     upstream = await startUpstream();
-    server = await startTestServer({ store, config: { adminPassword: PASSWORD, commandsDir: 'examples/commands' } });
+    // The upstream is on loopback, which only the server's settings may open; a console command reads only the
+    // environment variables GATEHOUSE_COMMAND_ENV lists.
+    server = await startTestServer({
+      store,
+      config: { adminPassword: PASSWORD, commandsDir: 'examples/commands', commandInternalNetworks: ['127.0.0.1/32'], commandEnv: ['E2E_ORDERS_KEY'] },
+    });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
     page.on('console', (message) => {
@@ -148,7 +153,6 @@ describe.each(STORES)('console commands in Chromium on %s', (store) => {
     await expect.poll(() => schema.getAttribute('aria-invalid')).toBe('true');
     expect(await page.evaluate('document.activeElement.name')).toBe('input');
     await schema.fill('{"type": "object", "properties": {"id": {"type": "string", "pattern": "^[0-9]+$"}}, "required": ["id"], "additionalProperties": false}');
-    await page.getByLabel('Internal networks').fill('127.0.0.1/32');
     await page.getByRole('button', { name: 'Create command' }).click();
     await expect.poll(() => url.getAttribute('aria-invalid')).toBe('true');
     const describedBy = (await url.getAttribute('aria-describedby')) ?? '';

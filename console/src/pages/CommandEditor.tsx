@@ -277,7 +277,8 @@ function CommandForm({ command, draft }: { command: DeclarativeCommandJson | nul
                 hint={
                   <>
                     <code>{'{{input.id}}'}</code> puts the caller&apos;s <code>id</code> in, URL-encoded (only after the host: the path or the query); <code>{'{{env.NAME}}'}</code> the server&apos;s
-                    environment variable <code>NAME</code>, such as a base URL, which never leaves the server.
+                    environment variable <code>NAME</code>, such as a base URL, if <code>GATEHOUSE_COMMAND_ENV</code> lists it. Non-public addresses are called only if{' '}
+                    <code>GATEHOUSE_COMMAND_INTERNAL_NETWORKS</code> allows them.
                   </>
                 }
               >
@@ -535,24 +536,6 @@ function CommandForm({ command, draft }: { command: DeclarativeCommandJson | nul
                   />
                 )}
               </Field>
-              <Field
-                label="Internal networks"
-                error={errors.internalNetworks}
-                hint="CIDR ranges of non-public addresses this command may call (such as 10.0.0.0/8), comma-separated. Others answer 502 upstream_not_allowed."
-              >
-                {({ id, describedBy, invalid }) => (
-                  <input
-                    id={id}
-                    name="internalNetworks"
-                    className="code-input"
-                    value={form.internalNetworks}
-                    spellCheck={false}
-                    aria-describedby={describedBy}
-                    aria-invalid={invalid || undefined}
-                    onChange={(event) => set('internalNetworks', event.target.value)}
-                  />
-                )}
-              </Field>
               <Field label="Caller identity header" error={errors.forwardIdentityHeader} hint='Sends the caller to the upstream as client_id="…", sub="…" in this header.'>
                 {({ id, describedBy, invalid }) => (
                   <input
@@ -603,6 +586,16 @@ function CommandForm({ command, draft }: { command: DeclarativeCommandJson | nul
       </div>
     </section>
   );
+}
+
+/**
+ * A folder command as the start of a console one: another name, and without `internalNetworks`, which only a
+ * command file may set (a stored command reaches the networks of GATEHOUSE_COMMAND_INTERNAL_NETWORKS).
+ */
+function draftOf(spec: EditableSpec): EditableSpec {
+  const draft = { ...spec, name: `${spec.name}-copy` };
+  delete draft.internalNetworks;
+  return draft;
 }
 
 /** A command of the commands folder: what it does, its JSON to copy, a Try panel; changed only in its file. */
@@ -667,7 +660,7 @@ function FolderCommand({ command }: { command: DeclarativeCommandJson }) {
               </pre>
               <div className="actions">
                 <CopyButton text={json} label="Copy JSON" />
-                <button type="button" className="button-secondary" onClick={() => openDraft({ ...spec, name: `${spec.name}-copy` })}>
+                <button type="button" className="button-secondary" onClick={() => openDraft(draftOf(spec))}>
                   Copy into a console command
                 </button>
               </div>

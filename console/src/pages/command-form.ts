@@ -13,7 +13,7 @@ export const BODY_FORMATS = [
 export type BodyFormat = (typeof BODY_FORMATS)[number]['value'];
 
 /** The spec as the editor writes it: the shared shape with the fields of relayed answers and body formats. */
-export type EditableSpec = HttpRequestCommandSpec & { relay?: boolean; relayHeaders?: string[]; bodyFormat?: BodyFormat };
+export type EditableSpec = HttpRequestCommandSpec;
 
 export interface HeaderRow {
   name: string;
@@ -37,7 +37,6 @@ export interface CommandFormState {
   maxResponseBytes: string;
   relay: boolean;
   relayHeaders: string;
-  internalNetworks: string;
   forwardIdentityHeader: string;
 }
 
@@ -58,7 +57,6 @@ export const EMPTY_COMMAND: CommandFormState = {
   maxResponseBytes: '',
   relay: false,
   relayHeaders: '',
-  internalNetworks: '',
   forwardIdentityHeader: '',
 };
 
@@ -84,7 +82,6 @@ export function formOf(spec: EditableSpec): CommandFormState {
     maxResponseBytes: spec.maxResponseBytes === undefined ? '' : String(spec.maxResponseBytes),
     relay: spec.relay ?? false,
     relayHeaders: (spec.relayHeaders ?? []).join(', '),
-    internalNetworks: (spec.internalNetworks ?? []).join(', '),
     forwardIdentityHeader: spec.forwardIdentityHeader ?? '',
   };
 }
@@ -166,8 +163,6 @@ export function specOf(form: CommandFormState, original?: EditableSpec): Editabl
   optional('relay', true, form.relay);
   const relayHeaders = listOf(form.relayHeaders);
   optional('relayHeaders', relayHeaders, form.relay && relayHeaders.length > 0);
-  const networks = listOf(form.internalNetworks);
-  optional('internalNetworks', networks, networks.length > 0);
   optional('forwardIdentityHeader', form.forwardIdentityHeader.trim(), form.forwardIdentityHeader.trim() !== '');
   return spec as unknown as EditableSpec;
 }
