@@ -39,6 +39,7 @@ import { ProfileDirectory } from './security/profile-directory.js';
 import { ProfileRegistry } from './security/profile-registry.js';
 import { CheckStatesRepository } from './store/check-states-repository.js';
 import { ProfilesRepository } from './store/profiles-repository.js';
+import { StoredCommandsRepository } from './store/stored-commands-repository.js';
 import { InitialAccessTokens } from './security/initial-access-tokens.js';
 import { InitialAccessTokensRepository } from './store/initial-access-tokens-repository.js';
 import { AdminAccounts } from './admin-accounts/admin-accounts.js';
@@ -93,6 +94,8 @@ export interface Gatehouse {
   /** Security profiles: changes (admin API, CLI) and the in-memory copy the token endpoint reads. */
   profiles: ProfileRegistry;
   profileDirectory: ProfileDirectory;
+  /** Declarative commands authored through the admin API (the server's command registry follows them). */
+  storedCommands: StoredCommandsRepository;
   checkStates: CheckStatesRepository;
   /** Initial access tokens for app-instance registration (RFC 7591). */
   initialAccessTokens: InitialAccessTokens;
@@ -310,6 +313,7 @@ export async function openGatehouse(config: GatehouseConfig, logger: Logger, opt
       checks,
       profiles,
       profileDirectory,
+      storedCommands: new StoredCommandsRepository(store.db),
       checkStates,
       initialAccessTokens,
       availability,

@@ -21,6 +21,9 @@ import { registerSessionApi } from './session-api.js';
 import { auditAdminChanges, type AdminAuthFailureCounter } from './admin-audit.js';
 import { registerAuditApi } from './audit-api.js';
 import { registerApplicationsApi } from './applications-api.js';
+import { registerCommandsAdminApi } from './commands-admin-api.js';
+import { StoredCommands } from '../protected-apis/commands/stored-commands.js';
+import type { StoredCommandsStore } from '../protected-apis/commands/stored-commands-store.js';
 import type { CommandRegistry } from '../protected-apis/commands/command-registry.js';
 import { registerClientsApi } from './clients-api.js';
 import { registerCommandTrialApi } from './command-trial-api.js';
@@ -45,6 +48,8 @@ export interface AdminApiServices extends KeysApiServices, ProfilesApiServices {
   usersRepository: Pick<UsersStore, 'get' | 'findByIdOrUsername'>;
   signInStores: Pick<SignInStores, 'sessions' | 'consents'>;
   settings: BrandingSettingStore;
+  /** Declarative commands authored here (the database's). */
+  storedCommands: StoredCommandsStore;
 }
 
 /** The admin REST API, mounted under /admin/api. */
@@ -59,6 +64,8 @@ export async function adminApi(app: FastifyInstance, options: { gatehouse: Admin
   registerSessionApi(app, options.gatehouse);
   registerAuditApi(app, options.gatehouse.audit);
   registerApplicationsApi(app, options.commands);
+  const storedCommands = new StoredCommands(options.commands, options.gatehouse.storedCommands, () => options.gatehouse.changes.pollNow());
+  registerCommandsAdminApi(app, { commands: options.commands, storedCommands });
   registerCommandTrialApi(app, { commands: options.commands, defaultTimeoutMs: () => options.gatehouse.config.commandTimeoutMs });
   registerClientsApi(app, options.gatehouse.clients);
   registerClientKeysApi(app, options.gatehouse.clients);

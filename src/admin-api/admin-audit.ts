@@ -34,6 +34,9 @@ const ACTIONS: Record<string, string> = {
   'DELETE /users/:id/sessions': 'user.end_sessions',
   'DELETE /consents/:user/:client': 'consent.withdraw',
   'PUT /branding': 'settings.branding.update',
+  'POST /commands': 'command.create',
+  'PUT /commands/:app/:name': 'command.update',
+  'DELETE /commands/:app/:name': 'command.delete',
   'POST /commands/try': 'command.try',
 };
 
@@ -55,7 +58,7 @@ function textOf(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/** `app/name` of the command spec a request carries (a try). */
+/** `app/name` of a command spec: the one a try carries, a created command, or the body that asked for it. */
 function specOf(spec: unknown): string | undefined {
   if (typeof spec !== 'object' || spec === null) return undefined;
   const { app, name } = spec as Record<string, unknown>;
@@ -68,6 +71,8 @@ function specOf(spec: unknown): string | undefined {
 function targetOf(request: FastifyRequest, answer: Record<string, unknown> | undefined): string | null {
   const params = request.params as Record<string, string> | undefined;
   if (params?.user !== undefined && params.client !== undefined) return `${params.user}/${params.client}`;
+  if (params?.app !== undefined && params.name !== undefined) return `${params.app}/${params.name}`;
+  if (request.routeOptions.url === '/admin/api/commands') return specOf(answer) ?? specOf(request.body) ?? null;
   if (params?.name !== undefined) return params.id !== undefined ? `${params.name}/${params.id}` : params.name;
   if (params?.id !== undefined) return params.kid !== undefined ? `${params.id}/${params.kid}` : params.id;
   const body = request.body as Record<string, unknown> | undefined;

@@ -3,8 +3,9 @@ import type { CommandRegistry } from '../protected-apis/commands/command-registr
 import type { ApplicationsJson, CommandJson } from './wire.js';
 
 /**
- * `GET /admin/api/applications`: the loaded applications and server commands, each command with the
- * scope and protection that apply to it (read-only: they come from GATEHOUSE_COMMANDS_DIR).
+ * `GET /admin/api/applications`: the applications and server commands being served, each command with the
+ * scope and protection that apply to it: those of GATEHOUSE_COMMANDS_DIR and those stored through
+ * `/admin/api/commands` (as this instance has them loaded).
  */
 export function registerApplicationsApi(app: FastifyInstance, commands: CommandRegistry): void {
   app.get('/applications', async (): Promise<ApplicationsJson> => {

@@ -15,14 +15,23 @@ import type { CommandTryResultJson } from './wire.js';
 const REDACTED = '[redacted]';
 const ENV_PLACEHOLDER = /\{\{\s*env\./;
 
-/** The try's body: a spec (checked as a command file's is) and the sample input. */
-function trialOf(body: unknown): { spec: HttpRequestCommandSpec; input: unknown } {
+/**
+ * The try's body: a spec (checked as a command file's is, and reaching no more than a stored command may: a try
+ * sends what it reads of the environment to the URL it names) and the sample input.
+ */
+function trialOf(body: unknown, commands: Pick<CommandRegistry, 'checkAuthoredReach'>): { spec: HttpRequestCommandSpec; input: unknown } {
   if (!isRecord(body) || body.spec === undefined) throw new FieldValidationError('spec', 'is required');
   let spec: HttpRequestCommandSpec;
   try {
     spec = parseHttpRequestSpec(body.spec);
   } catch (error) {
     if (error instanceof HttpRequestSpecError) throw new FieldValidationError(`spec.${error.field}`, error.message);
+    throw error;
+  }
+  try {
+    commands.checkAuthoredReach(spec);
+  } catch (error) {
+    if (error instanceof FieldValidationError) throw new FieldValidationError(`spec.${error.field}`, error.reason);
     throw error;
   }
   return { spec, input: body.input === undefined || body.input === null ? {} : body.input };
@@ -56,9 +65,9 @@ function resultOf(outcome: CommandOutcome, secrets: ReadonlySet<string>): Comman
  * header filled from `{{env...}}` shows `[redacted]`, any other place the value turns up too). Every try is
  * audited (`command.try`), being a call made on the administrator's behalf.
  */
-export function registerCommandTrialApi(app: FastifyInstance, options: { commands: Pick<CommandRegistry, 'outbound'>; defaultTimeoutMs: () => number }): void {
+export function registerCommandTrialApi(app: FastifyInstance, options: { commands: Pick<CommandRegistry, 'outbound' | 'checkAuthoredReach'>; defaultTimeoutMs: () => number }): void {
   app.post('/commands/try', async (request): Promise<CommandTryResultJson> => {
-    const { spec, input } = trialOf(request.body);
+    const { spec, input } = trialOf(request.body, options.commands);
     let validate: (input: unknown) => void;
     try {
       validate = compileInputValidator(spec.input, `${spec.app}/${spec.name}`);

@@ -28,7 +28,9 @@ export {
   type GrantType,
 } from '../clients/client.js';
 export { COMMANDS_SCOPE, RESERVED_SCOPES, USERS_SCOPE } from '../protected-apis/reserved-scopes.js';
+export { ROLES_SCOPE } from '../users/user.js';
 export { BUILT_IN_CHECKS, type BuiltInCheckName } from '../security/checks/built-in-check-names.js';
+export { clientStatus, type ClientStatus } from '../clients/client-status.js';
 
 // Answers whose type lives where the server builds them.
 export type { ClientMetadata } from '../clients/client-metadata.js';
@@ -96,8 +98,19 @@ export interface ApplicationsJson {
 /** `POST /admin/api/profiles/:name/initial-access-tokens`: the new token, shown this once. */
 export type CreatedInitialAccessTokenJson = InitialAccessTokenJson & { token: string };
 
+/**
+ * The configured names of the reserved scopes (GATEHOUSE_USERS_SCOPE, GATEHOUSE_COMMANDS_SCOPE and their aliases,
+ * comma-separated, '' when none): the console suggests these, not the defaults `users` and `commands`.
+ */
+export interface ReservedScopeSettingsJson {
+  users_scope: string;
+  users_scope_aliases: string;
+  commands_scope: string;
+  commands_scope_aliases: string;
+}
+
 /** `GET /admin/api/settings/server`: configuration values to show (read-only; never secrets). */
-export type ServerSettingsJson = Record<string, string | number>;
+export type ServerSettingsJson = Record<string, string | number> & ReservedScopeSettingsJson;
 
 /**
  * A browser session (single sign-on) as `GET /admin/api/sessions` lists it. `id` is the keyed digest of the

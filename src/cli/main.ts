@@ -1,38 +1,5 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
-import { registerAdminTokenCommand } from './commands/admin-token.js';
-import { registerAdminsCommands } from './commands/admins.js';
-import { registerClientsCommands } from './commands/clients.js';
-import { registerIssuerCommands } from './commands/issuer.js';
-import { registerKeysCommands } from './commands/keys.js';
-import { registerMigrateCommand } from './commands/migrate.js';
-import { registerSchemaCommand } from './commands/schema.js';
-import { registerServeCommand } from './commands/serve.js';
-import { registerUsersCommands } from './commands/users.js';
-import { registerProfilesCommands } from './commands/profiles.js';
-import { registerSessionsCommands } from './commands/sessions.js';
-import { registerConsentsCommands } from './commands/consents.js';
-import { registerBrandingCommands } from './commands/branding.js';
 import { reportCliError } from './context.js';
+import { buildProgram } from './program.js';
 
-const program = new Command()
-  .name('gatehouse')
-  .description('Gatehouse: OAuth 2.0 authorization server')
-  .option('--config <file>', 'JSON configuration file (environment variables win over it)')
-  .showHelpAfterError();
-
-registerServeCommand(program);
-registerMigrateCommand(program);
-registerSchemaCommand(program);
-registerClientsCommands(program);
-registerKeysCommands(program);
-registerUsersCommands(program);
-registerProfilesCommands(program);
-registerAdminTokenCommand(program);
-registerAdminsCommands(program);
-registerIssuerCommands(program);
-registerSessionsCommands(program);
-registerConsentsCommands(program);
-registerBrandingCommands(program);
-
-program.parseAsync(process.argv).catch(reportCliError);
+buildProgram().parseAsync(process.argv).catch(reportCliError);

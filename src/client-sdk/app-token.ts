@@ -2,6 +2,7 @@ import { basicAuthorization } from './client-authentication.js';
 import { isRecord } from '../shared/is-record.js';
 import { runChallengeFlow, type ChallengeHandler } from './challenge-flow.js';
 import { GatehouseResponseError } from './errors.js';
+import { networkErrorsNamed } from './network.js';
 import { normaliseScope } from './scope.js';
 import { trimIssuer } from './discovery.js';
 import { importSigningKey, randomId, type ClientKeyAlgorithm, type PrivateKeyInput } from './private-key-jwt.js';
@@ -43,11 +44,25 @@ export async function signAppTokenRequest(options: AppTokenRequestOptions): Prom
     .sign(key);
 }
 
+/**
+ * An application token, in the SDK's camelCase like every result of `gatehouse/client`. In 0.1 this was
+ * the endpoint's raw answer; its snake_case names still read (not enumerated, not in JSON) and go in a later 0.x.
+ */
 export interface AppTokenResponse {
-  access_token: string;
-  token_type: 'Bearer';
-  expires_in: number;
-  scope?: string;
+  accessToken: string;
+  tokenType: 'Bearer';
+  /** The token's lifetime in seconds, as the server said. */
+  expiresIn: number;
+  /** When the token expires (ms since the epoch), counted from when the request left. */
+  expiresAt: number;
+  /** The granted scope, as the server said (undefined when it did not say). */
+  scope: string | undefined;
+  /** @deprecated use `accessToken` */
+  readonly access_token: string;
+  /** @deprecated use `tokenType` */
+  readonly token_type: 'Bearer';
+  /** @deprecated use `expiresIn` */
+  readonly expires_in: number;
 }
 
 export interface AppTokenCallOptions extends AppTokenRequestOptions {
@@ -62,10 +77,12 @@ export interface AppTokenCallOptions extends AppTokenRequestOptions {
 /**
  * Calls the application token endpoint (server to server: Gatehouse refuses requests from browsers) with the
  * secret and a freshly signed request (signed again for every round of challenge answers: it is single-use).
- * Errors: `GatehouseOAuthError` with the server's error code; the challenge errors of `GatehouseClient`.
+ * Errors: `GatehouseOAuthError` with the server's error code; the challenge errors of `GatehouseClient`;
+ * `GatehouseNetworkError` when the endpoint cannot be reached.
  */
 export async function requestAppToken(options: AppTokenCallOptions): Promise<AppTokenResponse> {
-  const send = options.fetch ?? fetch;
+  const send = networkErrorsNamed(options.fetch);
+  const requestedAt = Date.now();
   const endpoint = `${trimIssuer(options.issuer)}${APP_TOKEN_PATH}`;
   const handlers = options.challengeHandlers ?? {};
   const body = await runChallengeFlow({
@@ -89,5 +106,16 @@ export async function requestAppToken(options: AppTokenCallOptions): Promise<App
     endpointName: 'application token endpoint',
   });
   if (!isRecord(body) || typeof body.access_token !== 'string') throw new GatehouseResponseError('the application token endpoint answered without an access_token', 200);
-  return body as unknown as AppTokenResponse;
+  if (typeof body.expires_in !== 'number' || !(body.expires_in >= 0)) throw new GatehouseResponseError('the application token endpoint answered without an expires_in', 200);
+  return appToken(body.access_token, body.expires_in, typeof body.scope === 'string' ? body.scope : undefined, requestedAt);
+}
+
+/** The result, with the 0.1 names as read-only, non-enumerable aliases (JSON and spreading show the camelCase ones). */
+function appToken(accessToken: string, expiresIn: number, scope: string | undefined, requestedAt: number): AppTokenResponse {
+  const token = { accessToken, tokenType: 'Bearer' as const, expiresIn, expiresAt: requestedAt + expiresIn * 1000, scope };
+  return Object.defineProperties(token, {
+    access_token: { get: () => token.accessToken, enumerable: false },
+    token_type: { get: () => token.tokenType, enumerable: false },
+    expires_in: { get: () => token.expiresIn, enumerable: false },
+  }) as AppTokenResponse;
 }

@@ -5,6 +5,7 @@ import { AuthorizationResponseError, GatehouseOAuthError, GatehouseResponseError
 import { codeChallengeS256, createCodeVerifier, randomUrlSafe } from './pkce.js';
 import { normaliseScope, type ScopeInput } from './scope.js';
 import { parseTokenResponse } from './token-endpoint.js';
+import { networkErrorsNamed } from './network.js';
 import { bearerChallenge } from './www-authenticate.js';
 
 /** The claims of a validated ID token (OpenID Connect Core §2). */
@@ -90,9 +91,7 @@ export class CodeFlowClient {
   constructor(options: CodeFlowOptions) {
     this.issuer = trimIssuer(options.issuer);
     this.clientId = options.clientId;
-    const custom = options.fetch;
-    // Wrapped: a browser's fetch called as a method of another object throws "Illegal invocation".
-    this.fetchImpl = custom ? (input, init) => custom(input, init) : (input, init) => fetch(input, init);
+    this.fetchImpl = networkErrorsNamed(options.fetch);
     this.now = options.now ?? (() => Date.now());
     this.clockTolerance = options.clockToleranceSeconds ?? 60;
   }

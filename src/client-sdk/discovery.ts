@@ -1,5 +1,6 @@
 import { authorizationServerMetadataUrl, trimIssuer } from '../shared/authorization-server-metadata-url.js';
 import { GatehouseResponseError } from './errors.js';
+import { networkErrorsNamed } from './network.js';
 
 /** The RFC 8414 metadata fields the SDK uses (the server sends more). */
 export interface AuthorizationServerMetadata {
@@ -41,7 +42,7 @@ export function discoverOpenIdConfiguration(issuer: string, fetchImpl: typeof fe
 }
 
 async function readMetadata(url: string, issuer: string, fetchImpl: typeof fetch): Promise<AuthorizationServerMetadata> {
-  const response = await fetchImpl(url, { headers: { accept: 'application/json' }, credentials: 'omit' });
+  const response = await networkErrorsNamed(fetchImpl)(url, { headers: { accept: 'application/json' }, credentials: 'omit' });
   if (!response.ok) throw new GatehouseResponseError(`the authorization server metadata at ${url} answered ${response.status}`, response.status);
   let document: unknown;
   try {

@@ -63,6 +63,30 @@ export class GatehouseResponseError extends Error {
 }
 
 /**
+ * A request the SDK sent got no answer: the server cannot be reached (refused, DNS, TLS, reset, timeout). `url`
+ * is where it went, without credentials, query or fragment; `cause` is the error of `fetch`, `code` its
+ * system code when there is one (`ECONNREFUSED`, `ENOTFOUND`, ...). It extends `TypeError`, what `fetch` throws
+ * for these, so code written for the bare `TypeError: fetch failed` keeps catching it. A request the caller
+ * aborted (`AbortSignal`) still rejects with the abort reason.
+ */
+export class GatehouseNetworkError extends TypeError {
+  constructor(
+    readonly url: string,
+    readonly code: string | undefined,
+    options: { cause: unknown },
+  ) {
+    super(`cannot reach ${url}${code ? ` (${code})` : ''}: ${describeCause(options.cause)}`, options);
+    this.name = 'GatehouseNetworkError';
+  }
+}
+
+function describeCause(cause: unknown): string {
+  const inner = cause instanceof Error && cause.cause instanceof Error ? cause.cause : undefined;
+  const outer = cause instanceof Error ? cause.message : String(cause);
+  return inner && inner.message && inner.message !== outer ? `${outer} (${inner.message})` : outer;
+}
+
+/**
  * The authorization endpoint redirected back with an error (RFC 6749 §4.1.2.1), e.g. `access_denied`,
  * `login_required` (after `prompt=none`), `consent_required`. `status` is 0: it came as a redirect.
  */

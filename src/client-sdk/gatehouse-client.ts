@@ -3,7 +3,8 @@ import { discoverMetadata, trimIssuer, type AuthorizationServerMetadata } from '
 import { GatehouseOAuthError, MissingChallengeHandlerError, SecurityCheckFailedError, ChallengeRoundsExceededError } from './errors.js';
 import { normaliseScope, type ScopeInput } from './scope.js';
 import type { ChallengeHandler } from './challenge-flow.js';
-import { TokenEndpoint, type TokenEndpointResponse } from './token-endpoint.js';
+import { TokenEndpoint, type TokenAnswer } from './token-endpoint.js';
+import { networkErrorsNamed } from './network.js';
 import { bearerChallenge } from './www-authenticate.js';
 
 export interface GatehouseClientOptions {
@@ -71,9 +72,7 @@ export class GatehouseClient {
 
   constructor(private readonly options: GatehouseClientOptions) {
     this.issuer = trimIssuer(options.issuer);
-    const custom = options.fetch;
-    // Wrapped: a browser's fetch called as a method of another object throws "Illegal invocation".
-    this.fetchImpl = custom ? (input, init) => custom(input, init) : (input, init) => fetch(input, init);
+    this.fetchImpl = networkErrorsNamed(options.fetch);
     this.now = options.now ?? (() => Date.now());
     this.defaultScope = normaliseScope(options.scope);
     this.authenticator = new CredentialPresenter(options.credentials, this.now);
@@ -266,7 +265,7 @@ export class GatehouseClient {
     return token;
   }
 
-  private cacheEntry(response: TokenEndpointResponse, scope: string, requestedAt: number): CachedToken {
+  private cacheEntry(response: TokenAnswer, scope: string, requestedAt: number): CachedToken {
     const lifetime = response.expires_in;
     if (lifetime === undefined) return { accessToken: response.access_token, scope: response.scope ?? scope, expiresAt: undefined, renewAt: Number.POSITIVE_INFINITY };
     // Counted from when the request left: the server's clock started no earlier.

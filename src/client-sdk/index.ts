@@ -10,6 +10,7 @@ export { parseWwwAuthenticate, bearerChallenge, type AuthChallenge } from './www
 export {
   AuthorizationResponseError,
   ChallengeRoundsExceededError,
+  GatehouseNetworkError,
   GatehouseOAuthError,
   GatehouseResponseError,
   MissingChallengeHandlerError,

@@ -4,4 +4,4 @@
  */
 export { refreshNativeSignIn, startNativeSignIn, type NativeRefreshOptions, type NativeSignIn, type NativeSignInOptions } from './native-sign-in.js';
 export { type AuthorizationOptions, type IdTokenClaims, type SignInTokens } from './code-flow.js';
-export { AuthorizationResponseError, GatehouseOAuthError, GatehouseResponseError, SignInCallbackError, type SignInCallbackReason } from './errors.js';
+export { AuthorizationResponseError, GatehouseNetworkError, GatehouseOAuthError, GatehouseResponseError, SignInCallbackError, type SignInCallbackReason } from './errors.js';

@@ -4,14 +4,21 @@ import { isRecord } from '../shared/is-record.js';
 import { runChallengeFlow, type ChallengeHandler } from './challenge-flow.js';
 import { GatehouseResponseError } from './errors.js';
 
-/** A successful RFC 6749 §5.1 token response. */
-export interface TokenEndpointResponse {
+/** A successful RFC 6749 §5.1 token response, as it comes over the wire (read by `parseTokenResponse`). */
+export interface TokenAnswer {
   access_token: string;
   token_type: string;
   expires_in?: number;
   scope?: string;
   refresh_token?: string;
 }
+
+/**
+ * The wire answer under its 0.1 name.
+ * @deprecated no function of `gatehouse/client` returns it (their results are camelCase: `AccessToken`,
+ * `SignInTokens`, `AppTokenResponse`); kept for compatibility, removed in a later 0.x.
+ */
+export type TokenEndpointResponse = TokenAnswer;
 
 export interface TokenEndpointDependencies {
   metadata: () => Promise<AuthorizationServerMetadata>;
@@ -26,7 +33,7 @@ export interface TokenEndpointDependencies {
 export class TokenEndpoint {
   constructor(private readonly deps: TokenEndpointDependencies) {}
 
-  async request(grant: Record<string, string>, scope: string): Promise<TokenEndpointResponse> {
+  async request(grant: Record<string, string>, scope: string): Promise<TokenAnswer> {
     const { token_endpoint: endpoint } = await this.deps.metadata();
     const body = await runChallengeFlow({
       send: async (answers) => {
@@ -48,7 +55,7 @@ export class TokenEndpoint {
 }
 
 /** Checks and reads a successful token response (RFC 6749 §5.1): a Bearer access token is required. */
-export function parseTokenResponse(body: unknown, status: number): TokenEndpointResponse {
+export function parseTokenResponse(body: unknown, status: number): TokenAnswer {
   if (!isRecord(body) || typeof body.access_token !== 'string' || body.access_token === '') {
     throw new GatehouseResponseError('the token endpoint answered without an access_token', status);
   }

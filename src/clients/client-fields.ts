@@ -90,6 +90,8 @@ export const CLIENT_FIELDS = {
     initial: () => null,
     toJson: (client): string | null => (client.defaultScope === null ? null : client.defaultScope.join(' ')),
   }),
+  /** User tokens carry the user's roles without the `roles` scope (access token, ID token, UserInfo). */
+  roles_claim: setting('rolesClaim', { parse: parseBoolean, initial: () => false, toJson: (client) => client.rolesClaim }),
   token_endpoint_auth_method: setting('tokenEndpointAuthMethod', {
     parse: parseAuthMethod,
     initial: () => 'client_secret_basic',

@@ -62,6 +62,8 @@ export interface Client {
    * only for resources that need no scope).
    */
   defaultScope: string[] | null;
+  /** Tokens issued for users carry their roles (the `roles` claim) even without the `roles` scope. */
+  rolesClaim: boolean;
   createdAt: number;
   updatedAt: number;
 }

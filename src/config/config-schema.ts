@@ -1,6 +1,19 @@
 import { parseCidrList } from '../shared/networks.js';
 import { SIGNING_ALGS } from '../shared/signing-algs.js';
-import { bindAddress, httpUrl, integer, matching, nonEmptyString, oneOf, optional, optionalBearerToken, optionalListenAddress, scopeName, scopeNameList } from './setting-parsers.js';
+import {
+  bindAddress,
+  envNamePatternList,
+  httpUrl,
+  integer,
+  matching,
+  nonEmptyString,
+  oneOf,
+  optional,
+  optionalBearerToken,
+  optionalListenAddress,
+  scopeName,
+  scopeNameList,
+} from './setting-parsers.js';
 
 /**
  * The settings table: the one description of every setting. The config's type (`GatehouseConfig`), its defaults,
@@ -475,6 +488,14 @@ export const SETTING_TABLE = {
     default: [],
     defaultText: '(none)',
     parse: parseCidrList,
+  }),
+  commandEnv: setting({
+    env: 'GATEHOUSE_COMMAND_ENV',
+    description:
+      'comma-separated environment variable names (or `PREFIX*` patterns) whose values http-request commands stored or tried through the admin API may use as `{{env.NAME}}`; a definition naming any other is refused (commands of GATEHOUSE_COMMANDS_DIR may use every variable)',
+    default: [],
+    defaultText: '(none)',
+    parse: envNamePatternList,
   }),
   checksDir: setting({
     env: 'GATEHOUSE_CHECKS_DIR',

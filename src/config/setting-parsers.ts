@@ -121,3 +121,17 @@ export function scopeNameList(raw: unknown): string[] {
   const names = items.map((item): unknown => (typeof item === 'string' ? item.trim() : item)).filter((item) => item !== '');
   return [...new Set(names.map((name) => scopeName(name)))];
 }
+
+/** An environment variable's name, or a prefix of names ending in `*`. */
+const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*\*?$/;
+
+/** Comma-separated environment variable names or `PREFIX*` patterns (a JSON array in the config file); empty is none. */
+export function envNamePatternList(raw: unknown): string[] {
+  const items: unknown[] | undefined = Array.isArray(raw) ? (raw as unknown[]) : typeof raw === 'string' ? raw.split(',') : undefined;
+  if (items === undefined) throw new Error('must be a comma-separated list of environment variable names');
+  const names = items.map((item): unknown => (typeof item === 'string' ? item.trim() : item)).filter((item) => item !== '');
+  for (const name of names) {
+    if (typeof name !== 'string' || !ENV_NAME_PATTERN.test(name)) throw new Error(`${JSON.stringify(name)} is not an environment variable name (letters, digits, _; a trailing * for a prefix)`);
+  }
+  return [...new Set(names as string[])];
+}

@@ -4,7 +4,7 @@ import type { GatehouseConfig } from '../config/config.js';
 import type { SigningKeys } from '../keys/signing-keys.js';
 import type { SigningAlg } from '../shared/signing-algs.js';
 import type { User } from '../users/user.js';
-import { userClaims } from './user-claims.js';
+import { carriesRoles, userClaims } from './user-claims.js';
 
 export interface IdTokenRequest {
   client: Client;
@@ -18,7 +18,7 @@ export interface IdTokenRequest {
   acr?: string;
   /** The access token issued with it, for at_hash. */
   accessToken?: string;
-  /** The granted scopes: `profile` and `email` add their claims. */
+  /** The granted scopes: `profile` and `email` add their claims; `roles` (or the client's roles_claim switch) the user's roles. */
   scopes: string[];
   /**
    * The client's `id_token_signed_response_alg`: RS256 (the default) or the configured access-token
@@ -50,7 +50,7 @@ export class IdTokenIssuer {
     const iat = Math.floor(now / 1000);
     const key = this.keys.idTokenKeyAt(now, request.alg);
     const claims: Record<string, unknown> = {
-      ...userClaims(request.user, request.scopes),
+      ...userClaims(request.user, request.scopes, carriesRoles(request.scopes, request.client)),
       iss: this.config.issuer,
       sub: request.user.id,
       aud: request.client.clientId,

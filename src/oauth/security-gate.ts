@@ -6,7 +6,7 @@ import type { CheckStatesStore, StoredCheckState } from '../security/security-st
 import type { CheckRegistry } from '../security/check-registry.js';
 import { nextCheckState, sameCheckState } from '../security/check-state.js';
 import type { ProfileDirectory } from '../security/profile-directory.js';
-import { planScope, tokenLifetime } from '../security/scope-plan.js';
+import { defaultScopeOf, planScope, tokenLifetime } from '../security/scope-plan.js';
 import type { CheckClient, CheckOutcome, CheckRequest, CheckState, SecurityCheck } from '../security/security-check.js';
 import { TooManyAttempts } from '../users/attempt-limiter.js';
 import { passwordAttemptsRefused } from './password-attempts-refused.js';
@@ -79,20 +79,20 @@ export class SecurityGate {
 
   /**
    * Checks a scope against the client and its profile (no I/O); throws invalid_scope. `scope` is the parameter as
-   * sent (undefined: absent, meaning every allowed element) or the elements themselves; `allowed` the elements the
+   * sent (undefined: absent, meaning the default scope: defaultScopeOf) or the elements themselves; `allowed` the elements the
    * client may have without a check. `dropRefused`: leave out elements the client may no longer have instead of
    * refusing the request (a refresh keeps what it still may).
    */
   plan(client: Client, scope: string | readonly string[] | undefined, allowed: readonly string[], options: { dropRefused?: boolean } = {}): PlannedScope {
+    const profile = client.profile === null ? undefined : this.profiles.get(client.profile);
     let requested: readonly string[];
-    // No scope: the client's default scope ([]: none), or every allowed element when it has none.
-    if (scope === undefined) requested = client.defaultScope ?? allowed;
+    // No scope: the client's default scope, else its profile's ([]: none), else every allowed element.
+    if (scope === undefined) requested = defaultScopeOf(client.defaultScope, profile, allowed);
     else if (typeof scope === 'string') {
       const parsed = parseScopeParameter(scope);
       if (parsed === null) throw new OAuthError(400, 'invalid_scope', 'the scope parameter is malformed');
       requested = parsed;
     } else requested = scope;
-    const profile = client.profile === null ? undefined : this.profiles.get(client.profile);
     const plan = planScope({ requested, allowed, profile, checkNames: this.checks.names() });
     if (plan.refused.length > 0 && options.dropRefused !== true) throw new OAuthError(400, 'invalid_scope', `scope not allowed for this client: ${plan.refused.join(' ')}`);
     const checks = plan.checks.map((name) => {

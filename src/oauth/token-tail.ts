@@ -2,17 +2,19 @@ import type { Logger } from 'pino';
 import { recordIssuedToken } from '../audit/issued-tokens.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { OFFLINE_ACCESS } from '../clients/client.js';
-import { ROLES_CLAIM, ROLES_SCOPE, type User } from '../users/user.js';
+import { ROLES_CLAIM, type User } from '../users/user.js';
+import { carriesRoles } from './user-claims.js';
 import type { Client } from '../clients/client.js';
 import { GRANT_ID_CLAIM, type AccessTokenIssuer } from './access-token-issuer.js';
 import type { RefreshTokens } from './refresh-tokens.js';
 import { lifetimeWithin, type PlannedScope, type SecurityGate, type TokenRequestFacts } from './security-gate.js';
 import { tokenResponse, type IssuedResponse } from './token-response.js';
 
-/** Whom an access token is for: its `sub`, and the username (and roles, with the `roles` scope) a user token carries. */
+/** Whom an access token is for: its `sub`, and the username (and roles: carriesRoles) a user token carries. */
 export interface TokenHolder {
   subject: string;
   username?: string;
+  /** The user's roles; absent: unknown (a renewal of a token that carried none), and then never claimed. */
   roles?: readonly string[];
 }
 
@@ -73,7 +75,7 @@ export class TokenTail {
     const startsFamily = request.refreshToken === 'start' && client.refreshTokens && scopes.includes(OFFLINE_ACCESS);
     // The access token names its grant (refresh-token family), so that revoking the grant revokes it too.
     const familyId = rotated?.familyId ?? request.grantId ?? (startsFamily ? this.refreshTokens.newFamilyId() : undefined);
-    const issued = await this.issuer.issue({ client, subject: holder.subject, scopes, resources, lifetime, extraClaims: claimsOf(holder, familyId, scopes) });
+    const issued = await this.issuer.issue({ client, subject: holder.subject, scopes, resources, lifetime, extraClaims: claimsOf(holder, familyId, carriesRoles(scopes, client)) });
     const response = tokenResponse(issued, scopes);
     if (rotated !== undefined) response.refresh_token = rotated.token;
     else if (startsFamily && familyId !== undefined) response.refresh_token = await this.refreshTokens.issue(client, holder.subject, scopes, resources, familyId);
@@ -98,13 +100,15 @@ export class TokenTail {
 }
 
 /**
- * The claims of a user token: its username, its roles when the scope has `roles`, and, from a grant with
- * refresh tokens, the grant's family id. A client token (no username) looks at nothing else.
+ * The claims of a user token: its username, its roles when `withRoles` (the scope has `roles` or the client's
+ * roles_claim switch is on: carriesRoles), and, from a grant with refresh tokens, the grant's family id. A client
+ * token (no username) looks at nothing else.
  */
-export function claimsOf(holder: TokenHolder, familyId: string | undefined, scopes: readonly string[]): Record<string, unknown> | undefined {
+export function claimsOf(holder: TokenHolder, familyId: string | undefined, withRoles: boolean): Record<string, unknown> | undefined {
   if (holder.username === undefined) return familyId === undefined ? undefined : { [GRANT_ID_CLAIM]: familyId };
   const claims: Record<string, unknown> = { username: holder.username };
-  if (scopes.includes(ROLES_SCOPE)) claims[ROLES_CLAIM] = [...(holder.roles ?? [])];
+  // A holder without roles (a renewed cookie token that carried none) gets no claim rather than an empty list.
+  if (withRoles && holder.roles !== undefined) claims[ROLES_CLAIM] = [...holder.roles];
   if (familyId !== undefined) claims[GRANT_ID_CLAIM] = familyId;
   return claims;
 }

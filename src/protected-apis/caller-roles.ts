@@ -2,7 +2,7 @@ import { ROLES_SCOPE } from '../users/user.js';
 import type { AccessTokenClaims } from '../oauth/access-token-verifier.js';
 import { BearerChallenge } from './bearer-challenge.js';
 
-/** The roles a token carries (its `roles` claim, present in a user token whose scope has `roles`); [] without. */
+/** The roles a token carries (its `roles` claim: a user token with the `roles` scope or the client's roles_claim switch); [] without. */
 export function tokenRoles(claims: AccessTokenClaims): string[] {
   const roles = claims.roles;
   return Array.isArray(roles) ? roles.filter((role): role is string => typeof role === 'string') : [];
@@ -19,6 +19,6 @@ export function missingRoles(held: readonly string[], required: readonly string[
  */
 export function roleChallenge(missing: readonly string[], claims: AccessTokenClaims | undefined, what = 'the access token'): BearerChallenge {
   const names = missing.join(' ');
-  const hint = claims !== undefined && claims.roles === undefined ? ` (it carries no roles claim; a user token has one with the scope ${ROLES_SCOPE})` : '';
+  const hint = claims !== undefined && claims.roles === undefined ? ` (it carries no roles claim; a user token has one with the scope ${ROLES_SCOPE}, or from a client with roles_claim on)` : '';
   return new BearerChallenge(403, 'insufficient_role', `${what} lacks the role ${names}${hint}`, undefined, names);
 }

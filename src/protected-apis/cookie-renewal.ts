@@ -4,6 +4,7 @@ import type { GatehouseConfig } from '../config/config.js';
 import { setTokenCookie, type TokenCookieAttributes } from '../http/token-cookie.js';
 import { RENEWAL_FACTS, type SecurityGate } from '../oauth/security-gate.js';
 import type { TokenTail } from '../oauth/token-tail.js';
+import { tokenRoles } from './caller-roles.js';
 
 /** What cookie renewal uses. */
 export interface CookieRenewalServices {
@@ -40,7 +41,12 @@ export function renewCookieTokens(services: CookieRenewalServices) {
       facts: RENEWAL_FACTS,
       answer: undefined,
       resources: [],
-      holder: { subject: caller.sub, ...(typeof caller.claims.username === 'string' ? { username: caller.claims.username } : {}) },
+      // A user token keeps its username and the roles it carried, if any (the user registry is not read here).
+      holder: {
+        subject: caller.sub,
+        ...(typeof caller.claims.username === 'string' ? { username: caller.claims.username } : {}),
+        ...(typeof caller.claims.username === 'string' && caller.claims.roles !== undefined ? { roles: tokenRoles(caller.claims) } : {}),
+      },
       audited: false,
     });
     setTokenCookie(reply, services.tokenDelivery.current(), config.issuer, issued.accessToken, issued.expiresIn);

@@ -29,6 +29,13 @@ export function registerUserRoutes(app: FastifyInstance, users: UserRegistry, op
     return true;
   }
 
+  /** `:id` may be a username too: each route below sees the user's id (the audit and the logs record it). */
+  const named = {
+    preHandler: async (request: FastifyRequest<{ Params: IdParams }>) => {
+      request.params.id = (await users.find(request.params.id)).id;
+    },
+  };
+
   app.get('/users', async (request) => {
     const { search, limit, offset } = pageQuery(request.query);
     const { users: found, total } = await users.list({ search, limit, offset });
@@ -46,9 +53,9 @@ export function registerUserRoutes(app: FastifyInstance, users: UserRegistry, op
       .send(toUserJson(user));
   });
 
-  app.get<{ Params: IdParams }>('/users/:id', async (request) => toUserJson(await users.get(request.params.id)));
+  app.get<{ Params: IdParams }>('/users/:id', named, async (request) => toUserJson(await users.get(request.params.id)));
 
-  app.patch<{ Params: IdParams }>('/users/:id', async (request, reply) => {
+  app.patch<{ Params: IdParams }>('/users/:id', named, async (request, reply) => {
     const changes = parseUserChanges(request.body, 'update');
     if (await refusedDelegation(request, reply, changes.roles, request.params.id)) return reply;
     const user = await users.update(request.params.id, changes);
@@ -56,7 +63,7 @@ export function registerUserRoutes(app: FastifyInstance, users: UserRegistry, op
     return toUserJson(user);
   });
 
-  app.post<{ Params: IdParams }>('/users/:id/password', async (request, reply) => {
+  app.post<{ Params: IdParams }>('/users/:id/password', named, async (request, reply) => {
     const body = request.body as Record<string, unknown> | undefined;
     if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new UserValidationError('body', 'must be a JSON object with a password member');
     if (await refusedDelegation(request, reply, undefined, request.params.id)) return reply;
@@ -65,7 +72,7 @@ export function registerUserRoutes(app: FastifyInstance, users: UserRegistry, op
     return reply.status(204).send();
   });
 
-  app.delete<{ Params: IdParams }>('/users/:id', async (request, reply) => {
+  app.delete<{ Params: IdParams }>('/users/:id', named, async (request, reply) => {
     if (await refusedDelegation(request, reply, undefined, request.params.id)) return reply;
     await users.delete(request.params.id);
     request.log.info({ userId: request.params.id }, 'user deleted');
@@ -73,7 +80,7 @@ export function registerUserRoutes(app: FastifyInstance, users: UserRegistry, op
   });
 
   if (options.unlock) {
-    app.post<{ Params: IdParams }>('/users/:id/unlock', async (request) => {
+    app.post<{ Params: IdParams }>('/users/:id/unlock', named, async (request) => {
       const user = await users.unlock(request.params.id);
       request.log.info({ userId: user.id }, 'user unlocked');
       return toUserJson(user);

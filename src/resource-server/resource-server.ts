@@ -1,6 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { BearerChallenge } from '../protected-apis/bearer-challenge.js';
 import { bearerTokenOf } from '../protected-apis/resource-guard.js';
+import type { AuthorizationServerError } from './authorization-server-error.js';
+import { asAuthorizationServerError, ProblemReport, type ResourceServerLogger } from './problem-report.js';
 import { IntrospectionTokenChecker, JwksTokenChecker, type TokenChecker } from './token-checkers.js';
 
 /** Longest bearer token looked at, characters (Gatehouse's own limit too). */
@@ -32,6 +34,14 @@ export interface ResourceServerOptions {
    */
   resourceMetadataUrl?: string;
   fetch?: typeof fetch;
+  /**
+   * Called whenever a token cannot be checked for a reason that is not the token's: `error.kind` is
+   * `misconfiguration` (this service's settings: wrong introspection credentials, issuer or URL; the caller gets
+   * 500) or `outage` (no answer, 5xx; the caller gets 503). For metrics or alerts; it must not throw.
+   */
+  onError?: (error: AuthorizationServerError) => void;
+  /** Where each cause of such failures is logged, once until checks succeed again (default `console`; `false`: nowhere). */
+  logger?: ResourceServerLogger | false;
 }
 
 export interface Caller {
@@ -76,6 +86,8 @@ export function createResourceServer(options: ResourceServerOptions): { check(he
     body: challenge.body(),
   });
 
+  const problems = new ProblemReport(options.onError, options.logger ?? console);
+
   return {
     async check(headers, scope = options.scope) {
       try {
@@ -84,6 +96,7 @@ export function createResourceServer(options: ResourceServerOptions): { check(he
         // Far beyond any token Gatehouse issues: refused before any parsing, signature check or introspection.
         if (token.length > MAX_TOKEN_LENGTH) throw new BearerChallenge(401, 'invalid_token', 'the access token is too large');
         const result = await checker.check(token);
+        problems.recovered();
         if (!result.active) throw new BearerChallenge(401, 'invalid_token', `the access token is not valid (${result.reason})`);
         const granted = typeof result.claims.scope === 'string' && result.claims.scope !== '' ? result.claims.scope.split(' ') : [];
         const required = (scope ?? '').split(' ').filter((element) => element !== '');
@@ -97,16 +110,31 @@ export function createResourceServer(options: ResourceServerOptions): { check(he
         };
       } catch (error) {
         if (error instanceof BearerChallenge) return refuse(error);
-        // The authorization server cannot be reached: the service cannot decide, so it refuses for now.
-        return {
-          ok: false,
-          status: 503,
-          headers: { 'Retry-After': '5', 'Cache-Control': 'no-store' },
-          body: { error: 'temporarily_unavailable', error_description: 'the authorization server cannot be reached' },
-        };
+        const problem = asAuthorizationServerError(error);
+        problems.report(problem);
+        return unableToCheck(problem);
       }
     },
   };
+}
+
+/**
+ * The answer when no token can be checked, without the cause (that is the operator's, in the log and
+ * `onError`): an outage is 503 with Retry-After (try again soon); this service's misconfiguration is 500.
+ */
+function unableToCheck(problem: AuthorizationServerError): GuardResult {
+  if (problem.kind === 'outage') {
+    return {
+      ok: false,
+      status: 503,
+      headers: { 'Retry-After': '5', 'Cache-Control': 'no-store' },
+      body: {
+        error: 'temporarily_unavailable',
+        error_description: problem.reason === 'unreachable' ? 'the authorization server cannot be reached' : 'the authorization server is unavailable',
+      },
+    };
+  }
+  return { ok: false, status: 500, headers: { 'Cache-Control': 'no-store' }, body: { error: 'server_error', error_description: 'the service cannot check access tokens' } };
 }
 
 /** The RFC 9728 §3.1 metadata URL of a resource identifier, or undefined when none of them is an http(s) URL. */

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../config/config-schema.js';
+import { ExtensionModuleError, importExtensionModule, prepareExtensionFolder } from '../shared/extension-modules.js';
 import { isSecurityCheck, SecurityCheckDefinitionError, type SecurityCheck } from './security-check.js';
 
 /** The security checks a server knows: the built-in ones and those loaded from GATEHOUSE_CHECKS_DIR. */
@@ -41,15 +41,17 @@ export class CheckRegistry {
       throw new ConfigError('GATEHOUSE_CHECKS_DIR', `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
     }
     const loaded: string[] = [];
+    await prepareExtensionFolder(path, { typeScript: false });
     for (const name of files) {
       if (name.startsWith('.') || !['.js', '.mjs'].includes(extname(name))) continue;
       const file = join(path, name);
       let module: { default?: unknown };
       try {
-        module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+        module = await importExtensionModule(file);
       } catch (error) {
-        const reason = error instanceof SecurityCheckDefinitionError ? error.message : `cannot load: ${(error as Error).message}`;
-        throw new ConfigError('GATEHOUSE_CHECKS_DIR', `${file}: ${reason.replace(/[\r\n]+/g, ' ').slice(0, 300)}`);
+        const cause = error instanceof ExtensionModuleError ? error.cause : error;
+        if (cause instanceof SecurityCheckDefinitionError) throw new ConfigError('GATEHOUSE_CHECKS_DIR', `${file}: ${cause.message.replace(/[\r\n]+/g, ' ').slice(0, 300)}`);
+        throw new ConfigError('GATEHOUSE_CHECKS_DIR', error instanceof Error ? error.message : String(error));
       }
       if (!isSecurityCheck(module.default)) {
         throw new ConfigError('GATEHOUSE_CHECKS_DIR', `${file}: the default export must be a security check made with defineSecurityCheck (from "gatehouse")`);

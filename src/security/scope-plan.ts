@@ -21,6 +21,15 @@ export function checksForElement(element: string, profile: Pick<SecurityProfile,
 }
 
 /**
+ * The scope a token request without one asks for: the client's default scope, else its profile's, else every
+ * element the client is allowed. An empty default ([]) is a default too: no scope at all, so that the token is good
+ * only for resources that need none.
+ */
+export function defaultScopeOf(clientDefault: readonly string[] | null, profile: Pick<SecurityProfile, 'defaultScope'> | undefined, allowed: readonly string[]): readonly string[] {
+  return clientDefault ?? profile?.defaultScope ?? allowed;
+}
+
+/**
  * Plans a request's scope. An element is granted only when the client may have it: its profile maps the
  * element, or its allowed scopes name it. This holds for elements named after a security check too: such an
  * element runs its check, but asking for it is not enough (else any client could, say, test users' passwords

@@ -18,6 +18,11 @@ export interface SecurityProfile {
   scopeElementMapping: Record<string, string[]>;
   /** Elements whose checks run on every token request of the profile's clients; never written into a token. */
   mandatoryScope: string[];
+  /**
+   * What a token request without a scope gets when the client has no default scope of its own: null, not set
+   * (every allowed element); [] no scope at all.
+   */
+  defaultScope: string[] | null;
   /** App instances may register themselves under this profile (RFC 7591) with one of its initial access tokens. */
   registrationEnabled: boolean;
   createdAt: number;
@@ -25,7 +30,7 @@ export interface SecurityProfile {
 }
 
 /** The settings a profile file carries (what `gatehouse profiles pull/push` keep in version control). */
-export type ProfileSettings = Pick<SecurityProfile, 'maxTokenExpiration' | 'scopeElementMapping' | 'mandatoryScope'> & {
+export type ProfileSettings = Pick<SecurityProfile, 'maxTokenExpiration' | 'scopeElementMapping' | 'mandatoryScope' | 'defaultScope'> & {
   /** Absent: off for a new profile, unchanged for an existing one. */
   registrationEnabled?: boolean;
 };
@@ -105,6 +110,15 @@ function parseMandatoryScope(value: unknown, field: string): string[] {
   return [...elements];
 }
 
+/** A default scope: null (not set), or a list / space-separated string of elements (empty: no scope). */
+function parseDefaultScope(value: unknown, field: string): string[] | null {
+  if (value === null) return null;
+  if (!Array.isArray(value) && typeof value !== 'string') {
+    throw new ProfileValidationError(field, "must be a list of scope elements or a space-separated string ('' for no scope), or null for not set");
+  }
+  return parseMandatoryScope(value, field);
+}
+
 function parseBoolean(value: unknown, field: string): boolean {
   if (typeof value !== 'boolean') throw new ProfileValidationError(field, 'must be true or false');
   return value;
@@ -135,6 +149,14 @@ export const PROFILE_FIELDS = {
   maxTokenExpiration: { api: 'max_token_expiration', file: true, parse: parseMaxTokenExpiration, initial: () => DEFAULT_MAX_TOKEN_EXPIRATION },
   scopeElementMapping: { api: 'scope_element_mapping', file: true, parse: parseMapping, initial: () => ({}) },
   mandatoryScope: { api: 'mandatory_scope', file: true, parse: parseMandatoryScope, initial: () => [] },
+  defaultScope: {
+    api: 'default_scope',
+    file: true,
+    parse: parseDefaultScope,
+    initial: () => null,
+    // As a client's default_scope: space-separated, '' for no scope, null for not set.
+    toJson: (profile): string | null => (profile.defaultScope === null ? null : profile.defaultScope.join(' ')),
+  },
   registrationEnabled: { api: 'registration_enabled', parse: parseBoolean, initial: () => false },
   createdAt: { api: 'created_at', toJson: (profile) => iso(profile.createdAt) },
   updatedAt: { api: 'updated_at', toJson: (profile) => iso(profile.updatedAt) },

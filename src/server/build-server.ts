@@ -17,6 +17,7 @@ import { connectRateLimitStore } from '../limits/rate-limit-store.js';
 import { RedisAttemptCounters } from './redis-attempt-counters.js';
 import { AttemptCountersRepository } from '../store/attempt-counters-repository.js';
 import { CommandRegistry } from '../protected-apis/commands/command-registry.js';
+import { followStoredCommands } from '../protected-apis/commands/stored-commands-sync.js';
 import { adminConsole } from '../admin-api/console.js';
 import { signInPages } from '../sign-in-pages/sign-in-pages.js';
 import { signInPagesServices } from './sign-in-services.js';
@@ -59,10 +60,12 @@ export async function buildServer(gatehouse: Gatehouse): Promise<FastifyInstance
     await rateLimitStore.ready();
   }
   registerHealthEndpoints(app, gatehouse);
-  // Loaded once: the resources serve the commands, the admin API lists them, discovery names their scopes.
+  // The folder's commands are loaded once; the stored ones follow the change feed. The resources serve the
+  // commands, the admin API lists and edits them, discovery names their scopes.
   const commands = await CommandRegistry.fromConfig(gatehouse.config);
+  await followStoredCommands(commands, gatehouse.storedCommands, gatehouse.changes, gatehouse.logger);
   // The scopes the resources require (as their RFC 9728 metadata lists them): a protected application's name, or what its commands declare.
-  const resourceScopes = [...commands.scopeNames.users, ...commands.scopeNames.commands, ...commands.scopes()];
+  const resourceScopes = () => [...commands.scopeNames.users, ...commands.scopeNames.commands, ...commands.scopes()];
   await app.register(oauthEndpoints, oauthEndpointServices(gatehouse, services, { metrics: metrics ?? NO_TOKEN_METRICS, rateLimitStore, resourceScopes }));
   await app.register(signInPages, signInPagesServices(gatehouse, services, { scopeDescription: scopeDescriber(commands, commands.scopeNames), metrics: metrics ?? NO_SIGN_IN_METRICS }));
   await app.register(gatehouseResources, { gatehouse, verifier: services.verifier, renewal: cookieRenewalServices(gatehouse, services), commands });

@@ -54,7 +54,7 @@ export function createOAuthServices(gatehouse: Gatehouse): OAuthServices {
 export function oauthEndpointServices(
   gatehouse: Gatehouse,
   services: OAuthServices,
-  options: { metrics: TokenMetrics; rateLimitStore: SharedRateLimitStore | undefined; resourceScopes: readonly string[] },
+  options: { metrics: TokenMetrics; rateLimitStore: SharedRateLimitStore | undefined; resourceScopes: () => readonly string[] },
 ): OAuthEndpointServices {
   const { config } = gatehouse;
   const grantServices = {

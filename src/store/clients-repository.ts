@@ -41,6 +41,7 @@ function toRow(client: Client): ClientsTable {
     skip_consent: client.skipConsent ? 1 : 0,
     require_par: client.requirePushedAuthorizationRequests ? 1 : 0,
     default_scope: client.defaultScope === null ? null : client.defaultScope.join(' '),
+    roles_claim: client.rolesClaim ? 1 : 0,
   };
 }
 
@@ -69,6 +70,7 @@ function fromRow(row: ClientsTable): Client {
     skipConsent: Number(row.skip_consent) === 1,
     requirePushedAuthorizationRequests: Number(row.require_par) === 1,
     defaultScope: row.default_scope === null || row.default_scope === undefined ? null : row.default_scope === '' ? [] : row.default_scope.split(' '),
+    rolesClaim: Number(row.roles_claim) === 1,
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
   };

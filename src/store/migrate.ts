@@ -19,6 +19,8 @@ import { browserClientsMigration } from './migrations/0019-browser-clients.js';
 import { browserSignInMigration } from './migrations/0020-browser-sign-in.js';
 import { signingKeyPurposeMigration } from './migrations/0021-signing-key-purpose.js';
 import { defaultScopeMigration } from './migrations/0022-default-scope.js';
+import { storedCommandsMigration } from './migrations/0023-stored-commands.js';
+import { rolesClaimProfileDefaultScopeMigration } from './migrations/0025-roles-claim-profile-default-scope.js';
 import type { Database } from './schema.js';
 
 /** Every migration by name, in the order they run. */
@@ -43,6 +45,8 @@ export function migrationsFor(engine: StoreConnection['engine']): Record<string,
     '0020-browser-sign-in': browserSignInMigration,
     '0021-signing-key-purpose': signingKeyPurposeMigration,
     '0022-default-scope': defaultScopeMigration,
+    '0023-stored-commands': storedCommandsMigration,
+    '0025-roles-claim-profile-default-scope': rolesClaimProfileDefaultScopeMigration,
   };
 }
 

@@ -13,6 +13,7 @@ function toRow(profile: SecurityProfile): SecurityProfilesTable {
     created_at: profile.createdAt,
     updated_at: profile.updatedAt,
     registration_enabled: profile.registrationEnabled ? 1 : 0,
+    default_scope: profile.defaultScope === null ? null : profile.defaultScope.join(' '),
   };
 }
 
@@ -25,6 +26,7 @@ function fromRow(row: SecurityProfilesTable): SecurityProfile {
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
     registrationEnabled: Number(row.registration_enabled) === 1,
+    defaultScope: row.default_scope === null || row.default_scope === undefined ? null : row.default_scope.split(' ').filter((element) => element !== ''),
   };
 }
 

@@ -35,6 +35,8 @@ export interface ClientsTable {
   skip_consent: number;
   /** Space-separated default scope (migration 0022); null: every allowed element. */
   default_scope: string | null;
+  /** 1: user tokens carry the roles claim without the roles scope (migration 0025). */
+  roles_claim: number;
   /** RFC 9126 require_pushed_authorization_requests. */
   require_par: number;
 }
@@ -50,6 +52,8 @@ export interface SecurityProfilesTable {
   updated_at: number;
   /** 1: app instances may register under this profile (RFC 7591). */
   registration_enabled: number;
+  /** Space-separated default scope of the profile's clients that have none (migration 0025); null: not set. */
+  default_scope: string | null;
 }
 
 export interface InitialAccessTokensTable {
@@ -273,6 +277,18 @@ export interface PushedAuthorizationRequestsTable {
   expires_at: number;
 }
 
+/** Declarative commands authored through the admin API (migration 0023). */
+export interface StoredCommandsTable {
+  app: string;
+  name: string;
+  /** JSON text of the http-request spec. */
+  spec: string;
+  created_at: number;
+  updated_at: number;
+  /** The admin actor who saved it last. */
+  updated_by: string;
+}
+
 export interface Database {
   clients: ClientsTable;
   users: UsersTable;
@@ -295,4 +311,5 @@ export interface Database {
   browser_sessions: BrowserSessionsTable;
   consents: ConsentsTable;
   pushed_authorization_requests: PushedAuthorizationRequestsTable;
+  stored_commands: StoredCommandsTable;
 }

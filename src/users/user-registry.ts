@@ -9,7 +9,7 @@ export { toUserJson } from './user-input.js';
 
 export class UserNotFoundError extends NotFoundError {
   constructor(readonly userId: string) {
-    super(`no user with id '${userId}'`);
+    super(`no user with id or username '${userId}'`);
     this.name = 'UserNotFoundError';
   }
 }
@@ -49,6 +49,13 @@ export class UserRegistry {
   async get(id: string): Promise<User> {
     const user = await this.repository.get(id);
     if (!user) throw new UserNotFoundError(id);
+    return user;
+  }
+
+  /** The user named by id or by username (an id wins: a username equal to another user's id names that user). */
+  async find(idOrUsername: string): Promise<User> {
+    const user = await this.repository.findByIdOrUsername(idOrUsername);
+    if (!user) throw new UserNotFoundError(idOrUsername);
     return user;
   }
 

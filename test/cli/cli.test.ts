@@ -123,6 +123,15 @@ describe('gatehouse CLI', () => {
     expect(narrowed.default_scope).toBe('');
     const widened = JSON.parse((await runCli(['clients', 'update', 'cli-client', '--default-scope', 'all', '--json'], env)).stdout) as { default_scope: string | null };
     expect(widened.default_scope).toBeNull();
+    // The roles-claim switch: on and off again, shown by clients show.
+    const switched = JSON.parse((await runCli(['clients', 'update', 'cli-client', '--roles-claim', '--json'], env)).stdout) as { roles_claim: boolean };
+    expect(switched.roles_claim).toBe(true);
+    expect((await runCli(['clients', 'show', 'cli-client'], env)).stdout).toMatch(/^roles_claim: +true$/m);
+    const unswitched = JSON.parse((await runCli(['clients', 'update', 'cli-client', '--no-roles-claim', '--json'], env)).stdout) as { roles_claim: boolean };
+    expect(unswitched.roles_claim).toBe(false);
+    const rolesClient = JSON.parse((await runCli(['clients', 'create', '--id', 'cli-roles', '--roles-claim', '--json'], env)).stdout) as { roles_claim: boolean };
+    expect(rolesClient.roles_claim).toBe(true);
+    expect((await runCli(['clients', 'delete', 'cli-roles'], env)).code).toBe(0);
 
     expect((await runCli(['clients', 'delete', 'cli-client'], env)).code).toBe(0);
     const missing = await runCli(['clients', 'show', 'cli-client'], env);

@@ -42,6 +42,7 @@ describe.each(STORES)('gatehouse profiles on %s', (store) => {
       max_token_expiration: 900,
       scope_element_mapping: { payments: ['PinCode', 'UserLogin'], public: [] },
       mandatory_scope: ['AllowedNetwork'],
+      default_scope: 'public',
     };
     const pushed = await runCli(['profiles', 'push', write('mobile.json', profile)], env);
     expect(pushed.stderr).toBe('');
@@ -54,7 +55,7 @@ describe.each(STORES)('gatehouse profiles on %s', (store) => {
     const again = await runCli(['profiles', 'push', write('pulled.json', pulled.stdout)], env);
     expect(again.stdout.trim()).toBe('profile mobile replaced');
 
-    const changed = { max_token_expiration: 300, scope_element_mapping: {}, mandatory_scope: [] };
+    const changed = { max_token_expiration: 300, scope_element_mapping: {}, mandatory_scope: [], default_scope: null };
     expect((await runCli(['profiles', 'push', write('mobile.json', changed)], env)).stdout.trim()).toBe('profile mobile replaced');
     expect(JSON.parse((await runCli(['profiles', 'pull', 'mobile'], env)).stdout)).toEqual({ name: 'mobile', ...changed });
 
@@ -63,7 +64,8 @@ describe.each(STORES)('gatehouse profiles on %s', (store) => {
   });
 
   it("takes the security framework's shape: camelCase keys, strings or lists", async () => {
-    const framework = { maxTokenExpiration: 600, scopeElementMapping: { accounts: 'UserLogin', payments: ['UserLogin', 'PinCode'] }, mandatoryScope: 'AllowedNetwork' };
+    // defaultScope '': a request without a scope gets a token with none (the framework's default).
+    const framework = { maxTokenExpiration: 600, scopeElementMapping: { accounts: 'UserLogin', payments: ['UserLogin', 'PinCode'] }, mandatoryScope: 'AllowedNetwork', defaultScope: '' };
     const pushed = await runCli(['profiles', 'push', write('bank.json', framework)], env);
     expect(pushed.stderr).toBe('');
     expect(pushed.stdout.trim()).toBe('profile bank created');
@@ -72,14 +74,24 @@ describe.each(STORES)('gatehouse profiles on %s', (store) => {
       max_token_expiration: 600,
       scope_element_mapping: { accounts: ['UserLogin'], payments: ['UserLogin', 'PinCode'] },
       mandatory_scope: ['AllowedNetwork'],
+      default_scope: '',
     });
+    const table = (await runCli(['profiles', 'list'], env)).stdout.split('\n');
+    expect(table[0]).toMatch(/^NAME +MAX LIFETIME +MAPPED ELEMENTS +MANDATORY SCOPE +DEFAULT SCOPE$/);
+    expect(table.find((line) => line.startsWith('bank '))).toMatch(/^bank +600 s +2 +AllowedNetwork +\(none\)$/);
     expect((await runCli(['profiles', 'delete', 'bank'], env)).code).toBe(0);
   });
 
   it('takes the name from --name or the file name', async () => {
     expect((await runCli(['profiles', 'push', write('web.json', { maxTokenExpiration: 60 })], env)).stdout.trim()).toBe('profile web created');
     expect((await runCli(['profiles', 'push', '--name', 'kiosk', write('x.json', {})], env)).stdout.trim()).toBe('profile kiosk created');
-    expect(JSON.parse((await runCli(['profiles', 'pull', 'kiosk'], env)).stdout)).toEqual({ name: 'kiosk', max_token_expiration: 3600, scope_element_mapping: {}, mandatory_scope: [] });
+    expect(JSON.parse((await runCli(['profiles', 'pull', 'kiosk'], env)).stdout)).toEqual({
+      name: 'kiosk',
+      max_token_expiration: 3600,
+      scope_element_mapping: {},
+      mandatory_scope: [],
+      default_scope: null,
+    });
   });
 
   it('refuses unreadable files with one line', async () => {
@@ -145,11 +157,11 @@ describe.each(STORES)('gatehouse profiles --server against a running server on %
   }
 
   it('pushes a file through the admin API and pulls it back', async () => {
-    const file = write('mobile.json', { maxTokenExpiration: 900, scopeElementMapping: { payments: 'PinCode' }, mandatoryScope: '' });
+    const file = write('mobile.json', { maxTokenExpiration: 900, scopeElementMapping: { payments: 'PinCode' }, mandatoryScope: '', defaultScope: 'payments' });
     const pushed = await runCli(['profiles', 'push', file, '--server', server.url, '--admin-token', ADMIN_TOKEN], {});
     expect(pushed.stderr).toBe('');
     expect(pushed.stdout.trim()).toBe('profile mobile created');
-    const expected = { name: 'mobile', max_token_expiration: 900, scope_element_mapping: { payments: ['PinCode'] }, mandatory_scope: [] };
+    const expected = { name: 'mobile', max_token_expiration: 900, scope_element_mapping: { payments: ['PinCode'] }, mandatory_scope: [], default_scope: 'payments' };
     expect(await (await server.admin('GET', '/profiles/mobile')).json()).toMatchObject({ ...expected, registration_enabled: false });
 
     const pulled = await runCli(['profiles', 'pull', 'mobile', '--server', `${server.url}/`], env);

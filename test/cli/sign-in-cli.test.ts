@@ -85,7 +85,7 @@ describe('gatehouse CLI: browser sign-in (clients, sessions, consents, branding)
     expect(shown.stdout).toMatch(/post_logout_redirect_uris: +https:\/\/app\.example\.com\/bye/);
     expect(shown.stdout).toMatch(/skip_consent: +true/);
     expect(shown.stdout).toMatch(/require PAR: +true/);
-    expect((await runCli(['clients', 'list'], env)).stdout).toMatch(/^web\tenabled \tpublic\tauthorization_code\tWeb app$/m);
+    expect((await runCli(['clients', 'list'], env)).stdout).toMatch(/^web +enabled +public +authorization_code +Web app$/m);
 
     // Repeating the flag collects URIs; a comma stays inside a URI.
     const updated = await json<ClientMetadata>([

@@ -238,6 +238,7 @@ describe.each(STORES)('web console in Chromium on %s', (store) => {
       max_token_expiration: 1800,
       scope_element_mapping: { 'orders:write': ['AllowedNetwork'], reports: [] },
       mandatory_scope: ['audit:trail'],
+      default_scope: null,
     });
     await shot('security-profiles');
 

@@ -98,6 +98,9 @@ describe.each(STORES)('fuzzing the HTTP surface on %s', (store) => {
         { method: 'POST', path: '/admin/api/profiles' },
         { method: 'PUT', path: `/admin/api/clients/${clientId}/pin` },
         { method: 'GET', path: '/admin/api/clients?limit=-1&offset=1e99&search=%00' },
+        { method: 'POST', path: '/admin/api/commands' },
+        { method: 'PUT', path: '/admin/api/commands/demo/stored' },
+        { method: 'DELETE', path: '/admin/api/commands/demo/echo' },
       ),
       fc.string({ maxLength: 40 }).map((query) => ({ method: 'GET', path: `/admin/api/users?${query.replace(/#/g, '')}` })),
       fc

@@ -110,7 +110,7 @@ describe.each(STORES)('client SDK challenge handlers against the real challenge 
     const recorder = recordingFetch();
     const pins = ['1111', '2718'];
     const token = await requestAppToken({ ...options, fetch: recorder.fetch, challengeHandlers: { PinCode: () => pins.shift() } });
-    expect(decodeJwt(token.access_token)).toMatchObject({ client_id: app.client_id, scope: 'users' });
+    expect(decodeJwt(token.accessToken)).toMatchObject({ client_id: app.client_id, scope: 'users' });
     const requests = recorder.to('/api/auth/sign/ap/token').map((call) => decodeJwt(call.form?.get('request') ?? '').jti);
     expect(requests).toHaveLength(3);
     expect(new Set(requests).size).toBe(3);

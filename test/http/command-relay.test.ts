@@ -129,7 +129,7 @@ describe.each(STORES)('http-request relay, bodies, context.http and try on %s', 
     process.env.GATEHOUSE_TEST_TRY_SECRET = SECRET;
     server = await startTestServer({
       store,
-      config: { commandsDir, commandTimeoutMs: 10_000, commandInternalNetworks: ['127.0.0.1/32'], commandMaxResponseBytes: 10_000, logLevel: 'info' },
+      config: { commandsDir, commandTimeoutMs: 10_000, commandInternalNetworks: ['127.0.0.1/32'], commandMaxResponseBytes: 10_000, commandEnv: ['GATEHOUSE_TEST_TRY_SECRET'], logLevel: 'info' },
       logDestination: { write: (line) => void logLines.push(line) },
     });
     const client = await server.createClient({ scope: 'shop' });
@@ -293,7 +293,6 @@ describe.each(STORES)('http-request relay, bodies, context.http and try on %s', 
       url,
       headers: { 'x-api-key': '{{env.GATEHOUSE_TEST_TRY_SECRET}}', 'x-plain': 'visible' },
       body: { name: '{{input.name}}' },
-      internalNetworks: ['127.0.0.1/32'],
       ...extra,
     });
 
@@ -356,6 +355,10 @@ describe.each(STORES)('http-request relay, bodies, context.http and try on %s', 
       [{ kind: 'http-request', app: 'shop', name: 'draft', url: 'https://example.com/', bodyFormat: 'form', body: 'a=b' }, 'spec.body'],
       [{ kind: 'http-request', app: 'shop', name: 'draft', url: 'https://example.com/', input: { type: 'no-such-type' } }, 'spec.input'],
       [undefined, 'spec'],
+      // A try sends what it reads to the URL it names: no more than a stored command may reach.
+      [{ kind: 'http-request', app: 'shop', name: 'draft', url: 'https://example.com/?k={{env.GATEHOUSE_SECRET}}' }, 'spec.url'],
+      [{ kind: 'http-request', app: 'shop', name: 'draft', url: 'https://example.com/', headers: { 'x-key': '{{env.DATABASE_URL}}' } }, 'spec.headers.x-key'],
+      [{ kind: 'http-request', app: 'shop', name: 'draft', url: 'https://example.com/', internalNetworks: ['169.254.0.0/16'] }, 'spec.internalNetworks'],
     ])('answers 400 naming the field of a bad spec (%#)', async (spec, field) => {
       const response = await tryCommand({ spec, input: {} });
       expect(response.status).toBe(400);

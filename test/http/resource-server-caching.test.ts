@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type KeyObject } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { AuthorizationServerError } from '../../src/resource-server/index.js';
 import { createResourceServer } from '../../src/resource-server/index.js';
 
 /**
@@ -92,10 +93,31 @@ describe('gatehouse/resource-server key and introspection caching', () => {
   it('jwks: answers 503 when the key set cannot be read, not invalid_token', async () => {
     published = [keys.k1!.jwk];
     jwksStatus = 500;
-    const guard = createResourceServer({ issuer, mode: 'jwks' });
-    expect(await guard.check(bearer(await sign('k1')))).toMatchObject({ ok: false, status: 503, body: { error: 'temporarily_unavailable' } });
+    const errors: AuthorizationServerError[] = [];
+    const guard = createResourceServer({ issuer, mode: 'jwks', onError: (error) => errors.push(error), logger: false });
+    expect(await guard.check(bearer(await sign('k1')))).toMatchObject({
+      ok: false,
+      status: 503,
+      body: { error: 'temporarily_unavailable', error_description: 'the authorization server is unavailable' },
+    });
+    expect(errors).toMatchObject([{ kind: 'outage', reason: 'unavailable', status: 500, url: `${issuer}/jwks` }]);
     jwksStatus = 200;
     expect(await guard.check(bearer(await sign('k1')))).toMatchObject({ ok: true });
+  });
+
+  it('jwks: a jwks_uri that answers 404 is a misconfiguration (500), logged once', async () => {
+    published = [keys.k1!.jwk];
+    jwksStatus = 404;
+    const errors: AuthorizationServerError[] = [];
+    const lines: string[] = [];
+    const guard = createResourceServer({ issuer, mode: 'jwks', onError: (error) => errors.push(error), logger: { error: (line) => lines.push(line) } });
+    for (let call = 0; call < 2; call++) {
+      expect(await guard.check(bearer(await sign('k1')))).toMatchObject({ ok: false, status: 500, body: { error: 'server_error' } });
+    }
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toMatchObject({ kind: 'misconfiguration', reason: 'jwks_not_found', status: 404, url: `${issuer}/jwks` });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('jwks_not_found');
   });
 
   describe('introspection', () => {

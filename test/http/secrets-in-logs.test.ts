@@ -105,7 +105,7 @@ describe('secrets never reach the log, even at trace level', () => {
     const signerPair = (await (await server.admin('POST', `/clients/${signer.client_id}/keys`, {})).json()) as { key: { kid: string }; private_key_pem: string };
     remember(...signerPair.private_key_pem.split('\n').filter((line) => line.length > 40));
     const appToken = await requestAppToken({ issuer: url, clientId: signer.client_id, clientSecret: signer.client_secret, privateKey: signerPair.private_key_pem, kid: signerPair.key.kid });
-    remember(appToken.access_token);
+    remember(appToken.accessToken);
 
     // Tokens used at resources, introspected and revoked.
     expect((await fetch(`${url}/api/users`, { headers: { authorization: `Bearer ${asserted.access_token}` } })).status).toBe(200);

@@ -40,6 +40,29 @@ describe.each(STORES)('users: admin API and the protected user API on %s', (stor
       body: body === undefined ? undefined : JSON.stringify(body),
     });
 
+  it('names a user by username or id in the admin API and the user API, recording the id', async () => {
+    const created = (await (await server.admin('POST', '/users', { username: 'Named.Nina', password: 'nina password 1' })).json()) as UserJson;
+    // Usernames compare without case, as sign-in does; the id names the same user.
+    for (const name of ['Named.Nina', 'named.nina', created.id]) {
+      const shown = await server.admin('GET', `/users/${encodeURIComponent(name)}`);
+      expect(shown.status).toBe(200);
+      expect(((await shown.json()) as UserJson).id).toBe(created.id);
+    }
+    const viaApi = await api('PATCH', '/users/named.nina', usersToken, { display_name: 'Nina N' });
+    expect(viaApi.status).toBe(200);
+    expect(((await viaApi.json()) as UserJson).display_name).toBe('Nina N');
+    expect((await server.admin('POST', '/users/Named.Nina/unlock')).status).toBe(200);
+    expect((await server.admin('POST', '/users/Named.Nina/password', { password: 'nina password 2' })).status).toBe(204);
+    const audit = (await (await server.admin('GET', '/audit?action=user.set_password')).json()) as { events: { target: string }[] };
+    expect(audit.events[0]?.target).toBe(created.id);
+
+    const missing = await server.admin('GET', '/users/nobody-at-all');
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ error: 'not_found', error_description: "no user with id or username 'nobody-at-all'" });
+    expect((await server.admin('DELETE', '/users/named.nina')).status).toBe(204);
+    expect((await server.admin('GET', `/users/${created.id}`)).status).toBe(404);
+  });
+
   it('manages users through the admin API without ever returning a password', async () => {
     const created = await server.admin('POST', '/users', { username: 'Frank', password: 'frank password', display_name: 'Frank F', email: 'frank@example.com', roles: ['ops'] });
     expect(created.status).toBe(201);

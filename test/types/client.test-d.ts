@@ -3,6 +3,7 @@
 import type { CryptoKey, JWK, KeyObject } from 'jose';
 import { describe, expectTypeOf, it } from 'vitest';
 import type * as client from '../../src/client-sdk/index.js';
+import type * as native from '../../src/client-sdk/native.js';
 import type { APP_TOKEN_PATH, ChallengeRoundsExceededError, CLIENT_ASSERTION_TYPE, MissingChallengeHandlerError } from '../../src/client-sdk/index.js';
 import {
   BrowserSignIn,
@@ -13,6 +14,7 @@ import {
   createClientAssertion,
   discoverMetadata,
   GatehouseClient,
+  GatehouseNetworkError,
   GatehouseOAuthError,
   GatehouseResponseError,
   metadataUrl,
@@ -56,6 +58,7 @@ describe('gatehouse/client: exported values', () => {
       | 'parseWwwAuthenticate'
       | 'bearerChallenge'
       | 'ChallengeRoundsExceededError'
+      | 'GatehouseNetworkError'
       | 'GatehouseOAuthError'
       | 'GatehouseResponseError'
       | 'MissingChallengeHandlerError'
@@ -174,7 +177,7 @@ describe('gatehouse/client: discovery, scope and WWW-Authenticate', () => {
     expectTypeOf<AuthChallenge>().toEqualTypeOf<{ scheme: string; params: Record<string, string>; token68?: string }>();
   });
 
-  it('TokenEndpointResponse is the RFC 6749 §5.1 answer', () => {
+  it('TokenEndpointResponse (deprecated: nothing returns it) is the RFC 6749 §5.1 answer', () => {
     expectTypeOf<TokenEndpointResponse>().toEqualTypeOf<{ access_token: string; token_type: string; expires_in?: number; scope?: string; refresh_token?: string }>();
   });
 });
@@ -206,6 +209,14 @@ describe('gatehouse/client: errors', () => {
     expectTypeOf<GatehouseResponseError>().not.toHaveProperty('error');
   });
 
+  it('GatehouseNetworkError: no answer at all; a TypeError (as fetch throws) with the URL, the system code and the cause', () => {
+    expectTypeOf<GatehouseNetworkError>().toExtend<TypeError>();
+    expectTypeOf<GatehouseNetworkError>().not.toExtend<GatehouseOAuthError>();
+    expectTypeOf<Pick<GatehouseNetworkError, 'url' | 'code'>>().toEqualTypeOf<{ readonly url: string; readonly code: string | undefined }>();
+    expectTypeOf(GatehouseNetworkError).toBeConstructibleWith('https://auth.example.com/oauth/token', 'ECONNREFUSED', { cause: new TypeError('fetch failed') });
+    expectTypeOf<'GatehouseNetworkError'>().toExtend<keyof typeof native>();
+  });
+
   it('instanceof narrows an unknown error', () => {
     const error: unknown = new Error('x');
     if (error instanceof SecurityCheckFailedError) expectTypeOf(error.blockedUntil).toEqualTypeOf<Date | undefined>();
@@ -235,7 +246,17 @@ describe('gatehouse/client: application tokens', () => {
       challengeHandlers?: Record<string, ChallengeHandler>;
       maxChallengeRounds?: number;
     }>();
-    expectTypeOf<AppTokenResponse>().toEqualTypeOf<{ access_token: string; token_type: 'Bearer'; expires_in: number; scope?: string }>();
+    // camelCase like every result of gatehouse/client; the 0.1 snake_case names are deprecated read-only aliases.
+    expectTypeOf<AppTokenResponse>().toEqualTypeOf<{
+      accessToken: string;
+      tokenType: 'Bearer';
+      expiresIn: number;
+      expiresAt: number;
+      scope: string | undefined;
+      readonly access_token: string;
+      readonly token_type: 'Bearer';
+      readonly expires_in: number;
+    }>();
   });
 });
 

@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { JWTPayload } from 'jose';
 import { describe, expectTypeOf, it } from 'vitest';
 import type * as resourceServer from '../../src/resource-server/index.js';
+import type { AuthorizationServerError } from '../../src/resource-server/index.js';
 import {
   createNodeGuard,
   createRequestGuard,
@@ -17,8 +18,10 @@ import {
   JwksTokenChecker,
   metadataUrlOf,
   protectedResourceMetadata,
+  type AuthorizationServerErrorReason,
   type Caller,
   type GuardResult,
+  type ResourceServerLogger,
   type ResourceServerOptions,
   type TokenCheck,
   type TokenChecker,
@@ -27,6 +30,7 @@ import {
 describe('gatehouse/resource-server: exported values', () => {
   it('exports every documented function and class', () => {
     expectTypeOf<
+      | 'AuthorizationServerError'
       | 'createResourceServer'
       | 'metadataUrlOf'
       | 'protectedResourceMetadata'
@@ -55,7 +59,24 @@ describe('gatehouse/resource-server: options and results', () => {
       realm?: string;
       resourceMetadataUrl?: string;
       fetch?: typeof fetch;
+      onError?: (error: AuthorizationServerError) => void;
+      logger?: ResourceServerLogger | false;
     }>();
+    expectTypeOf(console).toExtend<ResourceServerLogger>();
+  });
+
+  it('AuthorizationServerError: a misconfiguration or an outage, with the reason, the URL and the status', () => {
+    expectTypeOf<AuthorizationServerError>().toExtend<Error>();
+    expectTypeOf<Pick<AuthorizationServerError, 'kind' | 'reason' | 'url' | 'status'>>().toEqualTypeOf<{
+      readonly kind: 'misconfiguration' | 'outage';
+      readonly reason: AuthorizationServerErrorReason;
+      readonly url: string;
+      readonly status: number | undefined;
+    }>();
+    expectTypeOf<AuthorizationServerErrorReason>().toEqualTypeOf<
+      'credentials_rejected' | 'metadata_not_found' | 'issuer_mismatch' | 'endpoint_missing' | 'jwks_not_found' | 'unexpected_answer' | 'unreachable' | 'unavailable'
+    >();
+    expectTypeOf({ issuer: 'https://auth.example.com', onError: (error: AuthorizationServerError) => void error.reason, logger: false as const }).toExtend<ResourceServerOptions>();
   });
 
   it('createResourceServer checks request headers against a scope', () => {

@@ -13,6 +13,7 @@ const JSON_FIELDS = [
   'grant_types',
   'scope',
   'default_scope',
+  'roles_claim',
   'token_endpoint_auth_method',
   'access_token_lifetime',
   'refresh_tokens',
@@ -69,6 +70,7 @@ describe('the client field table', () => {
       skipConsent: false,
       requirePushedAuthorizationRequests: false,
       defaultScope: null,
+      rolesClaim: false,
       createdAt: now,
       updatedAt: now,
     } satisfies Client);
@@ -91,6 +93,13 @@ describe('the client field table', () => {
     expect(CLIENT_FIELDS.default_scope.toJson({ ...defaultClient('c1', now), defaultScope: [] })).toBe('');
   });
 
+  it('parses the roles-claim switch as a boolean, off for a new client', () => {
+    expect(parseClientChanges({ roles_claim: true }, 'update')).toEqual({ rolesClaim: true });
+    expect(() => parseClientChanges({ roles_claim: 'yes' }, 'update')).toThrow(new ClientValidationError('roles_claim', 'must be true or false'));
+    expect(defaultClient('c1', now).rolesClaim).toBe(false);
+    expect(toClientMetadata({ ...defaultClient('c1', now), rolesClaim: true }).roles_claim).toBe(true);
+  });
+
   it('accepts read-only fields echoed from a GET and ignores them; refuses unknown ones', () => {
     const echoed = toClientMetadata(defaultClient('c1', now));
     expect(parseClientChanges({ ...echoed, client_name: 'renamed' }, 'update')).toMatchObject({ clientName: 'renamed' });
@@ -106,6 +115,7 @@ describe('the client field table', () => {
       grant_types: GrantType[];
       scope: string;
       default_scope: string | null;
+      roles_claim: boolean;
       token_endpoint_auth_method: ClientAuthMethod;
       access_token_lifetime: number;
       refresh_tokens: boolean;
@@ -133,6 +143,7 @@ describe('the client field table', () => {
       grantTypes?: GrantType[];
       scopes?: string[];
       defaultScope?: string[] | null;
+      rolesClaim?: boolean;
       tokenEndpointAuthMethod?: ClientAuthMethod;
       accessTokenLifetime?: number;
       refreshTokens?: boolean;

@@ -62,7 +62,7 @@ describe('error base classes', () => {
 const DOMAIN_ERRORS: Array<[error: GatehouseError, base: abstract new (...args: never[]) => GatehouseError, status: number, body: Record<string, string>]> = [
   [new ClientNotFoundError('c1'), NotFoundError, 404, { error: 'not_found', error_description: "no client with id 'c1'" }],
   [new ClientKeyNotFoundError('k1'), NotFoundError, 404, { error: 'not_found', error_description: "the client has no key 'k1'" }],
-  [new UserNotFoundError('u1'), NotFoundError, 404, { error: 'not_found', error_description: "no user with id 'u1'" }],
+  [new UserNotFoundError('u1'), NotFoundError, 404, { error: 'not_found', error_description: "no user with id or username 'u1'" }],
   [new AdminNotFoundError('root'), NotFoundError, 404, { error: 'not_found', error_description: "no administrator 'root'" }],
   [new ProfileNotFoundError('p'), NotFoundError, 404, { error: 'not_found', error_description: "no security profile named 'p'" }],
   [new InitialAccessTokenNotFoundError('t1'), NotFoundError, 404, { error: 'not_found', error_description: "no initial access token 't1' for this profile" }],

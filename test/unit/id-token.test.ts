@@ -122,6 +122,19 @@ describe('ID tokens', () => {
     await expect(issuer.issue({ client, user, nonce: undefined, authTime: Date.now(), amr: [], scopes: ['openid'], alg: 'PS256' })).rejects.toThrow(/no PS256 key/);
   });
 
+  it('carry the roles claim with the roles scope or the client switch, and not otherwise', async () => {
+    const keys = await startedKeys('ES256');
+    const issuer = new IdTokenIssuer({ issuer: ISSUER, idTokenLifetime: ID_TOKEN_LIFETIME_S }, keys);
+    const clerk = { ...user, roles: ['clerk', 'auditor'] };
+    const payloadOf = async (token: string) => (await jwtVerify(token, createLocalJWKSet(keys.jwks(Date.now())), { issuer: ISSUER, audience: client.clientId })).payload;
+    const scoped = await issuer.issue({ client, user: clerk, nonce: undefined, authTime: Date.now(), amr: [], scopes: ['openid', 'roles'] });
+    expect((await payloadOf(scoped)).roles).toEqual(['clerk', 'auditor']);
+    const switched = await issuer.issue({ client: { ...client, rolesClaim: true }, user: clerk, nonce: undefined, authTime: Date.now(), amr: [], scopes: ['openid'] });
+    expect((await payloadOf(switched)).roles).toEqual(['clerk', 'auditor']);
+    const neither = await issuer.issue({ client, user: clerk, nonce: undefined, authTime: Date.now(), amr: [], scopes: ['openid', 'profile'] });
+    expect(await payloadOf(neither)).not.toHaveProperty('roles');
+  });
+
   it('at_hash uses the hash of the algorithm', () => {
     const token = 'jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y';
     // The example of OIDC Core A.4 (RS256).

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCidrList, networkMatcher } from '../../src/shared/networks.js';
-import { planScope, tokenLifetime } from '../../src/security/scope-plan.js';
+import { defaultScopeOf, planScope, tokenLifetime } from '../../src/security/scope-plan.js';
 import { defineSecurityCheck, success } from '../../src/security/security-check.js';
 import { parseChallengeResponse } from '../../src/oauth/security-gate.js';
 import { parseProfileBody, parseProfileFile, toProfileFile } from '../../src/security/security-profile.js';
@@ -8,6 +8,17 @@ import { parseProfileBody, parseProfileFile, toProfileFile } from '../../src/sec
 const checks = new Set(['PinCode', 'UserLogin', 'AllowedNetwork']);
 
 describe('scope planning', () => {
+  it("gives a request without a scope the client's default scope, else its profile's, else every allowed element", () => {
+    const allowed = ['read', 'write'];
+    expect(defaultScopeOf(null, undefined, allowed)).toEqual(allowed);
+    expect(defaultScopeOf(null, { defaultScope: null }, allowed)).toEqual(allowed);
+    expect(defaultScopeOf(null, { defaultScope: ['read'] }, allowed)).toEqual(['read']);
+    expect(defaultScopeOf(null, { defaultScope: [] }, allowed)).toEqual([]);
+    expect(defaultScopeOf(['write'], { defaultScope: ['read'] }, allowed)).toEqual(['write']);
+    // An empty client default wins over the profile's too: no scope at all.
+    expect(defaultScopeOf([], { defaultScope: ['read'] }, allowed)).toEqual([]);
+  });
+
   it('maps an element to the check of the same name by default', () => {
     const plan = planScope({ requested: ['PinCode', 'read'], allowed: ['read', 'PinCode'], profile: undefined, checkNames: checks });
     expect(plan).toEqual({ tokenScope: ['PinCode', 'read'], checks: ['PinCode'], refused: [] });
@@ -73,7 +84,7 @@ describe('security profile input', () => {
   it('takes defaults and refuses bad fields by name', () => {
     expect(parseProfileBody({ name: 'mobile' }, false)).toEqual({
       name: 'mobile',
-      settings: { maxTokenExpiration: 3600, scopeElementMapping: {}, mandatoryScope: [], registrationEnabled: false },
+      settings: { maxTokenExpiration: 3600, scopeElementMapping: {}, mandatoryScope: [], defaultScope: null, registrationEnabled: false },
     });
     expect(() => parseProfileBody({ max_token_expiration: 0 }, false)).toThrow(/max_token_expiration/);
     expect(() => parseProfileBody({ scope_element_mapping: { a: 5 } }, false)).toThrow(/scope_element_mapping/);
@@ -83,13 +94,14 @@ describe('security profile input', () => {
   });
 
   it('reads the camelCase file form and writes the admin API names', () => {
-    const file = { name: 'mobile', maxTokenExpiration: 600, scopeElementMapping: { pay: ['PinCode'] }, mandatoryScope: ['AllowedNetwork'] };
+    const file = { name: 'mobile', maxTokenExpiration: 600, scopeElementMapping: { pay: ['PinCode'] }, mandatoryScope: ['AllowedNetwork'], defaultScope: 'pay' };
     const parsed = parseProfileFile(file);
     expect(toProfileFile({ name: 'mobile', ...parsed.settings, registrationEnabled: true, createdAt: 0, updatedAt: 0 })).toEqual({
       name: 'mobile',
       max_token_expiration: 600,
       scope_element_mapping: { pay: ['PinCode'] },
       mandatory_scope: ['AllowedNetwork'],
+      default_scope: 'pay',
     });
     expect(() => parseProfileFile({ max_token_expiration: 600, maxTokenExpiration: 600 })).toThrow(/maxTokenExpiration: given twice/);
   });

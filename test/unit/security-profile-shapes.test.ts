@@ -24,6 +24,7 @@ describe('profile files in the security framework shape', () => {
       maxTokenExpiration: 900,
       scopeElementMapping: { accounts: 'UserLogin', payments: ['UserLogin', 'PinCode'], transfers: 'UserLogin  PinCode', public: '' },
       mandatoryScope: 'AllowedNetwork DeviceCheck',
+      defaultScope: 'accounts',
     });
     expect(parsed).toEqual({
       name: 'mobile',
@@ -31,8 +32,9 @@ describe('profile files in the security framework shape', () => {
         maxTokenExpiration: 900,
         scopeElementMapping: { accounts: ['UserLogin'], payments: ['UserLogin', 'PinCode'], transfers: ['UserLogin', 'PinCode'], public: [] },
         mandatoryScope: ['AllowedNetwork', 'DeviceCheck'],
+        defaultScope: ['accounts'],
       },
-      keys: { maxTokenExpiration: 'maxTokenExpiration', scopeElementMapping: 'scopeElementMapping', mandatoryScope: 'mandatoryScope' },
+      keys: { maxTokenExpiration: 'maxTokenExpiration', scopeElementMapping: 'scopeElementMapping', mandatoryScope: 'mandatoryScope', defaultScope: 'defaultScope' },
     });
   });
 
@@ -40,7 +42,7 @@ describe('profile files in the security framework shape', () => {
     const camel = parseProfileFile({ maxTokenExpiration: 60, scopeElementMapping: { a: 'X' }, mandatoryScope: ['m'] });
     const snake = parseProfileFile({ max_token_expiration: 60, scope_element_mapping: { a: ['X'] }, mandatory_scope: 'm' });
     expect(snake.settings).toEqual(camel.settings);
-    expect(toProfileBody(snake.settings)).toEqual({ max_token_expiration: 60, scope_element_mapping: { a: ['X'] }, mandatory_scope: ['m'] });
+    expect(toProfileBody(snake.settings)).toEqual({ max_token_expiration: 60, scope_element_mapping: { a: ['X'] }, mandatory_scope: ['m'], default_scope: null });
   });
 
   it('takes both shapes in admin API bodies', () => {
@@ -56,7 +58,9 @@ describe('profile files in the security framework shape', () => {
     );
     expect(() => parseProfileFile({ max_token_expiraton: 1 })).toThrow(new ProfileValidationError('max_token_expiraton', "unknown key 'max_token_expiraton'; did you mean 'max_token_expiration'?"));
     expect(() => parseProfileBody({ mandatoryScopes: 'a' }, true)).toThrow(new ProfileValidationError('mandatoryScopes', "unknown key 'mandatoryScopes'; did you mean 'mandatoryScope'?"));
-    expect(() => parseProfileFile({ colour: 'red' })).toThrow(new ProfileValidationError('colour', "unknown key 'colour'; use name, max_token_expiration, scope_element_mapping, mandatory_scope"));
+    expect(() => parseProfileFile({ colour: 'red' })).toThrow(
+      new ProfileValidationError('colour', "unknown key 'colour'; use name, max_token_expiration, scope_element_mapping, mandatory_scope, default_scope"),
+    );
   });
 
   it('refuses a setting given under both keys, and bad values by the key they came under', () => {

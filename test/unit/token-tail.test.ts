@@ -4,6 +4,7 @@ import type { AccessTokenRequest } from '../../src/oauth/access-token-issuer.js'
 import type { PlannedScope, TokenRequestFacts } from '../../src/oauth/security-gate.js';
 import { defineSecurityCheck, success } from '../../src/security/security-check.js';
 import { claimsOf, TokenTail } from '../../src/oauth/token-tail.js';
+import { carriesRoles, scopesToConsent } from '../../src/oauth/user-claims.js';
 
 const client = { clientId: 'c1', refreshTokens: true } as unknown as Client;
 const facts: TokenRequestFacts = { sourceAddress: '10.0.0.1', grantType: 'password', clientAuthMethod: 'client_secret_basic', keyProven: false, headers: {} };
@@ -93,11 +94,31 @@ describe('the token tail', () => {
     expect(online.response.refresh_token).toBeUndefined();
   });
 
-  it('puts the roles of a user in the roles claim only with the roles scope, and nothing in a client token', () => {
+  it('puts the roles of a user in the roles claim only when asked (carriesRoles), and nothing in a client token', () => {
     const ann = { subject: 'u1', username: 'ann', roles: ['clerk'] };
-    expect(claimsOf(ann, undefined, ['read', 'roles'])).toEqual({ username: 'ann', roles: ['clerk'] });
-    expect(claimsOf({ ...ann, roles: [] }, 'f1', ['roles'])).toEqual({ username: 'ann', roles: [], grant_id: 'f1' });
-    expect(claimsOf(ann, undefined, ['read'])).toEqual({ username: 'ann' });
-    expect(claimsOf({ subject: 'c1' }, undefined, ['roles'])).toBeUndefined();
+    expect(claimsOf(ann, undefined, true)).toEqual({ username: 'ann', roles: ['clerk'] });
+    expect(claimsOf({ ...ann, roles: [] }, 'f1', true)).toEqual({ username: 'ann', roles: [], grant_id: 'f1' });
+    expect(claimsOf(ann, undefined, false)).toEqual({ username: 'ann' });
+    expect(claimsOf({ subject: 'c1' }, undefined, true)).toBeUndefined();
+    // Roles not known (a renewed token that carried none): no claim rather than an empty list.
+    expect(claimsOf({ subject: 'u1', username: 'ann' }, undefined, true)).toEqual({ username: 'ann' });
+  });
+
+  it('carries roles with the roles scope or with the client switch on, not otherwise', () => {
+    expect(carriesRoles(['read', 'roles'], { rolesClaim: false })).toBe(true);
+    expect(carriesRoles(['read'], { rolesClaim: true })).toBe(true);
+    expect(carriesRoles([], { rolesClaim: true })).toBe(true);
+    expect(carriesRoles(['read'], { rolesClaim: false })).toBe(false);
+    // The consent page lists roles when the switch adds them, once.
+    expect(scopesToConsent(['openid'], { rolesClaim: true })).toEqual(['openid', 'roles']);
+    expect(scopesToConsent(['openid', 'roles'], { rolesClaim: true })).toEqual(['openid', 'roles']);
+    expect(scopesToConsent(['openid'], { rolesClaim: false })).toEqual(['openid']);
+  });
+
+  it('writes the roles claim into a user token issued for a client with the switch on, without the roles scope', async () => {
+    const t = tail();
+    const switched: PlannedScope = { ...planned(['read'], []), client: { ...client, rolesClaim: true } };
+    await t.tail.finish({ planned: switched, facts, answer: undefined, resources: [], holder: { subject: 'u1', username: 'ann', roles: ['clerk'] } });
+    expect(t.issued[0]?.extraClaims).toEqual({ username: 'ann', roles: ['clerk'] });
   });
 });

@@ -7,6 +7,7 @@ import {
   MAX_ACCESS_TOKEN_LIFETIME,
   OFFLINE_ACCESS,
   COMMANDS_SCOPE,
+  ROLES_SCOPE,
   USERS_SCOPE,
   type ApplicationJson,
   type ApplicationsJson,
@@ -23,6 +24,7 @@ import { navigate } from '../router';
 import { Alert, Check, Field, Link, Radio, SecretOnce, errorText, fieldErrorsOf, formatTime } from '../ui';
 import { ClientKeys } from './ClientKeys';
 import { ClientPin } from './ClientPin';
+import { DefaultScopeField, defaultScopeChoiceOf, defaultScopeValueOf, type DefaultScopeChoice } from './DefaultScopeField';
 import { ScopeChips } from './ScopeChips';
 
 /** Labels of the grant types and authentication methods the admin API accepts (the lists are the server's). */
@@ -57,6 +59,8 @@ interface FormState {
   client_id: string;
   grant_types: string[];
   scopes: string[];
+  default_scope: DefaultScopeChoice;
+  roles_claim: boolean;
   access_token_lifetime: string;
   refresh_tokens: boolean;
   refresh_token_lifetime: string;
@@ -77,6 +81,8 @@ const EMPTY: FormState = {
   client_id: '',
   grant_types: ['client_credentials'],
   scopes: [],
+  default_scope: { mode: 'unset', scopes: [] },
+  roles_claim: false,
   access_token_lifetime: String(DEFAULT_ACCESS_TOKEN_LIFETIME),
   refresh_tokens: false,
   refresh_token_lifetime: String(DEFAULT_REFRESH_TOKEN_LIFETIME),
@@ -98,6 +104,8 @@ function stateOf(client: ClientMetadata): FormState {
     client_id: client.client_id,
     grant_types: client.grant_types,
     scopes: client.scope.split(' ').filter((scope) => scope !== '' && scope !== OFFLINE_ACCESS),
+    default_scope: defaultScopeChoiceOf(client.default_scope),
+    roles_claim: client.roles_claim,
     access_token_lifetime: String(client.access_token_lifetime),
     refresh_tokens: client.refresh_tokens,
     refresh_token_lifetime: String(client.refresh_token_lifetime),
@@ -127,6 +135,8 @@ function bodyOf(form: FormState, creating: boolean): Record<string, unknown> {
     client_name: form.client_name,
     grant_types: form.grant_types,
     scope: form.scopes.join(' '),
+    default_scope: defaultScopeValueOf(form.default_scope),
+    roles_claim: form.roles_claim,
     access_token_lifetime: integerOrText(form.access_token_lifetime),
     refresh_tokens: refreshAllowed && form.refresh_tokens,
     refresh_token_lifetime: integerOrText(form.refresh_token_lifetime),
@@ -156,6 +166,8 @@ export function ClientForm(props: { clientId: string | null }) {
   const [profiles, setProfiles] = useState<string[]>([]);
   const [grace, setGrace] = useState('');
   const [maxTokenLifetime, setMaxTokenLifetime] = useState<number | null>(null);
+  /** The server's names of the user-API and all-commands scopes (GATEHOUSE_USERS_SCOPE, GATEHOUSE_COMMANDS_SCOPE). */
+  const [scopeNames, setScopeNames] = useState<{ users: string; commands: string }>({ users: USERS_SCOPE, commands: COMMANDS_SCOPE });
   const [busy, setBusy] = useState(false);
   const creating = clientId === null;
 
@@ -169,7 +181,10 @@ export function ClientForm(props: { clientId: string | null }) {
       () => setProfiles([]),
     );
     api<ServerSettingsJson>('GET', '/settings/server').then(
-      (settings) => setMaxTokenLifetime(typeof settings.max_token_lifetime === 'number' ? settings.max_token_lifetime : null),
+      (settings) => {
+        setMaxTokenLifetime(typeof settings.max_token_lifetime === 'number' ? settings.max_token_lifetime : null);
+        setScopeNames({ users: settings.users_scope || USERS_SCOPE, commands: settings.commands_scope || COMMANDS_SCOPE });
+      },
       () => setMaxTokenLifetime(null),
     );
     if (props.clientId === null) return;
@@ -259,8 +274,9 @@ export function ClientForm(props: { clientId: string | null }) {
   }
 
   const suggestions = [
-    { scope: USERS_SCOPE, note: 'the user API' },
-    { scope: COMMANDS_SCOPE, note: "every application's server commands" },
+    { scope: scopeNames.users, note: 'the user API' },
+    { scope: scopeNames.commands, note: "every application's server commands" },
+    { scope: ROLES_SCOPE, note: "the user's roles in its tokens" },
     ...applications.map((application) => ({ scope: application.name, note: `the commands of the application ${application.name}` })),
   ];
 
@@ -410,6 +426,15 @@ export function ClientForm(props: { clientId: string | null }) {
 
           <ScopeChips value={form.scopes} onChange={(scopes) => set('scopes', scopes)} suggestions={suggestions} error={errors.scope} />
 
+          <DefaultScopeField
+            name="default_scope"
+            value={form.default_scope}
+            onChange={(choice) => set('default_scope', choice)}
+            unsetHint="The security profile's default scope when it sets one, else every scope this client is allowed."
+            suggestions={form.scopes.map((scope) => ({ scope, note: 'an allowed scope of this client' }))}
+            error={errors.default_scope}
+          />
+
           <div className="grid-2">
             <Field
               label="Access-token lifetime (seconds)"
@@ -510,6 +535,17 @@ export function ClientForm(props: { clientId: string | null }) {
                 hint="Lets this client obtain tokens for users with a signed assertion (JWT-bearer grant, application tokens)."
               />
             )}
+          </div>
+
+          <div className="grid-2">
+            <Check
+              name="roles_claim"
+              label="Roles in user tokens"
+              checked={form.roles_claim}
+              error={errors.roles_claim}
+              onChange={(checked) => set('roles_claim', checked)}
+              hint={`Tokens issued for people carry their roles (the roles claim, also in ID tokens and UserInfo) even when the request does not ask for the ${ROLES_SCOPE} scope. Off: only with that scope.`}
+            />
           </div>
 
           <div className="grid-2">

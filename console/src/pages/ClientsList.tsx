@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { ClientMetadata, PageJson } from '../../../src/admin-api/wire';
+import { clientStatus, type ClientMetadata, type PageJson } from '../../../src/admin-api/wire';
 import { api, query } from '../api';
 import { navigate } from '../router';
 import { Alert, Badge, Field, Link, Pager, errorText, formatTime } from '../ui';
@@ -79,7 +79,7 @@ export function ClientsList() {
                     <td>
                       <code>{client.client_id}</code>
                     </td>
-                    <td>{clientStatus(client)}</td>
+                    <td>{statusBadge(client)}</td>
                     <td>{client.token_endpoint_auth_method === 'none' ? 'Public' : 'Confidential'}</td>
                     <td>{client.grant_types.join(', ')}</td>
                     <td className="chips-cell">
@@ -104,8 +104,12 @@ export function ClientsList() {
   );
 }
 
-function clientStatus(client: ClientMetadata) {
-  if (!client.enabled) return <Badge kind="off">Disabled</Badge>;
-  if (client.expires_at && Date.parse(client.expires_at) <= Date.now()) return <Badge kind="warn">Expired</Badge>;
-  return <Badge kind="on">Enabled</Badge>;
+const STATUS_BADGES = {
+  enabled: <Badge kind="on">Enabled</Badge>,
+  disabled: <Badge kind="off">Disabled</Badge>,
+  expired: <Badge kind="warn">Expired</Badge>,
+} as const;
+
+function statusBadge(client: ClientMetadata) {
+  return STATUS_BADGES[clientStatus(client)];
 }

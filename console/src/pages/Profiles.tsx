@@ -2,11 +2,18 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { BUILT_IN_CHECKS, type CreatedInitialAccessTokenJson, type InitialAccessTokenJson, type SecurityProfileFile, type SecurityProfileJson } from '../../../src/admin-api/wire';
 import { ApiError, api } from '../api';
 import { Alert, Check, Field, SecretOnce, errorText, fieldErrorsOf, formatTime } from '../ui';
+import { DefaultScopeField, defaultScopeChoiceOf, defaultScopeValueOf } from './DefaultScopeField';
 import { ScopeChips } from './ScopeChips';
 
 /** The file of `gatehouse profiles pull` (the admin API's names, no registration switch). */
 function toFile(profile: SecurityProfileJson): SecurityProfileFile {
-  return { name: profile.name, max_token_expiration: profile.max_token_expiration, scope_element_mapping: profile.scope_element_mapping, mandatory_scope: profile.mandatory_scope };
+  return {
+    name: profile.name,
+    max_token_expiration: profile.max_token_expiration,
+    scope_element_mapping: profile.scope_element_mapping,
+    mandatory_scope: profile.mandatory_scope,
+    default_scope: profile.default_scope,
+  };
 }
 
 function download(name: string, text: string): void {
@@ -83,8 +90,8 @@ export function Profiles() {
     <section aria-labelledby="profiles-title">
       <h1 id="profiles-title">Security profiles</h1>
       <p className="lead">
-        How a client&apos;s scope is checked: which security checks each scope element needs, the scope whose checks run on every request, the longest token, and registration of app instances. Assign
-        a profile to a client in the client&apos;s form.
+        How a client&apos;s scope is checked: which security checks each scope element needs, the scope whose checks run on every request, the scope of a request that names none, the longest token,
+        and registration of app instances. Assign a profile to a client in the client&apos;s form.
       </p>
       {message && <Alert kind={message.kind}>{message.text}</Alert>}
       {profiles && (
@@ -96,6 +103,7 @@ export function Profiles() {
                 <th scope="col">Longest token (s)</th>
                 <th scope="col">Mapped elements</th>
                 <th scope="col">Mandatory scope</th>
+                <th scope="col">Default scope</th>
                 <th scope="col">Registration</th>
                 <th scope="col">Last change</th>
               </tr>
@@ -103,7 +111,7 @@ export function Profiles() {
             <tbody>
               {profiles.length === 0 && (
                 <tr>
-                  <td colSpan={6} className="empty">
+                  <td colSpan={7} className="empty">
                     No profiles yet.
                   </td>
                 </tr>
@@ -118,6 +126,7 @@ export function Profiles() {
                   <td>{profile.max_token_expiration}</td>
                   <td>{Object.keys(profile.scope_element_mapping).join(', ') || '—'}</td>
                   <td>{profile.mandatory_scope.join(' ') || '—'}</td>
+                  <td>{profile.default_scope === null ? 'not set' : profile.default_scope || 'no scope'}</td>
                   <td>{profile.registration_enabled ? 'on' : 'off'}</td>
                   <td>{formatTime(profile.updated_at)}</td>
                 </tr>
@@ -174,6 +183,7 @@ function ProfileEditor(props: { profile: SecurityProfileJson; onSaved: (message:
   const [rows, setRows] = useState<MappingRow[]>(Object.entries(profile.scope_element_mapping).map(([element, checks]) => ({ element, checks: checks.join(', ') })));
   const [mandatory, setMandatory] = useState<string[]>(profile.mandatory_scope);
   const [lifetime, setLifetime] = useState(String(profile.max_token_expiration));
+  const [defaultScope, setDefaultScope] = useState(defaultScopeChoiceOf(profile.default_scope));
   const [registration, setRegistration] = useState(profile.registration_enabled);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
@@ -205,6 +215,7 @@ function ProfileEditor(props: { profile: SecurityProfileJson; onSaved: (message:
       await api('PATCH', path, {
         scope_element_mapping: mapping,
         mandatory_scope: mandatory,
+        default_scope: defaultScopeValueOf(defaultScope),
         max_token_expiration: /^\d+$/.test(lifetime.trim()) ? Number(lifetime) : lifetime,
         registration_enabled: registration,
       });
@@ -299,6 +310,14 @@ function ProfileEditor(props: { profile: SecurityProfileJson; onSaved: (message:
           suggestions={[]}
           error={errors.mandatory_scope}
           hintText="Its checks run on every token request of the profile's clients; its elements never go into tokens."
+        />
+        <DefaultScopeField
+          name="profile_default_scope"
+          value={defaultScope}
+          onChange={setDefaultScope}
+          unsetHint="Clients of this profile without a default scope of their own get every scope they are allowed. A client's own default scope always wins over this one."
+          suggestions={Object.keys(profile.scope_element_mapping).map((scope) => ({ scope, note: 'a mapped scope element' }))}
+          error={errors.default_scope}
         />
         <div className="grid-2">
           <Field label="Maximum token lifetime (seconds)" error={errors.max_token_expiration} hint="Tokens of the profile's clients live at most this long (default 3600).">

@@ -2,7 +2,7 @@ import { useId, useState, type KeyboardEvent } from 'react';
 
 /**
  * Scopes typed comma- or space-separated (Enter or comma adds), shown as removable chips, with
- * suggestions (the reserved scopes and the known application names) one click away.
+ * suggestions (the reserved scopes under their configured names, and the known application names) one click away.
  */
 export function ScopeChips(props: {
   value: string[];
@@ -11,6 +11,8 @@ export function ScopeChips(props: {
   error?: string | undefined;
   label?: string;
   hintText?: string;
+  /** The input's name (default `scope`). */
+  name?: string;
 }) {
   const id = useId();
   const [text, setText] = useState('');
@@ -47,7 +49,7 @@ export function ScopeChips(props: {
       </div>
       <input
         id={id}
-        name="scope"
+        name={props.name ?? 'scope'}
         value={text}
         placeholder="Type scopes, separated by commas"
         aria-describedby={`${id}-hint${props.error ? ` ${id}-error` : ''}`}

@@ -43,10 +43,12 @@ export function registerAdminsCommands(program: Command): void {
     .description("replace an administrator's password (ends their sessions)")
     .option('--password <password>', 'the new password')
     .option('--password-stdin', 'read the password from standard input')
-    .action(async (username: string, flags: { password?: string; passwordStdin?: boolean }, command: Command) => {
+    .option('--json', 'machine-readable output')
+    .action(async (username: string, flags: { password?: string; passwordStdin?: boolean; json?: boolean }, command: Command) => {
       const password = await passwordFrom(flags);
       await withGatehouse(command, async (gatehouse) => {
         await namingFlags(FLAG_OF_FIELD, () => gatehouse.admins.setPassword(username, password));
+        if (flags.json) return printJson({ username, password_set: true });
         process.stdout.write('password set\n');
       });
     });
@@ -54,9 +56,11 @@ export function registerAdminsCommands(program: Command): void {
   admins
     .command('delete <username>')
     .description('delete an administrator and end their sessions')
-    .action(async (username: string, _flags: unknown, command: Command) => {
+    .option('--json', 'machine-readable output')
+    .action(async (username: string, flags: { json?: boolean }, command: Command) => {
       await withGatehouse(command, async (gatehouse) => {
         await gatehouse.admins.delete(username);
+        if (flags.json) return printJson({ username, deleted: true });
         process.stdout.write(`administrator ${username} deleted\n`);
       });
     });

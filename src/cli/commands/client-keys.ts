@@ -87,9 +87,11 @@ export function registerClientKeyCommands(clients: Command): void {
   clients
     .command('remove-key <client_id> <kid>')
     .description("remove one of the client's keys")
-    .action(async (clientId: string, kid: string, _flags: unknown, command: Command) => {
+    .option('--json', 'machine-readable output')
+    .action(async (clientId: string, kid: string, flags: { json?: boolean }, command: Command) => {
       await withGatehouse(command, async (gatehouse) => {
         await gatehouse.clients.removeKey(clientId, kid);
+        if (flags.json) return printJson({ client_id: clientId, kid, removed: true });
         process.stdout.write(`key ${kid} removed from client ${clientId}\n`);
       });
     });

@@ -4,6 +4,8 @@ import { splitScopeList } from '../../shared/scope.js';
 import { CliError, printJson, withGatehouse } from '../context.js';
 import { namingFlags } from '../flag-errors.js';
 import { pagingOf, withListOptions, type ListFlags } from '../list-options.js';
+import { printTable } from '../table.js';
+import { clientStatus } from '../../clients/client-status.js';
 import { registerClientKeyCommands } from './client-keys.js';
 import { passwordFrom } from './users.js';
 
@@ -14,7 +16,9 @@ interface ClientFlags {
   grantTypes?: string;
   scopes?: string;
   defaultScope?: string;
+  rolesClaim?: boolean;
   lifetime?: string;
+  refreshTokenLifetime?: string;
   refreshTokens?: boolean;
   authMethod?: string;
   expiresAt?: string;
@@ -38,7 +42,9 @@ const FLAG_OF_FIELD: Record<string, string> = {
   grant_types: '--grant-types',
   scope: '--scopes',
   default_scope: '--default-scope',
+  roles_claim: '--roles-claim',
   access_token_lifetime: '--lifetime',
+  refresh_token_lifetime: '--refresh-token-lifetime',
   refresh_tokens: '--refresh-tokens',
   token_endpoint_auth_method: '--auth-method',
   expires_at: '--expires-at',
@@ -70,8 +76,10 @@ function metadataFromFlags(flags: ClientFlags, mode: 'create' | 'update'): Recor
   if (flags.grantTypes !== undefined) body.grant_types = list(flags.grantTypes);
   if (flags.scopes !== undefined) body.scope = list(flags.scopes).join(' ');
   if (flags.defaultScope !== undefined) body.default_scope = flags.defaultScope === 'all' ? null : flags.defaultScope === 'none' ? '' : list(flags.defaultScope).join(' ');
+  if (flags.rolesClaim !== undefined) body.roles_claim = flags.rolesClaim;
   if (flags.lifetime !== undefined) body.access_token_lifetime = flags.lifetime;
   if (flags.refreshTokens !== undefined) body.refresh_tokens = flags.refreshTokens;
+  if (flags.refreshTokenLifetime !== undefined) body.refresh_token_lifetime = flags.refreshTokenLifetime;
   if (flags.public) {
     if (flags.authMethod !== undefined && flags.authMethod !== 'none') throw new CliError('--public is --auth-method none; give one of them');
     body.token_endpoint_auth_method = 'none';
@@ -94,13 +102,14 @@ function describe(client: ClientMetadata): string {
   return [
     `client_id:              ${client.client_id}`,
     `client_name:            ${client.client_name}`,
-    `enabled:                ${client.enabled}`,
+    `status:                 ${clientStatus(client)}`,
     `grant_types:            ${client.grant_types.join(', ')}`,
     `scope:                  ${client.scope}`,
-    `default_scope:          ${client.default_scope === null ? '(every allowed element)' : client.default_scope === '' ? '(none)' : client.default_scope}`,
+    `default_scope:          ${client.default_scope === null ? "(not set: the profile's, else every allowed element)" : client.default_scope === '' ? '(none)' : client.default_scope}`,
+    `roles_claim:            ${client.roles_claim}`,
     `auth method:            ${client.token_endpoint_auth_method}${client.token_endpoint_auth_method === 'none' ? ' (public client)' : ''}`,
     `access_token_lifetime:  ${client.access_token_lifetime}${client.access_token_lifetime === 0 ? " (server's maximum)" : ' s'}`,
-    `refresh_tokens:         ${client.refresh_tokens}`,
+    `refresh_tokens:         ${client.refresh_tokens}${client.refresh_tokens ? ` (lifetime ${client.refresh_token_lifetime} s)` : ''}`,
     `expires_at:             ${client.expires_at ?? 'never'}`,
     `allowed_origins:        ${client.allowed_origins.join(', ')}`,
     `profile:                ${client.profile ?? '(none)'}`,
@@ -118,10 +127,16 @@ function addMetadataOptions(command: Command): Command {
     .option('--name <name>', 'client name (shown in logs)')
     .option('--grant-types <list>', 'client_credentials, password, authorization_code, comma-separated')
     .option('--scopes <list>', 'allowed scope elements, comma- or space-separated')
-    .option('--default-scope <list>', 'scope of a token request without one, comma- or space-separated; "none": no scope; "all": every allowed element (the default)')
+    .option(
+      '--default-scope <list>',
+      'scope of a token request without one, comma- or space-separated; "none": no scope; "all": not set (the profile\'s default scope, else every allowed element; the default)',
+    )
+    .option('--roles-claim', "user tokens carry the user's roles without the roles scope (access token, ID token, UserInfo)")
+    .option('--no-roles-claim', 'roles only with the roles scope (the default)')
     .option('--lifetime <seconds>', "access-token lifetime, 0 up to the server's maximum token lifetime (0: the server's maximum)")
     .option('--refresh-tokens', 'issue refresh tokens (adds offline_access; not for client_credentials only)')
     .option('--no-refresh-tokens', 'do not issue refresh tokens')
+    .option('--refresh-token-lifetime <seconds>', 'refresh-token lifetime in seconds (default: GATEHOUSE_REFRESH_TOKEN_LIFETIME)')
     .option('--auth-method <method>', 'client_secret_basic, client_secret_post, private_key_jwt or none (a public client)')
     .option('--public', 'a public client (browser or native app): --auth-method none, authorization_code only')
     .option('--redirect-uri <uri...>', 'redirect URIs for the authorization code flow (repeat or list them; "none" clears; replaces them)')
@@ -154,6 +169,8 @@ export function registerClientsCommands(program: Command): void {
       const changes = await namingFlags(FLAG_OF_FIELD, () => parseClientChanges(metadataFromFlags(flags, 'create'), 'create'));
       const { client, clientSecret } = await namingFlags(FLAG_OF_FIELD, () => gatehouse.clients.create(changes));
       const metadata = { ...toClientMetadata(client), client_secret: clientSecret };
+      if (clientStatus(metadata) === 'expired')
+        process.stderr.write(`warning: --expires-at ${metadata.expires_at} has passed: the client is refused until it is moved (clients update ${metadata.client_id} --expires-at ...)\n`);
       if (flags.json) printJson(metadata);
       else if (clientSecret === null) process.stdout.write(`${describe(metadata)}\n\nA public client: it has no secret.\n`);
       else process.stdout.write(`${describe(metadata)}\nclient_secret:          ${clientSecret}\n\nStore the secret now: it is not shown again.\n`);
@@ -166,10 +183,10 @@ export function registerClientsCommands(program: Command): void {
       const { clients: found, total } = await gatehouse.clients.list(paging);
       const metadata = found.map(toClientMetadata);
       if (flags.json) return printJson({ clients: metadata, total });
-      for (const client of metadata) {
-        const kind = client.token_endpoint_auth_method === 'none' ? 'public' : 'confidential';
-        process.stdout.write(`${client.client_id}\t${client.enabled ? 'enabled ' : 'disabled'}\t${kind}\t${client.grant_types.join(',')}\t${client.client_name}\n`);
-      }
+      printTable(
+        ['CLIENT ID', 'STATUS', 'TYPE', 'GRANT TYPES', 'NAME'],
+        metadata.map((client) => [client.client_id, clientStatus(client), client.token_endpoint_auth_method === 'none' ? 'public' : 'confidential', client.grant_types.join(','), client.client_name]),
+      );
       process.stdout.write(`${metadata.length} of ${total} client(s)\n`);
     });
   });

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { SigningKeyStatus } from '../../keys/signing-keys.js';
 import { signingKeyJson } from '../../keys/signing-key-json.js';
 import { CliError, printJson, withGatehouse } from '../context.js';
@@ -29,7 +29,7 @@ export function registerKeysCommands(program: Command): void {
     .command('rotate')
     .description('add a new signing key: published at once, signing after the activation delay')
     .option('--delay <seconds>', 'seconds before the new key signs (default: GATEHOUSE_KEY_ACTIVATION_DELAY)')
-    .option('--now', 'sign with the new key at once (resource servers with a cached JWKS refetch on the unknown kid)')
+    .addOption(new Option('--now', 'sign with the new key at once (resource servers with a cached JWKS refetch on the unknown kid)').conflicts('delay'))
     .option('--json', 'machine-readable output')
     .action(async (options: { delay?: string; now?: boolean; json?: boolean }, command: Command) => {
       await withGatehouse(command, async (gatehouse) => {

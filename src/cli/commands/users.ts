@@ -4,6 +4,7 @@ import { toUserJson } from '../../users/user-registry.js';
 import { CliError, printJson, withGatehouse } from '../context.js';
 import { namingFlags } from '../flag-errors.js';
 import { pagingOf, withListOptions, type ListFlags } from '../list-options.js';
+import { printTable } from '../table.js';
 
 interface UserFlags {
   displayName?: string;
@@ -94,7 +95,16 @@ export function registerUsersCommands(program: Command): void {
       const { users: found, total } = await gatehouse.users.list(paging);
       const list = found.map(toUserJson);
       if (flags.json) return printJson({ users: list, total });
-      for (const user of list) process.stdout.write(`${user.id}\t${user.enabled ? 'enabled ' : 'disabled'}\t${user.username}\n`);
+      printTable(
+        ['ID', 'STATUS', 'USERNAME', 'DISPLAY NAME', 'ROLES'],
+        list.map((user) => [
+          user.id,
+          !user.enabled ? 'disabled' : user.locked_until !== null && Date.parse(user.locked_until) > Date.now() ? 'locked' : 'enabled',
+          user.username,
+          user.display_name,
+          user.roles.join(','),
+        ]),
+      );
       process.stdout.write(`${list.length} of ${total} user(s)\n`);
     });
   });
@@ -132,10 +142,12 @@ export function registerUsersCommands(program: Command): void {
     .description('set a new password (also clears a lockout)')
     .option('--password <password>', 'the new password')
     .option('--password-stdin', 'read the password from standard input')
-    .action(async (idOrUsername: string, flags: { password?: string; passwordStdin?: boolean }, command: Command) => {
+    .option('--json', 'machine-readable output (the user)')
+    .action(async (idOrUsername: string, flags: { password?: string; passwordStdin?: boolean; json?: boolean }, command: Command) => {
       const password = await passwordFrom(flags);
       await withGatehouse(command, async (gatehouse) => {
-        await namingFlags(FLAG_OF_FIELD, async () => gatehouse.users.setPassword(await findUserId(gatehouse, idOrUsername), password));
+        const user = await namingFlags(FLAG_OF_FIELD, async () => gatehouse.users.setPassword(await findUserId(gatehouse, idOrUsername), password));
+        if (flags.json) return printJson(toUserJson(user));
         process.stdout.write('password set\n');
       });
     });
@@ -156,6 +168,18 @@ export function registerUsersCommands(program: Command): void {
         });
       });
   }
+
+  users
+    .command('unlock <user>')
+    .description('lift the lockout of a user (by id or username) after too many wrong passwords')
+    .option('--json', 'machine-readable output')
+    .action(async (idOrUsername: string, flags: { json?: boolean }, command: Command) => {
+      await withGatehouse(command, async (gatehouse) => {
+        const user = toUserJson(await gatehouse.users.unlock(await findUserId(gatehouse, idOrUsername)));
+        if (flags.json) printJson(user);
+        else process.stdout.write(`user ${user.username} unlocked\n`);
+      });
+    });
 
   users
     .command('delete <user>')

@@ -17,6 +17,7 @@ import type { User } from '../../users/user.js';
 import type { UsersStore } from '../../users/users-store.js';
 import { OAuthError } from '../oauth-error.js';
 import type { PlannedScope, SecurityGate, TokenRequestFacts } from '../security-gate.js';
+import { scopesToConsent } from '../user-claims.js';
 import type { ResponseTarget } from './authorization-request-parser.js';
 import { codeResponse, errorResponse, type AuthorizationResponse } from './authorization-response.js';
 import { BrowserMismatch, InteractionNotFound, type BrowserContext, type FlowInput, type FlowStart, type FlowStep, type NewSession, type SignInMetrics } from './flow-types.js';
@@ -216,7 +217,7 @@ export class SignInFlow {
         await services.stores.consents.grant(user.id, client.clientId, planned.scopes, now);
         await this.audit('consent.granted', user.username, client, browser, 'success', planned.scopes.join(' '));
       } else if (asked || !consentCovers(consent, planned.scopes)) {
-        return { kind: 'consent', scopes: planned.scopes };
+        return { kind: 'consent', scopes: scopesToConsent(planned.scopes, client) };
       }
     }
 

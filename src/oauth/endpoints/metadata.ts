@@ -81,10 +81,10 @@ export function authorizationServerMetadata(services: MetadataEndpointServices, 
  * RFC 8414 metadata at `/.well-known/oauth-authorization-server` and OpenID Connect Discovery at
  * `/.well-known/openid-configuration`: one document (authorizationServerMetadata).
  */
-export function registerMetadataEndpoint(app: FastifyInstance, services: MetadataEndpointServices, resourceScopes: readonly string[]): void {
+export function registerMetadataEndpoint(app: FastifyInstance, services: MetadataEndpointServices, resourceScopes: () => readonly string[]): void {
   const metadata = async (_request: FastifyRequest, reply: FastifyReply) => {
     reply.header('Cache-Control', 'public, max-age=60');
-    return authorizationServerMetadata(services, resourceScopes);
+    return authorizationServerMetadata(services, resourceScopes());
   };
   app.get(METADATA_PATH, metadata);
   app.get(OPENID_CONFIGURATION_PATH, metadata);

@@ -27,8 +27,8 @@ export interface OAuthEndpointServices {
   userinfo: UserinfoEndpointServices;
   /** Refused token requests and failed client authentication are recorded here. */
   audit: AuditLog;
-  /** Scopes Gatehouse's own resources declare (discovery lists them). */
-  resourceScopes: readonly string[];
+  /** Scopes Gatehouse's own resources declare (discovery lists them); read per request, as stored commands change. */
+  resourceScopes: () => readonly string[];
 }
 
 /** The authorization server's HTTP endpoints. */

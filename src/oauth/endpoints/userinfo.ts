@@ -3,6 +3,7 @@ import type { GatehouseConfig } from '../../config/config.js';
 import { toErrorDescription } from '../../shared/error-description.js';
 import type { UsersStore } from '../../users/users-store.js';
 import type { AccessTokenVerifier } from '../access-token-verifier.js';
+import { ROLES_CLAIM, ROLES_SCOPE } from '../../users/user.js';
 import { OPENID_SCOPE, userClaims } from '../user-claims.js';
 import { noStore } from './oauth-replies.js';
 import { USERINFO_PATH } from './paths.js';
@@ -65,7 +66,7 @@ function accessTokenOf(request: FastifyRequest): string {
 
 /**
  * OpenID Connect UserInfo (OIDC Core §5.3), GET and POST: for an access token issued to a user with the
- * `openid` scope, `sub` and the claims of its `profile` and `email` scopes, from the user registry.
+ * `openid` scope, `sub` and the claims of its `profile` and `email` scopes (and `roles` when the token carries them), from the user registry.
  * The token must be meant for this server (its audience is the issuer).
  */
 export function registerUserinfoEndpoint(app: FastifyInstance, services: UserinfoEndpointServices): void {
@@ -81,7 +82,10 @@ export function registerUserinfoEndpoint(app: FastifyInstance, services: Userinf
       if (!scopes.includes(OPENID_SCOPE)) throw new BearerRefusal(403, 'insufficient_scope', 'the access token lacks the scope openid');
       const user = await services.users.get(claims.sub);
       if (!user?.enabled) throw new BearerRefusal(401, 'invalid_token', 'the user is disabled or gone');
-      return noStore(reply).send(userClaims(user, scopes));
+      // Roles when the access token was granted them: the `roles` scope, or the client's roles_claim switch (which
+      // put the claim into the token). The roles shown are the registry's, as of now.
+      const withRoles = scopes.includes(ROLES_SCOPE) || Array.isArray(claims[ROLES_CLAIM]);
+      return noStore(reply).send(userClaims(user, scopes, withRoles));
     } catch (error) {
       if (error instanceof BearerRefusal) return error.send(reply);
       throw error;

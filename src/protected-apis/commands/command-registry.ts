@@ -1,10 +1,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { isApplicationDefinition, isCommandDefinition, type ApplicationDefinition, type CommandDefinition } from './command.js';
 import type { GatehouseConfig } from '../../config/config.js';
+import { ExtensionModuleError, importExtensionModule, isProjectFile, needsTypeScript, prepareExtensionFolder } from '../../shared/extension-modules.js';
 import { httpRequestCommand, type OutboundSettings } from './http-request-command.js';
-import { HttpRequestSpecError, parseHttpRequestSpec } from './http-request-spec.js';
+import { HttpRequestSpecError, parseHttpRequestSpec, type HttpRequestCommandSpec } from './http-request-spec.js';
+import { checkInputDepth, compileInputValidator, MAX_INPUT_DEPTH } from './input-validator.js';
+import { isRecord } from '../../shared/is-record.js';
+import { checkStoredReach } from './stored-command-reach.js';
+import type { StoredCommandRecord, StoredCommandsStore } from './stored-commands-store.js';
+import { ConflictError, FieldValidationError } from '../../shared/errors.js';
 import { COMMANDS_SCOPE, DEFAULT_SCOPE_NAMES, RESERVED_SCOPES, reservedScopeList, reservedScopeNames, type ReservedScopeNames } from '../reserved-scopes.js';
 
 export { COMMANDS_SCOPE, RESERVED_SCOPES };
@@ -20,7 +25,25 @@ export interface Protection {
 export interface LoadedCommand {
   definition: CommandDefinition;
   protection: Protection;
+  /** The file it came from; for a stored command, `stored command app/name`. */
   file: string;
+  /** The http-request spec it was made from (folder `.json` files and stored commands); undefined for a module. */
+  spec?: HttpRequestCommandSpec;
+  /** Stored commands only (authored through the admin API): when and by whom last saved. */
+  stored?: { updatedAt: number; updatedBy: string };
+}
+
+/** A stored command that would take the app and name of a command from the folder (read-only there). */
+export class FolderCommandConflictError extends ConflictError {
+  constructor(app: string, name: string) {
+    super(`the command ${app}/${name} comes from the commands folder (GATEHOUSE_COMMANDS_DIR) and is read-only`, 'name');
+    this.name = 'FolderCommandConflictError';
+  }
+}
+
+/** Where a stored command that cannot load (a folder command took its name, a rule changed) is reported. */
+export interface StoredCommandWarnings {
+  warn(details: Record<string, unknown>, message: string): void;
 }
 
 export class CommandLoadError extends Error {
@@ -62,31 +85,49 @@ export function scopeReaches(granted: readonly string[], protection: Protection,
   return protection.scope.every((element) => granted.includes(element));
 }
 
-/** Refuses a `roles` declaration that is not a list of role names (as the user API takes them). */
-function checkRoles(roles: unknown, where: string): void {
-  if (roles === undefined) return;
-  if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string' && /^[\x21-\x7E]{1,64}$/.test(role))) {
-    throw new CommandLoadError(`${where}: "roles" must be a list of role names (1 to 64 printable characters, no spaces)`);
-  }
+const ROLES_RULE = '"roles" must be a list of role names (1 to 64 printable characters, no spaces)';
+
+/** Whether a `roles` declaration is absent or a list of role names (as the user API takes them). */
+function validRoles(roles: unknown): boolean {
+  return roles === undefined || (Array.isArray(roles) && roles.every((role) => typeof role === 'string' && /^[\x21-\x7E]{1,64}$/.test(role)));
 }
 
-let typeScriptLoader: Promise<void> | undefined;
-
-/** Lets Node import TypeScript command modules (tsx's ESM loader), once, only when one exists. */
-async function enableTypeScript(): Promise<void> {
-  typeScriptLoader ??= import('tsx/esm/api').then((tsx) => {
-    tsx.register();
-  });
-  return typeScriptLoader;
+/** Refuses a `roles` declaration that is not a list of role names (as the user API takes them). */
+function checkRoles(roles: unknown, where: string): void {
+  if (!validRoles(roles)) throw new CommandLoadError(`${where}: ${ROLES_RULE}`);
 }
 
 /** The defaults of GATEHOUSE_COMMAND_MAX_RESPONSE_BYTES and GATEHOUSE_COMMAND_INTERNAL_NETWORKS. */
 const DEFAULT_OUTBOUND: OutboundSettings = { maxResponseBytes: 1_048_576, internalNetworks: [] };
 
-/** Server commands loaded from a folder: `.js`, `.mjs`, `.ts` modules and `.json` http-request definitions. */
+/** Whether a JSON value nests at most MAX_INPUT_DEPTH levels. */
+function withinDepth(value: unknown): boolean {
+  try {
+    checkInputDepth(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The ref of a command in the change feed and the key of the registry's maps: `app/name`. */
+function keyOf(app: string, name: string): string {
+  return `${app}/${name}`;
+}
+
+/**
+ * Server commands: those of a folder (`.js`, `.mjs`, `.ts` modules and `.json` http-request definitions),
+ * loaded once and read-only, and the http-request commands stored in the database through the admin API,
+ * held in memory and reloaded when the change feed reports a `command` change (the hot path never reads
+ * the database).
+ */
 export class CommandRegistry {
   private readonly commands = new Map<string, LoadedCommand>();
   private readonly applications = new Map<string, ApplicationDefinition>();
+  /** Stored commands by `app/name`; never one that the folder has. */
+  private readonly stored = new Map<string, LoadedCommand>();
+  /** all(), made again after a stored command changes. */
+  private everything: LoadedCommand[] | undefined;
 
   private readonly reserved: readonly string[];
 
@@ -95,22 +136,29 @@ export class CommandRegistry {
     readonly outbound: OutboundSettings,
     /** The configured names of the user-API and all-commands scopes (reserved; the commands guard accepts the latter). */
     readonly scopeNames: ReservedScopeNames,
+    /** GATEHOUSE_COMMAND_ENV: the environment variables (names, `PREFIX*`) stored commands may read. */
+    private readonly storedEnv: readonly string[],
   ) {
     this.reserved = reservedScopeList(scopeNames);
   }
 
-  static async fromFolder(folder: string | undefined, outbound: OutboundSettings = DEFAULT_OUTBOUND, scopeNames: ReservedScopeNames = DEFAULT_SCOPE_NAMES): Promise<CommandRegistry> {
-    const registry = new CommandRegistry(outbound, scopeNames);
+  static async fromFolder(
+    folder: string | undefined,
+    outbound: OutboundSettings = DEFAULT_OUTBOUND,
+    scopeNames: ReservedScopeNames = DEFAULT_SCOPE_NAMES,
+    storedEnv: readonly string[] = [],
+  ): Promise<CommandRegistry> {
+    const registry = new CommandRegistry(outbound, scopeNames, storedEnv);
     if (folder) await registry.loadFolder(resolve(folder));
     return registry;
   }
 
   /** The commands of GATEHOUSE_COMMANDS_DIR, with the server-wide limits of http-request commands. */
   static async fromConfig(
-    config: Pick<GatehouseConfig, 'commandsDir' | 'commandMaxResponseBytes' | 'commandInternalNetworks' | 'usersScope' | 'usersScopeAliases' | 'commandsScope' | 'commandsScopeAliases'>,
+    config: Pick<GatehouseConfig, 'commandsDir' | 'commandMaxResponseBytes' | 'commandInternalNetworks' | 'usersScope' | 'usersScopeAliases' | 'commandsScope' | 'commandsScopeAliases' | 'commandEnv'>,
   ): Promise<CommandRegistry> {
     const outbound = { maxResponseBytes: config.commandMaxResponseBytes, internalNetworks: config.commandInternalNetworks };
-    return CommandRegistry.fromFolder(config.commandsDir, outbound, reservedScopeNames(config));
+    return CommandRegistry.fromFolder(config.commandsDir, outbound, reservedScopeNames(config), config.commandEnv);
   }
 
   private async loadFolder(folder: string): Promise<void> {
@@ -120,32 +168,34 @@ export class CommandRegistry {
     } catch (error) {
       throw new CommandLoadError(`GATEHOUSE_COMMANDS_DIR: cannot read ${folder} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
     }
-    const commands: { definition: CommandDefinition; file: string }[] = [];
+    const commands: { definition: CommandDefinition; file: string; spec?: HttpRequestCommandSpec }[] = [];
+    await prepareExtensionFolder(folder, { typeScript: needsTypeScript(files) });
     for (const name of files) {
       const file = join(folder, name);
       const extension = extname(name);
-      if (name.endsWith('.d.ts') || name.startsWith('.')) continue;
+      if (name.endsWith('.d.ts') || name.startsWith('.') || isProjectFile(name)) continue;
       if (extension === '.json') {
-        commands.push({ definition: this.readHttpRequestSpec(file), file });
+        const spec = this.readHttpRequestSpec(file);
+        commands.push({ definition: httpRequestCommand(spec, this.outbound), file, spec });
         continue;
       }
       if (!['.js', '.mjs', '.ts', '.mts'].includes(extension)) continue;
-      if (extension === '.ts' || extension === '.mts') await enableTypeScript();
       let module: Record<string, unknown>;
       try {
-        module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+        module = await importExtensionModule(file);
       } catch (error) {
-        throw new CommandLoadError(`cannot load command module ${file}: ${(error as Error).message}`);
+        if (error instanceof ExtensionModuleError) throw new CommandLoadError(`GATEHOUSE_COMMANDS_DIR: ${error.message}`, { cause: error.cause });
+        throw error;
       }
       for (const exported of Object.values(module).flatMap((value) => (Array.isArray(value) ? (value as unknown[]) : [value]))) {
         if (isApplicationDefinition(exported)) this.addApplication(exported, file);
         else if (isCommandDefinition(exported)) commands.push({ definition: exported, file });
       }
     }
-    for (const { definition, file } of commands) this.addCommand(definition, file);
+    for (const { definition, file, spec } of commands) this.addCommand(definition, file, spec);
   }
 
-  private readHttpRequestSpec(file: string): CommandDefinition {
+  private readHttpRequestSpec(file: string): HttpRequestCommandSpec {
     let value: unknown;
     try {
       value = JSON.parse(readFileSync(file, 'utf8')) as unknown;
@@ -153,7 +203,7 @@ export class CommandRegistry {
       throw new CommandLoadError(`cannot read command ${file}: ${(error as Error).message}`);
     }
     try {
-      return httpRequestCommand(parseHttpRequestSpec(value), this.outbound);
+      return parseHttpRequestSpec(value);
     } catch (error) {
       if (error instanceof HttpRequestSpecError) throw new CommandLoadError(`${file}: ${error.message}`);
       throw error;
@@ -168,16 +218,105 @@ export class CommandRegistry {
     this.applications.set(application.name, application);
   }
 
-  private addCommand(definition: CommandDefinition, file: string): void {
+  private addCommand(definition: CommandDefinition, file: string, spec?: HttpRequestCommandSpec): void {
     if (!NAME.test(definition.app) || !NAME.test(definition.name)) {
       throw new CommandLoadError(`${file}: app and name must be 1-64 letters, digits, '.', '_' or '-'`);
     }
     if (this.reserved.includes(definition.app)) throw new CommandLoadError(`${file}: application name ${definition.app} is a reserved scope`);
     checkRoles(definition.roles, `${file}: command ${definition.app}/${definition.name}`);
     if (typeof definition.handler !== 'function') throw new CommandLoadError(`${file}: command ${definition.app}/${definition.name} has no handler`);
-    const key = `${definition.app}/${definition.name}`;
+    const key = keyOf(definition.app, definition.name);
     if (this.commands.has(key)) throw new CommandLoadError(`${file}: command ${key} is defined twice`);
-    this.commands.set(key, { definition, protection: resolveProtection(definition, this.applications.get(definition.app)), file });
+    this.commands.set(key, { definition, protection: resolveProtection(definition, this.applications.get(definition.app)), file, ...(spec ? { spec } : {}) });
+  }
+
+  /**
+   * Checks a spec to store as the rules check a command file (its shape, the app and name, reserved scopes,
+   * roles, the input's JSON Schema) and returns the command it makes, not yet registered. Throws a
+   * FieldValidationError naming the field, or a FolderCommandConflictError when the folder has this app/name.
+   */
+  prepareStored(value: unknown, saved: { updatedAt: number; updatedBy: string }): LoadedCommand {
+    let spec: HttpRequestCommandSpec;
+    try {
+      // Recursive checks (and the body template at each call) never meet JSON nested without bound.
+      if (isRecord(value)) for (const [field, child] of Object.entries(value)) if (!withinDepth(child)) throw new HttpRequestSpecError(field, `is nested more than ${MAX_INPUT_DEPTH} levels deep`);
+      spec = parseHttpRequestSpec(value);
+    } catch (error) {
+      // The reason without the field's name (the error names it apart).
+      if (error instanceof HttpRequestSpecError) throw new FieldValidationError(error.field, error.message.replace(/^"[^"]*" /, ''));
+      throw error;
+    }
+    for (const field of ['app', 'name'] as const) {
+      if (!NAME.test(spec[field])) throw new FieldValidationError(field, `must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit`);
+    }
+    if (this.reserved.includes(spec.app)) throw new FieldValidationError('app', `may not be ${spec.app}: it is a reserved scope`);
+    if (!validRoles(spec.roles)) throw new FieldValidationError('roles', ROLES_RULE.replace(/^"roles" /, ''));
+    this.checkAuthoredReach(spec);
+    if (this.commands.has(keyOf(spec.app, spec.name))) throw new FolderCommandConflictError(spec.app, spec.name);
+    const definition = httpRequestCommand(spec, this.outbound);
+    try {
+      compileInputValidator(definition.input, keyOf(spec.app, spec.name));
+    } catch (error) {
+      throw new FieldValidationError('input', `is not a valid JSON Schema: ${(error as Error).message.replace(/^[^:]*: the input schema is not valid: /, '')}`);
+    }
+    return { definition, protection: resolveProtection(definition, this.applications.get(spec.app)), file: `stored command ${keyOf(spec.app, spec.name)}`, spec, stored: saved };
+  }
+
+  /**
+   * Refuses what a spec authored through the admin API may not reach (saved or tried): environment variables
+   * GATEHOUSE_COMMAND_ENV does not list, networks of its own. Throws a FieldValidationError naming the field.
+   */
+  checkAuthoredReach(spec: HttpRequestCommandSpec): void {
+    checkStoredReach(spec, this.storedEnv);
+  }
+
+  /** Whether the folder (read-only) has this command. */
+  isFolderCommand(app: string, name: string): boolean {
+    return this.commands.has(keyOf(app, name));
+  }
+
+  /** Replaces the stored commands with these (at start, and when changes may have been missed). */
+  replaceStored(records: readonly StoredCommandRecord[], warnings?: StoredCommandWarnings): void {
+    const loaded = new Map<string, LoadedCommand>();
+    for (const record of records) {
+      const command = this.loadRecord(record, warnings);
+      if (command) loaded.set(keyOf(record.app, record.name), command);
+    }
+    this.stored.clear();
+    for (const [key, command] of loaded) this.stored.set(key, command);
+    this.everything = undefined;
+  }
+
+  /** Sets (or, with undefined, removes) one stored command, as the store now has it. */
+  putStored(app: string, name: string, record: StoredCommandRecord | undefined, warnings?: StoredCommandWarnings): void {
+    const command = record && this.loadRecord(record, warnings);
+    if (command) this.stored.set(keyOf(app, name), command);
+    else this.stored.delete(keyOf(app, name));
+    this.everything = undefined;
+  }
+
+  /** Loads every stored command; on a `command` change, the one named (`app/name`). Never per request. */
+  async loadStored(store: Pick<StoredCommandsStore, 'list'>, warnings?: StoredCommandWarnings): Promise<void> {
+    this.replaceStored(await store.list(), warnings);
+  }
+
+  async refreshStored(store: Pick<StoredCommandsStore, 'get'>, ref: string, warnings?: StoredCommandWarnings): Promise<void> {
+    const slash = ref.indexOf('/');
+    if (slash < 0) return;
+    const [app, name] = [ref.slice(0, slash), ref.slice(slash + 1)];
+    this.putStored(app, name, await store.get(app, name), warnings);
+  }
+
+  /** A stored record as a command, or undefined (reported) when it no longer passes the rules. */
+  private loadRecord(record: StoredCommandRecord, warnings?: StoredCommandWarnings): LoadedCommand | undefined {
+    try {
+      const command = this.prepareStored(record.spec, { updatedAt: record.updatedAt, updatedBy: record.updatedBy });
+      if (command.definition.app === record.app && command.definition.name === record.name) return command;
+      throw new FieldValidationError('name', 'does not match the stored app and name');
+    } catch (error) {
+      warnings?.warn({ command: keyOf(record.app, record.name), reason: (error as Error).message }, 'stored command not loaded');
+      return undefined;
+    }
   }
 
   /** Every reserved scope name under the settings (no application may take one). */
@@ -186,11 +325,13 @@ export class CommandRegistry {
   }
 
   get(app: string, name: string): LoadedCommand | undefined {
-    return this.commands.get(`${app}/${name}`);
+    const key = keyOf(app, name);
+    return this.commands.get(key) ?? this.stored.get(key);
   }
 
-  all(): LoadedCommand[] {
-    return [...this.commands.values()];
+  /** The folder's commands, then the stored ones (the same array until a stored command changes). */
+  all(): readonly LoadedCommand[] {
+    return (this.everything ??= [...this.commands.values(), ...this.stored.values()]);
   }
 
   /** Every scope element some command needs, sorted (the reserved `commands` reaches them all). */

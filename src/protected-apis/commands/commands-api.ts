@@ -62,9 +62,18 @@ export async function registerCommandsApi(
   },
 ): Promise<void> {
   const { registry, guard } = options;
-  const validators = new Map<LoadedCommand, (input: unknown) => void>(
-    registry.all().map((command) => [command, compileInputValidator(command.definition.input, `${command.definition.app}/${command.definition.name}`)]),
-  );
+  // Compiled on a command's first call and kept while the registry holds that command (stored ones come and go).
+  const validators = new WeakMap<LoadedCommand, (input: unknown) => void>();
+  const validatorOf = (command: LoadedCommand) => {
+    let validate = validators.get(command);
+    if (!validate) {
+      validate = compileInputValidator(command.definition.input, `${command.definition.app}/${command.definition.name}`);
+      validators.set(command, validate);
+    }
+    return validate;
+  };
+  // The folder's schemas are compiled at start: a bad one stops the server, as it always did.
+  for (const command of registry.all()) validatorOf(command);
   // context.http's client: one for all code commands, made when one first calls out.
   let upstream: UpstreamClient | undefined;
   const sharedUpstream = () => (upstream ??= new UpstreamClient(destinationPolicy(registry.outbound.internalNetworks), registry.outbound.maxResponseBytes));
@@ -128,7 +137,7 @@ export async function registerCommandsApi(
       const outcome = await runCommand(command.definition, {
         input: inputOf(request.body),
         caller,
-        validate: validators.get(command) ?? (() => undefined),
+        validate: validatorOf(command),
         logger: () => (logger ??= request.log.child({ command: `${command.definition.app}/${command.definition.name}` })),
         defaultTimeoutMs: options.defaultTimeoutMs,
         upstream: sharedUpstream,

@@ -117,6 +117,7 @@ export function parseHttpRequestSpec(value: unknown): HttpRequestCommandSpec {
   if (!isRecord(value)) throw new HttpRequestSpecError('kind', 'a command definition must be a JSON object');
   const spec = { ...value } as unknown as HttpRequestCommandSpec;
   if (spec.kind !== 'http-request') throw new HttpRequestSpecError('kind', '"kind" must be "http-request"');
+  checkFieldTypes(value);
   if (typeof spec.url !== 'string' || !/^(https?:\/\/|\{\{\s*env\.)/.test(spec.url)) {
     throw new HttpRequestSpecError('url', '"url" must be an http(s) URL template (it may start with {{env.NAME}})');
   }
@@ -157,4 +158,26 @@ function relayHeaderList(value: unknown, relay: boolean): string[] {
   if (refused !== undefined) throw new HttpRequestSpecError('relayHeaders', `"relayHeaders" may not list ${refused}: Gatehouse never relays it`);
   if (names.length > 0 && !relay) throw new HttpRequestSpecError('relayHeaders', '"relayHeaders" needs "relay": true');
   return names;
+}
+
+/** What each optional field of the base shape must be, so that a spec that parses also loads and runs. */
+const FIELD_TYPES: [field: string, valid: (value: unknown) => boolean, expected: string][] = [
+  ['scope', (value) => typeof value === 'string', 'a string of space-separated scope elements'],
+  ['protected', (value) => typeof value === 'boolean', 'true or false'],
+  ['input', isRecord, 'a JSON Schema object'],
+  ['timeoutMs', (value) => Number.isSafeInteger(value) && (value as number) >= 1, 'a positive integer'],
+  ['description', (value) => typeof value === 'string', 'a string'],
+  ['method', (value) => typeof value === 'string' && FIELD_NAME.test(value), 'an HTTP method name'],
+  ['headers', (value) => isRecord(value) && Object.entries(value).every(([name, text]) => FIELD_NAME.test(name) && typeof text === 'string'), 'an object of header names to string values'],
+  ['forwardIdentityHeader', (value) => typeof value === 'string' && FIELD_NAME.test(value), 'a header name'],
+];
+
+/** Refuses `app` and `name` that are no strings, and optional fields of the wrong type, naming the field. */
+function checkFieldTypes(value: Record<string, unknown>): void {
+  for (const field of ['app', 'name']) {
+    if (typeof value[field] !== 'string') throw new HttpRequestSpecError(field, `"${field}" must be a string`);
+  }
+  for (const [field, valid, expected] of FIELD_TYPES) {
+    if (value[field] !== undefined && !valid(value[field])) throw new HttpRequestSpecError(field, `"${field}" must be ${expected}`);
+  }
 }

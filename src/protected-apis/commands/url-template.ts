@@ -24,6 +24,11 @@ export function textOf(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** The names of the environment variables a template reads (`{{env.NAME}}`). */
+export function envNamesIn(template: string): string[] {
+  return [...template.matchAll(ENV_PLACEHOLDER)].map((match) => match[1] ?? '');
+}
+
 /** Fills `{{env.NAME}}`; each non-empty value used is added to `secrets` (they are kept out of logs). */
 export function fillEnv(template: string, secrets?: Set<string>): string {
   return template.replace(ENV_PLACEHOLDER, (_match, name: string) => {
