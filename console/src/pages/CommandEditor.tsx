@@ -81,15 +81,10 @@ function CommandForm({ command, draft }: { command: DeclarativeCommandJson | nul
   }, []);
   const [busy, setBusy] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
-  const focusError = useRef(false);
+  /** The keyboard's focus to the first field marked invalid, once the marks are on the page. */
+  const focusFirstError = () => setTimeout(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
   const creating = saved === null;
   const dirty = JSON.stringify(form) !== JSON.stringify(initial);
-
-  useEffect(() => {
-    if (!focusError.current) return;
-    focusError.current = false;
-    formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-  }, [errors]);
 
   // Leaving with unsaved changes asks first (a reload, a closed tab; in-app links are the browser's own).
   useEffect(() => {
@@ -124,8 +119,8 @@ function CommandForm({ command, draft }: { command: DeclarativeCommandJson | nul
   function checkedSpec(): EditableSpec | null {
     const found = localErrors(form);
     if (Object.keys(found).length > 0) {
-      focusError.current = true;
       setErrors(found);
+      focusFirstError();
       return null;
     }
     return specOf(form, original);
@@ -133,7 +128,7 @@ function CommandForm({ command, draft }: { command: DeclarativeCommandJson | nul
 
   function showServerError(field: string, text: string) {
     const key = formFieldOf(field);
-    focusError.current = true;
+    focusFirstError();
     setErrors({ [key]: text.replace(new RegExp(`^${field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\s*`), '') });
   }
 

@@ -1,10 +1,9 @@
-import { useState, type KeyboardEvent, type ReactNode } from 'react';
+import type { KeyboardEvent, ReactNode } from 'react';
 import { Field } from '../ui';
 import { jsonError } from './command-form';
 
 /**
- * A JSON editor: a monospace textarea whose parse error (with line and column) appears under it once the field
- * has been left, and then follows the typing; a Format button re-indents valid JSON. An error from the server
+ * A JSON editor: a monospace textarea whose parse error (with line and column) appears under it as it is typed; a Format button re-indents valid JSON. An error from the server
  * (`error`) wins. Empty is allowed (the field is optional) unless the caller says otherwise through `error`.
  */
 export function JsonField(props: {
@@ -20,14 +19,15 @@ export function JsonField(props: {
   placeholder?: string;
   onKeyDown?: (event: KeyboardEvent<HTMLTextAreaElement>) => void;
 }) {
-  const [left, setLeft] = useState(false);
-  const parseError = props.plain || !left ? null : jsonError(props.value);
+  // Checked as it is typed, not when the field is left: an error appearing on blur would move the buttons below
+  // it between the press and the release of a click on them, and the click would be lost.
+  const parseError = props.plain ? null : jsonError(props.value);
   const error = props.error ?? (parseError ? `Not JSON: ${parseError}` : undefined);
   const format = () => {
     try {
       props.onChange(JSON.stringify(JSON.parse(props.value), null, 2));
     } catch {
-      setLeft(true);
+      // The parse error is already shown under the field.
     }
   };
   return (
@@ -46,7 +46,6 @@ export function JsonField(props: {
             placeholder={props.placeholder}
             aria-describedby={describedBy}
             aria-invalid={invalid || undefined}
-            onBlur={() => setLeft(true)}
             onKeyDown={props.onKeyDown}
             onChange={(event) => props.onChange(event.target.value)}
           />
