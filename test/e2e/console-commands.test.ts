@@ -251,6 +251,12 @@ describe.each(STORES)('console commands in Chromium on %s', (store) => {
     expect(await page.getByRole('row', { name: /orders\/get/ }).count()).toBe(0);
     expect((await listed()).some((command) => command.app === 'orders')).toBe(false);
     await expect.poll(async () => (await call({ id: '7' })).status).toBe(404);
+
+    // Each change, and each try, is in the audit log under the administrator who made it.
+    const { events } = (await (await server.admin('GET', '/audit?limit=200')).json()) as { events: { action: string; actor: string; target: string | null }[] };
+    const mine = events.filter((event) => event.action.startsWith('command.') && event.target === 'orders/get');
+    expect(new Set(mine.map((event) => event.action))).toEqual(new Set(['command.try', 'command.create', 'command.update', 'command.delete']));
+    expect(mine.every((event) => event.actor === 'admin')).toBe(true);
     expect(problems).toEqual([]);
   });
 });
