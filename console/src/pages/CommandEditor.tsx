@@ -96,6 +96,8 @@ function CommandForm({ command, draft }: { command: DeclarativeCommandJson | nul
 
   const set = <K extends keyof CommandFormState>(name: K, value: CommandFormState[K]) => {
     setForm((current) => ({ ...current, [name]: value }));
+    // A refusal's message goes with the change that answers it (the field's own mark too, below).
+    setMessage((current) => (current?.kind === 'error' ? null : current));
     setErrors((current) => {
       if (!(name in current)) return current;
       const rest = { ...current };
