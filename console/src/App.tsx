@@ -16,6 +16,8 @@ import { Profiles } from './pages/Profiles';
 import { Sessions } from './pages/Sessions';
 import { Consents } from './pages/Consents';
 import { Branding } from './pages/Branding';
+import { Commands } from './pages/Commands';
+import { CommandEditor } from './pages/CommandEditor';
 import { Administrators } from './pages/Administrators';
 
 // The overview's chart library (uPlot) is loaded with the overview only: the other pages do not pay for it.
@@ -28,6 +30,7 @@ const SECTIONS = [
   { to: '/sessions', label: 'Sessions' },
   { to: '/consents', label: 'Consents' },
   { to: '/applications', label: 'Applications' },
+  { to: '/commands', label: 'Commands' },
   { to: '/profiles', label: 'Security profiles' },
   { to: '/keys', label: 'Signing keys' },
   { to: '/audit', label: 'Audit log' },
@@ -130,6 +133,13 @@ function Page({ path, session }: { path: string; session: SessionJson }) {
   if (path.startsWith('/consents')) return <Consents />;
   if (path.startsWith('/branding')) return <Branding />;
   if (path.startsWith('/applications')) return <Applications />;
+  const command = /^\/commands\/([^/]+)\/([^/]+)$/.exec(path);
+  if (path === '/commands/new') return <CommandEditor key="new" app={null} name={null} />;
+  if (command?.[1] && command[2]) {
+    const [app, name] = [decodeURIComponent(command[1]), decodeURIComponent(command[2])];
+    return <CommandEditor key={`${app}/${name}`} app={app} name={name} />;
+  }
+  if (path.startsWith('/commands')) return <Commands />;
   if (path.startsWith('/profiles')) return <Profiles />;
   if (path.startsWith('/keys')) return <SigningKeys />;
   if (path.startsWith('/audit')) return <AuditLog />;
