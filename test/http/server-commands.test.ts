@@ -133,6 +133,8 @@ describe('server commands from the example folder', () => {
     expect(((await missing.json()) as { error: string }).error).toBe('upstream_error');
     const invalid = await run('crm', 'lookup', token, { id: '../admin' });
     expect(invalid.status).toBe(400);
+    // Ajv says `must match pattern "^[0-9]+$"`: the quotes are outside RFC 6749's error_description characters.
+    expect(await invalid.json()).toEqual({ error: 'invalid_request', error_description: "id: must match pattern '^[0-9]+$'", field: 'id' });
   });
 
   it('describes the scopes its commands use in the RFC 9728 metadata', async () => {

@@ -1,3 +1,4 @@
+import { toErrorDescription } from '../../shared/error-description.js';
 import { FieldValidationError } from '../../shared/errors.js';
 import { isCommandError, type CommandCaller, type CommandDefinition, type CommandHttp, type CommandLogger } from './command.js';
 import { checkInputDepth } from './input-validator.js';
@@ -56,7 +57,7 @@ export async function runCommand(definition: CommandDefinition, call: CommandCal
     call.validate(input);
   } catch (error) {
     if (!(error instanceof FieldValidationError)) throw error;
-    return { kind: 'json', status: 400, body: { error: error.code, error_description: error.message, field: error.field } };
+    return { kind: 'json', status: 400, body: { error: error.code, error_description: toErrorDescription(error.message), field: error.field } };
   }
   try {
     const output = await withTimeLimit(definition.timeoutMs ?? call.defaultTimeoutMs, async (signal) => {
@@ -82,7 +83,7 @@ export async function runCommand(definition: CommandDefinition, call: CommandCal
     if (error instanceof CommandTimeout) return { kind: 'json', status: 504, body: { error: 'timeout', error_description: 'the command ran past its time limit' } };
     if (isCommandError(error)) {
       const status = error.status >= 400 && error.status <= 599 ? error.status : 500;
-      return { kind: 'json', status, body: { error: error.code, error_description: error.message } };
+      return { kind: 'json', status, body: { error: error.code, error_description: toErrorDescription(error.message) } };
     }
     call.logger().error({ err: error }, 'command failed');
     return { kind: 'json', status: 500, body: { error: 'command_failed', error_description: 'the command failed' } };
