@@ -3,6 +3,7 @@ import type { SessionJson } from '../../src/admin-api/wire';
 import { api, setApiSession, whenSignedOut } from './api';
 import { navigate, usePath } from './router';
 import { Link } from './ui';
+import { keepEditsForSignIn } from './kept-edits';
 import { SignIn } from './pages/SignIn';
 import { ClientsList } from './pages/ClientsList';
 import { ClientForm } from './pages/ClientForm';
@@ -32,9 +33,12 @@ const SECTIONS = [
 export function App() {
   const [session, setSession] = useState<SessionJson | null | undefined>(undefined);
   const path = usePath();
+  /** Why the sign-in page shows again: the session expired during work (and whether an edit was kept). */
+  const [expired, setExpired] = useState<{ kept: number } | null>(null);
 
   useEffect(() => {
     whenSignedOut(() => {
+      setExpired({ kept: keepEditsForSignIn() });
       setApiSession(null);
       setSession(null);
     });
@@ -56,7 +60,9 @@ export function App() {
   if (session === null) {
     return (
       <SignIn
+        notice={expired ? expiredNotice(expired.kept) : undefined}
         onSignedIn={(started) => {
+          setExpired(null);
           setApiSession(started);
           setSession(started);
           if (path === '/' || path === '/sign-in') navigate('/admin/clients');
@@ -102,6 +108,12 @@ export function App() {
       </main>
     </div>
   );
+}
+
+function expiredNotice(kept: number): string {
+  return kept > 0
+    ? 'Your session has expired. Sign in again to continue: your unsaved changes are kept and come back on the same page.'
+    : 'Your session has expired. Sign in again to continue.';
 }
 
 function Page({ path }: { path: string }) {

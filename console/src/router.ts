@@ -3,10 +3,28 @@ import { useEffect, useState } from 'react';
 /** The console's own paths live under /admin/; the server answers index.html for each of them. */
 export const BASE = '/admin';
 
-export function navigate(to: string): void {
-  if (`${window.location.pathname}${window.location.search}` === to) return;
+/** Asked before an in-app navigation leaves the page (a form with unsaved changes); answers whether to leave. */
+type LeaveGuard = () => Promise<boolean>;
+let leaveGuard: LeaveGuard | null = null;
+
+/** Sets (or, with null, clears) the question asked before navigating away; see useUnsavedChanges. */
+export function setLeaveGuard(guard: LeaveGuard | null): void {
+  leaveGuard = guard;
+}
+
+function go(to: string): void {
   window.history.pushState(null, '', to);
   window.dispatchEvent(new PopStateEvent('popstate'));
+}
+
+export function navigate(to: string): void {
+  if (`${window.location.pathname}${window.location.search}` === to) return;
+  if (!leaveGuard) return go(to);
+  void leaveGuard().then((leave) => {
+    if (!leave) return;
+    leaveGuard = null;
+    go(to);
+  });
 }
 
 /** The current path below /admin (e.g. "/clients/abc"). */

@@ -30,6 +30,11 @@ export {
 export { COMMANDS_SCOPE, RESERVED_SCOPES, USERS_SCOPE } from '../protected-apis/reserved-scopes.js';
 export { BUILT_IN_CHECKS, type BuiltInCheckName } from '../security/checks/built-in-check-names.js';
 export { clientStatus, type ClientStatus } from '../clients/client-status.js';
+// Field rules, as the server's own functions: the console checks every field with them before it sends a form.
+export { redirectUriProblem } from '../clients/redirect-uris.js';
+// How an error_description carries a value the caller sent (printable ASCII only): the console shows it as typed again.
+export { toErrorDescription } from '../shared/error-description.js';
+export { MIN_PASSWORD_LENGTH, parseEmail, parsePassword, parseRoles, parseUsername } from '../users/user-input.js';
 
 // Answers whose type lives where the server builds them.
 export type { ClientMetadata } from '../clients/client-metadata.js';

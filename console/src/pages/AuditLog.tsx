@@ -1,7 +1,7 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { AuditJson, PageJson } from '../../../src/admin-api/wire';
-import { api, query } from '../api';
-import { Alert, Badge, Field, Pager, errorText } from '../ui';
+import { usePagedList } from '../use-paged-list';
+import { Alert, Badge, Field, Pager } from '../ui';
 
 const LIMIT = 25;
 
@@ -63,20 +63,7 @@ export function AuditLog() {
   const [draft, setDraft] = useState<Filters>(NONE);
   const [filters, setFilters] = useState<Filters>(NONE);
   const [offset, setOffset] = useState(0);
-  const [page, setPage] = useState<(PageJson & { events: AuditJson[] }) | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    let current = true;
-    const params = { ...filters, from: isoOf(filters.from), to: isoOf(filters.to), limit: LIMIT, offset };
-    api<PageJson & { events: AuditJson[] }>('GET', `/audit${query(params)}`).then(
-      (found) => current && (setPage(found), setError(null)),
-      (failure: unknown) => current && setError(errorText(failure)),
-    );
-    return () => {
-      current = false;
-    };
-  }, [filters, offset]);
+  const { page, error } = usePagedList<PageJson & { events: AuditJson[] }>('/audit', { ...filters, from: isoOf(filters.from), to: isoOf(filters.to), limit: LIMIT, offset });
 
   function apply(event: FormEvent) {
     event.preventDefault();

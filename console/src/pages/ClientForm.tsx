@@ -19,7 +19,11 @@ import {
   type ServerSettingsJson,
 } from '../../../src/admin-api/wire';
 import { ApiError, api } from '../api';
-import { navigate } from '../router';
+import { navigate, setLeaveGuard } from '../router';
+import { useConfirm } from '../confirm-dialog';
+import { useUnsavedChanges } from '../unsaved-changes';
+import { takeKeptEdit, useKeptEdit } from '../kept-edits';
+import { asTyped, checkClientForm } from '../form-checks';
 import { Alert, Check, Field, Link, Radio, SecretOnce, errorText, fieldErrorsOf, formatTime } from '../ui';
 import { ClientKeys } from './ClientKeys';
 import { ClientPin } from './ClientPin';
@@ -158,6 +162,13 @@ export function ClientForm(props: { clientId: string | null }) {
   const [maxTokenLifetime, setMaxTokenLifetime] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
   const creating = clientId === null;
+  const [confirm, confirmDialog] = useConfirm();
+  // Unsaved: the form differs from what the server holds (a new client: from the empty form).
+  const dirty = JSON.stringify(form) !== JSON.stringify(client ? stateOf(client) : EMPTY);
+  useUnsavedChanges(dirty, confirm);
+  const keptKey = `client:${props.clientId ?? 'new'}`;
+  useKeptEdit(keptKey, dirty ? form : null);
+  const [restored, setRestored] = useState(false);
 
   useEffect(() => {
     api<ApplicationsJson>('GET', '/applications').then(
@@ -172,11 +183,17 @@ export function ClientForm(props: { clientId: string | null }) {
       (settings) => setMaxTokenLifetime(typeof settings.max_token_lifetime === 'number' ? settings.max_token_lifetime : null),
       () => setMaxTokenLifetime(null),
     );
-    if (props.clientId === null) return;
+    // An edit kept when the session expired comes back over what the server holds.
+    const kept = takeKeptEdit<FormState>(keptKey);
+    if (kept) setRestored(true);
+    if (props.clientId === null) {
+      if (kept) setForm({ ...EMPTY, ...kept });
+      return;
+    }
     api<ClientMetadata>('GET', `/clients/${encodeURIComponent(props.clientId)}`).then(
       (found) => {
         setClient(found);
-        setForm(stateOf(found));
+        setForm(kept ? { ...stateOf(found), ...kept } : stateOf(found));
       },
       (failure: unknown) => setMessage({ kind: 'error', text: errorText(failure) }),
     );
@@ -205,6 +222,21 @@ export function ClientForm(props: { clientId: string | null }) {
     setErrors({});
     setMessage(null);
     setNoSecret(false);
+    setRestored(false);
+    const invalid = checkClientForm({
+      ...form,
+      creating,
+      refresh_tokens: refreshAllowed && form.refresh_tokens,
+      allowed_origins: form.allowed_origins.split(/[\s,]+/).filter((origin) => origin !== ''),
+      redirect_uris: linesOf(form.redirect_uris),
+      post_logout_redirect_uris: linesOf(form.post_logout_redirect_uris),
+    });
+    if (Object.keys(invalid).length > 0) {
+      setErrors(invalid);
+      setMessage({ kind: 'error', text: `Not saved: ${Object.keys(invalid).length === 1 ? 'one field needs' : `${Object.keys(invalid).length} fields need`} a change (marked below).` });
+      setBusy(false);
+      return;
+    }
     try {
       if (creating) {
         const created = await api<CreatedClientJson>('POST', '/clients', bodyOf(form, true));
@@ -222,9 +254,11 @@ export function ClientForm(props: { clientId: string | null }) {
         setMessage({ kind: 'success', text: 'Changes saved. They apply to the next token request.' });
       }
     } catch (failure) {
-      const fieldErrors = fieldErrorsOf(failure);
+      const typed = [form.client_name, form.client_id, ...form.scopes, ...linesOf(form.redirect_uris), ...linesOf(form.post_logout_redirect_uris), ...form.allowed_origins.split(/[\s,]+/), form.profile];
+      const fieldErrors = Object.fromEntries(Object.entries(fieldErrorsOf(failure)).map(([field, text]) => [field, asTyped(text, typed)]));
       setErrors(fieldErrors);
-      setMessage({ kind: 'error', text: Object.keys(fieldErrors).length > 0 ? `Not saved: ${errorText(failure)}` : errorText(failure) });
+      const text = asTyped(errorText(failure), typed);
+      setMessage({ kind: 'error', text: Object.keys(fieldErrors).length > 0 ? `Not saved: ${text}` : text });
     } finally {
       setBusy(false);
     }
@@ -232,6 +266,23 @@ export function ClientForm(props: { clientId: string | null }) {
 
   async function rotate() {
     if (clientId === null) return;
+    const immediate = grace.trim() === '0';
+    const confirmed = await confirm({
+      title: `Rotate the secret of ${clientId}?`,
+      body: (
+        <p>
+          A new secret is made and shown once.{' '}
+          {immediate
+            ? 'With a grace period of 0 the current secret stops working at once: every system that uses it is refused until it has the new one.'
+            : grace.trim() === ''
+              ? "The current secret keeps working for the server's default grace period."
+              : `The current secret keeps working for ${grace.trim()} seconds.`}
+        </p>
+      ),
+      action: immediate ? `Rotate the secret of ${clientId} now` : `Rotate the secret of ${clientId}`,
+      destructive: immediate,
+    });
+    if (!confirmed) return;
     setMessage(null);
     try {
       const body = grace.trim() === '' ? {} : { grace_period: integerOrText(grace) };
@@ -249,9 +300,16 @@ export function ClientForm(props: { clientId: string | null }) {
   }
 
   async function remove() {
-    if (clientId === null || !window.confirm(`Delete the client ${clientId}? Its tokens stop working at once.`)) return;
+    if (clientId === null) return;
+    const confirmed = await confirm({
+      title: `Delete the client ${clientId}?`,
+      body: <p>Its secrets and keys stop working at once and the client cannot be restored. Tokens already issued stay valid until they expire or are revoked.</p>,
+      action: `Delete client ${clientId}`,
+    });
+    if (!confirmed) return;
     try {
       await api('DELETE', `/clients/${encodeURIComponent(clientId)}`);
+      setLeaveGuard(null);
       navigate('/admin/clients');
     } catch (failure) {
       setMessage({ kind: 'error', text: errorText(failure) });
@@ -270,6 +328,8 @@ export function ClientForm(props: { clientId: string | null }) {
         <Link to="/clients">Clients</Link> / {creating ? 'New' : clientId}
       </p>
       <h1 id="client-title">{creating ? 'Add a client' : client ? `Client ${client.client_name || client.client_id}` : 'Client'}</h1>
+      {confirmDialog}
+      {restored && dirty && <Alert kind="info">Your unsaved changes from before the session expired are back: check them and save.</Alert>}
       {message && <Alert kind={message.kind}>{message.text}</Alert>}
       {secret && <SecretOnce title={secret.title} value={secret.value} note={secret.note} onDone={() => setSecret(null)} />}
       {noSecret && <Alert kind="info">Public client: no secret. It proves nothing at the token endpoint; PKCE and its registered redirect URIs protect its authorization codes.</Alert>}

@@ -1,27 +1,15 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { clientStatus, type ClientMetadata, type PageJson } from '../../../src/admin-api/wire';
-import { api, query } from '../api';
+import { usePagedList } from '../use-paged-list';
 import { navigate } from '../router';
-import { Alert, Badge, Field, Link, Pager, errorText, formatTime } from '../ui';
+import { Alert, Badge, Field, Link, Pager, formatTime } from '../ui';
 
 const LIMIT = 20;
 
 export function ClientsList() {
   const [search, setSearch] = useState('');
   const [offset, setOffset] = useState(0);
-  const [page, setPage] = useState<(PageJson & { clients: ClientMetadata[] }) | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    let current = true;
-    api<PageJson & { clients: ClientMetadata[] }>('GET', `/clients${query({ search, limit: LIMIT, offset })}`).then(
-      (found) => current && (setPage(found), setError(null)),
-      (failure: unknown) => current && setError(errorText(failure)),
-    );
-    return () => {
-      current = false;
-    };
-  }, [search, offset]);
+  const { page, error } = usePagedList<PageJson & { clients: ClientMetadata[] }>('/clients', { search, limit: LIMIT, offset });
 
   return (
     <section aria-labelledby="clients-title">

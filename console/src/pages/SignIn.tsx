@@ -3,7 +3,7 @@ import type { SessionJson } from '../../../src/admin-api/wire';
 import { api } from '../api';
 import { Alert, Field, errorText } from '../ui';
 
-export function SignIn(props: { onSignedIn: (session: SessionJson) => void }) {
+export function SignIn(props: { onSignedIn: (session: SessionJson) => void; notice?: string | undefined }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -28,6 +28,7 @@ export function SignIn(props: { onSignedIn: (session: SessionJson) => void }) {
       <form className="card sign-in-card" onSubmit={(event) => void submit(event)} aria-labelledby="sign-in-title">
         <h1 id="sign-in-title">Gatehouse console</h1>
         <p className="hint">Sign in with an administrator account.</p>
+        {props.notice && <Alert kind="info">{props.notice}</Alert>}
         {error && <Alert kind="error">{error}</Alert>}
         <Field label="Username">
           {({ id }) => <input id={id} name="username" autoComplete="username" required value={username} onChange={(event) => setUsername(event.target.value)} autoFocus />}
