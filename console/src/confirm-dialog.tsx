@@ -50,6 +50,21 @@ export function ConfirmDialog(props: { confirmation: Confirmation | null; onAnsw
       className="confirm-dialog"
       aria-labelledby={`${id}-title`}
       aria-describedby={`${id}-body`}
+      onKeyDown={(event) => {
+        // Tab and Shift+Tab cycle through the dialog's buttons; the focus never goes to the browser's own controls.
+        if (event.key !== 'Tab' || !dialog.current) return;
+        const buttons = [...dialog.current.querySelectorAll<HTMLButtonElement>('button')];
+        const first = buttons[0];
+        const last = buttons[buttons.length - 1];
+        if (!first || !last) return;
+        if (event.shiftKey && document.activeElement === first) {
+          event.preventDefault();
+          last.focus();
+        } else if (!event.shiftKey && document.activeElement === last) {
+          event.preventDefault();
+          first.focus();
+        }
+      }}
       onCancel={(event) => {
         // Escape: close through answer() so that the focus returns and the question is answered no.
         event.preventDefault();

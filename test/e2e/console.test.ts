@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, SCREENSHOTS } from '../helpers/browser.js';
+import { answerConfirmation, launchChromium, SCREENSHOTS } from '../helpers/browser.js';
 import { basicAuth, postForm, startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
 
 const PASSWORD = 'e2e-console-password';
@@ -142,7 +142,9 @@ describe.each(STORES)('web console in Chromium on %s', (store) => {
     await page.getByRole('button', { name: 'Save changes' }).click();
     await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Changes saved');
     await page.getByLabel('Grace period (seconds)').fill('0');
+    const rotation = answerConfirmation(page, true);
     await page.getByRole('button', { name: 'Rotate secret' }).click();
+    expect(await rotation).toContain('stops working at once');
     const secretField = page.getByTestId('secret-value');
     await secretField.waitFor();
     const rotated = await secretField.inputValue();
@@ -182,7 +184,9 @@ describe.each(STORES)('web console in Chromium on %s', (store) => {
     await page.getByLabel('Display name', { exact: true }).fill('Erika Example');
     await page.getByRole('button', { name: 'Add user', exact: true }).last().click();
     await expect.poll(() => page.getByRole('status').first().textContent()).toContain('User erika added');
+    const disabling = answerConfirmation(page, true);
     await page.getByRole('button', { name: 'Disable erika' }).click();
+    await disabling;
     await expect.poll(() => page.getByRole('row', { name: /erika/ }).textContent()).toContain('Disabled');
     await shot('users');
   });
@@ -200,7 +204,9 @@ describe.each(STORES)('web console in Chromium on %s', (store) => {
     expect(await page.getByText('active', { exact: true }).count()).toBe(2);
     const before = await page.getByRole('row').count();
     await page.getByLabel('Activation delay (seconds)').fill('600');
+    const rotation = answerConfirmation(page, true);
     await page.getByRole('button', { name: 'Rotate signing key' }).click();
+    await rotation;
     await expect.poll(() => page.getByRole('row').count()).toBe(before + 2);
     expect(await page.getByText('next', { exact: true }).count()).toBe(2);
     await shot('signing-keys');

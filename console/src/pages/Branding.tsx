@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { BrandingJson } from '../../../src/admin-api/wire';
 import { api } from '../api';
+import { useConfirm } from '../confirm-dialog';
 import { Alert, Field, errorText, fieldErrorsOf } from '../ui';
 
 const COLOUR = /^#[0-9a-f]{6}$/i;
@@ -55,6 +56,7 @@ export function Branding() {
   const [branding, setBranding] = useState<BrandingJson | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
+  const [confirm, confirmDialog] = useConfirm();
 
   useEffect(() => {
     api<BrandingJson>('GET', '/branding').then(setBranding, (failure: unknown) => setMessage({ kind: 'error', text: errorText(failure) }));
@@ -77,8 +79,13 @@ export function Branding() {
     if (branding) void put({ ...branding, logo_url: branding.logo_url?.trim() ? branding.logo_url.trim() : null }, 'Branding saved; the sign-in pages of every instance show it.');
   }
 
-  function reset() {
-    if (window.confirm('Reset the branding to the defaults (Gatehouse, no logo, blue on white)?')) void put({}, 'Branding reset to the defaults.');
+  async function reset() {
+    const confirmed = await confirm({
+      title: 'Reset the branding?',
+      body: <p>The sign-in pages of every instance go back to the defaults: Gatehouse, no logo, blue on white. The current name, logo and colours are not kept.</p>,
+      action: 'Reset branding to the defaults',
+    });
+    if (confirmed) void put({}, 'Branding reset to the defaults.');
   }
 
   const set = <K extends keyof BrandingJson>(name: K, value: BrandingJson[K]) => branding && setBranding({ ...branding, [name]: value });
@@ -89,6 +96,7 @@ export function Branding() {
     <section aria-labelledby="branding-title">
       <h1 id="branding-title">Branding</h1>
       <p className="lead">How the hosted sign-in, consent and account pages look: the product name, a logo and two colours.</p>
+      {confirmDialog}
       {message && <Alert kind={message.kind}>{message.text}</Alert>}
       {branding && (
         <div className="branding-layout">
@@ -139,7 +147,7 @@ export function Branding() {
             </div>
             <div className="actions">
               <button type="submit">Save branding</button>
-              <button type="button" className="button-secondary" onClick={reset}>
+              <button type="button" className="button-secondary" onClick={() => void reset()}>
                 Reset to defaults
               </button>
             </div>
