@@ -47,7 +47,7 @@ const MAX_REFRESH_TOKEN_LIFETIME = 365 * 86_400;
 function integerProblem(text: string, min: number, max: number, unit: string): string | null {
   const trimmed = text.trim();
   if (/^\d+$/.test(trimmed) && Number(trimmed) >= min && Number(trimmed) <= max) return null;
-  return `must be a whole number from ${min} to ${max} (${unit}); '${text}' is not`;
+  return `must be a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')} (${unit}); '${text}' is not`;
 }
 
 function originProblem(item: string): string | null {
@@ -77,6 +77,8 @@ export interface ClientFormValues {
   allowed_origins: string[];
   redirect_uris: string[];
   post_logout_redirect_uris: string[];
+  /** The server's maximum token lifetime when the console knows it (a longer one is refused, not capped). */
+  max_access_token_lifetime?: number | null | undefined;
 }
 
 /** Every invalid field of the client form. */
@@ -88,7 +90,7 @@ export function checkClientForm(values: ClientFormValues): FieldErrors {
     ['client_name', values.client_name.trim() === '' ? 'is required' : values.client_name.length > 200 ? 'must be at most 200 characters' : control.test(values.client_name) ? 'must not contain control characters' : null],
     ['client_id', values.creating && values.client_id.trim() !== '' && !/^[\x21-\x7E]{1,255}$/.test(values.client_id.trim()) ? `must be 1 to 255 printable ASCII characters without spaces; '${values.client_id}' is not` : null],
     ['grant_types', values.grant_types.length === 0 ? 'choose at least one grant type' : null],
-    ['access_token_lifetime', integerProblem(values.access_token_lifetime, 0, MAX_ACCESS_TOKEN_LIFETIME, "seconds; 0: the server's maximum")],
+    ['access_token_lifetime', integerProblem(values.access_token_lifetime, 0, values.max_access_token_lifetime ?? MAX_ACCESS_TOKEN_LIFETIME, "seconds; 0: the server's maximum")],
     ['refresh_token_lifetime', values.refresh_tokens ? integerProblem(values.refresh_token_lifetime, MIN_REFRESH_TOKEN_LIFETIME, MAX_REFRESH_TOKEN_LIFETIME, 'seconds') : null],
     ['allowed_origins', firstProblem(values.allowed_origins, originProblem)],
     ['redirect_uris', codeFlow && values.redirect_uris.length === 0 ? 'the authorization code grant needs at least one redirect URI' : firstProblem(values.redirect_uris, (uri) => quoteProblem(uri, redirectUriProblem(uri)))],

@@ -230,6 +230,7 @@ export function ClientForm(props: { clientId: string | null }) {
       allowed_origins: form.allowed_origins.split(/[\s,]+/).filter((origin) => origin !== ''),
       redirect_uris: linesOf(form.redirect_uris),
       post_logout_redirect_uris: linesOf(form.post_logout_redirect_uris),
+      max_access_token_lifetime: maxTokenLifetime,
     });
     if (Object.keys(invalid).length > 0) {
       setErrors(invalid);
