@@ -111,9 +111,7 @@ export function App() {
 }
 
 function expiredNotice(kept: number): string {
-  return kept > 0
-    ? 'Your session has expired. Sign in again to continue: your unsaved changes are kept and come back on the same page.'
-    : 'Your session has expired. Sign in again to continue.';
+  return kept > 0 ? 'Your session has expired. Sign in again to continue: your unsaved changes are kept and come back on the same page.' : 'Your session has expired. Sign in again to continue.';
 }
 
 function Page({ path }: { path: string }) {

@@ -3,7 +3,7 @@
  * quoting values as the administrator typed them. The user fields use the server's own parse functions (from the
  * wire module); the client fields follow the same rules (src/clients/client-values.ts, which the browser cannot load).
  */
-import { MAX_ACCESS_TOKEN_LIFETIME, parseEmail, parsePassword, parseRoles, parseUsername, redirectUriProblem, toErrorDescription } from '../../src/admin-api/wire';
+import { MAX_ACCESS_TOKEN_LIFETIME, parseEmail, parsePassword, parseRoles, parseUsername, redirectUriProblem, toErrorDescription } from '../../src/admin-api/wire.js';
 
 export type FieldErrors = Record<string, string>;
 
@@ -87,13 +87,32 @@ export function checkClientForm(values: ClientFormValues): FieldErrors {
   const control = /[\u0000-\u001f\u007f]/;
   const codeFlow = values.grant_types.includes('authorization_code');
   return collect([
-    ['client_name', values.client_name.trim() === '' ? 'is required' : values.client_name.length > 200 ? 'must be at most 200 characters' : control.test(values.client_name) ? 'must not contain control characters' : null],
-    ['client_id', values.creating && values.client_id.trim() !== '' && !/^[\x21-\x7E]{1,255}$/.test(values.client_id.trim()) ? `must be 1 to 255 printable ASCII characters without spaces; '${values.client_id}' is not` : null],
+    [
+      'client_name',
+      values.client_name.trim() === ''
+        ? 'is required'
+        : values.client_name.length > 200
+          ? 'must be at most 200 characters'
+          : control.test(values.client_name)
+            ? 'must not contain control characters'
+            : null,
+    ],
+    [
+      'client_id',
+      values.creating && values.client_id.trim() !== '' && !/^[\x21-\x7E]{1,255}$/.test(values.client_id.trim())
+        ? `must be 1 to 255 printable ASCII characters without spaces; '${values.client_id}' is not`
+        : null,
+    ],
     ['grant_types', values.grant_types.length === 0 ? 'choose at least one grant type' : null],
     ['access_token_lifetime', integerProblem(values.access_token_lifetime, 0, values.max_access_token_lifetime ?? MAX_ACCESS_TOKEN_LIFETIME, "seconds; 0: the server's maximum")],
     ['refresh_token_lifetime', values.refresh_tokens ? integerProblem(values.refresh_token_lifetime, MIN_REFRESH_TOKEN_LIFETIME, MAX_REFRESH_TOKEN_LIFETIME, 'seconds') : null],
     ['allowed_origins', firstProblem(values.allowed_origins, originProblem)],
-    ['redirect_uris', codeFlow && values.redirect_uris.length === 0 ? 'the authorization code grant needs at least one redirect URI' : firstProblem(values.redirect_uris, (uri) => quoteProblem(uri, redirectUriProblem(uri)))],
+    [
+      'redirect_uris',
+      codeFlow && values.redirect_uris.length === 0
+        ? 'the authorization code grant needs at least one redirect URI'
+        : firstProblem(values.redirect_uris, (uri) => quoteProblem(uri, redirectUriProblem(uri))),
+    ],
     ['post_logout_redirect_uris', firstProblem(values.post_logout_redirect_uris, (uri) => quoteProblem(uri, redirectUriProblem(uri)))],
   ]);
 }

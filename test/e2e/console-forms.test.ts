@@ -50,10 +50,15 @@ describe.each(STORES)('console forms in Chromium on %s', (store) => {
 
   beforeAll(async () => {
     server = await startTestServer({ store, config: { adminPassword: PASSWORD, lockoutThreshold: 1 } });
-    for (const username of ['alice', 'bob', 'carol']) expect((await server.admin('POST', '/users', { username, password: USER_PASSWORD, email: `${username}@example.com`, roles: ['staff'] })).status).toBe(201);
+    for (const username of ['alice', 'bob', 'carol'])
+      expect((await server.admin('POST', '/users', { username, password: USER_PASSWORD, email: `${username}@example.com`, roles: ['staff'] })).status).toBe(201);
     // bob is locked: one wrong password with a lockout threshold of 1.
     const client = await server.createClient({ client_id: 'legacy-app', grant_types: ['password'], scope: 'read' });
-    await postForm(`${server.url}/oauth/token`, { grant_type: 'password', username: 'bob', password: 'wrong-password', scope: 'read' }, { authorization: basicAuth(client.client_id, client.client_secret) });
+    await postForm(
+      `${server.url}/oauth/token`,
+      { grant_type: 'password', username: 'bob', password: 'wrong-password', scope: 'read' },
+      { authorization: basicAuth(client.client_id, client.client_secret) },
+    );
     expect((await userJson('bob'))?.locked_until).not.toBeNull();
     await server.createClient({ client_id: 'web-app', client_name: 'Web app', grant_types: ['client_credentials'] });
 

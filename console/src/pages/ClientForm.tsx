@@ -255,7 +255,15 @@ export function ClientForm(props: { clientId: string | null }) {
         setMessage({ kind: 'success', text: 'Changes saved. They apply to the next token request.' });
       }
     } catch (failure) {
-      const typed = [form.client_name, form.client_id, ...form.scopes, ...linesOf(form.redirect_uris), ...linesOf(form.post_logout_redirect_uris), ...form.allowed_origins.split(/[\s,]+/), form.profile];
+      const typed = [
+        form.client_name,
+        form.client_id,
+        ...form.scopes,
+        ...linesOf(form.redirect_uris),
+        ...linesOf(form.post_logout_redirect_uris),
+        ...form.allowed_origins.split(/[\s,]+/),
+        form.profile,
+      ];
       const fieldErrors = Object.fromEntries(Object.entries(fieldErrorsOf(failure)).map(([field, text]) => [field, asTyped(text, typed)]));
       setErrors(fieldErrors);
       const text = asTyped(errorText(failure), typed);

@@ -89,7 +89,13 @@ export function Users() {
       {list.error && <Alert kind="error">{list.error}</Alert>}
       {panel?.kind === 'add' && <UserEditor kept={kept?.user ? undefined : kept?.values} onDone={(text) => (setPanel(null), reload(text))} onCancel={() => setPanel(null)} />}
       {panel?.kind === 'edit' && (
-        <UserEditor key={panel.user.id} user={panel.user} kept={kept?.user?.id === panel.user.id ? kept.values : undefined} onDone={(text) => (setPanel(null), reload(text))} onCancel={() => setPanel(null)} />
+        <UserEditor
+          key={panel.user.id}
+          user={panel.user}
+          kept={kept?.user?.id === panel.user.id ? kept.values : undefined}
+          onDone={(text) => (setPanel(null), reload(text))}
+          onCancel={() => setPanel(null)}
+        />
       )}
       {panel?.kind === 'password' && <PasswordReset user={panel.user} onDone={(text) => (setPanel(null), reload(text))} onCancel={() => setPanel(null)} />}
       <div className="toolbar" role="search">
