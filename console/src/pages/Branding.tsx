@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { BrandingJson } from '../../../src/admin-api/wire';
 import { api } from '../api';
 import { useConfirm } from '../confirm-dialog';
+import { useUnsavedChanges } from '../unsaved-changes';
 import { Alert, Field, errorText, fieldErrorsOf } from '../ui';
 
 const COLOUR = /^#[0-9a-f]{6}$/i;
@@ -57,16 +58,23 @@ export function Branding() {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
   const [confirm, confirmDialog] = useConfirm();
+  /** What the server holds: the form is unsaved while it differs. */
+  const [saved, setSaved] = useState<BrandingJson | null>(null);
+  useUnsavedChanges(JSON.stringify(branding) !== JSON.stringify(saved), confirm);
 
+  const show = (found: BrandingJson) => {
+    setSaved(found);
+    setBranding(found);
+  };
   useEffect(() => {
-    api<BrandingJson>('GET', '/branding').then(setBranding, (failure: unknown) => setMessage({ kind: 'error', text: errorText(failure) }));
+    api<BrandingJson>('GET', '/branding').then(show, (failure: unknown) => setMessage({ kind: 'error', text: errorText(failure) }));
   }, []);
 
   async function put(body: Partial<BrandingJson>, done: string) {
     setErrors({});
     setMessage(null);
     try {
-      setBranding(await api<BrandingJson>('PUT', '/branding', body));
+      show(await api<BrandingJson>('PUT', '/branding', body));
       setMessage({ kind: 'success', text: done });
     } catch (failure) {
       setErrors(fieldErrorsOf(failure));
