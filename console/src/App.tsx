@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { SessionJson } from '../../src/admin-api/wire';
 import { api, setApiSession, whenSignedOut } from './api';
-import { navigate, usePath } from './router';
+import { mayLeave, navigate, usePath } from './router';
 import { Link } from './ui';
 import { keepEditsForSignIn } from './kept-edits';
 import { SignIn } from './pages/SignIn';
@@ -72,6 +72,8 @@ export function App() {
   }
 
   async function signOut() {
+    // Unsaved changes are lost by signing out too: the same question as leaving the page.
+    if (!(await mayLeave())) return;
     try {
       await api('DELETE', '/session');
     } finally {

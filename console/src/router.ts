@@ -12,6 +12,14 @@ export function setLeaveGuard(guard: LeaveGuard | null): void {
   leaveGuard = guard;
 }
 
+/** Whether the page may be left now: true without unsaved changes, else the administrator's answer. */
+export async function mayLeave(): Promise<boolean> {
+  if (!leaveGuard) return true;
+  const leave = await leaveGuard();
+  if (leave) leaveGuard = null;
+  return leave;
+}
+
 function go(to: string): void {
   window.history.pushState(null, '', to);
   window.dispatchEvent(new PopStateEvent('popstate'));
@@ -20,11 +28,7 @@ function go(to: string): void {
 export function navigate(to: string): void {
   if (`${window.location.pathname}${window.location.search}` === to) return;
   if (!leaveGuard) return go(to);
-  void leaveGuard().then((leave) => {
-    if (!leave) return;
-    leaveGuard = null;
-    go(to);
-  });
+  void mayLeave().then((leave) => leave && go(to));
 }
 
 /** The current path below /admin (e.g. "/clients/abc"). */

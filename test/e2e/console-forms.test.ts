@@ -181,6 +181,11 @@ describe.each(STORES)('console forms in Chromium on %s', (store) => {
     await dialog.waitFor({ state: 'hidden' });
     expect(page.url()).toBe(`${server.url}/admin/clients/new`);
     expect(await page.getByLabel('Client ID').inputValue()).toBe('has space');
+    // Signing out would lose them too: the same question.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await dialog.getByRole('button', { name: 'Stay on this page' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await page.getByLabel('Client ID').inputValue()).toBe('has space');
 
     await page.getByRole('link', { name: 'Users', exact: true }).click();
     await dialog.getByRole('button', { name: 'Leave without saving' }).click();
