@@ -20,9 +20,21 @@ export async function mayLeave(): Promise<boolean> {
   return leave;
 }
 
+/** Changes the address without a new history entry or a page change (a created client's own URL). */
+export function replaceUrl(to: string): void {
+  window.history.replaceState(null, '', to);
+  shownUrl = to;
+}
+
 function go(to: string): void {
   window.history.pushState(null, '', to);
-  window.dispatchEvent(new PopStateEvent('popstate'));
+  shownUrl = to;
+  ownEvent = true;
+  try {
+    window.dispatchEvent(new PopStateEvent('popstate'));
+  } finally {
+    ownEvent = false;
+  }
 }
 
 export function navigate(to: string): void {
@@ -30,6 +42,31 @@ export function navigate(to: string): void {
   if (!leaveGuard) return go(to);
   void mayLeave().then((leave) => leave && go(to));
 }
+
+/** The URL the console shows: where the browser's back and forward buttons are brought back to when told to stay. */
+let shownUrl = `${window.location.pathname}${window.location.search}`;
+let ownEvent = false;
+
+/**
+ * The browser's back and forward buttons: with unsaved changes the URL is put back at once (before any page
+ * sees the change), the question is asked, and only a "leave" goes back again. Registered before any page's
+ * listener, so stopping the event keeps the form on screen.
+ */
+window.addEventListener('popstate', (event) => {
+  if (ownEvent || !leaveGuard) {
+    shownUrl = `${window.location.pathname}${window.location.search}`;
+    return;
+  }
+  event.stopImmediatePropagation();
+  const target = `${window.location.pathname}${window.location.search}`;
+  window.history.pushState(null, '', shownUrl);
+  void mayLeave().then((leave) => {
+    if (!leave) return;
+    window.history.pushState(null, '', target);
+    shownUrl = target;
+    window.dispatchEvent(new PopStateEvent('popstate'));
+  });
+});
 
 /** The current path below /admin (e.g. "/clients/abc"). */
 export function usePath(): string {

@@ -199,6 +199,21 @@ describe.each(STORES)('console forms in Chromium on %s', (store) => {
     await page.getByRole('heading', { name: 'Client Web app' }).waitFor();
     await page.getByRole('link', { name: 'Users', exact: true }).click();
     await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
+
+    // The browser's back button asks too (within the console): staying keeps the address and the edit.
+    await page.goBack();
+    await page.getByRole('heading', { name: 'Client Web app' }).waitFor();
+    await page.getByLabel('Client name').fill('Changed, not saved');
+    await page.goBack();
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Stay on this page' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(page.url()).toBe(`${server.url}/admin/clients/web-app`);
+    expect(await page.getByLabel('Client name').inputValue()).toBe('Changed, not saved');
+    await page.goBack();
+    await dialog.getByRole('button', { name: 'Leave without saving' }).click();
+    await page.getByRole('heading', { name: 'Clients', level: 1 }).waitFor();
+    expect(page.url()).toBe(`${server.url}/admin/clients`);
   });
 
   it('keeps an edit when the session expired: save, sign in again, the edit is back', async () => {

@@ -19,7 +19,7 @@ import {
   type ServerSettingsJson,
 } from '../../../src/admin-api/wire';
 import { ApiError, api } from '../api';
-import { navigate, setLeaveGuard } from '../router';
+import { navigate, replaceUrl, setLeaveGuard } from '../router';
 import { useConfirm } from '../confirm-dialog';
 import { useUnsavedChanges } from '../unsaved-changes';
 import { takeKeptEdit, useKeptEdit } from '../kept-edits';
@@ -244,7 +244,7 @@ export function ClientForm(props: { clientId: string | null }) {
         setClient(created);
         setForm(stateOf(created));
         setClientId(created.client_id);
-        window.history.replaceState(null, '', `/admin/clients/${encodeURIComponent(created.client_id)}`);
+        replaceUrl(`/admin/clients/${encodeURIComponent(created.client_id)}`);
         if (created.client_secret) setSecret({ title: 'Client secret', value: created.client_secret });
         else setNoSecret(true);
         setMessage({ kind: 'success', text: `Client ${created.client_id} created.` });
