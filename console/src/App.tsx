@@ -1,8 +1,9 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import type { SessionJson } from '../../src/admin-api/wire';
 import { api, setApiSession, whenSignedOut } from './api';
-import { navigate, usePath } from './router';
+import { mayLeave, navigate, usePath } from './router';
 import { Link } from './ui';
+import { keepEditsForSignIn } from './kept-edits';
 import { SignIn } from './pages/SignIn';
 import { Setup } from './pages/Setup';
 import { ClientsList } from './pages/ClientsList';
@@ -42,9 +43,12 @@ const SECTIONS = [
 export function App() {
   const [session, setSession] = useState<SessionJson | null | undefined>(undefined);
   const path = usePath();
+  /** Why the sign-in page shows again: the session expired during work (and whether an edit was kept). */
+  const [expired, setExpired] = useState<{ kept: number } | null>(null);
 
   useEffect(() => {
     whenSignedOut(() => {
+      setExpired({ kept: keepEditsForSignIn() });
       setApiSession(null);
       setSession(null);
     });
@@ -65,14 +69,17 @@ export function App() {
   if (session === undefined) return <p className="loading">Loading…</p>;
   if (session === null) {
     const onSignedIn = (started: SessionJson) => {
+      setExpired(null);
       setApiSession(started);
       setSession(started);
       if (path === '/' || path === '/sign-in' || path === '/setup') navigate('/admin/overview');
     };
-    return path === '/setup' ? <Setup onSignedIn={onSignedIn} /> : <SignIn onSignedIn={onSignedIn} />;
+    return path === '/setup' ? <Setup onSignedIn={onSignedIn} /> : <SignIn notice={expired ? expiredNotice(expired.kept) : undefined} onSignedIn={onSignedIn} />;
   }
 
   async function signOut() {
+    // Unsaved changes are lost by signing out too: the same question as leaving the page.
+    if (!(await mayLeave())) return;
     try {
       await api('DELETE', '/session');
     } finally {
@@ -115,6 +122,10 @@ export function App() {
       </main>
     </div>
   );
+}
+
+function expiredNotice(kept: number): string {
+  return kept > 0 ? 'Your session has expired. Sign in again to continue: your unsaved changes are kept and come back on the same page.' : 'Your session has expired. Sign in again to continue.';
 }
 
 function Page({ path, session }: { path: string; session: SessionJson }) {

@@ -1,8 +1,9 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
+import { useConfirm } from './confirm-dialog';
 
 /**
- * A button whose action runs only after a confirmation in a modal <dialog> (focus stays inside, Escape
- * cancels). For destructive or irreversible actions.
+ * A button whose action runs only after the console's one confirmation dialog (confirm-dialog.tsx) says yes.
+ * For destructive or irreversible actions in table rows and cards.
  */
 export function ConfirmButton(props: {
   /** The button's text. */
@@ -15,43 +16,25 @@ export function ConfirmButton(props: {
   confirmLabel: string;
   onConfirm: () => Promise<void>;
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  const [open, setOpen] = useState(false);
+  const [confirm, dialog] = useConfirm();
   const [busy, setBusy] = useState(false);
 
-  useEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    if (open && !element.open) element.showModal();
-    if (!open && element.open) element.close();
-  }, [open]);
-
-  async function confirm() {
+  async function run() {
+    if (!(await confirm({ title: props.question, body: null, action: props.confirmLabel }))) return;
     setBusy(true);
     try {
       await props.onConfirm();
     } finally {
       setBusy(false);
-      setOpen(false);
     }
   }
 
   return (
     <>
-      <button type="button" className="button-danger" onClick={() => setOpen(true)} aria-label={props.ariaLabel}>
+      <button type="button" className="button-danger" disabled={busy} onClick={() => void run()} aria-label={props.ariaLabel}>
         {props.label}
       </button>
-      <dialog ref={dialog} className="confirm-dialog" onClose={() => setOpen(false)}>
-        <p>{props.question}</p>
-        <div className="actions">
-          <button type="button" className="button-danger" disabled={busy} onClick={() => void confirm()}>
-            {props.confirmLabel}
-          </button>
-          <button type="button" className="button-secondary" onClick={() => setOpen(false)}>
-            Cancel
-          </button>
-        </div>
-      </dialog>
+      {dialog}
     </>
   );
 }

@@ -3,11 +3,70 @@ import { useEffect, useState } from 'react';
 /** The console's own paths live under /admin/; the server answers index.html for each of them. */
 export const BASE = '/admin';
 
+/** Asked before an in-app navigation leaves the page (a form with unsaved changes); answers whether to leave. */
+type LeaveGuard = () => Promise<boolean>;
+let leaveGuard: LeaveGuard | null = null;
+
+/** Sets (or, with null, clears) the question asked before navigating away; see useUnsavedChanges. */
+export function setLeaveGuard(guard: LeaveGuard | null): void {
+  leaveGuard = guard;
+}
+
+/** Whether the page may be left now: true without unsaved changes, else the administrator's answer. */
+export async function mayLeave(): Promise<boolean> {
+  if (!leaveGuard) return true;
+  const leave = await leaveGuard();
+  if (leave) leaveGuard = null;
+  return leave;
+}
+
+/** Changes the address without a new history entry or a page change (a created client's own URL). */
+export function replaceUrl(to: string): void {
+  window.history.replaceState(null, '', to);
+  shownUrl = to;
+}
+
+function go(to: string): void {
+  window.history.pushState(null, '', to);
+  shownUrl = to;
+  ownEvent = true;
+  try {
+    window.dispatchEvent(new PopStateEvent('popstate'));
+  } finally {
+    ownEvent = false;
+  }
+}
+
 export function navigate(to: string): void {
   if (`${window.location.pathname}${window.location.search}` === to) return;
-  window.history.pushState(null, '', to);
-  window.dispatchEvent(new PopStateEvent('popstate'));
+  if (!leaveGuard) return go(to);
+  void mayLeave().then((leave) => leave && go(to));
 }
+
+/** The URL the console shows: where the browser's back and forward buttons are brought back to when told to stay. */
+let shownUrl = `${window.location.pathname}${window.location.search}`;
+let ownEvent = false;
+
+/**
+ * The browser's back and forward buttons: with unsaved changes the URL is put back at once (before any page
+ * sees the change), the question is asked, and only a "leave" goes back again. Registered before any page's
+ * listener, so stopping the event keeps the form on screen.
+ */
+window.addEventListener('popstate', (event) => {
+  if (ownEvent || !leaveGuard) {
+    shownUrl = `${window.location.pathname}${window.location.search}`;
+    return;
+  }
+  event.stopImmediatePropagation();
+  const target = `${window.location.pathname}${window.location.search}`;
+  window.history.pushState(null, '', shownUrl);
+  void mayLeave().then((leave) => {
+    if (!leave) return;
+    window.history.pushState(null, '', target);
+    shownUrl = target;
+    window.dispatchEvent(new PopStateEvent('popstate'));
+  });
+});
 
 /** The current path below /admin (e.g. "/clients/abc"). */
 export function usePath(): string {

@@ -43,6 +43,12 @@ export type OverviewWindow = keyof typeof OVERVIEW_WINDOWS;
 export const AUDIT_EXPORT_FORMATS = ['csv', 'ndjson'] as const;
 export type AuditExportFormat = (typeof AUDIT_EXPORT_FORMATS)[number];
 
+// Field rules, as the server's own functions: the console checks every field with them before it sends a form.
+export { redirectUriProblem } from '../clients/redirect-uris.js';
+// How an error_description carries a value the caller sent (printable ASCII only): the console shows it as typed again.
+export { toErrorDescription } from '../shared/error-description.js';
+export { MIN_PASSWORD_LENGTH, parseEmail, parsePassword, parseRoles, parseUsername } from '../users/user-input.js';
+
 // Answers whose type lives where the server builds them.
 export type { ClientMetadata } from '../clients/client-metadata.js';
 export type { AuditJson } from '../audit/audit-event.js';

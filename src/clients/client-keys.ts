@@ -19,6 +19,31 @@ function refuse(reason: string): never {
   throw new FieldValidationError(FIELD, reason);
 }
 
+/** The members each kty needs in a public JWK. */
+const JWK_MEMBERS: Record<string, string> = { RSA: 'n and e', EC: 'crv (P-256), x and y', OKP: 'crv (Ed25519) and x' };
+
+/**
+ * Why Node.js could not read a key, in words: OpenSSL's codes (`error:1E08010C:DECODER routines::unsupported`)
+ * say nothing to an administrator. Never quotes the key.
+ */
+export function unreadableKeyReason(input: unknown): string {
+  if (typeof input === 'string') {
+    const text = input.trim();
+    if (text.startsWith('-----BEGIN CERTIFICATE')) return 'a certificate was given: upload its public key (openssl x509 -pubkey -noout -in cert.pem)';
+    if (text.startsWith('-----BEGIN')) return 'not a PEM public key: the text between the BEGIN PUBLIC KEY and END PUBLIC KEY lines is damaged or is not a public key';
+    if (/^(ssh-|ecdsa-)/.test(text)) return 'not an OpenSSH public key: the base64 part is damaged';
+    return 'not a PEM public key, a JWK or an OpenSSH public key line';
+  }
+  if (input !== null && typeof input === 'object' && !Array.isArray(input)) {
+    const kty = (input as Record<string, unknown>).kty;
+    if (typeof kty !== 'string') return 'not a JWK: it has no kty (RSA, EC or OKP)';
+    const members = JWK_MEMBERS[kty];
+    if (members === undefined) return `a JWK of kty ${kty} cannot verify signatures: use RSA, EC or OKP`;
+    return `not a valid ${kty} public JWK: it needs ${members}, base64url-encoded, describing a real key`;
+  }
+  return 'not a PEM public key, a JWK or an OpenSSH public key line';
+}
+
 /** Reads the SSH wire format (RFC 4253 §6.6): length-prefixed strings. */
 class SshReader {
   private offset = 0;
@@ -81,7 +106,8 @@ export function algorithmOf(key: KeyObject): ClientKeyAlg {
   }
   if (type === 'rsa' || type === 'rsa-pss') {
     const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-    if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) refuse(`RSA keys need from ${MIN_RSA_BITS} bits to ${MAX_RSA_BITS} bits (this one has ${bits})`);
+    if (bits < MIN_RSA_BITS) refuse(`an RSA key of ${bits} bits is too short: use ${MIN_RSA_BITS} bits to ${MAX_RSA_BITS} bits`);
+    if (bits > MAX_RSA_BITS) refuse(`an RSA key of ${bits} bits is longer than accepted: use ${MIN_RSA_BITS} bits to ${MAX_RSA_BITS} bits`);
     if (key.asymmetricKeyDetails?.publicExponent !== RSA_PUBLIC_EXPONENT) refuse(`RSA keys need the public exponent ${RSA_PUBLIC_EXPONENT} (e = AQAB)`);
     return type === 'rsa-pss' ? 'PS256' : 'RS256';
   }
@@ -106,7 +132,7 @@ function checkKid(kid: string): void {
 
 /** The members every JWK given to Gatehouse must pass, whatever its form: public, self-contained, for signatures. */
 function checkJwkMembers(jwk: Record<string, unknown>): void {
-  if (PRIVATE_JWK_MEMBERS.some((member) => member in jwk)) refuse('this JWK holds private or symmetric key material');
+  if (PRIVATE_JWK_MEMBERS.some((member) => member in jwk)) refuse('this JWK holds private or symmetric key material: upload the public half only (kty with crv, x, y or n, e)');
   const reference = REFERENCE_JWK_MEMBERS.find((member) => member in jwk);
   if (reference) refuse(`the JWK member ${reference} is not accepted; give the public key itself`);
   if (jwk.use !== undefined && jwk.use !== 'sig') refuse('use must be sig: client keys verify signatures');
@@ -127,8 +153,8 @@ export function checkClientJwk(jwk: Record<string, unknown>): { alg: ClientKeyAl
   let key: KeyObject;
   try {
     key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
-  } catch (error) {
-    return refuse(`the key cannot be read (${(error as Error).message})`);
+  } catch {
+    return refuse(`the key cannot be read: ${unreadableKeyReason(jwk)}`);
   }
   const alg = algorithmFor(key, jwk.alg as string | undefined);
   // The key's own export: kty with crv, x, y or n, e only, canonically encoded; every other member is dropped.
@@ -143,7 +169,7 @@ export function checkClientJwk(jwk: Record<string, unknown>): { alg: ClientKeyAl
 export async function parseClientPublicKey(input: unknown, options: { kid?: string | undefined; alg?: string | undefined } = {}): Promise<JWK> {
   let key: KeyObject;
   try {
-    if (typeof input === 'string' && input.includes('PRIVATE KEY')) refuse('this is a private key; register only the public half');
+    if (typeof input === 'string' && input.includes('PRIVATE KEY')) refuse('a private key was given: upload the public half only (openssl pkey -pubout, or the .pub file of an SSH key)');
     if (typeof input === 'string' && input.trim().startsWith('-----BEGIN')) {
       key = createPublicKey({ key: input, format: 'pem' });
     } else if (typeof input === 'string' && /^(ssh-|ecdsa-)/.test(input.trim())) {
@@ -157,7 +183,7 @@ export async function parseClientPublicKey(input: unknown, options: { kid?: stri
     }
   } catch (error) {
     if (error instanceof FieldValidationError) throw error;
-    return refuse(`the key cannot be read (${(error as Error).message})`);
+    return refuse(`the key cannot be read: ${unreadableKeyReason(input)}`);
   }
   if (key.type !== 'public') refuse('only public keys may be registered');
   const alg = algorithmFor(key, options.alg);

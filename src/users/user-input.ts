@@ -35,13 +35,13 @@ function optionalText(value: unknown, field: string, max: number): string | null
   return value.trim() === '' ? null : value.trim();
 }
 
-function parseEmail(value: unknown): string | null {
+export function parseEmail(value: unknown): string | null {
   const email = optionalText(value, 'email', 254);
   if (email !== null && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new UserValidationError('email', 'must be an email address or null');
   return email;
 }
 
-function parseRoles(value: unknown): string[] {
+export function parseRoles(value: unknown): string[] {
   if (!Array.isArray(value) || !value.every((role): role is string => typeof role === 'string' && /^[\x21-\x7E]{1,64}$/.test(role))) {
     throw new UserValidationError('roles', 'must be a list of role names (1 to 64 printable characters, no spaces)');
   }

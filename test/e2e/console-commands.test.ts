@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeclarativeCommandsJson } from '../../src/admin-api/wire.js';
-import { launchChromium, SCREENSHOTS } from '../helpers/browser.js';
+import { answerConfirmation, launchChromium, SCREENSHOTS } from '../helpers/browser.js';
 import { basicAuth, postForm, startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
 
 const PASSWORD = 'e2e-commands-password';
@@ -239,12 +239,10 @@ describe.each(STORES)('console commands in Chromium on %s', (store) => {
   });
 
   it('deletes it after a confirmation: gone from the list, callers get 404', async () => {
-    let asked = '';
-    page.once('dialog', (dialog) => {
-      asked = dialog.message();
-      void dialog.accept();
-    });
     await page.getByRole('button', { name: 'Delete command' }).click();
+    // The console's one confirmation dialog, whose button names what it deletes.
+    expect(await page.locator('dialog.confirm-dialog[open]').getByRole('button').first().textContent()).toBe('Delete command orders/get');
+    const asked = await answerConfirmation(page, true);
     await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Command orders/get deleted');
     expect(asked).toContain('orders/get');
     expect(page.url()).toBe(`${server.url}/admin/commands`);

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserAgent, formsOf, pkcePair } from '../helpers/browser-agent.js';
-import { launchChromium, SCREENSHOTS } from '../helpers/browser.js';
+import { answerConfirmation, launchChromium, SCREENSHOTS } from '../helpers/browser.js';
 import { startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
 
 const PASSWORD = 'e2e-console-sign-in-password';
@@ -55,13 +55,7 @@ describe.each(STORES)('console: browser sign-in clients in Chromium on %s', (sto
     expect(answer.headers.get('location')).toMatch(new RegExp(`^${REDIRECT_URI}\\?code=`));
   }
   /** Accepts (or dismisses) the next confirmation dialog, and gives its message. */
-  const nextDialog = (accept: boolean) =>
-    new Promise<string>((resolve) => {
-      page.once('dialog', (dialog) => {
-        resolve(dialog.message());
-        void (accept ? dialog.accept() : dialog.dismiss());
-      });
-    });
+  const nextDialog = (accept: boolean) => answerConfirmation(page, accept);
   const clientJson = async (clientId: string) => (await (await server.admin('GET', `/clients/${clientId}`)).json()) as Record<string, unknown>;
 
   beforeAll(async () => {

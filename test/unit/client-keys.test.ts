@@ -69,3 +69,43 @@ describe('registered client keys', () => {
     expect(Object.keys(added).sort()).toEqual(['alg', 'crv', 'kid', 'kty', 'use', 'x']);
   });
 });
+
+describe('key parsing errors in words (issue 21)', () => {
+  /** The reason parseClientPublicKey refuses `input` for. */
+  async function reasonFor(input: unknown): Promise<string> {
+    try {
+      await parseClientPublicKey(input);
+    } catch (error) {
+      if (error instanceof FieldValidationError) return error.reason;
+      throw error;
+    }
+    throw new Error('accepted');
+  }
+  const openSslCodes = /error:[0-9A-F]{8}|routines|ERR_|Invalid JWK|must be of type/;
+
+  it('names what is wrong with a PEM, a certificate, a JWK or an OpenSSH line, without OpenSSL codes', async () => {
+    const cases: [unknown, RegExp][] = [
+      ['-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----', /not a PEM public key/],
+      ['-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----', /a certificate was given: upload its public key/],
+      ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA== me', /OpenSSH key is truncated|ssh-ed25519 key has 32 bytes/],
+      [{ kty: 'EC', crv: 'P-256', x: 'AAAA', y: 'AAAA' }, /not a valid EC public JWK: it needs crv \(P-256\), x and y/],
+      [{ kty: 'RSA', e: 'AQAB' }, /not a valid RSA public JWK: it needs n and e/],
+      [{ x: 'a' }, /not a JWK: it has no kty/],
+      [{ kty: 'oct' }, /kty oct cannot verify signatures/],
+      ['hello', /give the public key as a JWK object, a PEM \(BEGIN PUBLIC KEY\) or an OpenSSH line/],
+    ];
+    for (const [input, expected] of cases) {
+      const reason = await reasonFor(input);
+      expect(reason, JSON.stringify(input)).toMatch(expected);
+      expect(reason).not.toMatch(openSslCodes);
+    }
+  });
+
+  it('says that an RSA key is too short, and that a private key was given, never quoting it', async () => {
+    expect(await reasonFor(rsa(1024))).toBe('an RSA key of 1024 bits is too short: use 2048 bits to 4096 bits');
+    const privatePem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
+    const reason = await reasonFor(privatePem);
+    expect(reason).toMatch(/^a private key was given: upload the public half only/);
+    expect(reason).not.toContain(privatePem.split('\n')[1]!);
+  });
+});

@@ -1,8 +1,9 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { AUDIT_ACTION_PREFIXES, AUDIT_ACTIONS, AUDIT_EXPORT_FORMATS, type AuditJson, type PageJson } from '../../../src/admin-api/wire';
-import { api, query } from '../api';
+import { query } from '../api';
 import { setSearch, useSearch } from '../router';
-import { Alert, Badge, Field, Pager, errorText, formatTime } from '../ui';
+import { Alert, Badge, Field, Pager, formatTime } from '../ui';
+import { usePagedList } from '../use-paged-list';
 import { RevokeTokensButton } from './RevokeTokens';
 
 const LIMIT = 25;
@@ -80,22 +81,10 @@ export function AuditLog() {
   const offset = offsetOf(search);
   const [draft, setDraft] = useState<Filters>(filters);
   const actionsId = useId();
-  const [page, setPage] = useState<(PageJson & { events: AuditJson[] }) | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { page, error: loadError } = usePagedList<PageJson & { events: AuditJson[] }>('/audit', { ...filters, from: isoOf(filters.from), to: isoOf(filters.to), limit: LIMIT, offset });
+  const [actionError, setError] = useState<string | null>(null);
+  const error = actionError ?? loadError;
   const [notice, setNotice] = useState<string | null>(null);
-
-  useEffect(() => {
-    let current = true;
-    const params = { ...filters, from: isoOf(filters.from), to: isoOf(filters.to), limit: LIMIT, offset };
-    api<PageJson & { events: AuditJson[] }>('GET', `/audit${query(params)}`).then(
-      (found) => current && (setPage(found), setError(null)),
-      (failure: unknown) => current && setError(errorText(failure)),
-    );
-    return () => {
-      current = false;
-    };
-    // The address says it all: `key` changes exactly when the filters or the page do.
-  }, [key]);
 
   // Back and forward show the filters of that address in the form too.
   useEffect(() => setDraft(filtersOf(new URLSearchParams(key))), [key]);

@@ -1,6 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { BrandingJson } from '../../../src/admin-api/wire';
 import { api } from '../api';
+import { useConfirm } from '../confirm-dialog';
+import { useUnsavedChanges } from '../unsaved-changes';
 import { Alert, Field, errorText, fieldErrorsOf } from '../ui';
 
 const COLOUR = /^#[0-9a-f]{6}$/i;
@@ -55,16 +57,24 @@ export function Branding() {
   const [branding, setBranding] = useState<BrandingJson | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
+  const [confirm, confirmDialog] = useConfirm();
+  /** What the server holds: the form is unsaved while it differs. */
+  const [saved, setSaved] = useState<BrandingJson | null>(null);
+  useUnsavedChanges(JSON.stringify(branding) !== JSON.stringify(saved), confirm);
 
+  const show = (found: BrandingJson) => {
+    setSaved(found);
+    setBranding(found);
+  };
   useEffect(() => {
-    api<BrandingJson>('GET', '/branding').then(setBranding, (failure: unknown) => setMessage({ kind: 'error', text: errorText(failure) }));
+    api<BrandingJson>('GET', '/branding').then(show, (failure: unknown) => setMessage({ kind: 'error', text: errorText(failure) }));
   }, []);
 
   async function put(body: Partial<BrandingJson>, done: string) {
     setErrors({});
     setMessage(null);
     try {
-      setBranding(await api<BrandingJson>('PUT', '/branding', body));
+      show(await api<BrandingJson>('PUT', '/branding', body));
       setMessage({ kind: 'success', text: done });
     } catch (failure) {
       setErrors(fieldErrorsOf(failure));
@@ -77,8 +87,13 @@ export function Branding() {
     if (branding) void put({ ...branding, logo_url: branding.logo_url?.trim() ? branding.logo_url.trim() : null }, 'Branding saved; the sign-in pages of every instance show it.');
   }
 
-  function reset() {
-    if (window.confirm('Reset the branding to the defaults (Gatehouse, no logo, blue on white)?')) void put({}, 'Branding reset to the defaults.');
+  async function reset() {
+    const confirmed = await confirm({
+      title: 'Reset the branding?',
+      body: <p>The sign-in pages of every instance go back to the defaults: Gatehouse, no logo, blue on white. The current name, logo and colours are not kept.</p>,
+      action: 'Reset branding to the defaults',
+    });
+    if (confirmed) void put({}, 'Branding reset to the defaults.');
   }
 
   const set = <K extends keyof BrandingJson>(name: K, value: BrandingJson[K]) => branding && setBranding({ ...branding, [name]: value });
@@ -89,6 +104,7 @@ export function Branding() {
     <section aria-labelledby="branding-title">
       <h1 id="branding-title">Branding</h1>
       <p className="lead">How the hosted sign-in, consent and account pages look: the product name, a logo and two colours.</p>
+      {confirmDialog}
       {message && <Alert kind={message.kind}>{message.text}</Alert>}
       {branding && (
         <div className="branding-layout">
@@ -139,7 +155,7 @@ export function Branding() {
             </div>
             <div className="actions">
               <button type="submit">Save branding</button>
-              <button type="button" className="button-secondary" onClick={reset}>
+              <button type="button" className="button-secondary" onClick={() => void reset()}>
                 Reset to defaults
               </button>
             </div>

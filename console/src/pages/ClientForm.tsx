@@ -20,7 +20,11 @@ import {
   type ServerSettingsJson,
 } from '../../../src/admin-api/wire';
 import { ApiError, api } from '../api';
-import { navigate } from '../router';
+import { navigate, replaceUrl, setLeaveGuard } from '../router';
+import { useConfirm } from '../confirm-dialog';
+import { useUnsavedChanges } from '../unsaved-changes';
+import { takeKeptEdit, useKeptEdit } from '../kept-edits';
+import { asTyped, checkClientForm } from '../form-checks';
 import { Alert, Check, Field, Link, Radio, SecretOnce, errorText, fieldErrorsOf, formatTime } from '../ui';
 import { RevokeTokensButton } from './RevokeTokens';
 import { ClientKeys } from './ClientKeys';
@@ -171,6 +175,13 @@ export function ClientForm(props: { clientId: string | null }) {
   const [scopeNames, setScopeNames] = useState<{ users: string; commands: string }>({ users: USERS_SCOPE, commands: COMMANDS_SCOPE });
   const [busy, setBusy] = useState(false);
   const creating = clientId === null;
+  const [confirm, confirmDialog] = useConfirm();
+  // Unsaved: the form differs from what the server holds (a new client: from the empty form).
+  const dirty = JSON.stringify(form) !== JSON.stringify(client ? stateOf(client) : EMPTY);
+  useUnsavedChanges(dirty, confirm);
+  const keptKey = `client:${props.clientId ?? 'new'}`;
+  useKeptEdit(keptKey, dirty ? form : null);
+  const [restored, setRestored] = useState(false);
 
   useEffect(() => {
     api<ApplicationsJson>('GET', '/applications').then(
@@ -188,11 +199,17 @@ export function ClientForm(props: { clientId: string | null }) {
       },
       () => setMaxTokenLifetime(null),
     );
-    if (props.clientId === null) return;
+    // An edit kept when the session expired comes back over what the server holds.
+    const kept = takeKeptEdit<FormState>(keptKey);
+    if (kept) setRestored(true);
+    if (props.clientId === null) {
+      if (kept) setForm({ ...EMPTY, ...kept });
+      return;
+    }
     api<ClientMetadata>('GET', `/clients/${encodeURIComponent(props.clientId)}`).then(
       (found) => {
         setClient(found);
-        setForm(stateOf(found));
+        setForm(kept ? { ...stateOf(found), ...kept } : stateOf(found));
       },
       (failure: unknown) => setMessage({ kind: 'error', text: errorText(failure) }),
     );
@@ -221,13 +238,29 @@ export function ClientForm(props: { clientId: string | null }) {
     setErrors({});
     setMessage(null);
     setNoSecret(false);
+    setRestored(false);
+    const invalid = checkClientForm({
+      ...form,
+      creating,
+      refresh_tokens: refreshAllowed && form.refresh_tokens,
+      allowed_origins: form.allowed_origins.split(/[\s,]+/).filter((origin) => origin !== ''),
+      redirect_uris: linesOf(form.redirect_uris),
+      post_logout_redirect_uris: linesOf(form.post_logout_redirect_uris),
+      max_access_token_lifetime: maxTokenLifetime,
+    });
+    if (Object.keys(invalid).length > 0) {
+      setErrors(invalid);
+      setMessage({ kind: 'error', text: `Not saved: ${Object.keys(invalid).length === 1 ? 'one field needs' : `${Object.keys(invalid).length} fields need`} a change (marked below).` });
+      setBusy(false);
+      return;
+    }
     try {
       if (creating) {
         const created = await api<CreatedClientJson>('POST', '/clients', bodyOf(form, true));
         setClient(created);
         setForm(stateOf(created));
         setClientId(created.client_id);
-        window.history.replaceState(null, '', `/admin/clients/${encodeURIComponent(created.client_id)}`);
+        replaceUrl(`/admin/clients/${encodeURIComponent(created.client_id)}`);
         if (created.client_secret) setSecret({ title: 'Client secret', value: created.client_secret });
         else setNoSecret(true);
         setMessage({ kind: 'success', text: `Client ${created.client_id} created.` });
@@ -238,9 +271,19 @@ export function ClientForm(props: { clientId: string | null }) {
         setMessage({ kind: 'success', text: 'Changes saved. They apply to the next token request.' });
       }
     } catch (failure) {
-      const fieldErrors = fieldErrorsOf(failure);
+      const typed = [
+        form.client_name,
+        form.client_id,
+        ...form.scopes,
+        ...linesOf(form.redirect_uris),
+        ...linesOf(form.post_logout_redirect_uris),
+        ...form.allowed_origins.split(/[\s,]+/),
+        form.profile,
+      ];
+      const fieldErrors = Object.fromEntries(Object.entries(fieldErrorsOf(failure)).map(([field, text]) => [field, asTyped(text, typed)]));
       setErrors(fieldErrors);
-      setMessage({ kind: 'error', text: Object.keys(fieldErrors).length > 0 ? `Not saved: ${errorText(failure)}` : errorText(failure) });
+      const text = asTyped(errorText(failure), typed);
+      setMessage({ kind: 'error', text: Object.keys(fieldErrors).length > 0 ? `Not saved: ${text}` : text });
     } finally {
       setBusy(false);
     }
@@ -248,6 +291,23 @@ export function ClientForm(props: { clientId: string | null }) {
 
   async function rotate() {
     if (clientId === null) return;
+    const immediate = grace.trim() === '0';
+    const confirmed = await confirm({
+      title: `Rotate the secret of ${clientId}?`,
+      body: (
+        <p>
+          A new secret is made and shown once.{' '}
+          {immediate
+            ? 'With a grace period of 0 the current secret stops working at once: every system that uses it is refused until it has the new one.'
+            : grace.trim() === ''
+              ? "The current secret keeps working for the server's default grace period."
+              : `The current secret keeps working for ${grace.trim()} seconds.`}
+        </p>
+      ),
+      action: immediate ? `Rotate the secret of ${clientId} now` : `Rotate the secret of ${clientId}`,
+      destructive: immediate,
+    });
+    if (!confirmed) return;
     setMessage(null);
     try {
       const body = grace.trim() === '' ? {} : { grace_period: integerOrText(grace) };
@@ -265,9 +325,16 @@ export function ClientForm(props: { clientId: string | null }) {
   }
 
   async function remove() {
-    if (clientId === null || !window.confirm(`Delete the client ${clientId}? Its tokens stop working at once.`)) return;
+    if (clientId === null) return;
+    const confirmed = await confirm({
+      title: `Delete the client ${clientId}?`,
+      body: <p>Its secrets and keys stop working at once and the client cannot be restored. Tokens already issued stay valid until they expire or are revoked.</p>,
+      action: `Delete client ${clientId}`,
+    });
+    if (!confirmed) return;
     try {
       await api('DELETE', `/clients/${encodeURIComponent(clientId)}`);
+      setLeaveGuard(null);
       navigate('/admin/clients');
     } catch (failure) {
       setMessage({ kind: 'error', text: errorText(failure) });
@@ -287,6 +354,8 @@ export function ClientForm(props: { clientId: string | null }) {
         <Link to="/clients">Clients</Link> / {creating ? 'New' : clientId}
       </p>
       <h1 id="client-title">{creating ? 'Add a client' : client ? `Client ${client.client_name || client.client_id}` : 'Client'}</h1>
+      {confirmDialog}
+      {restored && dirty && <Alert kind="info">Your unsaved changes from before the session expired are back: check them and save.</Alert>}
       {message && <Alert kind={message.kind}>{message.text}</Alert>}
       {secret && <SecretOnce title={secret.title} value={secret.value} note={secret.note} onDone={() => setSecret(null)} />}
       {noSecret && <Alert kind="info">Public client: no secret. It proves nothing at the token endpoint; PKCE and its registered redirect URIs protect its authorization codes.</Alert>}

@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import { CLIENT_KEY_ALGS, type ClientKeyJson } from '../../../src/admin-api/wire';
 import { api } from '../api';
+import { useConfirm } from '../confirm-dialog';
+import { privateKeyProblem } from '../key-text';
 import { Alert, CopyButton, Field, errorText, fieldErrorsOf } from '../ui';
 
 /** A client's public keys: list, paste a PEM/JWK/OpenSSH key, or generate a pair (private key shown once). */
@@ -14,6 +16,7 @@ export function ClientKeys(props: { clientId: string }) {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
   const [privateKey, setPrivateKey] = useState<{ kid: string; pem: string; url: string } | null>(null);
+  const [confirm, confirmDialog] = useConfirm();
 
   const load = () =>
     api<{ keys: ClientKeyJson[] }>('GET', path).then(
@@ -30,6 +33,12 @@ export function ClientKeys(props: { clientId: string }) {
     setErrors({});
     setMessage(null);
     let key: unknown = pasted.trim();
+    // A private key never leaves the browser: refused here, without quoting it.
+    const problem = privateKeyProblem(pasted);
+    if (problem !== null) {
+      setErrors({ key: problem });
+      return;
+    }
     if (typeof key === 'string' && key.startsWith('{')) {
       try {
         key = JSON.parse(key);
@@ -64,7 +73,12 @@ export function ClientKeys(props: { clientId: string }) {
   }
 
   async function removeKey(keyId: string) {
-    if (!window.confirm(`Remove the key ${keyId}? Assertions signed with it stop working.`)) return;
+    const confirmed = await confirm({
+      title: `Remove the key ${keyId}?`,
+      body: <p>Assertions and application-token requests signed with it are refused at once.</p>,
+      action: `Remove key ${keyId}`,
+    });
+    if (!confirmed) return;
     try {
       await api('DELETE', `${path}/${encodeURIComponent(keyId)}`);
       await load();
@@ -77,6 +91,7 @@ export function ClientKeys(props: { clientId: string }) {
     <section className="card" aria-labelledby="keys-title">
       <h2 id="keys-title">Public keys</h2>
       <p className="hint">Keys with which this client signs its assertions (private_key_jwt) and application-token requests.</p>
+      {confirmDialog}
       {message && <Alert kind={message.kind}>{message.text}</Alert>}
       {privateKey && (
         <section className="secret-once" aria-labelledby="private-key-title">

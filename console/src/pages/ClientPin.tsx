@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ClientMetadata } from '../../../src/admin-api/wire';
 import { api } from '../api';
+import { useConfirm } from '../confirm-dialog';
 import { Alert, Badge, Field, errorText, fieldErrorsOf } from '../ui';
 
 /** The PIN of the built-in PinCode check: set or not (the PIN itself is write-only), set or change it, clear it. */
@@ -11,6 +12,7 @@ export function ClientPin(props: { clientId: string }) {
   const [error, setError] = useState<string | undefined>(undefined);
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  const [confirm, confirmDialog] = useConfirm();
 
   const load = () =>
     api<ClientMetadata>('GET', clientPath).then(
@@ -41,7 +43,12 @@ export function ClientPin(props: { clientId: string }) {
   }
 
   async function clear() {
-    if (!window.confirm(`Clear the PIN of ${props.clientId}? Its PinCode check can no longer pass until a new PIN is set.`)) return;
+    const confirmed = await confirm({
+      title: `Clear the PIN of ${props.clientId}?`,
+      body: <p>Its PinCode check can no longer pass until a new PIN is set.</p>,
+      action: `Clear PIN of ${props.clientId}`,
+    });
+    if (!confirmed) return;
     setError(undefined);
     setMessage(null);
     try {
@@ -58,6 +65,7 @@ export function ClientPin(props: { clientId: string }) {
       <h2 id="pin-title">PIN for the PinCode check</h2>
       <p className="hint">The client answers this PIN when a scope element needs the PinCode check. Gatehouse keeps only a keyed digest, so the PIN cannot be shown.</p>
       <p data-testid="pin-state">PIN: {pinSet === null ? '…' : <Badge kind={pinSet ? 'on' : 'off'}>{pinSet ? 'set' : 'not set'}</Badge>}</p>
+      {confirmDialog}
       {message && <Alert kind={message.kind}>{message.text}</Alert>}
       <form
         onSubmit={(event) => {

@@ -1,8 +1,7 @@
-import { useEffect, useState } from 'react';
 import { clientStatus, type ClientMetadata, type PageJson } from '../../../src/admin-api/wire';
-import { api, query } from '../api';
+import { usePagedList } from '../use-paged-list';
 import { navigate, setSearch as setAddress, useSearch } from '../router';
-import { Alert, Badge, Field, Link, Pager, errorText, formatTime } from '../ui';
+import { Alert, Badge, Field, Link, Pager, formatTime } from '../ui';
 
 const LIMIT = 20;
 
@@ -12,19 +11,7 @@ export function ClientsList() {
   const search = address.get('search') ?? '';
   const offsetParam = Number(address.get('offset') ?? 0);
   const offset = Number.isSafeInteger(offsetParam) && offsetParam > 0 ? offsetParam : 0;
-  const [page, setPage] = useState<(PageJson & { clients: ClientMetadata[] }) | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    let current = true;
-    api<PageJson & { clients: ClientMetadata[] }>('GET', `/clients${query({ search, limit: LIMIT, offset })}`).then(
-      (found) => current && (setPage(found), setError(null)),
-      (failure: unknown) => current && setError(errorText(failure)),
-    );
-    return () => {
-      current = false;
-    };
-  }, [search, offset]);
+  const { page, error } = usePagedList<PageJson & { clients: ClientMetadata[] }>('/clients', { search, limit: LIMIT, offset });
 
   return (
     <section aria-labelledby="clients-title">

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { DeclarativeCommandJson, DeclarativeCommandsJson } from '../../../src/admin-api/wire';
 import { ApiError, api } from '../api';
+import { useConfirm } from '../confirm-dialog';
 import { navigate } from '../router';
 import { Alert, Badge, Check, Field, Link, Radio, errorText, formatTime } from '../ui';
 import {
@@ -65,6 +66,7 @@ export function CommandEditor(props: { app: string; name: string } | { app: null
 type Errors = Record<string, string>;
 
 function CommandForm({ command, draft }: { command: DeclarativeCommandJson | null; draft: EditableSpec | null }) {
+  const [confirm, confirmDialog] = useConfirm();
   const [saved, setSaved] = useState<DeclarativeCommandJson | null>(command);
   const original = saved?.spec ?? draft ?? undefined;
   const [initial, setInitial] = useState<CommandFormState>(() => (original ? formOf(original) : EMPTY_COMMAND));
@@ -170,7 +172,7 @@ function CommandForm({ command, draft }: { command: DeclarativeCommandJson | nul
   async function remove() {
     if (!saved) return;
     const label = `${saved.app}/${saved.name}`;
-    if (!window.confirm(`Delete the command ${label}? Callers get 404 from every instance within a second.`)) return;
+    if (!(await confirm({ title: `Delete the command ${label}?`, body: 'Callers get 404 from every instance within a second.', action: `Delete command ${label}` }))) return;
     try {
       await api('DELETE', commandPath(saved.app, saved.name));
       showCommands(`Command ${label} deleted.`);
@@ -187,6 +189,7 @@ function CommandForm({ command, draft }: { command: DeclarativeCommandJson | nul
 
   return (
     <section aria-labelledby="command-title">
+      {confirmDialog}
       <p className="breadcrumb">
         <Link to="/commands">Commands</Link> /
       </p>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { DeclarativeCommandJson, DeclarativeCommandsJson } from '../../../src/admin-api/wire';
 import { api } from '../api';
+import { useConfirm } from '../confirm-dialog';
 import { navigate } from '../router';
 import { Alert, Badge, Field, Link, errorText, formatTime } from '../ui';
 import type { EditableSpec } from './command-form';
@@ -52,6 +53,7 @@ function matches(command: DeclarativeCommandJson, filter: string): boolean {
 }
 
 export function Commands() {
+  const [confirm, confirmDialog] = useConfirm();
   const [commands, setCommands] = useState<DeclarativeCommandJson[] | null>(null);
   const [filter, setFilter] = useState('');
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(() => {
@@ -74,7 +76,7 @@ export function Commands() {
 
   async function remove(command: DeclarativeCommandJson) {
     const label = `${command.app}/${command.name}`;
-    if (!window.confirm(`Delete the command ${label}? Callers get 404 from every instance within a second.`)) return;
+    if (!(await confirm({ title: `Delete the command ${label}?`, body: 'Callers get 404 from every instance within a second.', action: `Delete command ${label}` }))) return;
     setMessage(null);
     try {
       await api('DELETE', commandPath(command.app, command.name));
@@ -88,6 +90,7 @@ export function Commands() {
   const shown = commands?.filter((command) => matches(command, filter.trim())) ?? [];
   return (
     <section aria-labelledby="commands-title">
+      {confirmDialog}
       <div className="page-head">
         <h1 id="commands-title">Commands</h1>
         <Link to="/commands/new" className="button">

@@ -1,6 +1,8 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { ConsentJson, PageJson } from '../../../src/admin-api/wire';
-import { api, query } from '../api';
+import { api } from '../api';
+import { useConfirm } from '../confirm-dialog';
+import { usePagedList } from '../use-paged-list';
 import { Alert, Field, Link, Pager, errorText, formatTime } from '../ui';
 
 const LIMIT = 20;
@@ -17,24 +19,9 @@ export function Consents() {
   const [draft, setDraft] = useState<Filters>(NONE);
   const [filters, setFilters] = useState<Filters>(NONE);
   const [offset, setOffset] = useState(0);
-  const [page, setPage] = useState<ConsentsPage | null>(null);
+  const { page, error, reload } = usePagedList<ConsentsPage>('/consents', { ...filters, limit: LIMIT, offset });
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
-  const [version, setVersion] = useState(0);
-
-  useEffect(() => {
-    let current = true;
-    api<ConsentsPage>('GET', `/consents${query({ ...filters, limit: LIMIT, offset })}`).then(
-      (found) => current && setPage(found),
-      (failure: unknown) => {
-        if (!current) return;
-        setPage(null);
-        setMessage({ kind: 'error', text: errorText(failure) });
-      },
-    );
-    return () => {
-      current = false;
-    };
-  }, [filters, offset, version]);
+  const [confirm, confirmDialog] = useConfirm();
 
   function apply(event: FormEvent) {
     event.preventDefault();
@@ -46,9 +33,12 @@ export function Consents() {
   async function withdraw(consent: ConsentJson) {
     const who = consent.username ?? consent.user_id;
     const application = consent.client_name ?? consent.client_id;
-    if (!window.confirm(`Withdraw the consent of ${who} to ${application}? The application asks again at their next sign-in; tokens already issued stay valid until they expire or are revoked.`)) {
-      return;
-    }
+    const confirmed = await confirm({
+      title: `Withdraw the consent of ${who} to ${application}?`,
+      body: <p>The application asks again at their next sign-in; tokens already issued stay valid until they expire or are revoked.</p>,
+      action: `Withdraw consent of ${who} to ${application}`,
+    });
+    if (!confirmed) return;
     setMessage(null);
     try {
       await api('DELETE', `/consents/${encodeURIComponent(consent.user_id)}/${encodeURIComponent(consent.client_id)}`);
@@ -56,7 +46,7 @@ export function Consents() {
     } catch (failure) {
       setMessage({ kind: 'error', text: errorText(failure) });
     }
-    setVersion((value) => value + 1);
+    reload();
   }
 
   return (
@@ -74,7 +64,9 @@ export function Consents() {
           </button>
         </div>
       </form>
+      {confirmDialog}
       {message && <Alert kind={message.kind}>{message.text}</Alert>}
+      {error && <Alert kind="error">{error}</Alert>}
       {page && (
         <>
           <div className="table-wrap">

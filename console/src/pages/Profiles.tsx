@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { BUILT_IN_CHECKS, type CreatedInitialAccessTokenJson, type InitialAccessTokenJson, type SecurityProfileFile, type SecurityProfileJson } from '../../../src/admin-api/wire';
 import { ApiError, api } from '../api';
+import { useConfirm } from '../confirm-dialog';
 import { Alert, Check, Field, SecretOnce, errorText, fieldErrorsOf, formatTime } from '../ui';
 import { DefaultScopeField, defaultScopeChoiceOf, defaultScopeValueOf } from './DefaultScopeField';
 import { ScopeChips } from './ScopeChips';
@@ -192,6 +193,7 @@ function ProfileEditor(props: { profile: SecurityProfileJson; onSaved: (message:
   const [tokens, setTokens] = useState<InitialAccessTokenJson[]>([]);
   const [newToken, setNewToken] = useState<string | null>(null);
   const [tokenDescription, setTokenDescription] = useState('');
+  const [confirm, confirmDialog] = useConfirm();
   const path = `/profiles/${encodeURIComponent(profile.name)}`;
 
   const loadTokens = () =>
@@ -230,7 +232,12 @@ function ProfileEditor(props: { profile: SecurityProfileJson; onSaved: (message:
   }
 
   async function remove() {
-    if (!window.confirm(`Delete the profile ${profile.name}?`)) return;
+    const confirmed = await confirm({
+      title: `Delete the profile ${profile.name}?`,
+      body: <p>Its scope element mapping, mandatory scope and initial access tokens are removed; it cannot be restored.</p>,
+      action: `Delete profile ${profile.name}`,
+    });
+    if (!confirmed) return;
     try {
       await api('DELETE', path);
       props.onDeleted();
@@ -251,6 +258,12 @@ function ProfileEditor(props: { profile: SecurityProfileJson; onSaved: (message:
   }
 
   async function revokeToken(id: string) {
+    const confirmed = await confirm({
+      title: `Revoke the initial access token ${id}?`,
+      body: <p>App instances can no longer register with it. This cannot be undone; a new token can be created.</p>,
+      action: `Revoke initial access token ${id}`,
+    });
+    if (!confirmed) return;
     await api('DELETE', `${path}/initial-access-tokens/${encodeURIComponent(id)}`).catch((failure: unknown) => setMessage({ kind: 'error', text: errorText(failure) }));
     await loadTokens();
   }
@@ -263,6 +276,7 @@ function ProfileEditor(props: { profile: SecurityProfileJson; onSaved: (message:
           Export JSON
         </button>
       </div>
+      {confirmDialog}
       {message && <Alert kind={message.kind}>{message.text}</Alert>}
       <form onSubmit={(event) => void save(event)} noValidate aria-label={`Settings of ${profile.name}`}>
         <fieldset className={errors.scope_element_mapping ? 'field-invalid' : undefined}>

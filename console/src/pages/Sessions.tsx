@@ -1,6 +1,8 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { BrowserSessionJson, EndedSessionsJson, PageJson } from '../../../src/admin-api/wire';
-import { api, query } from '../api';
+import { api } from '../api';
+import { useConfirm } from '../confirm-dialog';
+import { usePagedList } from '../use-paged-list';
 import { Alert, Field, Pager, errorText, formatTime } from '../ui';
 
 const LIMIT = 20;
@@ -18,24 +20,9 @@ export function Sessions() {
   const [draft, setDraft] = useState(() => new URLSearchParams(window.location.search).get('user') ?? '');
   const [user, setUser] = useState(draft);
   const [offset, setOffset] = useState(0);
-  const [page, setPage] = useState<SessionsPage | null>(null);
+  const { page, error, reload } = usePagedList<SessionsPage>('/sessions', { user, limit: LIMIT, offset });
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
-  const [version, setVersion] = useState(0);
-
-  useEffect(() => {
-    let current = true;
-    api<SessionsPage>('GET', `/sessions${query({ user, limit: LIMIT, offset })}`).then(
-      (found) => current && setPage(found),
-      (failure: unknown) => {
-        if (!current) return;
-        setPage(null);
-        setMessage({ kind: 'error', text: errorText(failure) });
-      },
-    );
-    return () => {
-      current = false;
-    };
-  }, [user, offset, version]);
+  const [confirm, confirmDialog] = useConfirm();
 
   function apply(event: FormEvent) {
     event.preventDefault();
@@ -46,7 +33,12 @@ export function Sessions() {
 
   async function end(session: BrowserSessionJson) {
     const who = session.username ?? session.user_id;
-    if (!window.confirm(`End this session of ${who}? They are signed out at once and sign in again at their next visit.`)) return;
+    const confirmed = await confirm({
+      title: `End this session of ${who}?`,
+      body: <p>They are signed out at once and sign in again at their next visit. Tokens already issued stay valid until they expire or are revoked.</p>,
+      action: `End session of ${who}`,
+    });
+    if (!confirmed) return;
     setMessage(null);
     try {
       await api('DELETE', `/sessions/${encodeURIComponent(session.id)}`);
@@ -54,11 +46,12 @@ export function Sessions() {
     } catch (failure) {
       setMessage({ kind: 'error', text: errorText(failure) });
     }
-    setVersion((value) => value + 1);
+    reload();
   }
 
   async function endAll() {
-    if (!window.confirm(`End every session of ${user}? They are signed out in every browser at once.`)) return;
+    const confirmed = await confirm({ title: `End every session of ${user}?`, body: <p>They are signed out in every browser at once.</p>, action: `End all sessions of ${user}` });
+    if (!confirmed) return;
     setMessage(null);
     try {
       const ended = await api<EndedSessionsJson>('DELETE', `/users/${encodeURIComponent(user)}/sessions`);
@@ -66,7 +59,7 @@ export function Sessions() {
     } catch (failure) {
       setMessage({ kind: 'error', text: errorText(failure) });
     }
-    setVersion((value) => value + 1);
+    reload();
   }
 
   return (
@@ -91,7 +84,9 @@ export function Sessions() {
           )}
         </div>
       </form>
+      {confirmDialog}
       {message && <Alert kind={message.kind}>{message.text}</Alert>}
+      {error && <Alert kind="error">{error}</Alert>}
       {page && (
         <>
           <div className="table-wrap">

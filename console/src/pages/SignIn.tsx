@@ -3,7 +3,7 @@ import type { SessionJson, SetupStatusJson } from '../../../src/admin-api/wire';
 import { api } from '../api';
 import { Alert, Field, errorText } from '../ui';
 
-export function SignIn(props: { onSignedIn: (session: SessionJson) => void }) {
+export function SignIn(props: { onSignedIn: (session: SessionJson) => void; notice?: string | undefined }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -36,6 +36,7 @@ export function SignIn(props: { onSignedIn: (session: SessionJson) => void }) {
       <form className="card sign-in-card" onSubmit={(event) => void submit(event)} aria-labelledby="sign-in-title">
         <h1 id="sign-in-title">Gatehouse console</h1>
         <p className="hint">Sign in with an administrator account.</p>
+        {props.notice && <Alert kind="info">{props.notice}</Alert>}
         {noAdministrator && (
           <Alert kind="info">
             There is no administrator yet. Open the one-time setup link that <code>gatehouse serve</code> printed at its first start, or create an account on the server with{' '}

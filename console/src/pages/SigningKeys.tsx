@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { SigningKeyJson } from '../../../src/admin-api/wire';
 import { api } from '../api';
+import { useConfirm } from '../confirm-dialog';
 import { Alert, Badge, Field, errorText, fieldErrorsOf, formatTime } from '../ui';
 
 const STATE_KIND: Record<string, 'on' | 'off' | 'warn' | 'neutral'> = { active: 'on', next: 'warn', retired: 'neutral', expired: 'off' };
@@ -10,6 +11,7 @@ export function SigningKeys() {
   const [delay, setDelay] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
+  const [confirm, confirmDialog] = useConfirm();
 
   const load = () =>
     api<{ keys: SigningKeyJson[] }>('GET', '/keys').then(
@@ -21,6 +23,24 @@ export function SigningKeys() {
   }, []);
 
   async function rotate() {
+    const immediate = delay.trim() === '0';
+    const confirmed = await confirm({
+      title: 'Rotate the signing key?',
+      body: (
+        <p>
+          A new key is published in the JWKS{' '}
+          {immediate
+            ? 'and signs at once: resource servers that cached the JWKS refuse the new tokens until they fetch it again.'
+            : delay.trim() === ''
+              ? "and signs after the server's default activation delay."
+              : `and signs after ${delay.trim()} seconds.`}{' '}
+          Tokens already issued stay valid.
+        </p>
+      ),
+      action: immediate ? 'Rotate signing key now' : 'Rotate signing key',
+      destructive: immediate,
+    });
+    if (!confirmed) return;
     setErrors({});
     setMessage(null);
     try {
@@ -41,6 +61,7 @@ export function SigningKeys() {
         The keys that sign access tokens, as published in the JWKS (<code>/oauth/jwks</code>). A new key is published at once and signs after the activation delay; old keys stay published until their
         tokens have expired.
       </p>
+      {confirmDialog}
       {message && <Alert kind={message.kind}>{message.text}</Alert>}
       {keys && (
         <div className="table-wrap">

@@ -1,6 +1,11 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { PageJson, UserJson } from '../../../src/admin-api/wire';
-import { api, query } from '../api';
+import { api } from '../api';
+import { useConfirm } from '../confirm-dialog';
+import { asTyped, checkUserForm } from '../form-checks';
+import { takeKeptEdit, useKeptEdit } from '../kept-edits';
+import { useUnsavedChanges } from '../unsaved-changes';
+import { usePagedList } from '../use-paged-list';
 import { Alert, Badge, Check, Field, Link, Pager, errorText, fieldErrorsOf, formatTime } from '../ui';
 import { RevokeTokensButton } from './RevokeTokens';
 
@@ -8,36 +13,64 @@ const LIMIT = 20;
 
 type Panel = { kind: 'add' } | { kind: 'edit'; user: UserJson } | { kind: 'password'; user: UserJson } | null;
 
+/** What the user editor keeps when the session expires (never the password). */
+interface KeptUserEdit {
+  user?: UserJson;
+  values: EditorValues;
+}
+interface EditorValues {
+  username: string;
+  displayName: string;
+  email: string;
+  roles: string;
+  enabled: boolean;
+}
+const KEPT_EDITOR = 'users:editor';
+
+function isLocked(user: UserJson): boolean {
+  return user.locked_until !== null && Date.parse(user.locked_until) > Date.now();
+}
+
 export function Users() {
   const [search, setSearch] = useState('');
   const [offset, setOffset] = useState(0);
-  const [page, setPage] = useState<(PageJson & { users: UserJson[] }) | null>(null);
-  const [panel, setPanel] = useState<Panel>(null);
+  const list = usePagedList<PageJson & { users: UserJson[] }>('/users', { search, limit: LIMIT, offset });
+  const page = list.page;
+  // An edit kept when the session expired opens its editor again.
+  const [kept] = useState(() => takeKeptEdit<KeptUserEdit>(KEPT_EDITOR));
+  const [panel, setPanel] = useState<Panel>(() => (kept ? (kept.user ? { kind: 'edit', user: kept.user } : { kind: 'add' }) : null));
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
-  const [version, setVersion] = useState(0);
-
-  useEffect(() => {
-    let current = true;
-    api<PageJson & { users: UserJson[] }>('GET', `/users${query({ search, limit: LIMIT, offset })}`).then(
-      (found) => current && setPage(found),
-      (failure: unknown) => current && setMessage({ kind: 'error', text: errorText(failure) }),
-    );
-    return () => {
-      current = false;
-    };
-  }, [search, offset, version]);
+  const [confirm, confirmDialog] = useConfirm();
 
   const reload = (text?: string) => {
-    setVersion((value) => value + 1);
+    list.reload();
     if (text) setMessage({ kind: 'success', text });
   };
 
-  async function act(user: UserJson, action: 'enable' | 'disable' | 'unlock') {
+  async function act(user: UserJson, action: 'enable' | 'disable' | 'unlock' | 'delete') {
     setMessage(null);
+    if (action === 'disable' || action === 'delete') {
+      const confirmed = await confirm(
+        action === 'delete'
+          ? {
+              title: `Delete the user ${user.username}?`,
+              body: <p>The account, its sessions, consents and refresh tokens are removed; it cannot be restored. Access tokens already issued stay valid until they expire or are revoked.</p>,
+              action: `Delete user ${user.username}`,
+            }
+          : {
+              title: `Disable the user ${user.username}?`,
+              body: <p>They can no longer sign in or get tokens until they are enabled again. Access tokens already issued stay valid until they expire or are revoked.</p>,
+              action: `Disable user ${user.username}`,
+            },
+      );
+      if (!confirmed) return;
+    }
     try {
-      if (action === 'unlock') await api('POST', `/users/${user.id}/unlock`);
-      else await api('PATCH', `/users/${user.id}`, { enabled: action === 'enable' });
-      reload(`User ${user.username} ${action === 'unlock' ? 'unlocked' : `${action}d`}.`);
+      if (action === 'unlock') await api('POST', `/users/${encodeURIComponent(user.id)}/unlock`);
+      else if (action === 'delete') await api('DELETE', `/users/${encodeURIComponent(user.id)}`);
+      else await api('PATCH', `/users/${encodeURIComponent(user.id)}`, { enabled: action === 'enable' });
+      const done = { unlock: 'unlocked', delete: 'deleted', enable: 'enabled', disable: 'disabled' }[action];
+      reload(`User ${user.username} ${done}.`);
     } catch (failure) {
       setMessage({ kind: 'error', text: errorText(failure) });
     }
@@ -52,9 +85,19 @@ export function Users() {
         </button>
       </div>
       <p className="lead">People in the user registry: they sign in through the hosted sign-in pages (authorization code flow), or through clients with the password grant.</p>
+      {confirmDialog}
       {message && <Alert kind={message.kind}>{message.text}</Alert>}
-      {panel?.kind === 'add' && <UserEditor onDone={(text) => (setPanel(null), reload(text))} onCancel={() => setPanel(null)} />}
-      {panel?.kind === 'edit' && <UserEditor user={panel.user} onDone={(text) => (setPanel(null), reload(text))} onCancel={() => setPanel(null)} />}
+      {list.error && <Alert kind="error">{list.error}</Alert>}
+      {panel?.kind === 'add' && <UserEditor kept={kept?.user ? undefined : kept?.values} onDone={(text) => (setPanel(null), reload(text))} onCancel={() => setPanel(null)} />}
+      {panel?.kind === 'edit' && (
+        <UserEditor
+          key={panel.user.id}
+          user={panel.user}
+          kept={kept?.user?.id === panel.user.id ? kept.values : undefined}
+          onDone={(text) => (setPanel(null), reload(text))}
+          onCancel={() => setPanel(null)}
+        />
+      )}
       {panel?.kind === 'password' && <PasswordReset user={panel.user} onDone={(text) => (setPanel(null), reload(text))} onCancel={() => setPanel(null)} />}
       <div className="toolbar" role="search">
         <Field label="Search by username or display name">
@@ -74,7 +117,7 @@ export function Users() {
       {page && (
         <>
           <div className="table-wrap">
-            <table>
+            <table className="stack-table users-table">
               <thead>
                 <tr>
                   <th scope="col">Username</th>
@@ -96,14 +139,16 @@ export function Users() {
                   </tr>
                 )}
                 {page.users.map((user) => {
-                  const locked = user.locked_until !== null && Date.parse(user.locked_until) > Date.now();
+                  const locked = isLocked(user);
                   return (
                     <tr key={user.id}>
-                      <td>{user.username}</td>
-                      <td>{user.display_name ?? '—'}</td>
-                      <td>{user.email ?? '—'}</td>
-                      <td>{user.roles.join(', ') || '—'}</td>
-                      <td>
+                      <td className="user-name">
+                        <strong>{user.username}</strong>
+                      </td>
+                      <td data-label="Display name">{user.display_name ?? '—'}</td>
+                      <td data-label="Email">{user.email ?? '—'}</td>
+                      <td data-label="Roles">{user.roles.join(', ') || '—'}</td>
+                      <td data-label="Status">
                         {user.enabled ? <Badge kind="on">Enabled</Badge> : <Badge kind="off">Disabled</Badge>} {locked && <Badge kind="warn">Locked until {formatTime(user.locked_until)}</Badge>}
                       </td>
                       <td className="row-actions">
@@ -136,6 +181,9 @@ export function Users() {
                         <Link to={`/sessions?user=${encodeURIComponent(user.username)}`} className="button button-secondary">
                           Sessions<span className="visually-hidden"> of {user.username}</span>
                         </Link>
+                        <button type="button" className="button-danger" onClick={() => void act(user, 'delete')} aria-label={`Delete ${user.username}`}>
+                          Delete
+                        </button>
                       </td>
                     </tr>
                   );
@@ -150,43 +198,67 @@ export function Users() {
   );
 }
 
-function UserEditor(props: { user?: UserJson; onDone: (message: string) => void; onCancel: () => void }) {
+function valuesOf(user: UserJson | undefined): EditorValues {
+  return { username: user?.username ?? '', displayName: user?.display_name ?? '', email: user?.email ?? '', roles: user?.roles.join(', ') ?? '', enabled: user?.enabled ?? true };
+}
+
+function rolesOf(text: string): string[] {
+  return text
+    .split(',')
+    .map((role) => role.trim())
+    .filter((role) => role !== '');
+}
+
+function UserEditor(props: { user?: UserJson; kept?: EditorValues | undefined; onDone: (message: string) => void; onCancel: () => void }) {
   const editing = props.user !== undefined;
-  const [username, setUsername] = useState(props.user?.username ?? '');
+  const initial = valuesOf(props.user);
+  const start = props.kept ?? initial;
+  const [username, setUsername] = useState(start.username);
   const [password, setPassword] = useState('');
-  const [displayName, setDisplayName] = useState(props.user?.display_name ?? '');
-  const [email, setEmail] = useState(props.user?.email ?? '');
-  const [roles, setRoles] = useState(props.user?.roles.join(', ') ?? '');
-  const [enabled, setEnabled] = useState(props.user?.enabled ?? true);
+  const [displayName, setDisplayName] = useState(start.displayName);
+  const [email, setEmail] = useState(start.email);
+  const [roles, setRoles] = useState(start.roles);
+  const [enabled, setEnabled] = useState(start.enabled);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
+  const [confirm, confirmDialog] = useConfirm();
+  const values: EditorValues = { username, displayName, email, roles, enabled };
+  const dirty = JSON.stringify(values) !== JSON.stringify(initial) || password !== '';
+  useUnsavedChanges(dirty, confirm);
+  useKeptEdit(KEPT_EDITOR, dirty ? ({ user: props.user, values } satisfies KeptUserEdit) : null);
 
   async function save(event: FormEvent) {
     event.preventDefault();
     setErrors({});
     setError(null);
+    const invalid = checkUserForm({ username, password: editing ? undefined : password, email, roles: rolesOf(roles) });
+    if (Object.keys(invalid).length > 0) {
+      setErrors(invalid);
+      setError(`Not saved: ${Object.keys(invalid).length === 1 ? 'one field needs' : `${Object.keys(invalid).length} fields need`} a change (marked below).`);
+      return;
+    }
     const body = {
       display_name: displayName.trim() === '' ? null : displayName,
       email: email.trim() === '' ? null : email,
-      roles: roles
-        .split(',')
-        .map((role) => role.trim())
-        .filter((role) => role !== ''),
+      roles: rolesOf(roles),
       enabled,
     };
     try {
-      if (props.user) await api('PATCH', `/users/${props.user.id}`, body);
+      if (props.user) await api('PATCH', `/users/${encodeURIComponent(props.user.id)}`, body);
       else await api('POST', '/users', { ...body, username, password });
       props.onDone(editing ? `User ${username} saved.` : `User ${username} added.`);
     } catch (failure) {
-      setErrors(fieldErrorsOf(failure));
-      setError(errorText(failure));
+      const typed = [username, displayName, email, ...rolesOf(roles)];
+      setErrors(Object.fromEntries(Object.entries(fieldErrorsOf(failure)).map(([field, text]) => [field, asTyped(text, typed)])));
+      setError(asTyped(errorText(failure), typed));
     }
   }
 
   return (
     <form className="card form" onSubmit={(event) => void save(event)} noValidate aria-labelledby="user-editor-title">
       <h2 id="user-editor-title">{editing ? `Edit ${props.user?.username}` : 'Add a user'}</h2>
+      {confirmDialog}
+      {props.kept && dirty && <Alert kind="info">Your unsaved changes from before the session expired are back (enter the password again): check them and save.</Alert>}
       {error && <Alert kind="error">{error}</Alert>}
       <div className="grid-2">
         <Field label="Username" error={errors.username} hint={editing ? 'Usernames cannot be changed.' : 'Unique, regardless of case.'}>
