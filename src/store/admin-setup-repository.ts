@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AdminAccount } from '../admin-accounts/admin-account.js';
 import type { AdminSetupStore, PendingSetupLink, SetupRedemption } from '../admin-accounts/admin-setup-store.js';
-import { usernameKey } from '../users/user.js';
+import { toAdminRow } from './admins-repository.js';
 import type { Database } from './schema.js';
 
 /** The settings row that holds the pending setup link (digest and expiry), shared by every instance on the database. */
@@ -57,18 +57,7 @@ export class AdminSetupRepository implements AdminSetupStore {
       if (Number(removed.numDeletedRows) === 0) return 'link_gone';
       const any = await trx.selectFrom('admins').select('id').limit(1).executeTakeFirst();
       if (any) return 'admin_exists';
-      await trx
-        .insertInto('admins')
-        .values({
-          id: admin.id,
-          username: admin.username,
-          username_key: usernameKey(admin.username),
-          password_hash: admin.passwordHash,
-          role: admin.role,
-          created_at: admin.createdAt,
-          updated_at: admin.updatedAt,
-        })
-        .execute();
+      await trx.insertInto('admins').values(toAdminRow(admin)).execute();
       return 'created';
     });
   }

@@ -13,6 +13,19 @@ export class DuplicateAdminError extends ConflictError {
   }
 }
 
+/** The row of an administrator (the setup link's repository inserts the first one the same way). */
+export function toAdminRow(admin: AdminAccount): AdminsTable {
+  return {
+    id: admin.id,
+    username: admin.username,
+    username_key: usernameKey(admin.username),
+    password_hash: admin.passwordHash,
+    role: admin.role,
+    created_at: admin.createdAt,
+    updated_at: admin.updatedAt,
+  };
+}
+
 function fromRow(row: AdminsTable): AdminAccount {
   return {
     id: row.id,
@@ -61,18 +74,7 @@ export class AdminsRepository implements AdminAccountsStore {
         }
         const taken = await trx.selectFrom('admins').select('id').where('username_key', '=', usernameKey(admin.username)).executeTakeFirst();
         if (taken) throw new DuplicateAdminError(admin.username);
-        await trx
-          .insertInto('admins')
-          .values({
-            id: admin.id,
-            username: admin.username,
-            username_key: usernameKey(admin.username),
-            password_hash: admin.passwordHash,
-            role: admin.role,
-            created_at: admin.createdAt,
-            updated_at: admin.updatedAt,
-          })
-          .execute();
+        await trx.insertInto('admins').values(toAdminRow(admin)).execute();
         return true;
       });
     } catch (error) {
