@@ -71,7 +71,8 @@ describe.each(STORES)('console forms in Chromium on %s', (store) => {
     page.on('pageerror', (error) => problems.push(error.message));
     await page.goto(`${server.url}/admin/`);
     await signIn();
-    await page.getByRole('heading', { name: 'Clients', level: 1 }).waitFor();
+    // The overview is the landing page.
+    await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
   });
   afterAll(async () => {
     await browser?.close();
