@@ -58,7 +58,7 @@ export function Administrators(props: { session: SessionJson }) {
       {panel?.kind === 'password' && <PasswordReset admin={panel.admin} onDone={reload} onCancel={() => setPanel(null)} />}
       {admins && (
         <div className="table-wrap">
-          <table className="admins-table">
+          <table className="stack-table admins-table">
             <thead>
               <tr>
                 <th scope="col">Username</th>
@@ -78,8 +78,10 @@ export function Administrators(props: { session: SessionJson }) {
                     <td>
                       {admin.username} {self && <Badge kind="neutral">you</Badge>}
                     </td>
-                    <td>{admin.role === 'admin' ? <Badge kind="on">administrator</Badge> : <Badge kind="warn">auditor</Badge>}</td>
-                    <td className="nowrap">{formatTime(admin.created_at)}</td>
+                    <td data-label="Role">{admin.role === 'admin' ? <Badge kind="on">administrator</Badge> : <Badge kind="warn">auditor</Badge>}</td>
+                    <td data-label="Created" className="nowrap">
+                      {formatTime(admin.created_at)}
+                    </td>
                     <td className="row-actions">
                       <button
                         type="button"
