@@ -2,7 +2,8 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { DeclarativeCommandJson, DeclarativeCommandsJson } from '../../../src/admin-api/wire';
 import { ApiError, api } from '../api';
 import { useConfirm } from '../confirm-dialog';
-import { navigate } from '../router';
+import { navigate, setLeaveGuard } from '../router';
+import { useUnsavedChanges } from '../unsaved-changes';
 import { Alert, Badge, Check, Field, Link, Radio, errorText, formatTime } from '../ui';
 import {
   BODY_FORMATS,
@@ -89,13 +90,8 @@ function CommandForm({ command, draft }: { command: DeclarativeCommandJson | nul
   const creating = saved === null;
   const dirty = JSON.stringify(form) !== JSON.stringify(initial);
 
-  // Leaving with unsaved changes asks first (a reload, a closed tab; in-app links are the browser's own).
-  useEffect(() => {
-    if (!dirty) return;
-    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
-    window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
-  }, [dirty]);
+  // Leaving with unsaved changes asks first: in-app links and back through the console's dialog, a reload or a closed tab through the browser's.
+  useUnsavedChanges(dirty, confirm);
 
   const set = <K extends keyof CommandFormState>(name: K, value: CommandFormState[K]) => {
     setForm((current) => ({ ...current, [name]: value }));
@@ -158,6 +154,8 @@ function CommandForm({ command, draft }: { command: DeclarativeCommandJson | nul
         await api('POST', '/commands', spec);
         setInitial(form);
         flashNext(`Command ${label} created. Every instance serves it within a second.`);
+        // Saved: the page the new command gets has nothing unsaved (the guard would ask before this render clears it).
+        setLeaveGuard(null);
         navigate(`/admin${commandPath(spec.app, spec.name)}`);
       }
     } catch (failure) {
@@ -175,6 +173,7 @@ function CommandForm({ command, draft }: { command: DeclarativeCommandJson | nul
     if (!(await confirm({ title: `Delete the command ${label}?`, body: 'Callers get 404 from every instance within a second.', action: `Delete command ${label}` }))) return;
     try {
       await api('DELETE', commandPath(saved.app, saved.name));
+      setLeaveGuard(null);
       showCommands(`Command ${label} deleted.`);
     } catch (failure) {
       setMessage({ kind: 'error', text: `Not deleted: ${errorText(failure)}` });
