@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { BUILT_IN_CHECKS, type CreatedInitialAccessTokenJson, type InitialAccessTokenJson, type SecurityProfileFile, type SecurityProfileJson } from '../../../src/admin-api/wire';
 import { ApiError, api } from '../api';
 import { useConfirm } from '../confirm-dialog';
+import { useUnsavedChanges } from '../unsaved-changes';
 import { Alert, Check, Field, SecretOnce, errorText, fieldErrorsOf, formatTime } from '../ui';
 import { DefaultScopeField, defaultScopeChoiceOf, defaultScopeValueOf } from './DefaultScopeField';
 import { ScopeChips } from './ScopeChips';
@@ -180,9 +181,21 @@ interface MappingRow {
   checks: string;
 }
 
+/** The editor's fields for a profile as saved: what `dirty` compares with. */
+function editedFieldsOf(profile: SecurityProfileJson) {
+  return {
+    rows: Object.entries(profile.scope_element_mapping).map(([element, checks]): MappingRow => ({ element, checks: checks.join(', ') })),
+    mandatory: profile.mandatory_scope,
+    lifetime: String(profile.max_token_expiration),
+    defaultScope: defaultScopeChoiceOf(profile.default_scope),
+    registration: profile.registration_enabled,
+    registrationChecks: profile.registration_checks,
+  };
+}
+
 function ProfileEditor(props: { profile: SecurityProfileJson; onSaved: (message: string) => void; onDeleted: () => void }) {
   const { profile } = props;
-  const [rows, setRows] = useState<MappingRow[]>(Object.entries(profile.scope_element_mapping).map(([element, checks]) => ({ element, checks: checks.join(', ') })));
+  const [rows, setRows] = useState<MappingRow[]>(() => editedFieldsOf(profile).rows);
   const [mandatory, setMandatory] = useState<string[]>(profile.mandatory_scope);
   const [lifetime, setLifetime] = useState(String(profile.max_token_expiration));
   const [defaultScope, setDefaultScope] = useState(defaultScopeChoiceOf(profile.default_scope));
@@ -195,6 +208,8 @@ function ProfileEditor(props: { profile: SecurityProfileJson; onSaved: (message:
   const [tokenDescription, setTokenDescription] = useState('');
   const [confirm, confirmDialog] = useConfirm();
   const path = `/profiles/${encodeURIComponent(profile.name)}`;
+  const dirty = JSON.stringify({ rows, mandatory, lifetime, defaultScope, registration, registrationChecks }) !== JSON.stringify(editedFieldsOf(profile));
+  useUnsavedChanges(dirty, confirm);
 
   const loadTokens = () =>
     api<{ initial_access_tokens: InitialAccessTokenJson[] }>('GET', `${path}/initial-access-tokens`).then(
