@@ -246,7 +246,7 @@ describe.each(STORES)('console commands in Chromium on %s', (store) => {
     await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Command orders/get deleted');
     expect(asked).toContain('orders/get');
     expect(page.url()).toBe(`${server.url}/admin/commands`);
-    expect(await page.getByRole('row', { name: /orders\/get/ }).count()).toBe(0);
+    await expect.poll(() => page.getByRole('row', { name: /orders\/get/ }).count()).toBe(0);
     expect((await listed()).some((command) => command.app === 'orders')).toBe(false);
     await expect.poll(async () => (await call({ id: '7' })).status).toBe(404);
 

@@ -104,7 +104,8 @@ describe.each(STORES)('console forms in Chromium on %s', (store) => {
     await dialog.getByRole('button', { name: 'Delete user alice' }).click();
     await expect.poll(() => page.getByRole('status').first().textContent()).toContain('User alice deleted');
     expect(await userJson('alice')).toBeUndefined();
-    expect(await page.getByRole('row', { name: /alice/ }).count()).toBe(0);
+    // The list is fetched again after the deletion: wait for it rather than for a moment.
+    await expect.poll(() => page.getByRole('row', { name: /alice/ }).count()).toBe(0);
     expect(problems).toEqual([]);
   });
 
@@ -288,6 +289,25 @@ describe.each(STORES)('console forms in Chromium on %s', (store) => {
       await open(path, heading);
       await shots(name);
     }
+    expect(problems).toEqual([]);
+  });
+  it('asks before leaving unsaved settings, security profile and command edits too', async () => {
+    const dialog = page.getByRole('dialog', { name: 'Leave without saving?' });
+    await open('/settings', 'Settings');
+    await page.getByLabel('Cookie name').fill('changed_not_saved');
+    await page.getByRole('link', { name: 'Clients', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Stay on this page' }).click();
+    expect(page.url()).toBe(`${server.url}/admin/settings`);
+    expect(await page.getByLabel('Cookie name').inputValue()).toBe('changed_not_saved');
+    await page.getByRole('link', { name: 'Clients', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Leave without saving' }).click();
+    await page.getByRole('heading', { name: 'Clients', level: 1 }).waitFor();
+
+    await open('/commands/new', 'New command');
+    await page.getByLabel('Application').fill('unsaved');
+    await page.getByRole('link', { name: 'Users', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Leave without saving' }).click();
+    await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
     expect(problems).toEqual([]);
   });
 });

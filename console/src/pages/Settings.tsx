@@ -1,4 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { useConfirm } from '../confirm-dialog';
+import { useUnsavedChanges } from '../unsaved-changes';
 import type { ServerSettingsJson, TokenDelivery } from '../../../src/admin-api/wire';
 import { api } from '../api';
 import { Alert, Check, Field, errorText, fieldErrorsOf } from '../ui';
@@ -32,12 +34,19 @@ const SERVER_LABELS: Record<string, string> = {
 
 export function Settings() {
   const [delivery, setDelivery] = useState<TokenDelivery | null>(null);
+  /** The token delivery settings as the server has them: leaving with other values asks first. */
+  const [savedDelivery, setSavedDelivery] = useState<TokenDelivery | null>(null);
+  const [confirm, confirmDialog] = useConfirm();
+  useUnsavedChanges(JSON.stringify(delivery) !== JSON.stringify(savedDelivery), confirm);
   const [server, setServer] = useState<ServerSettingsJson | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
 
   useEffect(() => {
-    api<TokenDelivery>('GET', '/settings/token-delivery').then(setDelivery, (failure: unknown) => setMessage({ kind: 'error', text: errorText(failure) }));
+    api<TokenDelivery>('GET', '/settings/token-delivery').then(
+      (found) => (setDelivery(found), setSavedDelivery(found)),
+      (failure: unknown) => setMessage({ kind: 'error', text: errorText(failure) }),
+    );
     api<ServerSettingsJson>('GET', '/settings/server').then(setServer, () => setServer(null));
   }, []);
 
@@ -47,7 +56,9 @@ export function Settings() {
     setErrors({});
     setMessage(null);
     try {
-      setDelivery(await api<TokenDelivery>('PATCH', '/settings/token-delivery', delivery));
+      const saved = await api<TokenDelivery>('PATCH', '/settings/token-delivery', delivery);
+      setDelivery(saved);
+      setSavedDelivery(saved);
       setMessage({ kind: 'success', text: 'Token delivery settings saved; every instance applies them.' });
     } catch (failure) {
       setErrors(fieldErrorsOf(failure));
@@ -60,6 +71,7 @@ export function Settings() {
   return (
     <section aria-labelledby="settings-title">
       <h1 id="settings-title">Settings</h1>
+      {confirmDialog}
       {message && <Alert kind={message.kind}>{message.text}</Alert>}
       {delivery && (
         <form className="card form" onSubmit={(event) => void save(event)} noValidate aria-labelledby="delivery-title">
