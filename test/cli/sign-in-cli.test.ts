@@ -155,7 +155,9 @@ describe('gatehouse CLI: browser sign-in (clients, sessions, consents, branding)
     expect(text.stdout).toContain('1 of 2 live session(s)');
     expect(await fails(['sessions', 'list', '--user', 'nobody'])).toContain('nobody');
 
-    expect((await runCli(['sessions', 'end', ids[1] ?? ''], env)).stdout).toBe('session of alice ended\n');
+    const ended = await runCli(['sessions', 'end', ids[1] ?? ''], env);
+    expect(ended.stderr).toBe('');
+    expect(ended.stdout).toBe('session of alice ended\n');
     expect(await fails(['sessions', 'end', ids[1] ?? ''])).toBe('gatehouse: no live browser session with this id');
     expect(await json(['sessions', 'end-all', 'ALICE'])).toEqual({ user_id: aliceId, ended: 1 });
     expect((await json<{ total: number }>(['sessions', 'list'])).total).toBe(1);
