@@ -1,5 +1,5 @@
 /** The admin REST API, as the console uses it: same origin, session cookie, CSRF token on changes. */
-import type { ErrorJson, SessionJson } from '../../src/admin-api/wire';
+import type { ErrorJson, FieldErrorJson, SessionJson } from '../../src/admin-api/wire';
 
 // The JSON of requests and answers is the admin API's wire contract: import its types from src/admin-api/wire.
 
@@ -9,6 +9,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly field?: string,
+    /** Every invalid field when the server named several (the first is `field`). */
+    readonly fields: readonly FieldErrorJson[] = [],
   ) {
     super(message);
     this.name = 'ApiError';
@@ -47,7 +49,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   if (!response.ok) {
     const error = (json ?? {}) as Partial<ErrorJson>;
     if (response.status === 401 && path !== '/session') onSignedOut();
-    throw new ApiError(response.status, error.error ?? 'error', error.error_description ?? `the server answered ${response.status}`, error.field);
+    throw new ApiError(response.status, error.error ?? 'error', error.error_description ?? `the server answered ${response.status}`, error.field, error.fields ?? []);
   }
   return json as T;
 }

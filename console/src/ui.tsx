@@ -115,9 +115,15 @@ export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Field errors of a refused save: the server names the field it refused. */
+/** The server's message for each field it refused, by field name: every one when it named several. */
 export function fieldErrorsOf(error: unknown): Record<string, string> {
-  if (error instanceof ApiError && error.field) return { [error.field]: error.message.replace(new RegExp(`^${error.field}: `), '') };
+  if (!(error instanceof ApiError)) return {};
+  if (error.fields.length > 0) {
+    const errors: Record<string, string> = {};
+    for (const { field, description } of error.fields) errors[field] = errors[field] === undefined ? description : `${errors[field]}; ${description}`;
+    return errors;
+  }
+  if (error.field) return { [error.field]: error.message.startsWith(`${error.field}: `) ? error.message.slice(error.field.length + 2) : error.message };
   return {};
 }
 

@@ -194,11 +194,23 @@ export interface BrandingJson {
   background_colour: string;
 }
 
-/** The body of every refusal: an error code, a description, and the field at fault when there is one. */
+/** One invalid field of a refused request: the field's name and what is wrong with its value. */
+export interface FieldErrorJson {
+  field: string;
+  /** Without the field's name; values quoted as they were sent (not limited to error_description's ASCII). */
+  description: string;
+}
+
+/**
+ * The body of every refusal: an error code, a description, and the field at fault when there is one.
+ * When several fields of one request are invalid, `fields` lists every one (`field` is the first), so that a
+ * form can mark them all at once; `error_description` then names them all.
+ */
 export interface ErrorJson {
   error: string;
   error_description: string;
   field?: string;
+  fields?: FieldErrorJson[];
 }
 
 /**

@@ -1,4 +1,4 @@
-import { FieldValidationError } from '../shared/errors.js';
+import { FieldValidationError, InvalidFieldsError, problemsOf } from '../shared/errors.js';
 
 /**
  * Runs `work` and renames the field of a validation error to the command-line flag that set it, so that
@@ -8,8 +8,8 @@ export async function namingFlags<T>(flagOfField: Record<string, string>, work: 
   try {
     return await work();
   } catch (error) {
-    const flag = error instanceof FieldValidationError ? flagOfField[error.field] : undefined;
-    if (error instanceof FieldValidationError && flag !== undefined) throw new FieldValidationError(flag, error.reason);
-    throw error;
+    if (!(error instanceof FieldValidationError) || !problemsOf(error).some((problem) => flagOfField[problem.field] !== undefined)) throw error;
+    const [first, ...rest] = problemsOf(error).map((problem) => ({ field: flagOfField[problem.field] ?? problem.field, reason: problem.reason }));
+    throw rest.length === 0 ? new FieldValidationError(first!.field, first!.reason) : new InvalidFieldsError([first!, ...rest]);
   }
 }

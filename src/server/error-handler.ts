@@ -3,15 +3,13 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { OAuthError } from '../oauth/oauth-error.js';
 import { toErrorDescription } from '../shared/error-description.js';
-import { ConflictError, FieldValidationError, ForbiddenError, GatehouseError, NotFoundError, UnauthorizedError, UnavailableError } from '../shared/errors.js';
+import type { ErrorJson } from '../admin-api/wire.js';
+import { ConflictError, FieldValidationError, ForbiddenError, GatehouseError, InvalidFieldsError, NotFoundError, UnauthorizedError, UnavailableError } from '../shared/errors.js';
 import type { StoreAvailability } from '../store/store-availability.js';
 import { isStoreUnavailableError } from '../shared/store-errors.js';
 
-export interface ErrorBody {
-  error: string;
-  error_description: string;
-  field?: string;
-}
+/** The JSON of every refusal (the admin API's wire type, one shape for every API). */
+export type ErrorBody = ErrorJson;
 
 /** The status of each kind of domain error (src/shared/errors.ts); the first base an error extends decides. */
 export const STATUS_BY_BASE: ReadonlyArray<readonly [base: abstract new (...args: never[]) => GatehouseError, status: number]> = [
@@ -28,10 +26,12 @@ export function statusOf(error: GatehouseError): number | undefined {
   return STATUS_BY_BASE.find(([base]) => error instanceof base)?.[1];
 }
 
-/** `{"error": code, "error_description": message}`, with the field when the error names one. */
+/** `{"error": code, "error_description": message}`, with the field when the error names one and every field when it names several. */
 export function errorBodyOf(error: GatehouseError): ErrorBody {
   const field = error instanceof FieldValidationError || error instanceof ConflictError ? error.field : undefined;
-  return field === undefined ? { error: error.code, error_description: error.message } : { error: error.code, error_description: error.message, field };
+  if (field === undefined) return { error: error.code, error_description: error.message };
+  if (!(error instanceof InvalidFieldsError)) return { error: error.code, error_description: error.message, field };
+  return { error: error.code, error_description: error.message, field, fields: error.problems.map((problem) => ({ field: problem.field, description: problem.reason })) };
 }
 
 /** Seconds a client is asked to wait before retrying while the database is unavailable. */

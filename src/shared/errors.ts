@@ -41,6 +41,52 @@ export class FieldValidationError extends GatehouseError {
   }
 }
 
+/** One invalid field of a request: the field and what is wrong with its value (without the field name). */
+export interface FieldProblem {
+  readonly field: string;
+  readonly reason: string;
+}
+
+/**
+ * Several invalid fields of one request, reported together so that a form can mark every one at once.
+ * `field` and `reason` are the first problem's (for callers that show one); the message names them all.
+ */
+export class InvalidFieldsError extends FieldValidationError {
+  constructor(readonly problems: readonly [FieldProblem, ...FieldProblem[]]) {
+    super(problems[0].field, problems[0].reason);
+    this.message = problems.map((problem) => `${problem.field}: ${problem.reason}`).join('; ');
+    this.name = 'InvalidFieldsError';
+  }
+}
+
+/** The problems a validation error stands for: its list when it has several, else its one field. */
+export function problemsOf(error: FieldValidationError): readonly FieldProblem[] {
+  return error instanceof InvalidFieldsError ? error.problems : [{ field: error.field, reason: error.reason }];
+}
+
+/**
+ * Runs every check of `checks` (one per field, in order), so that one bad field does not hide the next:
+ * answers their results by name, or throws what failed — the one FieldValidationError itself when one field
+ * failed, an InvalidFieldsError with every problem when several did. Other errors pass through at once.
+ */
+export function checkFields<T extends Record<string, () => unknown>>(checks: T): { [K in keyof T]: ReturnType<T[K]> } {
+  const results: Record<string, unknown> = {};
+  const failures: FieldValidationError[] = [];
+  for (const [name, check] of Object.entries(checks)) {
+    try {
+      results[name] = check();
+    } catch (error) {
+      if (!(error instanceof FieldValidationError)) throw error;
+      failures.push(error);
+    }
+  }
+  const [first, ...rest] = failures;
+  if (first === undefined) return results as { [K in keyof T]: ReturnType<T[K]> };
+  if (rest.length === 0) throw first;
+  const [head, ...tail] = failures.flatMap(problemsOf);
+  throw new InvalidFieldsError([head!, ...tail]);
+}
+
 /** The caller did not prove who it is (missing or wrong credentials). */
 export abstract class UnauthorizedError extends GatehouseError {
   readonly code: string = 'unauthorized';
