@@ -1,5 +1,6 @@
 import { parseCidrList } from '../shared/networks.js';
 import { SIGNING_ALGS } from '../shared/signing-algs.js';
+import { quoteValue } from '../shared/quote-value.js';
 import {
   bindAddress,
   envNamePatternList,
@@ -213,9 +214,9 @@ export const SETTING_TABLE = {
         try {
           url = new URL(text);
         } catch {
-          throw new Error(`"${text}" is not an absolute URI`);
+          throw new Error(`${quoteValue(text)} is not an absolute URI`);
         }
-        if (url.hash) throw new Error(`"${text}" must not have a fragment (RFC 8707 §2)`);
+        if (url.hash) throw new Error(`${quoteValue(text)} must not have a fragment (RFC 8707 §2)`);
         resources.push(text);
       }
       return resources;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { GatehouseConfig } from './config.js';
 import { ConfigError, DerivedDefault, SETTINGS, SETTING_TABLE } from './config-schema.js';
+import { quoteValue } from '../shared/quote-value.js';
 
 /** Every constant default of the table; derived defaults are computed once the other settings are read. */
 const DEFAULTS: Record<string, unknown> = Object.fromEntries(SETTINGS.flatMap((setting) => (setting.default instanceof DerivedDefault ? [] : [[setting.key, setting.default]])));
@@ -32,7 +33,7 @@ function readConfigFile(path: string): Record<string, unknown> {
   }
   const known = new Set(SETTINGS.map((setting) => setting.key as string));
   for (const key of Object.keys(parsed)) {
-    if (!known.has(key)) throw new ConfigError('--config', `unknown setting "${key}" in ${path}; known: ${[...known].join(', ')}`);
+    if (!known.has(key)) throw new ConfigError('--config', `unknown setting ${quoteValue(key)} in ${path}; known: ${[...known].join(', ')}`);
   }
   return parsed as Record<string, unknown>;
 }
@@ -60,7 +61,7 @@ export function loadConfig(options: LoadConfigOptions = {}): GatehouseConfig {
     } catch (error) {
       const source = sourceOf(setting);
       // Secrets and credentials are never repeated in an error message (it may end up in logs).
-      const got = setting.sensitive ? '' : ` (got ${JSON.stringify(raw)})`;
+      const got = setting.sensitive ? '' : ` (got ${quoteValue(raw)})`;
       throw new ConfigError(source, `${(error as Error).message}${got}`);
     }
   }

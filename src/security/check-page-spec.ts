@@ -1,3 +1,5 @@
+import { quoteValue } from '../shared/quote-value.js';
+
 /**
  * What a security check declares about its page on the hosted sign-in pages: the fields its challenge needs,
  * so that a custom check gets a page without writing HTML. sign-in-pages renders them (its PageField is this type).
@@ -41,7 +43,7 @@ export function checkPageProblem(page: unknown): string | undefined {
     if (typeof field !== 'object' || field === null) return 'fields must be objects';
     const { name, label, type, autocomplete, inputMode, required } = field as Record<string, unknown>;
     if (typeof name !== 'string' || !PAGE_FIELD_NAME.test(name) || RESERVED_NAMES.has(name))
-      return `field name ${JSON.stringify(name)} must be 1-64 letters, digits, ".", "_" or "-", starting with a letter (not csrf or decision)`;
+      return `field name ${quoteValue(name)} must be 1-64 letters, digits, ".", "_" or "-", starting with a letter (not csrf or decision)`;
     if (names.has(name)) return `field ${name} is declared twice`;
     names.add(name);
     if (typeof label !== 'string' || label.trim() === '' || label.length > 200) return `field ${name}: label must be a text of 1 to 200 characters`;

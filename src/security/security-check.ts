@@ -1,5 +1,6 @@
 import { CHECK_NAME } from './security-profile.js';
 import { checkPageProblem, type CheckPage } from './check-page-spec.js';
+import { quoteValue } from '../shared/quote-value.js';
 
 /** What a check learns about the client that asks for a token (never its secrets). */
 export interface CheckClient {
@@ -140,7 +141,7 @@ export class SecurityCheckDefinitionError extends Error {
 export function defineSecurityCheck<Answer = unknown>(definition: SecurityCheckDefinition<Answer>): SecurityCheck<Answer> {
   if (typeof definition !== 'object' || definition === null) throw new SecurityCheckDefinitionError('a security check must be an object');
   if (typeof definition.name !== 'string' || !CHECK_NAME.test(definition.name)) {
-    throw new SecurityCheckDefinitionError(`security check name ${JSON.stringify(definition.name)} must be 1-64 letters, digits, ".", "_" or "-"`);
+    throw new SecurityCheckDefinitionError(`security check name ${quoteValue(definition.name)} must be 1-64 letters, digits, ".", "_" or "-"`);
   }
   if (definition.register !== undefined && typeof definition.register !== 'function') throw new SecurityCheckDefinitionError(`security check ${definition.name}: register must be a function`);
   const registrationOnly = definition.evaluate === undefined && definition.register !== undefined;

@@ -66,7 +66,7 @@ describe('CLI commands for what only the admin API could do', () => {
     expect(shown.locked_until).toBeNull();
     const missing = await runCli(['users', 'unlock', 'nobody'], env);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toBe('gatehouse: no user with id or username "nobody"\n');
+    expect(missing.stderr).toBe("gatehouse: no user with id or username 'nobody'\n");
   });
 
   it('creates, lists and revokes initial access tokens of a profile, showing the token once', async () => {
@@ -97,7 +97,7 @@ describe('CLI commands for what only the admin API could do', () => {
     const table = (await ok(['audit', 'list', '--action', 'user.unlock'])).split('\n');
     expect(table[0]).toMatch(/^AT +ACTION +OUTCOME +ACTOR +CLIENT +SUBJECT +DETAIL$/);
     // Newest first: the refused unlock of "nobody", then dana's.
-    expect(table[1]).toMatch(/ user\.unlock +failure +cli +no user with id or username "nobody"$/);
+    expect(table[1]).toMatch(/ user\.unlock +failure +cli +no user with id or username 'nobody'$/);
     expect(table[2]).toMatch(/ user\.unlock +success +cli +dana$/);
     const json = JSON.parse(await ok(['audit', 'list', '--action', 'profile.create_initial_access_token', '--outcome', 'success', '--json'])) as {
       events: { action: string; target: string }[];

@@ -82,7 +82,7 @@ describe('configuration', () => {
       expect(message).not.toContain('hunter2');
     }
     // Settings that are not secret still show what was given, which helps to spot a typo.
-    expect(() => loadConfig({ env: { GATEHOUSE_SIGNING_ALG: 'ES265' } })).toThrow('(got "ES265")');
+    expect(() => loadConfig({ env: { GATEHOUSE_SIGNING_ALG: 'ES265' } })).toThrow("(got 'ES265')");
   });
 
   it('reads a JSON file, with environment variables winning', () => {
@@ -93,7 +93,7 @@ describe('configuration', () => {
       expect(loadConfig({ env: {}, configFile: file })).toMatchObject({ port: 7000, signingAlg: 'RS256', resources: ['https://r.example'] });
       expect(loadConfig({ env: { PORT: '7100' }, configFile: file }).port).toBe(7100);
       writeFileSync(file, JSON.stringify({ prot: 1 }));
-      expect(() => loadConfig({ env: {}, configFile: file })).toThrow(/unknown setting "prot"/);
+      expect(() => loadConfig({ env: {}, configFile: file })).toThrow(/unknown setting 'prot'/);
       writeFileSync(file, '{ not json');
       expect(() => loadConfig({ env: {}, configFile: file })).toThrow(/not valid JSON/);
       expect(() => loadConfig({ env: {}, configFile: join(dir, 'missing.json') })).toThrow(ConfigError);

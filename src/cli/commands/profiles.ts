@@ -6,6 +6,7 @@ import { adminApiTarget, callAdminApi } from '../admin-api-client.js';
 import { CliError, printJson, withGatehouse } from '../context.js';
 import { printTable } from '../table.js';
 import { registerInitialAccessTokenCommands } from './initial-access-tokens.js';
+import { quoteValue } from '../../shared/quote-value.js';
 
 /** `--server URL` and `--admin-token`: work through a running server's admin API instead of the database. */
 interface ServerFlags {
@@ -84,7 +85,7 @@ export function registerProfilesCommands(program: Command): void {
       const parsed = parseProfileFile(readProfileFile(file));
       const name = parseProfileName(flags.name ?? parsed.name ?? basename(file, extname(file)), flags.name !== undefined ? '--name' : 'name');
       if (flags.name !== undefined && parsed.name !== undefined && parsed.name !== flags.name) {
-        throw new CliError(`--name ${flags.name} differs from "name": ${JSON.stringify(parsed.name)} in ${file}`);
+        throw new CliError(`--name ${quoteValue(flags.name)} differs from "name": ${quoteValue(parsed.name)} in ${file}`);
       }
       if (flags.server !== undefined) {
         const target = adminApiTarget(flags.server, flags.adminToken);

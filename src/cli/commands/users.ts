@@ -5,6 +5,7 @@ import { CliError, printJson, withGatehouse } from '../context.js';
 import { namingFlags } from '../flag-errors.js';
 import { pagingOf, withListOptions, type ListFlags } from '../list-options.js';
 import { printTable } from '../table.js';
+import { quoteValue } from '../../shared/quote-value.js';
 
 interface UserFlags {
   displayName?: string;
@@ -63,7 +64,7 @@ function describe(user: ReturnType<typeof toUserJson>): string {
 async function findUserId(gatehouse: Parameters<Parameters<typeof withGatehouse>[1]>[0], idOrUsername: string): Promise<string> {
   const user = await gatehouse.usersRepository.findByIdOrUsername(idOrUsername);
   if (user) return user.id;
-  throw new CliError(`no user with id or username "${idOrUsername}"`);
+  throw new CliError(`no user with id or username ${quoteValue(idOrUsername)}`);
 }
 
 export function registerUsersCommands(program: Command): void {
