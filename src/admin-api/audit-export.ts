@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { toAuditJson, type AuditFilter, type AuditJson } from '../audit/audit-event.js';
+import { AUDIT_FIELDS, toAuditJson, type AuditFilter } from '../audit/audit-event.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { AuditExportFormat } from './wire.js';
 
@@ -7,23 +7,7 @@ import type { AuditExportFormat } from './wire.js';
 export const EXPORT_PAGE = 500;
 
 /** The columns of a CSV export: the admin API's field names, in its order. */
-const COLUMNS = [
-  'id',
-  'at',
-  'actor',
-  'action',
-  'target',
-  'outcome',
-  'status',
-  'reason',
-  'client_id',
-  'source_address',
-  'grant_type',
-  'subject',
-  'scope',
-  'jti',
-  'expires_at',
-] as const satisfies readonly (keyof AuditJson)[];
+const COLUMNS = AUDIT_FIELDS;
 
 /**
  * One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break, quotes doubled. A text that

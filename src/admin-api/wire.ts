@@ -33,6 +33,8 @@ export { ROLES_SCOPE } from '../users/user.js';
 export { BUILT_IN_CHECKS, type BuiltInCheckName } from '../security/checks/built-in-check-names.js';
 export { ADMIN_ROLES, MIN_ADMIN_PASSWORD_LENGTH, type AdminRole } from '../admin-accounts/admin-account.js';
 export { clientStatus, type ClientStatus } from '../clients/client-status.js';
+export { isUserLocked, userStatus, type UserStatus } from '../users/user-status.js';
+export { initialAccessTokenStatus, type InitialAccessTokenStatus } from '../security/initial-access-token-status.js';
 export { AUDIT_ACTIONS, AUDIT_ACTION_PREFIXES, type AuditAction } from '../audit/audit-actions.js';
 
 /** The windows of `GET /admin/api/overview?window=` and the length of their buckets, seconds. */

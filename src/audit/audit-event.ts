@@ -74,6 +74,28 @@ export interface AuditCounts {
 /** One event as the admin API and the audit stream give it. */
 export type AuditJson = ReturnType<typeof toAuditJson>;
 
+/**
+ * The fields of an event in their one order, by the names the admin API, the audit stream, the CSV export and
+ * the `audit_events` table share: the export's columns and the store's column list both come from here.
+ */
+export const AUDIT_FIELDS = [
+  'id',
+  'at',
+  'actor',
+  'action',
+  'target',
+  'outcome',
+  'status',
+  'reason',
+  'client_id',
+  'source_address',
+  'grant_type',
+  'subject',
+  'scope',
+  'jti',
+  'expires_at',
+] as const satisfies readonly (keyof AuditJson)[];
+
 export function toAuditJson(event: AuditEvent) {
   return {
     id: event.id,

@@ -1,27 +1,11 @@
 import { CompiledQuery, sql, type Insertable, type Kysely, type SelectQueryBuilder } from 'kysely';
-import type { AuditCounts, AuditCursor, AuditEvent, AuditFilter, AuditQuery } from '../audit/audit-event.js';
+import { AUDIT_FIELDS, type AuditCounts, type AuditCursor, type AuditEvent, type AuditFilter, type AuditQuery } from '../audit/audit-event.js';
 import type { StoreEngine } from './database.js';
 import type { BatchWriter } from './sqlite-writer-thread.js';
 import type { AuditEventsTable, Database } from './schema.js';
 import type { AuditEventsStore } from '../audit/audit-events-store.js';
 
-const COLUMNS = [
-  'id',
-  'at',
-  'actor',
-  'action',
-  'target',
-  'outcome',
-  'status',
-  'reason',
-  'client_id',
-  'source_address',
-  'grant_type',
-  'subject',
-  'scope',
-  'jti',
-  'expires_at',
-] as const satisfies readonly (keyof AuditEventsTable)[];
+const COLUMNS = AUDIT_FIELDS satisfies readonly (keyof AuditEventsTable)[];
 const COLUMN_LIST = COLUMNS.map((column) => `"${column}"`).join(', ');
 const ROW_PLACEHOLDERS = `(${COLUMNS.map(() => '?').join(', ')})`;
 /** One row, run once per event inside one transaction by a BatchWriter. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { csvField } from '../../src/admin-api/audit-export.js';
+import { AUDIT_FIELDS, toAuditJson, type AuditEvent } from '../../src/audit/audit-event.js';
 import { overviewBuckets } from '../../src/admin-api/overview.js';
 
 describe('csvField', () => {
@@ -28,5 +29,28 @@ describe('overviewBuckets', () => {
     const day = overviewBuckets('day', now);
     expect(day.starts).toHaveLength(96);
     expect(day.starts.at(-1)).toBe(Date.UTC(2026, 11, 5, 12, 30));
+  });
+});
+
+describe('AUDIT_FIELDS', () => {
+  it('names every field of an event as the admin API gives it, in its order (the CSV columns and the store columns)', () => {
+    const event: AuditEvent = {
+      id: 'e1',
+      at: 0,
+      actor: 'admin',
+      action: 'client.create',
+      target: 'c1',
+      outcome: 'success',
+      status: null,
+      reason: null,
+      clientId: null,
+      sourceAddress: null,
+      grantType: null,
+      subject: null,
+      scope: null,
+      jti: null,
+      expiresAt: null,
+    };
+    expect(Object.keys(toAuditJson(event))).toEqual([...AUDIT_FIELDS]);
   });
 });

@@ -1,5 +1,12 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { BUILT_IN_CHECKS, type CreatedInitialAccessTokenJson, type InitialAccessTokenJson, type SecurityProfileFile, type SecurityProfileJson } from '../../../src/admin-api/wire';
+import {
+  BUILT_IN_CHECKS,
+  initialAccessTokenStatus,
+  type CreatedInitialAccessTokenJson,
+  type InitialAccessTokenJson,
+  type SecurityProfileFile,
+  type SecurityProfileJson,
+} from '../../../src/admin-api/wire';
 import { ApiError, api } from '../api';
 import { useConfirm } from '../confirm-dialog';
 import { useUnsavedChanges } from '../unsaved-changes';
@@ -397,8 +404,8 @@ function ProfileEditor(props: { profile: SecurityProfileJson; onSaved: (message:
           <li key={token.id}>
             <code>{token.id}</code> {token.description ?? ''} — created {formatTime(token.created_at)}
             {token.expires_at ? `, expires ${formatTime(token.expires_at)}` : ''}
-            {token.revoked_at ? (
-              ' (revoked)'
+            {initialAccessTokenStatus(token) !== 'active' ? (
+              ` (${initialAccessTokenStatus(token)})`
             ) : (
               <button type="button" className="button-secondary" onClick={() => void revokeToken(token.id)} aria-label={`Revoke initial access token ${token.id}`}>
                 Revoke

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { PageJson, UserJson } from '../../../src/admin-api/wire';
+import { isUserLocked, type PageJson, type UserJson } from '../../../src/admin-api/wire';
 import { api } from '../api';
 import { useConfirm } from '../confirm-dialog';
 import { asTyped, checkUserForm } from '../form-checks';
@@ -26,10 +26,6 @@ interface EditorValues {
   enabled: boolean;
 }
 const KEPT_EDITOR = 'users:editor';
-
-function isLocked(user: UserJson): boolean {
-  return user.locked_until !== null && Date.parse(user.locked_until) > Date.now();
-}
 
 export function Users() {
   const [search, setSearch] = useState('');
@@ -139,7 +135,7 @@ export function Users() {
                   </tr>
                 )}
                 {page.users.map((user) => {
-                  const locked = isLocked(user);
+                  const locked = isUserLocked(user);
                   return (
                     <tr key={user.id}>
                       <td className="user-name">

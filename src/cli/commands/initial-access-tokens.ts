@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { initialAccessTokenStatus } from '../../security/initial-access-token-status.js';
 import { toInitialAccessTokenJson } from '../../security/initial-access-tokens.js';
 import { CliError, printJson, withGatehouse } from '../context.js';
 import { namingFlags } from '../flag-errors.js';
@@ -40,10 +41,9 @@ export function registerInitialAccessTokenCommands(profiles: Command): void {
         const list = (await gatehouse.initialAccessTokens.list(profile)).map(toInitialAccessTokenJson);
         if (flags.json) return printJson({ initial_access_tokens: list });
         const now = Date.now();
-        const status = (token: (typeof list)[number]) => (token.revoked_at !== null ? 'revoked' : token.expires_at !== null && Date.parse(token.expires_at) <= now ? 'expired' : 'active');
         printTable(
           ['ID', 'STATUS', 'REGISTRATIONS', 'EXPIRES', 'DESCRIPTION'],
-          list.map((token) => [token.id, status(token), String(token.registrations), token.expires_at ?? 'never', token.description]),
+          list.map((token) => [token.id, initialAccessTokenStatus(token, now), String(token.registrations), token.expires_at ?? 'never', token.description]),
         );
         process.stdout.write(`${list.length} token(s)\n`);
       });

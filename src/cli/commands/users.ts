@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { userStatus } from '../../users/user-status.js';
 import { parseUserChanges } from '../../users/user-input.js';
 import { toUserJson } from '../../users/user-registry.js';
 import { CliError, printJson, withGatehouse } from '../context.js';
@@ -98,13 +99,7 @@ export function registerUsersCommands(program: Command): void {
       if (flags.json) return printJson({ users: list, total });
       printTable(
         ['ID', 'STATUS', 'USERNAME', 'DISPLAY NAME', 'ROLES'],
-        list.map((user) => [
-          user.id,
-          !user.enabled ? 'disabled' : user.locked_until !== null && Date.parse(user.locked_until) > Date.now() ? 'locked' : 'enabled',
-          user.username,
-          user.display_name,
-          user.roles.join(','),
-        ]),
+        list.map((user) => [user.id, userStatus(user), user.username, user.display_name, user.roles.join(',')]),
       );
       process.stdout.write(`${list.length} of ${total} user(s)\n`);
     });
