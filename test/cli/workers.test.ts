@@ -176,6 +176,21 @@ describe.each(STORES)('gatehouse serve --workers 2 on %s', (store) => {
     expect(statuses).toEqual([200, 200, 200, 200]);
   });
 
+  it('prints the first-run setup link once, from the primary, and the link works through the workers', async () => {
+    await logged((line) => line.msg === 'gatehouse ready', 2);
+    const links = [...output.matchAll(/^ {6}(http:\/\/127\.0\.0\.1:\d+)\/admin\/setup#([A-Za-z0-9_-]{43})$/gm)];
+    expect(links).toHaveLength(1);
+    expect(links[0]![1]).toBe(url);
+    // Never in a log line.
+    expect(lines().some((line) => JSON.stringify(line).includes(links[0]![2]!))).toBe(false);
+    const setUp = await fetch(`${url}/admin/api/setup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', connection: 'close' },
+      body: JSON.stringify({ setup_token: links[0]![2], username: 'first-admin', password: 'correct horse battery staple' }),
+    });
+    expect(setUp.status).toBe(201);
+  });
+
   it('restarts a worker that crashes', async () => {
     const [first] = await logged((line) => line.msg === 'gatehouse ready', 2);
     const crashed = first?.pid ?? 0;
