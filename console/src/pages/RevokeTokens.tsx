@@ -1,13 +1,13 @@
 import type { TokenRevocationJson, TokenRevocationRequestJson } from '../../../src/admin-api/wire';
 import { api } from '../api';
 import { ConfirmButton } from '../confirm-button';
-import { errorText } from '../ui';
+import { errorText, formatTime } from '../ui';
 
 /** What a revocation did, in words. */
 export function revocationText(result: TokenRevocationJson): string {
   if (result.revoked === 'token') return `Token ${result.jti} revoked.`;
   const whose = result.revoked === 'client' ? `client ${result.client_id}` : `user ${result.username}`;
-  return `Every token of ${whose} issued until ${new Date(result.revoked_before).toLocaleString()} revoked (${result.refresh_tokens_revoked} refresh token${result.refresh_tokens_revoked === 1 ? '' : 's'}).`;
+  return `Every token of ${whose} issued until ${formatTime(result.revoked_before)} revoked (${result.refresh_tokens_revoked} refresh token${result.refresh_tokens_revoked === 1 ? '' : 's'}).`;
 }
 
 /** A revoke button behind a confirmation: `POST /admin/api/tokens/revoke` with `target`; the outcome goes to `onDone`. */
