@@ -84,7 +84,7 @@ export function registerProfilesCommands(program: Command): void {
       const parsed = parseProfileFile(readProfileFile(file));
       const name = parseProfileName(flags.name ?? parsed.name ?? basename(file, extname(file)), flags.name !== undefined ? '--name' : 'name');
       if (flags.name !== undefined && parsed.name !== undefined && parsed.name !== flags.name) {
-        throw new CliError(`--name ${flags.name} differs from "name": ${JSON.stringify(parsed.name)} in ${file}`);
+        throw new CliError(`--name ${flags.name} differs from "name": '${parsed.name}' in ${file}`);
       }
       if (flags.server !== undefined) {
         const target = adminApiTarget(flags.server, flags.adminToken);
