@@ -103,4 +103,11 @@ describe.each(STORES)('admin API: every invalid profile and branding field at on
     const withUnknown = await refusal(await server.admin('PUT', '/branding', { font: 'serif', background_colour: '#12345' }));
     expect(Object.keys(withUnknown.byField)).toEqual(['font', 'background_colour']);
   });
+
+  it('names every bad token delivery setting at once and stores none', async () => {
+    const before = await (await server.admin('GET', '/settings/token-delivery')).json();
+    const answer = await refusal(await server.admin('PATCH', '/settings/token-delivery', { cookie_name: 'has space', cookie_path: '/ok', header_name: 'Authorization' }));
+    expect(answer.byField).toEqual({ cookie_name: 'is not a valid value', header_name: 'is not a valid value' });
+    expect(await (await server.admin('GET', '/settings/token-delivery')).json()).toEqual(before);
+  });
 });
