@@ -242,12 +242,16 @@ describe.each(STORES)('console profile and branding forms in Chromium on %s', (s
     expect(await (await server.admin('GET', '/branding')).json()).toMatchObject({ product_name: 'Kept Corp', primary_colour: '#aa0000' });
   });
 
-  it('keeps the token delivery settings across an expired session, and marks every field the server refuses', async () => {
+  it('marks every invalid token delivery field before sending, and keeps the settings across an expired session', async () => {
     await open('/settings', 'Settings');
     await page.getByLabel('Cookie name').fill('has space');
     await page.getByLabel('Token header name').fill('Authorization');
-    await page.getByRole('button', { name: 'Save token delivery' }).click();
-    await expect.poll(() => page.locator('.field-error').count()).toBe(2);
+    const sent = await sentDuring(async () => {
+      await page.getByRole('button', { name: 'Save token delivery' }).click();
+      await expect.poll(() => page.locator('.field-error').count()).toBe(2);
+    });
+    expect(sent).toEqual([]);
+    expect(await page.getByRole('alert').first().textContent()).toContain('2 fields need a change');
     for (const label of ['Cookie name', 'Token header name']) expect(await page.getByLabel(label).getAttribute('aria-invalid')).toBe('true');
     await shots('settings-errors');
 

@@ -3,7 +3,7 @@ import type { BrandingJson } from '../../../src/admin-api/wire';
 import { api } from '../api';
 import { useConfirm } from '../confirm-dialog';
 import { takeKeptEdit, useKeptEdit } from '../kept-edits';
-import { checkBrandingForm, notSavedText } from '../profile-checks';
+import { checkBrandingForm, notSavedText } from '../settings-checks';
 import { useUnsavedChanges } from '../unsaved-changes';
 import { Alert, Field, errorText, fieldErrorsOf } from '../ui';
 

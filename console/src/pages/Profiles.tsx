@@ -3,7 +3,7 @@ import { BUILT_IN_CHECKS, type CreatedInitialAccessTokenJson, type InitialAccess
 import { ApiError, api } from '../api';
 import { useConfirm } from '../confirm-dialog';
 import { takeKeptEdit, useKeptEdit } from '../kept-edits';
-import { checkProfileForm, notSavedText } from '../profile-checks';
+import { checkProfileForm, notSavedText } from '../settings-checks';
 import { useUnsavedChanges } from '../unsaved-changes';
 import { Alert, Check, Field, SecretOnce, errorText, fieldErrorsOf, formatTime } from '../ui';
 import { DefaultScopeField, defaultScopeChoiceOf, defaultScopeValueOf } from './DefaultScopeField';

@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useConfirm } from '../confirm-dialog';
 import { takeKeptEdit, useKeptEdit } from '../kept-edits';
+import { checkTokenDeliveryForm, notSavedText } from '../settings-checks';
 import { useUnsavedChanges } from '../unsaved-changes';
 import type { ServerSettingsJson, TokenDelivery } from '../../../src/admin-api/wire';
 import { api } from '../api';
@@ -69,6 +70,13 @@ export function Settings() {
     setErrors({});
     setMessage(null);
     setRestored(false);
+    // Every field the browser can check is marked before sending; the server checks them again, and the rest.
+    const invalid = checkTokenDeliveryForm(delivery);
+    if (Object.keys(invalid).length > 0) {
+      setErrors(invalid);
+      setMessage({ kind: 'error', text: notSavedText(invalid) });
+      return;
+    }
     try {
       const saved = await api<TokenDelivery>('PATCH', '/settings/token-delivery', delivery);
       setDelivery(saved);
@@ -78,8 +86,7 @@ export function Settings() {
       // Every field the server refused is marked beside it.
       const fieldErrors = fieldErrorsOf(failure);
       setErrors(fieldErrors);
-      const count = Object.keys(fieldErrors).length;
-      setMessage({ kind: 'error', text: count > 1 ? `Not saved: ${count} fields need a change (marked below).` : `Not saved: ${errorText(failure)}` });
+      setMessage({ kind: 'error', text: Object.keys(fieldErrors).length > 1 ? notSavedText(fieldErrors) : `Not saved: ${errorText(failure)}` });
     }
   }
 

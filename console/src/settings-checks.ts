@@ -1,9 +1,10 @@
 /**
- * Checks of the security profile and branding forms before they are sent: every invalid field at once, with
- * the server's messages, values quoted as typed. The rules are the server's (src/security/security-profile.ts,
- * src/admin-api/branding-input.ts), which the browser cannot load; the server checks again.
+ * Checks of the security profile, branding and token delivery forms before they are sent: every invalid field
+ * at once, with the server's messages, values quoted as typed. The rules are the server's
+ * (src/security/security-profile.ts, src/admin-api/branding-input.ts, src/config/config-schema.ts), which the
+ * browser cannot load; the server checks again, and alone knows some (which security checks exist).
  */
-import type { BrandingJson } from '../../src/admin-api/wire.js';
+import type { BrandingJson, TokenDelivery } from '../../src/admin-api/wire.js';
 
 export type FieldErrors = Record<string, string>;
 
@@ -83,6 +84,24 @@ export function checkBrandingForm(values: BrandingJson): FieldErrors {
     ['logo_url', values.logo_url === null || logoUrlValid(values.logo_url) ? null : `must be null or an https URL (at most ${MAX_LOGO_URL} characters, no user or password)`],
     ['primary_colour', COLOUR.test(values.primary_colour) ? null : 'must be a colour #rrggbb'],
     ['background_colour', COLOUR.test(values.background_colour) ? null : 'must be a colour #rrggbb'],
+  ]);
+}
+
+const COOKIE_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]{1,64}$/;
+const DOMAIN = /^\.?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/;
+const COOKIE_PATH = /^\/[\x21-\x3A\x3C-\x7E]*$/;
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]{1,64}$/;
+const RESERVED_TOKEN_HEADERS = ['authorization', 'cookie', 'origin', 'host', 'content-type', 'content-length'];
+/** The server's message for a token delivery value it refuses (src/protected-apis/token-delivery.ts). */
+const NOT_VALID = 'is not a valid value';
+
+/** Every invalid text field of the token delivery form (the server adds the rules between SameSite and Secure). */
+export function checkTokenDeliveryForm(values: TokenDelivery): FieldErrors {
+  return collect([
+    ['cookie_name', COOKIE_NAME.test(values.cookie_name) ? null : NOT_VALID],
+    ['cookie_domain', values.cookie_domain === null || DOMAIN.test(values.cookie_domain) ? null : NOT_VALID],
+    ['cookie_path', COOKIE_PATH.test(values.cookie_path) ? null : NOT_VALID],
+    ['header_name', HEADER_NAME.test(values.header_name) && !RESERVED_TOKEN_HEADERS.includes(values.header_name.toLowerCase()) ? null : NOT_VALID],
   ]);
 }
 
