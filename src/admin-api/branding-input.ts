@@ -1,4 +1,4 @@
-import { FieldValidationError } from '../shared/errors.js';
+import { checkFields, FieldValidationError } from '../shared/errors.js';
 import { isRecord } from '../shared/is-record.js';
 import type { BrandingJson } from './wire.js';
 
@@ -52,19 +52,26 @@ function colour(value: unknown, field: 'primary_colour' | 'background_colour'): 
 
 /**
  * Checks a branding body: every field present replaces the value in `base` (PUT passes the defaults, so absent
- * fields take them); unknown fields and bad values are refused naming the field. Colours come back lower case.
+ * fields take them); unknown fields and bad values are refused naming the field, every one of them at once (an
+ * InvalidFieldsError when there are several), so nothing is stored. Colours come back lower case.
  */
 export function parseBrandingInput(body: unknown, base: Readonly<BrandingJson> = DEFAULT_BRANDING): BrandingJson {
   if (!isRecord(body)) throw new FieldValidationError('body', 'must be a JSON object');
+  const unknown: Record<string, () => never> = {};
   for (const key of Object.keys(body)) {
-    if (!(FIELDS as readonly string[]).includes(key)) throw new FieldValidationError(key, `unknown field; use ${FIELDS.join(', ')}`);
+    if (!(FIELDS as readonly string[]).includes(key))
+      unknown[`unknown ${key}`] = () => {
+        throw new FieldValidationError(key, `unknown field; use ${FIELDS.join(', ')}`);
+      };
   }
-  return {
-    product_name: body.product_name === undefined ? base.product_name : productName(body.product_name),
-    logo_url: body.logo_url === undefined ? base.logo_url : logoUrl(body.logo_url),
-    primary_colour: body.primary_colour === undefined ? base.primary_colour : colour(body.primary_colour, 'primary_colour'),
-    background_colour: body.background_colour === undefined ? base.background_colour : colour(body.background_colour, 'background_colour'),
-  };
+  const { product_name, logo_url, primary_colour, background_colour } = checkFields({
+    ...unknown,
+    product_name: () => (body.product_name === undefined ? base.product_name : productName(body.product_name)),
+    logo_url: () => (body.logo_url === undefined ? base.logo_url : logoUrl(body.logo_url)),
+    primary_colour: () => (body.primary_colour === undefined ? base.primary_colour : colour(body.primary_colour, 'primary_colour')),
+    background_colour: () => (body.background_colour === undefined ? base.background_colour : colour(body.background_colour, 'background_colour')),
+  });
+  return { product_name, logo_url, primary_colour, background_colour };
 }
 
 /** The stored setting's text for a checked branding. */

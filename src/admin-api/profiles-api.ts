@@ -20,7 +20,12 @@ export function registerProfilesApi(app: FastifyInstance, gatehouse: ProfilesApi
   app.get('/profiles', async () => ({ profiles: (await registry.list()).map(toProfileJson) }));
 
   app.post('/profiles', async (request, reply) => {
-    const { name, settings } = parseProfileBody(request.body, false);
+    const { name, settings } = parseProfileBody(request.body, false, {
+      name: (given) => {
+        if (given === undefined) throw new ProfileValidationError('name', 'is required');
+      },
+      references: registry.referenceChecks(),
+    });
     if (name === undefined) throw new ProfileValidationError('name', 'is required');
     const profile = await registry.create(name, settings as ProfileSettings);
     request.log.info({ profile: name }, 'security profile created');
@@ -35,16 +40,24 @@ export function registerProfilesApi(app: FastifyInstance, gatehouse: ProfilesApi
   // PUT creates the profile or replaces every setting (absent ones take their defaults).
   app.put<{ Params: NameParams }>('/profiles/:name', async (request, reply) => {
     const name = parseProfileName(request.params.name);
-    const { name: bodyName, settings } = parseProfileBody(request.body, false);
-    if (bodyName !== undefined && bodyName !== name) throw new ProfileValidationError('name', 'must match the name in the path');
+    const { settings } = parseProfileBody(request.body, false, {
+      name: (given) => {
+        if (given !== undefined && given !== name) throw new ProfileValidationError('name', 'must match the name in the path');
+      },
+      references: registry.referenceChecks(),
+    });
     const { profile, created } = await registry.replace(name, settings as ProfileSettings);
     request.log.info({ profile: name }, created ? 'security profile created' : 'security profile replaced');
     return reply.status(created ? 201 : 200).send(toProfileJson(profile));
   });
 
   app.patch<{ Params: NameParams }>('/profiles/:name', async (request) => {
-    const { name: bodyName, settings } = parseProfileBody(request.body, true);
-    if (bodyName !== undefined && bodyName !== request.params.name) throw new ProfileValidationError('name', 'cannot be changed');
+    const { settings } = parseProfileBody(request.body, true, {
+      name: (given) => {
+        if (given !== undefined && given !== request.params.name) throw new ProfileValidationError('name', 'cannot be changed');
+      },
+      references: registry.referenceChecks(),
+    });
     const profile = await registry.update(request.params.name, settings);
     request.log.info({ profile: profile.name }, 'security profile updated');
     return toProfileJson(profile);

@@ -2,7 +2,7 @@ import type { GatehouseConfig } from '../config/config.js';
 import { COOKIE_NAME_PATTERN, COOKIE_PATH_PATTERN, DOMAIN_PATTERN, HEADER_NAME_PATTERN, RESERVED_TOKEN_HEADERS } from '../config/config-schema.js';
 import { isHttpsIssuer } from '../config/load-config.js';
 import type { SettingsRepository } from '../store/settings-repository.js';
-import { FieldValidationError } from '../shared/errors.js';
+import { checkFields, FieldValidationError } from '../shared/errors.js';
 import type { TokenCookieAttributes } from '../http/token-cookie.js';
 
 export const TOKEN_DELIVERY_SETTING = 'token_delivery';
@@ -55,16 +55,22 @@ export class TokenDeliverySettings {
     }));
   }
 
-  /** Validates and stores changes; unknown fields and bad values name the field. */
+  /** Validates and stores changes; unknown fields and bad values name the field, every one at once. */
   async update(body: unknown): Promise<Readonly<TokenDelivery>> {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new FieldValidationError('body', 'must be a JSON object');
-    const changes: Record<string, unknown> = {};
-    for (const [field, value] of Object.entries(body as Record<string, unknown>)) {
-      const check = CHECKS[field as keyof TokenDelivery] as ((value: unknown) => boolean) | undefined;
-      if (!check) throw new FieldValidationError(field, `unknown field; use ${Object.keys(CHECKS).join(', ')}`);
-      if (!check(value)) throw new FieldValidationError(field, 'is not a valid value');
-      changes[field] = value;
-    }
+    const changes = checkFields(
+      Object.fromEntries(
+        Object.entries(body as Record<string, unknown>).map(([field, value]) => [
+          field,
+          () => {
+            const check = CHECKS[field as keyof TokenDelivery] as ((value: unknown) => boolean) | undefined;
+            if (!check) throw new FieldValidationError(field, `unknown field; use ${Object.keys(CHECKS).join(', ')}`);
+            if (!check(value)) throw new FieldValidationError(field, 'is not a valid value');
+            return value;
+          },
+        ]),
+      ),
+    );
     const next = { ...this.stored, ...changes } as Partial<TokenDelivery>;
     if ((next.cookie_same_site ?? this.config.cookieSameSite) === 'none' && (next.cookie_secure ?? this.config.cookieSecure) === false) {
       throw new FieldValidationError('cookie_secure', 'SameSite=None cookies must be Secure');

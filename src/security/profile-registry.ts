@@ -1,5 +1,6 @@
+import { checkFields } from '../shared/errors.js';
 import type { ProfilesStore } from './security-store.js';
-import { ProfileNotFoundError, ProfileValidationError, checksNamedBy, type ProfileSettings, type SecurityProfile } from './security-profile.js';
+import { ProfileNotFoundError, ProfileValidationError, checksNamedBy, type ProfileReferenceChecks, type ProfileSettings, type SecurityProfile } from './security-profile.js';
 
 /**
  * Creating and changing security profiles: shared by the admin API and the CLI. `knownChecks` (when given)
@@ -25,8 +26,7 @@ export class ProfileRegistry {
   }
 
   async create(name: string, settings: ProfileSettings, registrationChecksField = 'registration_checks'): Promise<SecurityProfile> {
-    this.checkReferences(settings, 'scope_element_mapping');
-    this.checkRegistrationChecks(settings.registrationChecks, registrationChecksField);
+    this.checkNamedChecks(settings, 'scope_element_mapping', registrationChecksField);
     const now = Date.now();
     const profile: SecurityProfile = { name, ...settings, registrationEnabled: settings.registrationEnabled ?? false, createdAt: now, updatedAt: now };
     await this.repository.insert(profile);
@@ -41,8 +41,7 @@ export class ProfileRegistry {
     mappingField = 'scope_element_mapping',
     registrationChecksField = 'registration_checks',
   ): Promise<{ profile: SecurityProfile; created: boolean }> {
-    this.checkReferences(settings, mappingField);
-    this.checkRegistrationChecks(settings.registrationChecks, registrationChecksField);
+    this.checkNamedChecks(settings, mappingField, registrationChecksField);
     const now = Date.now();
     const result = await this.repository.upsert(name, (current) => ({
       name,
@@ -58,8 +57,7 @@ export class ProfileRegistry {
 
   /** Changes the given settings of an existing profile (PATCH). */
   async update(name: string, changes: Partial<ProfileSettings>): Promise<SecurityProfile> {
-    if (changes.scopeElementMapping) this.checkReferences({ scopeElementMapping: changes.scopeElementMapping }, 'scope_element_mapping');
-    if (changes.registrationChecks) this.checkRegistrationChecks(changes.registrationChecks, 'registration_checks');
+    this.checkNamedChecks(changes, 'scope_element_mapping', 'registration_checks');
     const result = await this.repository.upsert(name, (current) => (current ? { ...current, ...changes, updatedAt: Date.now() } : undefined));
     if (!result) throw new ProfileNotFoundError(name);
     await this.afterChange();
@@ -69,6 +67,26 @@ export class ProfileRegistry {
   async delete(name: string): Promise<void> {
     if (!(await this.repository.delete(name))) throw new ProfileNotFoundError(name);
     await this.afterChange();
+  }
+
+  /**
+   * The checks that the security checks a profile names exist, for parseProfileBody() to run with the checks
+   * of every other field (so that one refusal names every invalid field).
+   */
+  referenceChecks(): ProfileReferenceChecks {
+    return {
+      scopeElementMapping: (mapping, field) => this.checkReferences({ scopeElementMapping: mapping }, field),
+      registrationChecks: (names, field) => this.checkRegistrationChecks(names, field),
+    };
+  }
+
+  /** Both reference checks of the given settings, reporting both fields when both name unknown checks. */
+  private checkNamedChecks(settings: Partial<Pick<ProfileSettings, 'scopeElementMapping' | 'registrationChecks'>>, mappingField: string, registrationChecksField: string): void {
+    const { scopeElementMapping, registrationChecks } = settings;
+    checkFields({
+      mapping: () => scopeElementMapping && this.checkReferences({ scopeElementMapping }, mappingField),
+      registration: () => registrationChecks && this.checkRegistrationChecks(registrationChecks, registrationChecksField),
+    });
   }
 
   private checkReferences(settings: Pick<ProfileSettings, 'scopeElementMapping'>, field: string): void {

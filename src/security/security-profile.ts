@@ -1,6 +1,6 @@
 import { PROFILE_NAME } from '../clients/client-metadata.js';
 import { isScopeToken } from '../shared/scope.js';
-import { ConflictError, FieldValidationError, NotFoundError } from '../shared/errors.js';
+import { checkFields, ConflictError, FieldValidationError, NotFoundError } from '../shared/errors.js';
 import { closestMatch } from '../shared/edit-distance.js';
 import { isRecord } from '../shared/is-record.js';
 
@@ -207,77 +207,133 @@ interface GivenField {
   value: unknown;
 }
 
+/** Checks for checkFields(), by a name of their own: each throws a ProfileValidationError naming its field. */
+type Checks = Record<string, () => unknown>;
+
 /**
- * What a body or file gives, by property, under either key of each; refuses a key that is not among `accepted`
- * (naming the closest known key when there is one) and a property given under both of its keys.
+ * What a body or file gives, by property, under either key of each; a key that is not among `accepted` (naming
+ * the closest known key when there is one) and a property given under both of its keys become `refused`: checks
+ * that throw, run with the value checks so that one request reports every problem at once.
  */
-function givenFields(value: Record<string, unknown>, accepted: readonly Entry[], settable: readonly Entry[], where: string): Map<keyof SecurityProfile, GivenField> {
+function givenFields(value: Record<string, unknown>, accepted: readonly Entry[], settable: readonly Entry[], where: string): { given: Map<keyof SecurityProfile, GivenField>; refused: Checks } {
   const given = new Map<keyof SecurityProfile, GivenField>();
+  const refused: Checks = {};
+  const refuse = (key: string, reason: string) => {
+    refused[`key ${key}`] = () => {
+      throw new ProfileValidationError(key, reason);
+    };
+  };
   for (const [key, item] of Object.entries(value)) {
     const entry = accepted.find((candidate) => keysOf(candidate).includes(key));
     if (entry === undefined) {
       const known = settable.map(([, field]) => field.api).join(', ');
-      if (ENTRIES.some((candidate) => keysOf(candidate).includes(key))) throw new ProfileValidationError(key, `is not kept in ${where}; use ${known}`);
-      const closest = closestMatch(key, accepted.flatMap(keysOf));
-      throw new ProfileValidationError(key, closest === undefined ? `unknown key '${key}'; use ${known}` : `unknown key '${key}'; did you mean '${closest}'?`);
+      if (ENTRIES.some((candidate) => keysOf(candidate).includes(key))) refuse(key, `is not kept in ${where}; use ${known}`);
+      else {
+        const closest = closestMatch(key, accepted.flatMap(keysOf));
+        refuse(key, closest === undefined ? `unknown key '${key}'; use ${known}` : `unknown key '${key}'; did you mean '${closest}'?`);
+      }
+      continue;
     }
     const earlier = given.get(entry[0]);
-    if (earlier !== undefined) throw new ProfileValidationError(key, `given twice, as '${earlier.key}' and '${key}'`);
-    given.set(entry[0], { key, value: item });
+    if (earlier !== undefined) refuse(key, `given twice, as '${earlier.key}' and '${key}'`);
+    else given.set(entry[0], { key, value: item });
   }
-  return given;
+  return { given, refused };
 }
 
-/** Parses the given settings, naming each by the key it was given under; `keys` says which key that was. */
-function parseGiven(given: Map<keyof SecurityProfile, GivenField>, settings: readonly Entry[]): { values: Record<string, unknown>; keys: Record<string, string> } {
-  const values: Record<string, unknown> = {};
-  const keys: Record<string, string> = {};
+/**
+ * Checks a profile's settings further than their shape can: the registry's (src/security/profile-registry.ts)
+ * that mappings and registration checks name security checks that exist. Each throws a ProfileValidationError
+ * naming `field`.
+ */
+export interface ProfileReferenceChecks {
+  scopeElementMapping?: (mapping: Record<string, string[]>, field: string) => void;
+  registrationChecks?: (names: readonly string[], field: string) => void;
+}
+
+/** A check per given setting, by property: it parses the value (naming the key it was given under) and answers it. */
+function settingChecks(given: Map<keyof SecurityProfile, GivenField>, settings: readonly Entry[], references: ProfileReferenceChecks): Checks {
+  const checks: Checks = {};
   for (const [property, { parse }] of settings) {
     const item = given.get(property);
-    if (parse && item !== undefined && item.value !== undefined) {
-      values[property] = parse(item.value, item.key);
-      keys[property] = item.key;
-    }
+    if (!parse || item === undefined || item.value === undefined) continue;
+    checks[property] = () => {
+      const value = parse(item.value, item.key);
+      const refine = references[property as keyof ProfileReferenceChecks] as ((value: unknown, field: string) => void) | undefined;
+      refine?.(value, item.key);
+      return value;
+    };
+  }
+  return checks;
+}
+
+/** The given settings' values and the key each was given under, from checkFields()'s results. */
+function settingsOf(results: Record<string, unknown>, given: Map<keyof SecurityProfile, GivenField>, settings: readonly Entry[]): { values: Record<string, unknown>; keys: Record<string, string> } {
+  const values: Record<string, unknown> = {};
+  const keys: Record<string, string> = {};
+  for (const [property] of settings) {
+    if (!(property in results)) continue;
+    values[property] = results[property];
+    keys[property] = given.get(property)!.key;
   }
   return { values, keys };
 }
 
-function givenName(given: Map<keyof SecurityProfile, GivenField>): { name?: string } {
-  const name = given.get('name');
-  return name?.value === undefined ? {} : { name: parseProfileName(name.value, name.key) };
+/** The check of the name a body or file gives, then of `nameRule` (required, or as in the path). */
+function nameCheck(given: Map<keyof SecurityProfile, GivenField>, nameRule?: (name: string | undefined) => void): () => string | undefined {
+  return () => {
+    const item = given.get('name');
+    const name = item?.value === undefined ? undefined : parseProfileName(item.value, item.key);
+    nameRule?.(name);
+    return name;
+  };
+}
+
+/** How an admin API body is checked beyond its fields' own rules. */
+export interface ProfileBodyRules {
+  /** Checks the body's name (undefined when it has none), throwing a ProfileValidationError for `name`. */
+  name?: (name: string | undefined) => void;
+  /** The registry's checks that named security checks exist. */
+  references?: ProfileReferenceChecks;
 }
 
 /**
  * Checks an admin API body (snake_case keys, or the security framework's camelCase ones). `partial` (PATCH) keeps
- * absent fields; otherwise absent fields take their defaults. Returns the settings that were given; `name` when the body has one.
+ * absent fields; otherwise absent fields take their defaults. Returns the settings that were given; `name` when the
+ * body has one. Every invalid field is reported at once (an InvalidFieldsError when there are several).
  */
-export function parseProfileBody(body: unknown, partial: boolean): { name?: string; settings: Partial<ProfileSettings> } {
+export function parseProfileBody(body: unknown, partial: boolean, rules: ProfileBodyRules = {}): { name?: string; settings: Partial<ProfileSettings> } {
   if (!isRecord(body)) throw new ProfileValidationError('body', 'must be a JSON object');
-  const given = givenFields(
+  const { given, refused } = givenFields(
     body,
     ENTRIES,
     ENTRIES.filter(([, field]) => field.parse !== undefined),
     'the admin API',
   );
-  const settings = parseGiven(given, SETTINGS).values;
+  const results = checkFields({ ...refused, name: nameCheck(given, rules.name), ...settingChecks(given, SETTINGS, rules.references ?? {}) });
+  const settings = settingsOf(results, given, SETTINGS).values;
   if (!partial) for (const [property, { initial }] of SETTINGS) settings[property] ??= initial?.();
   // Each value comes from its field's parser or default, typed by the table against SecurityProfile.
-  return { ...givenName(given), settings };
+  const name = results.name;
+  return { ...(name === undefined ? {} : { name }), settings };
 }
 
 /**
  * Checks a profile file of `gatehouse profiles push`: the admin API's keys or the security framework's camelCase
  * ones (mappings and mandatory scope as lists or space-separated strings); absent settings take their defaults.
- * `keys` names the key each given setting was under, for errors found later (unknown checks).
+ * `keys` names the key each given setting was under, for errors found later (unknown checks). Every invalid
+ * field is reported at once.
  */
 export function parseProfileFile(value: unknown): { name?: string; settings: ProfileSettings; keys: Partial<Record<keyof ProfileSettings, string>> } {
   if (!isRecord(value)) throw new ProfileValidationError('file', 'must hold a JSON object');
-  const given = givenFields(value, FILE_ENTRIES, FILE_ENTRIES, 'profile files');
+  const { given, refused } = givenFields(value, FILE_ENTRIES, FILE_ENTRIES, 'profile files');
   const fileSettings = SETTINGS.filter(([, field]) => field.file);
-  const { values, keys } = parseGiven(given, fileSettings);
+  const results = checkFields({ ...refused, name: nameCheck(given), ...settingChecks(given, fileSettings, {}) });
+  const { values, keys } = settingsOf(results, given, fileSettings);
   for (const [property, { initial }] of fileSettings) values[property] ??= initial?.();
   // As above: the table types each value; the file carries every setting but registrationEnabled.
-  return { ...givenName(given), settings: values as ProfileSettings, keys };
+  const name = results.name;
+  return { ...(name === undefined ? {} : { name }), settings: values as ProfileSettings, keys };
 }
 
 export function toProfileJson(profile: SecurityProfile): SecurityProfileJson {

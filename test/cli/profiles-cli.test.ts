@@ -118,6 +118,20 @@ describe.each(STORES)('gatehouse profiles on %s', (store) => {
     expect(JSON.parse((await runCli(['profiles', 'pull', 'web'], env)).stdout)).toMatchObject({ max_token_expiration: 60 });
   });
 
+  it('names every invalid setting of a file in its one line, and changes nothing', async () => {
+    const bad = write('web.json', { maxTokenExpiration: 0, mandatory_scope: 'ok "quoted', colour: 'red' });
+    await expectOneLineError(
+      ['profiles', 'push', bad],
+      /^gatehouse: colour: unknown key 'colour'; use .*; maxTokenExpiration: must be an integer from 1 to 99999999 \(seconds\); mandatory_scope: '"quoted' is not a valid scope element/,
+    );
+    // The checks that named security checks exist report both fields too.
+    await expectOneLineError(
+      ['profiles', 'push', write('web.json', { scopeElementMapping: { pay: ['NoSuchCheck'] }, registration_checks: ['NoHook'] })],
+      /^gatehouse: scopeElementMapping: no security check named NoSuchCheck; .*; registration_checks: no security check with a register hook named NoHook/,
+    );
+    expect(JSON.parse((await runCli(['profiles', 'pull', 'web'], env)).stdout)).toMatchObject({ max_token_expiration: 60 });
+  });
+
   it('names a missing profile', async () => {
     await expectOneLineError(['profiles', 'pull', 'nope'], /^gatehouse: no security profile named 'nope'$/);
   });
@@ -195,6 +209,15 @@ describe.each(STORES)('gatehouse profiles --server against a running server on %
     expect(refused.code).toBe(1);
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
     expect(refused.stdout).toBe('');
+  });
+
+  it('shows every field the admin API refuses in the one line', async () => {
+    await expectOneLineError(
+      ['profiles', 'push', write('several.json', { scope_element_mapping: { pay: 'NoSuchCheck' }, registration_checks: 'NoHook' }), '--server', server.url],
+      env,
+      /^gatehouse: scope_element_mapping: no security check named NoSuchCheck; .*; registration_checks: no security check with a register hook named NoHook/,
+    );
+    expect((await server.admin('GET', '/profiles/several')).status).toBe(404);
   });
 
   it('names an unreachable server and a missing token in one line', async () => {

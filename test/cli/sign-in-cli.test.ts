@@ -200,6 +200,10 @@ describe('gatehouse CLI: browser sign-in (clients, sessions, consents, branding)
     expect(await fails(['branding', 'set', '--background-colour', 'white'])).toMatch(/^gatehouse: --background-colour: /);
     expect(await fails(['branding', 'set', '--logo-url', 'http://cdn.example.com/logo.png'])).toMatch(/^gatehouse: --logo-url: /);
     expect(await fails(['branding', 'set'])).toMatch(/^gatehouse: nothing to set/);
+    // Every bad flag in the one line, each with its own message; nothing stored.
+    expect(await fails(['branding', 'set', '--product-name', 'Changed', '--primary-colour', 'red', '--background-colour', '#12345'])).toBe(
+      'gatehouse: --primary-colour: must be a colour #rrggbb; --background-colour: must be a colour #rrggbb',
+    );
     await withStore(async (store) => {
       const row = await store.db.selectFrom('settings').select('value').where('name', '=', 'branding').executeTakeFirstOrThrow();
       expect(JSON.parse(row.value)).toEqual({ productName: 'Example Corp', logoUrl: null, primaryColour: '#aa0000', backgroundColour: '#ffffff' });

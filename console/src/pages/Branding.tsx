@@ -2,6 +2,8 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { BrandingJson } from '../../../src/admin-api/wire';
 import { api } from '../api';
 import { useConfirm } from '../confirm-dialog';
+import { takeKeptEdit, useKeptEdit } from '../kept-edits';
+import { checkBrandingForm, notSavedText } from '../settings-checks';
 import { useUnsavedChanges } from '../unsaved-changes';
 import { Alert, Field, errorText, fieldErrorsOf } from '../ui';
 
@@ -15,6 +17,9 @@ function luminance(colour: string): number {
   });
   return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }
+
+/** sessionStorage key of the branding form kept across an expired session (no secrets in it). */
+const KEPT_BRANDING = 'branding';
 
 const DARK = '#111111';
 const LIGHT = '#ffffff';
@@ -60,31 +65,57 @@ export function Branding() {
   const [confirm, confirmDialog] = useConfirm();
   /** What the server holds: the form is unsaved while it differs. */
   const [saved, setSaved] = useState<BrandingJson | null>(null);
-  useUnsavedChanges(JSON.stringify(branding) !== JSON.stringify(saved), confirm);
+  const dirty = JSON.stringify(branding) !== JSON.stringify(saved);
+  useUnsavedChanges(dirty, confirm);
+  useKeptEdit(KEPT_BRANDING, dirty ? branding : null);
+  const [restored, setRestored] = useState(false);
 
   const show = (found: BrandingJson) => {
     setSaved(found);
     setBranding(found);
   };
   useEffect(() => {
-    api<BrandingJson>('GET', '/branding').then(show, (failure: unknown) => setMessage({ kind: 'error', text: errorText(failure) }));
+    // An edit kept when the session expired comes back over what the server holds.
+    const kept = takeKeptEdit<BrandingJson>(KEPT_BRANDING);
+    api<BrandingJson>('GET', '/branding').then(
+      (found) => {
+        show(found);
+        if (kept) {
+          setBranding({ ...found, ...kept });
+          setRestored(true);
+        }
+      },
+      (failure: unknown) => setMessage({ kind: 'error', text: errorText(failure) }),
+    );
   }, []);
 
   async function put(body: Partial<BrandingJson>, done: string) {
     setErrors({});
     setMessage(null);
+    setRestored(false);
     try {
       show(await api<BrandingJson>('PUT', '/branding', body));
       setMessage({ kind: 'success', text: done });
     } catch (failure) {
-      setErrors(fieldErrorsOf(failure));
-      setMessage({ kind: 'error', text: `Not saved: ${errorText(failure)}` });
+      const fieldErrors = fieldErrorsOf(failure);
+      setErrors(fieldErrors);
+      setMessage({ kind: 'error', text: Object.keys(fieldErrors).length > 0 ? notSavedText(fieldErrors) : `Not saved: ${errorText(failure)}` });
     }
   }
 
   function save(event: FormEvent) {
     event.preventDefault();
-    if (branding) void put({ ...branding, logo_url: branding.logo_url?.trim() ? branding.logo_url.trim() : null }, 'Branding saved; the sign-in pages of every instance show it.');
+    if (!branding) return;
+    const body = { ...branding, logo_url: branding.logo_url?.trim() ? branding.logo_url.trim() : null };
+    // Every bad value is marked at once, before anything is sent; the server checks the same rules again.
+    const invalid = checkBrandingForm(body);
+    if (Object.keys(invalid).length > 0) {
+      setErrors(invalid);
+      setMessage({ kind: 'error', text: notSavedText(invalid) });
+      setRestored(false);
+      return;
+    }
+    void put(body, 'Branding saved; the sign-in pages of every instance show it.');
   }
 
   async function reset() {
@@ -106,6 +137,7 @@ export function Branding() {
       <p className="lead">How the hosted sign-in, consent and account pages look: the product name, a logo and two colours.</p>
       {confirmDialog}
       {message && <Alert kind={message.kind}>{message.text}</Alert>}
+      {restored && dirty && <Alert kind="info">Your unsaved branding changes from before the session expired are back: check them and save.</Alert>}
       {branding && (
         <div className="branding-layout">
           <form className="card form" onSubmit={save} noValidate aria-label="Branding">

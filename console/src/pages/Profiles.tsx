@@ -9,6 +9,8 @@ import {
 } from '../../../src/admin-api/wire';
 import { ApiError, api } from '../api';
 import { useConfirm } from '../confirm-dialog';
+import { takeKeptEdit, useKeptEdit } from '../kept-edits';
+import { checkProfileForm, notSavedText } from '../settings-checks';
 import { useUnsavedChanges } from '../unsaved-changes';
 import { Alert, Check, Field, SecretOnce, errorText, fieldErrorsOf, formatTime } from '../ui';
 import { DefaultScopeField, defaultScopeChoiceOf, defaultScopeValueOf } from './DefaultScopeField';
@@ -35,13 +37,33 @@ function download(name: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+/** sessionStorage keys of the edits kept across an expired session (no secrets: settings and profile JSON only). */
+const KEPT_EDITOR = 'profile-editor';
+const KEPT_IMPORT = 'profile-import';
+
+/** The profile editor's unsaved fields, kept with the profile's name. */
+interface KeptProfileEdit {
+  name: string;
+  values: EditorValues;
+}
+
 export function Profiles() {
+  // Edits kept when the session expired: the editor of the profile they belong to opens again, the import box gets its text back.
+  const [kept] = useState(() => ({ editor: takeKeptEdit<KeptProfileEdit>(KEPT_EDITOR), importText: takeKeptEdit<string>(KEPT_IMPORT) }));
   const [profiles, setProfiles] = useState<SecurityProfileJson[] | null>(null);
-  const [selected, setSelected] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string | null>(kept.editor?.name ?? null);
   const [newName, setNewName] = useState('');
-  const [importText, setImportText] = useState('');
+  const [importText, setImportText] = useState(kept.importText ?? '');
+  const [importError, setImportError] = useState<string | undefined>(undefined);
+  const [importRestored, setImportRestored] = useState(Boolean(kept.importText));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
+  const [editorDirty, setEditorDirty] = useState(false);
+  const [confirm, confirmDialog] = useConfirm();
+  // Text in the import box that was not imported is unsaved too: leaving asks, an expired session keeps it.
+  const importPending = importText.trim() !== '';
+  useUnsavedChanges(editorDirty || importPending, confirm);
+  useKeptEdit(KEPT_IMPORT, importPending ? importText : null);
 
   const load = () =>
     api<{ profiles: SecurityProfileJson[] }>('GET', '/profiles').then(
@@ -69,15 +91,17 @@ export function Profiles() {
 
   async function importFile() {
     setMessage(null);
+    setImportError(undefined);
+    setImportRestored(false);
     let file: unknown;
     try {
       file = JSON.parse(importText);
     } catch {
-      setMessage({ kind: 'error', text: 'The text is not JSON.' });
+      setImportError('The text is not JSON.');
       return;
     }
     if (file === null || typeof file !== 'object' || Array.isArray(file) || typeof (file as { name?: unknown }).name !== 'string') {
-      setMessage({ kind: 'error', text: 'The file needs to be a JSON object with a "name".' });
+      setImportError('The file needs to be a JSON object with a "name".');
       return;
     }
     // Like `gatehouse profiles push`: the server checks the keys (the admin API's or the security framework's camelCase
@@ -91,7 +115,9 @@ export function Profiles() {
       await load();
       setSelected(name);
     } catch (failure) {
-      setMessage({ kind: 'error', text: `Not imported: ${errorText(failure)}` });
+      // Every key the server refused, each with its message (values as typed), beside the box.
+      const refused = Object.entries(fieldErrorsOf(failure));
+      setImportError(refused.length > 0 ? `Not imported: ${refused.map(([field, reason]) => `${field}: ${reason}`).join('; ')}` : `Not imported: ${errorText(failure)}`);
     }
   }
 
@@ -103,6 +129,7 @@ export function Profiles() {
         How a client&apos;s scope is checked: which security checks each scope element needs, the scope whose checks run on every request, the scope of a request that names none, the longest token,
         and registration of app instances. Assign a profile to a client in the client&apos;s form.
       </p>
+      {confirmDialog}
       {message && <Alert kind={message.kind}>{message.text}</Alert>}
       {profiles && (
         <div className="table-wrap">
@@ -149,6 +176,8 @@ export function Profiles() {
         <ProfileEditor
           key={current.name}
           profile={current}
+          kept={kept.editor?.name === current.name ? kept.editor.values : undefined}
+          onDirty={setEditorDirty}
           onSaved={(text) => {
             setMessage({ kind: 'success', text });
             void load();
@@ -171,8 +200,19 @@ export function Profiles() {
         </form>
         <section className="card" aria-labelledby="import-title">
           <h2 id="import-title">Import</h2>
-          <Field label="Profile JSON (the file of gatehouse profiles pull)" hint="Creates or replaces the profile it names, like gatehouse profiles push.">
-            {({ id, describedBy }) => <textarea id={id} name="import" rows={4} value={importText} aria-describedby={describedBy} onChange={(event) => setImportText(event.target.value)} />}
+          {importRestored && importPending && <Alert kind="info">The profile JSON you had not imported before the session expired is back: check it and import it.</Alert>}
+          <Field label="Profile JSON (the file of gatehouse profiles pull)" error={importError} hint="Creates or replaces the profile it names, like gatehouse profiles push.">
+            {({ id, describedBy, invalid }) => (
+              <textarea
+                id={id}
+                name="import"
+                rows={4}
+                value={importText}
+                aria-describedby={describedBy}
+                aria-invalid={invalid || undefined}
+                onChange={(event) => (setImportText(event.target.value), setImportError(undefined))}
+              />
+            )}
           </Field>
           <button type="button" onClick={() => void importFile()} disabled={importText.trim() === ''}>
             Import profile
@@ -188,8 +228,18 @@ interface MappingRow {
   checks: string;
 }
 
+/** The editor's fields (what `dirty` compares, what an expired session keeps). */
+interface EditorValues {
+  rows: MappingRow[];
+  mandatory: string[];
+  lifetime: string;
+  defaultScope: ReturnType<typeof defaultScopeChoiceOf>;
+  registration: boolean;
+  registrationChecks: string[];
+}
+
 /** The editor's fields for a profile as saved: what `dirty` compares with. */
-function editedFieldsOf(profile: SecurityProfileJson) {
+function editedFieldsOf(profile: SecurityProfileJson): EditorValues {
   return {
     rows: Object.entries(profile.scope_element_mapping).map(([element, checks]): MappingRow => ({ element, checks: checks.join(', ') })),
     mandatory: profile.mandatory_scope,
@@ -200,14 +250,24 @@ function editedFieldsOf(profile: SecurityProfileJson) {
   };
 }
 
-function ProfileEditor(props: { profile: SecurityProfileJson; onSaved: (message: string) => void; onDeleted: () => void }) {
-  const { profile } = props;
-  const [rows, setRows] = useState<MappingRow[]>(() => editedFieldsOf(profile).rows);
-  const [mandatory, setMandatory] = useState<string[]>(profile.mandatory_scope);
-  const [lifetime, setLifetime] = useState(String(profile.max_token_expiration));
-  const [defaultScope, setDefaultScope] = useState(defaultScopeChoiceOf(profile.default_scope));
-  const [registration, setRegistration] = useState(profile.registration_enabled);
-  const [registrationChecks, setRegistrationChecks] = useState<string[]>(profile.registration_checks);
+function ProfileEditor(props: {
+  profile: SecurityProfileJson;
+  /** Unsaved fields kept from an expired session, shown instead of the saved ones. */
+  kept?: EditorValues | undefined;
+  /** Told whether the editor has unsaved changes (the page asks before leaving). */
+  onDirty: (dirty: boolean) => void;
+  onSaved: (message: string) => void;
+  onDeleted: () => void;
+}) {
+  const { profile, onDirty } = props;
+  const [start] = useState(() => props.kept ?? editedFieldsOf(profile));
+  const [rows, setRows] = useState<MappingRow[]>(start.rows);
+  const [mandatory, setMandatory] = useState<string[]>(start.mandatory);
+  const [lifetime, setLifetime] = useState(start.lifetime);
+  const [defaultScope, setDefaultScope] = useState(start.defaultScope);
+  const [registration, setRegistration] = useState(start.registration);
+  const [registrationChecks, setRegistrationChecks] = useState<string[]>(start.registrationChecks);
+  const [restored, setRestored] = useState(props.kept !== undefined);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
   const [tokens, setTokens] = useState<InitialAccessTokenJson[]>([]);
@@ -215,8 +275,11 @@ function ProfileEditor(props: { profile: SecurityProfileJson; onSaved: (message:
   const [tokenDescription, setTokenDescription] = useState('');
   const [confirm, confirmDialog] = useConfirm();
   const path = `/profiles/${encodeURIComponent(profile.name)}`;
-  const dirty = JSON.stringify({ rows, mandatory, lifetime, defaultScope, registration, registrationChecks }) !== JSON.stringify(editedFieldsOf(profile));
-  useUnsavedChanges(dirty, confirm);
+  const values: EditorValues = { rows, mandatory, lifetime, defaultScope, registration, registrationChecks };
+  const dirty = JSON.stringify(values) !== JSON.stringify(editedFieldsOf(profile));
+  useEffect(() => onDirty(dirty), [dirty, onDirty]);
+  useEffect(() => () => onDirty(false), [onDirty]);
+  useKeptEdit(KEPT_EDITOR, dirty ? ({ name: profile.name, values } satisfies KeptProfileEdit) : null);
 
   const loadTokens = () =>
     api<{ initial_access_tokens: InitialAccessTokenJson[] }>('GET', `${path}/initial-access-tokens`).then(
@@ -232,10 +295,25 @@ function ProfileEditor(props: { profile: SecurityProfileJson; onSaved: (message:
     event.preventDefault();
     setErrors({});
     setMessage(null);
+    setRestored(false);
     const mapping: Record<string, string[]> = {};
     for (const row of rows) {
       if (row.element.trim() === '') continue;
       mapping[row.element.trim()] = row.checks.split(/[\s,]+/).filter((check) => check !== '');
+    }
+    // Every field the browser can check is marked at once, without a round trip; the server checks the rest (unknown checks).
+    const defaultScopeValue = defaultScopeValueOf(defaultScope);
+    const invalid = checkProfileForm({
+      lifetime,
+      mapping: Object.entries(mapping).map(([element, checks]) => ({ element, checks })),
+      mandatory,
+      defaultScope: defaultScopeValue === null ? null : defaultScopeValue.split(' ').filter((element) => element !== ''),
+      registrationChecks,
+    });
+    if (Object.keys(invalid).length > 0) {
+      setErrors(invalid);
+      setMessage({ kind: 'error', text: notSavedText(invalid) });
+      return;
     }
     try {
       await api('PATCH', path, {
@@ -248,8 +326,9 @@ function ProfileEditor(props: { profile: SecurityProfileJson; onSaved: (message:
       });
       props.onSaved(`Profile ${profile.name} saved.`);
     } catch (failure) {
-      setErrors(fieldErrorsOf(failure));
-      setMessage({ kind: 'error', text: `Not saved: ${errorText(failure)}` });
+      const fieldErrors = fieldErrorsOf(failure);
+      setErrors(fieldErrors);
+      setMessage({ kind: 'error', text: Object.keys(fieldErrors).length > 0 ? notSavedText(fieldErrors) : `Not saved: ${errorText(failure)}` });
     }
   }
 
@@ -300,6 +379,7 @@ function ProfileEditor(props: { profile: SecurityProfileJson; onSaved: (message:
       </div>
       {confirmDialog}
       {message && <Alert kind={message.kind}>{message.text}</Alert>}
+      {restored && dirty && <Alert kind="info">Your unsaved changes to this profile from before the session expired are back: check them and save.</Alert>}
       <form onSubmit={(event) => void save(event)} noValidate aria-label={`Settings of ${profile.name}`}>
         <fieldset className={errors.scope_element_mapping ? 'field-invalid' : undefined}>
           <legend>Scope-element mapping</legend>

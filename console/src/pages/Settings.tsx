@@ -1,5 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useConfirm } from '../confirm-dialog';
+import { takeKeptEdit, useKeptEdit } from '../kept-edits';
+import { checkTokenDeliveryForm, notSavedText } from '../settings-checks';
 import { useUnsavedChanges } from '../unsaved-changes';
 import type { ServerSettingsJson, TokenDelivery } from '../../../src/admin-api/wire';
 import { api } from '../api';
@@ -32,19 +34,31 @@ const SERVER_LABELS: Record<string, string> = {
   commands_scope_aliases: 'All-commands scope aliases',
 };
 
+/** sessionStorage key of the token delivery form kept across an expired session. */
+const KEPT_DELIVERY = 'settings:token-delivery';
+
 export function Settings() {
   const [delivery, setDelivery] = useState<TokenDelivery | null>(null);
   /** The token delivery settings as the server has them: leaving with other values asks first. */
   const [savedDelivery, setSavedDelivery] = useState<TokenDelivery | null>(null);
   const [confirm, confirmDialog] = useConfirm();
-  useUnsavedChanges(JSON.stringify(delivery) !== JSON.stringify(savedDelivery), confirm);
+  const dirty = JSON.stringify(delivery) !== JSON.stringify(savedDelivery);
+  useUnsavedChanges(dirty, confirm);
+  // The token delivery settings hold no secret: an expired session keeps them and they come back after signing in.
+  useKeptEdit(KEPT_DELIVERY, dirty ? delivery : null);
+  const [restored, setRestored] = useState(false);
   const [server, setServer] = useState<ServerSettingsJson | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
 
   useEffect(() => {
+    const kept = takeKeptEdit<TokenDelivery>(KEPT_DELIVERY);
     api<TokenDelivery>('GET', '/settings/token-delivery').then(
-      (found) => (setDelivery(found), setSavedDelivery(found)),
+      (found) => {
+        setSavedDelivery(found);
+        setDelivery(kept ? { ...found, ...kept } : found);
+        setRestored(kept !== null);
+      },
       (failure: unknown) => setMessage({ kind: 'error', text: errorText(failure) }),
     );
     api<ServerSettingsJson>('GET', '/settings/server').then(setServer, () => setServer(null));
@@ -55,14 +69,24 @@ export function Settings() {
     if (!delivery) return;
     setErrors({});
     setMessage(null);
+    setRestored(false);
+    // Every field the browser can check is marked before sending; the server checks them again, and the rest.
+    const invalid = checkTokenDeliveryForm(delivery);
+    if (Object.keys(invalid).length > 0) {
+      setErrors(invalid);
+      setMessage({ kind: 'error', text: notSavedText(invalid) });
+      return;
+    }
     try {
       const saved = await api<TokenDelivery>('PATCH', '/settings/token-delivery', delivery);
       setDelivery(saved);
       setSavedDelivery(saved);
       setMessage({ kind: 'success', text: 'Token delivery settings saved; every instance applies them.' });
     } catch (failure) {
-      setErrors(fieldErrorsOf(failure));
-      setMessage({ kind: 'error', text: `Not saved: ${errorText(failure)}` });
+      // Every field the server refused is marked beside it.
+      const fieldErrors = fieldErrorsOf(failure);
+      setErrors(fieldErrors);
+      setMessage({ kind: 'error', text: Object.keys(fieldErrors).length > 1 ? notSavedText(fieldErrors) : `Not saved: ${errorText(failure)}` });
     }
   }
 
@@ -73,6 +97,7 @@ export function Settings() {
       <h1 id="settings-title">Settings</h1>
       {confirmDialog}
       {message && <Alert kind={message.kind}>{message.text}</Alert>}
+      {restored && dirty && <Alert kind="info">Your unsaved token delivery changes from before the session expired are back: check them and save.</Alert>}
       {delivery && (
         <form className="card form" onSubmit={(event) => void save(event)} noValidate aria-labelledby="delivery-title">
           <h2 id="delivery-title">Token delivery</h2>
