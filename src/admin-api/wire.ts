@@ -49,6 +49,14 @@ export { redirectUriProblem } from '../clients/redirect-uris.js';
 export { toErrorDescription } from '../shared/error-description.js';
 export { MIN_PASSWORD_LENGTH, parseEmail, parsePassword, parseRoles, parseUsername } from '../users/user-input.js';
 export { parseAdminPassword, parseAdminUsername } from '../admin-accounts/admin-account.js';
+export {
+  commandNameProblem,
+  headerNameProblem,
+  positiveIntegerProblem,
+  ROLES_RULE as COMMAND_ROLES_RULE,
+  urlTemplateProblem,
+  validRoles as validCommandRoles,
+} from '../protected-apis/commands/command-field-rules.js';
 
 // Answers whose type lives where the server builds them.
 export type { ClientMetadata } from '../clients/client-metadata.js';
