@@ -49,9 +49,11 @@ export { redirectUriProblem } from '../clients/redirect-uris.js';
 export { toErrorDescription } from '../shared/error-description.js';
 export { MIN_PASSWORD_LENGTH, parseEmail, parsePassword, parseRoles, parseUsername } from '../users/user-input.js';
 export { parseAdminPassword, parseAdminUsername } from '../admin-accounts/admin-account.js';
+// The http-request command rules that need only the value (the command editor checks with them).
 export {
   commandNameProblem,
   headerNameProblem,
+  isUnrelayableHeader,
   positiveIntegerProblem,
   ROLES_RULE as COMMAND_ROLES_RULE,
   urlTemplateProblem,

@@ -160,31 +160,36 @@ describe.each(STORES)('administrator and command forms in Chromium on %s', (stor
     const name = page.getByLabel('Name', { exact: true });
     const url = page.getByLabel('URL template');
     const timeout = page.getByLabel('Timeout (milliseconds)');
+    const relay = page.getByLabel("Relay the upstream's answer");
     await app.fill('has space');
     await url.fill('ftp://example.com/orders');
     await timeout.fill('0');
+    await relay.check();
+    await page.getByLabel('Relayed headers').fill('etag, Set-Cookie');
     await page.getByRole('button', { name: 'Create command' }).click();
     await expect.poll(() => errorOf(app)).toMatch(/^must be 1-64 letters/);
     expect(await errorOf(name)).toMatch(/^is required/);
     expect(await errorOf(url)).toMatch(/^must be an http\(s\) URL template/);
     expect(await errorOf(timeout)).toMatch(/^must be a positive integer; '0' is not/);
-    expect(await page.getByRole('alert').first().textContent()).toContain('4 fields need a change');
+    // The value as typed, in single quotes.
+    expect(await errorOf(page.getByLabel('Relayed headers'))).toMatch(/^may not list 'Set-Cookie': Gatehouse never relays it/);
+    expect(await page.getByRole('alert').first().textContent()).toContain('5 fields need a change');
     await expect.poll(() => page.evaluate('document.activeElement.name')).toBe('app');
     await shots('command-invalid');
 
-    // Rules only the server knows (a reserved scope, a JSON Schema, headers never relayed): all listed, all marked.
+    // Rules only the server knows (a reserved scope, a variable GATEHOUSE_COMMAND_ENV does not list, a JSON
+    // Schema that does not compile): one refusal lists them all, and each is marked beside its field.
     await app.fill('users');
     await name.fill('lookup');
-    await url.fill('https://example.com/orders');
+    await url.fill('{{env.NOT_LISTED}}/orders');
     await timeout.fill('');
+    await relay.uncheck();
     await page.getByLabel('Input JSON Schema').fill('{"type": "no-such-type"}');
-    await page.getByLabel("Relay the upstream's answer").check();
-    await page.getByLabel('Relayed headers').fill('Set-Cookie');
     await page.getByRole('button', { name: 'Create command' }).click();
-    await expect.poll(() => errorOf(app)).toMatch(/reserved scope/);
-    expect(await errorOf(page.getByLabel('Input JSON Schema'))).toMatch(/is not a valid JSON Schema/);
-    // The value as typed, in single quotes.
-    expect(await errorOf(page.getByLabel('Relayed headers'))).toMatch(/^may not list 'Set-Cookie': Gatehouse never relays it/);
+    await expect.poll(() => errorOf(app)).toMatch(/^may not be users: it is a reserved scope/);
+    expect(await errorOf(url)).toMatch(/^may not read the environment variable NOT_LISTED/);
+    expect(await errorOf(page.getByLabel('Input JSON Schema'))).toMatch(/^is not a valid JSON Schema/);
+    expect(await errorOf(name)).toBeNull();
     expect(await page.getByRole('alert').first().textContent()).toContain('3 fields need a change');
     await shots('command-server-invalid');
     expect(await commands()).toEqual([]);

@@ -95,6 +95,7 @@ describe('console command form', () => {
       relayHeaders: "must be a list of header names; 'bad:name' is not",
       'headers.0': "must be a header name (letters, digits and !#$%&'*+-.^_`|~, no spaces); 'x key' is not",
     });
+    expect(localErrors({ ...FILLED, relay: true, relayHeaders: 'etag Set-Cookie' })).toEqual({ relayHeaders: "may not list 'Set-Cookie': Gatehouse never relays it" });
   });
 
   it('keeps an edit without header values, and takes them back from the command as loaded again', () => {

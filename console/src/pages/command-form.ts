@@ -2,7 +2,16 @@
  * The command editor's form, apart from its page: what the fields hold (text as typed), how a stored spec fills
  * them, and how they become the spec the admin API takes. No React here, so the conversions can be read alone.
  */
-import { COMMAND_ROLES_RULE, commandNameProblem, headerNameProblem, positiveIntegerProblem, urlTemplateProblem, validCommandRoles, type HttpRequestCommandSpec } from '../../../src/admin-api/wire.js';
+import {
+  COMMAND_ROLES_RULE,
+  commandNameProblem,
+  headerNameProblem,
+  isUnrelayableHeader,
+  positiveIntegerProblem,
+  urlTemplateProblem,
+  validCommandRoles,
+  type HttpRequestCommandSpec,
+} from '../../../src/admin-api/wire.js';
 
 export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export const BODY_FORMATS = [
@@ -143,8 +152,11 @@ export function localErrors(form: CommandFormState): Record<string, string> {
     check('forwardIdentityHeader', `must be a header name; '${form.forwardIdentityHeader}' is not`);
   }
   if (form.relay) {
-    const bad = listOf(form.relayHeaders).filter((name) => headerNameProblem(name) !== null);
+    const names = listOf(form.relayHeaders);
+    const bad = names.filter((name) => headerNameProblem(name) !== null);
+    const refused = names.find((name) => headerNameProblem(name) === null && isUnrelayableHeader(name.toLowerCase()));
     if (bad.length > 0) check('relayHeaders', `must be a list of header names; ${areNot(bad)}`);
+    else if (refused !== undefined) check('relayHeaders', `may not list '${refused}': Gatehouse never relays it`);
   }
   const seen = new Set<string>();
   form.headers.forEach((row, index) => {

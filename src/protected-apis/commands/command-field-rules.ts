@@ -42,6 +42,38 @@ export function positiveIntegerProblem(value: unknown): string | null {
   return Number.isSafeInteger(value) && (value as number) >= 1 ? null : 'must be a positive integer';
 }
 
+/**
+ * Response headers a relaying command never passes on, whatever `relayHeaders` lists: cookies (they would be set
+ * for Gatehouse's origin), hop-by-hop headers and the framing Gatehouse sets itself, the bearer challenge (a
+ * relayed 401 must not look like Gatehouse refusing the token), and the caching, security and CORS
+ * (`access-control-*`) headers Gatehouse owns.
+ */
+const UNRELAYABLE_HEADERS: ReadonlySet<string> = new Set([
+  'set-cookie',
+  'set-cookie2',
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'content-length',
+  'www-authenticate',
+  'cache-control',
+  'content-security-policy',
+  'x-content-type-options',
+  'x-frame-options',
+  'strict-transport-security',
+]);
+
+/** Whether a response header (lower-case name) is one a relaying command never passes on. */
+export function isUnrelayableHeader(name: string): boolean {
+  return UNRELAYABLE_HEADERS.has(name) || name.startsWith('access-control-');
+}
+
 /** What is wrong with a method name (`method`). */
 export function methodProblem(value: unknown): string | null {
   return typeof value === 'string' && FIELD_NAME.test(value) ? null : 'must be an HTTP method name';

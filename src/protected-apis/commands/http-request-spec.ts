@@ -1,7 +1,7 @@
 import { parseCidrList } from '../../shared/networks.js';
 import { isRecord } from '../../shared/is-record.js';
 import { FieldValidationError, InvalidFieldsError } from '../../shared/errors.js';
-import { FIELD_NAME, headerNameProblem, methodProblem, positiveIntegerProblem, urlTemplateProblem } from './command-field-rules.js';
+import { FIELD_NAME, headerNameProblem, isUnrelayableHeader, methodProblem, positiveIntegerProblem, urlTemplateProblem } from './command-field-rules.js';
 import type { JsonSchema } from './command.js';
 
 /**
@@ -50,38 +50,6 @@ export interface HttpRequestCommandSpec {
 
 export const HTTP_REQUEST_BODY_FORMATS = ['json', 'form', 'text'] as const;
 export type HttpRequestBodyFormat = (typeof HTTP_REQUEST_BODY_FORMATS)[number];
-
-/**
- * Response headers a relaying command never passes on, whatever `relayHeaders` lists: cookies (they would be set
- * for Gatehouse's origin), hop-by-hop headers and the framing Gatehouse sets itself, the bearer challenge (a
- * relayed 401 must not look like Gatehouse refusing the token), and the caching, security and CORS
- * (`access-control-*`) headers Gatehouse owns.
- */
-const UNRELAYABLE_HEADERS: ReadonlySet<string> = new Set([
-  'set-cookie',
-  'set-cookie2',
-  'connection',
-  'keep-alive',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'content-length',
-  'www-authenticate',
-  'cache-control',
-  'content-security-policy',
-  'x-content-type-options',
-  'x-frame-options',
-  'strict-transport-security',
-]);
-
-/** Whether a response header (lower-case name) is one a relaying command never passes on. */
-export function isUnrelayableHeader(name: string): boolean {
-  return UNRELAYABLE_HEADERS.has(name) || name.startsWith('access-control-');
-}
 
 /** One thing wrong with a spec: the field (its JSON key, dotted for nested ones) and what is wrong, without its name. */
 export interface SpecProblem {
