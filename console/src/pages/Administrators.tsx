@@ -46,7 +46,7 @@ export function Administrators(props: { session: SessionJson }) {
   const [admins, setAdmins] = useState<AdminJson[] | null>(null);
   const [message, setMessage] = useState<Message>(null);
   // An add form kept when the session expired opens again (without its password).
-  const [kept] = useState(() => takeKeptEdit<KeptAdminEdit>(KEPT_ADD));
+  const [kept, setKept] = useState(() => takeKeptEdit<KeptAdminEdit>(KEPT_ADD));
   const [panel, setPanel] = useState<{ kind: 'add' } | { kind: 'password'; admin: AdminJson } | null>(() => (kept ? { kind: 'add' } : null));
   const [version, setVersion] = useState(0);
   // One leave guard for the page: the forms on it report whether they hold unsaved changes.
@@ -76,6 +76,7 @@ export function Administrators(props: { session: SessionJson }) {
 
   const reload = (text: string) => {
     setPanel(null);
+    setKept(null);
     setVersion((value) => value + 1);
     setMessage({ kind: 'success', text });
   };
@@ -103,7 +104,18 @@ export function Administrators(props: { session: SessionJson }) {
       <p className="lead">Who may sign in to this console. Administrators may change everything; auditors may only read.</p>
       {confirmDialog}
       {message && <Alert kind={message.kind}>{message.text}</Alert>}
-      {panel?.kind === 'add' && <AdminEditor kept={kept ?? undefined} onDirty={onDirty} onDone={reload} onCancel={() => setPanel(null)} />}
+      {panel?.kind === 'add' && (
+        <AdminEditor
+          kept={kept ?? undefined}
+          onDirty={onDirty}
+          onDone={reload}
+          onCancel={() => {
+            // A kept edit comes back once: the next add form starts empty.
+            setKept(null);
+            setPanel(null);
+          }}
+        />
+      )}
       {panel?.kind === 'password' && <PasswordReset key={panel.admin.id} admin={panel.admin} onDirty={onDirty} onDone={reload} onCancel={() => setPanel(null)} />}
       {admins && (
         <div className="table-wrap">
