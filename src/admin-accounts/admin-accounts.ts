@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AdminAccountsStore, GuardedChange } from './admin-accounts-store.js';
-import { ConflictError, FieldValidationError, NotFoundError } from '../shared/errors.js';
+import { checkFields, ConflictError, FieldValidationError, NotFoundError } from '../shared/errors.js';
 import type { PasswordHasher } from '../users/password-hasher.js';
 import { parseAdminPassword, parseAdminRole, parseAdminUsername, type AdminAccount, type AdminRole } from './admin-account.js';
 
@@ -39,10 +39,9 @@ export class AdminAccounts {
     private readonly hasher: PasswordHasher,
   ) {}
 
+  /** Every invalid field is reported at once (an InvalidFieldsError when several are); nothing is written then. */
   async create(username: unknown, password: unknown, role: unknown = 'admin'): Promise<AdminAccount> {
-    const name = parseAdminUsername(username);
-    const secret = parseAdminPassword(password);
-    const accountRole = parseAdminRole(role);
+    const { name, secret, accountRole } = checkFields({ name: () => parseAdminUsername(username), secret: () => parseAdminPassword(password), accountRole: () => parseAdminRole(role) });
     const now = Date.now();
     const admin: AdminAccount = { id: randomUUID(), username: name, passwordHash: await this.hasher.hash(secret), role: accountRole, createdAt: now, updatedAt: now };
     await this.repository.insert(admin);
@@ -83,14 +82,27 @@ export class AdminAccounts {
     return admin;
   }
 
-  /** An administrator changes their own password: the current one is checked; their other sessions end. */
+  /**
+   * An administrator changes their own password: the current one is checked; their other sessions end. A wrong
+   * current password and an invalid new one (field `new_password`, as the request names it) are reported together.
+   */
   async changeOwnPassword(adminId: string, currentPassword: unknown, newPassword: unknown, keepSessionDigest?: string): Promise<void> {
     const admin = await this.repository.get(adminId);
     if (!admin) throw new AdminNotFoundError(adminId);
-    if (typeof currentPassword !== 'string' || currentPassword === '' || currentPassword.length > 1024 || !(await this.hasher.verify(admin.passwordHash, currentPassword))) {
-      throw new FieldValidationError('current_password', 'is not your current password');
-    }
-    const secret = parseAdminPassword(newPassword);
+    const currentOk = typeof currentPassword === 'string' && currentPassword !== '' && currentPassword.length <= 1024 && (await this.hasher.verify(admin.passwordHash, currentPassword));
+    const { secret } = checkFields({
+      current: () => {
+        if (!currentOk) throw new FieldValidationError('current_password', 'is not your current password');
+      },
+      secret: () => {
+        try {
+          return parseAdminPassword(newPassword);
+        } catch (error) {
+          if (error instanceof FieldValidationError) throw new FieldValidationError('new_password', error.reason);
+          throw error;
+        }
+      },
+    });
     await this.repository.setPasswordHash(admin.id, await this.hasher.hash(secret), Date.now(), keepSessionDigest);
   }
 

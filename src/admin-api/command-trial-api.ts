@@ -25,7 +25,7 @@ function trialOf(body: unknown, commands: Pick<CommandRegistry, 'checkAuthoredRe
   try {
     spec = parseHttpRequestSpec(body.spec);
   } catch (error) {
-    if (error instanceof HttpRequestSpecError) throw new FieldValidationError(`spec.${error.field}`, error.message);
+    if (error instanceof HttpRequestSpecError) throw error.toFieldError('spec.');
     throw error;
   }
   try {

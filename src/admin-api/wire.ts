@@ -50,6 +50,17 @@ export { redirectUriProblem } from '../clients/redirect-uris.js';
 // How an error_description carries a value the caller sent (printable ASCII only): the console shows it as typed again.
 export { toErrorDescription } from '../shared/error-description.js';
 export { MIN_PASSWORD_LENGTH, parseEmail, parsePassword, parseRoles, parseUsername } from '../users/user-input.js';
+export { parseAdminPassword, parseAdminUsername } from '../admin-accounts/admin-account.js';
+// The http-request command rules that need only the value (the command editor checks with them).
+export {
+  commandNameProblem,
+  headerNameProblem,
+  isUnrelayableHeader,
+  positiveIntegerProblem,
+  ROLES_RULE as COMMAND_ROLES_RULE,
+  urlTemplateProblem,
+  validRoles as validCommandRoles,
+} from '../protected-apis/commands/command-field-rules.js';
 
 // Answers whose type lives where the server builds them.
 export type { ClientMetadata } from '../clients/client-metadata.js';

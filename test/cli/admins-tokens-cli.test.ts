@@ -41,6 +41,12 @@ describe.each(STORES)('gatehouse admins (roles) and gatehouse tokens revoke on %
     const bad = await runCli(['admins', 'create', 'pete', '--password', 'pete-password-123', '--role', 'root'], env);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toBe('gatehouse: --role: must be one of admin, auditor\n');
+    // Every problem of one command line at once, each named by its flag, on the one line; nothing created.
+    const several = await runCli(['admins', 'create', 'has space', '--password', 'short', '--role', 'root'], env);
+    expect(several.code).toBe(1);
+    expect(several.stderr).toBe(
+      "gatehouse: <username>: must be 1 to 64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit; --password: must be 12 to 1024 characters; --role: must be one of admin, auditor\n",
+    );
     const list = await runCli(['admins', 'list'], env);
     const lines = list.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^USERNAME\s+ROLE\s+CREATED$/);

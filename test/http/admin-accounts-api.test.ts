@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import type { AdminJson, AdminsJson, SessionJson } from '../../src/admin-api/wire.js';
+import type { AdminJson, AdminsJson, ErrorJson, SessionJson } from '../../src/admin-api/wire.js';
 import { startTestServer, STORES, type TestServer } from '../helpers/test-server.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -99,6 +99,24 @@ describe.each(STORES)('console accounts and roles on %s', (store) => {
     expect((await server.admin('DELETE', '/admins/carol')).status).toBe(404);
   });
 
+  it('answers 400 listing every invalid field of a new account at once, and creates nothing', async () => {
+    const before = ((await (await server.admin('GET', '/admins')).json()) as AdminsJson).admins.length;
+    const response = await server.admin('POST', '/admins', { username: 'has space', password: 'short', role: 'owner' });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as ErrorJson;
+    expect(body).toMatchObject({ error: 'invalid_request', field: 'username' });
+    expect(body.fields).toEqual([
+      { field: 'username', description: "must be 1 to 64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit" },
+      { field: 'password', description: 'must be 12 to 1024 characters' },
+      { field: 'role', description: 'must be one of admin, auditor' },
+    ]);
+    expect(body.error_description).toMatch(/^username: .*; password: .*; role: /);
+    // Two bad fields: those two.
+    const two = (await (await server.admin('POST', '/admins', { username: '-dash-first', password: 'short' })).json()) as ErrorJson;
+    expect(two.fields?.map((problem) => problem.field)).toEqual(['username', 'password']);
+    expect(((await (await server.admin('GET', '/admins')).json()) as AdminsJson).admins).toHaveLength(before);
+  });
+
   it('keeps an auditor read-only: 403 on every write route of the route table, reads pass', async () => {
     expect((await server.admin('POST', '/admins', { username: 'audrey', password: AUDITOR_PASSWORD, role: 'auditor' })).status).toBe(201);
     const auditor = await signIn(server, 'audrey', AUDITOR_PASSWORD);
@@ -148,7 +166,13 @@ describe.each(STORES)('console accounts and roles on %s', (store) => {
     expect(wrong.status).toBe(400);
     expect(((await wrong.json()) as { field: string }).field).toBe('current_password');
     const short = await first.call('POST', '/session/password', { current_password: AUDITOR_PASSWORD, new_password: 'short' });
-    expect(((await short.json()) as { field: string }).field).toBe('password');
+    expect(((await short.json()) as { field: string }).field).toBe('new_password');
+    // Both wrong: both named, each as the request names it; nothing changes.
+    const both = (await (await first.call('POST', '/session/password', { current_password: 'not it at all', new_password: 'short' })).json()) as ErrorJson;
+    expect(both.fields).toEqual([
+      { field: 'current_password', description: 'is not your current password' },
+      { field: 'new_password', description: 'must be 12 to 1024 characters' },
+    ]);
     expect((await first.call('POST', '/session/password', { current_password: AUDITOR_PASSWORD, new_password: 'auditor password 456' })).status).toBe(204);
     expect((await first.call('GET', '/clients')).status).toBe(200);
     expect((await second.call('GET', '/clients')).status).toBe(401);

@@ -215,6 +215,37 @@ describe.each(STORES)('stored commands (%s)', (store) => {
     expect((await listed()).filter((command) => command.source === 'console')).toEqual([]);
   });
 
+  it('answers 400 listing every invalid field of one command at once, and stores nothing', async () => {
+    const response = await server.admin('POST', '/commands', spec({ name: 'has space', method: 'NOT A METHOD', url: 'ftp://example.com/x', timeoutMs: 0, relayHeaders: ['Set-Cookie'] }));
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as ErrorJson;
+    expect(body.error).toBe('invalid_request');
+    const described = Object.fromEntries((body.fields ?? []).map((problem) => [problem.field, problem.description]));
+    expect(Object.keys(described).sort()).toEqual(['method', 'name', 'relayHeaders', 'timeoutMs', 'url']);
+    expect(described).toMatchObject({
+      name: expect.stringMatching(/^must be 1-64 letters/) as unknown,
+      method: 'must be an HTTP method name',
+      url: expect.stringMatching(/^must be an http\(s\) URL template/) as unknown,
+      timeoutMs: 'must be a positive integer',
+      // The value as sent, in single quotes (no JSON escapes).
+      relayHeaders: "may not list 'Set-Cookie': Gatehouse never relays it",
+    });
+    expect(body.field).toBe(body.fields?.[0]?.field);
+    for (const field of Object.keys(described)) expect(body.error_description).toContain(`${field}: `);
+    expect((await listed()).filter((command) => command.source === 'console')).toEqual([]);
+  });
+
+  it('lists a renamed command and its other invalid fields together when replacing one, and keeps it as it was', async () => {
+    expect((await server.admin('POST', '/commands', spec({ name: 'kept' }))).status).toBe(201);
+    const response = await server.admin('PUT', '/commands/sales/kept', spec({ name: 'renamed', url: 'ftp://example.com/x', input: { type: 'no-such-type' } }));
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as ErrorJson;
+    expect((body.fields ?? []).map((problem) => problem.field).sort()).toEqual(['input', 'name', 'url']);
+    expect(body.fields?.find((problem) => problem.field === 'name')?.description).toBe("must be 'kept', as in the path (a command cannot be renamed; create a new one)");
+    expect((await listed()).find((command) => command.name === 'kept')?.spec?.url).toBe(`${upstreamUrl}/customers/{{input.id}}`);
+    expect((await server.admin('DELETE', '/commands/sales/kept')).status).toBe(204);
+  });
+
   it('answers 400 for a body that is no command, and when the body names another command than the path', async () => {
     const array = await server.admin('POST', '/commands', [spec()]);
     expect(array.status).toBe(400);

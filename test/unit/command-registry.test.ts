@@ -17,6 +17,15 @@ describe('command registry', () => {
     for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
   });
 
+  it('names every field at fault in a command file in one message, each after the file and its quoted name', async () => {
+    const folder = folderWith({ 'call.json': httpCommand('shop', { url: 'ftp://example.com/x', timeoutMs: 0, relay: true, relayHeaders: ['Set-Cookie'] }) });
+    const refusal = CommandRegistry.fromFolder(folder);
+    await expect(refusal).rejects.toThrow(CommandLoadError);
+    await expect(refusal).rejects.toThrow(
+      `${join(folder, 'call.json')}: "timeoutMs" must be a positive integer; "url" must be an http(s) URL template (it may start with {{env.NAME}}); "relayHeaders" may not list 'Set-Cookie': Gatehouse never relays it`,
+    );
+  });
+
   it.each(['users', 'commands', 'offline_access', 'roles'])('refuses an application named after the reserved scope %s', async (name) => {
     await expect(CommandRegistry.fromFolder(folderWith({ 'call.json': httpCommand(name) }))).rejects.toThrow(CommandLoadError);
     const application = `export const app = { name: '${name}', [Symbol.for('gatehouse.application')]: true };\n`;

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_COMMAND, formFieldOf, formOf, jsonError, localErrors, sampleInputOf, specOf, type EditableSpec } from '../../console/src/pages/command-form.js';
+import { EMPTY_COMMAND, formFieldOf, formOf, jsonError, keptKeyOf, keptOf, localErrors, restoreKept, sampleInputOf, specOf, type EditableSpec } from '../../console/src/pages/command-form.js';
 import { parseHttpRequestSpec } from '../../src/protected-apis/commands/http-request-spec.js';
+
+/** A form whose required fields are filled. */
+const FILLED = { ...EMPTY_COMMAND, app: 'a', name: 'b', url: 'https://x/' };
 
 const STORED: EditableSpec = {
   kind: 'http-request',
@@ -54,7 +57,7 @@ describe('console command form', () => {
     expect(jsonError('{"a": 1}')).toBeNull();
     expect(jsonError('{\n  "a": 1,\n}')).toMatch(/line 3/);
     const errors = localErrors({
-      ...EMPTY_COMMAND,
+      ...FILLED,
       input: '[1]',
       body: '"text"',
       bodyFormat: 'form',
@@ -65,7 +68,58 @@ describe('console command form', () => {
       ],
     });
     expect(Object.keys(errors).sort()).toEqual(['body', 'headers.1', 'headers.2', 'input']);
-    expect(localErrors({ ...EMPTY_COMMAND, body: 'not json', bodyFormat: 'text' })).toEqual({});
+    expect(localErrors({ ...FILLED, body: 'not json', bodyFormat: 'text' })).toEqual({});
+  });
+
+  it("finds every field the server's own rules refuse at once, quoting typed values", () => {
+    expect(localErrors(EMPTY_COMMAND)).toEqual({ app: 'is required', name: 'is required', url: 'is required' });
+    const errors = localErrors({
+      ...FILLED,
+      app: 'has space',
+      url: 'http://{{input.host}}/x',
+      timeoutMs: '-5',
+      maxResponseBytes: '0',
+      roles: 'clerk, ' + 'r'.repeat(65),
+      forwardIdentityHeader: 'X Caller',
+      relay: true,
+      relayHeaders: 'etag, bad:name',
+      headers: [{ name: 'x key', value: '1' }],
+    });
+    expect(errors).toEqual({
+      app: "must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit",
+      url: 'may not take the scheme, host or port from {{input...}}; input placeholders belong after the first / of the path',
+      timeoutMs: "must be a positive integer; '-5' is not",
+      maxResponseBytes: "must be a positive integer; '0' is not",
+      roles: `must be a list of role names (1 to 64 printable characters, no spaces); '${'r'.repeat(65)}' is not`,
+      forwardIdentityHeader: "must be a header name; 'X Caller' is not",
+      relayHeaders: "must be a list of header names; 'bad:name' is not",
+      'headers.0': "must be a header name (letters, digits and !#$%&'*+-.^_`|~, no spaces); 'x key' is not",
+    });
+    expect(localErrors({ ...FILLED, relay: true, relayHeaders: 'etag Set-Cookie' })).toEqual({ relayHeaders: "may not list 'Set-Cookie': Gatehouse never relays it" });
+  });
+
+  it('keeps an edit without header values, and takes them back from the command as loaded again', () => {
+    const form = {
+      ...FILLED,
+      headers: [
+        { name: 'x-api-key', value: 'typed-secret' },
+        { name: 'x-new', value: 'also typed' },
+      ],
+    };
+    const kept = keptOf(form);
+    expect(JSON.stringify(kept)).not.toContain('typed');
+    const restored = restoreKept(JSON.parse(JSON.stringify(kept)) as typeof kept, { kind: 'http-request', app: 'a', name: 'b', url: 'https://x/', headers: { 'x-api-key': '{{env.KEY}}' } });
+    expect(restored.form).toEqual({
+      ...form,
+      headers: [
+        { name: 'x-api-key', value: '{{env.KEY}}' },
+        { name: 'x-new', value: '' },
+      ],
+    });
+    expect(restored.missingValues).toBe(true);
+    expect(restoreKept(keptOf({ ...FILLED, headers: [] }), undefined).missingValues).toBe(false);
+    expect(keptKeyOf(null)).toBe('commands:new');
+    expect(keptKeyOf({ app: 'a', name: 'b' })).toBe('commands:a/b');
   });
 
   it("maps the server's field names onto the form's", () => {

@@ -1,10 +1,43 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { ADMIN_ROLES, MIN_ADMIN_PASSWORD_LENGTH, type AdminJson, type AdminRole, type AdminsJson, type SessionJson } from '../../../src/admin-api/wire';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { ADMIN_ROLES, MIN_ADMIN_PASSWORD_LENGTH, parseAdminPassword, parseAdminUsername, type AdminJson, type AdminRole, type AdminsJson, type SessionJson } from '../../../src/admin-api/wire';
 import { api } from '../api';
 import { ConfirmButton } from '../confirm-button';
+import { useConfirm } from '../confirm-dialog';
+import { takeKeptEdit, useKeptEdit } from '../kept-edits';
+import { useUnsavedChanges } from '../unsaved-changes';
 import { Alert, Badge, Field, errorText, fieldErrorsOf, formatTime } from '../ui';
 
 type Message = { kind: 'error' | 'success'; text: string } | null;
+type Errors = Record<string, string>;
+
+/** What the add form keeps when the session expires: never the password. */
+interface KeptAdminEdit {
+  username: string;
+  role: AdminRole;
+}
+const KEPT_ADD = 'administrators:add';
+
+/** The reason a server parse function gives for `value` (from the wire module: the server's own rules), or null. */
+function refusal(parse: (value: unknown) => unknown, value: unknown): string | null {
+  try {
+    parse(value);
+    return null;
+  } catch (error) {
+    const reason = (error as { reason?: unknown }).reason;
+    return typeof reason === 'string' ? reason : (error as Error).message;
+  }
+}
+
+/** Only the fields that have a problem. */
+function problems(checks: Record<string, string | null>): Errors {
+  return Object.fromEntries(Object.entries(checks).filter((entry): entry is [string, string] => entry[1] !== null));
+}
+
+/** The summary above a form whose fields are marked. */
+function notSaved(errors: Errors, verb: string): string {
+  const count = Object.keys(errors).length;
+  return `${verb}: ${count === 1 ? 'one field needs' : `${count} fields need`} a change (marked below).`;
+}
 
 const ROLE_LABELS: Record<AdminRole, string> = { admin: 'Administrator', auditor: 'Auditor (read-only)' };
 
@@ -12,8 +45,23 @@ const ROLE_LABELS: Record<AdminRole, string> = { admin: 'Administrator', auditor
 export function Administrators(props: { session: SessionJson }) {
   const [admins, setAdmins] = useState<AdminJson[] | null>(null);
   const [message, setMessage] = useState<Message>(null);
-  const [panel, setPanel] = useState<{ kind: 'add' } | { kind: 'password'; admin: AdminJson } | null>(null);
+  // An add form kept when the session expired opens again (without its password).
+  const [kept, setKept] = useState(() => takeKeptEdit<KeptAdminEdit>(KEPT_ADD));
+  const [panel, setPanel] = useState<{ kind: 'add' } | { kind: 'password'; admin: AdminJson } | null>(() => (kept ? { kind: 'add' } : null));
   const [version, setVersion] = useState(0);
+  // One leave guard for the page: the forms on it report whether they hold unsaved changes.
+  const [confirm, confirmDialog] = useConfirm();
+  const [dirtyForms, setDirtyForms] = useState<ReadonlySet<string>>(new Set());
+  const onDirty = useCallback((form: string, dirty: boolean) => {
+    setDirtyForms((current) => {
+      if (current.has(form) === dirty) return current;
+      const next = new Set(current);
+      if (dirty) next.add(form);
+      else next.delete(form);
+      return next;
+    });
+  }, []);
+  useUnsavedChanges(dirtyForms.size > 0, confirm);
 
   useEffect(() => {
     let current = true;
@@ -28,6 +76,7 @@ export function Administrators(props: { session: SessionJson }) {
 
   const reload = (text: string) => {
     setPanel(null);
+    setKept(null);
     setVersion((value) => value + 1);
     setMessage({ kind: 'success', text });
   };
@@ -53,9 +102,21 @@ export function Administrators(props: { session: SessionJson }) {
         </button>
       </div>
       <p className="lead">Who may sign in to this console. Administrators may change everything; auditors may only read.</p>
+      {confirmDialog}
       {message && <Alert kind={message.kind}>{message.text}</Alert>}
-      {panel?.kind === 'add' && <AdminEditor onDone={reload} onCancel={() => setPanel(null)} />}
-      {panel?.kind === 'password' && <PasswordReset admin={panel.admin} onDone={reload} onCancel={() => setPanel(null)} />}
+      {panel?.kind === 'add' && (
+        <AdminEditor
+          kept={kept ?? undefined}
+          onDirty={onDirty}
+          onDone={reload}
+          onCancel={() => {
+            // A kept edit comes back once: the next add form starts empty.
+            setKept(null);
+            setPanel(null);
+          }}
+        />
+      )}
+      {panel?.kind === 'password' && <PasswordReset key={panel.admin.id} admin={panel.admin} onDirty={onDirty} onDone={reload} onCancel={() => setPanel(null)} />}
       {admins && (
         <div className="table-wrap">
           <table className="stack-table admins-table">
@@ -118,9 +179,17 @@ export function Administrators(props: { session: SessionJson }) {
           </table>
         </div>
       )}
-      <OwnPassword />
+      <OwnPassword onDirty={onDirty} />
     </section>
   );
+}
+
+/** Tells the page whether a form has unsaved changes while it is mounted (its leave guard asks then). */
+function useReportDirty(form: string, dirty: boolean, onDirty: (form: string, dirty: boolean) => void): void {
+  useEffect(() => {
+    onDirty(form, dirty);
+  }, [form, dirty, onDirty]);
+  useEffect(() => () => onDirty(form, false), [form, onDirty]);
 }
 
 function PasswordInput(props: { name: string; value: string; onChange: (value: string) => void; autoComplete: string; id: string; describedBy: string | undefined; invalid: boolean }) {
@@ -138,29 +207,42 @@ function PasswordInput(props: { name: string; value: string; onChange: (value: s
   );
 }
 
-function AdminEditor(props: { onDone: (text: string) => void; onCancel: () => void }) {
-  const [username, setUsername] = useState('');
+function AdminEditor(props: { kept?: KeptAdminEdit | undefined; onDirty: (form: string, dirty: boolean) => void; onDone: (text: string) => void; onCancel: () => void }) {
+  const [username, setUsername] = useState(props.kept?.username ?? '');
   const [password, setPassword] = useState('');
-  const [role, setRole] = useState<AdminRole>('admin');
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [role, setRole] = useState<AdminRole>(props.kept?.role ?? 'admin');
+  const [errors, setErrors] = useState<Errors>({});
   const [error, setError] = useState<string | null>(null);
+  const dirty = username !== '' || password !== '' || role !== 'admin';
+  useReportDirty('add', dirty, props.onDirty);
+  useKeptEdit(KEPT_ADD, dirty ? ({ username, role } satisfies KeptAdminEdit) : null);
 
   async function save(event: FormEvent) {
     event.preventDefault();
     setErrors({});
     setError(null);
+    // The server's own rules first, every field at once; the server checks again (and whether the name is taken).
+    const invalid = problems({ username: refusal(parseAdminUsername, username), password: refusal(parseAdminPassword, password) });
+    if (Object.keys(invalid).length > 0) {
+      setErrors(invalid);
+      setError(notSaved(invalid, 'Not added'));
+      return;
+    }
     try {
       await api('POST', '/admins', { username, password, role });
+      props.onDirty('add', false);
       props.onDone(`Account ${username} added.`);
     } catch (failure) {
-      setErrors(fieldErrorsOf(failure));
-      setError(errorText(failure));
+      const fields = fieldErrorsOf(failure);
+      setErrors(fields);
+      setError(Object.keys(fields).length > 1 ? notSaved(fields, 'Not added') : errorText(failure));
     }
   }
 
   return (
     <form className="card form" onSubmit={(event) => void save(event)} noValidate aria-labelledby="admin-editor-title">
       <h2 id="admin-editor-title">Add an account</h2>
+      {props.kept && dirty && <Alert kind="info">Your unsaved changes from before the session expired are back. Passwords are never kept: type the password again, then add the account.</Alert>}
       {error && <Alert kind="error">{error}</Alert>}
       <div className="grid-2">
         <Field label="Username" error={errors.username}>
@@ -201,15 +283,19 @@ function AdminEditor(props: { onDone: (text: string) => void; onCancel: () => vo
   );
 }
 
-function PasswordReset(props: { admin: AdminJson; onDone: (text: string) => void; onCancel: () => void }) {
+function PasswordReset(props: { admin: AdminJson; onDirty: (form: string, dirty: boolean) => void; onDone: (text: string) => void; onCancel: () => void }) {
   const [password, setPassword] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [errors, setErrors] = useState<Errors>({});
+  useReportDirty('reset', password !== '', props.onDirty);
 
   async function save(event: FormEvent) {
     event.preventDefault();
     setErrors({});
+    const invalid = problems({ password: refusal(parseAdminPassword, password) });
+    if (Object.keys(invalid).length > 0) return setErrors(invalid);
     try {
       await api('POST', `/admins/${props.admin.id}/password`, { password });
+      props.onDirty('reset', false);
       props.onDone(`Password of ${props.admin.username} reset; their console sessions ended.`);
     } catch (failure) {
       setErrors({ password: errorText(failure), ...fieldErrorsOf(failure) });
@@ -233,16 +319,24 @@ function PasswordReset(props: { admin: AdminJson; onDone: (text: string) => void
 }
 
 /** Changing your own password (auditors too): the current one is asked; your other sessions end. */
-function OwnPassword() {
+function OwnPassword(props: { onDirty: (form: string, dirty: boolean) => void }) {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [errors, setErrors] = useState<Errors>({});
   const [message, setMessage] = useState<Message>(null);
+  useReportDirty('own', current !== '' || next !== '', props.onDirty);
 
   async function save(event: FormEvent) {
     event.preventDefault();
     setErrors({});
     setMessage(null);
+    // Only the server knows the current password; the rule of the new one is checked here too, with the server's function.
+    const invalid = problems({ current_password: current === '' ? 'is required' : null, new_password: refusal(parseAdminPassword, next) });
+    if (Object.keys(invalid).length > 0) {
+      setErrors(invalid);
+      setMessage({ kind: 'error', text: notSaved(invalid, 'Not changed') });
+      return;
+    }
     try {
       await api('POST', '/session/password', { current_password: current, new_password: next });
       setCurrent('');
@@ -250,9 +344,8 @@ function OwnPassword() {
       setMessage({ kind: 'success', text: 'Password changed. Your other console sessions ended.' });
     } catch (failure) {
       const fields = fieldErrorsOf(failure);
-      // The server names the new one `password` (the rule of every account password).
-      setErrors({ ...(fields.password ? { new_password: fields.password } : {}), ...(fields.current_password ? { current_password: fields.current_password } : {}) });
-      if (!fields.password && !fields.current_password) setMessage({ kind: 'error', text: errorText(failure) });
+      setErrors(fields);
+      setMessage({ kind: 'error', text: Object.keys(fields).length > 0 ? notSaved(fields, 'Not changed') : errorText(failure) });
     }
   }
 

@@ -3,8 +3,9 @@ import type { DeclarativeCommandJson, DeclarativeCommandsJson } from '../../../s
 import { ApiError, api } from '../api';
 import { useConfirm } from '../confirm-dialog';
 import { navigate, setLeaveGuard } from '../router';
+import { takeKeptEdit, useKeptEdit } from '../kept-edits';
 import { useUnsavedChanges } from '../unsaved-changes';
-import { Alert, Badge, Check, Field, Link, Radio, errorText, formatTime } from '../ui';
+import { Alert, Badge, Check, Field, Link, Radio, errorText, fieldErrorsOf, formatTime } from '../ui';
 import {
   BODY_FORMATS,
   EMPTY_COMMAND,
@@ -13,11 +14,15 @@ import {
   formFieldOf,
   formOf,
   inputPlaceholders,
+  keptKeyOf,
+  keptOf,
   localErrors,
+  restoreKept,
   sampleInputOf,
   specOf,
   type CommandFormState,
   type EditableSpec,
+  type KeptCommandEdit,
 } from './command-form';
 import { commandPath, endHandOver, flashNext, handedOver, showCommands } from './Commands';
 import { FolderCommand } from './FolderCommand';
@@ -71,7 +76,12 @@ function CommandForm({ command, draft }: { command: DeclarativeCommandJson | nul
   const [saved, setSaved] = useState<DeclarativeCommandJson | null>(command);
   const original = saved?.spec ?? draft ?? undefined;
   const [initial, setInitial] = useState<CommandFormState>(() => (original ? formOf(original) : EMPTY_COMMAND));
-  const [form, setForm] = useState<CommandFormState>(initial);
+  // An edit kept when the session expired comes back (header values are never kept: the loaded command's fill in).
+  const [restored] = useState(() => {
+    const kept = takeKeptEdit<KeptCommandEdit>(keptKeyOf(command));
+    return kept ? restoreKept(kept, original) : null;
+  });
+  const [form, setForm] = useState<CommandFormState>(restored?.form ?? initial);
   const [errors, setErrors] = useState<Errors>({});
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(() => {
     const text = handedOver().flash;
@@ -92,6 +102,8 @@ function CommandForm({ command, draft }: { command: DeclarativeCommandJson | nul
 
   // Leaving with unsaved changes asks first: in-app links and back through the console's dialog, a reload or a closed tab through the browser's.
   useUnsavedChanges(dirty, confirm);
+  // A session that expires during the edit keeps it (without header values) for after signing in again.
+  useKeptEdit(keptKeyOf(saved), dirty ? keptOf(form) : null);
 
   const set = <K extends keyof CommandFormState>(name: K, value: CommandFormState[K]) => {
     setForm((current) => ({ ...current, [name]: value }));
@@ -116,7 +128,7 @@ function CommandForm({ command, draft }: { command: DeclarativeCommandJson | nul
     });
   };
 
-  /** The spec to save or try, or null after marking what is wrong in the form. */
+  /** The spec to save or try, or null after marking every field that is wrong in the form. */
   function checkedSpec(): EditableSpec | null {
     const found = localErrors(form);
     if (Object.keys(found).length > 0) {
@@ -127,10 +139,15 @@ function CommandForm({ command, draft }: { command: DeclarativeCommandJson | nul
     return specOf(form, original);
   }
 
-  function showServerError(field: string, text: string) {
-    const key = formFieldOf(field);
+  /** Every field a refusal names, beside its field in the form (a field the form does not show: above it). */
+  function showServerErrors(failure: unknown) {
+    const marked: Errors = {};
+    for (const [field, text] of Object.entries(fieldErrorsOf(failure))) {
+      const key = formFieldOf(field);
+      marked[key] = marked[key] === undefined ? text : `${marked[key]}; ${text}`;
+    }
+    setErrors(marked);
     focusFirstError();
-    setErrors({ [key]: text.replace(new RegExp(`^${field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\s*`), '') });
   }
 
   async function save(event: FormEvent) {
@@ -138,7 +155,8 @@ function CommandForm({ command, draft }: { command: DeclarativeCommandJson | nul
     setMessage(null);
     const spec = checkedSpec();
     if (!spec) {
-      setMessage({ kind: 'error', text: 'Not saved: fix the fields marked below.' });
+      const count = Object.keys(localErrors(form)).length;
+      setMessage({ kind: 'error', text: `Not saved: ${count === 1 ? 'one field needs' : `${count} fields need`} a change (marked below).` });
       return;
     }
     setBusy(true);
@@ -159,9 +177,10 @@ function CommandForm({ command, draft }: { command: DeclarativeCommandJson | nul
         navigate(`/admin${commandPath(spec.app, spec.name)}`);
       }
     } catch (failure) {
-      if (failure instanceof ApiError && failure.field) showServerError(failure.field, failure.message);
+      if (failure instanceof ApiError && failure.field) showServerErrors(failure);
       else setErrors({});
-      setMessage({ kind: 'error', text: `Not saved: ${errorText(failure)}` });
+      const count = failure instanceof ApiError ? failure.fields.length : 0;
+      setMessage({ kind: 'error', text: count > 1 ? `Not saved: ${count} fields need a change (marked below).` : `Not saved: ${errorText(failure)}` });
     } finally {
       setBusy(false);
     }
@@ -203,6 +222,12 @@ function CommandForm({ command, draft }: { command: DeclarativeCommandJson | nul
           Last saved {formatTime(saved.updated_at)}
           {saved.updated_by ? ` by ${saved.updated_by}` : ''}.
         </p>
+      )}
+      {restored && dirty && (
+        <Alert kind="info">
+          Your unsaved changes from before the session expired are back: check them and save.
+          {restored.missingValues && ' Header values are never kept in the browser: type the new ones again.'}
+        </Alert>
       )}
       {message && <Alert kind={message.kind}>{message.text}</Alert>}
       <div className="command-layout">
@@ -582,7 +607,7 @@ function CommandForm({ command, draft }: { command: DeclarativeCommandJson | nul
             )}
           </div>
         </form>
-        <CommandTry specOf={checkedSpec} sample={() => sampleInputOf(form)} onSpecErrors={showServerError} />
+        <CommandTry specOf={checkedSpec} sample={() => sampleInputOf(form)} onSpecErrors={showServerErrors} />
       </div>
     </section>
   );

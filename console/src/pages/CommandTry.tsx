@@ -14,8 +14,8 @@ export function CommandTry(props: {
   specOf: () => EditableSpec | null;
   /** The first sample input, from the input schema. */
   sample: () => string;
-  /** Errors the server found in the spec: shown beside the form's fields. */
-  onSpecErrors: (field: string, message: string) => void;
+  /** The refusal of a spec the server found wrong: its fields are shown beside the form's. */
+  onSpecErrors: (failure: ApiError) => void;
 }) {
   const [input, setInput] = useState<string | null>(null);
   const [inputError, setInputError] = useState<string | undefined>(undefined);
@@ -45,7 +45,7 @@ export function CommandTry(props: {
       setResult(null);
       if (error instanceof ApiError && error.field === 'input') setInputError(error.message.replace(/^input: /, ''));
       else if (error instanceof ApiError && error.field) {
-        props.onSpecErrors(error.field, error.message);
+        props.onSpecErrors(error);
         setFailure(`Not tried: ${errorText(error)}`);
       } else setFailure(`Not tried: ${errorText(error)}`);
     } finally {

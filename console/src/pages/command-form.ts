@@ -2,7 +2,16 @@
  * The command editor's form, apart from its page: what the fields hold (text as typed), how a stored spec fills
  * them, and how they become the spec the admin API takes. No React here, so the conversions can be read alone.
  */
-import type { HttpRequestCommandSpec } from '../../../src/admin-api/wire.js';
+import {
+  COMMAND_ROLES_RULE,
+  commandNameProblem,
+  headerNameProblem,
+  isUnrelayableHeader,
+  positiveIntegerProblem,
+  urlTemplateProblem,
+  validCommandRoles,
+  type HttpRequestCommandSpec,
+} from '../../../src/admin-api/wire.js';
 
 export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export const BODY_FORMATS = [
@@ -112,9 +121,23 @@ function integerOrText(text: string): number | string {
   return /^\d+$/.test(text.trim()) ? Number(text.trim()) : text;
 }
 
-/** Errors the form finds before asking the server: JSON that does not parse, a header named twice or unnamed. */
+/**
+ * Every error the form finds before asking the server, by field: the server's own rules for names, the URL
+ * template, counts, header names and roles (from the wire module), JSON that does not parse, a header named
+ * twice or unnamed. Values are quoted as typed.
+ */
 export function localErrors(form: CommandFormState): Record<string, string> {
   const errors: Record<string, string> = {};
+  const check = (field: string, problem: string | null) => {
+    if (problem !== null && errors[field] === undefined) errors[field] = problem;
+  };
+  check('app', form.app.trim() === '' ? 'is required' : commandNameProblem(form.app.trim()));
+  check('name', form.name.trim() === '' ? 'is required' : commandNameProblem(form.name.trim()));
+  check('url', form.url.trim() === '' ? 'is required' : urlTemplateProblem(form.url.trim()));
+  for (const field of ['timeoutMs', 'maxResponseBytes'] as const) {
+    const text = form[field];
+    if (text.trim() !== '' && positiveIntegerProblem(integerOrText(text)) !== null) check(field, `must be a positive integer; '${text}' is not`);
+  }
   if (form.bodyFormat !== 'text') {
     const body = jsonError(form.body);
     if (body) errors.body = `Not JSON: ${body}`;
@@ -123,14 +146,57 @@ export function localErrors(form: CommandFormState): Record<string, string> {
   const input = jsonError(form.input);
   if (input) errors.input = `Not JSON: ${input}`;
   else if (form.input.trim() !== '' && !isObject(JSON.parse(form.input))) errors.input = 'The input schema must be a JSON object, such as {"type": "object"}.';
+  const roles = listOf(form.roles);
+  if (!validCommandRoles(roles)) check('roles', `${COMMAND_ROLES_RULE}; ${areNot(roles.filter((role) => !validCommandRoles([role])))}`);
+  if (form.forwardIdentityHeader.trim() !== '' && headerNameProblem(form.forwardIdentityHeader.trim()) !== null) {
+    check('forwardIdentityHeader', `must be a header name; '${form.forwardIdentityHeader}' is not`);
+  }
+  if (form.relay) {
+    const names = listOf(form.relayHeaders);
+    const bad = names.filter((name) => headerNameProblem(name) !== null);
+    const refused = names.find((name) => headerNameProblem(name) === null && isUnrelayableHeader(name.toLowerCase()));
+    if (bad.length > 0) check('relayHeaders', `must be a list of header names; ${areNot(bad)}`);
+    else if (refused !== undefined) check('relayHeaders', `may not list '${refused}': Gatehouse never relays it`);
+  }
   const seen = new Set<string>();
   form.headers.forEach((row, index) => {
     const name = row.name.trim().toLowerCase();
     if (name === '' && row.value.trim() !== '') errors[`headers.${index}`] = 'Name this header, or remove the row.';
+    else if (name !== '' && headerNameProblem(row.name.trim()) !== null) errors[`headers.${index}`] = `must be a header name (letters, digits and !#$%&'*+-.^_\`|~, no spaces); '${row.name}' is not`;
     else if (name !== '' && seen.has(name)) errors[`headers.${index}`] = `The header ${row.name.trim()} is already set above.`;
     seen.add(name);
   });
   return errors;
+}
+
+/** `'a' is not`, `'a', 'b' are not`: the values as typed. */
+function areNot(values: string[]): string {
+  return `${values.map((value) => `'${value}'`).join(', ')} ${values.length === 1 ? 'is' : 'are'} not`;
+}
+
+/**
+ * What the editor keeps of an unsaved edit when the session expires: the form without the header values (an
+ * API key may be typed there; never kept in the browser's storage). `restoreKept` puts back the values of the
+ * headers the command, as loaded again, has under the same names.
+ */
+export interface KeptCommandEdit {
+  form: Omit<CommandFormState, 'headers'> & { headers: { name: string }[] };
+}
+
+export function keptOf(form: CommandFormState): KeptCommandEdit {
+  return { form: { ...form, headers: form.headers.map((row) => ({ name: row.name })) } };
+}
+
+/** The kept form with header values from `current` (the spec as loaded again), and whether any value is left to type. */
+export function restoreKept(kept: KeptCommandEdit, current: EditableSpec | undefined): { form: CommandFormState; missingValues: boolean } {
+  const known = current?.headers ?? {};
+  const headers = kept.form.headers.map((row) => ({ name: row.name, value: known[row.name.trim()] ?? '' }));
+  return { form: { ...kept.form, headers }, missingValues: headers.some((row) => row.name.trim() !== '' && !(row.name.trim() in known)) };
+}
+
+/** The kept edit's key: one per command, and one for a new command. */
+export function keptKeyOf(command: { app: string; name: string } | null): string {
+  return command ? `commands:${command.app}/${command.name}` : 'commands:new';
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -9,7 +9,8 @@ import { checkInputDepth, compileInputValidator, MAX_INPUT_DEPTH } from './input
 import { isRecord } from '../../shared/is-record.js';
 import { checkStoredReach } from './stored-command-reach.js';
 import type { StoredCommandRecord, StoredCommandsStore } from './stored-commands-store.js';
-import { ConflictError, FieldValidationError } from '../../shared/errors.js';
+import { checkFields, ConflictError, FieldValidationError } from '../../shared/errors.js';
+import { COMMAND_NAME, COMMAND_NAME_RULE, ROLES_RULE, validRoles } from './command-field-rules.js';
 import { COMMANDS_SCOPE, DEFAULT_SCOPE_NAMES, RESERVED_SCOPES, reservedScopeList, reservedScopeNames, type ReservedScopeNames } from '../reserved-scopes.js';
 
 export { COMMANDS_SCOPE, RESERVED_SCOPES };
@@ -50,7 +51,7 @@ export class CommandLoadError extends Error {
   override name = 'CommandLoadError';
 }
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const NAME = COMMAND_NAME;
 
 function scopeList(scope: string | undefined): string[] | undefined {
   return scope === undefined ? undefined : scope.split(' ').filter((element) => element !== '');
@@ -85,16 +86,9 @@ export function scopeReaches(granted: readonly string[], protection: Protection,
   return protection.scope.every((element) => granted.includes(element));
 }
 
-const ROLES_RULE = '"roles" must be a list of role names (1 to 64 printable characters, no spaces)';
-
-/** Whether a `roles` declaration is absent or a list of role names (as the user API takes them). */
-function validRoles(roles: unknown): boolean {
-  return roles === undefined || (Array.isArray(roles) && roles.every((role) => typeof role === 'string' && /^[\x21-\x7E]{1,64}$/.test(role)));
-}
-
 /** Refuses a `roles` declaration that is not a list of role names (as the user API takes them). */
 function checkRoles(roles: unknown, where: string): void {
-  if (!validRoles(roles)) throw new CommandLoadError(`${where}: ${ROLES_RULE}`);
+  if (!validRoles(roles)) throw new CommandLoadError(`${where}: "roles" ${ROLES_RULE}`);
 }
 
 /** The defaults of GATEHOUSE_COMMAND_MAX_RESPONSE_BYTES and GATEHOUSE_COMMAND_INTERNAL_NETWORKS. */
@@ -212,7 +206,7 @@ export class CommandRegistry {
 
   private addApplication(application: ApplicationDefinition, file: string): void {
     checkRoles(application.roles, `${file}: application ${application.name}`);
-    if (!NAME.test(application.name)) throw new CommandLoadError(`${file}: application name ${JSON.stringify(application.name)} is not valid`);
+    if (!NAME.test(application.name)) throw new CommandLoadError(`${file}: application name '${application.name}' is not valid`);
     if (this.reserved.includes(application.name)) throw new CommandLoadError(`${file}: application name ${application.name} is a reserved scope`);
     if (this.applications.has(application.name)) throw new CommandLoadError(`${file}: application ${application.name} is defined twice`);
     this.applications.set(application.name, application);
@@ -236,29 +230,46 @@ export class CommandRegistry {
    * FieldValidationError naming the field, or a FolderCommandConflictError when the folder has this app/name.
    */
   prepareStored(value: unknown, saved: { updatedAt: number; updatedBy: string }): LoadedCommand {
-    let spec: HttpRequestCommandSpec;
-    try {
-      // Recursive checks (and the body template at each call) never meet JSON nested without bound.
-      if (isRecord(value)) for (const [field, child] of Object.entries(value)) if (!withinDepth(child)) throw new HttpRequestSpecError(field, `is nested more than ${MAX_INPUT_DEPTH} levels deep`);
-      spec = parseHttpRequestSpec(value);
-    } catch (error) {
-      // The reason without the field's name (the error names it apart).
-      if (error instanceof HttpRequestSpecError) throw new FieldValidationError(error.field, error.message.replace(/^"[^"]*" /, ''));
-      throw error;
-    }
-    for (const field of ['app', 'name'] as const) {
-      if (!NAME.test(spec[field])) throw new FieldValidationError(field, `must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit`);
-    }
-    if (this.reserved.includes(spec.app)) throw new FieldValidationError('app', `may not be ${spec.app}: it is a reserved scope`);
-    if (!validRoles(spec.roles)) throw new FieldValidationError('roles', ROLES_RULE.replace(/^"roles" /, ''));
-    this.checkAuthoredReach(spec);
+    const fields = isRecord(value) ? value : {};
+    // Recursive checks (and the body template at each call) never meet JSON nested without bound.
+    const shallow = (field: string) => fields[field] === undefined || withinDepth(fields[field]);
+    let parsed: HttpRequestCommandSpec | undefined;
+    // Every field at fault at once: the shape, then the rules the registry adds where the shape lets them apply.
+    checkFields({
+      spec: () => {
+        try {
+          const deep = Object.keys(fields).find((field) => !shallow(field));
+          if (deep !== undefined) throw HttpRequestSpecError.of(deep, `is nested more than ${MAX_INPUT_DEPTH} levels deep`);
+          parsed = parseHttpRequestSpec(value);
+        } catch (error) {
+          if (error instanceof HttpRequestSpecError) throw error.toFieldError();
+          throw error;
+        }
+      },
+      app: () => {
+        if (typeof fields.app !== 'string') return;
+        if (!COMMAND_NAME.test(fields.app)) throw new FieldValidationError('app', COMMAND_NAME_RULE);
+        if (this.reserved.includes(fields.app)) throw new FieldValidationError('app', `may not be ${fields.app}: it is a reserved scope`);
+      },
+      name: () => {
+        if (typeof fields.name === 'string' && !COMMAND_NAME.test(fields.name)) throw new FieldValidationError('name', COMMAND_NAME_RULE);
+      },
+      roles: () => {
+        if (!validRoles(fields.roles)) throw new FieldValidationError('roles', ROLES_RULE);
+      },
+      reach: () => parsed && this.checkAuthoredReach(parsed),
+      input: () => {
+        if (!isRecord(fields.input) || !shallow('input')) return;
+        try {
+          compileInputValidator(fields.input, `${String(fields.app)}/${String(fields.name)}`);
+        } catch (error) {
+          throw new FieldValidationError('input', `is not a valid JSON Schema: ${(error as Error).message.replace(/^[^:]*: the input schema is not valid: /, '')}`);
+        }
+      },
+    });
+    const spec = parsed!;
     if (this.commands.has(keyOf(spec.app, spec.name))) throw new FolderCommandConflictError(spec.app, spec.name);
     const definition = httpRequestCommand(spec, this.outbound);
-    try {
-      compileInputValidator(definition.input, keyOf(spec.app, spec.name));
-    } catch (error) {
-      throw new FieldValidationError('input', `is not a valid JSON Schema: ${(error as Error).message.replace(/^[^:]*: the input schema is not valid: /, '')}`);
-    }
     return { definition, protection: resolveProtection(definition, this.applications.get(spec.app)), file: `stored command ${keyOf(spec.app, spec.name)}`, spec, stored: saved };
   }
 

@@ -1,6 +1,7 @@
 import { callerIdentityField } from './caller-identity-field.js';
 import { CommandError, type CommandContext, type CommandDefinition } from './command.js';
-import { isUnrelayableHeader, type HttpRequestCommandSpec } from './http-request-spec.js';
+import { isUnrelayableHeader } from './command-field-rules.js';
+import type { HttpRequestCommandSpec } from './http-request-spec.js';
 import { UPSTREAM_FAILURES, flatHeaders, upstreamCallError } from './outbound-http.js';
 import { RelayedAnswer } from './relayed-answer.js';
 import { destinationPolicy } from './upstream-destination.js';

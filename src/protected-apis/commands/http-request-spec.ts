@@ -1,5 +1,7 @@
 import { parseCidrList } from '../../shared/networks.js';
 import { isRecord } from '../../shared/is-record.js';
+import { FieldValidationError, InvalidFieldsError } from '../../shared/errors.js';
+import { FIELD_NAME, headerNameProblem, isUnrelayableHeader, methodProblem, positiveIntegerProblem, urlTemplateProblem } from './command-field-rules.js';
 import type { JsonSchema } from './command.js';
 
 /**
@@ -49,114 +51,92 @@ export interface HttpRequestCommandSpec {
 export const HTTP_REQUEST_BODY_FORMATS = ['json', 'form', 'text'] as const;
 export type HttpRequestBodyFormat = (typeof HTTP_REQUEST_BODY_FORMATS)[number];
 
-/**
- * Response headers a relaying command never passes on, whatever `relayHeaders` lists: cookies (they would be set
- * for Gatehouse's origin), hop-by-hop headers and the framing Gatehouse sets itself, the bearer challenge (a
- * relayed 401 must not look like Gatehouse refusing the token), and the caching, security and CORS
- * (`access-control-*`) headers Gatehouse owns.
- */
-const UNRELAYABLE_HEADERS: ReadonlySet<string> = new Set([
-  'set-cookie',
-  'set-cookie2',
-  'connection',
-  'keep-alive',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'content-length',
-  'www-authenticate',
-  'cache-control',
-  'content-security-policy',
-  'x-content-type-options',
-  'x-frame-options',
-  'strict-transport-security',
-]);
-
-/** Whether a response header (lower-case name) is one a relaying command never passes on. */
-export function isUnrelayableHeader(name: string): boolean {
-  return UNRELAYABLE_HEADERS.has(name) || name.startsWith('access-control-');
+/** One thing wrong with a spec: the field (its JSON key, dotted for nested ones) and what is wrong, without its name. */
+export interface SpecProblem {
+  readonly field: string;
+  readonly reason: string;
+  /** The words a command file's error shows: the reason after the quoted field name. */
+  readonly message: string;
 }
 
-/** An RFC 9110 field name (a token). */
-const FIELD_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+function problem(field: string, reason: string): SpecProblem {
+  return { field, reason, message: `"${field}" ${reason}` };
+}
 
-/** What is wrong with a spec, in words, naming the field (`field` is its JSON key, dotted for nested ones). */
+/**
+ * What is wrong with a spec, in words: every field at fault (`problems`), the first one's field as `field`; the
+ * message names them all, each after its quoted field name (`"url" must be ...; "timeoutMs" must be ...`).
+ */
 export class HttpRequestSpecError extends Error {
   override name = 'HttpRequestSpecError';
+  readonly field: string;
 
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
+  constructor(readonly problems: readonly [SpecProblem, ...SpecProblem[]]) {
+    super(problems.map((found) => found.message).join('; '));
+    this.field = problems[0].field;
   }
-}
 
-/**
- * Refuses a URL template that lets input choose where the call goes: every `{{input...}}` must come after the
- * end of the scheme, host and port (a `/`, `?` or `#` after `scheme://` or after a leading `{{env.NAME}}`).
- */
-function inputInAuthority(url: string): boolean {
-  const first = url.search(/\{\{\s*input\./);
-  if (first < 0) return false;
-  const prefix = url.slice(0, first);
-  const origin = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/|\{\{\s*env\.[A-Za-z_][A-Za-z0-9_]*\s*\}\})/.exec(prefix);
-  return !origin || !/[/?#]/.test(prefix.slice(origin[0].length));
+  /** One field at fault. */
+  static of(field: string, reason: string): HttpRequestSpecError {
+    return new HttpRequestSpecError([problem(field, reason)]);
+  }
+
+  /** As the APIs report it: every field at fault (under `prefix`, such as `spec.`), each reason without the field's name. */
+  toFieldError(prefix = ''): FieldValidationError {
+    const [first, ...rest] = this.problems.map((found) => ({ field: `${prefix}${found.field}`, reason: found.reason }));
+    return rest.length === 0 ? new FieldValidationError(first!.field, first!.reason) : new InvalidFieldsError([first!, ...rest]);
+  }
 }
 
 /**
  * Checks a parsed JSON value as an http-request command and returns it as a spec (CIDR lists normalised).
- * Throws HttpRequestSpecError naming the first field at fault. Names, scopes and roles are checked where the
- * command is registered (the registry knows the reserved scopes).
+ * Throws HttpRequestSpecError naming every field at fault (a value that is no object: that alone). Names,
+ * scopes and roles are checked where the command is registered (the registry knows the reserved scopes).
  */
 export function parseHttpRequestSpec(value: unknown): HttpRequestCommandSpec {
-  if (!isRecord(value)) throw new HttpRequestSpecError('kind', 'a command definition must be a JSON object');
+  if (!isRecord(value)) throw new HttpRequestSpecError([{ field: 'kind', reason: 'a command definition must be a JSON object', message: 'a command definition must be a JSON object' }]);
   const spec = { ...value } as unknown as HttpRequestCommandSpec;
-  if (spec.kind !== 'http-request') throw new HttpRequestSpecError('kind', '"kind" must be "http-request"');
-  checkFieldTypes(value);
-  if (typeof spec.url !== 'string' || !/^(https?:\/\/|\{\{\s*env\.)/.test(spec.url)) {
-    throw new HttpRequestSpecError('url', '"url" must be an http(s) URL template (it may start with {{env.NAME}})');
+  const problems: SpecProblem[] = [];
+  const check = (field: string, reason: string | null) => {
+    if (reason !== null) problems.push(problem(field, reason));
+  };
+  check('kind', spec.kind === 'http-request' ? null : 'must be "http-request"');
+  for (const field of ['app', 'name']) check(field, typeof value[field] === 'string' ? null : 'must be a string');
+  for (const [field, valid, expected] of FIELD_TYPES) check(field, value[field] === undefined || valid(value[field]) ? null : `must be ${expected}`);
+  check('url', urlTemplateProblem(spec.url));
+  if (spec.maxResponseBytes !== undefined) check('maxResponseBytes', positiveIntegerProblem(spec.maxResponseBytes));
+  const validFormat = spec.bodyFormat === undefined || (HTTP_REQUEST_BODY_FORMATS as readonly unknown[]).includes(spec.bodyFormat);
+  check('bodyFormat', validFormat ? null : `must be one of ${HTTP_REQUEST_BODY_FORMATS.map((format) => `"${format}"`).join(', ')}`);
+  if (spec.bodyFormat === 'form' && spec.body !== undefined && !isRecord(spec.body)) check('body', 'must be an object of form fields when "bodyFormat" is "form"');
+  if (spec.bodyFormat === 'text' && spec.body !== undefined && typeof spec.body !== 'string') check('body', 'must be a string template when "bodyFormat" is "text"');
+  if (spec.relay !== undefined && typeof spec.relay !== 'boolean') check('relay', 'must be true or false');
+  if (spec.relayHeaders !== undefined) {
+    const headers = relayHeaderList(spec.relayHeaders, spec.relay === true);
+    if (typeof headers === 'string') check('relayHeaders', headers);
+    else spec.relayHeaders = headers;
   }
-  if (inputInAuthority(spec.url)) {
-    throw new HttpRequestSpecError('url', '"url" may not take the scheme, host or port from {{input...}}; input placeholders belong after the first / of the path');
-  }
-  if (spec.maxResponseBytes !== undefined && (!Number.isSafeInteger(spec.maxResponseBytes) || spec.maxResponseBytes < 1)) {
-    throw new HttpRequestSpecError('maxResponseBytes', '"maxResponseBytes" must be a positive integer');
-  }
-  if (spec.bodyFormat !== undefined && !(HTTP_REQUEST_BODY_FORMATS as readonly unknown[]).includes(spec.bodyFormat)) {
-    throw new HttpRequestSpecError('bodyFormat', `"bodyFormat" must be one of ${HTTP_REQUEST_BODY_FORMATS.map((format) => `"${format}"`).join(', ')}`);
-  }
-  if (spec.bodyFormat === 'form' && spec.body !== undefined && !isRecord(spec.body)) {
-    throw new HttpRequestSpecError('body', '"body" must be an object of form fields when "bodyFormat" is "form"');
-  }
-  if (spec.bodyFormat === 'text' && spec.body !== undefined && typeof spec.body !== 'string') {
-    throw new HttpRequestSpecError('body', '"body" must be a string template when "bodyFormat" is "text"');
-  }
-  if (spec.relay !== undefined && typeof spec.relay !== 'boolean') throw new HttpRequestSpecError('relay', '"relay" must be true or false');
-  if (spec.relayHeaders !== undefined) spec.relayHeaders = relayHeaderList(spec.relayHeaders, spec.relay === true);
   if (spec.internalNetworks !== undefined) {
     try {
       spec.internalNetworks = parseCidrList(spec.internalNetworks);
     } catch (error) {
-      throw new HttpRequestSpecError('internalNetworks', `"internalNetworks" ${(error as Error).message}`);
+      check('internalNetworks', (error as Error).message);
     }
   }
+  const [first, ...rest] = problems;
+  if (first !== undefined) throw new HttpRequestSpecError([first, ...rest]);
   return spec;
 }
 
-/** `relayHeaders` as lower-case field names, without duplicates; refuses headers never relayed and a list without `relay`. */
-function relayHeaderList(value: unknown, relay: boolean): string[] {
-  if (!Array.isArray(value) || !value.every((name) => typeof name === 'string' && FIELD_NAME.test(name))) {
-    throw new HttpRequestSpecError('relayHeaders', '"relayHeaders" must be a list of header names');
-  }
+/**
+ * `relayHeaders` as lower-case field names, without duplicates; or what is wrong (headers never relayed, quoted
+ * as written, and a list without `relay`).
+ */
+function relayHeaderList(value: unknown, relay: boolean): string[] | string {
+  if (!Array.isArray(value) || !value.every((name) => typeof name === 'string' && headerNameProblem(name) === null)) return 'must be a list of header names';
+  const refused = (value as string[]).find((name) => isUnrelayableHeader(name.toLowerCase()));
+  if (refused !== undefined) return `may not list '${refused}': Gatehouse never relays it`;
   const names = [...new Set(value.map((name: string) => name.toLowerCase()))];
-  const refused = names.find(isUnrelayableHeader);
-  if (refused !== undefined) throw new HttpRequestSpecError('relayHeaders', `"relayHeaders" may not list ${refused}: Gatehouse never relays it`);
-  if (names.length > 0 && !relay) throw new HttpRequestSpecError('relayHeaders', '"relayHeaders" needs "relay": true');
+  if (names.length > 0 && !relay) return 'needs "relay": true';
   return names;
 }
 
@@ -165,19 +145,9 @@ const FIELD_TYPES: [field: string, valid: (value: unknown) => boolean, expected:
   ['scope', (value) => typeof value === 'string', 'a string of space-separated scope elements'],
   ['protected', (value) => typeof value === 'boolean', 'true or false'],
   ['input', isRecord, 'a JSON Schema object'],
-  ['timeoutMs', (value) => Number.isSafeInteger(value) && (value as number) >= 1, 'a positive integer'],
+  ['timeoutMs', (value) => positiveIntegerProblem(value) === null, 'a positive integer'],
   ['description', (value) => typeof value === 'string', 'a string'],
-  ['method', (value) => typeof value === 'string' && FIELD_NAME.test(value), 'an HTTP method name'],
+  ['method', (value) => methodProblem(value) === null, 'an HTTP method name'],
   ['headers', (value) => isRecord(value) && Object.entries(value).every(([name, text]) => FIELD_NAME.test(name) && typeof text === 'string'), 'an object of header names to string values'],
-  ['forwardIdentityHeader', (value) => typeof value === 'string' && FIELD_NAME.test(value), 'a header name'],
+  ['forwardIdentityHeader', (value) => headerNameProblem(value) === null, 'a header name'],
 ];
-
-/** Refuses `app` and `name` that are no strings, and optional fields of the wrong type, naming the field. */
-function checkFieldTypes(value: Record<string, unknown>): void {
-  for (const field of ['app', 'name']) {
-    if (typeof value[field] !== 'string') throw new HttpRequestSpecError(field, `"${field}" must be a string`);
-  }
-  for (const [field, valid, expected] of FIELD_TYPES) {
-    if (value[field] !== undefined && !valid(value[field])) throw new HttpRequestSpecError(field, `"${field}" must be ${expected}`);
-  }
-}

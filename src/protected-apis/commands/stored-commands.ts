@@ -1,5 +1,5 @@
 import { isRecord } from '../../shared/is-record.js';
-import { ConflictError, FieldValidationError, NotFoundError } from '../../shared/errors.js';
+import { checkFields, ConflictError, FieldValidationError, NotFoundError } from '../../shared/errors.js';
 import { FolderCommandConflictError, type CommandRegistry, type LoadedCommand } from './command-registry.js';
 import type { StoredCommandsStore } from './stored-commands-store.js';
 
@@ -44,12 +44,17 @@ export class StoredCommands {
   /** Replaces the spec of a stored command; the body's app and name must be the path's. */
   async update(app: string, name: string, value: unknown, actor: string): Promise<LoadedCommand> {
     if (this.registry.isFolderCommand(app, name)) throw new FolderCommandConflictError(app, name);
-    if (isRecord(value)) {
-      if (value.app !== app) throw new FieldValidationError('app', `must be ${app}, as in the path (a command cannot move; create a new one)`);
-      if (value.name !== name) throw new FieldValidationError('name', `must be ${name}, as in the path (a command cannot be renamed; create a new one)`);
-    }
     const now = this.now();
-    const command = this.registry.prepareStored(value, { updatedAt: now, updatedBy: actor });
+    // Every field at fault at once: a moved or renamed command, and what the spec's own rules refuse.
+    const { command } = checkFields({
+      app: () => {
+        if (isRecord(value) && value.app !== app) throw new FieldValidationError('app', `must be '${app}', as in the path (a command cannot move; create a new one)`);
+      },
+      name: () => {
+        if (isRecord(value) && value.name !== name) throw new FieldValidationError('name', `must be '${name}', as in the path (a command cannot be renamed; create a new one)`);
+      },
+      command: () => this.registry.prepareStored(value, { updatedAt: now, updatedBy: actor }),
+    });
     if (!(await this.store.update({ app, name, spec: command.spec, createdAt: now, updatedAt: now, updatedBy: actor }))) throw new StoredCommandNotFoundError(app, name);
     await this.afterWrite();
     return command;
