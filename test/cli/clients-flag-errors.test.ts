@@ -7,7 +7,7 @@ import { runCli } from '../helpers/cli.js';
 const SECRET = 'dGVzdC1tYXN0ZXItc2VjcmV0LTAxMjM0NTY3ODlhYmNkZWY';
 
 // Issue 21: a command with several bad flags names every one of them, in one line, by the flag the user typed.
-describe('gatehouse clients: every bad flag at once', () => {
+describe('gatehouse clients and users: every bad flag at once', () => {
   let dataDir: string;
   let env: Record<string, string>;
   beforeAll(() => {
@@ -38,5 +38,17 @@ describe('gatehouse clients: every bad flag at once', () => {
     expect(lines[0]).toMatch(/^gatehouse: --expires-at: must be an ISO 8601 date.*; --redirect-uri: the authorization_code grant needs at least one redirect URI$/);
     const shown = JSON.parse((await runCli(['clients', 'show', 'kept', '--json'], env)).stdout) as { grant_types: string[]; expires_at: string | null };
     expect(shown).toMatchObject({ grant_types: ['client_credentials'], expires_at: null });
+  });
+
+  it('users create with a bad password, email and roles names the three flags in one line, and creates nothing', async () => {
+    const result = await runCli(['users', 'create', 'dana', '--password', 'short', '--email', 'not-an-address', '--roles', 'ops, has space'], env);
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toBe(
+      'gatehouse: --password: must be a string of 8 to 1024 characters; --email: must be an email address or null; --roles: must be a list of role names (1 to 64 printable characters, no spaces)',
+    );
+    const listed = JSON.parse((await runCli(['users', 'list', '--json'], env)).stdout) as { total: number };
+    expect(listed.total).toBe(0);
   });
 });
