@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { clientLogFields } from '../clients/client.js';
-import { ClientValidationError, parseClientChanges, toClientMetadata } from '../clients/client-metadata.js';
+import { ClientValidationError, toClientMetadata } from '../clients/client-metadata.js';
 import type { ClientRegistry } from '../clients/client-registry.js';
 import { pageQuery } from '../http/query-params.js';
 import type { CreatedClientJson, RotatedClientSecretJson } from './wire.js';
@@ -19,7 +19,7 @@ export function registerClientsApi(app: FastifyInstance, registry: ClientRegistr
   });
 
   app.post('/clients', async (request, reply) => {
-    const changes = parseClientChanges(request.body, 'create');
+    const changes = await registry.parseChanges(request.body, 'create');
     const { client, clientSecret } = await registry.create(changes);
     request.log.info(clientLogFields(client), 'client created');
     return reply
@@ -32,7 +32,7 @@ export function registerClientsApi(app: FastifyInstance, registry: ClientRegistr
   app.get<{ Params: IdParams }>('/clients/:id', async (request) => toClientMetadata(await registry.get(request.params.id)));
 
   app.patch<{ Params: IdParams }>('/clients/:id', async (request) => {
-    const client = await registry.update(request.params.id, parseClientChanges(request.body, 'update'));
+    const client = await registry.update(request.params.id, await registry.parseChanges(request.body, 'update', request.params.id));
     request.log.info(clientLogFields(client), 'client updated');
     return toClientMetadata(client);
   });

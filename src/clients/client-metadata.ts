@@ -5,8 +5,18 @@
  * - client-wire.ts: a request body in, the JSON form out;
  * - client-rules.ts: a new client's defaults and the rules between fields.
  */
-export { ClientValidationError } from './client-validation-error.js';
+export { ClientValidationError, InvalidClientFieldsError } from './client-validation-error.js';
 export { CLIENT_FIELDS, type ClientChanges, type ClientField, type ClientInputMode, type ClientMetadata } from './client-fields.js';
-export { MAX_REFRESH_TOKEN_LIFETIME, MIN_ADMIN_SECRET_LENGTH, PROFILE_NAME, parseAdminSecret, parseClientId, parseExpiresAt, parseLifetime, parseScopes } from './client-values.js';
-export { parseClientChanges, toClientMetadata } from './client-wire.js';
+export {
+  checkAccessTokenLifetime,
+  MAX_REFRESH_TOKEN_LIFETIME,
+  MIN_ADMIN_SECRET_LENGTH,
+  PROFILE_NAME,
+  parseAdminSecret,
+  parseClientId,
+  parseExpiresAt,
+  parseLifetime,
+  parseScopes,
+} from './client-values.js';
+export { parseClientChanges, toClientMetadata, type ClientCheckContext } from './client-wire.js';
 export { applyClientChanges, defaultClient } from './client-rules.js';

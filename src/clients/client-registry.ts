@@ -8,7 +8,16 @@ import { generateSecret } from '../keys/secret-digest.js';
 import type { ClientListQuery, ClientsStore } from './clients-store.js';
 import { DEFAULT_ACCESS_TOKEN_LIFETIME, isPublicClient, type Client } from './client.js';
 import { parsePin, pinDigestInput } from './client-pin.js';
-import { applyClientChanges, ClientValidationError, defaultClient, parseAdminSecret, type ClientChanges } from './client-metadata.js';
+import {
+  applyClientChanges,
+  checkAccessTokenLifetime,
+  ClientValidationError,
+  defaultClient,
+  parseAdminSecret,
+  parseClientChanges,
+  type ClientChanges,
+  type ClientInputMode,
+} from './client-metadata.js';
 
 export class ClientNotFoundError extends NotFoundError {
   constructor(readonly clientId: string) {
@@ -34,15 +43,7 @@ export interface SecretRotation {
   previousSecretExpiresAt: number | null;
 }
 
-/**
- * Refuses an access-token lifetime above the server's maximum: the lifetime a client is saved with is the
- * lifetime its tokens get, never silently capped (0: the server's maximum, whatever it is).
- */
-export function checkAccessTokenLifetime(lifetime: number | undefined, serverMaximum: number): void {
-  if (lifetime !== undefined && lifetime > serverMaximum) {
-    throw new ClientValidationError('access_token_lifetime', `must be at most ${serverMaximum}, the server's maximum token lifetime (seconds; 0: the server's maximum)`);
-  }
-}
+export { checkAccessTokenLifetime };
 
 /**
  * Registering and changing clients: the one place that the admin API, the console and the CLI share.
@@ -57,6 +58,17 @@ export class ClientRegistry {
     private readonly afterChange: () => Promise<void> = () => Promise.resolve(),
     private readonly maxTokenLifetime: () => number = () => Number.POSITIVE_INFINITY,
   ) {}
+
+  /**
+   * Checks a create or update body as a whole, reporting every problem at once: each field, the server's maximum
+   * access-token lifetime, and the rules between fields against the client it changes (a new client's defaults
+   * for a create; for an update of a client that does not exist, the rules wait for update(), which answers 404).
+   */
+  async parseChanges(body: unknown, mode: ClientInputMode, clientId?: string): Promise<ClientChanges> {
+    const current = mode === 'create' ? defaultClient(newClientId(), Date.now()) : clientId === undefined ? undefined : await this.repository.get(clientId);
+    if (current === undefined) return parseClientChanges(body, mode);
+    return parseClientChanges(body, mode, { current, maxAccessTokenLifetime: this.maxTokenLifetime(), clientId: mode === 'update' ? clientId : undefined });
+  }
 
   /** Creates a client; its secret is shown once (null for a public client, which has none). */
   async create(changes: ClientChanges): Promise<{ client: Client; clientSecret: string | null }> {

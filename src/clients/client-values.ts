@@ -101,6 +101,16 @@ export function parseLifetime(value: unknown): number {
   return number;
 }
 
+/**
+ * Refuses an access-token lifetime above the server's maximum: the lifetime a client is saved with is the
+ * lifetime its tokens get, never silently capped (0: the server's maximum, whatever it is).
+ */
+export function checkAccessTokenLifetime(lifetime: number | undefined, serverMaximum: number): void {
+  if (lifetime !== undefined && lifetime > serverMaximum) {
+    throw new ClientValidationError('access_token_lifetime', `must be at most ${serverMaximum}, the server's maximum token lifetime (seconds; 0: the server's maximum)`);
+  }
+}
+
 export function parseRefreshLifetime(value: unknown): number {
   const number = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value.trim()) : value;
   if (typeof number !== 'number' || !Number.isInteger(number) || number < 60 || number > MAX_REFRESH_TOKEN_LIFETIME) {

@@ -1,4 +1,4 @@
-import { FieldValidationError } from '../shared/errors.js';
+import { checkFields, FieldValidationError } from '../shared/errors.js';
 import { isRecord } from '../shared/is-record.js';
 import type { User } from './user.js';
 
@@ -114,24 +114,37 @@ const PARSED = ENTRIES.flatMap(([wire, { property, parse, createOnly }]) => (pro
 const SETTINGS = ENTRIES.flatMap(([, { property, initial }]) => (property && initial ? [{ property, initial }] : []));
 const SHOWN = ENTRIES.flatMap(([wire, { toJson }]) => (toJson ? [{ wire, toJson }] : []));
 
-/** Checks a create or update body of the user API and the admin API. */
+/**
+ * Checks a create or update body of the user API and the admin API, every field of it: throws one
+ * UserValidationError, or an InvalidFieldsError listing every bad field (unknown or read-only fields first,
+ * then in the order of USER_FIELDS).
+ */
 export function parseUserChanges(body: unknown, mode: 'create' | 'update'): UserChanges {
   if (!isRecord(body)) throw new UserValidationError('body', 'must be a JSON object');
-  for (const key of Object.keys(body)) {
+  const refused = Object.keys(body).flatMap((key) => {
     const field = Object.hasOwn(USER_FIELDS, key) ? (USER_FIELDS as Record<string, UserField>)[key] : undefined;
-    if (field?.parse === undefined) {
-      if (field) continue; // read-only
-      throw new UserValidationError(key, 'unknown or read-only field');
-    }
-    if (mode === 'update' && field.createOnly !== undefined) throw new UserValidationError(key, `unknown or read-only field${field.createOnly}`);
-  }
-  const changes: Record<string, unknown> = {};
-  for (const { wire, property, parse, createOnly } of PARSED) {
+    if (field?.parse === undefined) return field ? [] : [{ key, reason: 'unknown or read-only field' }]; // else read-only: ignored
+    return mode === 'update' && field.createOnly !== undefined ? [{ key, reason: `unknown or read-only field${field.createOnly}` }] : [];
+  });
+  const checks: Record<string, () => unknown> = {
+    // One check (named so that no field name can clash with it) for every refused field, each reported.
+    '(refused fields)': () => {
+      if (refused.length > 0) checkFields(Object.fromEntries(refused.map(({ key, reason }) => [key, () => refuse(key, reason)])));
+    },
+  };
+  for (const { wire, parse, createOnly } of PARSED) {
     // A create must give every create-only field; the parser refuses undefined.
-    if (createOnly !== undefined ? mode === 'create' : body[wire] !== undefined) changes[property] = parse(body[wire], wire);
+    if (createOnly !== undefined ? mode === 'create' : body[wire] !== undefined) checks[wire] = () => parse(body[wire], wire);
   }
+  const results = checkFields(checks);
+  const changes: Record<string, unknown> = {};
+  for (const { wire, property } of PARSED) if (Object.hasOwn(checks, wire)) changes[property] = results[wire];
   // Each value comes from its field's parser, whose return type UserChanges is derived from.
   return changes;
+}
+
+function refuse(field: string, reason: string): never {
+  throw new UserValidationError(field, reason);
 }
 
 /** The settings of a new user: the given ones, the defaults for the rest. */

@@ -173,8 +173,32 @@ describe.each(STORES)('console forms in Chromium on %s', (store) => {
     await shots('client-form-errors');
   });
 
+  it('shows every field of the client form the server refuses where no local check knows them (scope elements)', async () => {
+    // The form above, its local problems fixed: scope elements are checked by the server alone.
+    await page.getByLabel('Client name').fill('Server checks scopes');
+    await page.getByLabel('Client ID').fill('server-checks');
+    await page.getByLabel('Access-token lifetime (seconds)').fill('3600');
+    await page.getByLabel('Allowed origins').fill('');
+    await page.getByLabel('API scopes').fill('read naïve,');
+    await page.getByRole('radio', { name: 'These scopes' }).check();
+    await page.getByLabel('Default scopes', { exact: true }).fill('a"b,');
+    const answers: number[] = [];
+    const listen = (response: { request(): { method(): string }; url(): string; status(): number }) => {
+      if (response.request().method() === 'POST' && response.url().endsWith('/admin/api/clients')) answers.push(response.status());
+    };
+    page.on('response', listen);
+    await page.getByRole('button', { name: 'Create client' }).click();
+    await expect.poll(() => page.locator('.field-error').allTextContents()).toEqual(["'naïve' is not a valid scope element (RFC 6749 §3.3)", `'a"b' is not a valid scope element (RFC 6749 §3.3)`]);
+    page.off('response', listen);
+    // The server, not the browser, refused: one request, answered 400 with both fields.
+    expect(answers).toEqual([400]);
+    expect(await page.getByRole('alert').first().textContent()).toBe('Not saved: 2 fields need a change (marked below).');
+    expect((await server.admin('GET', '/clients/server-checks')).status).toBe(404);
+    await shots('client-form-server-errors');
+  });
+
   it('warns before leaving unsaved changes by an in-app link, and leaves when told', async () => {
-    // The new-client form above is still unsaved.
+    // The new-client form above (refused by the server) is still unsaved.
     await page.getByRole('link', { name: 'Users', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: 'Leave without saving?' });
     await dialog.waitFor();
@@ -182,12 +206,12 @@ describe.each(STORES)('console forms in Chromium on %s', (store) => {
     await dialog.getByRole('button', { name: 'Stay on this page' }).click();
     await dialog.waitFor({ state: 'hidden' });
     expect(page.url()).toBe(`${server.url}/admin/clients/new`);
-    expect(await page.getByLabel('Client ID').inputValue()).toBe('has space');
+    expect(await page.getByLabel('Client ID').inputValue()).toBe('server-checks');
     // Signing out would lose them too: the same question.
     await page.getByRole('button', { name: 'Sign out' }).click();
     await dialog.getByRole('button', { name: 'Stay on this page' }).click();
     await dialog.waitFor({ state: 'hidden' });
-    expect(await page.getByLabel('Client ID').inputValue()).toBe('has space');
+    expect(await page.getByLabel('Client ID').inputValue()).toBe('server-checks');
 
     await page.getByRole('link', { name: 'Users', exact: true }).click();
     await dialog.getByRole('button', { name: 'Leave without saving' }).click();

@@ -282,8 +282,10 @@ export function ClientForm(props: { clientId: string | null }) {
       ];
       const fieldErrors = Object.fromEntries(Object.entries(fieldErrorsOf(failure)).map(([field, text]) => [field, asTyped(text, typed)]));
       setErrors(fieldErrors);
-      const text = asTyped(errorText(failure), typed);
-      setMessage({ kind: 'error', text: Object.keys(fieldErrors).length > 0 ? `Not saved: ${text}` : text });
+      // Several fields: each is marked with its message (as typed); the summary counts them, as the local checks do.
+      const count = Object.keys(fieldErrors).length;
+      const text = count > 1 ? `${count} fields need a change (marked below).` : asTyped(errorText(failure), typed);
+      setMessage({ kind: 'error', text: count > 0 ? `Not saved: ${text}` : text });
     } finally {
       setBusy(false);
     }

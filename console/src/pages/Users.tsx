@@ -245,8 +245,11 @@ function UserEditor(props: { user?: UserJson; kept?: EditorValues | undefined; o
       props.onDone(editing ? `User ${username} saved.` : `User ${username} added.`);
     } catch (failure) {
       const typed = [username, displayName, email, ...rolesOf(roles)];
-      setErrors(Object.fromEntries(Object.entries(fieldErrorsOf(failure)).map(([field, text]) => [field, asTyped(text, typed)])));
-      setError(asTyped(errorText(failure), typed));
+      const fieldErrors = Object.fromEntries(Object.entries(fieldErrorsOf(failure)).map(([field, text]) => [field, asTyped(text, typed)]));
+      setErrors(fieldErrors);
+      // Several fields: each is marked with its message (as typed); the summary counts them, as the local checks do.
+      const count = Object.keys(fieldErrors).length;
+      setError(count > 1 ? `Not saved: ${count} fields need a change (marked below).` : asTyped(errorText(failure), typed));
     }
   }
 

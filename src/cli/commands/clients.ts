@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { parseClientChanges, toClientMetadata, type ClientMetadata } from '../../clients/client-metadata.js';
+import { toClientMetadata, type ClientMetadata } from '../../clients/client-metadata.js';
 import { splitScopeList } from '../../shared/scope.js';
 import { CliError, printJson, withGatehouse } from '../context.js';
 import { namingFlags } from '../flag-errors.js';
@@ -166,7 +166,7 @@ export function registerClientsCommands(program: Command): void {
       .option('--disabled', 'create it disabled'),
   ).action(async (flags: ClientFlags, command: Command) => {
     await withGatehouse(command, async (gatehouse) => {
-      const changes = await namingFlags(FLAG_OF_FIELD, () => parseClientChanges(metadataFromFlags(flags, 'create'), 'create'));
+      const changes = await namingFlags(FLAG_OF_FIELD, () => gatehouse.clients.parseChanges(metadataFromFlags(flags, 'create'), 'create'));
       const { client, clientSecret } = await namingFlags(FLAG_OF_FIELD, () => gatehouse.clients.create(changes));
       const metadata = { ...toClientMetadata(client), client_secret: clientSecret };
       if (clientStatus(metadata) === 'expired')
@@ -205,7 +205,7 @@ export function registerClientsCommands(program: Command): void {
 
   addMetadataOptions(clients.command('update <client_id>').description('change a client')).action(async (clientId: string, flags: ClientFlags, command: Command) => {
     await withGatehouse(command, async (gatehouse) => {
-      const changes = await namingFlags(FLAG_OF_FIELD, () => parseClientChanges(metadataFromFlags(flags, 'update'), 'update'));
+      const changes = await namingFlags(FLAG_OF_FIELD, () => gatehouse.clients.parseChanges(metadataFromFlags(flags, 'update'), 'update', clientId));
       const metadata = toClientMetadata(await namingFlags(FLAG_OF_FIELD, () => gatehouse.clients.update(clientId, changes)));
       if (flags.json) printJson(metadata);
       else process.stdout.write(`${describe(metadata)}\n`);

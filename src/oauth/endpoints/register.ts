@@ -1,6 +1,5 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
-import { ClientValidationError } from '../../clients/client-metadata.js';
 import type { ClientRegistry } from '../../clients/client-registry.js';
 import type { Client } from '../../clients/client.js';
 import type { GatehouseConfig } from '../../config/config.js';
@@ -12,7 +11,8 @@ import type { InitialAccessToken } from '../../security/security-store.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import { TooManyAttempts, type AttemptLimiter, type AttemptRule } from '../../users/attempt-limiter.js';
 import { OAuthError } from '../oauth-error.js';
-import { attestationOf, invalidClientMetadata, planRegistration, registrationResponse } from '../registration-request.js';
+import { attestationOf, planRegistration, registrationRefusal, registrationResponse } from '../registration-request.js';
+import { FieldValidationError } from '../../shared/errors.js';
 import type { CheckRegistry } from '../../security/check-registry.js';
 import { runRegistrationChecks } from '../../security/registration-checks.js';
 import { REGISTRATION_PATH } from './paths.js';
@@ -204,6 +204,6 @@ export async function registerRegistrationEndpoint(app: FastifyInstance, service
 
 /** A rule between fields that the new client broke (checked when it is created): RFC 7591 §3.2.2. */
 function asMetadataError(error: unknown): never {
-  if (error instanceof ClientValidationError) throw invalidClientMetadata(error.message);
+  if (error instanceof FieldValidationError) throw registrationRefusal(error);
   throw error;
 }
