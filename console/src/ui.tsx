@@ -115,6 +115,11 @@ export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** The summary above a form whose invalid fields are marked beside them: "Not saved: 2 fields need a change (marked below)." */
+export function fieldsNeedChangeText(count: number, verb = 'Not saved'): string {
+  return `${verb}: ${count === 1 ? 'one field needs' : `${count} fields need`} a change (marked below).`;
+}
+
 /** The server's message for each field it refused, by field name: every one when it named several. */
 export function fieldErrorsOf(error: unknown): Record<string, string> {
   if (!(error instanceof ApiError)) return {};

@@ -5,7 +5,7 @@ import { ConfirmButton } from '../confirm-button';
 import { useConfirm } from '../confirm-dialog';
 import { takeKeptEdit, useKeptEdit } from '../kept-edits';
 import { useUnsavedChanges } from '../unsaved-changes';
-import { Alert, Badge, Field, errorText, fieldErrorsOf, formatTime } from '../ui';
+import { Alert, Badge, Field, errorText, fieldErrorsOf, fieldsNeedChangeText, formatTime } from '../ui';
 
 type Message = { kind: 'error' | 'success'; text: string } | null;
 type Errors = Record<string, string>;
@@ -35,8 +35,7 @@ function problems(checks: Record<string, string | null>): Errors {
 
 /** The summary above a form whose fields are marked. */
 function notSaved(errors: Errors, verb: string): string {
-  const count = Object.keys(errors).length;
-  return `${verb}: ${count === 1 ? 'one field needs' : `${count} fields need`} a change (marked below).`;
+  return fieldsNeedChangeText(Object.keys(errors).length, verb);
 }
 
 const ROLE_LABELS: Record<AdminRole, string> = { admin: 'Administrator', auditor: 'Auditor (read-only)' };

@@ -25,7 +25,7 @@ import { useConfirm } from '../confirm-dialog';
 import { useUnsavedChanges } from '../unsaved-changes';
 import { takeKeptEdit, useKeptEdit } from '../kept-edits';
 import { asTyped, checkClientForm } from '../form-checks';
-import { Alert, Check, Field, Link, Radio, SecretOnce, errorText, fieldErrorsOf, formatTime } from '../ui';
+import { Alert, Check, Field, Link, Radio, SecretOnce, errorText, fieldErrorsOf, fieldsNeedChangeText, formatTime } from '../ui';
 import { RevokeTokensButton } from './RevokeTokens';
 import { ClientKeys } from './ClientKeys';
 import { ClientPin } from './ClientPin';
@@ -250,7 +250,7 @@ export function ClientForm(props: { clientId: string | null }) {
     });
     if (Object.keys(invalid).length > 0) {
       setErrors(invalid);
-      setMessage({ kind: 'error', text: `Not saved: ${Object.keys(invalid).length === 1 ? 'one field needs' : `${Object.keys(invalid).length} fields need`} a change (marked below).` });
+      setMessage({ kind: 'error', text: fieldsNeedChangeText(Object.keys(invalid).length) });
       setBusy(false);
       return;
     }
@@ -284,8 +284,8 @@ export function ClientForm(props: { clientId: string | null }) {
       setErrors(fieldErrors);
       // Several fields: each is marked with its message (as typed); the summary counts them, as the local checks do.
       const count = Object.keys(fieldErrors).length;
-      const text = count > 1 ? `${count} fields need a change (marked below).` : asTyped(errorText(failure), typed);
-      setMessage({ kind: 'error', text: count > 0 ? `Not saved: ${text}` : text });
+      const text = count > 1 ? fieldsNeedChangeText(count) : count > 0 ? `Not saved: ${asTyped(errorText(failure), typed)}` : asTyped(errorText(failure), typed);
+      setMessage({ kind: 'error', text });
     } finally {
       setBusy(false);
     }

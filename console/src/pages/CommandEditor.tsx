@@ -5,7 +5,7 @@ import { useConfirm } from '../confirm-dialog';
 import { navigate, setLeaveGuard } from '../router';
 import { takeKeptEdit, useKeptEdit } from '../kept-edits';
 import { useUnsavedChanges } from '../unsaved-changes';
-import { Alert, Badge, Check, Field, Link, Radio, errorText, fieldErrorsOf, formatTime } from '../ui';
+import { Alert, Badge, Check, Field, Link, Radio, errorText, fieldErrorsOf, fieldsNeedChangeText, formatTime } from '../ui';
 import {
   BODY_FORMATS,
   EMPTY_COMMAND,
@@ -156,7 +156,7 @@ function CommandForm({ command, draft }: { command: DeclarativeCommandJson | nul
     const spec = checkedSpec();
     if (!spec) {
       const count = Object.keys(localErrors(form)).length;
-      setMessage({ kind: 'error', text: `Not saved: ${count === 1 ? 'one field needs' : `${count} fields need`} a change (marked below).` });
+      setMessage({ kind: 'error', text: fieldsNeedChangeText(count) });
       return;
     }
     setBusy(true);
@@ -180,7 +180,7 @@ function CommandForm({ command, draft }: { command: DeclarativeCommandJson | nul
       if (failure instanceof ApiError && failure.field) showServerErrors(failure);
       else setErrors({});
       const count = failure instanceof ApiError ? failure.fields.length : 0;
-      setMessage({ kind: 'error', text: count > 1 ? `Not saved: ${count} fields need a change (marked below).` : `Not saved: ${errorText(failure)}` });
+      setMessage({ kind: 'error', text: count > 1 ? fieldsNeedChangeText(count) : `Not saved: ${errorText(failure)}` });
     } finally {
       setBusy(false);
     }

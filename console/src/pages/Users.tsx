@@ -6,7 +6,7 @@ import { asTyped, checkUserForm } from '../form-checks';
 import { takeKeptEdit, useKeptEdit } from '../kept-edits';
 import { useUnsavedChanges } from '../unsaved-changes';
 import { usePagedList } from '../use-paged-list';
-import { Alert, Badge, Check, Field, Link, Pager, errorText, fieldErrorsOf, formatTime } from '../ui';
+import { Alert, Badge, Check, Field, Link, Pager, errorText, fieldErrorsOf, fieldsNeedChangeText, formatTime } from '../ui';
 import { RevokeTokensButton } from './RevokeTokens';
 
 const LIMIT = 20;
@@ -230,7 +230,7 @@ function UserEditor(props: { user?: UserJson; kept?: EditorValues | undefined; o
     const invalid = checkUserForm({ username, password: editing ? undefined : password, email, roles: rolesOf(roles) });
     if (Object.keys(invalid).length > 0) {
       setErrors(invalid);
-      setError(`Not saved: ${Object.keys(invalid).length === 1 ? 'one field needs' : `${Object.keys(invalid).length} fields need`} a change (marked below).`);
+      setError(fieldsNeedChangeText(Object.keys(invalid).length));
       return;
     }
     const body = {
@@ -249,7 +249,7 @@ function UserEditor(props: { user?: UserJson; kept?: EditorValues | undefined; o
       setErrors(fieldErrors);
       // Several fields: each is marked with its message (as typed); the summary counts them, as the local checks do.
       const count = Object.keys(fieldErrors).length;
-      setError(count > 1 ? `Not saved: ${count} fields need a change (marked below).` : asTyped(errorText(failure), typed));
+      setError(count > 1 ? fieldsNeedChangeText(count) : asTyped(errorText(failure), typed));
     }
   }
 
