@@ -9,6 +9,7 @@ import type { ClientListQuery, ClientsStore } from './clients-store.js';
 import { DEFAULT_ACCESS_TOKEN_LIFETIME, isPublicClient, type Client } from './client.js';
 import { parsePin, pinDigestInput } from './client-pin.js';
 import { applyClientChanges, ClientValidationError, defaultClient, parseAdminSecret, type ClientChanges } from './client-metadata.js';
+import { checkAccessTokenLifetime } from './client-values.js';
 
 export class ClientNotFoundError extends NotFoundError {
   constructor(readonly clientId: string) {
@@ -34,15 +35,7 @@ export interface SecretRotation {
   previousSecretExpiresAt: number | null;
 }
 
-/**
- * Refuses an access-token lifetime above the server's maximum: the lifetime a client is saved with is the
- * lifetime its tokens get, never silently capped (0: the server's maximum, whatever it is).
- */
-export function checkAccessTokenLifetime(lifetime: number | undefined, serverMaximum: number): void {
-  if (lifetime !== undefined && lifetime > serverMaximum) {
-    throw new ClientValidationError('access_token_lifetime', `must be at most ${serverMaximum}, the server's maximum token lifetime (seconds; 0: the server's maximum)`);
-  }
-}
+export { checkAccessTokenLifetime } from './client-values.js';
 
 /**
  * Registering and changing clients: the one place that the admin API, the console and the CLI share.

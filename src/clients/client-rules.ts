@@ -1,6 +1,7 @@
 import { isPublicClient, OFFLINE_ACCESS, type Client } from './client.js';
 import { CLIENT_FIELD_LIST, type AppliedProperty, type ClientChanges, type InitialProperty } from './client-fields.js';
 import { ClientValidationError } from './client-validation-error.js';
+import { missingRedirectUriProblem } from './redirect-uris.js';
 
 /** The domain rules of client metadata: what a new client starts with, and the rules between fields. */
 
@@ -27,9 +28,8 @@ export function applyClientChanges(current: Client, changes: ClientChanges, now:
     next.previousSecretDigest = null;
     next.previousSecretExpiresAt = null;
   }
-  if (next.grantTypes.includes('authorization_code') && next.redirectUris.length === 0) {
-    throw new ClientValidationError('redirect_uris', 'the authorization_code grant needs at least one redirect URI');
-  }
+  const missingRedirectUri = missingRedirectUriProblem(next.grantTypes, next.redirectUris);
+  if (missingRedirectUri !== null) throw new ClientValidationError('redirect_uris', missingRedirectUri);
   const requestedOffline = changes.scopes?.includes(OFFLINE_ACCESS) ?? false;
   if (requestedOffline && !next.refreshTokens) {
     throw new ClientValidationError('scope', `${OFFLINE_ACCESS} comes with refresh_tokens: true; set that instead of the scope`);
