@@ -1,9 +1,26 @@
 /**
- * Checks of the console's forms before they are sent: every invalid field at once, each message beside its field,
- * quoting values as the administrator typed them. The user fields use the server's own parse functions (from the
- * wire module); the client fields follow the same rules (src/clients/client-values.ts, which the browser cannot load).
+ * Checks of the console's forms before they are sent: every invalid field at once, each message beside its field.
+ * They are the server's own parse functions (from the wire module), so each message is the server's; the server
+ * checks again, and alone knows some rules (what the store holds).
  */
-import { MAX_ACCESS_TOKEN_LIFETIME, parseEmail, parsePassword, parseRoles, parseUsername, redirectUriProblem, toErrorDescription } from '../../src/admin-api/wire.js';
+import {
+  checkAccessTokenLifetime,
+  FieldValidationError,
+  missingRedirectUriProblem,
+  parseClientId,
+  parseClientName,
+  parseEmail,
+  parseGrantTypes,
+  parseLifetime,
+  parseOrigins,
+  parsePassword,
+  parseRedirectUris,
+  parseRefreshLifetime,
+  parseRoles,
+  parseUsername,
+  problemsOf,
+  toErrorDescription,
+} from '../../src/admin-api/wire.js';
 
 export type FieldErrors = Record<string, string>;
 
@@ -15,6 +32,17 @@ function refusal(parse: (value: unknown) => unknown, value: unknown): string | n
   } catch (error) {
     const reason = (error as { reason?: unknown }).reason;
     return typeof reason === 'string' ? reason : (error as Error).message;
+  }
+}
+
+/** Every field a server check refuses (one FieldValidationError, or an InvalidFieldsError naming several), with its reason. */
+export function refusedFields(check: () => unknown): FieldErrors {
+  try {
+    check();
+    return {};
+  } catch (error) {
+    if (!(error instanceof FieldValidationError)) throw error;
+    return collect(problemsOf(error).map(({ field, reason }) => [field, reason]));
   }
 }
 
@@ -41,31 +69,6 @@ export function checkUserForm(values: UserFormValues): FieldErrors {
   ]);
 }
 
-const MIN_REFRESH_TOKEN_LIFETIME = 60;
-const MAX_REFRESH_TOKEN_LIFETIME = 365 * 86_400;
-
-function integerProblem(text: string, min: number, max: number, unit: string): string | null {
-  const trimmed = text.trim();
-  if (/^\d+$/.test(trimmed) && Number(trimmed) >= min && Number(trimmed) <= max) return null;
-  return `must be a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')} (${unit}); '${text}' is not`;
-}
-
-function originProblem(item: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(item);
-  } catch {
-    return `'${item}' is not an origin (scheme://host[:port], no path)`;
-  }
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== item.replace(/\/$/, '')) return `'${item}' is not an origin (scheme://host[:port], no path)`;
-  return null;
-}
-
-function firstProblem(items: string[], problem: (item: string) => string | null): string | null {
-  const problems = items.map(problem).filter((found): found is string => found !== null);
-  return problems.length === 0 ? null : problems.join('; ');
-}
-
 export interface ClientFormValues {
   client_name: string;
   client_id: string;
@@ -81,44 +84,23 @@ export interface ClientFormValues {
   max_access_token_lifetime?: number | null | undefined;
 }
 
-/** Every invalid field of the client form. */
+/** Every invalid field of the client form, by the server's rules for each value and between grant types and redirect URIs. */
 export function checkClientForm(values: ClientFormValues): FieldErrors {
-  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
-  const control = /[\u0000-\u001f\u007f]/;
-  const codeFlow = values.grant_types.includes('authorization_code');
+  const maximum = values.max_access_token_lifetime;
   return collect([
+    ['client_name', refusal(parseClientName, values.client_name)],
+    ['client_id', values.creating && values.client_id.trim() !== '' ? refusal(parseClientId, values.client_id.trim()) : null],
+    ['grant_types', refusal(parseGrantTypes, values.grant_types)],
     [
-      'client_name',
-      values.client_name.trim() === ''
-        ? 'is required'
-        : values.client_name.length > 200
-          ? 'must be at most 200 characters'
-          : control.test(values.client_name)
-            ? 'must not contain control characters'
-            : null,
+      'access_token_lifetime',
+      refusal(parseLifetime, values.access_token_lifetime) ??
+        (maximum == null ? null : refusal((lifetime) => checkAccessTokenLifetime(parseLifetime(lifetime), maximum), values.access_token_lifetime)),
     ],
-    [
-      'client_id',
-      values.creating && values.client_id.trim() !== '' && !/^[\x21-\x7E]{1,255}$/.test(values.client_id.trim())
-        ? `must be 1 to 255 printable ASCII characters without spaces; '${values.client_id}' is not`
-        : null,
-    ],
-    ['grant_types', values.grant_types.length === 0 ? 'choose at least one grant type' : null],
-    ['access_token_lifetime', integerProblem(values.access_token_lifetime, 0, values.max_access_token_lifetime ?? MAX_ACCESS_TOKEN_LIFETIME, "seconds; 0: the server's maximum")],
-    ['refresh_token_lifetime', values.refresh_tokens ? integerProblem(values.refresh_token_lifetime, MIN_REFRESH_TOKEN_LIFETIME, MAX_REFRESH_TOKEN_LIFETIME, 'seconds') : null],
-    ['allowed_origins', firstProblem(values.allowed_origins, originProblem)],
-    [
-      'redirect_uris',
-      codeFlow && values.redirect_uris.length === 0
-        ? 'the authorization code grant needs at least one redirect URI'
-        : firstProblem(values.redirect_uris, (uri) => quoteProblem(uri, redirectUriProblem(uri))),
-    ],
-    ['post_logout_redirect_uris', firstProblem(values.post_logout_redirect_uris, (uri) => quoteProblem(uri, redirectUriProblem(uri)))],
+    ['refresh_token_lifetime', values.refresh_tokens ? refusal(parseRefreshLifetime, values.refresh_token_lifetime) : null],
+    ['allowed_origins', refusal(parseOrigins, values.allowed_origins)],
+    ['redirect_uris', missingRedirectUriProblem(values.grant_types, values.redirect_uris) ?? refusal((uris) => parseRedirectUris(uris, 'redirect_uris'), values.redirect_uris)],
+    ['post_logout_redirect_uris', refusal((uris) => parseRedirectUris(uris, 'post_logout_redirect_uris'), values.post_logout_redirect_uris)],
   ]);
-}
-
-function quoteProblem(value: string, problem: string | null): string | null {
-  return problem === null ? null : `'${value}' ${problem}`;
 }
 
 /**

@@ -1,13 +1,23 @@
 import { checkFields, FieldValidationError } from '../shared/errors.js';
 import { isRecord } from '../shared/is-record.js';
-import type { BrandingJson } from './wire.js';
 
 /**
  * The `branding` setting as administrators set it (admin API, CLI): checked here, stored as the JSON the hosted
  * pages read, `{"productName", "logoUrl", "primaryColour", "backgroundColour"}` (src/sign-in-pages/branding.ts
  * parses the same shape with rules no stricter than these). The wire form uses the admin API's snake_case names.
+ * No Node.js imports: the web console checks its branding form with parseBrandingInput (through wire.ts).
  */
 export const BRANDING_SETTING = 'branding';
+
+/** `GET/PUT /admin/api/branding`: how the hosted sign-in pages look. */
+export interface BrandingJson {
+  product_name: string;
+  /** An https URL, or null for the product name alone. */
+  logo_url: string | null;
+  /** `#rrggbb`. */
+  primary_colour: string;
+  background_colour: string;
+}
 
 /** What the pages show while nothing is set (the same defaults as the pages'). */
 export const DEFAULT_BRANDING: Readonly<BrandingJson> = Object.freeze({

@@ -46,11 +46,17 @@ export const AUDIT_EXPORT_FORMATS = ['csv', 'ndjson'] as const;
 export type AuditExportFormat = (typeof AUDIT_EXPORT_FORMATS)[number];
 
 // Field rules, as the server's own functions: the console checks every field with them before it sends a form.
-export { redirectUriProblem } from '../clients/redirect-uris.js';
+export { missingRedirectUriProblem, parseRedirectUris } from '../clients/redirect-uris.js';
 // How an error_description carries a value the caller sent (printable ASCII only): the console shows it as typed again.
 export { toErrorDescription } from '../shared/error-description.js';
 export { MIN_PASSWORD_LENGTH, parseEmail, parsePassword, parseRoles, parseUsername } from '../users/user-input.js';
 export { parseAdminPassword, parseAdminUsername } from '../admin-accounts/admin-account.js';
+export { checkAccessTokenLifetime, parseClientId, parseClientName, parseGrantTypes, parseLifetime, parseOrigins, parseRefreshLifetime } from '../clients/client-values.js';
+export { parseProfileBody } from '../security/security-profile.js';
+export { parseBrandingInput } from './branding-input.js';
+export { parseTokenDeliveryChanges } from '../protected-apis/token-delivery-rules.js';
+// The problems of a refused check, one per field (a FieldValidationError, or an InvalidFieldsError with several).
+export { FieldValidationError, problemsOf } from '../shared/errors.js';
 // The http-request command rules that need only the value (the command editor checks with them).
 export {
   commandNameProblem,
@@ -65,7 +71,8 @@ export {
 // Answers whose type lives where the server builds them.
 export type { ClientMetadata } from '../clients/client-metadata.js';
 export type { AuditJson } from '../audit/audit-event.js';
-export type { TokenDelivery } from '../protected-apis/token-delivery.js';
+export type { TokenDelivery } from '../protected-apis/token-delivery-rules.js';
+export type { BrandingJson } from './branding-input.js';
 export type { SecurityProfileFile, SecurityProfileJson } from '../security/security-profile.js';
 export type { InitialAccessTokenJson } from '../security/initial-access-tokens.js';
 export type { HttpRequestCommandSpec } from '../protected-apis/commands/http-request-spec.js';
@@ -195,16 +202,6 @@ export interface ConsentJson {
   scope: string;
   granted_at: string;
   updated_at: string;
-}
-
-/** `GET/PUT /admin/api/branding`: how the hosted sign-in pages look. */
-export interface BrandingJson {
-  product_name: string;
-  /** An https URL, or null for the product name alone. */
-  logo_url: string | null;
-  /** `#rrggbb`. */
-  primary_colour: string;
-  background_colour: string;
 }
 
 /** One invalid field of a refused request: the field's name and what is wrong with its value. */

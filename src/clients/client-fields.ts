@@ -9,13 +9,13 @@ import {
   parseDefaultScope,
   parseExpiresAt,
   parseGrantTypes,
-  parseJwks,
   parseLifetime,
   parseOrigins,
   parseProfileReference,
   parseRefreshLifetime,
   parseScopes,
 } from './client-values.js';
+import { parseJwks } from './client-jwks.js';
 import { parseRedirectUris } from './redirect-uris.js';
 
 /** Whether a body creates a client or changes one. */

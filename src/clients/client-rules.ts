@@ -1,6 +1,7 @@
 import { isPublicClient, OFFLINE_ACCESS, type Client } from './client.js';
 import { CLIENT_FIELD_LIST, type AppliedProperty, type ClientChanges, type InitialProperty } from './client-fields.js';
 import { checkClientFields, ClientValidationError } from './client-validation-error.js';
+import { missingRedirectUriProblem } from './redirect-uris.js';
 
 /** The domain rules of client metadata: what a new client starts with, and the rules between fields. */
 
@@ -43,9 +44,8 @@ const CLIENT_RULES: Readonly<Record<string, ClientRule>> = {
   codeGrantNeedsRedirectUris: {
     inputs: ['grant_types', 'redirect_uris'],
     check: (next) => {
-      if (next.grantTypes.includes('authorization_code') && next.redirectUris.length === 0) {
-        throw new ClientValidationError('redirect_uris', 'the authorization_code grant needs at least one redirect URI');
-      }
+      const missing = missingRedirectUriProblem(next.grantTypes, next.redirectUris);
+      if (missing !== null) throw new ClientValidationError('redirect_uris', missing);
     },
   },
   offlineAccessComesWithRefreshTokens: {

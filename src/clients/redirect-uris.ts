@@ -41,6 +41,11 @@ export function parseRedirectUris(value: unknown, field: string): string[] {
   return [...uris];
 }
 
+/** The rule between a client's grant types and its redirect URIs: the authorization code grant redirects to one. */
+export function missingRedirectUriProblem(grantTypes: readonly string[], redirectUris: readonly string[]): string | null {
+  return grantTypes.includes('authorization_code') && redirectUris.length === 0 ? 'the authorization_code grant needs at least one redirect URI' : null;
+}
+
 /**
  * Whether a presented redirect URI is one of the registered ones: exact string comparison (RFC 9700 §2.1),
  * except that a loopback IP redirect URI matches on any port (RFC 8252 §7.3), the rest still exact.

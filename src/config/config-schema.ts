@@ -16,6 +16,7 @@ import {
   scopeName,
   scopeNameList,
 } from './setting-parsers.js';
+import { COOKIE_NAME_PATTERN, COOKIE_PATH_PATTERN, DOMAIN_PATTERN, HEADER_NAME_PATTERN, RESERVED_TOKEN_HEADERS } from './token-delivery-patterns.js';
 
 /**
  * The settings table: the one description of every setting. The config's type (`GatehouseConfig`), its defaults,
@@ -56,15 +57,6 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
-
-/** Patterns shared with the token-delivery settings of the admin API. */
-export const COOKIE_NAME_PATTERN = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]{1,64}$/;
-export const DOMAIN_PATTERN = /^\.?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/;
-export const COOKIE_PATH_PATTERN = /^\/[\x21-\x3A\x3C-\x7E]*$/;
-/** An HTTP field name: RFC 9110 `token` characters (so `bimatrix_ap_accessToken` with underscores is one), at most 64. */
-export const HEADER_NAME_PATTERN = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]{1,64}$/;
-/** Headers that cannot double as the extra token header (lower case). */
-export const RESERVED_TOKEN_HEADERS = ['authorization', 'cookie', 'origin', 'host', 'content-type', 'content-length'];
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 

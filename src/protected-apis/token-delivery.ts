@@ -1,26 +1,12 @@
 import type { GatehouseConfig } from '../config/config.js';
-import { COOKIE_NAME_PATTERN, COOKIE_PATH_PATTERN, DOMAIN_PATTERN, HEADER_NAME_PATTERN, RESERVED_TOKEN_HEADERS } from '../config/config-schema.js';
 import { isHttpsIssuer } from '../config/load-config.js';
 import type { SettingsRepository } from '../store/settings-repository.js';
-import { checkFields, FieldValidationError } from '../shared/errors.js';
-import type { TokenCookieAttributes } from '../http/token-cookie.js';
+import { FieldValidationError } from '../shared/errors.js';
+import { parseTokenDeliveryChanges, type TokenDelivery } from './token-delivery-rules.js';
+
+export type { TokenDelivery } from './token-delivery-rules.js';
 
 export const TOKEN_DELIVERY_SETTING = 'token_delivery';
-
-/** How access tokens travel besides the Authorization header: the cookie's attributes and an extra header. */
-export interface TokenDelivery extends TokenCookieAttributes {
-  header_name: string;
-}
-
-const CHECKS: { [K in keyof TokenDelivery]: (value: unknown) => boolean } = {
-  cookie_name: (value) => typeof value === 'string' && COOKIE_NAME_PATTERN.test(value),
-  cookie_domain: (value) => value === null || (typeof value === 'string' && DOMAIN_PATTERN.test(value)),
-  cookie_path: (value) => typeof value === 'string' && COOKIE_PATH_PATTERN.test(value),
-  cookie_same_site: (value) => value === 'strict' || value === 'lax' || value === 'none',
-  cookie_secure: (value) => value === null || typeof value === 'boolean',
-  cookie_http_only: (value) => typeof value === 'boolean',
-  header_name: (value) => typeof value === 'string' && HEADER_NAME_PATTERN.test(value) && !RESERVED_TOKEN_HEADERS.includes(value.toLowerCase()),
-};
 
 /**
  * Token-delivery settings: the configuration's values, overridden by what an administrator stored through
@@ -57,20 +43,7 @@ export class TokenDeliverySettings {
 
   /** Validates and stores changes; unknown fields and bad values name the field, every one at once. */
   async update(body: unknown): Promise<Readonly<TokenDelivery>> {
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new FieldValidationError('body', 'must be a JSON object');
-    const changes = checkFields(
-      Object.fromEntries(
-        Object.entries(body as Record<string, unknown>).map(([field, value]) => [
-          field,
-          () => {
-            const check = CHECKS[field as keyof TokenDelivery] as ((value: unknown) => boolean) | undefined;
-            if (!check) throw new FieldValidationError(field, `unknown field; use ${Object.keys(CHECKS).join(', ')}`);
-            if (!check(value)) throw new FieldValidationError(field, 'is not a valid value');
-            return value;
-          },
-        ]),
-      ),
-    );
+    const changes = parseTokenDeliveryChanges(body);
     const next = { ...this.stored, ...changes } as Partial<TokenDelivery>;
     if ((next.cookie_same_site ?? this.config.cookieSameSite) === 'none' && (next.cookie_secure ?? this.config.cookieSecure) === false) {
       throw new FieldValidationError('cookie_secure', 'SameSite=None cookies must be Secure');

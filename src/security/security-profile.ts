@@ -1,8 +1,13 @@
-import { PROFILE_NAME } from '../clients/client-metadata.js';
+import { PROFILE_NAME } from '../clients/client-values.js';
 import { isScopeToken } from '../shared/scope.js';
 import { checkFields, ConflictError, FieldValidationError, NotFoundError } from '../shared/errors.js';
 import { closestMatch } from '../shared/edit-distance.js';
 import { isRecord } from '../shared/is-record.js';
+
+/*
+ * No Node.js imports here or below: the web console checks its profile editor with parseProfileBody (through
+ * src/admin-api/wire.ts); the registry (profile-registry.ts) adds the checks that need the store.
+ */
 
 export const DEFAULT_MAX_TOKEN_EXPIRATION = 3600;
 export const MAX_TOKEN_EXPIRATION = 99_999_999;

@@ -166,8 +166,10 @@ describe.each(STORES)('console forms in Chromium on %s', (store) => {
     await page.getByRole('button', { name: 'Create client' }).click();
     await expect.poll(() => page.locator('.field-error').count()).toBe(4);
     const errors = await page.locator('.field-error').allTextContents();
-    expect(errors.join('\n')).toContain('is required');
-    expect(errors.join('\n')).toContain("'has space' is not");
+    // The server's own messages (its parse functions run in the browser).
+    expect(errors.join('\n')).toContain('must be a non-empty string of at most 200 characters');
+    expect(errors.join('\n')).toContain('must be 1 to 255 printable ASCII characters without spaces');
+    expect(errors.join('\n')).toContain("must be an integer from 0 to 99999999 (seconds; 0: the server's maximum)");
     expect(errors.join('\n')).toContain("'https://café.example/path' is not an origin");
     expect(errors.join('\n')).not.toMatch(/\\u|\?/);
     await shots('client-form-errors');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { asTyped, checkClientForm, checkUserForm } from '../../console/src/form-checks.js';
+import { checkBrandingForm, checkProfileForm, checkTokenDeliveryForm } from '../../console/src/settings-checks.js';
 import { toErrorDescription } from '../../src/shared/error-description.js';
 
 const client = {
@@ -35,9 +36,17 @@ describe("the console's form checks (issue 21)", () => {
     });
     expect(Object.keys(errors).sort()).toEqual(['access_token_lifetime', 'allowed_origins', 'client_id', 'client_name', 'post_logout_redirect_uris', 'redirect_uris', 'refresh_token_lifetime']);
     expect(errors.allowed_origins).toBe("'https://café.example/path' is not an origin (scheme://host[:port], no path)");
-    expect(errors.client_id).toContain("'has space' is not");
-    expect(errors.redirect_uris).toBe('the authorization code grant needs at least one redirect URI');
-    expect(checkClientForm({ ...client, access_token_lifetime: '90000', max_access_token_lifetime: 86_400 }).access_token_lifetime).toContain('from 0 to 86,400');
+    expect(errors.client_name).toBe('must be a non-empty string of at most 200 characters');
+    expect(errors.client_id).toBe('must be 1 to 255 printable ASCII characters without spaces');
+    expect(errors.access_token_lifetime).toBe("must be an integer from 0 to 99999999 (seconds; 0: the server's maximum)");
+    expect(errors.refresh_token_lifetime).toBe('must be an integer from 60 to 31536000 (seconds)');
+    expect(errors.redirect_uris).toBe('the authorization_code grant needs at least one redirect URI');
+    expect(errors.post_logout_redirect_uris).toMatch(/^'http:\/\/example\.com\/bye' uses http: only a loopback address/);
+    expect(checkClientForm({ ...client, access_token_lifetime: '90000', max_access_token_lifetime: 86_400 }).access_token_lifetime).toBe(
+      "must be at most 86400, the server's maximum token lifetime (seconds; 0: the server's maximum)",
+    );
+    expect(checkClientForm({ ...client, access_token_lifetime: '86400', max_access_token_lifetime: 86_400 })).toEqual({});
+    expect(checkClientForm({ ...client, grant_types: [] }).grant_types).toBe('must be a non-empty list of client_credentials, password, authorization_code');
   });
 
   it("reports every invalid user field at once with the server's own rules", () => {
@@ -45,6 +54,40 @@ describe("the console's form checks (issue 21)", () => {
     expect(Object.keys(errors).sort()).toEqual(['email', 'password', 'roles', 'username']);
     expect(errors.password).toMatch(/^must be a string of 8 to/);
     expect(checkUserForm({ username: 'x', password: undefined, email: '', roles: [] })).toEqual({});
+  });
+
+  it("reports every invalid profile, branding and token delivery field at once with the server's own parse functions", () => {
+    const profile = checkProfileForm({
+      max_token_expiration: 0,
+      scope_element_mapping: { payments: ['PinCode', 'bad/check'] },
+      mandatory_scope: ['bad"scope'],
+      default_scope: null,
+      registration_enabled: false,
+      registration_checks: ['x/y'],
+    });
+    expect(profile).toEqual({
+      max_token_expiration: 'must be an integer from 1 to 99999999 (seconds)',
+      scope_element_mapping: "payments: 'bad/check' is not a check name",
+      mandatory_scope: `'bad"scope' is not a valid scope element (RFC 6749 §3.3)`,
+      registration_checks: "'x/y' is not a check name",
+    });
+    expect(checkProfileForm({ max_token_expiration: 600, scope_element_mapping: { payments: ['NoSuchCheck'] }, default_scope: 'a b' })).toEqual({});
+
+    const branding = { product_name: 'Example', logo_url: null, primary_colour: '#112233', background_colour: '#ffffff' };
+    expect(checkBrandingForm(branding)).toEqual({});
+    expect(checkBrandingForm({ ...branding, product_name: ' ', logo_url: 'http://example.com/logo.png', primary_colour: 'blue' })).toEqual({
+      product_name: 'must be 1 to 100 characters without control characters',
+      logo_url: 'must be null or an https URL (at most 2048 characters, no user or password)',
+      primary_colour: 'must be a colour #rrggbb',
+    });
+
+    const delivery = { cookie_name: 'gh_token', cookie_domain: null, cookie_path: '/', cookie_same_site: 'lax', cookie_secure: null, cookie_http_only: true, header_name: 'X-Token' } as const;
+    expect(checkTokenDeliveryForm(delivery)).toEqual({});
+    expect(checkTokenDeliveryForm({ ...delivery, cookie_name: 'bad name', cookie_path: 'no-slash', header_name: 'Authorization' })).toEqual({
+      cookie_name: 'is not a valid value',
+      cookie_path: 'is not a valid value',
+      header_name: 'is not a valid value',
+    });
   });
 
   it('puts values back as typed into a server message whose description is ASCII only', () => {

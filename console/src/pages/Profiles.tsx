@@ -301,29 +301,23 @@ function ProfileEditor(props: {
       if (row.element.trim() === '') continue;
       mapping[row.element.trim()] = row.checks.split(/[\s,]+/).filter((check) => check !== '');
     }
+    const body = {
+      scope_element_mapping: mapping,
+      mandatory_scope: mandatory,
+      default_scope: defaultScopeValueOf(defaultScope),
+      max_token_expiration: /^\d+$/.test(lifetime.trim()) ? Number(lifetime) : lifetime,
+      registration_enabled: registration,
+      registration_checks: registrationChecks,
+    };
     // Every field the browser can check is marked at once, without a round trip; the server checks the rest (unknown checks).
-    const defaultScopeValue = defaultScopeValueOf(defaultScope);
-    const invalid = checkProfileForm({
-      lifetime,
-      mapping: Object.entries(mapping).map(([element, checks]) => ({ element, checks })),
-      mandatory,
-      defaultScope: defaultScopeValue === null ? null : defaultScopeValue.split(' ').filter((element) => element !== ''),
-      registrationChecks,
-    });
+    const invalid = checkProfileForm(body);
     if (Object.keys(invalid).length > 0) {
       setErrors(invalid);
       setMessage({ kind: 'error', text: notSavedText(invalid) });
       return;
     }
     try {
-      await api('PATCH', path, {
-        scope_element_mapping: mapping,
-        mandatory_scope: mandatory,
-        default_scope: defaultScopeValueOf(defaultScope),
-        max_token_expiration: /^\d+$/.test(lifetime.trim()) ? Number(lifetime) : lifetime,
-        registration_enabled: registration,
-        registration_checks: registrationChecks,
-      });
+      await api('PATCH', path, body);
       props.onSaved(`Profile ${profile.name} saved.`);
     } catch (failure) {
       const fieldErrors = fieldErrorsOf(failure);
