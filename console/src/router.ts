@@ -5,18 +5,30 @@ export const BASE = '/admin';
 
 /** Asked before an in-app navigation leaves the page (a form with unsaved changes); answers whether to leave. */
 type LeaveGuard = () => Promise<boolean>;
-let leaveGuard: LeaveGuard | null = null;
+/** One per form with unsaved changes: a page may hold several (a client's form, its key upload, its PIN). */
+const leaveGuards = new Set<LeaveGuard>();
 
-/** Sets (or, with null, clears) the question asked before navigating away; see useUnsavedChanges. */
-export function setLeaveGuard(guard: LeaveGuard | null): void {
-  leaveGuard = guard;
+/** Registers a question asked before navigating away; answers the function that removes it. See useUnsavedChanges. */
+export function addLeaveGuard(guard: LeaveGuard): () => void {
+  leaveGuards.add(guard);
+  return () => void leaveGuards.delete(guard);
 }
 
-/** Whether the page may be left now: true without unsaved changes, else the administrator's answer. */
+/** Forgets every question: what the page held was just saved, and it navigates on. */
+export function clearLeaveGuards(): void {
+  leaveGuards.clear();
+}
+
+function hasLeaveGuard(): boolean {
+  return leaveGuards.size > 0;
+}
+
+/** Whether the page may be left now: true without unsaved changes, else the administrator's answer (asked once, however many forms hold changes). */
 export async function mayLeave(): Promise<boolean> {
-  if (!leaveGuard) return true;
-  const leave = await leaveGuard();
-  if (leave) leaveGuard = null;
+  const [guard] = leaveGuards;
+  if (guard === undefined) return true;
+  const leave = await guard();
+  if (leave) leaveGuards.clear();
   return leave;
 }
 
@@ -39,7 +51,7 @@ function go(to: string): void {
 
 export function navigate(to: string): void {
   if (`${window.location.pathname}${window.location.search}` === to) return;
-  if (!leaveGuard) return go(to);
+  if (!hasLeaveGuard()) return go(to);
   void mayLeave().then((leave) => leave && go(to));
 }
 
@@ -53,7 +65,7 @@ let ownEvent = false;
  * listener, so stopping the event keeps the form on screen.
  */
 window.addEventListener('popstate', (event) => {
-  if (ownEvent || !leaveGuard) {
+  if (ownEvent || !hasLeaveGuard()) {
     shownUrl = `${window.location.pathname}${window.location.search}`;
     return;
   }

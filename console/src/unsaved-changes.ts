@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import type { Confirmation } from './confirm-dialog';
-import { setLeaveGuard } from './router';
+import { addLeaveGuard } from './router';
 
 const LEAVE: Confirmation = {
   title: 'Leave without saving?',
@@ -22,10 +22,10 @@ export function useUnsavedChanges(dirty: boolean, confirm: (confirmation: Confir
       event.returnValue = '';
     };
     window.addEventListener('beforeunload', beforeUnload);
-    setLeaveGuard(() => confirm(LEAVE));
+    const removeLeaveGuard = addLeaveGuard(() => confirm(LEAVE));
     return () => {
       window.removeEventListener('beforeunload', beforeUnload);
-      setLeaveGuard(null);
+      removeLeaveGuard();
     };
   }, [dirty, confirm]);
 }

@@ -244,6 +244,29 @@ describe.each(STORES)('console forms in Chromium on %s', (store) => {
     expect(page.url()).toBe(`${server.url}/admin/clients`);
   });
 
+  it('asks once before leaving a page whose several forms hold changes, and still asks when one of them is cleared', async () => {
+    await open('/clients/web-app', 'Client Web app');
+    const dialog = page.getByRole('dialog', { name: 'Leave without saving?' });
+    // A typed PIN (never kept across sessions) is an unsaved change of its own.
+    await page.getByLabel('PIN', { exact: true }).fill('4711');
+    await page.getByRole('link', { name: 'Users', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Stay on this page' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(page.url()).toBe(`${server.url}/admin/clients/web-app`);
+    // A pasted public key not added yet, and the client form changed as well.
+    await page.getByLabel('Public key (PEM, JWK or OpenSSH)').fill('-----BEGIN PUBLIC KEY-----');
+    await page.getByLabel('Client name').fill('Web app, edited');
+    // Clearing the PIN and the key removes their questions, not the client form's.
+    await page.getByLabel('PIN', { exact: true }).fill('');
+    await page.getByLabel('Public key (PEM, JWK or OpenSSH)').fill('');
+    await page.getByRole('link', { name: 'Users', exact: true }).click();
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Leave without saving' }).click();
+    await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
+    expect(await dialog.count()).toBe(0);
+    expect(page.url()).toBe(`${server.url}/admin/users`);
+  });
+
   it('keeps an edit when the session expired: save, sign in again, the edit is back', async () => {
     await open('/clients/web-app', 'Client Web app');
     await page.getByLabel('Client name').fill('Web app (renamed)');

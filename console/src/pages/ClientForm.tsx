@@ -20,7 +20,7 @@ import {
   type ServerSettingsJson,
 } from '../../../src/admin-api/wire';
 import { ApiError, api } from '../api';
-import { navigate, replaceUrl, setLeaveGuard } from '../router';
+import { navigate, replaceUrl, clearLeaveGuards } from '../router';
 import { useConfirm } from '../confirm-dialog';
 import { useUnsavedChanges } from '../unsaved-changes';
 import { takeKeptEdit, useKeptEdit } from '../kept-edits';
@@ -336,7 +336,7 @@ export function ClientForm(props: { clientId: string | null }) {
     if (!confirmed) return;
     try {
       await api('DELETE', `/clients/${encodeURIComponent(clientId)}`);
-      setLeaveGuard(null);
+      clearLeaveGuards();
       navigate('/admin/clients');
     } catch (failure) {
       setMessage({ kind: 'error', text: errorText(failure) });

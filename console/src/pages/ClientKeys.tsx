@@ -4,6 +4,7 @@ import { api } from '../api';
 import { useConfirm } from '../confirm-dialog';
 import { privateKeyProblem } from '../key-text';
 import { Alert, CopyButton, Field, errorText, fieldErrorsOf } from '../ui';
+import { useUnsavedChanges } from '../unsaved-changes';
 
 /** A client's public keys: list, paste a PEM/JWK/OpenSSH key, or generate a pair (private key shown once). */
 export function ClientKeys(props: { clientId: string }) {
@@ -17,6 +18,8 @@ export function ClientKeys(props: { clientId: string }) {
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
   const [privateKey, setPrivateKey] = useState<{ kid: string; pem: string; url: string } | null>(null);
   const [confirm, confirmDialog] = useConfirm();
+  // A pasted key not added yet: leaving asks (never kept across sessions: it might be a private key pasted by mistake).
+  useUnsavedChanges(pasted.trim() !== '', confirm);
 
   const load = () =>
     api<{ keys: ClientKeyJson[] }>('GET', path).then(

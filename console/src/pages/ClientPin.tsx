@@ -3,6 +3,7 @@ import type { ClientMetadata } from '../../../src/admin-api/wire';
 import { api } from '../api';
 import { useConfirm } from '../confirm-dialog';
 import { Alert, Badge, Field, errorText, fieldErrorsOf } from '../ui';
+import { useUnsavedChanges } from '../unsaved-changes';
 
 /** The PIN of the built-in PinCode check: set or not (the PIN itself is write-only), set or change it, clear it. */
 export function ClientPin(props: { clientId: string }) {
@@ -13,6 +14,8 @@ export function ClientPin(props: { clientId: string }) {
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const [confirm, confirmDialog] = useConfirm();
+  // A typed PIN not set yet: leaving asks (a PIN is a secret: never kept across sessions).
+  useUnsavedChanges(pin !== '', confirm);
 
   const load = () =>
     api<ClientMetadata>('GET', clientPath).then(

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { DeclarativeCommandJson, DeclarativeCommandsJson } from '../../../src/admin-api/wire';
 import { ApiError, api } from '../api';
 import { useConfirm } from '../confirm-dialog';
-import { navigate, setLeaveGuard } from '../router';
+import { navigate, clearLeaveGuards } from '../router';
 import { takeKeptEdit, useKeptEdit } from '../kept-edits';
 import { useUnsavedChanges } from '../unsaved-changes';
 import { Alert, Badge, Check, Field, Link, Radio, errorText, fieldErrorsOf, fieldsNeedChangeText, formatTime } from '../ui';
@@ -173,7 +173,7 @@ function CommandForm({ command, draft }: { command: DeclarativeCommandJson | nul
         setInitial(form);
         flashNext(`Command ${label} created. Every instance serves it within a second.`);
         // Saved: the page the new command gets has nothing unsaved (the guard would ask before this render clears it).
-        setLeaveGuard(null);
+        clearLeaveGuards();
         navigate(`/admin${commandPath(spec.app, spec.name)}`);
       }
     } catch (failure) {
@@ -192,7 +192,7 @@ function CommandForm({ command, draft }: { command: DeclarativeCommandJson | nul
     if (!(await confirm({ title: `Delete the command ${label}?`, body: 'Callers get 404 from every instance within a second.', action: `Delete command ${label}` }))) return;
     try {
       await api('DELETE', commandPath(saved.app, saved.name));
-      setLeaveGuard(null);
+      clearLeaveGuards();
       showCommands(`Command ${label} deleted.`);
     } catch (failure) {
       setMessage({ kind: 'error', text: `Not deleted: ${errorText(failure)}` });
