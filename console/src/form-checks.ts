@@ -25,7 +25,7 @@ import {
 export type FieldErrors = Record<string, string>;
 
 /** The reason a server parse function gives for `value`, or null when it accepts it. */
-function refusal(parse: (value: unknown) => unknown, value: unknown): string | null {
+export function refusal(parse: (value: unknown) => unknown, value: unknown): string | null {
   try {
     parse(value);
     return null;

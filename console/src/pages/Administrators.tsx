@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { refusal } from '../form-checks';
 import { ADMIN_ROLES, MIN_ADMIN_PASSWORD_LENGTH, parseAdminPassword, parseAdminUsername, type AdminJson, type AdminRole, type AdminsJson, type SessionJson } from '../../../src/admin-api/wire';
 import { api } from '../api';
 import { ConfirmButton } from '../confirm-button';
@@ -16,17 +17,6 @@ interface KeptAdminEdit {
   role: AdminRole;
 }
 const KEPT_ADD = 'administrators:add';
-
-/** The reason a server parse function gives for `value` (from the wire module: the server's own rules), or null. */
-function refusal(parse: (value: unknown) => unknown, value: unknown): string | null {
-  try {
-    parse(value);
-    return null;
-  } catch (error) {
-    const reason = (error as { reason?: unknown }).reason;
-    return typeof reason === 'string' ? reason : (error as Error).message;
-  }
-}
 
 /** Only the fields that have a problem. */
 function problems(checks: Record<string, string | null>): Errors {
