@@ -84,9 +84,9 @@ describe("the console's form checks (issue 21)", () => {
     const delivery = { cookie_name: 'gh_token', cookie_domain: null, cookie_path: '/', cookie_same_site: 'lax', cookie_secure: null, cookie_http_only: true, header_name: 'X-Token' } as const;
     expect(checkTokenDeliveryForm(delivery)).toEqual({});
     expect(checkTokenDeliveryForm({ ...delivery, cookie_name: 'bad name', cookie_path: 'no-slash', header_name: 'Authorization' })).toEqual({
-      cookie_name: 'is not a valid value',
-      cookie_path: 'is not a valid value',
-      header_name: 'is not a valid value',
+      cookie_name: "must be a cookie name of 1 to 64 letters, digits or !#$%&'*+-.^_`|~ (got 'bad name')",
+      cookie_path: "must be a path starting with / without spaces, semicolons or control characters (got 'no-slash')",
+      header_name: "must not be one of authorization, cookie, origin, host, content-type, content-length (got 'Authorization')",
     });
   });
 
